@@ -1,0 +1,74 @@
+"""Exceptions and warnings of acsi.
+
+Every error derives from :class:`AcsiError` and from the built-in class a caller would
+naturally catch (``ValueError`` for bad input, ``RuntimeError`` for estimation failures),
+so code that does not import acsi can still handle them. Every warning derives from
+:class:`AcsiWarning`, so ``warnings.filterwarnings("ignore", category=AcsiWarning)``
+silences exactly ours (the pattern of statsmodels' ``ModelWarning``).
+"""
+
+from __future__ import annotations
+
+
+class AcsiError(Exception):
+    """Base class of every error raised by acsi."""
+
+
+class SpecError(AcsiError, ValueError):
+    """A model specification is malformed or does not suit the chosen estimator.
+
+    Attributes
+    ----------
+    culprit : str or None
+        The construct, indicator, path or key at fault.
+    line, column : int or None
+        1-based position in lavaan-style text, when the spec came from text.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        culprit: str | None = None,
+        line: int | None = None,
+        column: int | None = None,
+        source_line: str | None = None,
+    ) -> None:
+        self.culprit = culprit
+        self.line = line
+        self.column = column
+        self.source_line = source_line
+        text = message
+        if line is not None:
+            where = f"line {line}" + (f", column {column}" if column is not None else "")
+            text = f"{message} (at {where})"
+            if source_line is not None:
+                caret = " " * max((column or 1) - 1, 0) + "^"
+                text = f"{text}\n    {source_line}\n    {caret}"
+        super().__init__(text)
+
+
+class DataError(AcsiError, ValueError):
+    """Indicator data cannot be used: missing columns, non-numeric or out-of-scale values,
+    constant indicators, missing values, too few observations."""
+
+
+class EstimationError(AcsiError, RuntimeError):
+    """An estimator failed: a singular matrix, a degenerate block, a backend error."""
+
+
+class AcsiWarning(UserWarning):
+    """Base class of every warning issued by acsi."""
+
+
+class ConvergenceWarning(AcsiWarning):
+    """An iterative algorithm stopped at ``max_iter`` before meeting its tolerance."""
+
+
+class NegativeWeightWarning(AcsiWarning):
+    """An index weight is negative: the index is no longer a convex combination of its
+    indicators and may leave the 0-100 range for some respondents."""
+
+
+class InadmissibleSolutionWarning(AcsiWarning):
+    """An estimate is outside its admissible range (a correlation above 1, a negative variance)."""

@@ -1,0 +1,344 @@
+"""The immutable, validated model specification.
+
+A :class:`ModelSpec` names constructs with their indicators and measurement mode, the
+structural paths between constructs, optional theoretical scales per indicator, and the
+covariance statements and fixed values that only a covariance-based estimator uses. It
+knows nothing about any dataset (cSEM ``parseModel``, lavaan's parameter table).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from enum import StrEnum
+from types import MappingProxyType
+from typing import Mapping
+
+import networkx as nx
+
+from acsi.errors import SpecError
+
+_NAME_HINT = "Names start with a letter or underscore and contain letters, digits, '_' or '.'."
+
+
+class Mode(StrEnum):
+    """Measurement mode of a construct.
+
+    ``reflective``: lavaan ``=~``; PLS estimates it with Mode A (correlation) weights, consistent
+    PLS and CB-SEM treat it as a common factor. ``composite``: lavaan ``<~``; PLS Mode B
+    (regression) weights. ``composite_a``: a composite estimated with Mode A weights that
+    consistent PLS leaves uncorrected (YAML only; lavaan has no operator for it).
+    """
+
+    REFLECTIVE = "reflective"
+    COMPOSITE = "composite"
+    COMPOSITE_A = "composite_a"
+
+    @property
+    def weighting(self) -> str:
+        """PLS outer weighting mode: ``"A"`` or ``"B"``."""
+        return "B" if self is Mode.COMPOSITE else "A"
+
+    @classmethod
+    def parse(cls, value: object, *, where: str) -> "Mode":
+        """Read a mode from a spec value; accepts the names and the aliases A / B."""
+        aliases = {
+            "reflective": cls.REFLECTIVE,
+            "a": cls.REFLECTIVE,
+            "mode_a": cls.REFLECTIVE,
+            "composite": cls.COMPOSITE,
+            "formative": cls.COMPOSITE,
+            "b": cls.COMPOSITE,
+            "mode_b": cls.COMPOSITE,
+            "composite_a": cls.COMPOSITE_A,
+        }
+        if isinstance(value, Mode):
+            return value
+        key = str(value).strip().lower() if isinstance(value, str) else None
+        if key not in aliases:
+            raise SpecError(
+                f"{where}: invalid mode {value!r}. Expected one of 'reflective' (Mode A), "
+                "'composite' (Mode B) or 'composite_a'.",
+                culprit=where,
+            )
+        return aliases[key]
+
+
+@dataclass(frozen=True)
+class Scale:
+    """Theoretical bounds of an indicator's answer scale, for example 1-10."""
+
+    min: float
+    max: float
+
+    def __post_init__(self) -> None:
+        for bound in (self.min, self.max):
+            if isinstance(bound, bool) or not isinstance(bound, (int, float)) or not math.isfinite(bound):
+                raise SpecError(
+                    f"Scale bounds must be finite numbers; got min={self.min!r}, max={self.max!r}.",
+                    culprit="scale",
+                )
+        if not self.min < self.max:
+            raise SpecError(
+                f"Scale minimum must be below its maximum; got min={self.min!r}, max={self.max!r}.",
+                culprit="scale",
+            )
+
+
+@dataclass(frozen=True)
+class Construct:
+    """A construct (latent variable) measured by an ordered block of indicators."""
+
+    name: str
+    indicators: tuple[str, ...]
+    mode: Mode = Mode.REFLECTIVE
+    label: str | None = None
+
+
+@dataclass(frozen=True)
+class Path:
+    """A structural path ``source -> target`` (lavaan ``target ~ source``)."""
+
+    source: str
+    target: str
+
+    @property
+    def key(self) -> str:
+        """The public key of the path, ``"From -> To"``."""
+        return f"{self.source} -> {self.target}"
+
+
+@dataclass(frozen=True)
+class Covariance:
+    """A covariance statement ``left ~~ right`` (residual covariance, or a variance when equal)."""
+
+    left: str
+    right: str
+
+
+@dataclass(frozen=True)
+class FixedValue:
+    """A parameter fixed to a value, such as ``0*x`` in ``y ~ 0*x`` (lavaan pre-multiplication)."""
+
+    lhs: str
+    op: str
+    rhs: str
+    value: float
+
+
+def _check_name(name: object, where: str) -> str:
+    if not isinstance(name, str) or not name or not (name[0].isalpha() or name[0] == "_") or not all(
+        c.isalnum() or c in "_." for c in name
+    ):
+        raise SpecError(f"{where}: invalid name {name!r}. {_NAME_HINT}", culprit=str(name))
+    return name
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """A validated, immutable model specification.
+
+    Parameters
+    ----------
+    constructs : iterable of Construct
+        The measurement model, in declaration order.
+    paths : iterable of Path
+        The structural model; must be acyclic.
+    scales : mapping of indicator -> Scale, optional
+        Theoretical answer-scale bounds used by the 0-100 index.
+    covariances, fixed : iterable, optional
+        ``~~`` statements and fixed values, kept for covariance-based SEM; PLS refuses them.
+    name, description : str, optional
+        Free text carried along for reports.
+
+    Raises
+    ------
+    SpecError
+        Naming the offending construct, indicator or path.
+    """
+
+    constructs: tuple[Construct, ...]
+    paths: tuple[Path, ...] = ()
+    scales: Mapping[str, Scale] = field(default_factory=dict)
+    covariances: tuple[Covariance, ...] = ()
+    fixed: tuple[FixedValue, ...] = ()
+    name: str | None = None
+    description: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "constructs", tuple(self.constructs))
+        object.__setattr__(self, "paths", tuple(self.paths))
+        object.__setattr__(self, "covariances", tuple(self.covariances))
+        object.__setattr__(self, "fixed", tuple(self.fixed))
+        object.__setattr__(self, "scales", MappingProxyType(dict(self.scales)))
+        self._validate()
+
+    # ------------------------------------------------------------------ validation
+    def _validate(self) -> None:
+        if not self.constructs:
+            raise SpecError("The model declares no construct. Declare at least one block such as 'SAT =~ sat1 + sat2'.")
+        owner: dict[str, str] = {}
+        names: set[str] = set()
+        for construct in self.constructs:
+            _check_name(construct.name, "Construct")
+            if construct.name in names:
+                raise SpecError(
+                    f"Construct '{construct.name}' is declared twice. Merge its indicators into one block.",
+                    culprit=construct.name,
+                )
+            names.add(construct.name)
+            if not isinstance(construct.mode, Mode):
+                Mode.parse(construct.mode, where=f"Construct '{construct.name}'")
+            if not construct.indicators:
+                raise SpecError(
+                    f"Construct '{construct.name}' has no indicators. Give it at least one indicator.",
+                    culprit=construct.name,
+                )
+            seen: set[str] = set()
+            for indicator in construct.indicators:
+                _check_name(indicator, f"Indicator of construct '{construct.name}'")
+                if indicator in seen:
+                    raise SpecError(
+                        f"Indicator '{indicator}' is listed twice in construct '{construct.name}'.",
+                        culprit=indicator,
+                    )
+                seen.add(indicator)
+                if indicator in owner:
+                    raise SpecError(
+                        f"Indicator '{indicator}' belongs to two blocks, '{owner[indicator]}' and "
+                        f"'{construct.name}'. Each indicator measures exactly one construct.",
+                        culprit=indicator,
+                    )
+                owner[indicator] = construct.name
+            if construct.mode is Mode.COMPOSITE and len(construct.indicators) < 2:
+                raise SpecError(
+                    f"Composite (Mode B) construct '{construct.name}' has a single indicator; Mode B needs "
+                    "at least two. Declare it reflective ('=~') instead.",
+                    culprit=construct.name,
+                )
+        clash = names & set(owner)
+        if clash:
+            culprit = sorted(clash)[0]
+            raise SpecError(
+                f"'{culprit}' is used both as a construct and as an indicator. Rename one of them.",
+                culprit=culprit,
+            )
+        declared = ", ".join(c.name for c in self.constructs)
+        seen_paths: set[tuple[str, str]] = set()
+        for path in self.paths:
+            for end, role in ((path.source, "starts"), (path.target, "ends")):
+                if end not in names:
+                    raise SpecError(
+                        f"Path '{path.key}' {role} at '{end}', which is not a declared construct. "
+                        f"Declared constructs: {declared}. Declare '{end}' or correct the path.",
+                        culprit=end,
+                    )
+            if path.source == path.target:
+                raise SpecError(f"Path '{path.key}' points from a construct to itself.", culprit=path.key)
+            if (path.source, path.target) in seen_paths:
+                raise SpecError(f"Path '{path.key}' is declared twice.", culprit=path.key)
+            seen_paths.add((path.source, path.target))
+        graph = self.graph()
+        if not nx.is_directed_acyclic_graph(graph):
+            cycle = nx.find_cycle(graph)
+            text = " -> ".join([edge[0] for edge in cycle] + [cycle[0][0]])
+            raise SpecError(
+                f"The structural model has a cycle: {text}. Non-recursive models are not supported; "
+                "remove one of these paths.",
+                culprit=text,
+            )
+        for indicator, scale in self.scales.items():
+            if indicator not in owner:
+                raise SpecError(
+                    f"A scale is given for '{indicator}', which is not an indicator of any construct.",
+                    culprit=indicator,
+                )
+            if not isinstance(scale, Scale):
+                raise SpecError(f"The scale of '{indicator}' must be a Scale; got {scale!r}.", culprit=indicator)
+        variables = names | set(owner)
+        for cov in self.covariances:
+            for end in (cov.left, cov.right):
+                if end not in variables:
+                    raise SpecError(
+                        f"Covariance '{cov.left} ~~ {cov.right}' names '{end}', which is neither a construct "
+                        "nor an indicator of the model.",
+                        culprit=end,
+                    )
+
+    # ------------------------------------------------------------------ views
+    def graph(self) -> nx.DiGraph:
+        """The structural model as a networkx directed graph over all constructs."""
+        graph = nx.DiGraph()
+        graph.add_nodes_from(c.name for c in self.constructs)
+        graph.add_edges_from((p.source, p.target) for p in self.paths)
+        return graph
+
+    @property
+    def construct_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.constructs)
+
+    @property
+    def indicators(self) -> tuple[str, ...]:
+        """All indicators, block by block, in declaration order."""
+        return tuple(i for c in self.constructs for i in c.indicators)
+
+    def construct(self, name: str) -> Construct:
+        """The construct called ``name``."""
+        for construct in self.constructs:
+            if construct.name == name:
+                return construct
+        raise SpecError(f"No construct named '{name}'. Declared: {', '.join(self.construct_names)}.", culprit=name)
+
+    def predecessors(self, name: str) -> tuple[str, ...]:
+        """Constructs with a path into ``name``, in declaration order of the paths."""
+        return tuple(p.source for p in self.paths if p.target == name)
+
+    @property
+    def endogenous(self) -> tuple[str, ...]:
+        """Constructs that are the target of at least one path, in declaration order."""
+        targets = {p.target for p in self.paths}
+        return tuple(c for c in self.construct_names if c in targets)
+
+    def with_scales(self, scales: Mapping[str, Scale], *, overwrite: bool = False) -> "ModelSpec":
+        """A copy with ``scales`` added (existing scales kept unless ``overwrite``)."""
+        merged = dict(scales) | dict(self.scales) if not overwrite else dict(self.scales) | dict(scales)
+        return ModelSpec(
+            constructs=self.constructs,
+            paths=self.paths,
+            scales=merged,
+            covariances=self.covariances,
+            fixed=self.fixed,
+            name=self.name,
+            description=self.description,
+        )
+
+    def check_pls(self) -> None:
+        """Raise :class:`SpecError` if PLS path modelling cannot estimate this spec."""
+        if self.covariances:
+            cov = self.covariances[0]
+            raise SpecError(
+                f"PLS path modelling cannot take covariance statements ('{cov.left} ~~ {cov.right}'). "
+                "Remove the '~~' lines or use the covariance-based estimator.",
+                culprit=f"{cov.left} ~~ {cov.right}",
+            )
+        if self.fixed:
+            fix = self.fixed[0]
+            raise SpecError(
+                f"PLS path modelling cannot fix parameters ('{fix.lhs} {fix.op} {fix.value:g}*{fix.rhs}'). "
+                "Remove the fixed value or use the covariance-based estimator.",
+                culprit=f"{fix.lhs} {fix.op} {fix.rhs}",
+            )
+        if not self.paths:
+            raise SpecError(
+                "PLS path modelling needs at least one structural path; the spec has none.",
+                culprit="paths",
+            )
+        connected = {p.source for p in self.paths} | {p.target for p in self.paths}
+        for construct in self.constructs:
+            if construct.name not in connected:
+                raise SpecError(
+                    f"Construct '{construct.name}' is not connected to any path. PLS needs every construct "
+                    "in the structural model: add a path to or from it, or remove it.",
+                    culprit=construct.name,
+                )
+
