@@ -1,0 +1,47 @@
+"""acsi: customer satisfaction index models (ACSI, ECSI) from declarative specs.
+
+The three calls of the public contract::
+
+    spec = acsi.load_spec("models/acsi.yaml")
+    result = acsi.fit(spec, frame, method="pls", scheme="path")
+    result.to_dict()
+"""
+
+from acsi.api import fit
+from acsi.data import IndicatorData, prepare
+from acsi.errors import (
+    AcsiError,
+    AcsiWarning,
+    ConvergenceWarning,
+    DataError,
+    EstimationError,
+    InadmissibleSolutionWarning,
+    NegativeWeightWarning,
+    SpecError,
+)
+from acsi.estimators.pls import PLSPM
+from acsi.results import FitResult, IndexResult
+from acsi.spec import ModelSpec, load_spec, parse_syntax, to_syntax
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "AcsiError",
+    "AcsiWarning",
+    "ConvergenceWarning",
+    "DataError",
+    "EstimationError",
+    "FitResult",
+    "InadmissibleSolutionWarning",
+    "IndexResult",
+    "IndicatorData",
+    "ModelSpec",
+    "NegativeWeightWarning",
+    "PLSPM",
+    "SpecError",
+    "fit",
+    "load_spec",
+    "parse_syntax",
+    "prepare",
+    "to_syntax",
+]

@@ -1,0 +1,168 @@
+"""The ``acsi`` command line: a thin layer over the Python API.
+
+Commands: ``acsi fit SPEC DATA`` (estimate and print; ``--json`` writes the result
+contract) and ``acsi demo`` (the ACSI model on the bundled data). Errors of acsi are
+printed as one readable message with exit status 2; warnings as ``warning: ...`` lines.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import warnings
+from pathlib import Path
+from typing import Sequence
+
+import pandas as pd
+
+from acsi.api import fit
+from acsi.errors import AcsiError, AcsiWarning, DataError
+from acsi.index import INDEX_WEIGHTS
+from acsi.resources import bundled
+from acsi.spec.load import load_spec
+
+_EPILOG_FIT = """examples:
+  acsi fit models/acsi.yaml survey.csv
+  acsi fit model.lav survey.csv --scheme centroid --scale 0,10 --json result.json
+  acsi fit model.lav survey.csv --raw --index-weights standardized --json -
+"""
+
+
+def _scale(text: str) -> tuple[float, float]:
+    try:
+        low, high = (float(part) for part in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected MIN,MAX such as 1,10; got {text!r}") from None
+    if not low < high:
+        raise argparse.ArgumentTypeError(f"the minimum must be below the maximum; got {text!r}")
+    return low, high
+
+
+def read_table(path: str) -> pd.DataFrame:
+    """Read a CSV (or, by extension, TSV) file of respondents."""
+    file = Path(path)
+    if not file.is_file():
+        raise DataError(f"Data file '{path}' not found.")
+    suffix = file.suffix.lower()
+    if suffix in (".csv", ".txt", ""):
+        return pd.read_csv(file)
+    if suffix == ".tsv":
+        return pd.read_csv(file, sep="\t")
+    raise DataError(
+        f"Data file '{path}' has extension '{suffix}'; acsi fit reads CSV (.csv, .txt) and TSV (.tsv) files. "
+        "Export the data as CSV."
+    )
+
+
+def _add_fit_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--method", default="pls", choices=["pls", "plsc", "cbsem", "gsca"],
+                        help="estimator (default: pls; the others are planned)")
+    parser.add_argument("--scheme", default="path", choices=["path", "centroid", "factorial"],
+                        help="PLS inner weighting scheme (default: path)")
+    parser.add_argument("--raw", action="store_true",
+                        help="work on centred raw indicators instead of standardised ones (R plspm scaled = FALSE)")
+    parser.add_argument("--scale", type=_scale, metavar="MIN,MAX",
+                        help="theoretical bounds of every indicator whose scale the spec does not give, e.g. 1,10")
+    parser.add_argument("--index-weights", default="fornell", choices=INDEX_WEIGHTS,
+                        help="weights of the 0-100 index (default: fornell, raw-scale outer weights)")
+    parser.add_argument("--tol", type=float, default=1e-10, help="convergence tolerance (default: 1e-10)")
+    parser.add_argument("--max-iter", type=int, default=1000, help="iteration limit (default: 1000)")
+    parser.add_argument("--missing", default="error", choices=["error", "listwise"],
+                        help="rows with missing indicator values: refuse (default) or drop")
+    parser.add_argument("--json", metavar="FILE", help="write the result as JSON to FILE ('-' for standard output)")
+    parser.add_argument("--quiet", action="store_true", help="print nothing but errors and warnings")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="acsi",
+        description="Customer satisfaction index models (ACSI, ECSI): PLS path modelling and 0-100 indices.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.required = True
+    fit_parser = commands.add_parser(
+        "fit",
+        help="fit a model to survey data and print the estimates and indices",
+        description="Fit SPEC (a YAML spec or lavaan-style text file) to DATA (a CSV file) and print a summary.",
+        epilog=_EPILOG_FIT,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    fit_parser.add_argument("spec", help="model spec: YAML file or lavaan-style text file (detected by content)")
+    fit_parser.add_argument("data", help="CSV file, one row per respondent, indicator columns named as in the spec")
+    _add_fit_options(fit_parser)
+    demo = commands.add_parser(
+        "demo",
+        help="fit the ACSI model to the bundled demo data",
+        description="Fit models/acsi.yaml to the bundled datasets/acsi_demo.csv (generated data with known truth).",
+    )
+    demo.add_argument("--scheme", default="path", choices=["path", "centroid", "factorial"],
+                      help="PLS inner weighting scheme (default: path)")
+    demo.add_argument("--json", metavar="FILE", help="also write the result as JSON to FILE ('-' for standard output)")
+    return parser
+
+
+def _write_json(result_dict: dict, target: str) -> None:
+    text = json.dumps(result_dict, indent=2)
+    if target == "-":
+        print(text)
+    else:
+        Path(target).write_text(text + "\n")
+
+
+def _run_fit(args: argparse.Namespace) -> int:
+    spec = load_spec(Path(args.spec))
+    frame = read_table(args.data)
+    result = fit(
+        spec,
+        frame,
+        method=args.method,
+        scheme=args.scheme,
+        raw=args.raw,
+        scale=args.scale,
+        index_weights=args.index_weights,
+        tol=args.tol,
+        max_iter=args.max_iter,
+        missing=args.missing,
+    )
+    if not args.quiet and args.json != "-":
+        print(result.summary())
+    if args.json:
+        _write_json(result.to_dict(), args.json)
+    return 0
+
+
+def _run_demo(args: argparse.Namespace) -> int:
+    spec_path = bundled("models/acsi.yaml")
+    data_path = bundled("datasets/acsi_demo.csv")
+    spec = load_spec(spec_path)
+    result = fit(spec, pd.read_csv(data_path), method="pls", scheme=args.scheme)
+    if args.json != "-":
+        print(f"Model: {spec_path}\nData:  {data_path}\n")
+        print(result.summary())
+    if args.json:
+        _write_json(result.to_dict(), args.json)
+    return 0
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:  # noqa: ANN001
+    print(f"warning ({category.__name__}): {message}", file=sys.stderr)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``acsi`` command."""
+    args = _parser().parse_args(argv)
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", AcsiWarning)
+        warnings.showwarning = _show_warning
+        try:
+            if args.command == "fit":
+                return _run_fit(args)
+            return _run_demo(args)
+        except (AcsiError, NotImplementedError, FileNotFoundError) as err:
+            print(f"error: {err}", file=sys.stderr)
+            return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,34 @@
+"""Sufficient statistics of the indicator matrix: means, covariance and correlation.
+
+One BLAS pass ``X'X`` gives the covariance, ``C = X'X / n - m m'`` (divisor n). When an
+indicator's mean is large against its spread this difference loses digits, so the data are
+then centred first (the relative rounding error of the shortcut is about
+``eps * mean^2 / variance``; we centre once that exceeds ``1e-10``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+_CANCELLATION_LIMIT = 1e-10
+
+
+def mean_and_covariance(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Column means and covariance matrix with divisor n of ``X`` (n, p)."""
+    n = X.shape[0]
+    mean = X.mean(axis=0)
+    C = X.T @ X / n - np.outer(mean, mean)
+    variance = np.diag(C)
+    risk = np.finfo(float).eps * mean**2 / np.where(variance > 0, variance, np.inf)
+    if (variance <= 0).any() or (risk > _CANCELLATION_LIMIT).any():
+        centred = X - mean
+        C = centred.T @ centred / n
+    return mean, (C + C.T) / 2.0
+
+
+def correlation(C: np.ndarray) -> np.ndarray:
+    """Correlation matrix of a covariance matrix, with an exact unit diagonal."""
+    sd = np.sqrt(np.diag(C))
+    R = C / np.outer(sd, sd)
+    np.fill_diagonal(R, 1.0)
+    return R

@@ -1,0 +1,266 @@
+"""PLS path modelling (Wold / Lohmöller), the estimator ACSI uses.
+
+:class:`PLSPM` holds validated, keyword-only settings; :meth:`PLSPM.fit` turns a spec and
+data into arrays, runs the pure kernel of :mod:`acsi.core.pls` on the indicator
+correlation (or covariance) matrix, orients the constructs, and returns a
+:class:`~acsi.results.FitResult`.
+
+Matches R plspm 0.5.1 (all three schemes, ``scaled = TRUE`` and ``FALSE``) and ADANCO
+2.2.1 (Mode B) on ``satisfaction`` to the tolerances of ``shared/reference``.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass
+import numpy as np
+import pandas as pd
+
+from acsi.core import pls as kernel
+from acsi.core.moments import correlation, mean_and_covariance
+from acsi.data import IndicatorData, MissingPolicy, prepare
+from acsi.errors import ConvergenceWarning, EstimationError
+from acsi.index import INDEX_WEIGHTS, IndexWeights, construct_index, normalised_index_weights
+from acsi.results import FitResult, IndexResult
+from acsi.spec.model import ModelSpec, Scale
+
+
+def _structure(spec: ModelSpec) -> kernel.Structure:
+    names = spec.construct_names
+    position = {name: b for b, name in enumerate(names)}
+    block = np.array([position[c.name] for c in spec.constructs for _ in c.indicators], dtype=int)
+    mode_b = np.array([c.mode.weighting == "B" for c in spec.constructs])
+    adjacency = np.zeros((len(names), len(names)))
+    for path in spec.paths:
+        adjacency[position[path.source], position[path.target]] = 1.0
+    return kernel.Structure(block=block, mode_b=mode_b, adjacency=adjacency)
+
+
+@dataclass(frozen=True, kw_only=True)
+class PLSPM:
+    """PLS path modelling settings.
+
+    Parameters
+    ----------
+    scheme : {"path", "centroid", "factorial"}
+        Inner weighting scheme; ``"path"`` (the default of ACSI practice, SmartPLS and seminr).
+    standardized : bool
+        True (default): indicators standardised, the solution depends only on their
+        correlation matrix. False: indicators only centred (R plspm ``scaled = FALSE``);
+        weights are then raw-scale and scores have unit variance with divisor n.
+    tol : float
+        Convergence tolerance on the largest change of an outer weight.
+    max_iter : int
+        Iteration limit; reaching it issues :class:`~acsi.errors.ConvergenceWarning`.
+    index_weights : {"fornell", "standardized", "equal"}
+        Weights of the 0-100 index (see :mod:`acsi.index`).
+
+    Notes
+    -----
+    Sign convention: each construct is oriented so that the sum of its loadings is
+    positive. A single-indicator block (ACSI complaints) thus points the way its indicator
+    does, and a negative relation to other constructs stays negative.
+    """
+
+    scheme: kernel.Scheme = "path"
+    standardized: bool = True
+    tol: float = 1e-10
+    max_iter: int = 1000
+    index_weights: IndexWeights = "fornell"
+
+    def __post_init__(self) -> None:
+        if self.scheme not in kernel.SCHEMES:
+            raise ValueError(f"Unknown scheme {self.scheme!r}; expected one of {', '.join(kernel.SCHEMES)}.")
+        if not isinstance(self.standardized, bool):
+            raise ValueError(f"standardized must be True or False; got {self.standardized!r}.")
+        if isinstance(self.tol, bool) or not isinstance(self.tol, (int, float)) or not (0 < self.tol < 1) or not math.isfinite(self.tol):
+            raise ValueError(f"tol must be a number between 0 and 1; got {self.tol!r}.")
+        if isinstance(self.max_iter, bool) or not isinstance(self.max_iter, int) or self.max_iter < 1:
+            raise ValueError(f"max_iter must be a positive integer; got {self.max_iter!r}.")
+        if self.index_weights not in INDEX_WEIGHTS:
+            raise ValueError(
+                f"Unknown index weights {self.index_weights!r}; expected one of {', '.join(INDEX_WEIGHTS)}."
+            )
+
+    def fit(
+        self,
+        spec: ModelSpec,
+        data: pd.DataFrame | IndicatorData,
+        *,
+        scale: tuple[float, float] | Scale | None = None,
+        missing: MissingPolicy = "error",
+    ) -> FitResult:
+        """Estimate the model.
+
+        Parameters
+        ----------
+        spec : ModelSpec
+        data : pandas.DataFrame or IndicatorData
+            Respondents in rows; never modified.
+        scale : (min, max), optional
+            Theoretical bounds for indicators whose scale the spec does not give (index only).
+        missing : {"error", "listwise"}
+
+        Returns
+        -------
+        FitResult
+
+        Raises
+        ------
+        SpecError
+            The spec has covariance statements, fixed values or unconnected constructs.
+        DataError
+            See :func:`acsi.data.prepare`.
+        EstimationError
+            A Mode B block or a set of predictors is perfectly collinear.
+
+        Warns
+        -----
+        ConvergenceWarning
+            The weights did not settle within ``max_iter`` iterations.
+        NegativeWeightWarning
+            An index weight is negative.
+        """
+        spec.check_pls()
+        if not isinstance(data, IndicatorData):
+            data = prepare(spec, data, scale=scale, missing=missing)
+        structure = _structure(spec)
+        X = data.values
+        n = X.shape[0]
+        mean, covariance = mean_and_covariance(X)
+        sd = np.sqrt(np.diag(covariance))  # divisor n
+        S = correlation(covariance) if self.standardized else covariance
+        self._check_mode_b_blocks(spec, S, structure)
+
+        issued: list[str] = []
+        solution = kernel.outer_weights(S, structure, self.scheme, tol=self.tol, max_iter=self.max_iter)
+        converged = bool(solution.converged)
+        if not converged:
+            message = (
+                f"PLS outer weights did not converge within max_iter={self.max_iter} iterations "
+                f"(tol={self.tol:g}); the estimates are unreliable. Raise max_iter, loosen tol, or "
+                "try scheme='factorial' or 'path'."
+            )
+            issued.append(message)
+            warnings.warn(message, ConvergenceWarning, stacklevel=2)
+        W = kernel.orient(solution.weights, S, structure)
+        C = S @ W
+        R = W.T @ C
+        cross_loadings = C / np.sqrt(np.diag(S))[:, None]
+        try:
+            B, r_squared = kernel.path_coefficients(R, structure.adjacency)
+        except np.linalg.LinAlgError as err:
+            raise EstimationError(
+                "The construct scores of some predictors are perfectly collinear; the path coefficients are "
+                "not identified. Check for duplicated blocks or indicators."
+            ) from err
+
+        rows = np.arange(structure.n_indicators)
+        weights = W[rows, structure.block]
+        standardized_weights = weights if self.standardized else weights * sd
+        # Scores: standardised indicators (divisor n - 1, as R's scale()) or centred ones (divisor n).
+        divisor = sd * math.sqrt(n / (n - 1)) if self.standardized else np.ones_like(sd)
+        scaled_W = W / divisor[:, None]
+        scores = X @ scaled_W - (mean / divisor) @ W
+
+        index, index_warnings = self._index(spec, data, standardized_weights, sd, mean, structure)
+        issued.extend(index_warnings)
+        return FitResult(
+            spec=spec,
+            method="pls",
+            settings={
+                "scheme": self.scheme,
+                "standardized": self.standardized,
+                "tol": self.tol,
+                "max_iter": self.max_iter,
+                "index_weights": self.index_weights,
+                "missing": data.missing,
+            },
+            converged=converged,
+            n_iter=int(solution.n_iter),
+            n_obs=n,
+            n_dropped=data.n_dropped,
+            indicators=data.indicators,
+            constructs=spec.construct_names,
+            block=_readonly(structure.block),
+            outer_weights=_readonly(weights),
+            standardized_weights=_readonly(standardized_weights),
+            cross_loading_matrix=_readonly(cross_loadings),
+            construct_correlation_matrix=_readonly(R),
+            path_matrix=_readonly(B),
+            r_squared_vector=_readonly(r_squared),
+            score_matrix=_readonly(scores),
+            row_labels=data.row_labels,
+            index=index,
+            warnings=tuple(issued),
+        )
+
+    @staticmethod
+    def _check_mode_b_blocks(spec: ModelSpec, S: np.ndarray, structure: kernel.Structure) -> None:
+        for b in np.flatnonzero(structure.mode_b):
+            idx = np.flatnonzero(structure.block == b)
+            block_S = S[np.ix_(idx, idx)]
+            if np.linalg.cond(block_S) > 1e12:
+                raise EstimationError(
+                    f"The indicators of Mode B construct '{spec.construct_names[b]}' are perfectly collinear "
+                    "(their correlation matrix is singular), so regression weights do not exist. Remove a "
+                    "redundant indicator or declare the construct reflective ('=~')."
+                )
+
+    def _index(
+        self,
+        spec: ModelSpec,
+        data: IndicatorData,
+        standardized_weights: np.ndarray,
+        sd: np.ndarray,
+        mean: np.ndarray,
+        structure: kernel.Structure,
+    ) -> tuple[IndexResult | None, list[str]]:
+        """0-100 indices of the constructs whose indicators all have scales, and warning messages."""
+        names = spec.construct_names
+        scaled = [
+            b for b, construct in enumerate(spec.constructs) if all(i in data.scales for i in construct.indicators)
+        ]
+        if not scaled:
+            return None, []
+        keep = np.isin(structure.block, scaled)
+        sub_block = np.searchsorted(np.array(scaled), structure.block[keep])
+        indicators = tuple(i for i, k in zip(data.indicators, keep) if k)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            weights = normalised_index_weights(
+                standardized_weights[keep],
+                sd[keep],
+                sub_block,
+                self.index_weights,
+                construct_names=tuple(names[b] for b in scaled),
+                indicator_names=indicators,
+            )
+        for item in caught:
+            warnings.warn(item.message, item.category, stacklevel=3)
+        lower = np.array([data.scales[i].min for i in indicators], dtype=float)
+        upper = np.array([data.scales[i].max for i in indicators], dtype=float)
+        aggregate = construct_index(mean[keep], weights, sub_block, len(scaled), lower, upper)
+        respondents = construct_index(data.values[:, keep], weights, sub_block, len(scaled), lower, upper)
+        result = IndexResult(
+            constructs=tuple(names[b] for b in scaled),
+            values=_readonly(aggregate),
+            indicators=indicators,
+            indicator_constructs=tuple(names[b] for b in structure.block[keep]),
+            weights=_readonly(weights),
+            lower=_readonly(lower),
+            upper=_readonly(upper),
+            means=_readonly(mean[keep]),
+            respondents=_readonly(respondents),
+            row_labels=data.row_labels,
+            method=self.index_weights,
+        )
+        return result, [str(item.message) for item in caught]
+
+
+def _readonly(array: np.ndarray) -> np.ndarray:
+    array = np.array(array, copy=True)
+    array.setflags(write=False)
+    return array
+

@@ -1,0 +1,115 @@
+"""The 0-100 customer satisfaction index of each construct.
+
+Following Fornell et al. (1996), the index of a construct is a weighted mean of its
+indicators on their theoretical scale, mapped to 0-100:
+
+    index = 100 * sum_i w~_i (mean_i - min_i) / (max_i - min_i),   w~_i = v_i / sum_j v_j
+
+where the unnormalised weights v_i are chosen by ``index_weights``:
+
+* ``"fornell"`` (default): the outer weights expressed for the raw indicators, the
+  standardised weight divided by the indicator's standard deviation (after a raw fit the
+  weights are already raw-scale);
+* ``"standardized"``: the standardised weights, as R plspm's ``rescale()`` does after a
+  standardised fit (``gastonstat/plspm: R/rescale.r``);
+* ``"equal"``: every indicator counts the same (the item mean).
+
+The same weights applied to each respondent's answers give per-respondent indices whose
+mean is the aggregate index.
+
+Reference: Fornell, C., Johnson, M. D., Anderson, E. W., Cha, J., & Bryant, B. E. (1996).
+The American Customer Satisfaction Index: nature, purpose, and findings. *Journal of
+Marketing* 60(4), 7-18.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Literal
+
+import numpy as np
+
+from acsi.errors import EstimationError, NegativeWeightWarning
+
+IndexWeights = Literal["fornell", "standardized", "equal"]
+INDEX_WEIGHTS: tuple[str, ...] = ("fornell", "standardized", "equal")
+
+
+def normalised_index_weights(
+    standardized_weights: np.ndarray,
+    std: np.ndarray,
+    block: np.ndarray,
+    method: IndexWeights,
+    *,
+    construct_names: tuple[str, ...] = (),
+    indicator_names: tuple[str, ...] = (),
+) -> np.ndarray:
+    """Index weights per indicator, normalised to sum to one within each block.
+
+    Parameters
+    ----------
+    standardized_weights : ndarray, shape (p,)
+        Outer weight of each indicator in its own block, for standardised indicators.
+    std : ndarray, shape (p,)
+        Indicator standard deviations (any divisor: it cancels in the normalisation).
+    block : ndarray of int, shape (p,)
+        Construct index of each indicator.
+    method : {"fornell", "standardized", "equal"}
+
+    Warns
+    -----
+    NegativeWeightWarning
+        When a normalised weight is negative: the index is no longer a convex combination.
+
+    Raises
+    ------
+    EstimationError
+        When a block's weights sum to zero or less, so no normalisation exists.
+    """
+    if method == "fornell":
+        raw = standardized_weights / std
+    elif method == "standardized":
+        raw = np.asarray(standardized_weights, dtype=float)
+    elif method == "equal":
+        raw = np.ones_like(standardized_weights, dtype=float)
+    else:
+        raise ValueError(f"Unknown index weights {method!r}; expected one of {', '.join(INDEX_WEIGHTS)}.")
+    totals = np.bincount(block, weights=raw)
+    for b in np.flatnonzero(totals <= 0):
+        name = construct_names[b] if construct_names else str(b)
+        raise EstimationError(
+            f"The index weights of construct '{name}' sum to {totals[b]:.3g}; they cannot be normalised. "
+            "Check the orientation of its indicators (reverse-coded items) or use index_weights='equal'."
+        )
+    normalised = raw / totals[block]
+    negative = np.flatnonzero(normalised < 0)
+    if negative.size:
+        listed = ", ".join(
+            f"{indicator_names[i] if indicator_names else i} ({normalised[i]:.3f})" for i in negative
+        )
+        warnings.warn(
+            f"Negative index weight(s): {listed}. The index is then not a convex combination of its "
+            "indicators and may leave 0-100 for some respondents; check for reverse-coded items.",
+            NegativeWeightWarning,
+            stacklevel=3,
+        )
+    return normalised
+
+
+def construct_index(
+    values: np.ndarray,
+    weights: np.ndarray,
+    block: np.ndarray,
+    n_constructs: int,
+    lower: np.ndarray,
+    upper: np.ndarray,
+) -> np.ndarray:
+    """0-100 index of each construct for each row of ``values``.
+
+    ``values`` has shape (..., p): a vector of indicator means gives the aggregate index,
+    a respondent matrix (n, p) the per-respondent indices (n, k).
+    """
+    position = (values - lower) / (upper - lower)
+    loading = np.zeros((block.shape[0], n_constructs))
+    loading[np.arange(block.shape[0]), block] = weights
+    return 100.0 * position @ loading

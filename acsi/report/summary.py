@@ -1,0 +1,68 @@
+"""Readable summaries of a :class:`~acsi.results.FitResult`.
+
+A summary collects tables from the result and renders them; it computes nothing new
+(lavaan's ``lav_object_summary`` / ``lav_print`` split).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+if TYPE_CHECKING:
+    from acsi.results import FitResult
+
+_FLOAT = "{:.3f}".format
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Sections of a fit summary; ``str(summary)`` is the text form."""
+
+    result: "FitResult"
+
+    def header(self) -> list[str]:
+        result = self.result
+        settings = result.settings
+        scaling = "standardised indicators" if settings.get("standardized", True) else "centred raw indicators"
+        title = result.spec.name or "model"
+        status = f"yes, {result.n_iter} iterations" if result.converged else f"NO (stopped after {result.n_iter})"
+        dropped = f" ({result.n_dropped} dropped: missing values)" if result.n_dropped else ""
+        return [
+            f"acsi: PLS path modelling of {title} ({settings.get('scheme')} scheme, {scaling})",
+            f"Observations: {result.n_obs}{dropped}   Constructs: {len(result.constructs)}   "
+            f"Indicators: {len(result.indicators)}   Converged: {status}",
+        ]
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The tables of the summary, by section title."""
+        result = self.result
+        outer = pd.concat([result.weights, result.loadings], axis=1).reset_index()
+        paths = result.path_coefficients.to_frame()
+        r2 = pd.concat([result.r_squared, result.adjusted_r_squared], axis=1)
+        effects = result.effects[["direct", "indirect", "total"]]
+        tables = {
+            "Outer model": outer,
+            "Structural model (path coefficients)": paths,
+            "Explained variance": r2,
+            "Effects": effects,
+        }
+        if result.index is not None:
+            index = pd.Series(result.index.to_dict(), name="index").to_frame()
+            tables[f"Index (0-100, {result.index.method} weights)"] = index
+        return tables
+
+    def as_text(self) -> str:
+        lines = self.header()
+        for title, table in self.tables().items():
+            lines += ["", title, "-" * len(title)]
+            lines.append(table.to_string(float_format=_FLOAT, index=title != "Outer model"))
+        if self.result.warnings:
+            lines += ["", "Warnings", "--------"] + [f"- {message}" for message in self.result.warnings]
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.as_text()
+

@@ -1,0 +1,308 @@
+"""Immutable results of a fit: arrays with labels, tidy pandas views, the JSON contract.
+
+A result computes nothing expensive and prints nothing; :meth:`FitResult.summary` returns a
+:class:`acsi.report.summary.Summary` that renders it (lavaan's summary/print split).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Mapping
+
+import numpy as np
+import pandas as pd
+
+from acsi.core.pls import total_effects
+from acsi.spec.model import ModelSpec
+
+if TYPE_CHECKING:
+    from acsi.report.summary import Summary
+
+
+@dataclass(frozen=True)
+class IndexResult:
+    """0-100 indices of the constructs whose indicators all have a theoretical scale.
+
+    Attributes
+    ----------
+    constructs : tuple of str
+        Constructs with an index, in spec order.
+    values : ndarray, shape (m,)
+        Aggregate index of each construct (index of the indicator means).
+    indicators : tuple of str
+        Indicators of those constructs.
+    weights : ndarray, shape (q,)
+        Normalised index weights (summing to one within each construct).
+    lower, upper : ndarray, shape (q,)
+        Theoretical scale bounds used.
+    means : ndarray, shape (q,)
+        Indicator means.
+    respondents : ndarray, shape (n, m)
+        Per-respondent indices; their column means equal ``values``.
+    method : str
+        ``"fornell"``, ``"standardized"`` or ``"equal"``.
+    """
+
+    constructs: tuple[str, ...]
+    values: np.ndarray
+    indicators: tuple[str, ...]
+    indicator_constructs: tuple[str, ...]
+    weights: np.ndarray
+    lower: np.ndarray
+    upper: np.ndarray
+    means: np.ndarray
+    respondents: np.ndarray
+    row_labels: pd.Index
+    method: str
+
+    def to_dict(self) -> dict[str, float]:
+        """``{construct: index}``."""
+        return {name: float(v) for name, v in zip(self.constructs, self.values)}
+
+    @cached_property
+    def table(self) -> pd.DataFrame:
+        """One row per indicator: construct, weight, mean, scale bounds."""
+        return pd.DataFrame(
+            {
+                "construct": self.indicator_constructs,
+                "indicator": self.indicators,
+                "weight": self.weights,
+                "mean": self.means,
+                "scale_min": self.lower,
+                "scale_max": self.upper,
+            }
+        )
+
+    @cached_property
+    def respondent_scores(self) -> pd.DataFrame:
+        """Per-respondent 0-100 indices, rows labelled as in the input data."""
+        return pd.DataFrame(self.respondents, index=self.row_labels, columns=list(self.constructs))
+
+
+@dataclass(frozen=True)
+class FitResult:
+    """The estimates of one fit of a model to one dataset.
+
+    Attributes
+    ----------
+    spec : ModelSpec
+        The model that was fitted.
+    method : str
+        Estimator name (``"pls"``).
+    settings : mapping
+        Resolved estimator settings (scheme, standardized, tol, max_iter, index_weights).
+    converged : bool
+    n_iter : int
+        Iterations of the outer-weight algorithm.
+    n_obs, n_dropped : int
+        Rows used and rows dropped by the missing-value policy.
+    indicators, constructs : tuple of str
+    block : ndarray of int, shape (p,)
+        Construct index of each indicator.
+    outer_weights : ndarray, shape (p,)
+        Weight of each indicator in its construct score; raw-scale after a raw fit.
+    standardized_weights : ndarray, shape (p,)
+        The same weights for standardised indicators.
+    cross_loading_matrix : ndarray, shape (p, k)
+        Correlation of each indicator with each construct score.
+    construct_correlation_matrix : ndarray, shape (k, k)
+    path_matrix : ndarray, shape (k, k)
+        ``[i, j]`` the direct effect of construct i on construct j.
+    r_squared_vector : ndarray, shape (k,)
+    score_matrix : ndarray, shape (n, k)
+        Construct scores with unit variance.
+    index : IndexResult or None
+    warnings : tuple of str
+        Messages of the warnings issued while fitting.
+    """
+
+    spec: ModelSpec
+    method: str
+    settings: Mapping[str, Any]
+    converged: bool
+    n_iter: int
+    n_obs: int
+    n_dropped: int
+    indicators: tuple[str, ...]
+    constructs: tuple[str, ...]
+    block: np.ndarray
+    outer_weights: np.ndarray
+    standardized_weights: np.ndarray
+    cross_loading_matrix: np.ndarray
+    construct_correlation_matrix: np.ndarray
+    path_matrix: np.ndarray
+    r_squared_vector: np.ndarray
+    score_matrix: np.ndarray
+    row_labels: pd.Index
+    index: IndexResult | None = None
+    warnings: tuple[str, ...] = field(default_factory=tuple)
+
+    # ------------------------------------------------------------------ derived arrays
+    @cached_property
+    def loading_vector(self) -> np.ndarray:
+        """Loading of each indicator on its own construct, shape (p,)."""
+        return self.cross_loading_matrix[np.arange(len(self.indicators)), self.block]
+
+    @cached_property
+    def total_effect_matrix(self) -> np.ndarray:
+        """``(I - B)^-1 - I``: all direct and indirect effects of construct i on j."""
+        return total_effects(self.path_matrix)
+
+    @cached_property
+    def _path_pairs(self) -> list[tuple[int, int]]:
+        position = {name: j for j, name in enumerate(self.constructs)}
+        return [(position[p.source], position[p.target]) for p in self.spec.paths]
+
+    @cached_property
+    def _endogenous(self) -> list[int]:
+        return [self.constructs.index(name) for name in self.spec.endogenous]
+
+    # ------------------------------------------------------------------ tidy views
+    def _by_block(self, values: np.ndarray, name: str) -> pd.Series:
+        index = pd.MultiIndex.from_arrays(
+            [[self.constructs[b] for b in self.block], list(self.indicators)], names=["construct", "indicator"]
+        )
+        return pd.Series(values, index=index, name=name)
+
+    @property
+    def weights(self) -> pd.Series:
+        """Outer weights indexed by (construct, indicator)."""
+        return self._by_block(self.outer_weights, "weight")
+
+    @property
+    def loadings(self) -> pd.Series:
+        """Loadings (indicator-score correlations) indexed by (construct, indicator)."""
+        return self._by_block(self.loading_vector, "loading")
+
+    @property
+    def cross_loadings(self) -> pd.DataFrame:
+        """Correlation of every indicator (rows) with every construct score (columns)."""
+        return pd.DataFrame(self.cross_loading_matrix, index=list(self.indicators), columns=list(self.constructs))
+
+    @property
+    def construct_correlations(self) -> pd.DataFrame:
+        """Correlations of the construct scores."""
+        names = list(self.constructs)
+        return pd.DataFrame(self.construct_correlation_matrix, index=names, columns=names)
+
+    @property
+    def path_coefficients(self) -> pd.Series:
+        """Direct effects keyed ``"From -> To"`` in spec order."""
+        return pd.Series(
+            [self.path_matrix[i, j] for i, j in self._path_pairs],
+            index=pd.Index([p.key for p in self.spec.paths], name="path"),
+            name="estimate",
+        )
+
+    @property
+    def r_squared(self) -> pd.Series:
+        """R² of each endogenous construct."""
+        return pd.Series(
+            self.r_squared_vector[self._endogenous],
+            index=pd.Index(self.spec.endogenous, name="construct"),
+            name="r_squared",
+        )
+
+    @property
+    def adjusted_r_squared(self) -> pd.Series:
+        """1 - (1 - R²)(n - 1)/(n - m - 1), m the number of predictors."""
+        n_pred = np.array([len(self.spec.predecessors(name)) for name in self.spec.endogenous])
+        r2 = self.r_squared.to_numpy()
+        adjusted = 1.0 - (1.0 - r2) * (self.n_obs - 1) / (self.n_obs - n_pred - 1)
+        return pd.Series(adjusted, index=self.r_squared.index, name="adjusted_r_squared")
+
+    @property
+    def effects(self) -> pd.DataFrame:
+        """Direct, indirect and total effects for every pair of constructs linked by a directed route."""
+        total = self.total_effect_matrix
+        rows = [
+            (self.constructs[i], self.constructs[j], self.path_matrix[i, j], total[i, j] - self.path_matrix[i, j], total[i, j])
+            for i in range(len(self.constructs))
+            for j in range(len(self.constructs))
+            if i != j and (self.path_matrix[i, j] != 0 or total[i, j] != 0)
+        ]
+        frame = pd.DataFrame(rows, columns=["source", "target", "direct", "indirect", "total"])
+        frame.index = pd.Index([f"{s} -> {t}" for s, t in zip(frame.source, frame.target)], name="effect")
+        return frame
+
+    @property
+    def scores(self) -> pd.DataFrame:
+        """Construct scores (unit variance), rows labelled as in the input data."""
+        return pd.DataFrame(self.score_matrix, index=self.row_labels, columns=list(self.constructs))
+
+    @property
+    def params(self) -> pd.DataFrame:
+        """One long parameter table keyed by (lhs, op, rhs), lavaan's operators.
+
+        ``=~`` loadings and ``<~`` weights of every construct, ``~`` path coefficients
+        (lhs the target), ``~~`` construct correlations (upper triangle) and ``r2``.
+        """
+        rows: list[tuple[str, str, str, float]] = []
+        for j, indicator in enumerate(self.indicators):
+            construct = self.constructs[self.block[j]]
+            rows.append((construct, "=~", indicator, self.loading_vector[j]))
+        for j, indicator in enumerate(self.indicators):
+            construct = self.constructs[self.block[j]]
+            rows.append((construct, "<~", indicator, self.outer_weights[j]))
+        for (i, j), path in zip(self._path_pairs, self.spec.paths):
+            rows.append((path.target, "~", path.source, self.path_matrix[i, j]))
+        k = len(self.constructs)
+        for i in range(k):
+            for j in range(i + 1, k):
+                rows.append((self.constructs[i], "~~", self.constructs[j], self.construct_correlation_matrix[i, j]))
+        for j in self._endogenous:
+            rows.append((self.constructs[j], "r2", self.constructs[j], self.r_squared_vector[j]))
+        return pd.DataFrame(rows, columns=["lhs", "op", "rhs", "estimate"])
+
+    # ------------------------------------------------------------------ contract and rendering
+    def _nested(self, values: np.ndarray) -> dict[str, dict[str, float]]:
+        nested: dict[str, dict[str, float]] = {name: {} for name in self.constructs}
+        for j, indicator in enumerate(self.indicators):
+            nested[self.constructs[self.block[j]]][indicator] = float(values[j])
+        return nested
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON object of ``acsi fit --json`` (a public contract).
+
+        Keys: ``method``, ``scheme``, ``standardized``, ``converged``, ``iterations``,
+        ``n_obs``, ``n_dropped``, ``weights`` {construct: {indicator: value}}, ``loadings``
+        (same shape), ``paths`` {"From -> To": value}, ``r_squared`` {construct: value},
+        ``adjusted_r_squared``, ``effects`` {"From -> To": {direct, indirect, total}},
+        ``construct_correlations`` {construct: {construct: value}}, ``index``
+        {construct: 0-100} and ``index_weights`` when scales are known, ``warnings``.
+        """
+        effects = self.effects
+        out: dict[str, Any] = {
+            "method": self.method,
+            "scheme": self.settings.get("scheme"),
+            "standardized": bool(self.settings.get("standardized", True)),
+            "converged": bool(self.converged),
+            "iterations": int(self.n_iter),
+            "n_obs": int(self.n_obs),
+            "n_dropped": int(self.n_dropped),
+            "weights": self._nested(self.outer_weights),
+            "loadings": self._nested(self.loading_vector),
+            "paths": {key: float(v) for key, v in self.path_coefficients.items()},
+            "r_squared": {key: float(v) for key, v in self.r_squared.items()},
+            "adjusted_r_squared": {key: float(v) for key, v in self.adjusted_r_squared.items()},
+            "effects": {
+                key: {"direct": float(row.direct), "indirect": float(row.indirect), "total": float(row.total)}
+                for key, row in effects.iterrows()
+            },
+            "construct_correlations": {
+                a: {b: float(self.construct_correlation_matrix[i, j]) for j, b in enumerate(self.constructs)}
+                for i, a in enumerate(self.constructs)
+            },
+            "warnings": list(self.warnings),
+        }
+        if self.index is not None:
+            out["index"] = self.index.to_dict()
+            out["index_weights"] = self.index.method
+        return out
+
+    def summary(self) -> "Summary":
+        """A readable summary (``print(result.summary())``)."""
+        from acsi.report.summary import Summary
+
+        return Summary(self)
