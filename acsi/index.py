@@ -29,7 +29,7 @@ from typing import Literal
 
 import numpy as np
 
-from acsi.errors import EstimationError, NegativeWeightWarning
+from acsi.errors import NegativeWeightWarning
 
 IndexWeights = Literal["fornell", "standardized", "equal"]
 INDEX_WEIGHTS: tuple[str, ...] = ("fornell", "standardized", "equal")
@@ -61,10 +61,9 @@ def normalised_index_weights(
     NegativeWeightWarning
         When a normalised weight is negative: the index is no longer a convex combination.
 
-    Raises
-    ------
-    EstimationError
-        When a block's weights sum to zero or less, so no normalisation exists.
+    NegativeWeightWarning
+        When a block's weights sum to zero or less: no normalisation exists, and that
+        block's weights are returned as NaN (the caller then reports no index for it).
     """
     if method == "fornell":
         raw = standardized_weights / std
@@ -77,12 +76,16 @@ def normalised_index_weights(
     totals = np.bincount(block, weights=raw)
     for b in np.flatnonzero(totals <= 0):
         name = construct_names[b] if construct_names else str(b)
-        raise EstimationError(
-            f"The index weights of construct '{name}' sum to {totals[b]:.3g}; they cannot be normalised. "
-            "Check the orientation of its indicators (reverse-coded items) or use index_weights='equal'."
+        warnings.warn(
+            f"The index weights of construct '{name}' sum to {totals[b]:.3g}; they cannot be normalised, so "
+            "this construct gets no index. Check the orientation of its indicators (reverse-coded items) or "
+            "use index_weights='equal'.",
+            NegativeWeightWarning,
+            stacklevel=3,
         )
+    totals = np.where(totals > 0, totals, np.nan)
     normalised = raw / totals[block]
-    negative = np.flatnonzero(normalised < 0)
+    negative = np.flatnonzero(np.nan_to_num(normalised) < 0)
     if negative.size:
         listed = ", ".join(
             f"{indicator_names[i] if indicator_names else i} ({normalised[i]:.3f})" for i in negative
@@ -107,9 +110,14 @@ def construct_index(
     """0-100 index of each construct for each row of ``values``.
 
     ``values`` has shape (..., p): a vector of indicator means gives the aggregate index,
-    a respondent matrix (n, p) the per-respondent indices (n, k).
+    a respondent matrix (n, p) the per-respondent indices (n, k). Where a construct's
+    weights are all non-negative the index is a convex combination of positions in [0, 1],
+    so it is kept inside [0, 100]: the clip removes rounding (1e-14), never information.
     """
     position = (values - lower) / (upper - lower)
     loading = np.zeros((block.shape[0], n_constructs))
     loading[np.arange(block.shape[0]), block] = weights
-    return 100.0 * position @ loading
+    index = 100.0 * position @ loading
+    convex = ~np.isin(np.arange(n_constructs), block[weights < 0])
+    index[..., convex] = np.clip(index[..., convex], 0.0, 100.0)
+    return index

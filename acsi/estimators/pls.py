@@ -239,6 +239,13 @@ class PLSPM:
             )
         for item in caught:
             warnings.warn(item.message, item.category, stacklevel=3)
+        usable = np.flatnonzero(~np.isnan(np.bincount(sub_block, weights=weights)))
+        if usable.size < len(scaled):
+            keep &= np.isin(structure.block, np.array(scaled)[usable])
+            weights = weights[np.isin(sub_block, usable)]
+            scaled = [scaled[u] for u in usable]
+            sub_block = np.searchsorted(np.array(scaled), structure.block[keep])
+            indicators = tuple(i for i, k in zip(data.indicators, keep) if k)
         lower = np.array([data.scales[i].min for i in indicators], dtype=float)
         upper = np.array([data.scales[i].max for i in indicators], dtype=float)
         aggregate = construct_index(mean[keep], weights, sub_block, len(scaled), lower, upper)
