@@ -162,6 +162,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         except (AcsiError, NotImplementedError, FileNotFoundError) as err:
             print(f"error: {err}", file=sys.stderr)
             return 2
+        except BrokenPipeError:  # output piped into `head` and the like
+            sys.stderr.close()
+            return 0
 
 
 if __name__ == "__main__":
