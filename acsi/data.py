@@ -99,24 +99,28 @@ def prepare(
             f"Columns found: {', '.join(map(str, data.columns[:30]))}"
             f"{' ...' if len(data.columns) > 30 else ''}. Rename the columns or correct the spec."
         )
-    frame = data.loc[:, list(indicators)]
-    for name in indicators:
+    frame = data[list(indicators)]
+    suspicious = [
+        name
+        for name, dtype in frame.dtypes.items()
+        if pd.api.types.is_bool_dtype(dtype) or not pd.api.types.is_numeric_dtype(dtype)
+    ]
+    for name in suspicious:
         column = frame[name]
-        if pd.api.types.is_bool_dtype(column) or not pd.api.types.is_numeric_dtype(column):
-            converted = pd.to_numeric(column, errors="coerce")
-            bad = column.notna() & converted.isna()
-            if bad.any() or pd.api.types.is_bool_dtype(column):
-                rows = column.index[bad] if bad.any() else column.index
-                examples = ", ".join(repr(v) for v in column[rows[:_SHOW]])
-                raise DataError(
-                    f"Indicator column '{name}'{where} is not numeric: rows {_rows(rows)} hold {examples}. "
-                    "Recode these answers to numbers or declare them missing."
-                )
-            frame = frame.assign(**{name: converted})
-    values = frame.to_numpy(dtype=float)
-    complete = ~np.isnan(values).any(axis=1)
+        converted = pd.to_numeric(column, errors="coerce")
+        bad = column.notna() & converted.isna()
+        if bad.any() or pd.api.types.is_bool_dtype(column):
+            rows = column.index[bad] if bad.any() else column.index
+            examples = ", ".join(repr(v) for v in column[rows[:_SHOW]])
+            raise DataError(
+                f"Indicator column '{name}'{where} is not numeric: rows {_rows(rows)} hold {examples}. "
+                "Recode these answers to numbers or declare them missing."
+            )
+        frame = frame.assign(**{name: converted})
+    values = np.ascontiguousarray(frame.to_numpy(dtype=float))  # row-major: fast products later
     n_dropped = 0
-    if not complete.all():
+    if np.isnan(values.sum(axis=0)).any():  # one pass, no (n, p) temporary on clean data
+        complete = ~np.isnan(values).any(axis=1)
         if missing == "listwise":
             n_dropped = int((~complete).sum())
             values = values[complete]
@@ -134,8 +138,8 @@ def prepare(
     n, p = values.shape
     if n < 3:
         raise DataError(f"Only {n} complete observation(s){where}; PLS needs at least 3 (and many more to be useful).")
-    spread = values.max(axis=0) - values.min(axis=0)
-    constant = [name for j, name in enumerate(indicators) if spread[j] == 0]
+    lowest, highest = values.min(axis=0), values.max(axis=0)
+    constant = [name for j, name in enumerate(indicators) if lowest[j] == highest[j]]
     if constant:
         raise DataError(
             f"Indicator(s) {', '.join(constant)}{where} are constant (every respondent gave the same value); "
@@ -147,17 +151,16 @@ def prepare(
         scales = {name: scales.get(name, default) for name in indicators}
     for j, name in enumerate(indicators):
         bounds = scales.get(name)
-        if bounds is None:
+        if bounds is None or bounds.min <= lowest[j] and highest[j] <= bounds.max:
             continue
         outside = (values[:, j] < bounds.min) | (values[:, j] > bounds.max)
-        if outside.any():
-            rows = frame.index[outside]
-            examples = ", ".join(f"{v:g}" for v in values[outside, j][:_SHOW])
-            raise DataError(
-                f"Indicator '{name}'{where} has {int(outside.sum())} value(s) outside its scale "
-                f"{bounds.min:g}-{bounds.max:g}: rows {_rows(rows)} hold {examples}. Correct the scale "
-                "(spec or --scale) or declare these codes missing."
-            )
+        rows = frame.index[outside]
+        examples = ", ".join(f"{v:g}" for v in values[outside, j][:_SHOW])
+        raise DataError(
+            f"Indicator '{name}'{where} has {int(outside.sum())} value(s) outside its scale "
+            f"{bounds.min:g}-{bounds.max:g}: rows {_rows(rows)} hold {examples}. Correct the scale "
+            "(spec or --scale) or declare these codes missing."
+        )
     values.setflags(write=False)
     return IndicatorData(
         values=values,

@@ -25,6 +25,7 @@ Marketing* 60(4), 7-18.
 from __future__ import annotations
 
 import warnings
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
@@ -99,6 +100,48 @@ def normalised_index_weights(
     return normalised
 
 
+@dataclass(frozen=True)
+class IndexMap:
+    """The linear map from indicator values to 0-100 indices, ``index = x @ loading - offset``.
+
+    ``loading[i, b] = 100 w~_i / (max_i - min_i)`` for indicator i of construct b and
+    ``offset_b = sum_i min_i loading[i, b]``, so the index is
+    ``100 sum_i w~_i (x_i - min_i) / (max_i - min_i)`` without an (n, p) temporary.
+    Where a construct's weights are all non-negative the index is a convex combination of
+    positions in [0, 1], so it is kept inside [0, 100]: that clip removes rounding
+    (about 1e-14), never information.
+    """
+
+    loading: np.ndarray
+    offset: np.ndarray
+    convex: np.ndarray
+
+    def apply(self, values: np.ndarray) -> np.ndarray:
+        """Indices for ``values`` of shape (..., p): means give (m,), respondents (n, m)."""
+        index = values @ self.loading - self.offset
+        index[..., self.convex] = np.clip(index[..., self.convex], 0.0, 100.0)
+        return index
+
+
+def index_map(
+    weights: np.ndarray,
+    block: np.ndarray,
+    n_constructs: int,
+    lower: np.ndarray,
+    upper: np.ndarray,
+) -> IndexMap:
+    """Build the :class:`IndexMap` of normalised weights on the theoretical scales.
+
+    Indicators with ``block < 0`` take no part (their rows of ``loading`` are zero).
+    """
+    member = block >= 0
+    loading = np.zeros((block.shape[0], n_constructs))
+    loading[np.flatnonzero(member), block[member]] = 100.0 * weights[member] / (upper[member] - lower[member])
+    offset = np.where(member, lower, 0.0) @ loading
+    convex = ~np.isin(np.arange(n_constructs), block[member & (weights < 0)])
+    return IndexMap(loading=loading, offset=offset, convex=convex)
+
+
 def construct_index(
     values: np.ndarray,
     weights: np.ndarray,
@@ -107,17 +150,5 @@ def construct_index(
     lower: np.ndarray,
     upper: np.ndarray,
 ) -> np.ndarray:
-    """0-100 index of each construct for each row of ``values``.
-
-    ``values`` has shape (..., p): a vector of indicator means gives the aggregate index,
-    a respondent matrix (n, p) the per-respondent indices (n, k). Where a construct's
-    weights are all non-negative the index is a convex combination of positions in [0, 1],
-    so it is kept inside [0, 100]: the clip removes rounding (1e-14), never information.
-    """
-    position = (values - lower) / (upper - lower)
-    loading = np.zeros((block.shape[0], n_constructs))
-    loading[np.arange(block.shape[0]), block] = weights
-    index = 100.0 * position @ loading
-    convex = ~np.isin(np.arange(n_constructs), block[weights < 0])
-    index[..., convex] = np.clip(index[..., convex], 0.0, 100.0)
-    return index
+    """0-100 index of each construct for each row of ``values`` (see :class:`IndexMap`)."""
+    return index_map(weights, block, n_constructs, lower, upper).apply(values)

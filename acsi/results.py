@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from acsi.core.pls import total_effects
+from acsi.index import IndexMap
 from acsi.spec.model import ModelSpec
 
 if TYPE_CHECKING:
@@ -38,8 +39,10 @@ class IndexResult:
         Theoretical scale bounds used.
     means : ndarray, shape (q,)
         Indicator means.
-    respondents : ndarray, shape (n, m)
-        Per-respondent indices; their column means equal ``values``.
+    mapping : IndexMap
+        The linear map from all p indicator values to the m indices.
+    indicator_values : ndarray, shape (n, p)
+        The (read-only) data, from which :attr:`respondents` is computed on first use.
     method : str
         ``"fornell"``, ``"standardized"`` or ``"equal"``.
     """
@@ -52,9 +55,17 @@ class IndexResult:
     lower: np.ndarray
     upper: np.ndarray
     means: np.ndarray
-    respondents: np.ndarray
-    row_labels: pd.Index
-    method: str
+    mapping: IndexMap = field(repr=False)
+    indicator_values: np.ndarray = field(repr=False)
+    row_labels: pd.Index = field(repr=False)
+    method: str = "fornell"
+
+    @cached_property
+    def respondents(self) -> np.ndarray:
+        """Per-respondent indices, shape (n, m); their column means equal ``values``."""
+        indices = self.mapping.apply(self.indicator_values)
+        indices.setflags(write=False)
+        return indices
 
     def to_dict(self) -> dict[str, float]:
         """``{construct: index}``."""
@@ -110,8 +121,11 @@ class FitResult:
     path_matrix : ndarray, shape (k, k)
         ``[i, j]`` the direct effect of construct i on construct j.
     r_squared_vector : ndarray, shape (k,)
-    score_matrix : ndarray, shape (n, k)
-        Construct scores with unit variance.
+    score_weights, score_offset : ndarray, shapes (p, k) and (k,)
+        Construct scores are ``indicator_values @ score_weights - score_offset``
+        (unit variance), computed on first use of :attr:`score_matrix`.
+    indicator_values : ndarray, shape (n, p)
+        The (read-only) indicator data of the fit.
     index : IndexResult or None
     warnings : tuple of str
         Messages of the warnings issued while fitting.
@@ -133,10 +147,19 @@ class FitResult:
     construct_correlation_matrix: np.ndarray
     path_matrix: np.ndarray
     r_squared_vector: np.ndarray
-    score_matrix: np.ndarray
-    row_labels: pd.Index
+    score_weights: np.ndarray
+    score_offset: np.ndarray
+    indicator_values: np.ndarray = field(repr=False)
+    row_labels: pd.Index = field(repr=False)
     index: IndexResult | None = None
     warnings: tuple[str, ...] = field(default_factory=tuple)
+
+    @cached_property
+    def score_matrix(self) -> np.ndarray:
+        """Construct scores with unit variance, shape (n, k)."""
+        scores = self.indicator_values @ self.score_weights - self.score_offset
+        scores.setflags(write=False)
+        return scores
 
     # ------------------------------------------------------------------ derived arrays
     @cached_property

@@ -27,6 +27,7 @@ Squares*, Physica; Tenenhaus, Esposito Vinzi, Chatelin & Lauro (2005), PLS path 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Literal
 
 import numpy as np
@@ -61,12 +62,25 @@ class Structure:
     def n_constructs(self) -> int:
         return int(self.mode_b.shape[0])
 
-    @property
+    @cached_property
     def mask(self) -> np.ndarray:
         """(p, k) indicator of block membership."""
         mask = np.zeros((self.n_indicators, self.n_constructs))
         mask[np.arange(self.n_indicators), self.block] = 1.0
         return mask
+
+    @cached_property
+    def linked(self) -> np.ndarray:
+        """(k, k) symmetric indicator of a path in either direction."""
+        return ((self.adjacency + self.adjacency.T) > 0).astype(float)
+
+    @cached_property
+    def neighbours(self) -> tuple[tuple[np.ndarray, np.ndarray], ...]:
+        """For each construct, the indices of its predecessors and of its successors."""
+        return tuple(
+            (np.flatnonzero(self.adjacency[:, j]), np.flatnonzero(self.adjacency[j, :]))
+            for j in range(self.n_constructs)
+        )
 
 
 @dataclass(frozen=True)
@@ -100,28 +114,23 @@ def _mode_b_operator(S: np.ndarray, structure: Structure) -> np.ndarray | None:
     return D
 
 
-def inner_weights(R: np.ndarray, adjacency: np.ndarray, scheme: Scheme) -> np.ndarray:
+def inner_weights(R: np.ndarray, structure: Structure, scheme: Scheme) -> np.ndarray:
     """Inner weight matrix E with ``E[i, j]`` the weight of construct i in the proxy of j.
 
     Parameters
     ----------
     R : ndarray, shape (..., k, k)
         Correlations of the current construct scores.
-    adjacency : ndarray, shape (k, k)
-        ``adjacency[i, j] = 1`` for a path i -> j.
+    structure : Structure
     scheme : {"centroid", "factorial", "path"}
     """
-    linked = ((adjacency + adjacency.T) > 0).astype(float)
     if scheme == "centroid":
-        return np.sign(R) * linked
+        return np.sign(R) * structure.linked
     if scheme == "factorial":
-        return R * linked
+        return R * structure.linked
     E = np.zeros_like(R)
-    k = adjacency.shape[0]
-    for j in range(k):
-        successors = np.flatnonzero(adjacency[j, :])
+    for j, (predecessors, successors) in enumerate(structure.neighbours):
         E[..., successors, j] = R[..., successors, j]
-        predecessors = np.flatnonzero(adjacency[:, j])
         if predecessors.size:
             R_pp = R[..., predecessors[:, None], predecessors[None, :]]
             r_pj = R[..., predecessors, j]
@@ -164,7 +173,7 @@ def outer_weights(
     for iteration in range(1, max_iter + 1):
         C = S @ W
         R = np.swapaxes(W, -1, -2) @ C
-        E = inner_weights(R, structure.adjacency, scheme)
+        E = inner_weights(R, structure, scheme)
         Z = C @ E
         if D is not None:
             Z = D @ Z

@@ -21,7 +21,7 @@ from acsi.core import pls as kernel
 from acsi.core.moments import correlation, mean_and_covariance
 from acsi.data import IndicatorData, MissingPolicy, prepare
 from acsi.errors import ConvergenceWarning, EstimationError
-from acsi.index import INDEX_WEIGHTS, IndexWeights, construct_index, normalised_index_weights
+from acsi.index import INDEX_WEIGHTS, IndexWeights, index_map, normalised_index_weights
 from acsi.results import FitResult, IndexResult
 from acsi.spec.model import ModelSpec, Scale
 
@@ -159,10 +159,10 @@ class PLSPM:
         rows = np.arange(structure.n_indicators)
         weights = W[rows, structure.block]
         standardized_weights = weights if self.standardized else weights * sd
-        # Scores: standardised indicators (divisor n - 1, as R's scale()) or centred ones (divisor n).
+        # Scores: standardised indicators (divisor n - 1, as R's scale()) or centred ones (divisor n),
+        # as one product with the data: scores = X @ (W / d) - (mean / d) @ W.
         divisor = sd * math.sqrt(n / (n - 1)) if self.standardized else np.ones_like(sd)
-        scaled_W = W / divisor[:, None]
-        scores = X @ scaled_W - (mean / divisor) @ W
+        score_weights = W / divisor[:, None]
 
         index, index_warnings = self._index(spec, data, standardized_weights, sd, mean, structure)
         issued.extend(index_warnings)
@@ -190,7 +190,9 @@ class PLSPM:
             construct_correlation_matrix=_readonly(R),
             path_matrix=_readonly(B),
             r_squared_vector=_readonly(r_squared),
-            score_matrix=_readonly(scores),
+            score_weights=_readonly(score_weights),
+            score_offset=_readonly(mean @ score_weights),
+            indicator_values=data.values,
             row_labels=data.row_labels,
             index=index,
             warnings=tuple(issued),
@@ -226,40 +228,39 @@ class PLSPM:
             return None, []
         keep = np.isin(structure.block, scaled)
         sub_block = np.searchsorted(np.array(scaled), structure.block[keep])
-        indicators = tuple(i for i, k in zip(data.indicators, keep) if k)
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            weights = normalised_index_weights(
+            normalised = normalised_index_weights(
                 standardized_weights[keep],
                 sd[keep],
                 sub_block,
                 self.index_weights,
                 construct_names=tuple(names[b] for b in scaled),
-                indicator_names=indicators,
+                indicator_names=tuple(np.array(data.indicators)[keep]),
             )
         for item in caught:
             warnings.warn(item.message, item.category, stacklevel=3)
-        usable = np.flatnonzero(~np.isnan(np.bincount(sub_block, weights=weights)))
-        if usable.size < len(scaled):
-            keep &= np.isin(structure.block, np.array(scaled)[usable])
-            weights = weights[np.isin(sub_block, usable)]
-            scaled = [scaled[u] for u in usable]
-            sub_block = np.searchsorted(np.array(scaled), structure.block[keep])
-            indicators = tuple(i for i, k in zip(data.indicators, keep) if k)
-        lower = np.array([data.scales[i].min for i in indicators], dtype=float)
-        upper = np.array([data.scales[i].max for i in indicators], dtype=float)
-        aggregate = construct_index(mean[keep], weights, sub_block, len(scaled), lower, upper)
-        respondents = construct_index(data.values[:, keep], weights, sub_block, len(scaled), lower, upper)
+        weights = np.zeros(structure.n_indicators)
+        weights[keep] = normalised
+        keep[keep] = ~np.isnan(normalised)  # constructs whose weights cannot be normalised get no index
+        indexed = [b for b in scaled if keep[structure.block == b].all()]
+        if not indexed:
+            return None, [str(item.message) for item in caught]
+        block = np.where(keep, np.searchsorted(np.array(indexed), structure.block), -1)
+        lower = np.array([data.scales[i].min if k else 0.0 for i, k in zip(data.indicators, keep)])
+        upper = np.array([data.scales[i].max if k else 1.0 for i, k in zip(data.indicators, keep)])
+        mapping = index_map(weights, block, len(indexed), lower, upper)
         result = IndexResult(
-            constructs=tuple(names[b] for b in scaled),
-            values=_readonly(aggregate),
-            indicators=indicators,
+            constructs=tuple(names[b] for b in indexed),
+            values=_readonly(mapping.apply(mean)),
+            indicators=tuple(np.array(data.indicators)[keep]),
             indicator_constructs=tuple(names[b] for b in structure.block[keep]),
-            weights=_readonly(weights),
-            lower=_readonly(lower),
-            upper=_readonly(upper),
+            weights=_readonly(weights[keep]),
+            lower=_readonly(lower[keep]),
+            upper=_readonly(upper[keep]),
             means=_readonly(mean[keep]),
-            respondents=_readonly(respondents),
+            mapping=mapping,
+            indicator_values=data.values,
             row_labels=data.row_labels,
             method=self.index_weights,
         )
