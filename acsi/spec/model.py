@@ -264,6 +264,56 @@ class ModelSpec:
                         "nor an indicator of the model.",
                         culprit=end,
                     )
+        self._validate_covariances_and_fixed()
+
+    def _validate_covariances_and_fixed(self) -> None:
+        # Each covariance is one parameter: 'a ~~ b' and 'b ~~ a' are the same statement.
+        covs: set[frozenset[str]] = set()
+        for cov in self.covariances:
+            key = frozenset((cov.left, cov.right))
+            if key in covs:
+                raise SpecError(
+                    f"Covariance '{cov.left} ~~ {cov.right}' is declared twice. Keep one of the statements.",
+                    culprit=f"{cov.left} ~~ {cov.right}",
+                )
+            covs.add(key)
+        cov_pairs = {(cov.left, cov.right) for cov in self.covariances}
+        # A fixed value fixes the parameter of a statement that the spec declares.
+        ops = {Mode.REFLECTIVE: ("=~",), Mode.COMPOSITE: ("<~",), Mode.COMPOSITE_A: ("=~", "<~")}
+        blocks = {c.name: c for c in self.constructs}
+        paths = {(p.source, p.target) for p in self.paths}
+        fixed: set[tuple[str, str, str]] = set()
+        for fix in self.fixed:
+            text = f"{fix.lhs} {fix.op} {fix.rhs}"
+            value = fix.value
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+                raise SpecError(
+                    f"Fixed value of '{text}' must be a finite number; got {value!r}.",
+                    culprit=text,
+                )
+            if fix.op in ("=~", "<~"):
+                block = blocks.get(fix.lhs)
+                declared = block is not None and fix.rhs in block.indicators and fix.op in ops.get(block.mode, ("=~", "<~"))
+            elif fix.op == "~":
+                declared = (fix.rhs, fix.lhs) in paths
+            elif fix.op == "~~":
+                # Same orientation as the covariance, so that the spec has one spelling.
+                declared = (fix.lhs, fix.rhs) in cov_pairs
+            else:
+                raise SpecError(
+                    f"Fixed value '{text}' has operator {fix.op!r}; expected one of '=~', '<~', '~' or '~~'.",
+                    culprit=text,
+                )
+            if not declared:
+                raise SpecError(
+                    f"Fixed value '{fix.lhs} {fix.op} {value!r}*{fix.rhs}' does not match any statement of the "
+                    f"model. Declare '{text}' (a block indicator, path or covariance) or remove the fixed value.",
+                    culprit=text,
+                )
+            key = (fix.lhs, fix.op, fix.rhs)
+            if key in fixed:
+                raise SpecError(f"Parameter '{text}' is fixed twice. Keep one value.", culprit=text)
+            fixed.add(key)
 
     # ------------------------------------------------------------------ views
     def graph(self) -> nx.DiGraph:

@@ -1,0 +1,1 @@
+"""Test helpers shipped with acsi: hypothesis strategies for its own types (:mod:`acsi.testing.strategies`)."""
