@@ -293,7 +293,8 @@ class ModelSpec:
                 )
             if fix.op in ("=~", "<~"):
                 block = blocks.get(fix.lhs)
-                declared = block is not None and fix.rhs in block.indicators and fix.op in ops.get(block.mode, ("=~", "<~"))
+                allowed = ops.get(block.mode, ("=~", "<~")) if block is not None else ()
+                declared = block is not None and fix.rhs in block.indicators and fix.op in allowed
             elif fix.op == "~":
                 declared = (fix.rhs, fix.lhs) in paths
             elif fix.op == "~~":
