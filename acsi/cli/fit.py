@@ -1,23 +1,15 @@
-"""The ``acsi`` command line: a thin layer over the Python API.
-
-Commands: ``acsi fit SPEC DATA`` (estimate and print; ``--json`` writes the result
-contract) and ``acsi demo`` (the ACSI model on the bundled data). Errors of acsi are
-printed as one readable message with exit status 2; warnings as ``warning: ...`` lines.
-"""
+"""``acsi fit SPEC DATA`` and ``acsi demo``: estimate, print a summary, write the JSON contract."""
 
 from __future__ import annotations
 
 import argparse
 import json
-import sys
-import warnings
 from pathlib import Path
-from typing import Sequence
 
 import pandas as pd
 
 from acsi.api import fit
-from acsi.errors import AcsiError, AcsiWarning, DataError
+from acsi.errors import DataError
 from acsi.index import INDEX_WEIGHTS
 from acsi.resources import bundled
 from acsi.spec.load import load_spec
@@ -55,7 +47,7 @@ def read_table(path: str) -> pd.DataFrame:
     )
 
 
-def _add_fit_options(parser: argparse.ArgumentParser) -> None:
+def add_fit_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--method", default="pls", choices=["pls", "plsc", "cbsem", "gsca"],
                         help="estimator (default: pls; the others are planned)")
     parser.add_argument("--scheme", default="path", choices=["path", "centroid", "factorial"],
@@ -74,35 +66,7 @@ def _add_fit_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quiet", action="store_true", help="print nothing but errors and warnings")
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="acsi",
-        description="Customer satisfaction index models (ACSI, ECSI): PLS path modelling and 0-100 indices.",
-    )
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    commands.required = True
-    fit_parser = commands.add_parser(
-        "fit",
-        help="fit a model to survey data and print the estimates and indices",
-        description="Fit SPEC (a YAML spec or lavaan-style text file) to DATA (a CSV file) and print a summary.",
-        epilog=_EPILOG_FIT,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    fit_parser.add_argument("spec", help="model spec: YAML file or lavaan-style text file (detected by content)")
-    fit_parser.add_argument("data", help="CSV file, one row per respondent, indicator columns named as in the spec")
-    _add_fit_options(fit_parser)
-    demo = commands.add_parser(
-        "demo",
-        help="fit the ACSI model to the bundled demo data",
-        description="Fit models/acsi.yaml to the bundled datasets/acsi_demo.csv (generated data with known truth).",
-    )
-    demo.add_argument("--scheme", default="path", choices=["path", "centroid", "factorial"],
-                      help="PLS inner weighting scheme (default: path)")
-    demo.add_argument("--json", metavar="FILE", help="also write the result as JSON to FILE ('-' for standard output)")
-    return parser
-
-
-def _write_json(result_dict: dict, target: str) -> None:
+def write_json(result_dict: dict, target: str) -> None:
     text = json.dumps(result_dict, indent=2)
     if target == "-":
         print(text)
@@ -110,7 +74,7 @@ def _write_json(result_dict: dict, target: str) -> None:
         Path(target).write_text(text + "\n")
 
 
-def _run_fit(args: argparse.Namespace) -> int:
+def run_fit(args: argparse.Namespace) -> int:
     spec = load_spec(Path(args.spec))
     frame = read_table(args.data)
     result = fit(
@@ -128,11 +92,11 @@ def _run_fit(args: argparse.Namespace) -> int:
     if not args.quiet and args.json != "-":
         print(result.summary())
     if args.json:
-        _write_json(result.to_dict(), args.json)
+        write_json(result.to_dict(), args.json)
     return 0
 
 
-def _run_demo(args: argparse.Namespace) -> int:
+def run_demo(args: argparse.Namespace) -> int:
     spec_path = bundled("models/acsi.yaml")
     data_path = bundled("datasets/acsi_demo.csv")
     spec = load_spec(spec_path)
@@ -141,31 +105,31 @@ def _run_demo(args: argparse.Namespace) -> int:
         print(f"Model: {spec_path}\nData:  {data_path}\n")
         print(result.summary())
     if args.json:
-        _write_json(result.to_dict(), args.json)
+        write_json(result.to_dict(), args.json)
     return 0
 
 
-def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:  # noqa: ANN001
-    print(f"warning ({category.__name__}): {message}", file=sys.stderr)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``acsi`` command."""
-    args = _parser().parse_args(argv)
-    with warnings.catch_warnings():
-        warnings.simplefilter("always", AcsiWarning)
-        warnings.showwarning = _show_warning
-        try:
-            if args.command == "fit":
-                return _run_fit(args)
-            return _run_demo(args)
-        except (AcsiError, NotImplementedError, FileNotFoundError) as err:
-            print(f"error: {err}", file=sys.stderr)
-            return 2
-        except BrokenPipeError:  # output piped into `head` and the like
-            sys.stderr.close()
-            return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
+def register(commands: argparse._SubParsersAction) -> None:
+    """Add the ``fit`` and ``demo`` commands."""
+    fit_parser = commands.add_parser(
+        "fit",
+        help="fit a model to survey data and print the estimates and indices",
+        description="Fit SPEC (a YAML spec or lavaan-style text file) to DATA (a CSV file) and print a summary.",
+        epilog=_EPILOG_FIT,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    fit_parser.add_argument("spec", help="model spec: YAML file or lavaan-style text file (detected by content)")
+    fit_parser.add_argument("data", help="CSV file, one row per respondent, indicator columns named as in the spec")
+    add_fit_options(fit_parser)
+    fit_parser.set_defaults(run=run_fit)
+    demo = commands.add_parser(
+        "demo",
+        help="fit the ACSI model to the bundled demo data",
+        description="Fit models/acsi.yaml to the bundled datasets/acsi_demo.csv (generated data with known truth).",
+    )
+    demo.add_argument("--scheme", default="path", choices=["path", "centroid", "factorial"],
+                      help="PLS inner weighting scheme (default: path)")
+    demo.add_argument("--json", metavar="FILE", help="also write the result as JSON to FILE ('-' for standard output)")
+    demo.set_defaults(run=run_demo)
