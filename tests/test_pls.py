@@ -92,9 +92,9 @@ def test_kernel_on_a_stack_of_matrices_equals_one_fit_per_matrix(satisfaction: p
     X = satisfaction[list(spec.indicators)].to_numpy(float)
     rng = np.random.default_rng(3)
     stack = np.stack([np.corrcoef(X[rng.integers(0, len(X), len(X))], rowvar=False) for _ in range(4)])
-    from acsi.estimators.pls import _structure
+    from acsi.estimators.pls import model_structure
 
-    structure = _structure(spec)
+    structure = model_structure(spec)
     batched = kernel.outer_weights(stack, structure, "path")
     for b in range(stack.shape[0]):
         single = kernel.outer_weights(stack[b], structure, "path")

@@ -26,7 +26,8 @@ from acsi.results import FitResult, IndexResult
 from acsi.spec.model import ModelSpec, Scale
 
 
-def _structure(spec: ModelSpec) -> kernel.Structure:
+def model_structure(spec: ModelSpec) -> kernel.Structure:
+    """The index arrays of ``spec`` for the numeric kernels (blocks, Mode B flags, paths)."""
     names = spec.construct_names
     position = {name: b for b, name in enumerate(names)}
     block = np.array([position[c.name] for c in spec.constructs for _ in c.indicators], dtype=int)
@@ -125,7 +126,7 @@ class PLSPM:
         spec.check_pls()
         if not isinstance(data, IndicatorData):
             data = prepare(spec, data, scale=scale, missing=missing)
-        structure = _structure(spec)
+        structure = model_structure(spec)
         X = data.values
         n = X.shape[0]
         mean, covariance = mean_and_covariance(X)
