@@ -431,7 +431,8 @@ class PopulationModel:
                 "make it singular; lower those loadings or paths.",
                 culprit=perfect[0] if perfect else "loadings",
             )
-        for name, array in (("_B", B), ("_Psi", Psi), ("_Phi", Phi), ("_Lambda", Lambda), ("_Sigma", Sigma), ("_chol", chol)):
+        arrays = {"_B": B, "_Psi": Psi, "_Phi": Phi, "_Lambda": Lambda, "_Sigma": Sigma, "_chol": chol}
+        for name, array in arrays.items():
             array.setflags(write=False)
             object.__setattr__(self, name, array)
 
@@ -653,7 +654,8 @@ class PopulationModel:
             bounds = tuple(scale)
         else:
             raise ValueError(f"scale must be None, a Scale or a pair (min, max); got {scale!r}.")
-        if not all(_is_number(b) and math.isfinite(float(b)) and float(b).is_integer() for b in bounds):  # type: ignore[arg-type]
+        integral = (_is_number(b) and math.isfinite(float(b)) and float(b).is_integer() for b in bounds)  # type: ignore[arg-type]
+        if not all(integral):
             raise ValueError(f"scale bounds must be integers, such as (1, 10); got {scale!r}.")
         low, high = (int(b) for b in bounds)  # type: ignore[call-overload]
         if not low < high:

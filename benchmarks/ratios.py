@@ -90,7 +90,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     for path in paths:
         document = json.loads(Path(path).read_text())
         table = format_table(timings_from_json(document))
-        print(f"{path}: {document.get('datetime', '')} {document.get('machine_info', {}).get('cpu', {}).get('brand_raw', '')}")
+        cpu = document.get("machine_info", {}).get("cpu", {}).get("brand_raw", "")
+        print(f"{path}: {document.get('datetime', '')} {cpu}")
         print(table or "(no acsi benchmark timings in this file)")
     return 0
 
