@@ -27,6 +27,11 @@ def _rows(labels: pd.Index) -> str:
     return f"{shown}{more}"
 
 
+def _plain_number(dtype: object) -> bool:
+    """A NumPy integer, unsigned or float dtype (not bool, object or a pandas extension type)."""
+    return isinstance(dtype, np.dtype) and dtype.kind in "iuf"
+
+
 @dataclass(frozen=True)
 class IndicatorData:
     """Validated indicator values in spec order.
@@ -92,42 +97,54 @@ def prepare(
     if not isinstance(data, pd.DataFrame):
         raise DataError(f"Data must be a pandas DataFrame; got {type(data).__name__}.")
     indicators = spec.indicators
-    absent = [name for name in indicators if name not in data.columns]
+    position: dict[object, int] = {}
+    for i, column in enumerate(data.columns):
+        position.setdefault(column, i)
+    absent = [name for name in indicators if name not in position]
     if absent:
         raise DataError(
             f"The data{where} lack {len(absent)} indicator column(s) of the model: {', '.join(absent)}. "
             f"Columns found: {', '.join(map(str, data.columns[:30]))}"
             f"{' ...' if len(data.columns) > 30 else ''}. Rename the columns or correct the spec."
         )
-    frame = data[list(indicators)]
-    suspicious = [
-        name
-        for name, dtype in frame.dtypes.items()
-        if pd.api.types.is_bool_dtype(dtype) or not pd.api.types.is_numeric_dtype(dtype)
-    ]
-    for name in suspicious:
-        column = frame[name]
-        converted = pd.to_numeric(column, errors="coerce")
-        bad = column.notna() & converted.isna()
-        if bad.any() or pd.api.types.is_bool_dtype(column):
-            rows = column.index[bad] if bad.any() else column.index
-            examples = ", ".join(repr(v) for v in column[rows[:_SHOW]])
-            raise DataError(
-                f"Indicator column '{name}'{where} is not numeric: rows {_rows(rows)} hold {examples}. "
-                "Recode these answers to numbers or declare them missing."
-            )
-        frame = frame.assign(**{name: converted})
-    values = np.ascontiguousarray(frame.to_numpy(dtype=float))  # row-major: fast products later
+    if len(position) < data.shape[1]:
+        doubled = sorted({str(c) for c in data.columns[data.columns.duplicated()]} & set(indicators))
+        if doubled:
+            raise DataError(f"Indicator column(s) {', '.join(doubled)} appear more than once{where}. Keep one of each.")
+    columns = [position[name] for name in indicators]
+    dtypes = data.dtypes.to_numpy()
+    numeric = [_plain_number(dtypes[i]) for i in columns]
+    if all(numeric) and data.shape[1] <= 2 * len(columns) and all(_plain_number(d) for d in dtypes):
+        # Fast path: one conversion of the whole (numeric, not much wider) frame.
+        values = data.to_numpy(dtype=float)[:, columns]
+    else:
+        frame = data.iloc[:, columns]
+        for name, is_numeric in zip(indicators, numeric):
+            column = frame[name]
+            if is_numeric or pd.api.types.is_numeric_dtype(column.dtype) and not pd.api.types.is_bool_dtype(column.dtype):
+                continue
+            converted = pd.to_numeric(column, errors="coerce")
+            bad = column.notna() & converted.isna()
+            if bad.any() or pd.api.types.is_bool_dtype(column):
+                rows = column.index[bad] if bad.any() else column.index
+                examples = ", ".join(repr(v) for v in column[rows[:_SHOW]])
+                raise DataError(
+                    f"Indicator column '{name}'{where} is not numeric: rows {_rows(rows)} hold {examples}. "
+                    "Recode these answers to numbers or declare them missing."
+                )
+            frame = frame.assign(**{name: converted})
+        values = np.ascontiguousarray(frame.to_numpy(dtype=float, na_value=np.nan))  # row-major: fast products
+    row_labels = data.index
     n_dropped = 0
     if np.isnan(values.sum(axis=0)).any():  # one pass, no (n, p) temporary on clean data
         complete = ~np.isnan(values).any(axis=1)
         if missing == "listwise":
             n_dropped = int((~complete).sum())
             values = values[complete]
-            frame = frame[complete]
+            row_labels = row_labels[complete]
         elif missing == "error":
             holes = [name for j, name in enumerate(indicators) if np.isnan(values[:, j]).any()]
-            rows = frame.index[~complete]
+            rows = row_labels[~complete]
             raise DataError(
                 f"{int((~complete).sum())} row(s){where} have missing indicator values (rows {_rows(rows)}; "
                 f"columns {', '.join(holes)}). Drop them with missing='listwise' (CLI: --missing listwise) "
@@ -154,7 +171,7 @@ def prepare(
         if bounds is None or bounds.min <= lowest[j] and highest[j] <= bounds.max:
             continue
         outside = (values[:, j] < bounds.min) | (values[:, j] > bounds.max)
-        rows = frame.index[outside]
+        rows = row_labels[outside]
         examples = ", ".join(f"{v:g}" for v in values[outside, j][:_SHOW])
         raise DataError(
             f"Indicator '{name}'{where} has {int(outside.sum())} value(s) outside its scale "
@@ -165,7 +182,7 @@ def prepare(
     return IndicatorData(
         values=values,
         indicators=indicators,
-        row_labels=frame.index,
+        row_labels=row_labels,
         scales=scales,
         n_dropped=n_dropped,
         missing=missing,

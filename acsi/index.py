@@ -138,7 +138,8 @@ def index_map(
     loading = np.zeros((block.shape[0], n_constructs))
     loading[np.flatnonzero(member), block[member]] = 100.0 * weights[member] / (upper[member] - lower[member])
     offset = np.where(member, lower, 0.0) @ loading
-    convex = ~np.isin(np.arange(n_constructs), block[member & (weights < 0)])
+    convex = np.ones(n_constructs, dtype=bool)
+    convex[block[member & (weights < 0)]] = False
     return IndexMap(loading=loading, offset=offset, convex=convex)
 
 

@@ -72,3 +72,23 @@ def test_extra_columns_are_ignored_and_spec_order_is_kept(frame: pd.DataFrame) -
     data = prepare(acsi.parse_syntax(MODEL), shuffled)
     assert data.indicators == ("sat1", "sat2", "sat3", "loy1", "loy2")
     np.testing.assert_array_equal(data.values, frame.to_numpy(float))
+
+
+def test_nullable_integer_columns_with_missing_values_are_read_as_missing(frame: pd.DataFrame) -> None:
+    nullable = frame.astype({"sat1": "Int64"})
+    nullable.loc[3, "sat1"] = pd.NA
+    with pytest.raises(acsi.DataError, match="rows 3"):
+        prepare(acsi.parse_syntax(MODEL), nullable)
+    data = prepare(acsi.parse_syntax(MODEL), nullable, missing="listwise")
+    assert data.n_obs == len(frame) - 1 and data.n_dropped == 1
+
+
+def test_duplicated_indicator_columns_are_refused(frame: pd.DataFrame) -> None:
+    doubled = pd.concat([frame, frame[["sat2"]]], axis=1)
+    with pytest.raises(acsi.DataError, match="sat2 appear more than once"):
+        prepare(acsi.parse_syntax(MODEL), doubled)
+
+
+def test_wide_frames_with_text_columns_take_the_general_path(frame: pd.DataFrame) -> None:
+    wide = frame.assign(branch="north", comment="fine")
+    np.testing.assert_array_equal(prepare(acsi.parse_syntax(MODEL), wide).values, frame.to_numpy(float))

@@ -244,3 +244,10 @@ def test_no_warning_on_a_clean_fit(satisfaction: pd.DataFrame) -> None:
         warnings.simplefilter("error")
         result = acsi.fit(acsi.parse_syntax(SATISFACTION_MODEL), satisfaction, scale=(0, 10))
     assert result.warnings == ()
+
+
+def test_identical_blocks_make_collinear_predictors_an_estimation_error(satisfaction: pd.DataFrame) -> None:
+    frame = satisfaction.assign(copy1=satisfaction.qual1, copy2=satisfaction.qual2)
+    spec = acsi.parse_syntax("Q =~ qual1 + qual2\nC =~ copy1 + copy2\nS =~ sat1 + sat2\nS ~ Q + C\n")
+    with pytest.raises(acsi.EstimationError, match="collinear"):
+        acsi.fit(spec, frame)

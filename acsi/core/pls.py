@@ -75,12 +75,66 @@ class Structure:
         return ((self.adjacency + self.adjacency.T) > 0).astype(float)
 
     @cached_property
-    def neighbours(self) -> tuple[tuple[np.ndarray, np.ndarray], ...]:
-        """For each construct, the indices of its predecessors and of its successors."""
-        return tuple(
-            (np.flatnonzero(self.adjacency[:, j]), np.flatnonzero(self.adjacency[j, :]))
-            for j in range(self.n_constructs)
+    def regressions(self) -> "_Regressions":
+        """Batched-OLS layout of the structural equations (see :class:`_Regressions`)."""
+        targets = np.array([j for j in range(self.n_constructs) if self.adjacency[:, j].any()], dtype=int)
+        width = max((int(self.adjacency[:, j].sum()) for j in targets), default=0)
+        predecessors = np.zeros((targets.size, width), dtype=int)
+        valid = np.zeros((targets.size, width))
+        for e, j in enumerate(targets):
+            preds = np.flatnonzero(self.adjacency[:, j])
+            predecessors[e, : preds.size] = preds
+            valid[e, : preds.size] = 1.0
+        pair = valid[:, :, None] * valid[:, None, :]
+        slot_e, slot_a = np.nonzero(valid)
+        return _Regressions(
+            predecessors=predecessors,
+            targets=targets,
+            valid=valid,
+            pair=pair,
+            padding=(1.0 - pair) * np.eye(width),
+            slots=(slot_e, slot_a),
+            cells=(predecessors[slot_e, slot_a], targets[slot_e]),
         )
+
+
+@dataclass(frozen=True)
+class _Regressions:
+    """Index arrays for regressing each of e endogenous constructs on its (at most m) predecessors.
+
+    ``predecessors`` (e, m) padded with 0, ``targets`` (e,), ``valid`` (e, m) 1/0, ``pair``
+    (e, m, m) = valid x valid, ``padding`` (e, m, m) the identity on padded slots, ``slots``
+    the (e, a) positions of real predecessors and ``cells`` their (i, j) cells in B.
+    """
+
+    predecessors: np.ndarray
+    targets: np.ndarray
+    valid: np.ndarray
+    pair: np.ndarray
+    padding: np.ndarray
+    slots: tuple[np.ndarray, np.ndarray]
+    cells: tuple[np.ndarray, np.ndarray]
+
+
+def _structural_ols(R: np.ndarray, structure: Structure) -> tuple[np.ndarray, np.ndarray]:
+    """OLS of every endogenous construct on its predecessors, all in one batched solve.
+
+    Padding slots get an identity row and a zero right-hand side, hence coefficient 0.
+    Returns ``B`` (..., k, k) with ``B[i, j]`` the coefficient of i in the equation of j,
+    and ``r_squared`` (..., k), 0 for exogenous constructs.
+    """
+    layout = structure.regressions
+    B = np.zeros(R.shape)
+    r_squared = np.zeros(R.shape[:-1])
+    if not layout.targets.size:
+        return B, r_squared
+    P = layout.predecessors
+    R_pp = R[..., P[:, :, None], P[:, None, :]] * layout.pair + layout.padding
+    r_pj = R[..., P, layout.targets[:, None]] * layout.valid
+    beta = np.linalg.solve(R_pp, r_pj[..., None])[..., 0]
+    B[..., layout.cells[0], layout.cells[1]] = beta[..., layout.slots[0], layout.slots[1]]
+    r_squared[..., layout.targets] = (beta * r_pj).sum(axis=-1)
+    return B, r_squared
 
 
 @dataclass(frozen=True)
@@ -128,14 +182,8 @@ def inner_weights(R: np.ndarray, structure: Structure, scheme: Scheme) -> np.nda
         return np.sign(R) * structure.linked
     if scheme == "factorial":
         return R * structure.linked
-    E = np.zeros_like(R)
-    for j, (predecessors, successors) in enumerate(structure.neighbours):
-        E[..., successors, j] = R[..., successors, j]
-        if predecessors.size:
-            R_pp = R[..., predecessors[:, None], predecessors[None, :]]
-            r_pj = R[..., predecessors, j]
-            E[..., predecessors, j] = np.linalg.solve(R_pp, r_pj[..., None])[..., 0]
-    return E
+    # Successors s of construct j enter its proxy with r_sj, predecessors with OLS weights.
+    return R * structure.adjacency.T + _structural_ols(R, structure)[0]
 
 
 def outer_weights(
@@ -200,7 +248,7 @@ def orient(W: np.ndarray, S: np.ndarray, structure: Structure) -> np.ndarray:
     return W * sign[..., None, :]
 
 
-def path_coefficients(R: np.ndarray, adjacency: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def path_coefficients(R: np.ndarray, structure: Structure) -> tuple[np.ndarray, np.ndarray]:
     """OLS path coefficients and R² from the construct correlation matrix.
 
     For each endogenous construct j with predecessors P: beta = R_PP^-1 r_Pj and
@@ -213,19 +261,7 @@ def path_coefficients(R: np.ndarray, adjacency: np.ndarray) -> tuple[np.ndarray,
     r_squared : ndarray, shape (..., k)
         0 for exogenous constructs.
     """
-    k = adjacency.shape[0]
-    B = np.zeros(R.shape)
-    r_squared = np.zeros(R.shape[:-1])
-    for j in range(k):
-        predecessors = np.flatnonzero(adjacency[:, j])
-        if not predecessors.size:
-            continue
-        R_pp = R[..., predecessors[:, None], predecessors[None, :]]
-        r_pj = R[..., predecessors, j]
-        beta = np.linalg.solve(R_pp, r_pj[..., None])[..., 0]
-        B[..., predecessors, j] = beta
-        r_squared[..., j] = (beta * r_pj).sum(axis=-1)
-    return B, r_squared
+    return _structural_ols(R, structure)
 
 
 def total_effects(B: np.ndarray) -> np.ndarray:

@@ -135,7 +135,17 @@ class PLSPM:
         self._check_mode_b_blocks(spec, S, structure)
 
         issued: list[str] = []
-        solution = kernel.outer_weights(S, structure, self.scheme, tol=self.tol, max_iter=self.max_iter)
+        try:
+            solution = kernel.outer_weights(S, structure, self.scheme, tol=self.tol, max_iter=self.max_iter)
+            W = kernel.orient(solution.weights, S, structure)
+            C = S @ W
+            R = W.T @ C
+            B, r_squared = kernel.path_coefficients(R, structure)
+        except np.linalg.LinAlgError as err:
+            raise EstimationError(
+                "The construct scores of some predictors are perfectly collinear, so the path weighting or the "
+                "path coefficients are not identified. Check for duplicated blocks or indicators."
+            ) from err
         converged = bool(solution.converged)
         if not converged:
             message = (
@@ -145,18 +155,7 @@ class PLSPM:
             )
             issued.append(message)
             warnings.warn(message, ConvergenceWarning, stacklevel=2)
-        W = kernel.orient(solution.weights, S, structure)
-        C = S @ W
-        R = W.T @ C
         cross_loadings = C / np.sqrt(np.diag(S))[:, None]
-        try:
-            B, r_squared = kernel.path_coefficients(R, structure.adjacency)
-        except np.linalg.LinAlgError as err:
-            raise EstimationError(
-                "The construct scores of some predictors are perfectly collinear; the path coefficients are "
-                "not identified. Check for duplicated blocks or indicators."
-            ) from err
-
         rows = np.arange(structure.n_indicators)
         weights = W[rows, structure.block]
         standardized_weights = weights if self.standardized else weights * sd
@@ -227,7 +226,9 @@ class PLSPM:
         ]
         if not scaled:
             return None, []
-        keep = np.isin(structure.block, scaled)
+        keep = np.zeros(len(names), dtype=bool)
+        keep[scaled] = True
+        keep = keep[structure.block]
         sub_block = np.searchsorted(np.array(scaled), structure.block[keep])
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
@@ -244,7 +245,8 @@ class PLSPM:
         weights = np.zeros(structure.n_indicators)
         weights[keep] = normalised
         keep[keep] = ~np.isnan(normalised)  # constructs whose weights cannot be normalised get no index
-        indexed = [b for b in scaled if keep[structure.block == b].all()]
+        complete = np.bincount(structure.block, weights=keep) == np.bincount(structure.block)
+        indexed = [b for b in scaled if complete[b]]
         if not indexed:
             return None, [str(item.message) for item in caught]
         block = np.where(keep, np.searchsorted(np.array(indexed), structure.block), -1)
