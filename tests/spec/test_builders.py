@@ -7,20 +7,8 @@ import pytest
 from acsi.errors import SpecError
 from acsi.spec import Mode, Scale, composite, load_spec, model, parse_syntax, path, paths, reflective
 from tests.spec._models import MODELS
+from tests._models import SATISFACTION_SYNTAX as SATISFACTION_A
 
-SATISFACTION_A = """
-IMAG =~ imag1 + imag2 + imag3 + imag4 + imag5
-EXPE =~ expe1 + expe2 + expe3 + expe4 + expe5
-QUAL =~ qual1 + qual2 + qual3 + qual4 + qual5
-VAL =~ val1 + val2 + val3 + val4
-SAT =~ sat1 + sat2 + sat3 + sat4
-LOY =~ loy1 + loy2 + loy3 + loy4
-EXPE ~ IMAG
-QUAL ~ EXPE
-VAL ~ EXPE + QUAL
-SAT ~ IMAG + EXPE + QUAL + VAL
-LOY ~ IMAG + SAT
-"""
 
 
 def _satisfaction(block=reflective):
