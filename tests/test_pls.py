@@ -239,3 +239,16 @@ def test_identical_blocks_make_collinear_predictors_an_estimation_error(satisfac
     spec = acsi.parse_syntax("Q =~ qual1 + qual2\nC =~ copy1 + copy2\nS =~ sat1 + sat2\nS ~ Q + C\n")
     with pytest.raises(acsi.EstimationError, match="collinear"):
         acsi.fit(spec, frame)
+
+
+def test_prepared_data_fit_like_the_frame_and_refuse_a_second_scale(satisfaction: pd.DataFrame) -> None:
+    spec = acsi.parse_syntax(SATISFACTION_MODEL)
+    data = acsi.prepare(spec, satisfaction, scale=(0, 10))
+    from_frame = acsi.fit(spec, satisfaction, scale=(0, 10))
+    from_data = acsi.fit(spec, data)
+    np.testing.assert_allclose(from_data.index.values, from_frame.index.values, **EXACT)
+    with pytest.raises(ValueError, match="acsi.prepare"):
+        acsi.fit(spec, data, scale=(1, 10))
+    other = acsi.parse_syntax("SAT =~ sat1 + sat2\nLOY =~ loy1 + loy2\nLOY ~ SAT\n")
+    with pytest.raises(acsi.DataError, match="another spec"):
+        acsi.fit(other, data)

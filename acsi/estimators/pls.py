@@ -20,7 +20,7 @@ import pandas as pd
 from acsi.core import pls as kernel
 from acsi.core.moments import correlation, mean_and_covariance
 from acsi.data import IndicatorData, MissingPolicy, prepare
-from acsi.errors import ConvergenceWarning, EstimationError
+from acsi.errors import ConvergenceWarning, DataError, EstimationError
 from acsi.index import INDEX_WEIGHTS, IndexWeights, index_map, normalised_index_weights
 from acsi.results import FitResult, IndexResult
 from acsi.spec.model import ModelSpec, Scale
@@ -126,6 +126,16 @@ class PLSPM:
         spec.check_pls()
         if not isinstance(data, IndicatorData):
             data = prepare(spec, data, scale=scale, missing=missing)
+        elif scale is not None or missing != "error":
+            raise ValueError(
+                "scale and missing apply when the data are prepared; pass them to acsi.prepare() "
+                "instead of fit() when giving IndicatorData."
+            )
+        elif data.indicators != spec.indicators:
+            raise DataError(
+                "The IndicatorData were prepared for another spec (indicators "
+                f"{', '.join(data.indicators)}); prepare them with this spec."
+            )
         structure = model_structure(spec)
         X = data.values
         n = X.shape[0]
