@@ -54,7 +54,8 @@ def fit(
     index_weights : {"fornell", "standardized", "equal"}
     tol, max_iter : float, int
         Convergence tolerance (largest weight change) and iteration limit.
-    missing : {"error", "listwise"}
+    missing : {"error", "listwise", "mean", "pairwise", "em"}
+        Missing-data treatment (see :mod:`acsi.data`).
 
     Returns
     -------

@@ -53,6 +53,11 @@ class DataError(AcsiError, ValueError):
     constant indicators, missing values, too few observations."""
 
 
+class IngestError(AcsiError, ValueError):
+    """A survey file or a mapping file cannot be read: unknown format, corrupt file, missing
+    sheet, duplicate column names, a malformed mapping. The message names the source."""
+
+
 class EstimationError(AcsiError, RuntimeError):
     """An estimator failed: a singular matrix, a degenerate block, a backend error."""
 
@@ -68,6 +73,11 @@ class ConvergenceWarning(AcsiWarning):
 class NegativeWeightWarning(AcsiWarning):
     """An index weight is negative: the index is no longer a convex combination of its
     indicators and may leave the 0-100 range for some respondents."""
+
+
+class MissingDataWarning(AcsiWarning):
+    """A missing-data treatment produced something to watch: a pairwise covariance matrix that
+    is not positive semidefinite, case weights carried along but not used by the estimator."""
 
 
 class InadmissibleSolutionWarning(AcsiWarning):

@@ -129,6 +129,8 @@ class FitResult:
     index : IndexResult or None
     warnings : tuple of str
         Messages of the warnings issued while fitting.
+    missing : mapping or None
+        Missing-data treatment and counts (:meth:`acsi.data.MissingReport.to_dict`).
     """
 
     spec: ModelSpec
@@ -153,6 +155,7 @@ class FitResult:
     row_labels: pd.Index = field(repr=False)
     index: IndexResult | None = None
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    missing: Mapping[str, Any] | None = None
 
     @cached_property
     def score_matrix(self) -> np.ndarray:
@@ -293,7 +296,10 @@ class FitResult:
         (same shape), ``paths`` {"From -> To": value}, ``r_squared`` {construct: value},
         ``adjusted_r_squared``, ``effects`` {"From -> To": {direct, indirect, total}},
         ``construct_correlations`` {construct: {construct: value}}, ``index``
-        {construct: 0-100} and ``index_weights`` when scales are known, ``warnings``.
+        {construct: 0-100} and ``index_weights`` when scales are known, ``warnings``,
+        ``missing`` {treatment, rows, rows_dropped, incomplete_rows, cells_missing,
+        cells_imputed, missing_codes, out_of_scale, unmapped, em_iterations, by_indicator}
+        when the data went through :func:`acsi.prepare`.
         """
         effects = self.effects
         out: dict[str, Any] = {
@@ -322,6 +328,8 @@ class FitResult:
         if self.index is not None:
             out["index"] = self.index.to_dict()
             out["index_weights"] = self.index.method
+        if self.missing is not None:
+            out["missing"] = dict(self.missing)
         return out
 
     def summary(self) -> "Summary":

@@ -20,7 +20,7 @@ import pandas as pd
 from acsi.core import pls as kernel
 from acsi.core.moments import correlation, mean_and_covariance
 from acsi.data import IndicatorData, MissingPolicy, prepare
-from acsi.errors import ConvergenceWarning, DataError, EstimationError
+from acsi.errors import ConvergenceWarning, DataError, EstimationError, MissingDataWarning
 from acsi.index import INDEX_WEIGHTS, IndexWeights, index_map, normalised_index_weights
 from acsi.results import FitResult, IndexResult
 from acsi.spec.model import ModelSpec, Scale
@@ -101,7 +101,9 @@ class PLSPM:
             Respondents in rows; never modified.
         scale : (min, max), optional
             Theoretical bounds for indicators whose scale the spec does not give (index only).
-        missing : {"error", "listwise"}
+        missing : {"error", "listwise", "mean", "pairwise", "em"}
+            See :mod:`acsi.data`; with ``"pairwise"`` and ``"em"`` the fit uses the
+            estimated moments.
 
         Returns
         -------
@@ -139,12 +141,20 @@ class PLSPM:
         structure = model_structure(spec)
         X = data.values
         n = X.shape[0]
-        mean, covariance = mean_and_covariance(X)
+        # pairwise / EM treatments bring their own moments (acsi.data module notes)
+        mean, covariance = data.moments if data.moments is not None else mean_and_covariance(X)
+        issued: list[str] = []
+        if data.case_weights is not None:
+            message = (
+                "The data carry a case-weight column, but the PLS estimator does not use case weights yet: "
+                "the estimates are unweighted."
+            )
+            issued.append(message)
+            warnings.warn(message, MissingDataWarning, stacklevel=2)
         sd = np.sqrt(np.diag(covariance))  # divisor n
         S = correlation(covariance) if self.standardized else covariance
         self._check_mode_b_blocks(spec, S, structure)
 
-        issued: list[str] = []
         try:
             solution = kernel.outer_weights(S, structure, self.scheme, tol=self.tol, max_iter=self.max_iter)
             W = kernel.orient(solution.weights, S, structure)
@@ -206,6 +216,7 @@ class PLSPM:
             row_labels=data.row_labels,
             index=index,
             warnings=tuple(issued),
+            missing=data.missing_report.to_dict() if data.missing_report is not None else None,
         )
 
     @staticmethod
