@@ -9,15 +9,19 @@ from pathlib import Path
 import pandas as pd
 
 from acsi.api import fit
-from acsi.errors import DataError
+from acsi.cli.ingest import parse_sheet, add_strictness
+from acsi.data import MISSING_POLICIES, IndicatorData, prepare
+from acsi.ingest.survey import read_survey
 from acsi.index import INDEX_WEIGHTS
 from acsi.resources import bundled
 from acsi.spec.load import load_spec
+from acsi.spec.model import ModelSpec
 
 _EPILOG_FIT = """examples:
   acsi fit models/acsi.yaml survey.csv
   acsi fit model.lav survey.csv --scheme centroid --scale 0,10 --json result.json
   acsi fit model.lav survey.csv --raw --index-weights standardized --json -
+  acsi fit models/acsi.yaml wave1.sav --mapping wave1.yaml --lenient --missing em
 """
 
 
@@ -31,20 +35,18 @@ def _scale(text: str) -> tuple[float, float]:
     return low, high
 
 
-def read_table(path: str) -> pd.DataFrame:
-    """Read a CSV (or, by extension, TSV) file of respondents."""
-    file = Path(path)
-    if not file.is_file():
-        raise DataError(f"Data file '{path}' not found.")
-    suffix = file.suffix.lower()
-    if suffix in (".csv", ".txt", ""):
-        return pd.read_csv(file)
-    if suffix == ".tsv":
-        return pd.read_csv(file, sep="\t")
-    raise DataError(
-        f"Data file '{path}' has extension '{suffix}'; acsi fit reads CSV (.csv, .txt) and TSV (.tsv) files. "
-        "Export the data as CSV."
-    )
+def read_table(path: str, *, sheet: str | int | None = None) -> pd.DataFrame:
+    """Read a survey file (CSV/TSV, Excel, SPSS, Parquet; by extension) as a frame.
+
+    The index holds source row numbers (see :mod:`acsi.ingest.survey`).
+    """
+    return read_survey(path, sheet=sheet).frame
+
+
+def load_data(args: argparse.Namespace, spec: ModelSpec) -> IndicatorData:
+    """DATA of a command with :func:`add_fit_options`: read, map (``--mapping``), validate, treat missing values."""
+    survey = read_survey(args.data, sheet=parse_sheet(getattr(args, "sheet", None)))
+    return prepare(spec, survey, scale=args.scale, missing=args.missing, strict=args.strict, mapping=args.mapping)
 
 
 def add_fit_options(parser: argparse.ArgumentParser) -> None:
@@ -60,8 +62,13 @@ def add_fit_options(parser: argparse.ArgumentParser) -> None:
                         help="weights of the 0-100 index (default: fornell, raw-scale outer weights)")
     parser.add_argument("--tol", type=float, default=1e-10, help="convergence tolerance (default: 1e-10)")
     parser.add_argument("--max-iter", type=int, default=1000, help="iteration limit (default: 1000)")
-    parser.add_argument("--missing", default="error", choices=["error", "listwise"],
-                        help="rows with missing indicator values: refuse (default) or drop")
+    parser.add_argument("--missing", default="error", choices=list(MISSING_POLICIES),
+                        help="missing indicator values: refuse (error, default), drop rows (listwise), replace by "
+                             "the mean (mean), or estimate the moments by pairwise deletion (pairwise) or EM/FIML (em)")
+    parser.add_argument("--mapping", metavar="MAP.yaml",
+                        help="mapping from DATA's columns to the indicators: rename, scales, missing codes, reverse, recode")
+    parser.add_argument("--sheet", help="Excel worksheet of DATA, name or 0-based position (default: the first)")
+    add_strictness(parser)
     parser.add_argument("--json", metavar="FILE", help="write the result as JSON to FILE ('-' for standard output)")
     parser.add_argument("--quiet", action="store_true", help="print nothing but errors and warnings")
 
@@ -76,10 +83,10 @@ def write_json(result_dict: dict, target: str) -> None:
 
 def run_fit(args: argparse.Namespace) -> int:
     spec = load_spec(Path(args.spec))
-    frame = read_table(args.data)
+    data = load_data(args, spec)
     result = fit(
         spec,
-        frame,
+        data,
         method=args.method,
         scheme=args.scheme,
         raw=args.raw,
@@ -116,12 +123,13 @@ def register(commands: argparse._SubParsersAction) -> None:
     fit_parser = commands.add_parser(
         "fit",
         help="fit a model to survey data and print the estimates and indices",
-        description="Fit SPEC (a YAML spec or lavaan-style text file) to DATA (a CSV file) and print a summary.",
+        description="Fit SPEC (a YAML spec or lavaan-style text file) to DATA (CSV/TSV, Excel, SPSS or Parquet) and print a summary.",
         epilog=_EPILOG_FIT,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     fit_parser.add_argument("spec", help="model spec: YAML file or lavaan-style text file (detected by content)")
-    fit_parser.add_argument("data", help="CSV file, one row per respondent, indicator columns named as in the spec")
+    fit_parser.add_argument("data", help="survey file (.csv, .tsv, .xlsx, .sav, .parquet), one row per respondent, "
+                                         "indicator columns named as in the spec or mapped by --mapping")
     add_fit_options(fit_parser)
     fit_parser.set_defaults(run=run_fit)
     demo = commands.add_parser(
