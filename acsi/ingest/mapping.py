@@ -380,7 +380,7 @@ def apply_mapping(survey: Survey, mapping: SurveyMapping, *, strict: bool = True
     labels_out = dict(meta.column_labels)
     for rule in mapping.rules:
         column = frame[rule.column]
-        tally = dict(counts.get(rule.column, {})) if rule.column == rule.indicator else {}
+        tally = dict(counts.get(rule.column, {}))  # codes the reader applied (SPSS) follow the rename
         tally.setdefault("missing_codes", 0)
         name = f"'{rule.column}'" + (f" (indicator '{rule.indicator}')" if rule.column != rule.indicator else "")
         if rule.missing:

@@ -222,7 +222,7 @@ def _read_excel(path: Path, sheet: str | int | None) -> pd.DataFrame:
             raise IngestError(
                 f"Survey file '{path}' has no worksheet {sheet!r}; its sheets are: {', '.join(map(repr, names))}."
             )
-        frame = book.parse(sheet_name=sheet)
+        frame = pd.read_excel(book, sheet_name=sheet)
     if frame.shape[1] == 0:
         raise IngestError(f"Worksheet {sheet!r} of '{path}' is empty: no header row with column names.")
     mangled = [c for c in map(str, frame.columns) if "." in c and c.rsplit(".", 1)[0] in map(str, frame.columns)
