@@ -320,9 +320,9 @@ def _code_mask(column: pd.Series, codes: tuple[Any, ...]) -> np.ndarray:
         return column.isin(numbers).to_numpy() if numbers else np.zeros(len(column), dtype=bool)
     as_text = column.astype("string").str.strip()
     candidates = texts + [f"{c:g}" for c in numbers] + [str(c) for c in numbers]
-    hit = as_text.isin(candidates).fillna(False).to_numpy(dtype=bool)
+    hit = as_text.isin(candidates).fillna(False).to_numpy(dtype=bool, copy=True)
     if numbers:
-        hit |= pd.to_numeric(as_text, errors="coerce").isin(numbers).fillna(False).to_numpy(dtype=bool)
+        hit = hit | pd.to_numeric(as_text, errors="coerce").isin(numbers).fillna(False).to_numpy(dtype=bool)
     return hit
 
 

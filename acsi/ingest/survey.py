@@ -17,6 +17,13 @@ message ("rows 7, 12 hold 11") points into the file the user has open:
 * Excel: the spreadsheet row, header = row 1, first respondent = row 2;
 * SPSS and Parquet: the case (record) number, first respondent = 1.
 
+Empty cells
+-----------
+CSV/TSV and Excel cells that are empty or hold one of pandas' default NA strings (``NA``,
+``N/A``, ``n/a``, ``NaN``, ``null``, ``#N/A`` and the like) are read as missing. Any other
+text in an indicator column is reported by validation (or declared a missing code in a
+mapping, e.g. ``missing: ["don't know", 98]``).
+
 Declared missing codes
 ----------------------
 SPSS user-missing values (``MISSING VALUES q1 (98, 99)``, discrete codes or a range) are
