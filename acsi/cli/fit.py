@@ -83,18 +83,16 @@ def write_json(result_dict: dict, target: str) -> None:
 
 def run_fit(args: argparse.Namespace) -> int:
     spec = load_spec(Path(args.spec))
-    data = load_data(args, spec)
+    data = load_data(args, spec)  # --scale, --missing, --mapping and --strict/--lenient act here
     result = fit(
         spec,
         data,
         method=args.method,
         scheme=args.scheme,
         raw=args.raw,
-        scale=args.scale,
         index_weights=args.index_weights,
         tol=args.tol,
         max_iter=args.max_iter,
-        missing=args.missing,
     )
     if not args.quiet and args.json != "-":
         print(result.summary())
