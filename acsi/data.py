@@ -333,15 +333,20 @@ def prepare_indicators(
         if problems:
             _raise(problems, where)
         values = selected.to_numpy(dtype=float, na_value=np.nan)
-    values = np.ascontiguousarray(values)  # row-major: fast products later; may be a view of the frame
+    # Range and NaN check in one pass per column while the array is still column-major (as pandas
+    # hands it over; min propagates NaN), then one row-major copy for the products later.
+    lowest, highest = values.min(axis=0, initial=np.inf), values.max(axis=0, initial=-np.inf)
+    has_nan = bool(np.isnan(lowest).any())
+    values = np.ascontiguousarray(values)  # may still be a view of the frame
     copied = False
     labels = frame.index
     by_indicator = {name: {"missing": 0, **{k: int(v) for k, v in meta.counts.get(name, {}).items()
                                             if k in ("missing_codes", "out_of_scale", "unmapped")}}
                     for name in indicators}
-    has_nan = bool(np.isnan(values.sum(axis=0)).any())  # one pass, no (n, p) temporary on clean data
-    lowest, highest = (np.nanmin(values, axis=0), np.nanmax(values, axis=0)) if has_nan and values.size else (
-        values.min(axis=0, initial=np.inf), values.max(axis=0, initial=-np.inf))
+    if has_nan and values.size:
+        with warnings.catch_warnings():  # an all-missing column: nanmin warns and gives NaN (refused below)
+            warnings.simplefilter("ignore", RuntimeWarning)
+            lowest, highest = np.nanmin(values, axis=0), np.nanmax(values, axis=0)
     for j, name in enumerate(indicators):
         bounds = scales.get(name)
         if bounds is None or bounds.min <= lowest[j] and highest[j] <= bounds.max:
@@ -422,7 +427,8 @@ def prepare_indicators(
             + (" Too many rows have missing values for listwise deletion: try missing='em'." if missing == "listwise" else "")
         )
     if moments is None:
-        lowest, highest = values.min(axis=0), values.max(axis=0)
+        if n_dropped or has_nan:
+            lowest, highest = values.min(axis=0), values.max(axis=0)
         _check_constant(indicators, lowest, highest, where)
     values = np.ascontiguousarray(values)
     values.setflags(write=False)

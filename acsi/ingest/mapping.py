@@ -374,7 +374,7 @@ def apply_mapping(survey: Survey, mapping: SurveyMapping, *, strict: bool = True
             "column(s) of that name. Map those columns too or choose other indicator names."
         )
     problems: list[str] = []
-    new: dict[str, pd.Series] = {}
+    new: dict[str, np.ndarray] = {}
     counts = {k: dict(v) for k, v in meta.counts.items()}
     codes_out = dict(meta.missing_codes)
     labels_out = dict(meta.column_labels)
@@ -383,21 +383,33 @@ def apply_mapping(survey: Survey, mapping: SurveyMapping, *, strict: bool = True
         tally = dict(counts.get(rule.column, {}))  # codes the reader applied (SPSS) follow the rename
         tally.setdefault("missing_codes", 0)
         name = f"'{rule.column}'" + (f" (indicator '{rule.indicator}')" if rule.column != rule.indicator else "")
+        plain = isinstance(column.dtype, np.dtype) and column.dtype.kind in "iuf"
+        if plain:  # fast path: numbers only, one conversion, codes compared in numpy
+            x = column.to_numpy(dtype=float, copy=True)
+            if rule.missing:
+                hit = np.zeros(len(x), dtype=bool)
+                for code in rule.missing:
+                    if _is_number(code):
+                        hit |= x == code
+                tally["missing_codes"] += int(hit.sum())
+                x[hit] = np.nan
+        else:
+            if rule.missing:
+                hit = _code_mask(column, rule.missing)
+                tally["missing_codes"] += int(hit.sum())
+                if hit.any():
+                    column = column.mask(hit)
+            values, bad = _as_numbers(column)
+            if bad.any():
+                rows = column.index[bad.to_numpy()]
+                problems.append(
+                    f"Column {name}{where} is not numeric: {format_rows(rows)} hold {format_values(column[bad])}. "
+                    "Recode these answers to numbers or declare them missing codes in the mapping."
+                )
+                continue
+            x = values.to_numpy(dtype=float, copy=True)
         if rule.missing:
-            hit = _code_mask(column, rule.missing)
-            tally["missing_codes"] += int(hit.sum())
-            if hit.any():
-                column = column.mask(hit)
             codes_out[rule.indicator] = tuple(dict.fromkeys((*codes_out.get(rule.column, ()), *rule.missing)))
-        values, bad = _as_numbers(column)
-        if bad.any():
-            rows = column.index[bad.to_numpy()]
-            problems.append(
-                f"Column {name}{where} is not numeric: {format_rows(rows)} hold {format_values(column[bad])}. "
-                "Recode these answers to numbers or declare them missing codes in the mapping."
-            )
-            continue
-        x = values.to_numpy(dtype=float, copy=True)
         if rule.scale is not None:
             outside = (x < rule.scale.min) | (x > rule.scale.max)
             if outside.any():
@@ -433,7 +445,7 @@ def apply_mapping(survey: Survey, mapping: SurveyMapping, *, strict: bool = True
                 tally["unmapped"] = int(unmapped.sum())
             x = mapped
             tally["recoded"] = int((~np.isnan(x)).sum())
-        new[rule.indicator] = pd.Series(x, index=frame.index, name=rule.indicator)
+        new[rule.indicator] = x
         counts[rule.indicator] = tally
         label = rule.label or meta.column_labels.get(rule.column)
         if label:
@@ -453,7 +465,10 @@ def apply_mapping(survey: Survey, mapping: SurveyMapping, *, strict: bool = True
         raise DataError(head + ":\n  - " + "\n  - ".join(problems))
     renamed = {r.column for r in mapping.rules if r.column != r.indicator}
     keep = [c for c in frame.columns if c not in renamed and c not in targets]
-    out = pd.concat([pd.DataFrame(new, index=frame.index), frame[keep]], axis=1)
+    block = np.empty((len(frame), len(new)), order="F")  # one block, no per-column consolidation
+    for j, x in enumerate(new.values()):
+        block[:, j] = x
+    out = pd.concat([pd.DataFrame(block, index=frame.index, columns=list(new)), frame[keep]], axis=1)
     scales = {**{k: v for k, v in meta.scales.items() if k not in renamed}, **mapping.scales}
     return Survey(
         frame=out,
