@@ -53,11 +53,6 @@ class DataError(AcsiError, ValueError):
     constant indicators, missing values, too few observations."""
 
 
-class IngestError(AcsiError, ValueError):
-    """A survey file or a mapping file cannot be read: unknown format, corrupt file, missing
-    sheet, duplicate column names, a malformed mapping. The message names the source."""
-
-
 class EstimationError(AcsiError, RuntimeError):
     """An estimator failed: a singular matrix, a degenerate block, a backend error."""
 
@@ -82,3 +77,36 @@ class MissingDataWarning(AcsiWarning):
 
 class InadmissibleSolutionWarning(AcsiWarning):
     """An estimate is outside its admissible range (a correlation above 1, a negative variance)."""
+
+
+class IngestError(AcsiError, ValueError):
+    """An input cannot be read: a survey or mapping file (unknown format, corrupt file, missing
+    sheet, duplicate column names, a malformed mapping), a device profile, site file or log.
+    The message names the source; the optional attributes locate the fault.
+
+    Attributes
+    ----------
+    source : str or None
+        The file (or device) the bad input came from.
+    key : str or None
+        The key, column or field at fault (``"codes.0x1E.level"``).
+    record : int or None
+        1-based record (row) number, for logs.
+    raw_value : object
+        The offending value as read.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        source: str | None = None,
+        key: str | None = None,
+        record: int | None = None,
+        raw_value: object = None,
+    ) -> None:
+        self.source = source
+        self.key = key
+        self.record = record
+        self.raw_value = raw_value
+        super().__init__(message)

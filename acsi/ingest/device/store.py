@@ -1,0 +1,353 @@
+"""The durable event store: one embedded SQLite file per branch PC (WAL, ``synchronous=FULL``).
+
+Guarantees
+----------
+- **Raw first**: every USB report that changed the device state is written to ``raw_reports``
+  in the same transaction as the events decoded from it, so a mapping fix can re-derive them.
+- **Commit before acknowledge**: :meth:`EventStore.capture` returns only after the commit; the
+  reader acknowledges to the device (or prints) afterwards. With ``synchronous=FULL`` SQLite
+  syncs the WAL at each commit, so a committed event survives a power cut; with ``NORMAL`` the
+  last commits could be lost (https://www.sqlite.org/pragma.html#pragma_synchronous).
+- **Append-only**: triggers abort UPDATE and DELETE on ``events``, ``raw_reports``,
+  ``staff_session`` and ``corrections``; a fix is a new row in ``corrections``, applied when
+  events are read.
+- **Idempotent**: ``INSERT OR IGNORE`` on the unique ``event_id``, so a retried write, a
+  replayed export or a second import of the same log changes nothing.
+
+Tables: ``events``, ``raw_reports``, ``staff_session``, ``device_status``, ``corrections``,
+``export_watermark``, ``meta``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sqlite3
+import threading
+import warnings
+from dataclasses import replace
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import pandas as pd
+
+from acsi.errors import AcsiWarning, IngestError
+from acsi.ingest.device.events import EVENT_COLUMNS, OUTCOMES, EvaluationEvent, iso_utc
+
+__all__ = ["CORRECTABLE", "EventStore", "StoreRecoveredWarning"]
+
+CORRECTABLE = ("staff_id", "window_id", "branch_id", "bank_id", "service_ref", "outcome")
+
+_EVENT_TYPES = {
+    "captured_mono_ns": "INTEGER", "profile_version": "INTEGER", "scale_levels": "INTEGER NOT NULL",
+    "level": "INTEGER", "score_0_100": "REAL", "satisfied_min_level": "INTEGER NOT NULL",
+    "bad_max_level": "INTEGER NOT NULL", "raw_report_id": "INTEGER", "schema_version": "INTEGER NOT NULL",
+    "event_id": "TEXT NOT NULL UNIQUE", "captured_at_utc": "TEXT NOT NULL", "local_date": "TEXT NOT NULL",
+    "outcome": "TEXT NOT NULL", "tz": "TEXT NOT NULL", "profile_id": "TEXT NOT NULL",
+}
+
+SCHEMA = f"""
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS raw_reports (
+    id INTEGER PRIMARY KEY, device_uid TEXT, captured_at_utc TEXT NOT NULL,
+    captured_mono_ns INTEGER, bytes BLOB NOT NULL, direction TEXT NOT NULL DEFAULT 'in');
+CREATE TABLE IF NOT EXISTS events (
+    {", ".join(f"{c} {_EVENT_TYPES.get(c, 'TEXT')}" for c in EVENT_COLUMNS)});
+CREATE TABLE IF NOT EXISTS staff_session (
+    id INTEGER PRIMARY KEY, window_id TEXT, staff_id TEXT, action TEXT NOT NULL, at_utc TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS device_status (
+    id INTEGER PRIMARY KEY, device_uid TEXT, at_utc TEXT NOT NULL, state TEXT NOT NULL, detail TEXT);
+CREATE TABLE IF NOT EXISTS corrections (
+    id INTEGER PRIMARY KEY, event_id TEXT NOT NULL, field TEXT NOT NULL, new_value TEXT,
+    reason TEXT NOT NULL, at_utc TEXT NOT NULL, by TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS corrections_event ON corrections(event_id);
+CREATE TABLE IF NOT EXISTS export_watermark (name TEXT PRIMARY KEY, last_rowid INTEGER NOT NULL, at_utc TEXT);
+""" + "".join(
+    f"""
+CREATE TRIGGER IF NOT EXISTS {t}_no_update BEFORE UPDATE ON {t}
+BEGIN SELECT RAISE(ABORT, '{t} are append-only; write a correction instead'); END;
+CREATE TRIGGER IF NOT EXISTS {t}_no_delete BEFORE DELETE ON {t}
+BEGIN SELECT RAISE(ABORT, '{t} are append-only; write a correction instead'); END;"""
+    for t in ("events", "raw_reports", "staff_session", "corrections")
+)
+
+_INSERT_EVENT = f"INSERT OR IGNORE INTO events ({', '.join(EVENT_COLUMNS)}) VALUES ({', '.join('?' * len(EVENT_COLUMNS))})"
+
+
+class StoreRecoveredWarning(AcsiWarning):
+    """The store failed its integrity check at start-up; a fresh file was started, the old kept."""
+
+
+def _now() -> str:
+    return iso_utc(dt.datetime.now(dt.timezone.utc))
+
+
+class EventStore:
+    """An append-only SQLite event store. One writer connection, safe to share across threads.
+
+    Parameters
+    ----------
+    path : str or Path
+        The database file (created if missing).
+    synchronous : {"FULL", "NORMAL"}
+        ``FULL`` (default) makes every commit durable against power loss.
+    check : bool
+        Run ``PRAGMA integrity_check`` at opening; on failure rename the file to
+        ``<path>.corrupt-<timestamp>``, start a fresh one and warn (:class:`StoreRecoveredWarning`).
+    """
+
+    def __init__(self, path: str | os.PathLike[str], *, synchronous: str = "FULL", check: bool = True) -> None:
+        if synchronous not in ("FULL", "NORMAL"):
+            raise ValueError(f"synchronous must be 'FULL' or 'NORMAL', got {synchronous!r}.")
+        self.path = Path(path)
+        self._lock = threading.RLock()
+        self._conn = self._connect(synchronous)
+        if check:
+            problems = self.integrity_check()
+            if problems:
+                self._conn.close()
+                kept = self.path.with_name(f"{self.path.name}.corrupt-{dt.datetime.now():%Y%m%d%H%M%S}")
+                self.path.rename(kept)
+                for suffix in ("-wal", "-shm"):
+                    side = Path(str(self.path) + suffix)
+                    if side.exists():
+                        side.rename(Path(str(kept) + suffix))
+                warnings.warn(f"Event store '{self.path}' failed its integrity check ({problems[0]}); "
+                              f"kept it as '{kept}' and started a fresh store.", StoreRecoveredWarning, stacklevel=2)
+                self._conn = self._connect(synchronous)
+
+    def _connect(self, synchronous: str) -> sqlite3.Connection:
+        try:
+            conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute(f"PRAGMA synchronous = {synchronous}")
+            conn.executescript(SCHEMA)
+            conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', '1')")
+        except sqlite3.DatabaseError as err:
+            raise IngestError(f"Event store '{self.path}' cannot be opened: {err}. "
+                              "Is it an acsi event store (SQLite)?", source=str(self.path)) from err
+        return conn
+
+    # -- housekeeping --------------------------------------------------------------------------
+    def integrity_check(self) -> list[str]:
+        """Problems reported by ``PRAGMA integrity_check`` (empty when the file is sound)."""
+        with self._lock:
+            rows = [r[0] for r in self._conn.execute("PRAGMA integrity_check").fetchall()]
+        return [] if rows == ["ok"] else rows
+
+    def pragma(self, name: str) -> object:
+        return self._conn.execute(f"PRAGMA {name}").fetchone()[0]
+
+    def close(self) -> None:
+        with self._lock:
+            self._conn.close()
+
+    def __enter__(self) -> "EventStore":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def backup(self, target: str | os.PathLike[str]) -> None:
+        """An online, consistent copy (``sqlite3.Connection.backup``)."""
+        with self._lock, sqlite3.connect(target) as dst:
+            self._conn.backup(dst)
+        dst.close()
+
+    def count(self, table: str = "events") -> int:
+        if table not in ("events", "raw_reports", "staff_session", "device_status", "corrections"):
+            raise ValueError(f"unknown table {table!r}")
+        return self._conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+
+    # -- writing -------------------------------------------------------------------------------
+    def capture(self, events: Sequence[EvaluationEvent], *, raw: bytes | None = None, device_uid: str | None = None,
+                captured_at_utc: str | None = None, mono_ns: int | None = None) -> list[EvaluationEvent]:
+        """Write one raw report and the events decoded from it in one durable transaction.
+
+        Returns the events as stored (with ``raw_report_id``), after the commit: only then may
+        the caller acknowledge them.
+        """
+        with self._lock:
+            cur = self._conn.cursor()
+            cur.execute("BEGIN IMMEDIATE")
+            try:
+                stored = list(events)
+                if raw is not None:
+                    cur.execute("INSERT INTO raw_reports (device_uid, captured_at_utc, captured_mono_ns, bytes) VALUES (?,?,?,?)",
+                                (device_uid, captured_at_utc or _now(), mono_ns, bytes(raw)))
+                    rid = cur.lastrowid
+                    stored = [replace(e, raw_report_id=rid) for e in stored]
+                if stored:
+                    cur.executemany(_INSERT_EVENT, [e.row() for e in stored])
+                cur.execute("COMMIT")
+            except BaseException:
+                cur.execute("ROLLBACK")
+                raise
+        return stored
+
+    def add_rows(self, rows: Iterable[Sequence], *, batch: int = 50_000) -> int:
+        """Insert event rows (tuples in :data:`EVENT_COLUMNS` order) in batched transactions,
+        ignoring ids already stored. Returns the number of new events."""
+        added = 0
+        with self._lock:
+            buffer: list[Sequence] = []
+            before = self._conn.total_changes
+
+            def flush() -> None:
+                self._conn.execute("BEGIN IMMEDIATE")
+                try:
+                    self._conn.executemany(_INSERT_EVENT, buffer)
+                    self._conn.execute("COMMIT")
+                except BaseException:
+                    self._conn.execute("ROLLBACK")
+                    raise
+                buffer.clear()
+
+            for row in rows:
+                buffer.append(row)
+                if len(buffer) >= batch:
+                    flush()
+            if buffer:
+                flush()
+            added = self._conn.total_changes - before
+        return added
+
+    def add_events(self, events: Iterable[EvaluationEvent], *, batch: int = 50_000) -> int:
+        return self.add_rows((e.row() for e in events), batch=batch)
+
+    def _log(self, sql: str, values: tuple) -> None:
+        with self._lock:
+            self._conn.execute("BEGIN IMMEDIATE")
+            self._conn.execute(sql, values)
+            self._conn.execute("COMMIT")
+
+    def log_staff(self, window_id: str | None, staff_id: str | None, action: str) -> None:
+        """Append a staff ``login`` or ``logout`` row."""
+        if action not in ("login", "logout"):
+            raise ValueError(f"action must be 'login' or 'logout', got {action!r}.")
+        self._log("INSERT INTO staff_session (window_id, staff_id, action, at_utc) VALUES (?,?,?,?)",
+                  (window_id, staff_id, action, _now()))
+
+    def log_status(self, device_uid: str | None, state: str, detail: str = "") -> None:
+        """Append a ``device_status`` row (connected, disconnected, busy, permission, ...)."""
+        self._log("INSERT INTO device_status (device_uid, at_utc, state, detail) VALUES (?,?,?,?)",
+                  (device_uid, _now(), state, detail))
+
+    def correct(self, event_id: str, field: str, new_value: str | None, *, reason: str, by: str) -> None:
+        """Record a correction; events themselves never change.
+
+        Raises
+        ------
+        IngestError
+            Unknown event, a field that cannot be corrected, or an invalid outcome.
+        """
+        if field not in CORRECTABLE:
+            raise IngestError(f"Field '{field}' cannot be corrected; correctable fields: {', '.join(CORRECTABLE)}.", key=field)
+        if field == "outcome" and new_value not in (*OUTCOMES, "void"):
+            raise IngestError(f"Outcome {new_value!r} is not one of {', '.join(OUTCOMES)}, void.", key=field, raw_value=new_value)
+        if not self._conn.execute("SELECT 1 FROM events WHERE event_id = ?", (event_id,)).fetchone():
+            raise IngestError(f"No event with id '{event_id}' in '{self.path}'.", raw_value=event_id)
+        self._log("INSERT INTO corrections (event_id, field, new_value, reason, at_utc, by) VALUES (?,?,?,?,?,?)",
+                  (event_id, field, new_value, reason, _now(), by))
+
+    # -- reading -------------------------------------------------------------------------------
+    def event_ids(self) -> set[str]:
+        return {r[0] for r in self._conn.execute("SELECT event_id FROM events")}
+
+    def events_frame(self, *, corrected: bool = True, where: str = "", params: tuple = ()) -> pd.DataFrame:
+        """All events as a DataFrame (columns :data:`EVENT_COLUMNS`), corrections applied.
+
+        A correction of ``outcome`` to ``void`` removes the event from the frame.
+        """
+        with self._lock:
+            frame = pd.read_sql_query(f"SELECT {', '.join(EVENT_COLUMNS)} FROM events {where} ORDER BY rowid",
+                                      self._conn, params=params)
+            fixes = pd.read_sql_query("SELECT event_id, field, new_value FROM corrections ORDER BY id", self._conn)
+        if corrected and len(fixes):
+            frame = apply_corrections(frame, fixes)
+        return frame
+
+    def corrected_ids(self) -> set[str]:
+        return {r[0] for r in self._conn.execute("SELECT DISTINCT event_id FROM corrections")}
+
+    def count_table(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Event counts per (bank, branch, window, staff, day, scale, outcome, level, label,
+        prompted) and reason counts of rated events, aggregated in SQL; corrected events are
+        aggregated from :meth:`events_frame` and added. Input of
+        :func:`acsi.ingest.device.indicators.indicators_from_counts`."""
+        from acsi.ingest.device.indicators import COUNT_KEYS, counts_from_events
+
+        keys = ", ".join(COUNT_KEYS[:-1])
+        fixed = self.corrected_ids()
+        exclude = "WHERE event_id NOT IN (SELECT event_id FROM corrections)" if fixed else ""
+        and_exclude = "AND e.event_id NOT IN (SELECT event_id FROM corrections)" if fixed else ""
+        with self._lock:
+            counts = pd.read_sql_query(
+                f"SELECT {keys}, prompt_id IS NOT NULL AS prompted, COUNT(*) AS n FROM events {exclude} "
+                f"GROUP BY {keys}, prompted", self._conn)
+            reasons = pd.read_sql_query(
+                "SELECT e.bank_id, e.branch_id, e.window_id, e.staff_id, e.local_date, j.value AS reason, COUNT(*) AS n "
+                "FROM events e, json_each(e.reason_codes) j "
+                f"WHERE e.outcome = 'rated' AND e.reason_codes != '[]' {and_exclude} "
+                "GROUP BY e.bank_id, e.branch_id, e.window_id, e.staff_id, e.local_date, reason", self._conn)
+        if fixed:
+            placeholders = ",".join("?" * len(fixed))
+            extra = self.events_frame(where=f"WHERE event_id IN ({placeholders})", params=tuple(fixed))
+            c2, r2 = counts_from_events(extra)
+            counts = pd.concat([counts, c2], ignore_index=True)
+            reasons = pd.concat([reasons, r2], ignore_index=True)
+        counts["prompted"] = counts["prompted"].astype(bool)
+        return counts, reasons
+
+    # -- export and re-import ------------------------------------------------------------------
+    def export(self, target: str | os.PathLike[str], *, fmt: str | None = None, since_watermark: str | None = None) -> int:
+        """Write events (corrections applied) to Parquet or CSV; returns the number written.
+
+        ``since_watermark`` names a watermark: only events added since the last export under that
+        name are written, and the watermark moves forward (daily incremental exports).
+        """
+        target = Path(target)
+        fmt = fmt or target.suffix.lstrip(".").lower()
+        if fmt not in ("parquet", "csv"):
+            raise IngestError(f"Export format {fmt!r} is not supported; use .parquet or .csv.", source=str(target))
+        where, params, last = "", (), 0
+        if since_watermark:
+            row = self._conn.execute("SELECT last_rowid FROM export_watermark WHERE name = ?", (since_watermark,)).fetchone()
+            last = row[0] if row else 0
+            where, params = "WHERE rowid > ?", (last,)
+        top = self._conn.execute("SELECT COALESCE(MAX(rowid), 0) FROM events").fetchone()[0]
+        frame = self.events_frame(where=where + (" AND" if where else "WHERE") + " rowid <= ?", params=(*params, top))
+        if fmt == "parquet":
+            frame.to_parquet(target, index=False)
+        else:
+            frame.to_csv(target, index=False)
+        if since_watermark:
+            self._log("INSERT OR REPLACE INTO export_watermark (name, last_rowid, at_utc) VALUES (?,?,?)",
+                      (since_watermark, top, _now()))
+        return len(frame)
+
+    def import_export(self, source: str | os.PathLike[str]) -> int:
+        """Load an export (Parquet or CSV written by :meth:`export`) back; ids already stored are
+        ignored. Returns the number of new events."""
+        from acsi.ingest.device.vendor_log import read_event_export, sql_rows
+
+        return self.add_rows(sql_rows(read_event_export(source)))
+
+
+def apply_corrections(frame: pd.DataFrame, fixes: pd.DataFrame) -> pd.DataFrame:
+    """Apply correction rows (latest per event and field wins); ``outcome = void`` drops the event."""
+    frame = frame.copy()
+    latest = fixes.drop_duplicates(["event_id", "field"], keep="last")
+    index = pd.Index(frame["event_id"])
+    for field, group in latest.groupby("field"):
+        pos = index.get_indexer(group["event_id"])
+        ok = pos >= 0
+        col = frame.columns.get_loc(field)
+        for p, v in zip(pos[ok], group["new_value"].to_numpy()[ok]):
+            frame.iat[p, col] = v
+    return frame[frame["outcome"] != "void"].reset_index(drop=True)
+
+
+def flags_of(text: str) -> list[str]:
+    return json.loads(text) if text else []

@@ -1,0 +1,504 @@
+"""Reading evaluators with pyusb: transport, one worker per device, reconnect, staff and prompts.
+
+The only module of :mod:`acsi.ingest.device` that imports ``usb`` (with the fake backend).
+Decoding, storage and indicators never do. Behaviour follows the design note
+(``shared/design/evaluator-devices.md`` sections 1.5 and 2.3):
+
+- ``usb.core.find(find_all=True, backend=...)``; without a backend pyusb tries libusb1, openusb,
+  libusb0 and raises ``NoBackendError``, reported as :class:`DeviceError` saying what to install.
+- Open: detach the kernel driver (``usbhid``) inside ``try/except NotImplementedError``, set the
+  configuration only if none is active (``if-unconfigured``), claim explicitly so ``EBUSY``
+  shows at start-up.
+- Read in short slices (``read_slice_ms``); a timeout means "no report this slice".
+  ``EPIPE``: ``clear_halt`` and retry once. ``ENODEV``/``EIO``: dispose, record
+  ``disconnected``, rescan with back-off (1 s doubling to 10 s), never reuse the old ``Device``.
+- ``EBUSY`` on claim: record ``busy`` and retry every 5 s. ``EACCES``: record ``permission``
+  with the udev rule to install and stop this worker.
+- Every report that changes state is committed with its events (raw first) *before* the device
+  gets its ACK and before the event is handed to ``on_event``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import logging
+import queue
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterator
+
+import usb.core
+import usb.util
+
+from acsi.errors import AcsiError
+from acsi.ingest.device.decode import build_frame, make_decoder
+from acsi.ingest.device.events import EvaluationEvent, WindowSession, iso_utc
+from acsi.ingest.device.profile import Profile
+from acsi.ingest.device.site import Site
+from acsi.ingest.device.store import EventStore
+
+__all__ = ["CaptureService", "DeviceError", "DeviceWorker", "PyUsbTransport", "SystemClock", "device_uid", "find_devices"]
+
+log = logging.getLogger("acsi.device")
+
+NO_BACKEND_HINT = ("No USB backend found: pyusb needs libusb. Install it with 'apt-get install libusb-1.0-0' "
+                   "(Debian/Ubuntu) or 'pip install libusb-package'.")
+
+
+class DeviceError(AcsiError, RuntimeError):
+    """A USB device cannot be used. ``kind``: ``no-backend``, ``busy``, ``permission``,
+    ``unsupported``, ``disconnected`` or ``io``."""
+
+    def __init__(self, message: str, *, kind: str, device_uid: str | None = None) -> None:
+        self.kind = kind
+        self.device_uid = device_uid
+        super().__init__(message)
+
+
+def udev_hint(profile: Profile) -> str:
+    return (f"Permission denied on the USB device {profile.usb.vendor_id:04x}:{profile.usb.product_id:04x}. Install a udev "
+            f"rule such as SUBSYSTEM==\"usb\", ATTRS{{idVendor}}==\"{profile.usb.vendor_id:04x}\", "
+            f"ATTRS{{idProduct}}==\"{profile.usb.product_id:04x}\", TAG+=\"uaccess\", GROUP=\"plugdev\", MODE=\"0660\" "
+            "in /etc/udev/rules.d/99-acsi-evaluator.rules, run 'udevadm control --reload && udevadm trigger', "
+            "and replug the device.")
+
+
+class SystemClock:
+    """Real clocks: ``time.monotonic_ns``, UTC wall clock, ``time.sleep``."""
+
+    def monotonic_ns(self) -> int:
+        return time.monotonic_ns()
+
+    def now(self) -> dt.datetime:
+        return dt.datetime.now(dt.timezone.utc)
+
+    def sleep(self, seconds: float) -> None:
+        time.sleep(seconds)
+
+
+def _safe_serial(dev: usb.core.Device) -> str | None:
+    if not dev.iSerialNumber:
+        return None
+    try:
+        return dev.serial_number or None
+    except (usb.core.USBError, ValueError, NotImplementedError):
+        return None  # string reads can fail (permissions, flaky firmware)
+
+
+def device_uid(dev: usb.core.Device, host_id: str) -> str:
+    """``vid:pid:serial`` when a serial exists, else ``vid:pid@host:bus-port.path`` (the address
+    changes on replug, the port path does not)."""
+    serial = _safe_serial(dev)
+    head = f"{dev.idVendor:04x}:{dev.idProduct:04x}"
+    if serial:
+        return f"{head}:{serial}"
+    ports = ".".join(str(p) for p in (dev.port_numbers or ()))
+    return f"{head}@{host_id}:{dev.bus}-{ports}"
+
+
+def find_devices(backend: Any = None, **match: Any) -> list[usb.core.Device]:
+    """``usb.core.find(find_all=True, backend=backend, **match)`` as a list.
+
+    Raises
+    ------
+    DeviceError
+        ``kind="no-backend"`` when pyusb finds no libusb, saying what to install.
+    """
+    try:
+        return list(usb.core.find(find_all=True, backend=backend, **match))
+    except usb.core.NoBackendError as err:
+        raise DeviceError(NO_BACKEND_HINT, kind="no-backend") from err
+
+
+def _interface_class_ok(dev: usb.core.Device, profile: Profile) -> bool:
+    wanted = profile.usb.interface_class
+    if wanted is None:
+        return True
+    try:
+        for cfg in dev:
+            for intf in cfg:
+                if intf.bInterfaceNumber == profile.usb.interface and intf.bInterfaceClass == wanted:
+                    return True
+    except (usb.core.USBError, IndexError):
+        return False
+    return False
+
+
+class PyUsbTransport:
+    """``open / read(timeout_ms) / write / control / close`` over one pyusb ``Device``."""
+
+    def __init__(self, dev: usb.core.Device, profile: Profile, uid: str) -> None:
+        self.dev = dev
+        self.profile = profile
+        self.uid = uid
+        self.ep_in: int | None = None
+        self.packet_size = 64
+        self.detached = False
+
+    def _raise(self, err: usb.core.USBError, action: str) -> None:
+        if err.errno == errno.EACCES:
+            raise DeviceError(udev_hint(self.profile), kind="permission", device_uid=self.uid) from err
+        if err.errno == errno.EBUSY:
+            raise DeviceError(f"Device {self.uid} is held by another driver or process ({action}: {err}). "
+                              "Close the vendor software or detach its driver; retrying.", kind="busy", device_uid=self.uid) from err
+        if err.errno in (errno.ENODEV, errno.EIO, errno.ENOENT):
+            raise DeviceError(f"Device {self.uid} disconnected ({action}: {err}).", kind="disconnected", device_uid=self.uid) from err
+        raise DeviceError(f"Device {self.uid}: {action} failed: {err}.", kind="io", device_uid=self.uid) from err
+
+    def open(self) -> None:
+        u = self.profile.usb
+        dev = self.dev
+        try:
+            if u.detach_kernel_driver:
+                try:
+                    if dev.is_kernel_driver_active(u.interface):
+                        dev.detach_kernel_driver(u.interface)
+                        self.detached = True
+                except NotImplementedError:
+                    log.info("%s: kernel-driver calls are not supported on this OS; not detaching", self.uid)
+            if u.set_configuration == "always":
+                dev.set_configuration()
+            elif u.set_configuration == "if-unconfigured":
+                try:
+                    dev.get_active_configuration()
+                except usb.core.USBError as err:
+                    if err.errno in (errno.ENODEV, errno.EACCES):
+                        raise
+                    dev.set_configuration()
+            try:
+                usb.util.claim_interface(dev, u.interface)
+            except NotImplementedError as err:
+                raise DeviceError(f"Device {self.uid}: claiming the interface is unsupported on this OS.",
+                                  kind="unsupported", device_uid=self.uid) from err
+            intf = dev.get_active_configuration()[(u.interface, u.alt_setting)]
+            if u.endpoint_in is not None:
+                ep = usb.util.find_descriptor(intf, bEndpointAddress=u.endpoint_in)
+            else:
+                ep = usb.util.find_descriptor(intf, custom_match=lambda e: usb.util.endpoint_direction(e.bEndpointAddress)
+                                              == usb.util.ENDPOINT_IN and usb.util.endpoint_type(e.bmAttributes) == usb.util.ENDPOINT_TYPE_INTR)
+            if ep is None:
+                raise DeviceError(f"Device {self.uid} has no IN endpoint {u.endpoint_in!r} on interface {u.interface}; "
+                                  f"check usb.endpoint_in in profile '{self.profile.source}'.", kind="unsupported", device_uid=self.uid)
+            self.ep_in = ep.bEndpointAddress
+            self.packet_size = ep.wMaxPacketSize
+        except usb.core.USBError as err:
+            self._raise(err, "open")
+
+    def read(self, timeout_ms: int) -> bytes | None:
+        """One report, or None when the slice timed out."""
+        for attempt in (0, 1):
+            try:
+                return bytes(self.dev.read(self.ep_in, self.packet_size, timeout=timeout_ms))
+            except usb.core.USBTimeoutError:
+                return None
+            except usb.core.USBError as err:
+                if err.errno == errno.ETIMEDOUT:
+                    return None
+                if err.errno == errno.EPIPE and attempt == 0:
+                    try:
+                        self.dev.clear_halt(self.ep_in)
+                    except usb.core.USBError:
+                        pass
+                    continue
+                if err.errno == errno.EPIPE:
+                    raise DeviceError(f"Device {self.uid}: endpoint stalled twice.", kind="disconnected", device_uid=self.uid) from err
+                self._raise(err, "read")
+        return None  # pragma: no cover
+
+    def write(self, data: bytes, timeout_ms: int = 500) -> None:
+        if self.profile.usb.endpoint_out is None:
+            return
+        try:
+            self.dev.write(self.profile.usb.endpoint_out, data, timeout=timeout_ms)
+        except usb.core.USBError as err:
+            self._raise(err, "write")
+
+    def control(self, request_type: int, request: int, value: int, index: int, data: bytes, timeout_ms: int = 500) -> None:
+        try:
+            self.dev.ctrl_transfer(request_type, request, value, index, data, timeout=timeout_ms)
+        except usb.core.USBTimeoutError:
+            pass
+        except usb.core.USBError as err:
+            self._raise(err, "control transfer")
+
+    def close(self) -> None:
+        try:
+            usb.util.dispose_resources(self.dev)
+        except (usb.core.USBError, AttributeError):
+            pass
+
+
+@dataclass
+class DeviceWorker:
+    """Reads one device (one profile, one window) until stopped.
+
+    ``SCANNING -> OPENING -> READY -> (PROMPTED -> READY)* -> DISCONNECTED -> SCANNING``;
+    ``STOPPED`` after a permission error. Drive it with :meth:`run` (blocking) or :meth:`start`
+    (a thread). Thread-safe commands: :meth:`login`, :meth:`logout`, :meth:`request_evaluation`.
+    """
+
+    profile: Profile
+    site: Site
+    store: EventStore
+    backend: Any = None
+    clock: Any = field(default_factory=SystemClock)
+    host_id: str = field(default_factory=socket.gethostname)
+    uid: str | None = None
+    on_event: Callable[[EvaluationEvent], None] | None = None
+    on_status: Callable[[str, str], None] | None = None
+    rescan_s: tuple[float, float] = (1.0, 10.0)
+    busy_retry_s: float = 5.0
+    state: str = "SCANNING"
+    session: WindowSession | None = None
+    transport: PyUsbTransport | None = None
+    _commands: queue.Queue = field(default_factory=queue.Queue)
+    _stop: threading.Event = field(default_factory=threading.Event)
+    _thread: threading.Thread | None = None
+    _backoff: float = 0.0
+    _last_report: bytes | None = None
+    _next_poll_ns: int = 0
+    _absent_reported: bool = False
+    _pending_staff: str | None = None
+
+    def __post_init__(self) -> None:
+        self.decoder = make_decoder(self.profile)
+        self._backoff = self.rescan_s[0]
+
+    # -- commands ------------------------------------------------------------------------------
+    @property
+    def window_id(self) -> str | None:
+        return self.session.place.window_id if self.session else (self.site.place_of_device(self.uid).window_id if self.uid else None)
+
+    def login(self, staff_id: str) -> None:
+        """Staff member on duty from now; logged as an append-only ``staff_session`` row."""
+        self._commands.put(("login", staff_id))
+        if self._thread is None or not self._thread.is_alive():
+            self._process_commands()
+
+    def logout(self) -> None:
+        self._commands.put(("logout", None))
+        if self._thread is None or not self._thread.is_alive():
+            self._process_commands()
+
+    def request_evaluation(self, service_ref: str | None = None) -> None:
+        """Prompt the customer (request-response devices): sends the prompt frame, opens the deadline."""
+        if self.profile.transport.kind != "request-response":
+            raise DeviceError(f"Profile '{self.profile.id}' is not a prompted device.", kind="unsupported", device_uid=self.uid)
+        self._commands.put(("prompt", service_ref))
+
+    def _process_commands(self) -> None:
+        while True:
+            try:
+                kind, value = self._commands.get_nowait()
+            except queue.Empty:
+                return
+            if kind == "login":
+                self._pending_staff = value
+                if self.session:
+                    self.session.login(value)
+                self.store.log_staff(self.window_id, value, "login")
+            elif kind == "logout":
+                self._pending_staff = None
+                if self.session:
+                    self.session.logout()
+                self.store.log_staff(self.window_id, None, "logout")
+            elif kind == "prompt" and self.session is not None and self.transport is not None:
+                _, ended = self.session.request_evaluation(self.clock.monotonic_ns(), self.clock.now(), value)
+                self._commit(ended)
+                req = self.profile.transport.request
+                self.transport.write(build_frame(self.profile, bytes([0, req["func"]]) + req["data"]))
+
+    # -- running --------------------------------------------------------------------------------
+    def start(self) -> "DeviceWorker":
+        self._thread = threading.Thread(target=self.run, name=f"acsi-device-{self.profile.id}", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self, timeout: float | None = 5.0) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+
+    def run(self, until: Callable[[], bool] | None = None, max_steps: int | None = None) -> str:
+        """Loop until :meth:`stop`, ``until()`` is true, ``max_steps`` or a permission error.
+        Returns the final state."""
+        steps = 0
+        try:
+            while not self._stop.is_set() and self.state != "STOPPED":
+                if until is not None and until():
+                    break
+                if max_steps is not None and steps >= max_steps:
+                    break
+                self.step()
+                steps += 1
+        finally:
+            if self.transport is not None:
+                self.transport.close()
+        return self.state
+
+    def _status(self, state: str, detail: str = "") -> None:
+        self.store.log_status(self.uid, state, detail)
+        log.info("%s %s %s", self.uid or self.profile.id, state, detail)
+        if self.on_status is not None:
+            self.on_status(state, detail)
+
+    def _find(self) -> usb.core.Device | None:
+        u = self.profile.usb
+        for dev in find_devices(self.backend, idVendor=u.vendor_id, idProduct=u.product_id):
+            if not _interface_class_ok(dev, self.profile):
+                continue
+            uid = device_uid(dev, self.host_id)
+            if u.serial_required and uid.count(":") < 2:
+                continue
+            if self.uid is None or uid == self.uid:
+                self.uid = uid
+                return dev
+        return None
+
+    def _sleep_backoff(self) -> None:
+        self.clock.sleep(self._backoff)
+        self._backoff = min(self._backoff * 2, self.rescan_s[1])
+
+    def step(self) -> None:
+        """One iteration of the state machine."""
+        self._process_commands()
+        if self.state == "SCANNING":
+            dev = self._find()
+            if dev is None:
+                if not self._absent_reported:
+                    self._status("absent", "device not found; rescanning")
+                    self._absent_reported = True
+                self._sleep_backoff()
+                return
+            self._absent_reported = False
+            self.transport = PyUsbTransport(dev, self.profile, self.uid)  # type: ignore[arg-type]
+            self.state = "OPENING"
+        if self.state == "OPENING":
+            try:
+                self.transport.open()  # type: ignore[union-attr]
+            except DeviceError as err:
+                self.transport.close()  # type: ignore[union-attr]
+                self.transport = None
+                self._status(err.kind, str(err))
+                if err.kind == "permission":
+                    self.state = "STOPPED"
+                elif err.kind == "busy":
+                    self.state = "SCANNING"
+                    self.clock.sleep(self.busy_retry_s)
+                else:
+                    self.state = "SCANNING"
+                    self._sleep_backoff()
+                return
+            if self.session is None:
+                self.session = WindowSession(self.profile, self.site, self.site.place_of_device(self.uid), self.uid, self.host_id)  # type: ignore[arg-type]
+                self.session.staff_id = self._pending_staff
+            self.decoder.reset()
+            self._last_report = None
+            self._backoff = self.rescan_s[0]
+            self.state = "READY"
+            self._status("connected", f"{self.uid} window {self.session.place.window_id}")
+            return
+        # READY / PROMPTED
+        try:
+            self._poll_if_due()
+            data = self.transport.read(self.profile.usb.read_slice_ms)  # type: ignore[union-attr]
+            if data is not None:
+                self._handle(data)
+            self._commit(self.session.tick(self.clock.monotonic_ns(), self.clock.now()))  # type: ignore[union-attr]
+            self.state = "PROMPTED" if self.session.prompt is not None else "READY"  # type: ignore[union-attr]
+        except DeviceError as err:
+            self.transport.close()  # type: ignore[union-attr]
+            self.transport = None
+            self.state = "SCANNING"
+            self._status("disconnected" if err.kind == "disconnected" else err.kind, str(err))
+            self._sleep_backoff()
+
+    def _poll_if_due(self) -> None:
+        poll = self.profile.transport.poll
+        if self.profile.transport.kind != "hid-poll":
+            return
+        now = self.clock.monotonic_ns()
+        if now >= self._next_poll_ns:
+            self.transport.control(poll["request_type"], poll["request"], poll["value"], poll["index"], poll["data"])  # type: ignore[union-attr]
+            self._next_poll_ns = now + poll["every_ms"] * 1_000_000
+
+    def _commit(self, events: list[EvaluationEvent], raw: bytes | None = None, mono_ns: int | None = None,
+                wall: dt.datetime | None = None) -> list[EvaluationEvent]:
+        if not events and raw is None:
+            return []
+        stored = self.store.capture(events, raw=raw, device_uid=self.uid,
+                                    captured_at_utc=iso_utc(wall) if wall else None, mono_ns=mono_ns)
+        if self.on_event is not None:
+            for event in stored:
+                self.on_event(event)
+        return stored
+
+    def _handle(self, data: bytes) -> None:
+        if self.profile.transport.kind == "hid-poll" and data == self._last_report:
+            return  # the polled state did not change
+        self._last_report = data
+        mono, wall = self.clock.monotonic_ns(), self.clock.now()
+        inputs = self.decoder.feed(data)
+        events: list[EvaluationEvent] = []
+        for key in inputs:
+            events.extend(self.session.on_key(key, mono, wall))  # type: ignore[union-attr]
+        self._commit(events, raw=data, mono_ns=mono, wall=wall)  # durable before any ACK
+        for key in inputs:
+            if key.ack is not None:
+                self.transport.write(key.ack)  # type: ignore[union-attr]
+
+
+@dataclass
+class CaptureService:
+    """All evaluators of one branch PC: one :class:`DeviceWorker` per device matching a profile.
+
+    :meth:`scan` starts workers for newly found devices; staff and prompts are routed by window.
+    """
+
+    profiles: list[Profile]
+    site: Site
+    store: EventStore
+    backend: Any = None
+    clock: Any = field(default_factory=SystemClock)
+    host_id: str = field(default_factory=socket.gethostname)
+    on_event: Callable[[EvaluationEvent], None] | None = None
+    workers: dict[str, DeviceWorker] = field(default_factory=dict)
+
+    def scan(self) -> list[DeviceWorker]:
+        """Workers for devices not yet read (not started: call ``start()`` or ``run()``)."""
+        new = []
+        for profile in self.profiles:
+            u = profile.usb
+            for dev in find_devices(self.backend, idVendor=u.vendor_id, idProduct=u.product_id):
+                if not _interface_class_ok(dev, profile):
+                    continue
+                uid = device_uid(dev, self.host_id)
+                if uid in self.workers:
+                    continue
+                worker = DeviceWorker(profile, self.site, self.store, backend=self.backend, clock=self.clock,
+                                      host_id=self.host_id, uid=uid, on_event=self.on_event)
+                self.workers[uid] = worker
+                new.append(worker)
+        return new
+
+    def worker_at(self, window_id: str) -> DeviceWorker:
+        for worker in self.workers.values():
+            if worker.window_id == window_id:
+                return worker
+        known = ", ".join(str(w.window_id) for w in self.workers.values()) or "none"
+        raise DeviceError(f"No evaluator is read at window {window_id!r}; windows with devices: {known}.", kind="io")
+
+    def login(self, window_id: str, staff_id: str) -> None:
+        self.worker_at(window_id).login(staff_id)
+
+    def logout(self, window_id: str) -> None:
+        self.worker_at(window_id).logout()
+
+    def request_evaluation(self, window_id: str, service_ref: str | None = None) -> None:
+        self.worker_at(window_id).request_evaluation(service_ref)
+
+    def iter_workers(self) -> Iterator[DeviceWorker]:
+        return iter(self.workers.values())
