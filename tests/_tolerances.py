@@ -8,3 +8,4 @@ POPULATION = {"rtol": 0.0, "atol": 1e-6}  # population-exact recovery
 # and 0.1 index points; the biases the tests demonstrate are 0.03-0.13 and 1.4-9 points.
 MISSING_RECOVERY = {"rtol": 0.0, "atol": 0.015}  # loadings and path coefficients
 INDEX_RECOVERY = {"rtol": 0.0, "atol": 0.25}  # 0-100 index points
+ROUNDED_4DP = {"rtol": 0.0, "atol": 5e-5}  # values published to four decimals

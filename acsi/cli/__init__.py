@@ -13,10 +13,10 @@ import sys
 import warnings
 from typing import Sequence
 
-from acsi.cli import fit, ingest
+from acsi.cli import device, fit, ingest
 from acsi.errors import AcsiError, AcsiWarning
 
-COMMANDS = (fit, ingest)
+COMMANDS = (fit, ingest, device)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,345 @@
+"""``acsi device ...``: list, listen, import, export, indicators, learn (evaluator devices).
+
+Every command that talks to USB accepts ``--fake-script FILE``: a YAML scenario replayed by the
+fake pyusb backend (:mod:`acsi.ingest.device.fake_backend`) instead of libusb, for demos and
+tests without hardware::
+
+    devices:
+      - {vendor_id: 0x1209, product_id: 0x0001, serial: SN0001, interface_class: 3,
+         steps: [{login: S001}, {report: "00001e0000000000"}, {report: "0000000000000000"},
+                 {silence: 500}, {unplug: 2000}, {report: "0000210000000000"}]}
+
+Steps: ``report`` (hex), ``silence`` (ms), ``unplug`` (ms absent), ``busy`` (n claims),
+``deny`` (permission denied from now on), ``login`` (staff id), ``logout``, ``prompt``
+(service reference; prompted devices).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import threading
+import time
+from pathlib import Path
+
+import yaml
+
+from acsi.errors import IngestError
+
+_EPILOG = """examples:
+  acsi device list
+  acsi device listen --profile hid-keyboard-4key --site site.yaml --db events.sqlite --staff W1=S001
+  acsi device import vendor_log.csv --profile framed-5level --site site.yaml --db events.sqlite
+  acsi device import export.parquet --db central.sqlite        # replay an acsi export
+  acsi device export --db events.sqlite --out day.parquet --since daily
+  acsi device indicators --db events.sqlite --by branch,month --out indicators.csv
+  acsi device learn --vendor-id 0x1209 --product-id 0x0001 --seconds 30 --keys very_satisfied,satisfied,basic,dissatisfied
+"""
+
+
+def _int(text: str) -> int:
+    return int(text, 0)
+
+
+def _fake(path: str | None):
+    """A FakeBackend built from a scenario file, and the step lists to bind per device."""
+    if path is None:
+        return None, []
+    from acsi.ingest.device.fake_backend import FakeBackend
+
+    file = Path(path)
+    if not file.is_file():
+        raise FileNotFoundError(f"Fake script '{path}' not found.")
+    data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+    backend = FakeBackend()
+    bound = []
+    for i, spec in enumerate(data.get("devices", [])):
+        spec = dict(spec)
+        steps = spec.pop("steps", [])
+        allowed = {"vendor_id", "product_id", "serial", "product", "interface_class", "ep_in", "ep_out", "packet_size",
+                   "kernel_driver", "bus", "port_numbers"}
+        unknown = set(spec) - allowed
+        if unknown:
+            raise IngestError(f"Fake script '{path}', devices[{i}]: unknown keys {', '.join(sorted(unknown))}; "
+                              f"allowed: {', '.join(sorted(allowed))}.", source=str(path))
+        if "port_numbers" in spec:
+            spec["port_numbers"] = tuple(spec["port_numbers"])
+        bound.append((backend.add_device(**spec), steps))
+    return backend, bound
+
+
+def _bind_steps(device, steps, worker, source: str) -> None:
+    from acsi.ingest.device import fake_backend as fb
+
+    for i, step in enumerate(steps):
+        if not isinstance(step, dict) or len(step) != 1:
+            raise IngestError(f"Fake script '{source}': step {i} must be a one-key mapping such as {{report: \"00001e\"}}.")
+        (kind, value), = step.items()
+        if worker is None and kind in ("login", "logout", "prompt"):
+            raise IngestError(f"Fake script '{source}': step {i} ({kind}) needs a reader; use it with 'acsi device listen'.")
+        if kind == "report":
+            device.add(fb.report(str(value)))
+        elif kind == "silence":
+            device.add(fb.silence(float(value)))
+        elif kind == "unplug":
+            device.add(fb.unplug(float(value)))
+        elif kind == "busy":
+            device.add(fb.busy(int(value)))
+        elif kind == "deny":
+            device.add(fb.deny())
+        elif kind == "login":
+            device.add(fb.call(lambda v=str(value): worker.login(v)))
+        elif kind == "logout":
+            device.add(fb.call(worker.logout))
+        elif kind == "prompt":
+            device.add(fb.call(lambda v=value: worker.request_evaluation(None if v is None else str(v))))
+        else:
+            raise IngestError(f"Fake script '{source}': unknown step {kind!r}; use report, silence, unplug, busy, deny, "
+                              "login, logout or prompt.")
+
+
+def _print_event(event) -> None:
+    level = "" if event.level is None else f" level {event.level}/{event.scale_levels} ({event.label})"
+    flags = "" if event.flags == "[]" else f" flags {event.flags}"
+    reasons = "" if event.reason_codes == "[]" else f" reasons {event.reason_codes}"
+    print(f"{event.captured_at_utc} {event.branch_id or '-'}/{event.window_id or '-'} staff {event.staff_id or '-'} "
+          f"{event.outcome}{level}{reasons}{flags} raw {event.raw_code} id {event.event_id}", flush=True)
+
+
+# -- commands -------------------------------------------------------------------------------------
+def run_list(args: argparse.Namespace) -> int:
+    from acsi.ingest.device.profile import load_profile, shipped_profiles
+    from acsi.ingest.device.usb_reader import device_uid, find_devices
+
+    profiles = [load_profile(p) for p in args.profile] if args.profile else list(shipped_profiles().values())
+    print("Profiles:")
+    for p in profiles:
+        print(f"  {p.id} v{p.version}  {p.usb.vendor_id:04x}:{p.usb.product_id:04x}  {p.transport.kind}, {p.decoder.kind}, "
+              f"{p.scale.levels} levels  ({p.source})")
+    backend, _ = _fake(args.fake_script)
+    devices = find_devices(backend)
+    print(f"USB devices ({len(devices)}):")
+    for dev in devices:
+        uid = device_uid(dev, args.host_id)
+        match = [p.id for p in profiles if p.matches(dev.idVendor, dev.idProduct)]
+        print(f"  {uid}  bus {dev.bus} address {dev.address}  profile: {', '.join(match) or '-'}")
+    return 0
+
+
+def run_listen(args: argparse.Namespace) -> int:
+    from acsi.ingest.device.profile import load_profile
+    from acsi.ingest.device.site import load_site
+    from acsi.ingest.device.store import EventStore
+    from acsi.ingest.device.usb_reader import CaptureService, DeviceWorker
+
+    profiles = [load_profile(p) for p in args.profile]
+    site = load_site(args.site)
+    backend, bound = _fake(args.fake_script)
+    clock = backend.clock if backend is not None else None
+    count = [0]
+    lock = threading.Lock()
+
+    def on_event(event) -> None:
+        with lock:
+            count[0] += 1
+            _print_event(event)
+
+    with EventStore(args.db) as store:
+        extra = {"clock": clock} if clock is not None else {}
+        service = CaptureService(profiles, site, store, backend=backend, host_id=args.host_id, on_event=on_event, **extra)
+        if backend is not None:
+            # Deterministic replay: one worker per scripted device, run in turn on virtual time.
+            for device, steps in bound:
+                profile = next((p for p in profiles if p.matches(device.vendor_id, device.product_id)), None)
+                if profile is None:
+                    print(f"warning: no profile matches fake device {device.vendor_id:04x}:{device.product_id:04x}", file=sys.stderr)
+                    continue
+                worker = DeviceWorker(profile, site, store, backend=backend, clock=clock, host_id=args.host_id,
+                                      on_event=on_event, rescan_s=(0.5, 4.0))
+                for spec in args.staff:
+                    window, staff = spec.split("=", 1)
+                    if window == site.place_of_device(f"{device.vendor_id:04x}:{device.product_id:04x}:{device.serial}").window_id:
+                        worker.login(staff)
+                _bind_steps(device, steps, worker, args.fake_script)
+                final = worker.run(until=lambda d=device, w=worker: d.exhausted and w.state in ("READY", "PROMPTED")
+                                   and w.session is not None and w.session.prompt is None,
+                                   max_steps=args.max_steps)
+                if final == "STOPPED":
+                    print(f"stopped: {device.vendor_id:04x}:{device.product_id:04x}: see device_status in {args.db}", file=sys.stderr)
+            print(f"{count[0]} events stored in {args.db}", file=sys.stderr)
+            return 0
+        workers = service.scan()
+        for spec in args.staff:
+            window, staff = spec.split("=", 1)
+            service.login(window, staff)
+        for w in workers:
+            w.start()
+        print(f"listening on {len(workers)} device(s); Ctrl-C to stop", file=sys.stderr)
+        if args.stdin_commands:
+            threading.Thread(target=_stdin_commands, args=(service,), daemon=True).start()
+        deadline = None if args.duration is None else time.monotonic() + args.duration
+        try:
+            while deadline is None or time.monotonic() < deadline:
+                time.sleep(2.0)
+                for w in service.scan():
+                    w.start()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            for w in service.iter_workers():
+                w.stop()
+        print(f"{count[0]} events stored in {args.db}", file=sys.stderr)
+    return 0
+
+
+def _stdin_commands(service) -> None:
+    """``login W STAFF`` / ``logout W`` / ``prompt W [REF]`` lines from the teller software."""
+    for line in sys.stdin:
+        parts = line.split()
+        try:
+            if parts[:1] == ["login"] and len(parts) == 3:
+                service.login(parts[1], parts[2])
+            elif parts[:1] == ["logout"] and len(parts) == 2:
+                service.logout(parts[1])
+            elif parts[:1] == ["prompt"] and len(parts) in (2, 3):
+                service.request_evaluation(parts[1], parts[2] if len(parts) == 3 else None)
+            elif parts:
+                print(f"unknown command {line.strip()!r}; use: login W STAFF | logout W | prompt W [REF]", file=sys.stderr)
+        except Exception as err:  # noqa: BLE001 - report and keep reading commands
+            print(f"error: {err}", file=sys.stderr)
+
+
+def run_import(args: argparse.Namespace) -> int:
+    from acsi.ingest.device.profile import load_profile
+    from acsi.ingest.device.site import load_site
+    from acsi.ingest.device.store import EventStore
+    from acsi.ingest.device.vendor_log import import_vendor_log
+
+    path = Path(args.log)
+    if not path.is_file():
+        raise FileNotFoundError(f"Log '{args.log}' not found.")
+    with EventStore(args.db) as store:
+        if args.profile is None:
+            added = store.import_export(path)
+            print(f"{added} new events from the acsi export {path} (already stored ones ignored)")
+            return 0
+        if args.site is None:
+            raise IngestError("A vendor log needs --site SITE.yaml to place its windows in a branch and time zone.")
+        added, total = import_vendor_log(store, path, load_profile(args.profile), load_site(args.site))
+        print(f"{added} new events of {total} in {path} (already stored ones ignored)")
+    return 0
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from acsi.ingest.device.store import EventStore
+
+    with EventStore(args.db) as store:
+        n = store.export(args.out, since_watermark=args.since)
+    print(f"{n} events written to {args.out}")
+    return 0
+
+
+def run_indicators(args: argparse.Namespace) -> int:
+    from acsi.ingest.device.indicators import counts_from_parquet, indicators_from_counts
+    from acsi.ingest.device.store import EventStore
+
+    if args.db.endswith(".parquet"):
+        counts, reasons = counts_from_parquet(args.db)
+    else:
+        if not Path(args.db).is_file():
+            raise FileNotFoundError(f"Event store '{args.db}' not found.")
+        with EventStore(args.db) as store:
+            counts, reasons = store.count_table()
+    try:
+        table = indicators_from_counts(counts, reasons, by=args.by, min_n=args.min_n, small_n=args.small_n,
+                                       compare=not args.no_compare)
+    except ValueError as err:
+        raise IngestError(str(err)) from err
+    out = args.out
+    if out is None or out == "-":
+        with __import__("pandas").option_context("display.width", 200, "display.max_columns", 12):
+            print(table)
+    elif out.endswith(".parquet"):
+        table.to_parquet(out, index=False)
+    else:
+        table.to_csv(out, index=False)
+    if out not in (None, "-"):
+        print(f"{len(table)} rows x {table.shape[1]} columns written to {out}")
+    return 0
+
+
+def run_learn(args: argparse.Namespace) -> int:
+    from acsi.ingest.device.learn import learn
+
+    backend, bound = _fake(args.fake_script)
+    for device, steps in bound:
+        _bind_steps(device, steps, None, args.fake_script)
+    return learn(backend=backend, vendor_id=args.vendor_id, product_id=args.product_id, interface=args.interface,
+                 seconds=args.seconds, keys=args.keys.split(",") if args.keys else None, draft=args.draft,
+                 clock=backend.clock if backend is not None else None, host_id=args.host_id)
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    """Add ``acsi device`` and its sub-commands."""
+    import socket
+
+    device = commands.add_parser("device", help="evaluator devices: read, store, import, indicators",
+                                 description="Evaluator devices at service windows: read them with pyusb, store every press "
+                                             "durably, import vendor logs, and compute branch x period indicators.",
+                                 epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = device.add_subparsers(dest="device_command", metavar="SUBCOMMAND")
+    sub.required = True
+
+    def common(p: argparse.ArgumentParser, fake: bool = True) -> None:
+        p.add_argument("--host-id", default=socket.gethostname(), help="host name stored in device ids (default: this host)")
+        if fake:
+            p.add_argument("--fake-script", metavar="FILE", help="replay a YAML scenario on the fake pyusb backend (no hardware)")
+
+    p = sub.add_parser("list", help="list profiles and USB devices")
+    p.add_argument("--profile", action="append", default=[], help="profile file or shipped name (default: all shipped)")
+    common(p)
+    p.set_defaults(run=run_list)
+
+    p = sub.add_parser("listen", help="read devices until stopped, storing and printing each event")
+    p.add_argument("--profile", action="append", required=True, help="profile file or shipped name (repeatable)")
+    p.add_argument("--site", required=True, help="site file (YAML): bank, branch, time zone, device -> window")
+    p.add_argument("--db", required=True, help="event store (SQLite file, created if missing)")
+    p.add_argument("--staff", action="append", default=[], metavar="WINDOW=STAFF", help="log a staff member in at start")
+    p.add_argument("--stdin-commands", action="store_true", help="read 'login W S', 'logout W', 'prompt W REF' lines from stdin")
+    p.add_argument("--duration", type=float, help="stop after this many seconds (default: until Ctrl-C)")
+    p.add_argument("--max-steps", type=int, default=1_000_000, help=argparse.SUPPRESS)
+    common(p)
+    p.set_defaults(run=run_listen)
+
+    p = sub.add_parser("import", help="import a vendor CSV log (with --profile and --site) or an acsi export")
+    p.add_argument("log", help="vendor CSV log, or an acsi export (.parquet/.csv) when --profile is omitted")
+    p.add_argument("--db", required=True, help="event store (SQLite file)")
+    p.add_argument("--profile", help="profile whose 'export' section describes the vendor's columns")
+    p.add_argument("--site", help="site file (YAML)")
+    p.set_defaults(run=run_import)
+
+    p = sub.add_parser("export", help="export events (corrections applied) to Parquet or CSV")
+    p.add_argument("--db", required=True)
+    p.add_argument("--out", required=True, help="target file, .parquet or .csv")
+    p.add_argument("--since", metavar="NAME", help="incremental: only events added since the last export under NAME")
+    p.set_defaults(run=run_export)
+
+    p = sub.add_parser("indicators", help="indicators per unit x period")
+    p.add_argument("--db", required=True, help="event store (SQLite) or a Parquet export")
+    p.add_argument("--by", default="branch,month", help="units (bank, branch, window, staff) and one period "
+                   "(day, week, month, quarter, year); default branch,month")
+    p.add_argument("--out", help="CSV or Parquet file (default: print)")
+    p.add_argument("--min-n", type=int, default=30, help="minimum rated events for a reportable cell (default 30)")
+    p.add_argument("--small-n", choices=["mask", "flag"], default="mask", help="mask small cells' rates (default) or keep and flag")
+    p.add_argument("--no-compare", action="store_true", help="omit previous-period and last-year comparisons")
+    p.set_defaults(run=run_indicators)
+
+    p = sub.add_parser("learn", help="dump raw reports in hex while keys are pressed; draft a profile")
+    p.add_argument("--vendor-id", type=_int, help="device to read (default: list devices only)")
+    p.add_argument("--product-id", type=_int)
+    p.add_argument("--interface", type=int, default=0)
+    p.add_argument("--seconds", type=float, default=30.0, help="how long to read (default 30)")
+    p.add_argument("--keys", help="labels in the order they will be pressed, e.g. very_satisfied,satisfied,basic,dissatisfied")
+    p.add_argument("--draft", metavar="FILE", help="write a draft profile (YAML) to FILE")
+    common(p)
+    p.set_defaults(run=run_learn)

@@ -1,0 +1,125 @@
+"""``acsi device learn``: show devices and descriptors, dump raw reports in hex, draft a profile.
+
+The operator presses each key in a stated order (``--keys``); each new non-idle report is taken
+as the next key. The draft guesses the decoder (boot keyboard when reports are 8 bytes with the
+reserved byte 0 and usages from byte 2, otherwise the first byte that varies) and maps the codes
+to the labels in order. It is a *draft*: check it, fill in the transport and scale details, and
+bump the version before use.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import yaml
+
+from acsi.ingest.device.profile import LABELS, profile_from_dict
+from acsi.ingest.device.usb_reader import DeviceError, PyUsbTransport, SystemClock, device_uid, find_devices
+
+__all__ = ["draft_profile", "learn"]
+
+
+def draft_profile(reports: list[bytes], keys: list[str] | None, vendor_id: int, product_id: int,
+                  interface_class: int | None) -> dict[str, Any]:
+    """A draft profile mapping from the distinct non-idle reports seen, in order."""
+    idle = {bytes(len(r)) for r in reports}
+    keyed: list[bytes] = []
+    for r in reports:
+        if r not in idle and r not in keyed:
+            keyed.append(r)
+    keyboard = bool(keyed) and all(len(r) == 8 and r[1] == 0 and r[2] != 0 for r in keyed)
+    if keyboard:
+        offset = 2
+        decoder: dict[str, Any] = {"kind": "hid-boot-keyboard", "trigger": "press", "debounce_ms": 400}
+    else:
+        width = min((len(r) for r in keyed), default=1)
+        offset = next((i for i in range(width) if len({r[i] for r in keyed}) > 1), 0)
+        decoder = {"kind": "byte-field", "offset": offset, "idle": [0], "trigger": "press", "debounce_ms": 300}
+    labels = [k for k in (keys or []) if k in LABELS[:5]]
+    rating_labels = [k for k in LABELS[:5] if k in labels] or ["dissatisfied", "satisfied"]
+    codes: dict[str, Any] = {}
+    for i, r in enumerate(keyed):
+        code = f"0x{r[offset]:02X}"
+        if keys and i < len(keys) and keys[i] in rating_labels:
+            codes[code] = {"level": rating_labels.index(keys[i]) + 1}
+        elif keys and i < len(keys) and keys[i] == "cancel":
+            codes[code] = {"outcome": "cancelled"}
+    k = len(rating_labels)
+    scale: dict[str, Any] = {"levels": k, "labels": rating_labels}
+    if k not in (4, 5):
+        scale.update(satisfied_min_level=k, bad_max_level=1)
+    return {
+        "profile": {"id": f"draft-{vendor_id:04x}-{product_id:04x}", "version": 1,
+                    "description": f"DRAFT from acsi device learn on {dt.date.today().isoformat()}: check every key"},
+        "match": {"vendor_id": vendor_id, "product_id": product_id,
+                  **({"interface_class": interface_class} if interface_class is not None else {})},
+        "usb": {"interface": 0, "detach_kernel_driver": True, "endpoint_in": "auto", "endpoint_out": "none"},
+        "transport": {"kind": "interrupt-stream"},
+        "decoder": decoder,
+        "scale": scale,
+        "codes": codes or {"0x00": {"outcome": "ignore"}},
+    }
+
+
+def learn(*, backend: Any = None, vendor_id: int | None = None, product_id: int | None = None, interface: int = 0,
+          seconds: float = 30.0, keys: list[str] | None = None, draft: str | None = None, clock: Any = None,
+          host_id: str = "host") -> int:
+    clock = clock or SystemClock()
+    devices = find_devices(backend)
+    print(f"USB devices ({len(devices)}):")
+    for dev in devices:
+        print(f"  {device_uid(dev, host_id)}  bus {dev.bus} address {dev.address}")
+        try:
+            for cfg in dev:
+                for intf in cfg:
+                    eps = ", ".join(f"{ep.bEndpointAddress:#04x} (attr {ep.bmAttributes}, {ep.wMaxPacketSize} B)" for ep in intf)
+                    print(f"    interface {intf.bInterfaceNumber} class {intf.bInterfaceClass} endpoints: {eps or '-'}")
+        except Exception as err:  # noqa: BLE001 - descriptors of other devices may be unreadable
+            print(f"    descriptors unreadable: {err}")
+    if vendor_id is None or product_id is None:
+        print("Give --vendor-id and --product-id to read one device.")
+        return 0
+    target = next((d for d in devices if d.idVendor == vendor_id and d.idProduct == product_id), None)
+    if target is None:
+        raise DeviceError(f"No device {vendor_id:04x}:{product_id:04x} found; plug it in or check the ids above.", kind="disconnected")
+    interface_class = None
+    for cfg in target:
+        for intf in cfg:
+            if intf.bInterfaceNumber == interface:
+                interface_class = intf.bInterfaceClass
+    probe = profile_from_dict({
+        "profile": {"id": "learn", "version": 1},
+        "match": {"vendor_id": vendor_id, "product_id": product_id},
+        "usb": {"interface": interface, "endpoint_in": "auto", "read_slice_ms": 200},
+        "transport": {"kind": "interrupt-stream"}, "decoder": {"kind": "byte-field"},
+        "scale": {"levels": 2, "labels": ["dissatisfied", "satisfied"], "satisfied_min_level": 2, "bad_max_level": 1},
+        "codes": {0: {"outcome": "ignore"}},
+    }, source="<learn>")
+    transport = PyUsbTransport(target, probe, device_uid(target, host_id))
+    transport.open()
+    if keys:
+        print("Press the keys in this order, one at a time: " + ", ".join(keys))
+    start = clock.monotonic_ns()
+    reports: list[bytes] = []
+    last = None
+    try:
+        while clock.monotonic_ns() - start < seconds * 1e9:
+            data = transport.read(200)
+            if data is None or data == last:
+                continue
+            last = data
+            reports.append(data)
+            print(f"  +{(clock.monotonic_ns() - start) / 1e6:9.1f} ms  {data.hex(' ')}", flush=True)
+    finally:
+        transport.close()
+    profile = draft_profile(reports, keys, vendor_id, product_id, interface_class)
+    text = "# DRAFT written by acsi device learn: check codes, transport and scale before use.\n" + yaml.safe_dump(
+        profile, sort_keys=False, allow_unicode=True)
+    if draft:
+        with open(draft, "w", encoding="utf-8") as fh:
+            fh.write(text)
+        print(f"draft profile written to {draft}")
+    else:
+        print(text)
+    return 0
