@@ -133,7 +133,10 @@ class EventStore:
     def integrity_check(self) -> list[str]:
         """Problems reported by ``PRAGMA integrity_check`` (empty when the file is sound)."""
         with self._lock:
-            rows = [r[0] for r in self._conn.execute("PRAGMA integrity_check").fetchall()]
+            try:
+                rows = [r[0] for r in self._conn.execute("PRAGMA integrity_check").fetchall()]
+            except sqlite3.DatabaseError as err:
+                return [str(err)]
         return [] if rows == ["ok"] else rows
 
     def pragma(self, name: str) -> object:
@@ -321,7 +324,7 @@ class EventStore:
         if fmt == "parquet":
             frame.to_parquet(target, index=False)
         else:
-            frame.to_csv(target, index=False)
+            frame.to_csv(target, index=False, na_rep=r"\N")  # NULL apart from the empty string
         if since_watermark:
             self._log("INSERT OR REPLACE INTO export_watermark (name, last_rowid, at_utc) VALUES (?,?,?)",
                       (since_watermark, top, _now()))

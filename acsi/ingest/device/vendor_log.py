@@ -223,7 +223,7 @@ def read_event_export(path: str | os.PathLike[str]) -> pd.DataFrame:
         text_cols = [c for c in EVENT_COLUMNS if c not in ("captured_mono_ns", "profile_version", "scale_levels", "level",
                                                           "score_0_100", "satisfied_min_level", "bad_max_level",
                                                           "raw_report_id", "schema_version")]
-        frame = pd.read_csv(file, dtype={c: str for c in text_cols})
+        frame = pd.read_csv(file, dtype={c: str for c in text_cols}, keep_default_na=False, na_values=[r"\N"])
     else:
         raise IngestError(f"Event export '{file}' must be .parquet or .csv.", source=str(file))
     missing = [c for c in EVENT_COLUMNS if c not in frame.columns]
