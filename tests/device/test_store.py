@@ -143,3 +143,11 @@ def test_writer_killed_at_random_points_keeps_every_acknowledged_event(tmp_path)
         frame = store.events_frame()
         assert store.add_rows(frame.itertuples(index=False, name=None)) == 0  # importing the batch again
         assert store.count() == before
+
+
+def test_online_backup_is_a_consistent_copy(tmp_path) -> None:
+    with EventStore(tmp_path / "e.sqlite") as store:
+        store.add_events([event(4), event(2)])
+        store.backup(tmp_path / "copy.sqlite")
+        with EventStore(tmp_path / "copy.sqlite") as copy:
+            assert copy.event_ids() == store.event_ids() and copy.integrity_check() == []

@@ -122,6 +122,8 @@ class EventStore:
             conn = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=30)
             conn.execute("PRAGMA journal_mode = WAL")
             conn.execute(f"PRAGMA synchronous = {synchronous}")
+            conn.execute("PRAGMA cache_size = -65536")  # 64 MiB: bulk imports keep the id index in memory
+            conn.execute("PRAGMA temp_store = MEMORY")
             conn.executescript(SCHEMA)
             conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', '1')")
         except sqlite3.DatabaseError as err:

@@ -29,9 +29,10 @@ __all__ = ["import_vendor_log", "read_event_export", "read_vendor_log"]
 _SHOW = 5
 
 
-def _event_id(key: str) -> str:
-    h = hashlib.blake2b(key.encode(), digest_size=16).hexdigest()
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+def _event_ids(keys: pd.Series) -> list[str]:
+    """128-bit BLAKE2b digests in hex: stable across versions and machines (unlike pandas hashing)."""
+    blake = hashlib.blake2b
+    return [blake(k.encode(), digest_size=16).hexdigest() for k in keys.tolist()]
 
 
 def _rows(mask: np.ndarray) -> str:
@@ -82,11 +83,17 @@ def read_vendor_log(path: str | os.PathLike[str], profile: Profile, site: Site) 
     if bad.any():
         raise IngestError(f"Device log '{file}': local times on rows {_rows(bad)} do not exist or are ambiguous in {site.tz} "
                           "(a daylight-saving change).", source=str(file), key=cols["time"])
-    utc = local.dt.tz_convert("UTC")
-    captured = utc.dt.strftime("%Y-%m-%dT%H:%M:%S.") + (utc.dt.microsecond // 1000).astype(str).str.zfill(3) + "Z"
+    utc = local.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy()
+    captured = np.char.add(np.datetime_as_string(utc, unit="ms"), "Z")
+    local_text = np.datetime_as_string(times.to_numpy(), unit="s")  # YYYY-MM-DDTHH:MM:SS
+    local_date = local_text.astype("U10")
+    local_time = np.array([t[11:] for t in local_text.tolist()]) if n else np.array([], dtype="U8")
 
     code_text = col("code")
-    codes = pd.to_numeric(code_text.map(lambda t: _parse_code(t, fmt.code_base)), errors="coerce")
+    if fmt.code_base == 10 and not code_text.str.lower().str.startswith("0x").any():
+        codes = pd.to_numeric(code_text, errors="coerce")  # vectorised common case
+    else:
+        codes = pd.to_numeric(code_text.map(lambda t: _parse_code(t, fmt.code_base)), errors="coerce")
     table = pd.DataFrame({"code": list(profile.codes), "outcome_m": [m.outcome for m in profile.codes.values()],
                           "level_m": [m.level for m in profile.codes.values()], "label_m": [m.label for m in profile.codes.values()]})
     table = table.set_index("code")
@@ -98,8 +105,8 @@ def read_vendor_log(path: str | os.PathLike[str], profile: Profile, site: Site) 
     window = col("window").replace("", None)
     places = {w: site.place_of_window(w) for w in window.dropna().unique()}
     default = site.place_of_window(None)
-    branch = window.map(lambda w: places[w].branch_id if w in places else default.branch_id)
-    bank = window.map(lambda w: places[w].bank_id if w in places else default.bank_id)
+    branch = window.map({w: p.branch_id for w, p in places.items()}).where(window.notna(), default.branch_id)
+    bank = window.map({w: p.bank_id for w, p in places.items()}).where(window.notna(), default.bank_id)
     staff = col("staff").replace("", None)
     device = col("device").replace("", None)
     record = col("record_id")
@@ -144,12 +151,12 @@ def read_vendor_log(path: str | os.PathLike[str], profile: Profile, site: Site) 
         keys = content + "|" + occurrence
     score = (level.astype(float) - 1) / (k - 1) * 100
     frame = pd.DataFrame({
-        "event_id": [_event_id(x) for x in keys],
+        "event_id": _event_ids(keys),
         "captured_at_utc": captured,
         "captured_mono_ns": None,
         "tz": site.tz,
-        "local_date": times.dt.strftime("%Y-%m-%d"),
-        "local_time": times.dt.strftime("%H:%M:%S"),
+        "local_date": local_date,
+        "local_time": local_time,
         "host_id": None,
         "device_uid": device,
         "profile_id": profile.id,
@@ -194,10 +201,17 @@ def _version() -> str:
 
 
 def sql_rows(frame: pd.DataFrame):
-    """Rows for SQLite: NaN and pandas NA as None, numpy scalars as Python numbers."""
-    obj = frame.astype(object)
-    obj = obj.where(frame.notna(), None)
-    return obj.itertuples(index=False, name=None)
+    """Rows for SQLite as tuples of Python values. NaN needs no conversion: SQLite stores a NaN
+    bound as a REAL as NULL; pandas' NA and NaT become None."""
+    columns = []
+    for name in frame.columns:
+        col = frame[name]
+        if col.dtype == object or isinstance(col.dtype, pd.StringDtype) or str(col.dtype).startswith(("Int", "datetime")):
+            values = col.astype(object).where(col.notna(), None).tolist()
+        else:
+            values = col.tolist()
+        columns.append(values)
+    return zip(*columns)
 
 
 def import_vendor_log(store, path: str | os.PathLike[str], profile: Profile, site: Site) -> tuple[int, int]:
