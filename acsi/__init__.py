@@ -12,6 +12,7 @@ from acsi.data import IndicatorData, prepare
 from acsi.errors import (
     AcsiError,
     AcsiWarning,
+    BootstrapWarning,
     ConvergenceWarning,
     DataError,
     EstimationError,
@@ -20,6 +21,7 @@ from acsi.errors import (
     SpecError,
 )
 from acsi.estimators.pls import PLSPM
+from acsi.inference import BootstrapResult, bootstrap
 from acsi.results import FitResult, IndexResult
 from acsi.spec import ModelSpec, load_spec, parse_syntax, to_syntax
 
@@ -28,6 +30,8 @@ __version__ = "0.1.0"
 __all__ = [
     "AcsiError",
     "AcsiWarning",
+    "BootstrapResult",
+    "BootstrapWarning",
     "ConvergenceWarning",
     "DataError",
     "EstimationError",
@@ -39,6 +43,7 @@ __all__ = [
     "NegativeWeightWarning",
     "PLSPM",
     "SpecError",
+    "bootstrap",
     "fit",
     "load_spec",
     "parse_syntax",

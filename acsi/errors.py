@@ -110,3 +110,7 @@ class IngestError(AcsiError, ValueError):
         self.record = record
         self.raw_value = raw_value
         super().__init__(message)
+
+
+class BootstrapWarning(AcsiWarning):
+    """Some bootstrap resamples (or BCa jackknife fits) failed; they are counted and left out."""

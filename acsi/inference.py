@@ -1,0 +1,759 @@
+"""Bootstrap inference: standard errors, t and p values and confidence intervals.
+
+:func:`bootstrap` resamples the respondents with replacement and re-estimates the model on
+every resample. For the PLS estimator (:class:`~acsi.estimators.pls.PLSPM`) this is done in
+batches without refitting: resamples are rows of counts, one matrix product gives every
+resample's correlation matrix and the PLS kernel iterates them all at once
+(:mod:`acsi.core.resample`). Any other estimator with ``fit(spec, data) -> FitResult`` is
+bootstrapped by a refit loop over the very same resamples (``engine="refit"``).
+
+Reproducibility: the B resamples are cut into chunks of :data:`CHUNK` resamples, whatever
+the number of workers; chunk c draws its resamples from the c-th child of
+``numpy.random.SeedSequence(seed)``. The same seed therefore gives identical results with one
+worker or many, and with either engine.
+
+Failures (a constant indicator in a resample, a singular block or predictor set, no
+convergence, a non-finite estimate, an index whose weights cannot be normalised) are counted
+per reason, reported in ``BootstrapResult.failures`` and as a :class:`BootstrapWarning`, and
+left out of the standard errors and intervals: never dropped silently.
+
+References: Efron, B., & Tibshirani, R. J. (1993). *An Introduction to the Bootstrap*;
+Tenenhaus, M., Esposito Vinzi, V., Chatelin, Y.-M., & Lauro, C. (2005). PLS path modeling.
+*Computational Statistics & Data Analysis* 48, 159-205 (section 2.6, sign changes).
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import os
+import warnings
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, Literal, Mapping
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from acsi.core import pls as kernel
+from acsi.core import resample
+from acsi.data import IndicatorData, MissingPolicy, prepare
+from acsi.errors import AcsiError, BootstrapWarning, ConvergenceWarning, EstimationError
+from acsi.estimators.pls import PLSPM, model_structure
+from acsi.results import FitResult
+from acsi.spec.model import ModelSpec, Scale
+
+if TYPE_CHECKING:
+    from acsi.report.inference import BootstrapSummary
+
+CIMethod = Literal["percentile", "bca", "basic"]
+CI_METHODS: tuple[str, ...] = ("percentile", "bca", "basic")
+Engine = Literal["auto", "batched", "refit"]
+
+#: Resamples per chunk. Chunk boundaries (and so the random streams) depend only on this and
+#: n_boot, never on the number of workers. Changing it changes the draws of a given seed.
+CHUNK = 250
+#: BCa needs enough resamples to estimate the bias correction and the tail quantiles it moves
+#: to; below this it is refused (Efron & Tibshirani 1993, section 14.5, advise B >= 1000).
+BCA_MIN_RESAMPLES = 200
+
+FAILURE_REASONS = ("constant_indicator", "singular", "not_converged", "non_finite", "error")
+_OK = -1
+_SIGNED_KINDS = {"weights", "loadings", "paths", "indirect", "total"}
+
+
+# ---------------------------------------------------------------------- layout
+@dataclass(frozen=True)
+class _Layout:
+    """Which statistics a bootstrap collects, in what order."""
+
+    kinds: tuple[str, ...]
+    keys: tuple[tuple[str, ...], ...]
+    path_pairs: tuple[tuple[int, int], ...]
+    endogenous: tuple[int, ...]
+    effect_pairs: tuple[tuple[int, int], ...]
+    index_constructs: tuple[str, ...]
+
+    @classmethod
+    def of(cls, result: FitResult) -> "_Layout":
+        kinds: list[str] = []
+        keys: list[tuple[str, ...]] = []
+        for kind in ("weights", "loadings"):
+            for j, indicator in enumerate(result.indicators):
+                kinds.append(kind)
+                keys.append((result.constructs[result.block[j]], indicator))
+        position = {name: j for j, name in enumerate(result.constructs)}
+        path_pairs = tuple((position[p.source], position[p.target]) for p in result.spec.paths)
+        for path in result.spec.paths:
+            kinds.append("paths")
+            keys.append((path.key,))
+        endogenous = tuple(position[name] for name in result.spec.endogenous)
+        for j in endogenous:
+            kinds.append("r_squared")
+            keys.append((result.constructs[j],))
+        effects = result.effects
+        effect_pairs = tuple((position[s], position[t]) for s, t in zip(effects.source, effects.target))
+        for kind in ("indirect", "total"):
+            for key in effects.index:
+                kinds.append(kind)
+                keys.append((key,))
+        index_constructs = result.index.constructs if result.index is not None else ()
+        for name in index_constructs:
+            kinds.append("index")
+            keys.append((name,))
+        return cls(tuple(kinds), tuple(keys), path_pairs, endogenous, effect_pairs, tuple(index_constructs))
+
+    @property
+    def size(self) -> int:
+        return len(self.kinds)
+
+    @cached_property
+    def structural_zero(self) -> np.ndarray:
+        """Indirect effects of pairs with no route of two or more paths: exactly 0 by construction."""
+        k = 1 + max((max(i, j) for i, j in self.path_pairs), default=0)
+        adjacency = np.zeros((k, k))
+        for i, j in self.path_pairs:
+            adjacency[i, j] = 1.0
+        longer = np.zeros((k, k))
+        power = adjacency.copy()
+        for _ in range(k):
+            power = power @ adjacency
+            longer += power
+        zero = [longer[i, j] == 0 for i, j in self.effect_pairs]
+        mask = np.zeros(self.size, dtype=bool)
+        start = self.kinds.index("indirect") if "indirect" in self.kinds else 0
+        mask[start : start + len(zero)] = zero
+        return mask
+
+    @cached_property
+    def signed(self) -> np.ndarray:
+        return np.array([kind in _SIGNED_KINDS for kind in self.kinds])
+
+    def assemble(
+        self,
+        weights: np.ndarray,
+        loadings: np.ndarray,
+        paths: np.ndarray,
+        r_squared: np.ndarray,
+        total: np.ndarray,
+        index: np.ndarray,
+    ) -> np.ndarray:
+        """Stack estimates with leading shape (B,) into rows of length :attr:`size`."""
+        pi, pj = (np.array(a, dtype=int) for a in zip(*self.path_pairs)) if self.path_pairs else (np.zeros(0, int),) * 2
+        ei, ej = (np.array(a, dtype=int) for a in zip(*self.effect_pairs)) if self.effect_pairs else (np.zeros(0, int),) * 2
+        direct = paths[..., ei, ej]
+        tot = total[..., ei, ej]
+        out = np.concatenate(
+            [weights, loadings, paths[..., pi, pj], r_squared[..., list(self.endogenous)], tot - direct, tot, index],
+            axis=-1,
+        )
+        out[..., self.structural_zero] = 0.0
+        return out
+
+    def from_result(self, result: FitResult) -> np.ndarray:
+        """The statistics of one fit (any estimator's FitResult), shape (size,)."""
+        if result.index is not None:
+            values = dict(zip(result.index.constructs, result.index.values))
+            index = np.array([values.get(name, np.nan) for name in self.index_constructs], dtype=float)
+        else:
+            index = np.full(len(self.index_constructs), np.nan)
+        return self.assemble(
+            np.asarray(result.outer_weights, dtype=float),
+            np.asarray(result.loading_vector, dtype=float),
+            np.asarray(result.path_matrix, dtype=float),
+            np.asarray(result.r_squared_vector, dtype=float),
+            np.asarray(result.total_effect_matrix, dtype=float),
+            index,
+        )
+
+
+# ---------------------------------------------------------------------- result
+@dataclass(frozen=True)
+class BootstrapResult:
+    """Bootstrap distribution of the estimates of one fit.
+
+    Attributes
+    ----------
+    fit : FitResult
+        The estimates on the full sample.
+    kinds, keys : tuple
+        Label of each statistic: kind (``weights``, ``loadings``, ``paths``, ``r_squared``,
+        ``indirect``, ``total``, ``index``) and key (``(construct, indicator)``,
+        ``("From -> To",)`` or ``(construct,)``).
+    estimates : ndarray, shape (P,)
+        Full-sample estimates.
+    replicates : ndarray, shape (used, P)
+        Estimates of every resample that succeeded, in resample order.
+    intervals : ndarray, shape (P, 2)
+        Lower and upper ends of the ``level`` confidence intervals of ``ci_method``.
+    requested, failed : int
+        Resamples asked for and resamples that failed (``used = requested - failed``).
+    failures : mapping str -> int
+        Failed resamples by reason (see :data:`FAILURE_REASONS`).
+    seed : int
+        Entropy of the ``SeedSequence`` (the given seed, or the fresh one drawn when none was).
+    ci_method, level, sign_change, engine : str, float, str, str
+    acceleration : ndarray, shape (P,), or None
+        BCa acceleration from the jackknife.
+    """
+
+    fit: FitResult = field(repr=False)
+    kinds: tuple[str, ...]
+    keys: tuple[tuple[str, ...], ...]
+    estimates: np.ndarray = field(repr=False)
+    replicates: np.ndarray = field(repr=False)
+    intervals: np.ndarray = field(repr=False)
+    requested: int
+    failed: int
+    failures: Mapping[str, int]
+    seed: int
+    ci_method: str
+    level: float
+    sign_change: str
+    engine: str
+    acceleration: np.ndarray | None = field(default=None, repr=False)
+
+    @property
+    def used(self) -> int:
+        return int(self.replicates.shape[0])
+
+    @cached_property
+    def std_errors(self) -> np.ndarray:
+        """Bootstrap standard errors (standard deviation of the replicates, divisor B - 1), (P,)."""
+        if self.used < 2:
+            return np.full(self.estimates.shape, np.nan)
+        return self.replicates.std(axis=0, ddof=1)
+
+    @cached_property
+    def t_values(self) -> np.ndarray:
+        """``estimate / std_error`` (NaN where the standard error is 0)."""
+        se = self.std_errors
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where(se > 0, self.estimates / np.where(se > 0, se, 1.0), np.nan)
+
+    @cached_property
+    def p_values(self) -> np.ndarray:
+        """Two-sided p values of the t values from Student's t with n_obs - 1 degrees of freedom
+        (the convention of SmartPLS and seminr's bootstrap summaries)."""
+        return 2.0 * stats.t.sf(np.abs(self.t_values), df=self.fit.n_obs - 1)
+
+    @property
+    def table(self) -> pd.DataFrame:
+        """One row per statistic: kind, key, estimate, bootstrap mean, bias, std_error, t, p, CI."""
+        mean = self.replicates.mean(axis=0) if self.used else np.full(self.estimates.shape, np.nan)
+        return pd.DataFrame(
+            {
+                "kind": self.kinds,
+                "key": [" / ".join(k) for k in self.keys],
+                "estimate": self.estimates,
+                "boot_mean": mean,
+                "bias": mean - self.estimates,
+                "std_error": self.std_errors,
+                "t": self.t_values,
+                "p": self.p_values,
+                "ci_lower": self.intervals[:, 0],
+                "ci_upper": self.intervals[:, 1],
+            }
+        )
+
+    def _shaped(self, values: Callable[[int], Any]) -> dict[str, Any]:
+        out: dict[str, Any] = {"weights": {}, "loadings": {}, "paths": {}, "r_squared": {}, "effects": {}}
+        if "index" in self.kinds:
+            out["index"] = {}
+        for j, (kind, key) in enumerate(zip(self.kinds, self.keys)):
+            if kind in ("weights", "loadings"):
+                out[kind].setdefault(key[0], {})[key[1]] = values(j)
+            elif kind in ("indirect", "total"):
+                out["effects"].setdefault(key[0], {})[kind] = values(j)
+            else:
+                out[kind][key[0]] = values(j)
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        """The keys ``acsi fit --bootstrap`` adds to the JSON contract.
+
+        ``std_errors`` and ``ci`` have the shapes of the estimates (``weights``, ``loadings``
+        {construct: {indicator: value}}, ``paths`` {"From -> To": value}, ``r_squared``
+        {construct: value}, ``index`` {construct: value}, plus ``effects`` {"From -> To":
+        {indirect, total}}); each ``ci`` value is ``[lower, upper]``. ``bootstrap`` holds
+        ``requested``, ``used``, ``failed``, ``failures`` (by reason), ``seed``, ``ci_method``,
+        ``level``, ``sign_change``, ``engine``. Undefined values are ``null``.
+        """
+        se = self.std_errors
+        return {
+            "std_errors": self._shaped(lambda j: _json_number(se[j])),
+            "ci": self._shaped(lambda j: [_json_number(self.intervals[j, 0]), _json_number(self.intervals[j, 1])]),
+            "bootstrap": {
+                "requested": self.requested,
+                "used": self.used,
+                "failed": self.failed,
+                "failures": dict(self.failures),
+                "seed": self.seed,
+                "ci_method": self.ci_method,
+                "level": self.level,
+                "sign_change": self.sign_change,
+                "engine": self.engine,
+            },
+        }
+
+    def summary(self) -> "BootstrapSummary":
+        """A readable summary (``print(boot.summary())``)."""
+        from acsi.report.inference import BootstrapSummary
+
+        return BootstrapSummary(self)
+
+
+def _json_number(value: float) -> float | None:
+    return float(value) if math.isfinite(value) else None
+
+
+# ---------------------------------------------------------------------- validation
+def _check_int(name: str, value: object, minimum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise ValueError(f"{name} must be an integer; got {value!r} ({type(value).__name__}).")
+    if value < minimum:
+        raise ValueError(f"{name} must be at least {minimum}; got {value}.")
+    return int(value)
+
+
+def _seed_sequence(seed: object) -> np.random.SeedSequence:
+    if seed is None:
+        return np.random.SeedSequence()
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
+        raise ValueError(
+            f"seed must be a non-negative integer (or None for a fresh one); got {seed!r} ({type(seed).__name__})."
+        )
+    return np.random.SeedSequence(int(seed))
+
+
+def _data_from_result(result: FitResult) -> IndicatorData:
+    scales: dict[str, Scale] = {}
+    if result.index is not None:
+        for name, low, high in zip(result.index.indicators, result.index.lower, result.index.upper):
+            scales[name] = Scale(float(low), float(high))
+    return IndicatorData(
+        values=result.indicator_values,
+        indicators=result.indicators,
+        row_labels=result.row_labels,
+        scales=scales,
+        n_dropped=result.n_dropped,
+        missing=result.settings.get("missing", "error"),
+    )
+
+
+def _estimator_from_result(result: FitResult) -> PLSPM:
+    if result.method != "pls":
+        raise ValueError(
+            f"Cannot rebuild the {result.method!r} estimator from its result; pass the estimator itself: "
+            "acsi.bootstrap(estimator, spec, data, ...)."
+        )
+    s = result.settings
+    return PLSPM(
+        scheme=s.get("scheme", "path"),
+        standardized=bool(s.get("standardized", True)),
+        tol=s.get("tol", 1e-10),
+        max_iter=s.get("max_iter", 1000),
+        index_weights=s.get("index_weights", "fornell"),
+    )
+
+
+# ---------------------------------------------------------------------- engines
+@dataclass(frozen=True)
+class _BatchedPLS:
+    """Everything a chunk of the batched PLS bootstrap needs (read-only, shared by threads)."""
+
+    estimator: PLSPM
+    structure: kernel.Structure
+    basis: resample.MomentBasis
+    layout: _Layout
+    reference_loadings: np.ndarray
+    sign_change: str
+    index_member: np.ndarray | None
+    index_lower: np.ndarray | None
+    index_upper: np.ndarray | None
+    index_method: str
+
+    @classmethod
+    def build(cls, estimator: PLSPM, base: FitResult, layout: _Layout, sign_change: str) -> "_BatchedPLS":
+        structure = model_structure(base.spec)
+        member = lower = upper = None
+        if layout.index_constructs:
+            index = base.index
+            assert index is not None  # layout has index constructs only when the fit has an index
+            position = {name: b for b, name in enumerate(layout.index_constructs)}
+            where = {name: i for i, name in enumerate(base.indicators)}
+            member = np.full(len(base.indicators), -1)
+            lower = np.zeros(len(base.indicators))
+            upper = np.ones(len(base.indicators))
+            for name, construct, low, high in zip(index.indicators, index.indicator_constructs, index.lower, index.upper):
+                i = where[name]
+                member[i], lower[i], upper[i] = position[construct], low, high
+        return cls(
+            estimator=estimator,
+            structure=structure,
+            basis=resample.MomentBasis.from_data(base.indicator_values),
+            layout=layout,
+            reference_loadings=np.asarray(base.loading_vector, dtype=float),
+            sign_change=sign_change,
+            index_member=member,
+            index_lower=lower,
+            index_upper=upper,
+            index_method=base.index.method if base.index is not None else "fornell",
+        )
+
+    def run(self, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Statistics (b, P) and failure codes (b,) of the resamples given as counts (b, n)."""
+        b = counts.shape[0]
+        theta = np.full((b, self.layout.size), np.nan)
+        code = np.full(b, _OK)
+        means, cov = self.basis.moments(counts)
+        variance = np.einsum("bii->bi", cov)
+        constant = (variance <= resample.CONSTANT_FRACTION * self.basis.variance).any(axis=1)
+        code[constant] = FAILURE_REASONS.index("constant_indicator")
+        ok = np.flatnonzero(~constant)
+        if ok.size:
+            S = resample.batched_correlation(cov[ok]) if self.estimator.standardized else cov[ok]
+            sd = np.sqrt(variance[ok])
+            self._solve(S, means[ok], sd, ok, theta, code)
+        bad = (code == _OK) & ~np.isfinite(theta).all(axis=1)
+        code[bad] = FAILURE_REASONS.index("non_finite")
+        return theta, code
+
+    def _solve(self, S: np.ndarray, means: np.ndarray, sd: np.ndarray, rows: np.ndarray, theta: np.ndarray, code: np.ndarray) -> None:
+        """Estimate a stack; isolate singular matrices by bisection (np.linalg raises for the whole stack)."""
+        try:
+            with np.errstate(all="ignore"):
+                rep = resample.pls_replicates(
+                    S,
+                    self.structure,
+                    self.estimator.scheme,
+                    tol=self.estimator.tol,
+                    max_iter=self.estimator.max_iter,
+                    sign_change="construct" if self.sign_change == "construct" else "none",
+                    reference_loadings=self.reference_loadings,
+                )
+        except np.linalg.LinAlgError:
+            if rows.size == 1:
+                code[rows] = FAILURE_REASONS.index("singular")
+                return
+            half = rows.size // 2
+            self._solve(S[:half], means[:half], sd[:half], rows[:half], theta, code)
+            self._solve(S[half:], means[half:], sd[half:], rows[half:], theta, code)
+            return
+        if self.index_member is not None:
+            with np.errstate(all="ignore"):
+                index = resample.batched_index(
+                    rep.standardized_weights,
+                    sd,
+                    means,
+                    self.index_member,
+                    len(self.layout.index_constructs),
+                    self.index_lower,
+                    self.index_upper,
+                    self.index_method,
+                )
+        else:
+            index = np.zeros((rows.size, 0))
+        theta[rows] = self.layout.assemble(rep.weights, rep.loadings, rep.paths, rep.r_squared, rep.total, index)
+        code[rows[~rep.converged]] = FAILURE_REASONS.index("not_converged")
+
+
+@dataclass(frozen=True)
+class _Refit:
+    """The generic engine: refit the estimator on each resample."""
+
+    estimator: Any
+    spec: ModelSpec
+    data: IndicatorData
+    layout: _Layout
+
+    def run_rows(self, row_sets: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+        theta = np.full((len(row_sets), self.layout.size), np.nan)
+        code = np.full(len(row_sets), _OK)
+        X = self.data.values
+        for r, rows in enumerate(row_sets):
+            values = X[rows]
+            if (values.min(axis=0) == values.max(axis=0)).any():
+                code[r] = FAILURE_REASONS.index("constant_indicator")
+                continue
+            values.setflags(write=False)
+            subset = replace(self.data, values=values, row_labels=self.data.row_labels[rows])
+            try:
+                with warnings.catch_warnings(record=True) as caught, np.errstate(all="ignore"):
+                    warnings.simplefilter("always")
+                    result = self.estimator.fit(self.spec, subset)
+            except np.linalg.LinAlgError:
+                code[r] = FAILURE_REASONS.index("singular")
+                continue
+            except (AcsiError, FloatingPointError, ValueError):
+                code[r] = FAILURE_REASONS.index("error")
+                continue
+            if not result.converged or any(issubclass(w.category, ConvergenceWarning) for w in caught):
+                code[r] = FAILURE_REASONS.index("not_converged")
+                continue
+            theta[r] = self.layout.from_result(result)
+            if not np.isfinite(theta[r]).all():
+                code[r] = FAILURE_REASONS.index("non_finite")
+        return theta, code
+
+    def run(self, indices: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return self.run_rows(list(indices))
+
+
+# ---------------------------------------------------------------------- entry point
+def bootstrap(
+    estimator: Any,
+    spec: ModelSpec | None = None,
+    data: pd.DataFrame | IndicatorData | None = None,
+    *,
+    n_boot: int = 1000,
+    seed: int | None = None,
+    ci: CIMethod = "percentile",
+    level: float = 0.95,
+    sign_change: resample.SignChange = "none",
+    workers: int | None = None,
+    engine: Engine = "auto",
+    scale: tuple[float, float] | Scale | None = None,
+    missing: MissingPolicy = "error",
+    progress: Callable[[int], None] | None = None,
+) -> BootstrapResult:
+    """Nonparametric bootstrap of a fit: standard errors, t and p values, confidence intervals.
+
+    Parameters
+    ----------
+    estimator : Estimator or FitResult
+        An estimator (``fit(spec, data) -> FitResult``), then ``spec`` and ``data`` are
+        required; or a PLS :class:`~acsi.results.FitResult`, whose spec, data and settings
+        are reused.
+    spec : ModelSpec, optional
+    data : pandas.DataFrame or IndicatorData, optional
+    n_boot : int
+        Resamples (at least 1; at least :data:`BCA_MIN_RESAMPLES` for BCa).
+    seed : int, optional
+        Seed of the ``numpy.random.SeedSequence`` the resamples are drawn from; None draws
+        fresh entropy, reported in ``BootstrapResult.seed`` so the run can be repeated.
+    ci : {"percentile", "bca", "basic"}
+        Interval: percentile, bias-corrected and accelerated (acceleration from the
+        jackknife), or basic (reverse percentile).
+    level : float
+        Confidence level, default 0.95.
+    sign_change : {"none", "individual", "construct"}
+        ``"none"``: every resample is oriented as the estimator orients (positive sum of
+        loadings per construct). ``"construct"``: a construct's weights are also flipped where
+        that brings its loadings closer to the original ones, and the estimates recomputed.
+        ``"individual"``: every weight, loading, path and effect takes the sign of its
+        original estimate. (Tenenhaus et al. 2005; cSEM ``.sign_change_option``.)
+    workers : int, optional
+        Threads working on chunks of resamples (default: the number of CPUs). Results do not
+        depend on it.
+    engine : {"auto", "batched", "refit"}
+        ``"batched"`` (PLS only): all resamples through the batched kernel; ``"refit"``: a loop
+        of ``estimator.fit`` calls on the same resamples; ``"auto"``: batched for PLSPM.
+    scale, missing
+        Passed to :func:`acsi.data.prepare` when ``data`` is a DataFrame.
+    progress : callable, optional
+        Called with the number of resamples just finished, after each chunk.
+
+    Returns
+    -------
+    BootstrapResult
+
+    Raises
+    ------
+    ValueError
+        n_boot < 1, a seed that is not a non-negative integer, BCa with fewer than
+        :data:`BCA_MIN_RESAMPLES` resamples, an unknown option.
+    EstimationError
+        Every resample failed.
+
+    Warns
+    -----
+    BootstrapWarning
+        Some resamples failed (counted by reason) or BCa jackknife fits failed.
+
+    Notes
+    -----
+    Standard errors are the standard deviations of the replicates (divisor B - 1); t is the
+    estimate over its standard error and p is two-sided from Student's t with n - 1 degrees of
+    freedom. The intervals and standard errors use only the resamples that succeeded.
+
+    Examples
+    --------
+    >>> import acsi
+    >>> result = acsi.fit(spec, frame)                                   # doctest: +SKIP
+    >>> boot = acsi.bootstrap(result, n_boot=5000, seed=1)               # doctest: +SKIP
+    >>> boot.to_dict()["ci"]["paths"]                                    # doctest: +SKIP
+    """
+    n_boot = _check_int("n_boot", n_boot, 1)
+    sequence = _seed_sequence(seed)
+    if ci not in CI_METHODS:
+        raise ValueError(f"Unknown interval method ci={ci!r}; expected one of {', '.join(CI_METHODS)}.")
+    if ci == "bca" and n_boot < BCA_MIN_RESAMPLES:
+        raise ValueError(
+            f"BCa intervals need at least {BCA_MIN_RESAMPLES} resamples (1000 or more recommended) to estimate "
+            f"the bias correction and the tail quantiles; got n_boot={n_boot}. Raise n_boot or use ci='percentile'."
+        )
+    if isinstance(level, bool) or not isinstance(level, numbers.Real) or not 0 < level < 1:
+        raise ValueError(f"level must be a number between 0 and 1 (such as 0.95); got {level!r}.")
+    if sign_change not in resample.SIGN_CHANGES:
+        raise ValueError(f"Unknown sign_change={sign_change!r}; expected one of {', '.join(resample.SIGN_CHANGES)}.")
+    workers = (os.cpu_count() or 1) if workers is None else _check_int("workers", workers, 1)
+    if engine not in ("auto", "batched", "refit"):
+        raise ValueError(f"Unknown engine={engine!r}; expected 'auto', 'batched' or 'refit'.")
+
+    if isinstance(estimator, FitResult):
+        base = estimator
+        spec = base.spec
+        indicator_data = _data_from_result(base)
+        estimator = _estimator_from_result(base)
+    else:
+        if spec is None or data is None:
+            raise ValueError("bootstrap(estimator, spec, data): pass the spec and the data with an estimator.")
+        if not callable(getattr(estimator, "fit", None)):
+            raise ValueError(f"estimator must have a fit(spec, data) method; got {type(estimator).__name__}.")
+        indicator_data = data if isinstance(data, IndicatorData) else prepare(spec, data, scale=scale, missing=missing)
+        base = estimator.fit(spec, indicator_data)
+    batched = type(estimator) is PLSPM and engine != "refit"
+    if engine == "batched" and type(estimator) is not PLSPM:
+        raise ValueError(f"engine='batched' works for PLSPM only; got {type(estimator).__name__}. Use engine='refit'.")
+
+    layout = _Layout.of(base)
+    estimates = layout.from_result(base)
+    n = base.n_obs
+    work: _BatchedPLS | _Refit
+    if batched:
+        work = _BatchedPLS.build(estimator, base, layout, sign_change)
+    else:
+        work = _Refit(estimator, spec, indicator_data, layout)
+
+    chunks = [(start, min(start + CHUNK, n_boot)) for start in range(0, n_boot, CHUNK)]
+    streams = sequence.spawn(len(chunks))
+
+    def run_chunk(c: int) -> tuple[np.ndarray, np.ndarray]:
+        start, stop = chunks[c]
+        rng = np.random.default_rng(streams[c])
+        indices = resample.draw_indices(rng, stop - start, n)
+        if isinstance(work, _BatchedPLS):
+            return work.run(resample.counts_from_indices(indices, n))
+        return work.run(indices)
+
+    thetas, codes = _map_chunks(run_chunk, len(chunks), workers, progress, [stop - start for start, stop in chunks])
+    theta = np.concatenate(thetas)
+    code = np.concatenate(codes)
+    if sign_change == "individual":
+        theta = resample.individual_sign_change(theta, estimates, layout.signed)
+    failures = {reason: int((code == i).sum()) for i, reason in enumerate(FAILURE_REASONS) if (code == i).any()}
+    replicates = theta[code == _OK]
+    failed = n_boot - replicates.shape[0]
+    if replicates.shape[0] == 0:
+        raise EstimationError(
+            f"All {n_boot} bootstrap resamples failed ({_describe(failures)}); no standard errors or intervals "
+            "can be computed. Check the data for near-constant indicators or collinear blocks."
+        )
+    if failed:
+        warnings.warn(
+            f"{failed} of {n_boot} bootstrap resamples failed ({_describe(failures)}) and are left out of the "
+            f"standard errors and intervals, which use the {replicates.shape[0]} that succeeded.",
+            BootstrapWarning,
+            stacklevel=2,
+        )
+
+    acceleration = None
+    if ci == "bca":
+        acceleration = _acceleration(work, n, workers, estimates, sign_change, layout)
+        intervals = resample.bca_interval(replicates, estimates, acceleration, level)
+    elif ci == "basic":
+        intervals = resample.basic_interval(replicates, estimates, level)
+    else:
+        intervals = resample.percentile_interval(replicates, level)
+    replicates.setflags(write=False)
+    estimates.setflags(write=False)
+    intervals.setflags(write=False)
+    return BootstrapResult(
+        fit=base,
+        kinds=layout.kinds,
+        keys=layout.keys,
+        estimates=estimates,
+        replicates=replicates,
+        intervals=intervals,
+        requested=n_boot,
+        failed=failed,
+        failures=failures,
+        seed=int(sequence.entropy),  # type: ignore[arg-type]
+        ci_method=ci,
+        level=float(level),
+        sign_change=sign_change,
+        engine="batched" if batched else "refit",
+        acceleration=acceleration,
+    )
+
+
+def _describe(failures: Mapping[str, int]) -> str:
+    return ", ".join(f"{reason.replace('_', ' ')}: {count}" for reason, count in failures.items())
+
+
+def _map_chunks(
+    run: Callable[[int], tuple[np.ndarray, np.ndarray]],
+    n_chunks: int,
+    workers: int,
+    progress: Callable[[int], None] | None,
+    sizes: list[int],
+) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """Run the chunks (in threads when workers > 1, BLAS pinned to one thread) in chunk order."""
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - threadpoolctl is a dependency
+        threadpool_limits = None
+    thetas: list[np.ndarray] = []
+    codes: list[np.ndarray] = []
+    limiter = threadpool_limits(limits=1, user_api="blas") if threadpool_limits is not None else None
+    try:
+        if workers == 1 or n_chunks == 1:
+            outputs = map(run, range(n_chunks))
+            for c, (theta, code) in enumerate(outputs):
+                thetas.append(theta)
+                codes.append(code)
+                if progress is not None:
+                    progress(sizes[c])
+        else:
+            with ThreadPoolExecutor(max_workers=min(workers, n_chunks)) as pool:
+                for c, (theta, code) in enumerate(pool.map(run, range(n_chunks))):
+                    thetas.append(theta)
+                    codes.append(code)
+                    if progress is not None:
+                        progress(sizes[c])
+    finally:
+        if limiter is not None:
+            limiter.restore_original_limits()
+    return thetas, codes
+
+
+def _acceleration(
+    work: "_BatchedPLS | _Refit", n: int, workers: int, estimates: np.ndarray, sign_change: str, layout: _Layout
+) -> np.ndarray:
+    """BCa acceleration from the n leave-one-out fits (same engine as the bootstrap)."""
+    starts = list(range(0, n, CHUNK))
+
+    def run_chunk(c: int) -> tuple[np.ndarray, np.ndarray]:
+        left_out = np.arange(starts[c], min(starts[c] + CHUNK, n))
+        if isinstance(work, _BatchedPLS):
+            counts = np.ones((left_out.size, n))
+            counts[np.arange(left_out.size), left_out] = 0.0
+            return work.run(counts)
+        return work.run_rows([np.delete(np.arange(n), i) for i in left_out])
+
+    thetas, codes = _map_chunks(run_chunk, len(starts), workers, None, [])
+    theta = np.concatenate(thetas)
+    code = np.concatenate(codes)
+    if sign_change == "individual":
+        theta = resample.individual_sign_change(theta, estimates, layout.signed)
+    if (code != _OK).any():
+        warnings.warn(
+            f"{int((code != _OK).sum())} of {n} jackknife fits for the BCa acceleration failed and are left out.",
+            BootstrapWarning,
+            stacklevel=3,
+        )
+    return resample.jackknife_acceleration(theta[code == _OK])
