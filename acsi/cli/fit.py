@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -12,16 +13,23 @@ from acsi.api import fit
 from acsi.cli.ingest import parse_sheet, add_strictness
 from acsi.data import MISSING_POLICIES, IndicatorData, prepare
 from acsi.ingest.survey import read_survey
+from acsi.errors import AcsiError, DataError
 from acsi.index import INDEX_WEIGHTS
 from acsi.resources import bundled
 from acsi.spec.load import load_spec
 from acsi.spec.model import ModelSpec
+
+
+class UsageError(AcsiError, ValueError):
+    """A command-line request that cannot be carried out (printed as ``error: ...``)."""
+
 
 _EPILOG_FIT = """examples:
   acsi fit models/acsi.yaml survey.csv
   acsi fit model.lav survey.csv --scheme centroid --scale 0,10 --json result.json
   acsi fit model.lav survey.csv --raw --index-weights standardized --json -
   acsi fit models/acsi.yaml wave1.sav --mapping wave1.yaml --lenient --missing em
+  acsi fit models/acsi.yaml survey.csv --bootstrap 5000 --seed 1 --ci bca --json result.json
 """
 
 
@@ -73,6 +81,66 @@ def add_fit_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quiet", action="store_true", help="print nothing but errors and warnings")
 
 
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number; got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1; got {value}")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"the seed must be a non-negative whole number; got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"the seed must be a non-negative whole number; got {value}")
+    return value
+
+
+def add_bootstrap_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("bootstrap")
+    group.add_argument("--bootstrap", type=_positive_int, metavar="N",
+                       help="add bootstrap standard errors and confidence intervals from N resamples")
+    group.add_argument("--seed", type=_seed, help="random seed of the resamples (default: fresh, reported in the output)")
+    group.add_argument("--ci", default="percentile", choices=["percentile", "bca", "basic"],
+                       help="confidence interval method (default: percentile; bca needs N >= 200)")
+    group.add_argument("--level", type=float, default=0.95, help="confidence level (default: 0.95)")
+    group.add_argument("--sign-change", default="none", choices=["none", "individual", "construct"],
+                       help="sign-change correction of the resamples (default: none)")
+    group.add_argument("--workers", type=_positive_int, help="threads for the resamples (default: all CPUs)")
+
+
+def run_bootstrap(result, args: argparse.Namespace):  # noqa: ANN001, ANN201 - FitResult -> BootstrapResult
+    """Bootstrap a fit as the CLI options ask, with a progress bar on stderr for long runs."""
+    from acsi.inference import bootstrap
+
+    bar = None
+    if not args.quiet and args.bootstrap >= 2000:
+        from tqdm import tqdm
+
+        bar = tqdm(total=args.bootstrap, desc="bootstrap", unit="resample", file=sys.stderr, leave=False)
+    try:
+        return bootstrap(
+            result,
+            n_boot=args.bootstrap,
+            seed=args.seed,
+            ci=args.ci,
+            level=args.level,
+            sign_change=args.sign_change,
+            workers=args.workers,
+            progress=bar.update if bar is not None else None,
+        )
+    except ValueError as err:  # malformed request: one readable message, exit status 2
+        raise UsageError(str(err)) from err
+    finally:
+        if bar is not None:
+            bar.close()
+
+
 def write_json(result_dict: dict, target: str) -> None:
     text = json.dumps(result_dict, indent=2)
     if target == "-":
@@ -94,10 +162,17 @@ def run_fit(args: argparse.Namespace) -> int:
         tol=args.tol,
         max_iter=args.max_iter,
     )
+    boot = run_bootstrap(result, args) if args.bootstrap else None
     if not args.quiet and args.json != "-":
         print(result.summary())
+        if boot is not None:
+            print()
+            print(boot.summary())
     if args.json:
-        write_json(result.to_dict(), args.json)
+        out = result.to_dict()
+        if boot is not None:
+            out.update(boot.to_dict())
+        write_json(out, args.json)
     return 0
 
 
@@ -129,6 +204,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     fit_parser.add_argument("data", help="survey file (.csv, .tsv, .xlsx, .sav, .parquet), one row per respondent, "
                                          "indicator columns named as in the spec or mapped by --mapping")
     add_fit_options(fit_parser)
+    add_bootstrap_options(fit_parser)
     fit_parser.set_defaults(run=run_fit)
     demo = commands.add_parser(
         "demo",

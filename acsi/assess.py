@@ -1,0 +1,483 @@
+"""Measurement and structural model assessment of a fit: reliability, validity, fit, prediction.
+
+Every measure is computed from the indicator correlation matrix ``S`` and the estimates of a
+:class:`~acsi.results.FitResult` (pure numpy in the ``_``-prefixed helpers); :func:`assess`
+collects them in an immutable :class:`Assessment` with ``to_dict()`` (the keys of
+``acsi assess --json``) and ``summary()`` (tables, the usual thresholds, flagged violations).
+
+Conventions: reliabilities use the standardised indicators whatever the fit's scaling;
+single-indicator constructs have no Cronbach's alpha, HTMT or second eigenvalue (``NaN``,
+``null`` in JSON) and rho_A = 1. ``d_G`` uses the **base-10** logarithm, as ADANCO and cSEM do
+(with the natural logarithm it is (ln 10)^2 = 5.30 times larger).
+
+Matches R plspm 0.5.1 (``outer_model``, ``unidim``, ``inner_model``, ``gof``) and ADANCO 2.2.1
+(SRMR, d_ULS, d_G of the composite model; rho_A and alpha from Mode A weights) on
+``satisfaction`` to the tolerances of ``shared/reference`` (``tests/test_assess_reference.py``).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from acsi.core.moments import correlation, mean_and_covariance
+from acsi.results import FitResult
+
+if TYPE_CHECKING:
+    from acsi.report.assessment import AssessmentSummary
+
+#: The usual thresholds, shown in the summary; violations are flagged there.
+THRESHOLDS: dict[str, str] = {
+    "cronbach_alpha": ">= 0.9 high, 0.8-0.9 acceptable, 0.75-0.8 marginal, < 0.75 not acceptable "
+    "(customer satisfaction measurement practice)",
+    "rho_a": "0.7-0.95 (Dijkstra & Henseler 2015; above 0.95 suggests redundant items)",
+    "rho_c": "0.7-0.95 (Hair et al. 2017; above 0.95 suggests redundant items)",
+    "dillon_goldstein_rho": ">= 0.7 (unidimensional block; Tenenhaus et al. 2005)",
+    "eigenvalue": "first eigenvalue > 1 and second < 1 (unidimensional block)",
+    "ave": ">= 0.5 (Fornell & Larcker 1981)",
+    "loadings": ">= 0.708 (Hair et al. 2017), and above every cross-loading",
+    "htmt": "< 0.85 for conceptually distinct constructs, < 0.90 for similar ones (Henseler et al. 2015)",
+    "fornell_larcker": "sqrt(AVE) of a construct above its correlations with every other construct",
+    "vif": "< 5, ideally < 3 (Hair et al. 2019)",
+    "f_squared": "0.02 small, 0.15 medium, 0.35 large (Cohen 1988)",
+    "r_squared": "0.75 substantial, 0.50 moderate, 0.25 weak (Hair et al. 2011)",
+    "gof": "no accepted cut-off; not a test of model validity (Henseler & Sarstedt 2013)",
+    "srmr": "< 0.08 (Hu & Bentler 1999; Henseler et al. 2014)",
+    "q_squared": "> 0: predictive relevance (Stone 1974; Geisser 1974)",
+}
+
+
+# ---------------------------------------------------------------------- pure numeric helpers
+def _blocks(block: np.ndarray, k: int) -> list[np.ndarray]:
+    return [np.flatnonzero(block == b) for b in range(k)]
+
+
+def cronbach_alpha(S_bb: np.ndarray) -> float:
+    """Cronbach's alpha of standardised indicators: ``p/(p-1) (1 - p / sum_ij r_ij)``.
+
+    Thresholds: >= 0.9 high, 0.8-0.9 acceptable, 0.75-0.8 marginal, < 0.75 not acceptable.
+    NaN for a single indicator. Cronbach (1951), Psychometrika 16, 297-334.
+    """
+    p = S_bb.shape[0]
+    if p < 2:
+        return math.nan
+    return p / (p - 1) * (1.0 - p / S_bb.sum())
+
+
+def rho_a(S_bb: np.ndarray, w: np.ndarray) -> float:
+    """Dijkstra-Henseler rho_A from the standardised Mode A weights ``w`` (unit-variance score).
+
+    ``c^2 = w'(S - diag S)w / w'(ww' - diag ww')w``, ``rho_A = (w'w)^2 c^2`` (Dijkstra &
+    Henseler 2015, MIS Quarterly 39, 297-316). Threshold 0.7-0.95. 1 for a single indicator.
+    """
+    if S_bb.shape[0] < 2:
+        return 1.0
+    ww = np.outer(w, w)
+    c2 = (w @ (S_bb - np.diag(np.diag(S_bb))) @ w) / (ww * ww).sum(where=~np.eye(len(w), dtype=bool))
+    return float((w @ w) ** 2 * c2)
+
+
+def composite_reliability(loadings: np.ndarray) -> float:
+    """rho_C = (sum l)^2 / ((sum l)^2 + sum(1 - l^2)) (Joreskog 1971; Werts, Linn & Joreskog 1974).
+
+    Threshold 0.7-0.95.
+    """
+    total = loadings.sum() ** 2
+    return float(total / (total + (1.0 - loadings**2).sum()))
+
+
+def _first_components(S_bb: np.ndarray) -> tuple[float, float, np.ndarray]:
+    values, vectors = np.linalg.eigh(S_bb)
+    order = np.argsort(values)[::-1]
+    values, vectors = values[order], vectors[:, order]
+    loadings = np.abs(vectors[:, 0]) * math.sqrt(values[0])
+    second = float(values[1]) if values.size > 1 else math.nan
+    return float(values[0]), second, loadings
+
+
+def _inner_regression(R: np.ndarray, predictors: np.ndarray, target: int, n: int) -> pd.DataFrame:
+    """OLS with intercept of a standardised score on standardised predictors, from correlations."""
+    R_pp = R[np.ix_(predictors, predictors)]
+    r_pj = R[predictors, target]
+    beta = np.linalg.solve(R_pp, r_pj)
+    r2 = float(beta @ r_pj)
+    df = n - predictors.size - 1
+    sigma2 = n * (1.0 - r2) / df  # residual sum of squares / df, scores with divisor-n unit variance
+    se = np.sqrt(sigma2 * np.diag(np.linalg.inv(R_pp)) / n)
+    t = beta / se
+    return pd.DataFrame({"estimate": beta, "std_error": se, "t": t, "p": 2.0 * stats.t.sf(np.abs(t), df)})
+
+
+def _implied(S: np.ndarray, block: np.ndarray, loadings: np.ndarray, rho: np.ndarray) -> np.ndarray:
+    """Composite-model implied correlations: S within blocks, l_a l_b' rho_ab between blocks."""
+    L = np.zeros((block.size, rho.shape[0]))
+    L[np.arange(block.size), block] = loadings
+    sigma = L @ rho @ L.T
+    same = block[:, None] == block[None, :]
+    return np.where(same, S, sigma)
+
+
+def _structural_correlations(R: np.ndarray, B: np.ndarray, r_squared: np.ndarray, exogenous: np.ndarray) -> np.ndarray:
+    """Construct correlations implied by the structural model, diagonal set to 1 (cSEM ``fit()``).
+
+    eta = B' eta + zeta, Cov(zeta) = Phi (observed) among exogenous constructs and 1 - R^2 for
+    each endogenous one: (I - B')^-1 Psi (I - B')^-T.
+    """
+    k = R.shape[0]
+    psi = np.diag(1.0 - r_squared)
+    psi[np.ix_(exogenous, exogenous)] = R[np.ix_(exogenous, exogenous)]
+    inverse = np.linalg.inv(np.eye(k) - B.T)
+    implied = inverse @ psi @ inverse.T
+    np.fill_diagonal(implied, 1.0)
+    return implied
+
+
+def discrepancies(S: np.ndarray, sigma: np.ndarray) -> dict[str, float]:
+    """SRMR, d_ULS and d_G (base-10 logarithm, ADANCO/cSEM) between S and an implied matrix.
+
+    ``srmr = sqrt(mean_{i<=j} (s_ij - sigma_ij)^2)``, ``d_uls = 0.5 sum_ij (s_ij - sigma_ij)^2``,
+    ``d_g = 0.5 sum_k (log10 phi_k)^2`` with phi_k the eigenvalues of ``S^-1 Sigma``
+    (Dijkstra & Henseler 2015, Computational Statistics & Data Analysis 81, 10-23).
+    SRMR threshold < 0.08.
+    """
+    diff = S - sigma
+    lower = np.tril_indices(S.shape[0])
+    phi = np.linalg.eigvals(np.linalg.solve(S, sigma)).real
+    return {
+        "srmr": float(np.sqrt(np.mean(diff[lower] ** 2))),
+        "d_uls": float(0.5 * (diff**2).sum()),
+        "d_g": float(0.5 * (np.log10(phi) ** 2).sum()),
+    }
+
+
+def _htmt(S: np.ndarray, blocks: list[np.ndarray], geometric: bool) -> np.ndarray:
+    """HTMT (Henseler, Ringle & Sarstedt 2015) or HTMT2 (Roemer, Schuberth & Henseler 2021).
+
+    HTMT_ij = mean heterotrait correlation / sqrt(mean monotrait_i x mean monotrait_j), means
+    arithmetic (HTMT) or geometric (HTMT2, defined for positive correlations only).
+    """
+    k = len(blocks)
+
+    def average(values: np.ndarray) -> float:
+        if values.size == 0:
+            return math.nan
+        if geometric:
+            return float(np.exp(np.log(values).mean())) if (values > 0).all() else math.nan
+        return float(values.mean())
+
+    mono = []
+    for idx in blocks:
+        within = S[np.ix_(idx, idx)]
+        mono.append(average(within[np.triu_indices(idx.size, 1)]))
+    out = np.full((k, k), math.nan)
+    for a in range(k):
+        for b in range(k):
+            if a != b:
+                hetero = average(S[np.ix_(blocks[a], blocks[b])].ravel())
+                out[a, b] = hetero / math.sqrt(mono[a] * mono[b]) if mono[a] > 0 and mono[b] > 0 else math.nan
+    return out
+
+
+# ---------------------------------------------------------------------- result
+@dataclass(frozen=True)
+class Assessment:
+    """Assessment tables of one fit; ``to_dict()`` gives the JSON of ``acsi assess``.
+
+    Series are indexed by construct (or by (construct, indicator)); square frames by
+    construct x construct. ``fit`` maps ``saturated_model``/``estimated_model`` to
+    ``{srmr, d_uls, d_g}``.
+    """
+
+    result: FitResult = field(repr=False)
+    cronbach_alpha: pd.Series
+    rho_a: pd.Series
+    rho_c: pd.Series
+    dillon_goldstein_rho: pd.Series
+    eigenvalue_1: pd.Series
+    eigenvalue_2: pd.Series
+    ave: pd.Series
+    communality: pd.Series
+    redundancy: pd.Series
+    mean_redundancy: pd.Series
+    htmt: pd.DataFrame
+    htmt2: pd.DataFrame
+    fornell_larcker: pd.DataFrame
+    cross_loadings: pd.DataFrame
+    outer_vif: pd.Series
+    inner_vif: dict[str, pd.Series]
+    f_squared: pd.Series
+    r_squared: pd.Series
+    adjusted_r_squared: pd.Series
+    inner_regressions: dict[str, pd.DataFrame]
+    gof: float
+    fit: dict[str, dict[str, float]]
+    q_squared: pd.Series | None = None
+    predict: pd.DataFrame | None = None
+
+    @property
+    def block_communality(self) -> pd.Series:
+        """Mean communality of each block (plspm's name for the AVE)."""
+        return self.ave.rename("block_communality")
+
+    def flags(self) -> list[str]:
+        """Violations of the usual thresholds (:data:`THRESHOLDS`), one readable line each."""
+        out: list[str] = []
+        for name, value in self.cronbach_alpha.dropna().items():
+            if value < 0.75:
+                out.append(f"Cronbach's alpha of {name} is {value:.3f}: not acceptable (< 0.75).")
+            elif value < 0.8:
+                out.append(f"Cronbach's alpha of {name} is {value:.3f}: marginal (0.75-0.8).")
+        for label, series in (("rho_A", self.rho_a), ("rho_C", self.rho_c)):
+            for name, value in series.dropna().items():
+                if self.result.spec.construct(str(name)).indicators[1:] and not 0.7 <= value <= 0.95:
+                    out.append(f"{label} of {name} is {value:.3f}, outside 0.7-0.95.")
+        for name, value in self.ave.items():
+            if value < 0.5:
+                out.append(f"AVE of {name} is {value:.3f} (< 0.5): the construct explains less than half its indicators' variance.")
+        for (construct, indicator), value in self.result.loadings.items():
+            if value < 0.708 and len(self.result.spec.construct(construct).indicators) > 1:
+                out.append(f"Loading of {indicator} on {construct} is {value:.3f} (< 0.708).")
+        cross = self.cross_loadings
+        for j, indicator in enumerate(self.result.indicators):
+            own = self.result.constructs[self.result.block[j]]
+            others = cross.loc[indicator].drop(own)
+            if (others.abs() >= abs(cross.at[indicator, own])).any():
+                out.append(f"Indicator {indicator} loads as high on {others.abs().idxmax()} as on its own construct {own}.")
+        names = list(self.htmt.index)
+        for a in range(len(names)):
+            for b in range(a + 1, len(names)):
+                value = self.htmt.iat[a, b]
+                if value >= 0.9:
+                    out.append(f"HTMT of {names[a]} and {names[b]} is {value:.3f} (>= 0.90): discriminant validity not established.")
+                elif value >= 0.85:
+                    out.append(f"HTMT of {names[a]} and {names[b]} is {value:.3f} (0.85-0.90): acceptable only for conceptually similar constructs.")
+        fl = self.fornell_larcker.to_numpy()
+        for a, name in enumerate(names):
+            others = np.delete(np.abs(fl[a]), a)
+            if others.size and fl[a, a] <= others.max():
+                out.append(f"Fornell-Larcker: sqrt(AVE) of {name} ({fl[a, a]:.3f}) is not above its largest correlation ({others.max():.3f}).")
+        for (construct, indicator), value in self.outer_vif.items():
+            if value >= 5:
+                out.append(f"Outer VIF of {indicator} ({construct}) is {value:.2f} (>= 5).")
+        for target, series in self.inner_vif.items():
+            for source, value in series.items():
+                if value >= 5:
+                    out.append(f"Inner VIF of {source} in the equation of {target} is {value:.2f} (>= 5).")
+        srmr = self.fit["saturated_model"]["srmr"]
+        if srmr >= 0.08:
+            out.append(f"SRMR of the saturated model is {srmr:.3f} (>= 0.08).")
+        if self.q_squared is not None:
+            for name, value in self.q_squared.items():
+                if value <= 0:
+                    out.append(f"Q² of {name} is {value:.3f} (<= 0): no predictive relevance.")
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON object of ``acsi assess --json``.
+
+        Keys: ``cronbach_alpha``, ``rho_a``, ``rho_c``, ``dillon_goldstein_rho``,
+        ``eigenvalue_1``, ``eigenvalue_2``, ``ave``, ``block_communality`` {construct: value};
+        ``communality``, ``redundancy``, ``outer_vif`` {construct: {indicator: value}};
+        ``mean_redundancy``; ``htmt``, ``htmt2``, ``fornell_larcker`` {construct: {construct:
+        value}}; ``cross_loadings`` {indicator: {construct: value}}; ``vif`` {``outer``,
+        ``inner`` {target: {source: value}}}; ``f_squared`` {"From -> To": value};
+        ``r_squared``, ``adjusted_r_squared``; ``inner_regressions`` {target: {source:
+        {estimate, std_error, t, p}}}; ``gof``; ``srmr`` (saturated model); ``fit``
+        {saturated_model, estimated_model: {srmr, d_uls, d_g}} (d_g with base-10 logs);
+        ``q_squared`` {construct: value} when computed; ``thresholds``; ``flags``.
+        """
+        out: dict[str, Any] = {}
+        for name in ("cronbach_alpha", "rho_a", "rho_c", "dillon_goldstein_rho", "eigenvalue_1", "eigenvalue_2", "ave"):
+            out[name] = _series(getattr(self, name))
+        out["block_communality"] = _series(self.ave)
+        for name in ("communality", "redundancy"):
+            out[name] = _nested(getattr(self, name))
+        out["mean_redundancy"] = _series(self.mean_redundancy)
+        for name in ("htmt", "htmt2", "fornell_larcker", "cross_loadings"):
+            out[name] = _frame(getattr(self, name))
+        out["vif"] = {"outer": _nested(self.outer_vif), "inner": {t: _series(s) for t, s in self.inner_vif.items()}}
+        out["f_squared"] = _series(self.f_squared)
+        out["r_squared"] = _series(self.r_squared)
+        out["adjusted_r_squared"] = _series(self.adjusted_r_squared)
+        out["inner_regressions"] = {
+            target: {source: {k: _number(v) for k, v in row.items()} for source, row in frame.iterrows()}
+            for target, frame in self.inner_regressions.items()
+        }
+        out["gof"] = _number(self.gof)
+        out["srmr"] = _number(self.fit["saturated_model"]["srmr"])
+        out["fit"] = {model: {k: _number(v) for k, v in values.items()} for model, values in self.fit.items()}
+        if self.q_squared is not None:
+            out["q_squared"] = _series(self.q_squared)
+        if self.predict is not None:
+            out["predict"] = {
+                str(indicator): {k: _number(v) for k, v in row.items()} for indicator, row in self.predict.iterrows()
+            }
+        out["thresholds"] = dict(THRESHOLDS)
+        out["flags"] = self.flags()
+        return out
+
+    def summary(self) -> "AssessmentSummary":
+        """Tables with their thresholds and the flagged violations (``print(a.summary())``)."""
+        from acsi.report.assessment import AssessmentSummary
+
+        return AssessmentSummary(self)
+
+
+def _number(value: Any) -> float | None:
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+def _series(series: pd.Series) -> dict[str, float | None]:
+    return {str(k): _number(v) for k, v in series.items()}
+
+
+def _nested(series: pd.Series) -> dict[str, dict[str, float | None]]:
+    out: dict[str, dict[str, float | None]] = {}
+    for (a, b), v in series.items():
+        out.setdefault(str(a), {})[str(b)] = _number(v)
+    return out
+
+
+def _frame(frame: pd.DataFrame) -> dict[str, dict[str, float | None]]:
+    return {str(i): {str(c): _number(frame.at[i, c]) for c in frame.columns} for i in frame.index}
+
+
+# ---------------------------------------------------------------------- entry point
+def assess(
+    result: FitResult,
+    *,
+    blindfolding: bool = False,
+    omission_distance: int = 7,
+    predict_folds: int | None = None,
+    seed: int | None = 0,
+) -> Assessment:
+    """Assess the measurement and structural model of a fit.
+
+    Parameters
+    ----------
+    result : FitResult
+    blindfolding : bool
+        Also compute Stone-Geisser Q² by blindfolding (:func:`q_squared`; refits the model
+        ``omission_distance`` times per endogenous construct; PLS fits only).
+    omission_distance : int
+        Blindfolding omission distance D (default 7, as SmartPLS).
+    predict_folds : int, optional
+        Also run PLSpredict with this many folds (:func:`pls_predict`).
+    seed : int, optional
+        Seed of the PLSpredict fold assignment.
+
+    Returns
+    -------
+    Assessment
+    """
+    S = _correlation_of(result)
+    spec = result.spec
+    k = len(result.constructs)
+    blocks = _blocks(result.block, k)
+    names = list(result.constructs)
+    w = np.asarray(result.standardized_weights, dtype=float)
+    loadings = np.asarray(result.loading_vector, dtype=float)
+    R = np.asarray(result.construct_correlation_matrix, dtype=float)
+    B = np.asarray(result.path_matrix, dtype=float)
+    r2 = np.asarray(result.r_squared_vector, dtype=float)
+
+    alpha, rhoa, rhoc, dg, ev1, ev2, ave, mean_red, vif_outer = ([] for _ in range(9))
+    for b, idx in enumerate(blocks):
+        S_bb = S[np.ix_(idx, idx)]
+        alpha.append(cronbach_alpha(S_bb))
+        rhoa.append(rho_a(S_bb, w[idx]))
+        rhoc.append(composite_reliability(loadings[idx]))
+        first, second, pc_loadings = _first_components(S_bb)
+        dg.append(composite_reliability(pc_loadings))
+        ev1.append(first)
+        ev2.append(second)
+        ave.append(float(np.mean(loadings[idx] ** 2)))
+        mean_red.append(float(np.mean(loadings[idx] ** 2) * r2[b]))
+        vif_outer.extend(np.diag(np.linalg.inv(S_bb)) if idx.size > 1 else [1.0])
+    index_c = pd.Index(names, name="construct")
+    communality = loadings**2
+    endogenous = [names.index(t) for t in spec.endogenous]
+    exogenous = np.array([j for j in range(k) if j not in endogenous], dtype=int)
+
+    inner_vif: dict[str, pd.Series] = {}
+    inner_regressions: dict[str, pd.DataFrame] = {}
+    f2_keys, f2_values = [], []
+    for j in endogenous:
+        predictors = np.array([names.index(p) for p in spec.predecessors(names[j])])
+        R_pp = R[np.ix_(predictors, predictors)]
+        inner_vif[names[j]] = pd.Series(np.diag(np.linalg.inv(R_pp)) if predictors.size > 1 else [1.0],
+                                        index=[names[i] for i in predictors], name="vif")
+        table = _inner_regression(R, predictors, j, result.n_obs)
+        table.index = [names[i] for i in predictors]
+        inner_regressions[names[j]] = table
+        for i in predictors:
+            rest = predictors[predictors != i]
+            r2_without = float(np.linalg.solve(R[np.ix_(rest, rest)], R[rest, j]) @ R[rest, j]) if rest.size else 0.0
+            f2_keys.append(f"{names[i]} -> {names[j]}")
+            f2_values.append((r2[j] - r2_without) / (1.0 - r2[j]))
+    order = {p.key: i for i, p in enumerate(spec.paths)}
+    f2 = pd.Series(f2_values, index=pd.Index(f2_keys, name="path"), name="f_squared")
+    f2 = f2.iloc[np.argsort([order[key] for key in f2.index])]
+
+    multi = np.array([idx.size > 1 for idx in blocks])[result.block]
+    mean_r2 = float(np.mean(r2[endogenous])) if endogenous else math.nan
+    gof = math.sqrt(float(np.mean(communality[multi])) * mean_r2) if multi.any() else math.nan
+
+    fl = R.copy()
+    np.fill_diagonal(fl, np.sqrt(ave))
+    sigma_saturated = _implied(S, result.block, loadings, R)
+    sigma_estimated = _implied(S, result.block, loadings, _structural_correlations(R, B, r2, exogenous))
+    fit = {"saturated_model": discrepancies(S, sigma_saturated), "estimated_model": discrepancies(S, sigma_estimated)}
+
+    by_indicator = result.weights.index
+    assessment = Assessment(
+        result=result,
+        cronbach_alpha=pd.Series(alpha, index=index_c, name="cronbach_alpha"),
+        rho_a=pd.Series(rhoa, index=index_c, name="rho_a"),
+        rho_c=pd.Series(rhoc, index=index_c, name="rho_c"),
+        dillon_goldstein_rho=pd.Series(dg, index=index_c, name="dillon_goldstein_rho"),
+        eigenvalue_1=pd.Series(ev1, index=index_c, name="eigenvalue_1"),
+        eigenvalue_2=pd.Series(ev2, index=index_c, name="eigenvalue_2"),
+        ave=pd.Series(ave, index=index_c, name="ave"),
+        communality=pd.Series(communality, index=by_indicator, name="communality"),
+        redundancy=pd.Series(communality * r2[result.block], index=by_indicator, name="redundancy"),
+        mean_redundancy=pd.Series(mean_red, index=index_c, name="mean_redundancy"),
+        htmt=pd.DataFrame(_htmt(S, blocks, geometric=False), index=names, columns=names),
+        htmt2=pd.DataFrame(_htmt(S, blocks, geometric=True), index=names, columns=names),
+        fornell_larcker=pd.DataFrame(fl, index=names, columns=names),
+        cross_loadings=pd.DataFrame(result.cross_loading_matrix, index=list(result.indicators), columns=names),
+        outer_vif=pd.Series(vif_outer, index=by_indicator, name="vif"),
+        inner_vif=inner_vif,
+        f_squared=f2,
+        r_squared=result.r_squared,
+        adjusted_r_squared=result.adjusted_r_squared,
+        inner_regressions=inner_regressions,
+        gof=gof,
+        fit=fit,
+    )
+    if blindfolding:
+        assessment = replace(assessment, q_squared=q_squared(result, omission_distance=omission_distance))
+    if predict_folds is not None:
+        assessment = replace(assessment, predict=pls_predict(result, folds=predict_folds, seed=seed))
+    return assessment
+
+
+def _correlation_of(result: FitResult) -> np.ndarray:
+    _, covariance = mean_and_covariance(np.asarray(result.indicator_values, dtype=float))
+    return correlation(covariance)
+
+
+def q_squared(result: FitResult, *, omission_distance: int = 7) -> pd.Series:
+    """Stone-Geisser Q² by blindfolding (cross-validated redundancy); not built yet."""
+    raise NotImplementedError("Q² by blindfolding is not implemented yet.")
+
+
+def pls_predict(result: FitResult, *, folds: int = 10, seed: int | None = 0) -> pd.DataFrame:
+    """PLSpredict (Shmueli et al. 2016) with the linear-model benchmark; not built yet."""
+    raise NotImplementedError("PLSpredict is not implemented yet.")
