@@ -13,10 +13,10 @@ import sys
 import warnings
 from typing import Sequence
 
-from acsi.cli import device, fit, ingest
+from acsi.cli import assess, device, fit, ingest
 from acsi.errors import AcsiError, AcsiWarning
 
-COMMANDS = (fit, ingest, device)
+COMMANDS = (fit, ingest, device, assess)
 
 
 def build_parser() -> argparse.ArgumentParser:

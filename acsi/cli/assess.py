@@ -1,0 +1,75 @@
+"""``acsi assess SPEC DATA``: fit, then print and write the assessment tables."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from acsi.api import fit
+from acsi.assess import assess
+from acsi.cli.fit import add_fit_options, read_table, write_json
+from acsi.spec.load import load_spec
+
+_EPILOG = """examples:
+  acsi assess models/acsi.yaml survey.csv
+  acsi assess model.lav survey.csv --scheme centroid --json assessment.json
+  acsi assess models/acsi.yaml survey.csv --q-squared --predict-folds 10 --json -
+"""
+
+
+def _folds(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number of folds; got {text!r}") from None
+    if value < 2:
+        raise argparse.ArgumentTypeError(f"PLSpredict needs at least 2 folds; got {value}")
+    return value
+
+
+def run_assess(args: argparse.Namespace) -> int:
+    spec = load_spec(Path(args.spec))
+    frame = read_table(args.data)
+    result = fit(
+        spec,
+        frame,
+        method=args.method,
+        scheme=args.scheme,
+        raw=args.raw,
+        scale=args.scale,
+        index_weights=args.index_weights,
+        tol=args.tol,
+        max_iter=args.max_iter,
+        missing=args.missing,
+    )
+    assessment = assess(result, blindfolding=args.q_squared, omission_distance=args.omission_distance,
+                        predict_folds=args.predict_folds, seed=args.seed)
+    if not args.quiet and args.json != "-":
+        print(assessment.summary())
+    if args.json:
+        write_json(assessment.to_dict(), args.json)
+    return 0
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    """Add the ``assess`` command."""
+    parser = commands.add_parser(
+        "assess",
+        help="fit a model and print reliability, validity, fit and prediction measures with their thresholds",
+        description=(
+            "Fit SPEC to DATA and assess the measurement and structural model: Cronbach's alpha, rho_A, rho_C, "
+            "AVE, HTMT, Fornell-Larcker, cross-loadings, VIF, f², R², GoF, SRMR, d_ULS and d_G (base-10 logs), "
+            "optionally Q² (blindfolding) and PLSpredict. Violations of the usual thresholds are flagged."
+        ),
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("spec", help="model spec: YAML file or lavaan-style text file (detected by content)")
+    parser.add_argument("data", help="CSV file, one row per respondent, indicator columns named as in the spec")
+    add_fit_options(parser)
+    group = parser.add_argument_group("prediction")
+    group.add_argument("--q-squared", action="store_true", help="also compute Stone-Geisser Q² by blindfolding")
+    group.add_argument("--omission-distance", type=int, default=7, help="blindfolding omission distance (default: 7)")
+    group.add_argument("--predict-folds", type=_folds, metavar="K", help="also run PLSpredict with K folds")
+    group.add_argument("--seed", type=int, default=0, help="seed of the PLSpredict folds (default: 0)")
+    parser.set_defaults(run=run_assess)
