@@ -55,7 +55,7 @@ Engine = Literal["auto", "batched", "refit"]
 
 #: Resamples per chunk. Chunk boundaries (and so the random streams) depend only on this and
 #: n_boot, never on the number of workers. Changing it changes the draws of a given seed.
-CHUNK = 250
+CHUNK = 500
 #: BCa needs enough resamples to estimate the bias correction and the tail quantiles it moves
 #: to; below this it is refused (Efron & Tibshirani 1993, section 14.5, advise B >= 1000).
 BCA_MIN_RESAMPLES = 200
@@ -688,6 +688,21 @@ def bootstrap(
         sign_change=sign_change,
         engine="batched" if batched else "refit",
         acceleration=acceleration,
+    )
+
+
+def resample_indices(n_boot: int, n: int, seed: int) -> np.ndarray:
+    """The row indices (n_boot, n) that :func:`bootstrap` draws for ``seed``, for refits elsewhere.
+
+    Feeding them to another implementation (a refit loop, a peer's bootstrap) reproduces the
+    same resamples, so estimates can be compared resample by resample.
+    """
+    n_boot = _check_int("n_boot", n_boot, 1)
+    sequence = _seed_sequence(seed)
+    starts = range(0, n_boot, CHUNK)
+    streams = sequence.spawn(len(starts))
+    return np.concatenate(
+        [resample.draw_indices(np.random.default_rng(s), min(CHUNK, n_boot - a), n) for a, s in zip(starts, streams)]
     )
 
 

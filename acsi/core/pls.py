@@ -150,10 +150,15 @@ class OuterSolution:
     converged: np.ndarray
 
 
-def _normalise(W: np.ndarray, S: np.ndarray) -> np.ndarray:
-    """Scale each column of W so that the construct score has unit variance: w'Sw = 1."""
-    variance = np.einsum("...ik,...ij,...jk->...k", W, S, W)
-    return W / np.sqrt(variance)[..., None, :]
+def _normalise(W: np.ndarray, S: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Scale each column of W so that the construct score has unit variance: w'Sw = 1.
+
+    Returns the scaled W and the product ``S @ W`` for it (the next iteration's
+    indicator-construct covariances), so each iteration needs one product with S.
+    """
+    SW = S @ W
+    scale = 1.0 / np.sqrt((W * SW).sum(axis=-2))[..., None, :]
+    return W * scale, SW * scale
 
 
 def _mode_b_operator(S: np.ndarray, structure: Structure) -> np.ndarray | None:
@@ -214,18 +219,17 @@ def outer_weights(
     """
     mask = structure.mask
     D = _mode_b_operator(S, structure)
-    W = _normalise(np.broadcast_to(mask, S.shape[:-2] + mask.shape), S)
+    W, C = _normalise(np.broadcast_to(mask, S.shape[:-2] + mask.shape), S)
     batch_shape = S.shape[:-2]
     n_iter = np.full(batch_shape, max_iter, dtype=int)
     converged = np.zeros(batch_shape, dtype=bool)
     for iteration in range(1, max_iter + 1):
-        C = S @ W
-        R = np.swapaxes(W, -1, -2) @ C
+        R = np.swapaxes(W, -1, -2) @ C  # C = S @ W, carried from the normalisation
         E = inner_weights(R, structure, scheme)
         Z = C @ E
         if D is not None:
             Z = D @ Z
-        W_new = _normalise(Z * mask, S)
+        W_new, C = _normalise(Z * mask, S)
         change = np.abs(W_new - W).max(axis=(-2, -1))
         W = W_new
         newly = (change < tol) & ~converged
