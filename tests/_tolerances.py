@@ -9,3 +9,4 @@ POPULATION = {"rtol": 0.0, "atol": 1e-6}  # population-exact recovery
 MISSING_RECOVERY = {"rtol": 0.0, "atol": 0.015}  # loadings and path coefficients
 INDEX_RECOVERY = {"rtol": 0.0, "atol": 0.25}  # 0-100 index points
 ROUNDED_4DP = {"rtol": 0.0, "atol": 5e-5}  # values published to four decimals
+RESAMPLE = {"rtol": 0.0, "atol": 1e-10}  # same resample via moment sums vs via refitting the rows
