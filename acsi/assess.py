@@ -473,11 +473,247 @@ def _correlation_of(result: FitResult) -> np.ndarray:
     return correlation(covariance)
 
 
+def _refit(result: FitResult, values: np.ndarray) -> FitResult:
+    """Refit ``result``'s PLS model on other indicator values (same settings, no index)."""
+    from acsi.data import IndicatorData
+    from acsi.estimators.pls import PLSPM
+
+    if result.method != "pls":
+        raise NotImplementedError(
+            f"Blindfolding and PLSpredict refit the model and are implemented for PLS fits only; got method={result.method!r}."
+        )
+    settings = result.settings
+    estimator = PLSPM(scheme=settings["scheme"], standardized=settings["standardized"], tol=settings["tol"], max_iter=settings["max_iter"])
+    values = np.ascontiguousarray(values, dtype=float)
+    values.setflags(write=False)
+    data = IndicatorData(values=values, indicators=result.indicators, row_labels=pd.RangeIndex(values.shape[0]))
+    return estimator.fit(result.spec, data)
+
+
 def q_squared(result: FitResult, *, omission_distance: int = 7) -> pd.Series:
-    """Stone-Geisser Q² by blindfolding (cross-validated redundancy); not built yet."""
-    raise NotImplementedError("Q² by blindfolding is not implemented yet.")
+    """Stone-Geisser Q² of each endogenous construct by blindfolding (cross-validated redundancy).
+
+    For each endogenous construct and each of the D omission rounds, every D-th cell of the
+    construct's indicator block (counted row by row) is omitted and replaced by the mean of the
+    remaining values of its column; the model is re-estimated and each omitted value predicted
+    from the construct's predecessors: ``x_hat = mean + sd * loading * sum_i beta_i score_i``.
+    ``Q² = 1 - SSE / SSO``, SSO the squared deviations of the omitted values from their
+    column means (Stone 1974; Geisser 1974; Tenenhaus et al. 2005, section 2.4; the
+    redundancy-based Q² of SmartPLS). Threshold: Q² > 0 shows predictive relevance.
+
+    Raises
+    ------
+    ValueError
+        ``omission_distance`` below 2 or not below the number of observations.
+    NotImplementedError
+        For fits other than PLS.
+    """
+    X = np.asarray(result.indicator_values, dtype=float)
+    n = X.shape[0]
+    if isinstance(omission_distance, bool) or not isinstance(omission_distance, int) or not 2 <= omission_distance < n:
+        raise ValueError(f"omission_distance must be an integer from 2 to n - 1 = {n - 1}; got {omission_distance!r}.")
+    names = list(result.constructs)
+    out = {}
+    for target in result.spec.endogenous:
+        j = names.index(target)
+        columns = np.flatnonzero(result.block == j)
+        predictors = [names.index(p) for p in result.spec.predecessors(target)]
+        cell = (np.arange(n)[:, None] * columns.size + np.arange(columns.size)[None, :]) % omission_distance
+        sse = sso = 0.0
+        for d in range(omission_distance):
+            omit = cell == d
+            if not omit.any():
+                continue
+            modified = X.copy()
+            block = modified[:, columns]
+            kept_mean = np.array([block[~omit[:, c], c].mean() for c in range(columns.size)])
+            block[omit] = np.broadcast_to(kept_mean, block.shape)[omit]
+            modified[:, columns] = block
+            refit = _refit(result, modified)
+            scores = refit.score_matrix
+            predicted_score = scores[:, predictors] @ refit.path_matrix[predictors, j]
+            sd = block.std(axis=0, ddof=1)
+            loading = refit.loading_vector[columns]
+            predicted = kept_mean + sd * loading * (predicted_score[:, None] / scores[:, j].std(ddof=1))
+            actual = X[:, columns]
+            sse += float(((actual - predicted)[omit] ** 2).sum())
+            sso += float(((actual - kept_mean)[omit] ** 2).sum())
+        out[target] = 1.0 - sse / sso
+    return pd.Series(out, name="q_squared").rename_axis("construct")
 
 
 def pls_predict(result: FitResult, *, folds: int = 10, seed: int | None = 0) -> pd.DataFrame:
-    """PLSpredict (Shmueli et al. 2016) with the linear-model benchmark; not built yet."""
-    raise NotImplementedError("PLSpredict is not implemented yet.")
+    """PLSpredict: k-fold out-of-sample prediction of the endogenous indicators, with the LM benchmark.
+
+    The rows are split at random into ``folds`` folds. For each fold the model is fitted on
+    the other folds; the exogenous construct scores of the held-out rows are computed with the
+    training weights (and training means and scales), the endogenous scores predicted through
+    the total effects, and each endogenous indicator predicted by its training regression on its
+    construct score. The linear-model (LM) benchmark regresses each endogenous indicator on all
+    indicators of the exogenous constructs, by OLS on the training folds (Shmueli, Ray, Velasquez
+    Estrada & Chatla 2016, J. Business Research 69, 4552-4564; Shmueli et al. 2019).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per endogenous indicator: ``rmse``, ``mae``, ``q2_predict`` (1 - SSE /
+        squared errors of the training mean) of PLS, and ``lm_rmse``, ``lm_mae``,
+        ``lm_q2_predict``. PLS with lower RMSE than LM for most indicators has predictive
+        power (Shmueli et al. 2019).
+    """
+    X = np.asarray(result.indicator_values, dtype=float)
+    n = X.shape[0]
+    if isinstance(folds, bool) or not isinstance(folds, int) or not 2 <= folds <= n // 2:
+        raise ValueError(f"folds must be an integer from 2 to n/2 = {n // 2}; got {folds!r}.")
+    names = list(result.constructs)
+    endogenous = [names.index(t) for t in result.spec.endogenous]
+    exogenous = [j for j in range(len(names)) if j not in endogenous]
+    targets = np.flatnonzero(np.isin(result.block, endogenous))
+    sources = np.flatnonzero(np.isin(result.block, exogenous))
+    fold = np.random.default_rng(seed).permutation(n) % folds
+    pls_pred = np.empty((n, targets.size))
+    lm_pred = np.empty((n, targets.size))
+    naive = np.empty((n, targets.size))
+    for f in range(folds):
+        train, test = fold != f, fold == f
+        fitted = _refit(result, X[train])
+        total = fitted.total_effect_matrix
+        train_scores = fitted.score_matrix
+        test_scores = X[test] @ fitted.score_weights - fitted.score_offset
+        predicted_scores = test_scores[:, exogenous] @ total[exogenous][:, endogenous]
+        column = {j: c for c, j in enumerate(endogenous)}
+        for t, i in enumerate(targets):
+            s = train_scores[:, result.block[i]]
+            slope = np.cov(X[train, i], s)[0, 1] / s.var(ddof=1)
+            intercept = X[train, i].mean() - slope * s.mean()
+            pls_pred[test, t] = intercept + slope * predicted_scores[:, column[result.block[i]]]
+        design = np.column_stack([np.ones(train.sum()), X[train][:, sources]])
+        beta, *_ = np.linalg.lstsq(design, X[train][:, targets], rcond=None)
+        lm_pred[test] = np.column_stack([np.ones(test.sum()), X[test][:, sources]]) @ beta
+        naive[test] = X[train][:, targets].mean(axis=0)
+    actual = X[:, targets]
+
+    def measures(pred: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        err = actual - pred
+        return (
+            np.sqrt((err**2).mean(axis=0)),
+            np.abs(err).mean(axis=0),
+            1.0 - (err**2).sum(axis=0) / ((actual - naive) ** 2).sum(axis=0),
+        )
+
+    rmse, mae, q2 = measures(pls_pred)
+    lm_rmse, lm_mae, lm_q2 = measures(lm_pred)
+    return pd.DataFrame(
+        {"rmse": rmse, "mae": mae, "q2_predict": q2, "lm_rmse": lm_rmse, "lm_mae": lm_mae, "lm_q2_predict": lm_q2},
+        index=pd.Index([result.indicators[i] for i in targets], name="indicator"),
+    )
+
+
+# ---------------------------------------------------------------------- test-retest
+@dataclass(frozen=True)
+class RetestResult:
+    """Paired comparison of a questionnaire answered twice by the same respondents.
+
+    ``items`` and ``constructs`` have one row each with ``n``, ``mean_first``, ``mean_second``,
+    ``mean_difference`` (second - first), ``sd_difference``, ``t``, ``df``, ``p`` (paired t
+    test, two-sided) and ``correlation`` (Pearson, the test-retest reliability coefficient).
+    """
+
+    items: pd.DataFrame
+    constructs: pd.DataFrame
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "items": _frame(self.items),
+            "constructs": _frame(self.constructs),
+            "thresholds": {
+                "correlation": ">= 0.7 acceptable test-retest reliability (Nunnally & Bernstein 1994)",
+                "p": ">= 0.05: no significant change of the mean between the two administrations",
+            },
+        }
+
+
+def _paired(first: np.ndarray, second: np.ndarray) -> dict[str, float]:
+    diff = second - first
+    n = diff.size
+    sd = diff.std(ddof=1)
+    t = diff.mean() / (sd / math.sqrt(n)) if sd > 0 else (0.0 if diff.mean() == 0 else math.copysign(math.inf, diff.mean()))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        r = float(np.corrcoef(first, second)[0, 1]) if first.std() > 0 and second.std() > 0 else math.nan
+    return {
+        "n": float(n), "mean_first": float(first.mean()), "mean_second": float(second.mean()),
+        "mean_difference": float(diff.mean()), "sd_difference": float(sd), "t": float(t), "df": float(n - 1),
+        "p": float(2.0 * stats.t.sf(abs(t), n - 1)), "correlation": r,
+    }
+
+
+def retest_reliability(
+    spec: Any, first: pd.DataFrame, second: pd.DataFrame, *, on: str | None = None, result: FitResult | None = None
+) -> RetestResult:
+    """Test-retest reliability: paired t test and correlation per indicator and per construct.
+
+    Parameters
+    ----------
+    spec : ModelSpec
+    first, second : pandas.DataFrame
+        The two administrations. Rows are matched by the column ``on`` (a respondent id) when
+        given, else by position (both frames must then have the same length). Rows with a missing
+        value in either administration are left out of that indicator's (construct's) test.
+    on : str, optional
+        Respondent id column present in both frames.
+    result : FitResult, optional
+        A fit whose 0-100 index weights define each construct's value; by default a construct's
+        value is the mean of its indicators.
+
+    Notes
+    -----
+    Paired t: ``t = mean(d) / (sd(d) / sqrt(n))``, d the second minus the first answer, n - 1
+    degrees of freedom; a significant t shows that the mean moved between the administrations.
+    The correlation of the two administrations is the test-retest reliability (>= 0.7
+    acceptable). Used in customer satisfaction survey practice to check that a measurement is
+    stable before it is tracked over time.
+    """
+    from acsi.errors import DataError
+
+    if on is not None:
+        for frame, label in ((first, "first"), (second, "second")):
+            if on not in frame.columns:
+                raise DataError(f"The {label} administration has no id column '{on}'.")
+            if frame[on].duplicated().any():
+                raise DataError(f"The id column '{on}' of the {label} administration has duplicated ids.")
+        merged = first.merge(second, on=on, suffixes=("__1", "__2"))
+        a = merged[[f"{i}__1" for i in spec.indicators]].set_axis(list(spec.indicators), axis=1)
+        b = merged[[f"{i}__2" for i in spec.indicators]].set_axis(list(spec.indicators), axis=1)
+    else:
+        if len(first) != len(second):
+            raise DataError(
+                f"The two administrations have {len(first)} and {len(second)} rows; match them by a respondent id "
+                "column (on=...) or pass frames in the same respondent order."
+            )
+        missing = [i for i in spec.indicators if i not in first.columns or i not in second.columns]
+        if missing:
+            raise DataError(f"Indicator column(s) missing from an administration: {', '.join(missing)}.")
+        a = first[list(spec.indicators)].reset_index(drop=True)
+        b = second[list(spec.indicators)].reset_index(drop=True)
+    a, b = a.apply(pd.to_numeric, errors="coerce"), b.apply(pd.to_numeric, errors="coerce")
+    if len(a) < 3:
+        raise DataError(f"Only {len(a)} respondent(s) answered both times; a paired test needs at least 3.")
+    items = {}
+    for name in spec.indicators:
+        both = a[name].notna() & b[name].notna()
+        items[name] = _paired(a.loc[both, name].to_numpy(float), b.loc[both, name].to_numpy(float))
+    weights = None
+    if result is not None and result.index is not None:
+        weights = dict(zip(result.index.indicators, result.index.weights))
+    constructs = {}
+    for construct in spec.constructs:
+        cols = list(construct.indicators)
+        w = np.array([weights.get(i, np.nan) for i in cols]) if weights else np.full(len(cols), 1.0 / len(cols))
+        if np.isnan(w).any():
+            w = np.full(len(cols), 1.0 / len(cols))
+        both = a[cols].notna().all(axis=1) & b[cols].notna().all(axis=1)
+        constructs[construct.name] = _paired(a.loc[both, cols].to_numpy(float) @ w, b.loc[both, cols].to_numpy(float) @ w)
+    return RetestResult(
+        items=pd.DataFrame.from_dict(items, orient="index").rename_axis("indicator"),
+        constructs=pd.DataFrame.from_dict(constructs, orient="index").rename_axis("construct"),
+    )
