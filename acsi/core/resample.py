@@ -170,7 +170,7 @@ def pls_replicates(
         W = W * sign[:, None, :]
         C = C * sign[:, None, :]
     R = np.swapaxes(W, -1, -2) @ C
-    B_paths, r_squared = kernel.path_coefficients(R, structure.adjacency)
+    B_paths, r_squared = kernel.path_coefficients(R, structure)
     weights = W[:, rows, structure.block]
     loadings = (C / sd[..., :, None])[:, rows, structure.block]
     return PLSReplicates(
