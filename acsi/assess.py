@@ -7,7 +7,8 @@ collects them in an immutable :class:`Assessment` with ``to_dict()`` (the keys o
 
 Conventions: reliabilities use the standardised indicators whatever the fit's scaling;
 single-indicator constructs have no Cronbach's alpha, HTMT or second eigenvalue (``NaN``,
-``null`` in JSON) and rho_A = 1. ``d_G`` uses the **base-10** logarithm, as ADANCO and cSEM do
+``null`` in JSON) and rho_A = 1; Mode B composites have rho_A = 1 (composites are taken as
+error-free, as cSEM does). ``d_G`` uses the **base-10** logarithm, as ADANCO and cSEM do
 (with the natural logarithm it is (ln 10)^2 = 5.30 times larger).
 
 Matches R plspm 0.5.1 (``outer_model``, ``unidim``, ``inner_model``, ``gof``) and ADANCO 2.2.1
@@ -391,7 +392,7 @@ def assess(
     for b, idx in enumerate(blocks):
         S_bb = S[np.ix_(idx, idx)]
         alpha.append(cronbach_alpha(S_bb))
-        rhoa.append(rho_a(S_bb, w[idx]))
+        rhoa.append(1.0 if spec.constructs[b].mode.weighting == "B" else rho_a(S_bb, w[idx]))
         rhoc.append(composite_reliability(loadings[idx]))
         first, second, pc_loadings = _first_components(S_bb)
         dg.append(composite_reliability(pc_loadings))

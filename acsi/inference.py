@@ -27,6 +27,7 @@ from __future__ import annotations
 import math
 import numbers
 import os
+import secrets
 import warnings
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -72,6 +73,7 @@ class _Layout:
 
     kinds: tuple[str, ...]
     keys: tuple[tuple[str, ...], ...]
+    n_constructs: int
     path_pairs: tuple[tuple[int, int], ...]
     endogenous: tuple[int, ...]
     effect_pairs: tuple[tuple[int, int], ...]
@@ -104,7 +106,9 @@ class _Layout:
         for name in index_constructs:
             kinds.append("index")
             keys.append((name,))
-        return cls(tuple(kinds), tuple(keys), path_pairs, endogenous, effect_pairs, tuple(index_constructs))
+        return cls(
+            tuple(kinds), tuple(keys), len(result.constructs), path_pairs, endogenous, effect_pairs, tuple(index_constructs)
+        )
 
     @property
     def size(self) -> int:
@@ -113,7 +117,7 @@ class _Layout:
     @cached_property
     def structural_zero(self) -> np.ndarray:
         """Indirect effects of pairs with no route of two or more paths: exactly 0 by construction."""
-        k = 1 + max((max(i, j) for i, j in self.path_pairs), default=0)
+        k = self.n_constructs
         adjacency = np.zeros((k, k))
         for i, j in self.path_pairs:
             adjacency[i, j] = 1.0
@@ -320,8 +324,8 @@ def _check_int(name: str, value: object, minimum: int) -> int:
 
 
 def _seed_sequence(seed: object) -> np.random.SeedSequence:
-    if seed is None:
-        return np.random.SeedSequence()
+    if seed is None:  # a fresh 63-bit seed, reported so the run can be repeated (--seed takes it back)
+        return np.random.SeedSequence(secrets.randbits(63))
     if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
         raise ValueError(
             f"seed must be a non-negative integer (or None for a fresh one); got {seed!r} ({type(seed).__name__})."
@@ -578,7 +582,9 @@ def bootstrap(
     -----
     Standard errors are the standard deviations of the replicates (divisor B - 1); t is the
     estimate over its standard error and p is two-sided from Student's t with n - 1 degrees of
-    freedom. The intervals and standard errors use only the resamples that succeeded.
+    freedom. The intervals and standard errors use only the resamples that succeeded. In the
+    refit loop, warnings other than non-convergence raised inside a resample (for example a
+    negative index weight) are not re-issued; the full-sample fit issues its own.
 
     Examples
     --------

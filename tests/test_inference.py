@@ -59,6 +59,7 @@ def test_different_seeds_give_different_resamples(acsi_fit: acsi.FitResult) -> N
 
 def test_no_seed_draws_fresh_entropy_and_reports_it_so_the_run_repeats(acsi_fit: acsi.FitResult) -> None:
     first = bootstrap(acsi_fit, n_boot=30)
+    assert isinstance(first.seed, int) and 0 <= first.seed < 2**63  # fits --seed and JSON readers
     again = bootstrap(acsi_fit, n_boot=30, seed=first.seed)
     np.testing.assert_array_equal(first.replicates, again.replicates)
 
