@@ -30,6 +30,7 @@ from acsi.core.moments import correlation, mean_and_covariance
 from acsi.results import FitResult
 
 if TYPE_CHECKING:
+    from acsi.data import IndicatorData
     from acsi.report.assessment import AssessmentSummary
 
 #: The usual thresholds, shown in the summary; violations are flagged there.
@@ -353,6 +354,7 @@ def _frame(frame: pd.DataFrame) -> dict[str, dict[str, float | None]]:
 def assess(
     result: FitResult,
     *,
+    data: "IndicatorData | None" = None,
     blindfolding: bool = False,
     omission_distance: int = 7,
     predict_folds: int | None = None,
@@ -363,6 +365,11 @@ def assess(
     Parameters
     ----------
     result : FitResult
+    data : IndicatorData, optional
+        The prepared data of the fit. Needed when missing values were treated with
+        ``"pairwise"`` or ``"em"``: the measures then use the same estimated moments as the
+        estimator (``data.moments``), not the moments of the filled-in values. Blindfolding and
+        PLSpredict refit on the filled-in values (an approximation in that case).
     blindfolding : bool
         Also compute Stone-Geisser Q² by blindfolding (:func:`q_squared`; refits the model
         ``omission_distance`` times per endogenous construct; PLS fits only).
@@ -376,8 +383,13 @@ def assess(
     Returns
     -------
     Assessment
+
+    Raises
+    ------
+    ValueError
+        A fit with ``missing="pairwise"`` or ``"em"`` without its ``data``.
     """
-    S = _correlation_of(result)
+    S = _correlation_of(result, data)
     spec = result.spec
     k = len(result.constructs)
     blocks = _blocks(result.block, k)
@@ -469,7 +481,16 @@ def assess(
     return assessment
 
 
-def _correlation_of(result: FitResult) -> np.ndarray:
+def _correlation_of(result: FitResult, data: "IndicatorData | None") -> np.ndarray:
+    """The indicator correlation matrix the estimator worked on."""
+    if data is not None and data.moments is not None:
+        return correlation(data.moments[1])
+    if result.settings.get("missing") in ("pairwise", "em"):
+        raise ValueError(
+            f"This fit estimated the indicator moments with missing={result.settings['missing']!r}; pass its "
+            "prepared data (assess(result, data=acsi.prepare(spec, frame, missing=...))) so that the assessment "
+            "uses the same moments."
+        )
     _, covariance = mean_and_covariance(np.asarray(result.indicator_values, dtype=float))
     return correlation(covariance)
 

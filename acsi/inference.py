@@ -61,6 +61,8 @@ CHUNK = 500
 #: to; below this it is refused (Efron & Tibshirani 1993, section 14.5, advise B >= 1000).
 BCA_MIN_RESAMPLES = 200
 
+#: Missing-data treatments that fill or model missing cells: a bootstrap must repeat them per resample.
+TREATED_MISSING = ("mean", "pairwise", "em")
 FAILURE_REASONS = ("constant_indicator", "singular", "not_converged", "non_finite", "error")
 _OK = -1
 _SIGNED_KINDS = {"weights", "loadings", "paths", "indirect", "total"}
@@ -467,24 +469,49 @@ class _BatchedPLS:
 
 @dataclass(frozen=True)
 class _Refit:
-    """The generic engine: refit the estimator on each resample."""
+    """The generic engine: refit the estimator on each resample.
+
+    With ``raw`` (the survey before its missing-data treatment) every resample draws raw rows
+    and repeats ``prepare`` with ``prepare_options``, so imputation or moment estimation is
+    part of what is bootstrapped.
+    """
 
     estimator: Any
     spec: ModelSpec
     data: IndicatorData
     layout: _Layout
+    raw: Any = None
+    prepare_options: Mapping[str, Any] = field(default_factory=dict)
+
+    def _subset(self, rows: np.ndarray) -> IndicatorData | int:
+        """The resample's data, or a failure code."""
+        if self.raw is not None:
+            frame = self.raw.frame if hasattr(self.raw, "frame") else self.raw
+            resampled = frame.iloc[rows].reset_index(drop=True)
+            source = replace(self.raw, frame=resampled) if hasattr(self.raw, "frame") else resampled
+            try:
+                with warnings.catch_warnings(record=True) as caught:
+                    warnings.simplefilter("always")
+                    data = prepare(self.spec, source, **self.prepare_options)
+            except AcsiError as err:
+                return FAILURE_REASONS.index("constant_indicator" if "constant" in str(err) else "error")
+            if any(issubclass(w.category, ConvergenceWarning) for w in caught):
+                return FAILURE_REASONS.index("not_converged")
+            return data
+        values = self.data.values[rows]
+        if (values.min(axis=0) == values.max(axis=0)).any():
+            return FAILURE_REASONS.index("constant_indicator")
+        values.setflags(write=False)
+        return replace(self.data, values=values, row_labels=self.data.row_labels[rows])
 
     def run_rows(self, row_sets: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
         theta = np.full((len(row_sets), self.layout.size), np.nan)
         code = np.full(len(row_sets), _OK)
-        X = self.data.values
         for r, rows in enumerate(row_sets):
-            values = X[rows]
-            if (values.min(axis=0) == values.max(axis=0)).any():
-                code[r] = FAILURE_REASONS.index("constant_indicator")
+            subset = self._subset(rows)
+            if isinstance(subset, int):
+                code[r] = subset
                 continue
-            values.setflags(write=False)
-            subset = replace(self.data, values=values, row_labels=self.data.row_labels[rows])
             try:
                 with warnings.catch_warnings(record=True) as caught, np.errstate(all="ignore"):
                     warnings.simplefilter("always")
@@ -522,6 +549,8 @@ def bootstrap(
     engine: Engine = "auto",
     scale: tuple[float, float] | Scale | None = None,
     missing: MissingPolicy = "error",
+    strict: bool = True,
+    mapping: Any = None,
     progress: Callable[[int], None] | None = None,
 ) -> BootstrapResult:
     """Nonparametric bootstrap of a fit: standard errors, t and p values, confidence intervals.
@@ -556,8 +585,12 @@ def bootstrap(
     engine : {"auto", "batched", "refit"}
         ``"batched"`` (PLS only): all resamples through the batched kernel; ``"refit"``: a loop
         of ``estimator.fit`` calls on the same resamples; ``"auto"``: batched for PLSPM.
-    scale, missing
-        Passed to :func:`acsi.data.prepare` when ``data`` is a DataFrame.
+    scale, missing, strict, mapping
+        Passed to :func:`acsi.data.prepare` when ``data`` is a DataFrame or Survey. With a
+        treatment that fills or models missing values (``"mean"``, ``"pairwise"``, ``"em"``)
+        each resample draws raw rows and repeats the treatment (refit loop), so the intervals
+        include the imputation's uncertainty; a fit made with such a treatment can therefore
+        only be bootstrapped from the raw data, not from its FitResult.
     progress : callable, optional
         Called with the number of resamples just finished, after each chunk.
 
@@ -610,9 +643,18 @@ def bootstrap(
     if engine not in ("auto", "batched", "refit"):
         raise ValueError(f"Unknown engine={engine!r}; expected 'auto', 'batched' or 'refit'.")
 
+    raw = None
+    prepare_options: dict[str, Any] = {"scale": scale, "missing": missing, "strict": strict, "mapping": mapping}
     if isinstance(estimator, FitResult):
         base = estimator
         spec = base.spec
+        treated = base.settings.get("missing")
+        if treated in TREATED_MISSING:
+            raise ValueError(
+                f"This fit treated missing values with missing={treated!r}; a bootstrap must repeat that treatment in "
+                "every resample, which needs the raw data. Call acsi.bootstrap(acsi.PLSPM(...), spec, frame, "
+                f"missing={treated!r}, ...) with the data frame or survey (CLI: acsi fit --missing ... --bootstrap N)."
+            )
         indicator_data = _data_from_result(base)
         estimator = _estimator_from_result(base)
     else:
@@ -620,20 +662,32 @@ def bootstrap(
             raise ValueError("bootstrap(estimator, spec, data): pass the spec and the data with an estimator.")
         if not callable(getattr(estimator, "fit", None)):
             raise ValueError(f"estimator must have a fit(spec, data) method; got {type(estimator).__name__}.")
-        indicator_data = data if isinstance(data, IndicatorData) else prepare(spec, data, scale=scale, missing=missing)
+        if isinstance(data, IndicatorData):
+            if data.missing in TREATED_MISSING:
+                raise ValueError(
+                    f"These IndicatorData were prepared with missing={data.missing!r}; pass the raw data frame or "
+                    "survey and the same missing= so that every resample repeats the treatment."
+                )
+            indicator_data = data
+        else:
+            indicator_data = prepare(spec, data, **prepare_options)
+            if missing in TREATED_MISSING:
+                raw = data
         base = estimator.fit(spec, indicator_data)
-    batched = type(estimator) is PLSPM and engine != "refit"
+    if raw is not None and engine == "batched":
+        raise ValueError(f"missing={missing!r} is repeated in every resample by the refit engine; use engine='auto' or 'refit'.")
+    batched = type(estimator) is PLSPM and engine != "refit" and raw is None
     if engine == "batched" and type(estimator) is not PLSPM:
         raise ValueError(f"engine='batched' works for PLSPM only; got {type(estimator).__name__}. Use engine='refit'.")
 
     layout = _Layout.of(base)
     estimates = layout.from_result(base)
-    n = base.n_obs
+    n = len(raw.frame if hasattr(raw, "frame") else raw) if raw is not None else base.n_obs
     work: _BatchedPLS | _Refit
     if batched:
         work = _BatchedPLS.build(estimator, base, layout, sign_change)
     else:
-        work = _Refit(estimator, spec, indicator_data, layout)
+        work = _Refit(estimator, spec, indicator_data, layout, raw=raw, prepare_options=prepare_options)
 
     chunks = [(start, min(start + CHUNK, n_boot)) for start in range(0, n_boot, CHUNK)]
     streams = sequence.spawn(len(chunks))

@@ -186,3 +186,18 @@ def test_retest_refuses_administrations_of_different_length(demo) -> None:  # no
     spec, frame, _ = demo
     with pytest.raises(acsi.DataError, match="respondent id"):
         retest_reliability(spec, frame, frame.iloc[:-1])
+
+
+def test_assessment_of_an_em_fit_uses_the_estimated_moments(demo) -> None:  # noqa: ANN001
+    spec, frame, _ = demo
+    holes = frame.astype(float).mask(np.random.default_rng(3).random(frame.shape) < 0.1)
+    data = acsi.prepare(spec, holes, missing="em")
+    result = acsi.PLSPM().fit(spec, data)
+    with pytest.raises(ValueError, match="same moments"):
+        assess(result)
+    a = assess(result, data=data)
+    # the AVE from the loadings equals the AVE the moments give: the same S as the estimator's
+    np.testing.assert_allclose(a.ave.to_numpy(), result.loadings.pow(2).groupby(level=0, sort=False).mean().to_numpy(), **EXACT)
+    S = data.moments[1] / np.sqrt(np.outer(np.diag(data.moments[1]), np.diag(data.moments[1])))
+    block = [spec.indicators.index(i) for i in spec.construct("perceived_quality").indicators]
+    np.testing.assert_allclose(a.cronbach_alpha["perceived_quality"], cronbach_alpha(S[np.ix_(block, block)]), **EXACT)

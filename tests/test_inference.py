@@ -239,3 +239,32 @@ def test_coverage_of_path_intervals_is_near_nominal_for_composite_truth() -> Non
         lower, upper = boot.intervals[np.array(boot.kinds) == "paths"].T
         covered += (lower <= truth) & (truth <= upper)
     assert (covered / replications >= 0.8).all(), covered / replications
+
+
+@pytest.fixture(scope="module")
+def holes(acsi_sample: tuple[acsi.ModelSpec, pd.DataFrame]) -> pd.DataFrame:
+    _, frame = acsi_sample
+    frame = frame.astype(float)
+    rng = np.random.default_rng(6)
+    frame = frame.mask(rng.random(frame.shape) < 0.05)
+    return frame
+
+
+def test_a_fit_with_imputed_or_modelled_missing_values_needs_the_raw_data(acsi_sample, holes) -> None:  # noqa: ANN001
+    spec, _ = acsi_sample
+    result = acsi.fit(spec, holes, missing="em")
+    with pytest.raises(ValueError, match="repeat that treatment"):
+        bootstrap(result, n_boot=10)
+    with pytest.raises(ValueError, match="raw data frame"):
+        bootstrap(acsi.PLSPM(), spec, acsi.prepare(spec, holes, missing="em"), n_boot=10)
+
+
+@pytest.mark.parametrize("missing", ["mean", "em"])
+def test_missing_value_treatment_is_repeated_in_every_resample(acsi_sample, holes, missing: str) -> None:  # noqa: ANN001
+    spec, _ = acsi_sample
+    boot = bootstrap(acsi.PLSPM(), spec, holes, n_boot=6, seed=2, missing=missing)
+    assert boot.engine == "refit" and boot.used == 6
+    paths = [j for j, kind in enumerate(boot.kinds) if kind == "paths"]
+    for r, rows in enumerate(resample_indices(6, len(holes), 2)[:3]):
+        refit = acsi.fit(spec, holes.iloc[rows].reset_index(drop=True), missing=missing)
+        np.testing.assert_allclose(boot.replicates[r, paths], refit.path_coefficients.to_numpy(), **RESAMPLE)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from acsi.api import fit
 from acsi.assess import assess
-from acsi.cli.fit import add_fit_options, read_table, write_json
+from acsi.cli.fit import add_fit_options, load_data, write_json
 from acsi.spec.load import load_spec
 
 _EPILOG = """examples:
@@ -29,20 +29,18 @@ def _folds(text: str) -> int:
 
 def run_assess(args: argparse.Namespace) -> int:
     spec = load_spec(Path(args.spec))
-    frame = read_table(args.data)
+    data = load_data(args, spec)  # --scale, --missing, --mapping and --strict/--lenient act here
     result = fit(
         spec,
-        frame,
+        data,
         method=args.method,
         scheme=args.scheme,
         raw=args.raw,
-        scale=args.scale,
         index_weights=args.index_weights,
         tol=args.tol,
         max_iter=args.max_iter,
-        missing=args.missing,
     )
-    assessment = assess(result, blindfolding=args.q_squared, omission_distance=args.omission_distance,
+    assessment = assess(result, data=data, blindfolding=args.q_squared, omission_distance=args.omission_distance,
                         predict_folds=args.predict_folds, seed=args.seed)
     if not args.quiet and args.json != "-":
         print(assessment.summary())

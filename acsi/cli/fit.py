@@ -114,9 +114,20 @@ def add_bootstrap_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--workers", type=_positive_int, help="threads for the resamples (default: all CPUs)")
 
 
-def run_bootstrap(result, args: argparse.Namespace):  # noqa: ANN001, ANN201 - FitResult -> BootstrapResult
-    """Bootstrap a fit as the CLI options ask, with a progress bar on stderr for long runs."""
-    from acsi.inference import bootstrap
+def run_bootstrap(result, args: argparse.Namespace, spec: ModelSpec | None = None):  # noqa: ANN001, ANN201
+    """Bootstrap a fit (FitResult -> BootstrapResult) as the CLI options ask, with a progress bar on
+    stderr for long runs. Missing-data treatments that fill or model cells are repeated in every
+    resample, from the raw survey."""
+    from acsi.estimators.pls import PLSPM
+    from acsi.inference import TREATED_MISSING, bootstrap
+
+    target, extra = result, {}
+    if spec is not None and getattr(args, "missing", "error") in TREATED_MISSING:
+        target = PLSPM(scheme=args.scheme, standardized=not args.raw, tol=args.tol, max_iter=args.max_iter,
+                       index_weights=args.index_weights)
+        survey = read_survey(args.data, sheet=parse_sheet(getattr(args, "sheet", None)))
+        extra = {"spec": spec, "data": survey, "scale": args.scale, "missing": args.missing,
+                 "strict": args.strict, "mapping": args.mapping}
 
     bar = None
     if not args.quiet and args.bootstrap >= 2000:
@@ -125,7 +136,7 @@ def run_bootstrap(result, args: argparse.Namespace):  # noqa: ANN001, ANN201 - F
         bar = tqdm(total=args.bootstrap, desc="bootstrap", unit="resample", file=sys.stderr, leave=False)
     try:
         return bootstrap(
-            result,
+            target,
             n_boot=args.bootstrap,
             seed=args.seed,
             ci=args.ci,
@@ -133,6 +144,7 @@ def run_bootstrap(result, args: argparse.Namespace):  # noqa: ANN001, ANN201 - F
             sign_change=args.sign_change,
             workers=args.workers,
             progress=bar.update if bar is not None else None,
+            **extra,
         )
     except ValueError as err:  # malformed request: one readable message, exit status 2
         raise UsageError(str(err)) from err
@@ -162,7 +174,7 @@ def run_fit(args: argparse.Namespace) -> int:
         tol=args.tol,
         max_iter=args.max_iter,
     )
-    boot = run_bootstrap(result, args) if args.bootstrap else None
+    boot = run_bootstrap(result, args, spec) if args.bootstrap else None
     if not args.quiet and args.json != "-":
         print(result.summary())
         if boot is not None:
