@@ -1,0 +1,662 @@
+"""Group estimation: one model per branch, firm, region or period, with bootstrap intervals.
+
+:func:`estimate_groups` validates the data once, splits it by a grouping column and
+estimates, for every group large enough to report, the 0-100 index of each construct and
+the path coefficients, with percentile bootstrap intervals. Two designs:
+
+* ``mode="separate"`` (default): the PLS model is estimated in each group (its own weights,
+  paths and index weights), as when the ACSI estimates a model per firm.
+* ``mode="pooled"``: one PLS model on all rows; each group's index applies the pooled index
+  weights to the group's indicator means (group-specific index scores); paths are the
+  pooled ones. The bootstrap then resamples within each group with the weights held fixed.
+
+Case (sampling) weights give weighted PLS: weighted means and covariances everywhere (the
+weighted correlation matrix in the PLS kernel, weighted means in the index), and the
+bootstrap multiplies its resampling counts by the weights.
+
+All groups and resamples are estimated together from moments (:mod:`acsi.core.groups`):
+for each group, one matrix product gives its ``n_boot`` resampled correlation matrices, and
+the batched PLS kernel iterates thousands of them at once.
+
+.. note::
+   The within-group resampling here (:func:`_group_moments`) does what ``acsi.inference``
+   (issue 3, batched resampled moments) will provide; it is kept in that one function so it
+   can be swapped for ``acsi.inference`` when both are on ``main``.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, Literal, Sequence
+
+import numpy as np
+import pandas as pd
+
+from acsi.core import groups as core
+from acsi.core import pls as kernel
+from acsi.data import MissingPolicy, prepare
+from acsi.errors import ConvergenceWarning, DataError, EstimationError, NegativeWeightWarning
+from acsi.estimators.pls import PLSPM, model_structure
+from acsi.spec.model import ModelSpec, Scale
+
+GroupMode = Literal["separate", "pooled"]
+#: Default minimum number of respondents for a group to be reported (ACSI practice reports
+#: a firm only from about 250 interviews; 30 is the floor below which PLS estimates per group
+#: are unstable). Smaller groups are listed with ``reported = False`` and a note.
+DEFAULT_MIN_N = 30
+MIN_BOOT = 20
+_SHOW = 5
+
+
+@dataclass(frozen=True)
+class _Task:
+    """The data of a few groups and how to estimate them (picklable, for worker processes)."""
+
+    blocks: tuple[np.ndarray, ...]  # per group: indicator values (n_g, p)
+    case_weights: tuple[np.ndarray | None, ...]
+    seeds: tuple[np.random.SeedSequence, ...]
+    structure: kernel.Structure
+    settings: dict[str, Any]
+    lower: np.ndarray
+    upper: np.ndarray
+    pooled_weights: np.ndarray | None  # normalised index weights (p,) in pooled mode
+
+
+def _group_moments(X: np.ndarray, w: np.ndarray | None, n_boot: int, seed: np.random.SeedSequence) -> tuple[np.ndarray, np.ndarray]:
+    """Means (1 + n_boot, p) and covariances (1 + n_boot, p, p) of one group: the estimate, then resamples.
+
+    Row 0 uses the (case-weighted) data; the others multiply bootstrap counts by the case
+    weights. This is the one place that duplicates ``acsi.inference`` (issue 3).
+    """
+    n, p = X.shape
+    centre = X.mean(axis=0)
+    P = core.row_products(X - centre)
+    V = np.ones((1, n))
+    if n_boot:
+        V = np.concatenate([V, core.bootstrap_counts(n, n_boot, np.random.default_rng(seed))])
+    if w is not None:
+        V = V * w
+    _, mean, covariance = core.weighted_moments(P, V, p)
+    return mean + centre, covariance
+
+
+def _estimate_task(task: _Task) -> dict[str, np.ndarray]:
+    """Estimates of the groups of one task: point estimate in row 0 of each resample axis."""
+    settings = task.settings
+    structure = task.structure
+    means, covariances = [], []
+    for X, w, seed in zip(task.blocks, task.case_weights, task.seeds):
+        m, C = _group_moments(X, w, settings["n_boot"], seed)
+        means.append(m)
+        covariances.append(C)
+    mean = np.stack(means)  # (g, 1 + B, p)
+    C = np.stack(covariances)
+    S, sd = core.to_correlation(C)
+    out: dict[str, np.ndarray] = {"mean": mean}
+    if task.pooled_weights is not None:
+        normalised = np.broadcast_to(task.pooled_weights, mean.shape)
+        out["index"] = core.index_stack(normalised, mean, task.lower, task.upper, structure)
+        return out
+    if not settings["standardized"]:
+        S = C
+    fit = core.fit_stack(S, structure, settings["scheme"], tol=settings["tol"], max_iter=settings["max_iter"])
+    normalised = core.index_weights_stack(fit.weights, sd, structure, settings["index_weights"], standardized=settings["standardized"])
+    out.update(
+        index=core.index_stack(normalised, mean, task.lower, task.upper, structure),
+        B=fit.B,
+        r_squared=fit.r_squared,
+        converged=fit.converged,
+        valid=fit.valid,
+        normalised=normalised,
+        weights=fit.weights[..., np.arange(structure.n_indicators), structure.block],
+    )
+    return out
+
+
+@dataclass(frozen=True)
+class GroupData:
+    """The validated data behind a group comparison (for permutation tests and MICOM).
+
+    ``values`` (n, p) indicator values of the rows used, ``codes`` (n,) group number of each
+    row (position in ``labels``), ``case_weights`` (n,) or None.
+    """
+
+    values: np.ndarray = field(repr=False)
+    codes: np.ndarray = field(repr=False)
+    case_weights: np.ndarray | None = field(repr=False)
+
+    def rows(self, g: int) -> np.ndarray:
+        return np.flatnonzero(self.codes == g)
+
+
+@dataclass(frozen=True)
+class GroupEstimates:
+    """Per-group estimates with bootstrap draws (from :func:`estimate_groups`).
+
+    Attributes
+    ----------
+    spec : ModelSpec
+    mode : {"separate", "pooled"}
+    group_column : str
+    labels : tuple
+        Every group found in the data, sorted; includes groups too small to report.
+    n_obs : ndarray of int, shape (G,)
+    reported : ndarray of bool, shape (G,)
+        False for groups below ``min_n`` or whose estimation failed (see ``notes``).
+    notes : tuple of str, shape (G,)
+        Why a group is not reported, or other remarks ("" if none).
+    constructs : tuple of str
+        All constructs (spec order); ``index_constructs`` those with a 0-100 index.
+    index : ndarray, shape (G, m)
+        0-100 index of each indexed construct per group (NaN when not reported).
+    index_draws : ndarray, shape (G, n_boot, m) or None
+        Bootstrap draws of the index (NaN for failed resamples).
+    paths : ndarray, shape (G, n_paths)
+        Path coefficients in spec order (the pooled ones in pooled mode).
+    path_draws : ndarray, shape (G, n_boot, n_paths) or None
+    total_effects : ndarray, shape (G, k, k)
+    index_weights : ndarray, shape (G, p)
+        Normalised index weights w~ used for each group.
+    means : ndarray, shape (G, p)
+        (Weighted) indicator means per group.
+    lower, upper : ndarray, shape (p,)
+        Theoretical scale bounds (NaN for indicators without a scale).
+    overall : dict
+        The pooled estimate over all rows: ``index`` (m,), ``paths`` (n_paths,),
+        ``total_effects`` (k, k), ``index_weights`` (p,), ``means`` (p,), ``n_obs``.
+    """
+
+    spec: ModelSpec
+    mode: GroupMode
+    group_column: str
+    settings: dict[str, Any]
+    labels: tuple[Any, ...]
+    n_obs: np.ndarray
+    reported: np.ndarray
+    notes: tuple[str, ...]
+    constructs: tuple[str, ...]
+    index_constructs: tuple[str, ...]
+    index: np.ndarray
+    index_draws: np.ndarray | None = field(repr=False)
+    paths: np.ndarray = field(repr=False)
+    path_draws: np.ndarray | None = field(repr=False)
+    total_effects: np.ndarray = field(repr=False)
+    index_weights: np.ndarray = field(repr=False)
+    means: np.ndarray = field(repr=False)
+    lower: np.ndarray = field(repr=False)
+    upper: np.ndarray = field(repr=False)
+    overall: dict[str, Any] = field(repr=False)
+    data: GroupData = field(repr=False)
+    n_boot: int = 0
+    level: float = 0.95
+    seed: int | None = None
+    min_n: int = DEFAULT_MIN_N
+
+    # ------------------------------------------------------------------ lookups
+    @property
+    def path_keys(self) -> tuple[str, ...]:
+        return tuple(p.key for p in self.spec.paths)
+
+    def position(self, label: Any) -> int:
+        """Row of group ``label``; ``KeyError`` naming the known groups otherwise."""
+        try:
+            return self.labels.index(label)
+        except ValueError:
+            shown = ", ".join(map(str, self.labels[:10]))
+            raise KeyError(f"No group {label!r} in column '{self.group_column}'; groups: {shown}.") from None
+
+    def construct_position(self, construct: str) -> int:
+        if construct not in self.index_constructs:
+            raise KeyError(
+                f"Construct {construct!r} has no index; constructs with an index: {', '.join(self.index_constructs)}."
+            )
+        return self.index_constructs.index(construct)
+
+    # ------------------------------------------------------------------ intervals
+    @cached_property
+    def index_interval(self) -> tuple[np.ndarray, np.ndarray]:
+        """Percentile bootstrap interval of each index at ``level``, shapes (G, m); NaN without a bootstrap."""
+        if self.index_draws is None:
+            nan = np.full(self.index.shape, np.nan)
+            return nan, nan
+        return core.percentile_interval(self.index_draws, self.level, axis=1)
+
+    @cached_property
+    def path_interval(self) -> tuple[np.ndarray, np.ndarray]:
+        if self.path_draws is None:
+            nan = np.full(self.paths.shape, np.nan)
+            return nan, nan
+        return core.percentile_interval(self.path_draws, self.level, axis=1)
+
+    @cached_property
+    def index_se(self) -> np.ndarray:
+        """Bootstrap standard error of each index (G, m); NaN without a bootstrap."""
+        if self.index_draws is None:
+            return np.full(self.index.shape, np.nan)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            return np.nanstd(self.index_draws, axis=1, ddof=1)
+
+    @cached_property
+    def path_se(self) -> np.ndarray:
+        if self.path_draws is None:
+            return np.full(self.paths.shape, np.nan)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            return np.nanstd(self.path_draws, axis=1, ddof=1)
+
+    # ------------------------------------------------------------------ tidy views
+    def table(self, construct: str | None = None) -> pd.DataFrame:
+        """One row per group and indexed construct: ``group, construct, n, value, se, ci_lower, ci_upper, reported, note``.
+
+        This is the tidy (group, value, n) layout that :mod:`acsi.compare.tables` ranks,
+        compares over periods and aggregates.
+        """
+        lower, upper = self.index_interval
+        frames = []
+        for j, name in enumerate(self.index_constructs):
+            if construct is not None and name != construct:
+                continue
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "group": list(self.labels),
+                        "construct": name,
+                        "n": self.n_obs,
+                        "value": self.index[:, j],
+                        "se": self.index_se[:, j],
+                        "ci_lower": lower[:, j],
+                        "ci_upper": upper[:, j],
+                        "reported": self.reported,
+                        "note": list(self.notes),
+                    }
+                )
+            )
+        if not frames:
+            self.construct_position(construct)  # raises with the list of constructs
+        return pd.concat(frames, ignore_index=True)
+
+    def draws(self, construct: str) -> np.ndarray | None:
+        """Bootstrap draws (G, n_boot) of one construct's index, or None without a bootstrap."""
+        if self.index_draws is None:
+            return None
+        return self.index_draws[:, :, self.construct_position(construct)]
+
+    def to_dict(self) -> dict[str, Any]:
+        """``{group: {n_obs, reported, note, index {construct: v}, ci {construct: [lo, hi]}, paths {key: v}, path_ci}}``."""
+        lower, upper = self.index_interval
+        plo, phi = self.path_interval
+        out: dict[str, Any] = {}
+        for g, label in enumerate(self.labels):
+            entry: dict[str, Any] = {"n_obs": int(self.n_obs[g]), "reported": bool(self.reported[g]), "note": self.notes[g]}
+            entry["index"] = {c: _num(self.index[g, j]) for j, c in enumerate(self.index_constructs)}
+            entry["ci"] = {c: [_num(lower[g, j]), _num(upper[g, j])] for j, c in enumerate(self.index_constructs)}
+            entry["paths"] = {key: _num(self.paths[g, e]) for e, key in enumerate(self.path_keys)}
+            entry["path_ci"] = {key: [_num(plo[g, e]), _num(phi[g, e])] for e, key in enumerate(self.path_keys)}
+            out[str(label)] = entry
+        return out
+
+
+def _num(value: float) -> float | None:
+    """A JSON number, or None for NaN."""
+    value = float(value)
+    return None if math.isnan(value) else value
+
+
+def _check_int(name: str, value: object, minimum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+        raise ValueError(f"{name} must be an integer of at least {minimum}; got {value!r}.")
+    return int(value)
+
+
+def group_column(frame: pd.DataFrame, column: str, what: str = "group") -> pd.Series:
+    """The grouping column ``column`` of ``frame``, checked: present and without missing labels."""
+    if column not in frame.columns:
+        shown = ", ".join(map(str, frame.columns[:30]))
+        raise DataError(f"The data have no {what} column '{column}'. Columns found: {shown}. Name an existing column.")
+    labels = frame[column]
+    missing = labels.isna()
+    if missing.any():
+        rows = ", ".join(map(str, labels.index[missing][:_SHOW]))
+        raise DataError(
+            f"{int(missing.sum())} row(s) have no {what} label in column '{column}' (rows {rows}). "
+            "Fill in the labels or drop those rows."
+        )
+    return labels
+
+
+def case_weight_column(frame: pd.DataFrame, weights: str | Sequence[float] | np.ndarray) -> np.ndarray:
+    """Case weights from a column name or an array, checked: numeric, finite, non-negative, not all zero."""
+    if isinstance(weights, str):
+        if weights not in frame.columns:
+            raise DataError(f"The data have no weight column '{weights}'. Name an existing column.")
+        values = pd.to_numeric(frame[weights], errors="coerce").to_numpy(dtype=float)
+        where = f"column '{weights}'"
+    else:
+        values = np.asarray(weights, dtype=float)
+        where = "the weights"
+        if values.shape != (len(frame),):
+            raise DataError(f"Case weights need one value per row ({len(frame)}); got shape {values.shape}.")
+    bad = ~np.isfinite(values) | (values < 0)
+    if bad.any():
+        rows = ", ".join(map(str, frame.index[bad][:_SHOW]))
+        raise DataError(
+            f"{int(bad.sum())} case weight(s) in {where} are missing, negative or not numbers (rows {rows}). "
+            "Weights must be finite and non-negative."
+        )
+    return values
+
+
+def _check_estimator(estimator: PLSPM | None) -> PLSPM:
+    if estimator is None:
+        return PLSPM()
+    if not isinstance(estimator, PLSPM):
+        raise NotImplementedError(
+            f"Group comparison supports the PLS estimator (acsi.PLSPM) only; got {type(estimator).__name__}."
+        )
+    return estimator
+
+
+def estimate_groups(
+    spec: ModelSpec,
+    frame: pd.DataFrame,
+    group: str,
+    *,
+    estimator: PLSPM | None = None,
+    mode: GroupMode = "separate",
+    weights: str | Sequence[float] | np.ndarray | None = None,
+    n_boot: int = 0,
+    seed: int | None = None,
+    level: float = 0.95,
+    min_n: int = DEFAULT_MIN_N,
+    scale: tuple[float, float] | Scale | None = None,
+    missing: MissingPolicy = "error",
+    n_jobs: int = 1,
+) -> GroupEstimates:
+    """Estimate the model per group with bootstrap intervals.
+
+    Parameters
+    ----------
+    spec : ModelSpec
+    frame : pandas.DataFrame
+        Respondents in rows: the spec's indicators plus the grouping column; never modified.
+    group : str
+        Column holding each respondent's group (branch, firm, region, period).
+    estimator : PLSPM, optional
+        Settings (scheme, standardized, tol, max_iter, index_weights); default ``PLSPM()``.
+    mode : {"separate", "pooled"}
+        Estimate the model in each group, or once on all rows with group-specific indices.
+    weights : str or array, optional
+        Case (sampling) weights: a column name or one value per row. Weighted PLS.
+    n_boot : int
+        Bootstrap resamples per group (0: no intervals). At least 20 when used.
+    seed : int, optional
+        Seed of the resampling; each group draws from its own stream
+        (``SeedSequence(seed).spawn``), so results do not depend on ``n_jobs``.
+    level : float
+        Confidence level of the percentile intervals.
+    min_n : int
+        Groups with fewer rows are listed but not estimated (``reported = False``).
+    scale : (min, max), optional
+        Theoretical bounds of indicators whose scale the spec does not give.
+    missing : {"error", "listwise"}
+    n_jobs : int
+        Worker processes (groups are split between them).
+
+    Returns
+    -------
+    GroupEstimates
+
+    Raises
+    ------
+    DataError
+        Missing group column or labels, bad case weights, and everything :func:`acsi.prepare` checks.
+
+    Warns
+    -----
+    ConvergenceWarning
+        A group's PLS weights did not converge (that group is still reported, with a note).
+    NegativeWeightWarning
+        Some group has a negative index weight.
+
+    Notes
+    -----
+    Percentile interval of a group index: the ``(1 - level)/2`` and ``(1 + level)/2``
+    quantiles of its ``n_boot`` resampled indices, each resample refitting the model in
+    that group (separate mode). Resamples in which an indicator happens to be constant are
+    dropped (NaN) rather than failing the group.
+    """
+    estimator = _check_estimator(estimator)
+    if mode not in ("separate", "pooled"):
+        raise ValueError(f"Unknown mode {mode!r}; expected 'separate' or 'pooled'.")
+    n_boot = _check_int("n_boot", n_boot, 0)
+    if 0 < n_boot < MIN_BOOT:
+        raise ValueError(f"n_boot={n_boot} is too few resamples for an interval; use 0 (none) or at least {MIN_BOOT}.")
+    min_n = _check_int("min_n", min_n, 3)
+    n_jobs = _check_int("n_jobs", n_jobs, 1)
+    if not 0 < level < 1:
+        raise ValueError(f"level must be between 0 and 1, such as 0.95; got {level!r}.")
+    spec.check_pls()
+    frame = frame.reset_index(drop=True)
+    labels_all = group_column(frame, group)
+    case_weights_all = case_weight_column(frame, weights) if weights is not None else None
+    data = prepare(spec, frame, scale=scale, missing=missing)
+    kept = np.asarray(data.row_labels, dtype=int)
+    values = np.asarray(data.values, dtype=float)
+    labels = labels_all.to_numpy()[kept]
+    w = case_weights_all[kept] if case_weights_all is not None else None
+    structure = model_structure(spec)
+    p, k = structure.n_indicators, structure.n_constructs
+
+    uniques, codes = np.unique(labels.astype(str) if labels.dtype == object and not _sortable(labels) else labels, return_inverse=True)
+    label_tuple = tuple(u.item() if isinstance(u, np.generic) else u for u in uniques)
+    G = len(label_tuple)
+    n_obs = np.bincount(codes, minlength=G)
+
+    lower = np.array([data.scales[i].min if i in data.scales else np.nan for i in data.indicators])
+    upper = np.array([data.scales[i].max if i in data.scales else np.nan for i in data.indicators])
+    has_scale = np.isfinite(lower)
+    indexed = [b for b in range(k) if has_scale[structure.block == b].all()]
+    index_constructs = tuple(spec.construct_names[b] for b in indexed)
+    settings = {
+        "scheme": estimator.scheme,
+        "standardized": estimator.standardized,
+        "tol": estimator.tol,
+        "max_iter": estimator.max_iter,
+        "index_weights": estimator.index_weights,
+        "n_boot": n_boot,
+    }
+    low_safe, up_safe = np.where(has_scale, lower, 0.0), np.where(has_scale, upper, 1.0)
+
+    overall = _overall(values, w, structure, settings, low_safe, up_safe, spec)
+    if not overall["converged"]:
+        warnings.warn(
+            f"PLS outer weights of the pooled model did not converge within max_iter={estimator.max_iter}.",
+            ConvergenceWarning,
+            stacklevel=2,
+        )
+
+    notes = ["" for _ in range(G)]
+    reported = n_obs >= min_n
+    for g in np.flatnonzero(~reported):
+        notes[g] = f"n={int(n_obs[g])} below the minimum {min_n}; not reported"
+    if w is not None:
+        for g in np.flatnonzero(reported):
+            if not (w[codes == g] > 0).sum() >= 3:
+                reported[g] = False
+                notes[g] = "fewer than 3 rows with a positive case weight; not reported"
+
+    order = np.argsort(codes, kind="stable")
+    bounds = np.concatenate([[0], np.cumsum(n_obs)])
+    seeds = np.random.SeedSequence(seed).spawn(G)
+    todo = np.flatnonzero(reported)
+    pooled_weights = overall["index_weights"] if mode == "pooled" else None
+    # Group the work so that each call of the kernel sees about DEFAULT_CHUNK matrices.
+    per_task = max(1, core.DEFAULT_CHUNK // (n_boot + 1))
+    tasks = []
+    for start in range(0, todo.size, per_task):
+        chosen = todo[start : start + per_task]
+        rows = [order[bounds[g] : bounds[g + 1]] for g in chosen]
+        tasks.append(
+            _Task(
+                blocks=tuple(values[r] for r in rows),
+                case_weights=tuple(w[r] if w is not None else None for r in rows),
+                seeds=tuple(seeds[g] for g in chosen),
+                structure=structure,
+                settings=settings,
+                lower=low_safe,
+                upper=up_safe,
+                pooled_weights=pooled_weights,
+            )
+        )
+    if n_jobs > 1 and len(tasks) > 1:
+        with ProcessPoolExecutor(max_workers=n_jobs) as pool:
+            results = list(pool.map(_estimate_task, tasks))
+    else:
+        results = [_estimate_task(task) for task in tasks]
+
+    n_paths = len(spec.paths)
+    pairs = (
+        np.array([spec.construct_names.index(pth.source) for pth in spec.paths], dtype=int),
+        np.array([spec.construct_names.index(pth.target) for pth in spec.paths], dtype=int),
+    )
+    index = np.full((G, len(indexed)), np.nan)
+    paths = np.full((G, n_paths), np.nan)
+    effects = np.full((G, k, k), np.nan)
+    group_index_weights = np.full((G, p), np.nan)
+    means = np.full((G, p), np.nan)
+    index_draws = np.full((G, n_boot, len(indexed)), np.nan) if n_boot else None
+    path_draws = np.full((G, n_boot, n_paths), np.nan) if n_boot and mode == "separate" else None
+    not_converged, negative, failed_share = [], [], []
+    start = 0
+    for result in results:
+        count = result["mean"].shape[0]
+        chosen = todo[start : start + count]
+        start += count
+        means[chosen] = result["mean"][:, 0]
+        idx = result["index"][..., indexed]
+        if mode == "pooled":
+            index[chosen] = idx[:, 0]
+            group_index_weights[chosen] = overall["index_weights"]
+            paths[chosen] = overall["paths"]
+            effects[chosen] = overall["total_effects"]
+            if n_boot:
+                index_draws[chosen] = idx[:, 1:]
+            continue
+        valid = result["valid"]
+        for local, g in enumerate(chosen):
+            if not valid[local, 0]:
+                reported[g] = False
+                notes[g] = "estimation failed (an indicator is constant or a block collinear in this group); not reported"
+                continue
+            if not result["converged"][local, 0]:
+                not_converged.append(g)
+                notes[g] = "PLS weights did not converge"
+            if (result["normalised"][local, 0] < 0).any():
+                negative.append(g)
+            index[g] = idx[local, 0]
+            paths[g] = core.path_values(result["B"][local, 0], pairs)
+            effects[g] = kernel.total_effects(result["B"][local, 0])
+            group_index_weights[g] = result["normalised"][local, 0]
+            if n_boot:
+                ok = valid[local, 1:] & result["converged"][local, 1:]
+                failed_share.append(1.0 - ok.mean())
+                index_draws[g] = np.where(ok[:, None], idx[local, 1:], np.nan)
+                path_draws[g] = np.where(ok[:, None], core.path_values(result["B"][local, 1:], pairs), np.nan)
+    if not_converged:
+        warnings.warn(
+            f"PLS outer weights did not converge within max_iter={estimator.max_iter} in {len(not_converged)} group(s): "
+            f"{_listed([label_tuple[g] for g in not_converged])}. Their estimates are unreliable; raise max_iter.",
+            ConvergenceWarning,
+            stacklevel=2,
+        )
+    if negative:
+        warnings.warn(
+            f"Negative index weight(s) in {len(negative)} group(s): {_listed([label_tuple[g] for g in negative])}. "
+            "Their indices are not convex combinations of the indicators; check for reverse-coded items, or use "
+            "mode='pooled' or index_weights='equal'.",
+            NegativeWeightWarning,
+            stacklevel=2,
+        )
+    for g, share in zip(todo, failed_share):
+        if share > 0:
+            extra = f"{share:.1%} of resamples failed (constant indicator or non-convergence) and were dropped"
+            notes[g] = f"{notes[g]}; {extra}" if notes[g] else extra
+    return GroupEstimates(
+        spec=spec,
+        mode=mode,
+        group_column=group,
+        settings=settings,
+        labels=label_tuple,
+        n_obs=n_obs,
+        reported=reported,
+        notes=tuple(notes),
+        constructs=spec.construct_names,
+        index_constructs=index_constructs,
+        index=index,
+        index_draws=index_draws,
+        paths=paths,
+        path_draws=path_draws,
+        total_effects=effects,
+        index_weights=group_index_weights,
+        means=means,
+        lower=lower,
+        upper=upper,
+        overall={**overall, "index": overall["index"][indexed]},
+        data=GroupData(values=values, codes=codes, case_weights=w),
+        n_boot=n_boot,
+        level=level,
+        seed=seed,
+        min_n=min_n,
+    )
+
+
+def _sortable(labels: np.ndarray) -> bool:
+    try:
+        np.unique(labels)
+    except TypeError:
+        return False
+    return True
+
+
+def _listed(items: list[Any]) -> str:
+    shown = ", ".join(map(str, items[:_SHOW]))
+    return f"{shown} and {len(items) - _SHOW} more" if len(items) > _SHOW else shown
+
+
+def _overall(
+    values: np.ndarray,
+    w: np.ndarray | None,
+    structure: kernel.Structure,
+    settings: dict[str, Any],
+    lower: np.ndarray,
+    upper: np.ndarray,
+    spec: ModelSpec,
+) -> dict[str, Any]:
+    """The pooled (weighted) estimate over all rows."""
+    weights = np.ones(values.shape[0]) if w is None else w
+    mean = weights @ values / weights.sum()
+    centred = values - mean
+    C = (centred * weights[:, None]).T @ centred / weights.sum()
+    S, sd = core.to_correlation(C)
+    fit = core.fit_stack(S if settings["standardized"] else C, structure, settings["scheme"], tol=settings["tol"], max_iter=settings["max_iter"])
+    if not fit.valid:
+        raise EstimationError("The pooled model cannot be estimated: a Mode B block or a set of predictors is collinear.")
+    normalised = core.index_weights_stack(fit.weights, sd, structure, settings["index_weights"], standardized=settings["standardized"])
+    pairs = (
+        np.array([spec.construct_names.index(pth.source) for pth in spec.paths], dtype=int),
+        np.array([spec.construct_names.index(pth.target) for pth in spec.paths], dtype=int),
+    )
+    return {
+        "n_obs": int(values.shape[0]),
+        "index": core.index_stack(normalised, mean, lower, upper, structure),
+        "index_weights": normalised,
+        "means": mean,
+        "paths": core.path_values(fit.B, pairs),
+        "total_effects": kernel.total_effects(fit.B),
+        "converged": bool(fit.converged),
+    }
