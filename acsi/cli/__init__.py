@@ -13,10 +13,10 @@ import sys
 import warnings
 from typing import Sequence
 
-from acsi.cli import assess, device, fit, ingest
+from acsi.cli import assess, compare, device, fit, ingest, ipma
 from acsi.errors import AcsiError, AcsiWarning
 
-COMMANDS = (fit, ingest, device, assess)
+COMMANDS = (fit, ingest, device, assess, compare, ipma)
 
 
 def build_parser() -> argparse.ArgumentParser:

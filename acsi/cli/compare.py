@@ -1,0 +1,264 @@
+"""``acsi compare SPEC DATA --group COLUMN``: rank groups with intervals, test differences, MICOM, periods, IPMA."""
+
+from __future__ import annotations
+
+import argparse
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from acsi.cli.fit import add_fit_options, read_table, write_json
+from acsi.compare import (
+    aggregate,
+    compare_groups,
+    estimate_groups,
+    ipma_groups,
+    micom,
+    omnibus_index_test,
+    pair_verdicts,
+    period_changes,
+    ranking,
+    read_hierarchy,
+)
+from acsi.compare.differences import ADJUSTMENTS, TESTS, differences_to_dict
+from acsi.compare.groups import DEFAULT_MIN_N, GroupEstimates, _num
+from acsi.compare.ipma import ipma_from_arrays
+from acsi.errors import DataError, SpecError
+from acsi.estimators.pls import PLSPM, model_structure
+from acsi.spec.load import load_spec
+
+_EPILOG = """examples:
+  acsi compare models/bank_branch.yaml survey.csv --group branch --bootstrap 1000
+  acsi compare models/bank_branch.yaml survey.csv --group branch --period quarter --bootstrap 500 --plot figures/
+  acsi compare model.yaml firms.csv --group firm --bootstrap 1000 --hierarchy industries.csv --json out.json
+  acsi compare model.yaml survey.csv --group region --permutations 1000 --test permutation --adjust bh
+"""
+_SEP = "\x1f"
+
+
+def check_method(method: str) -> None:
+    if method != "pls":
+        raise NotImplementedError(
+            f"--method {method} is not implemented for group comparisons yet; only --method pls is available."
+        )
+
+
+def default_construct(est_constructs: tuple[str, ...], endogenous: tuple[str, ...]) -> str:
+    """The construct to rank when none is named: one called satisfaction, else the last endogenous one with an index."""
+    for name in est_constructs:
+        if "satisf" in name.lower() or name.upper() == "SAT":
+            return name
+    indexed_endogenous = [c for c in endogenous if c in est_constructs]
+    if indexed_endogenous:
+        return indexed_endogenous[-1]
+    if not est_constructs:
+        raise DataError("No construct has a 0-100 index: give the indicator scales in the spec or with --scale MIN,MAX.")
+    return est_constructs[-1]
+
+
+def estimator_from(args: argparse.Namespace) -> PLSPM:
+    check_method(args.method)
+    return PLSPM(scheme=args.scheme, standardized=not args.raw, tol=args.tol, max_iter=args.max_iter, index_weights=args.index_weights)
+
+
+def _adjacent_pairs(ranked: pd.DataFrame) -> list[tuple[Any, Any]]:
+    groups = list(ranked.loc[ranked["rank"].notna(), "group"])
+    return list(zip(groups[:-1], groups[1:]))
+
+
+def _fmt(value: float, digits: int = 1) -> str:
+    return "-" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:.{digits}f}"
+
+
+def ranking_text(ranked: pd.DataFrame, construct: str, est: GroupEstimates) -> str:
+    level = int(round(est.level * 100))
+    lines = [
+        f"Ranking by {construct} index ({est.mode} model, {est.n_boot} bootstrap resamples per group, {level}% intervals); "
+        f"overall {ranked.attrs['overall']:.1f}",
+        f"{'rank':>4}  {'group':<20} {'n':>6} {'index':>6}  {'interval':<13}  {'rank interval':<13}  flag",
+    ]
+    for row in ranked.itertuples(index=False):
+        rank = "-" if math.isnan(row.rank) else f"{int(row.rank)}"
+        interval = f"[{_fmt(row.ci_lower)}, {_fmt(row.ci_upper)}]" if not math.isnan(row.ci_lower) else "-"
+        ranks = f"[{int(row.rank_lower)}, {int(row.rank_upper)}]" if not math.isnan(row.rank_lower) and est.n_boot else "-"
+        lines.append(f"{rank:>4}  {str(row.group):<20} {int(row.n):>6} {_fmt(row.value):>6}  {interval:<13}  {ranks:<13}  {row.flag}")
+    lines.append("flags: above/below = the interval excludes the overall index; small = fewer than "
+                 f"{est.min_n} respondents (not reported); not estimated = the model could not be fitted in that group")
+    return "\n".join(lines)
+
+
+def run_compare(args: argparse.Namespace) -> int:
+    spec = load_spec(Path(args.spec))
+    frame = read_table(args.data)
+    estimator = estimator_from(args)
+    common = dict(
+        estimator=estimator, mode=args.mode, weights=args.weights, n_boot=args.bootstrap, seed=args.seed,
+        level=args.level, min_n=args.min_n, scale=args.scale, missing=args.missing, n_jobs=args.jobs,
+    )
+    est = estimate_groups(spec, frame, args.group, **common)
+    construct = args.construct or default_construct(est.index_constructs, spec.endogenous)
+    est.construct_position(construct)
+    ranked = ranking(est, construct)
+    out: dict[str, Any] = {
+        "construct": construct,
+        "mode": est.mode,
+        "group_column": args.group,
+        "n_boot": est.n_boot,
+        "level": est.level,
+        "min_n": est.min_n,
+        "overall": {
+            "n_obs": est.overall["n_obs"],
+            "index": {c: _num(v) for c, v in zip(est.index_constructs, est.overall["index"])},
+        },
+    }
+    groups = est.to_dict()
+    for row in ranked.itertuples(index=False):
+        entry = groups[str(row.group)]
+        entry["rank"] = _num(row.rank)
+        entry["rank_ci"] = [_num(row.rank_lower), _num(row.rank_upper)]
+        entry["flag"] = row.flag
+    out["groups"] = groups
+    out["ranking"] = [str(g) for g in ranked.loc[ranked["rank"].notna(), "group"]]
+
+    n_reported = int(est.reported.sum())
+    pairs: str | list[tuple[Any, Any]] = "all" if n_reported <= args.max_pair_groups else _adjacent_pairs(ranked)
+    pairs_note = "all pairs" if pairs == "all" else f"adjacent ranks only ({n_reported} groups > --max-pair-groups {args.max_pair_groups})"
+    notes: list[str] = []
+    differences: list[dict[str, Any]] = []
+    test = args.test
+    if test == "permutation" and not args.permutations:
+        raise DataError("--test permutation needs permutations: add --permutations N (e.g. 1000).")
+    if n_reported >= 2 and (est.n_boot or test == "permutation"):
+        kwargs = dict(pairs=pairs, test=test, adjust=args.adjust, alpha=1 - est.level, n_perm=args.permutations, seed=args.seed)
+        table = compare_groups(est, quantity="index", **kwargs)
+        differences = [dict(d, quantity="index") for d in differences_to_dict(table)]
+        if est.mode == "separate":
+            paths = compare_groups(est, quantity="paths", **kwargs)
+            differences += [dict(d, quantity="path") for d in differences_to_dict(paths)]
+    else:
+        notes.append("No tests of differences: use --bootstrap N (or --test permutation --permutations N) with at least two reported groups.")
+    out["differences"] = differences
+    out["differences_settings"] = {"test": args.test, "adjust": args.adjust, "pairs": pairs_note}
+
+    invariance: dict[str, Any] = {}
+    if args.permutations and n_reported >= 2:
+        out["omnibus"] = {construct: omnibus_index_test(est, construct, n_perm=args.permutations, seed=args.seed)}
+        if est.mode == "separate":
+            mi_pairs = pairs if pairs != "all" else "all"
+            if mi_pairs == "all":
+                reported = [est.labels[g] for g in range(len(est.labels)) if est.reported[g]]
+                mi_pairs = [(a, b) for i, a in enumerate(reported) for b in reported[i + 1:]]
+            invariance = pair_verdicts(micom(est, pairs=mi_pairs, n_perm=args.permutations, alpha=1 - est.level, seed=args.seed))
+    else:
+        notes.append("MICOM (invariance) and the omnibus test need permutations: use --permutations N (e.g. 1000).")
+    out["invariance"] = invariance
+
+    period_table = None
+    if args.period:
+        period_table = _periods(spec, frame, args, common, construct)
+        out["periods"] = [{k: (_num(v) if isinstance(v, float) else v) for k, v in row.items()} for row in period_table.to_dict("records")]
+    if args.hierarchy:
+        agg = aggregate(est.table(construct), read_hierarchy(args.hierarchy), draws=est.draws(construct), level=est.level)
+        out["aggregation"] = [{k: (_num(v) if isinstance(v, float) else v) for k, v in row.items()} for row in agg.to_dict("records")]
+
+    target = args.target or construct
+    ipma_out: dict[str, Any] = {}
+    overall_ipma = None
+    try:
+        block = model_structure(spec).block
+        overall_ipma = ipma_from_arrays(
+            target, est.constructs, est.overall["total_effects"], est.index_constructs, est.overall["index"],
+            spec.indicators, block, est.overall["index_weights"], est.overall["means"], est.lower, est.upper,
+        )
+        ipma_out = {"overall": overall_ipma.to_dict(), "groups": {str(g): r.to_dict() for g, r in ipma_groups(est, target).items()}}
+    except SpecError as err:  # IPMA is a by-product here: say why it is absent
+        notes.append(f"No IPMA: {err}")
+    out["ipma"] = ipma_out
+    out["notes"] = notes
+
+    if not args.quiet and args.json != "-":
+        print(ranking_text(ranked, construct, est))
+        if differences:
+            shown = [d for d in differences if d["quantity"] == "index" and d["parameter"] == construct]
+            significant = [d for d in shown if d["significant"]]
+            print(f"\nDifferences in {construct} ({args.test} test, {args.adjust} adjustment, {pairs_note}): "
+                  f"{len(significant)} of {len(shown)} pairs significant")
+            for d in significant[:20]:
+                print(f"  {d['group_a']} - {d['group_b']}: {d['estimate']:+.2f}  adjusted p = {d['p_adjusted']:.4f}")
+        if invariance:
+            counts = pd.Series([v["verdict"] for v in invariance.values()]).value_counts().to_dict()
+            print(f"\nMICOM verdicts over {len(invariance)} pairs: {counts}")
+        if overall_ipma is not None:
+            print(f"\nIPMA for {target}: act first on {overall_ipma.act_first}")
+        for note in notes:
+            print(f"note: {note}")
+    if args.plot:
+        from acsi.report.plots import plot_ipma, plot_periods, plot_ranking
+
+        folder = Path(args.plot)
+        plot_ranking(ranked, folder / "ranking.png", title=f"{construct} by {args.group}", overall=ranked.attrs["overall"])
+        if period_table is not None:
+            plot_periods(period_table, folder / "periods.png", title=f"{construct} by {args.period}")
+        if overall_ipma is not None:
+            plot_ipma(overall_ipma, folder / "ipma.png")
+    if args.json:
+        write_json(out, args.json)
+    return 0
+
+
+def _periods(spec: Any, frame: pd.DataFrame, args: argparse.Namespace, common: dict[str, Any], construct: str) -> pd.DataFrame:
+    """Index per (group, period) cell and its changes against the previous period and a year earlier."""
+    from acsi.compare.groups import group_column
+
+    groups = group_column(frame, args.group).astype(str)
+    periods = group_column(frame, args.period, "period").astype(str)
+    cells = frame.assign(_cell=groups + _SEP + periods)
+    est = estimate_groups(spec, cells, "_cell", **common)
+    table = est.table(construct)
+    split = table["group"].astype(str).str.split(_SEP, n=1, expand=True)
+    table = table.assign(group=split[0], period=split[1])
+    table.loc[~table["reported"], ["value", "se", "ci_lower", "ci_upper"]] = np.nan
+    return period_changes(table, level=est.level)
+
+
+def add_compare_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--weights", metavar="COLUMN", help="case (sampling) weights column: weighted PLS")
+    parser.add_argument("--mode", default="separate", choices=["separate", "pooled"],
+                        help="estimate the model per group (default) or once, with group-specific indices")
+    parser.add_argument("--bootstrap", type=int, default=0, metavar="N", help="bootstrap resamples per group (default 0: no intervals)")
+    parser.add_argument("--seed", type=int, default=None, help="random seed of resampling and permutations")
+    parser.add_argument("--level", type=float, default=0.95, help="confidence level of intervals (default 0.95)")
+    parser.add_argument("--min-n", type=int, default=DEFAULT_MIN_N, help=f"smallest group reported (default {DEFAULT_MIN_N})")
+    parser.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
+    parser.add_argument("--plot", metavar="DIR", help="write PNG charts to DIR")
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    """Add the ``compare`` command."""
+    parser = commands.add_parser(
+        "compare",
+        help="compare groups (branches, firms, periods): ranked indices with intervals, tests, invariance, IPMA",
+        description="Fit SPEC to DATA per group of --group and rank the groups by a 0-100 index with bootstrap "
+        "intervals; test which differences are real; check invariance (MICOM); changes over --period; IPMA.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("spec", help="model spec: YAML file or lavaan-style text file")
+    parser.add_argument("data", help="CSV file, one row per respondent, with the grouping column")
+    parser.add_argument("--group", required=True, metavar="COLUMN", help="column with each respondent's group")
+    parser.add_argument("--period", metavar="COLUMN", help="column with the period (2024Q1, 2024-03, ...): changes over time")
+    parser.add_argument("--construct", help="construct to rank (default: the satisfaction construct)")
+    parser.add_argument("--target", help="IPMA target construct (default: the ranked construct)")
+    parser.add_argument("--test", default="henseler", choices=TESTS, help="test behind the p-values (default henseler)")
+    parser.add_argument("--adjust", default="holm", choices=ADJUSTMENTS, help="multiple-comparison adjustment (default holm)")
+    parser.add_argument("--permutations", type=int, default=0, metavar="N",
+                        help="permutations for the permutation test, the omnibus test and MICOM (default 0: skipped)")
+    parser.add_argument("--max-pair-groups", type=int, default=20, metavar="G",
+                        help="test all pairs up to G groups, else adjacent ranks only (default 20)")
+    parser.add_argument("--hierarchy", metavar="FILE", help="CSV unit,parent,weight: aggregate group indices upwards")
+    add_compare_options(parser)
+    add_fit_options(parser)
+    parser.set_defaults(run=run_compare)

@@ -1,0 +1,84 @@
+"""``acsi ipma SPEC DATA --target CONSTRUCT``: importance-performance map, overall or per group."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from acsi.api import fit
+from acsi.cli.compare import check_method, estimator_from
+from acsi.compare.groups import DEFAULT_MIN_N
+from acsi.cli.fit import add_fit_options, read_table, write_json
+from acsi.compare import estimate_groups, ipma, ipma_groups
+from acsi.compare.ipma import IPMAResult
+from acsi.spec.load import load_spec
+
+_EPILOG = """examples:
+  acsi ipma models/acsi.yaml survey.csv --target customer_satisfaction
+  acsi ipma models/bank_branch.yaml survey.csv --target customer_loyalty --group branch --json ipma.json --plot figures/
+"""
+
+
+def ipma_text(result: IPMAResult, title: str) -> str:
+    lines = [title, f"{'construct':<28} {'importance':>10} {'performance':>11}  quadrant"]
+    for name, row in result.constructs.sort_values("importance", ascending=False).iterrows():
+        lines.append(f"{name:<28} {row.importance:>10.3f} {row.performance:>11.1f}  {row.quadrant}")
+    lines.append(f"act first on: {result.act_first}")
+    return "\n".join(lines)
+
+
+def run_ipma(args: argparse.Namespace) -> int:
+    spec = load_spec(Path(args.spec))
+    frame = read_table(args.data)
+    check_method(args.method)
+    out: dict[str, Any]
+    if args.group:
+        est = estimate_groups(
+            spec, frame, args.group, estimator=estimator_from(args), mode=args.mode, weights=args.weights,
+            n_boot=0, min_n=args.min_n, scale=args.scale, missing=args.missing,
+        )
+        maps = ipma_groups(est, args.target)
+        out = {"target": args.target, "groups": {str(g): r.to_dict() for g, r in maps.items()}}
+        if not args.quiet and args.json != "-":
+            print("\n\n".join(ipma_text(r, f"IPMA for {args.target}, group {g}") for g, r in maps.items()))
+        first = next(iter(maps.values()), None)
+    else:
+        if args.weights:
+            raise NotImplementedError("Case weights need --group (weighted PLS runs through the group machinery).")
+        result = fit(spec, frame, method=args.method, scheme=args.scheme, raw=args.raw, scale=args.scale,
+                     index_weights=args.index_weights, tol=args.tol, max_iter=args.max_iter, missing=args.missing)
+        first = ipma(result, args.target)
+        out = first.to_dict()
+        if not args.quiet and args.json != "-":
+            print(ipma_text(first, f"IPMA for {args.target}"))
+    if args.plot and first is not None:
+        from acsi.report.plots import plot_ipma
+
+        plot_ipma(first, Path(args.plot) / "ipma.png")
+    if args.json:
+        write_json({"ipma": out}, args.json)
+    return 0
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    """Add the ``ipma`` command."""
+    parser = commands.add_parser(
+        "ipma",
+        help="importance-performance map for a target construct (total effects vs 0-100 indices)",
+        description="Importance (total effect on --target) against performance (0-100 index) of each driver "
+        "construct and indicator, with the quadrant to act on first; per group with --group.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("spec", help="model spec: YAML file or lavaan-style text file")
+    parser.add_argument("data", help="CSV file, one row per respondent")
+    parser.add_argument("--target", required=True, help="target construct (satisfaction, loyalty)")
+    parser.add_argument("--group", metavar="COLUMN", help="one map per group of COLUMN")
+    parser.add_argument("--weights", metavar="COLUMN", help="case (sampling) weights column (with --group): weighted PLS")
+    parser.add_argument("--mode", default="separate", choices=["separate", "pooled"],
+                        help="with --group: a model per group (default) or one pooled model")
+    parser.add_argument("--min-n", type=int, default=DEFAULT_MIN_N, help=f"smallest group mapped (default {DEFAULT_MIN_N})")
+    parser.add_argument("--plot", metavar="DIR", help="write the map as DIR/ipma.png")
+    add_fit_options(parser)
+    parser.set_defaults(run=run_ipma)
