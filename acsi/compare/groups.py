@@ -26,6 +26,7 @@ the batched PLS kernel iterates thousands of them at once.
 
 from __future__ import annotations
 
+import contextlib
 import math
 import warnings
 from concurrent.futures import ProcessPoolExecutor
@@ -85,7 +86,24 @@ def _group_moments(X: np.ndarray, w: np.ndarray | None, n_boot: int, seed: np.ra
 
 
 def _estimate_task(task: _Task) -> dict[str, np.ndarray]:
-    """Estimates of the groups of one task: point estimate in row 0 of each resample axis."""
+    """Estimates of the groups of one task: row 0 of each resample axis is the point estimate.
+
+    BLAS is limited to one thread meanwhile: on stacks of small matrices a second thread
+    only adds contention (../shared/design/peers.md); parallelism comes from ``n_jobs``.
+    """
+    with _one_blas_thread():
+        return _estimate(task)
+
+
+def _one_blas_thread() -> Any:
+    try:  # threadpoolctl comes with scikit-learn (a semopy dependency); without it, BLAS keeps its setting
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover
+        return contextlib.nullcontext()
+    return threadpool_limits(limits=1, user_api="blas")
+
+
+def _estimate(task: _Task) -> dict[str, np.ndarray]:
     settings = task.settings
     structure = task.structure
     means, covariances = [], []
@@ -95,8 +113,9 @@ def _estimate_task(task: _Task) -> dict[str, np.ndarray]:
         covariances.append(C)
     mean = np.stack(means)  # (g, 1 + B, p)
     C = np.stack(covariances)
+    del means, covariances
     S, sd = core.to_correlation(C)
-    out: dict[str, np.ndarray] = {"mean": mean}
+    out: dict[str, np.ndarray] = {"mean": mean[:, 0]}
     if task.pooled_weights is not None:
         normalised = np.broadcast_to(task.pooled_weights, mean.shape)
         out["index"] = core.index_stack(normalised, mean, task.lower, task.upper, structure)
@@ -107,12 +126,12 @@ def _estimate_task(task: _Task) -> dict[str, np.ndarray]:
     normalised = core.index_weights_stack(fit.weights, sd, structure, settings["index_weights"], standardized=settings["standardized"])
     out.update(
         index=core.index_stack(normalised, mean, task.lower, task.upper, structure),
-        B=fit.B,
-        r_squared=fit.r_squared,
+        paths=core.path_values(fit.B, settings["path_pairs"]),
+        B=fit.B[:, 0],
         converged=fit.converged,
         valid=fit.valid,
-        normalised=normalised,
-        weights=fit.weights[..., np.arange(structure.n_indicators), structure.block],
+        normalised=normalised[:, 0],
+        negative=(normalised < 0).any(axis=-1)[:, 0],
     )
     return out
 
@@ -469,6 +488,10 @@ def estimate_groups(
         "max_iter": estimator.max_iter,
         "index_weights": estimator.index_weights,
         "n_boot": n_boot,
+        "path_pairs": (
+            np.array([spec.construct_names.index(pth.source) for pth in spec.paths], dtype=int),
+            np.array([spec.construct_names.index(pth.target) for pth in spec.paths], dtype=int),
+        ),
     }
     low_safe, up_safe = np.where(has_scale, lower, 0.0), np.where(has_scale, upper, 1.0)
 
@@ -520,10 +543,6 @@ def estimate_groups(
         results = [_estimate_task(task) for task in tasks]
 
     n_paths = len(spec.paths)
-    pairs = (
-        np.array([spec.construct_names.index(pth.source) for pth in spec.paths], dtype=int),
-        np.array([spec.construct_names.index(pth.target) for pth in spec.paths], dtype=int),
-    )
     index = np.full((G, len(indexed)), np.nan)
     paths = np.full((G, n_paths), np.nan)
     effects = np.full((G, k, k), np.nan)
@@ -534,10 +553,10 @@ def estimate_groups(
     not_converged, negative, failed_share = [], [], []
     start = 0
     for result in results:
-        count = result["mean"].shape[0]
+        count = result["index"].shape[0]
         chosen = todo[start : start + count]
         start += count
-        means[chosen] = result["mean"][:, 0]
+        means[chosen] = result["mean"]
         idx = result["index"][..., indexed]
         if mode == "pooled":
             index[chosen] = idx[:, 0]
@@ -556,17 +575,17 @@ def estimate_groups(
             if not result["converged"][local, 0]:
                 not_converged.append(g)
                 notes[g] = "PLS weights did not converge"
-            if (result["normalised"][local, 0] < 0).any():
+            if result["negative"][local]:
                 negative.append(g)
             index[g] = idx[local, 0]
-            paths[g] = core.path_values(result["B"][local, 0], pairs)
-            effects[g] = kernel.total_effects(result["B"][local, 0])
-            group_index_weights[g] = result["normalised"][local, 0]
+            paths[g] = result["paths"][local, 0]
+            effects[g] = kernel.total_effects(result["B"][local])
+            group_index_weights[g] = result["normalised"][local]
             if n_boot:
                 ok = valid[local, 1:] & result["converged"][local, 1:]
                 failed_share.append(1.0 - ok.mean())
                 index_draws[g] = np.where(ok[:, None], idx[local, 1:], np.nan)
-                path_draws[g] = np.where(ok[:, None], core.path_values(result["B"][local, 1:], pairs), np.nan)
+                path_draws[g] = np.where(ok[:, None], result["paths"][local, 1:], np.nan)
     if not_converged:
         warnings.warn(
             f"PLS outer weights did not converge within max_iter={estimator.max_iter} in {len(not_converged)} group(s): "
