@@ -393,3 +393,36 @@ def test_pairs_cover_every_reported_pair_once(estimates) -> None:
     reported = [g for g, ok in zip(estimates.labels, estimates.reported) if ok]
     assert len(table) == len(list(itertools.combinations(reported, 2))) * len(estimates.path_keys)
     assert (table["p_adjusted"] >= table["p_value"] - 1e-15).all()
+
+
+def test_device_indicator_table_in_the_same_frame() -> None:
+    """A table shaped like the device indicators (branch_id, ISO-week period, n_rated, satisfied_rate)."""
+    device = pd.DataFrame(
+        {
+            "branch_id": ["b1", "b1", "b1", "b2", "b2"],
+            "period": ["2023-W10", "2024-W09", "2024-W10", "2024-W09", "2024-W10"],
+            "n_rated": [400, 400, 400, 400, 400],
+            "satisfied_rate": [0.80, 0.85, 0.90, 0.70, 0.71],
+        }
+    )
+    device["se"] = proportion_se(device["satisfied_rate"], device["n_rated"])
+    changes = period_changes(device, group="branch_id", value="satisfied_rate").set_index(["branch_id", "period"])
+    row = changes.loc[("b1", "2024-W10")]
+    assert row.prev_period == "2024-W09" and row.yoy_period == "2023-W10"
+    assert_allclose(row.yoy_change, 0.10, **NUMERIC)
+    assert row.yoy_p < 0.001 and row.prev_p < 0.05
+    assert np.isnan(changes.loc[("b2", "2024-W10"), "yoy_change"])
+    latest = device[device.period == "2024-W10"]
+    ranked = rank_table(latest, value="satisfied_rate", seed=1)
+    assert list(ranked.branch_id) == ["b1", "b2"] and ranked.iloc[0].p_best > 0.99
+
+
+def test_group_comparison_takes_a_survey_and_refuses_pairwise_moments(branches) -> None:
+    from acsi.ingest.survey import Survey
+
+    spec, frame = branches
+    survey = Survey.from_frame(frame.set_index(frame.index + 2), source="branches.csv")  # source row numbers
+    est = estimate_groups(spec, survey, "branch")
+    assert_allclose(est.index, estimate_groups(spec, frame, "branch").index, **EXACT)
+    with pytest.raises(NotImplementedError, match="pairwise"):
+        estimate_groups(spec, frame, "branch", missing="pairwise")

@@ -10,7 +10,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from acsi.cli.fit import add_fit_options, read_table, write_json
+from acsi.cli.fit import add_fit_options, write_json
+from acsi.cli.ingest import parse_sheet
 from acsi.compare import (
     aggregate,
     compare_groups,
@@ -28,6 +29,7 @@ from acsi.compare.groups import DEFAULT_MIN_N, GroupEstimates, _num
 from acsi.compare.ipma import ipma_from_arrays
 from acsi.errors import DataError, SpecError
 from acsi.estimators.pls import PLSPM, model_structure
+from acsi.ingest.survey import Survey, read_survey
 from acsi.spec.load import load_spec
 
 _EPILOG = """examples:
@@ -92,11 +94,12 @@ def ranking_text(ranked: pd.DataFrame, construct: str, est: GroupEstimates) -> s
 
 def run_compare(args: argparse.Namespace) -> int:
     spec = load_spec(Path(args.spec))
-    frame = read_table(args.data)
+    frame = read_survey(args.data, sheet=parse_sheet(args.sheet))
     estimator = estimator_from(args)
     common = dict(
         estimator=estimator, mode=args.mode, weights=args.weights, n_boot=args.bootstrap, seed=args.seed,
         level=args.level, min_n=args.min_n, scale=args.scale, missing=args.missing, n_jobs=args.jobs,
+        strict=args.strict, mapping=args.mapping,
     )
     est = estimate_groups(spec, frame, args.group, **common)
     construct = args.construct or default_construct(est.index_constructs, spec.endogenous)
@@ -209,13 +212,14 @@ def run_compare(args: argparse.Namespace) -> int:
     return 0
 
 
-def _periods(spec: Any, frame: pd.DataFrame, args: argparse.Namespace, common: dict[str, Any], construct: str) -> pd.DataFrame:
+def _periods(spec: Any, survey: Survey, args: argparse.Namespace, common: dict[str, Any], construct: str) -> pd.DataFrame:
     """Index per (group, period) cell and its changes against the previous period and a year earlier."""
     from acsi.compare.groups import group_column
 
+    frame = survey.frame
     groups = group_column(frame, args.group).astype(str)
     periods = group_column(frame, args.period, "period").astype(str)
-    cells = frame.assign(_cell=groups + _SEP + periods)
+    cells = Survey(frame=frame.assign(_cell=groups + _SEP + periods), metadata=survey.metadata)
     est = estimate_groups(spec, cells, "_cell", **common)
     table = est.table(construct)
     split = table["group"].astype(str).str.split(_SEP, n=1, expand=True)

@@ -9,9 +9,11 @@ from typing import Any
 from acsi.api import fit
 from acsi.cli.compare import check_method, estimator_from
 from acsi.compare.groups import DEFAULT_MIN_N
-from acsi.cli.fit import add_fit_options, read_table, write_json
+from acsi.cli.fit import add_fit_options, load_data, write_json
+from acsi.cli.ingest import parse_sheet
 from acsi.compare import estimate_groups, ipma, ipma_groups
 from acsi.compare.ipma import IPMAResult
+from acsi.ingest.survey import read_survey
 from acsi.spec.load import load_spec
 
 _EPILOG = """examples:
@@ -30,13 +32,13 @@ def ipma_text(result: IPMAResult, title: str) -> str:
 
 def run_ipma(args: argparse.Namespace) -> int:
     spec = load_spec(Path(args.spec))
-    frame = read_table(args.data)
     check_method(args.method)
     out: dict[str, Any]
     if args.group:
         est = estimate_groups(
-            spec, frame, args.group, estimator=estimator_from(args), mode=args.mode, weights=args.weights,
-            n_boot=0, min_n=args.min_n, scale=args.scale, missing=args.missing,
+            spec, read_survey(args.data, sheet=parse_sheet(args.sheet)), args.group, estimator=estimator_from(args),
+            mode=args.mode, weights=args.weights, n_boot=0, min_n=args.min_n, scale=args.scale, missing=args.missing,
+            strict=args.strict, mapping=args.mapping,
         )
         maps = ipma_groups(est, args.target)
         out = {"target": args.target, "groups": {str(g): r.to_dict() for g, r in maps.items()}}
@@ -46,8 +48,8 @@ def run_ipma(args: argparse.Namespace) -> int:
     else:
         if args.weights:
             raise NotImplementedError("Case weights need --group (weighted PLS runs through the group machinery).")
-        result = fit(spec, frame, method=args.method, scheme=args.scheme, raw=args.raw, scale=args.scale,
-                     index_weights=args.index_weights, tol=args.tol, max_iter=args.max_iter, missing=args.missing)
+        result = fit(spec, load_data(args, spec), method=args.method, scheme=args.scheme, raw=args.raw,
+                     index_weights=args.index_weights, tol=args.tol, max_iter=args.max_iter)
         first = ipma(result, args.target)
         out = first.to_dict()
         if not args.quiet and args.json != "-":

@@ -32,6 +32,7 @@ import warnings
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from typing import Any, Literal, Sequence
 
 import numpy as np
@@ -42,9 +43,13 @@ from acsi.core import pls as kernel
 from acsi.data import MissingPolicy, prepare
 from acsi.errors import ConvergenceWarning, DataError, EstimationError, NegativeWeightWarning
 from acsi.estimators.pls import PLSPM, model_structure
+from acsi.ingest.mapping import SurveyMapping
+from acsi.ingest.survey import Survey
 from acsi.spec.model import ModelSpec, Scale
 
 GroupMode = Literal["separate", "pooled"]
+#: Missing-data treatments that leave a complete indicator matrix to split by group.
+GROUP_MISSING: tuple[str, ...] = ("error", "listwise", "mean")
 #: Default minimum number of respondents for a group to be reported (ACSI practice reports
 #: a firm only from about 250 interviews; 30 is the floor below which PLS estimates per group
 #: are unstable). Smaller groups are listed with ``reported = False`` and a note.
@@ -394,6 +399,8 @@ def estimate_groups(
     min_n: int = DEFAULT_MIN_N,
     scale: tuple[float, float] | Scale | None = None,
     missing: MissingPolicy = "error",
+    strict: bool = True,
+    mapping: SurveyMapping | str | Path | None = None,
     n_jobs: int = 1,
 ) -> GroupEstimates:
     """Estimate the model per group with bootstrap intervals.
@@ -401,8 +408,9 @@ def estimate_groups(
     Parameters
     ----------
     spec : ModelSpec
-    frame : pandas.DataFrame
+    frame : pandas.DataFrame or acsi.ingest.Survey
         Respondents in rows: the spec's indicators plus the grouping column; never modified.
+        Error messages name rows by the frame's index (source row numbers for a Survey).
     group : str
         Column holding each respondent's group (branch, firm, region, period).
     estimator : PLSPM, optional
@@ -410,7 +418,8 @@ def estimate_groups(
     mode : {"separate", "pooled"}
         Estimate the model in each group, or once on all rows with group-specific indices.
     weights : str or array, optional
-        Case (sampling) weights: a column name or one value per row. Weighted PLS.
+        Case (sampling) weights: a column name or one value per row. Weighted PLS. Without
+        it, the weight column declared by ``mapping`` (if any) is used.
     n_boot : int
         Bootstrap resamples per group (0: no intervals). At least 20 when used.
     seed : int, optional
@@ -422,7 +431,11 @@ def estimate_groups(
         Groups with fewer rows are listed but not estimated (``reported = False``).
     scale : (min, max), optional
         Theoretical bounds of indicators whose scale the spec does not give.
-    missing : {"error", "listwise"}
+    missing : {"error", "listwise", "mean"}
+        As in :func:`acsi.prepare`, applied to all rows before the split ("pairwise" and
+        "em" raise ``NotImplementedError``).
+    strict, mapping
+        As in :func:`acsi.prepare` (out-of-scale values; a survey mapping file).
     n_jobs : int
         Worker processes (groups are split between them).
 
@@ -460,14 +473,32 @@ def estimate_groups(
     if not 0 < level < 1:
         raise ValueError(f"level must be between 0 and 1, such as 0.95; got {level!r}.")
     spec.check_pls()
-    frame = frame.reset_index(drop=True)
-    labels_all = group_column(frame, group)
-    case_weights_all = case_weight_column(frame, weights) if weights is not None else None
-    data = prepare(spec, frame, scale=scale, missing=missing)
-    kept = np.asarray(data.row_labels, dtype=int)
+    if missing not in GROUP_MISSING:
+        raise NotImplementedError(
+            f"missing={missing!r} is not available for group comparisons: pairwise and EM moments would have to be "
+            f"estimated within every group and resample. Use one of {', '.join(GROUP_MISSING)}."
+        )
+    if isinstance(frame, Survey):
+        survey = frame
+        if not survey.frame.index.is_unique:
+            survey = Survey(frame=survey.frame.reset_index(drop=True), metadata=survey.metadata)
+    else:
+        if not isinstance(frame, pd.DataFrame):
+            raise DataError(f"Data must be a pandas DataFrame or an acsi.ingest.Survey; got {type(frame).__name__}.")
+        survey = Survey.from_frame(frame if frame.index.is_unique else frame.reset_index(drop=True))
+    table = survey.frame
+    labels_all = group_column(table, group)
+    case_weights_all = case_weight_column(table, weights) if weights is not None else None
+    data = prepare(spec, survey, scale=scale, missing=missing, strict=strict, mapping=mapping)
+    kept = table.index.get_indexer(data.row_labels)
     values = np.asarray(data.values, dtype=float)
     labels = labels_all.to_numpy()[kept]
-    w = case_weights_all[kept] if case_weights_all is not None else None
+    if case_weights_all is not None:
+        w = case_weights_all[kept]
+    elif data.case_weights is not None:  # the mapping's weight column
+        w = np.asarray(data.case_weights, dtype=float)
+    else:
+        w = None
     structure = model_structure(spec)
     p, k = structure.n_indicators, structure.n_constructs
 
