@@ -426,3 +426,13 @@ def test_group_comparison_takes_a_survey_and_refuses_pairwise_moments(branches) 
     assert_allclose(est.index, estimate_groups(spec, frame, "branch").index, **EXACT)
     with pytest.raises(NotImplementedError, match="pairwise"):
         estimate_groups(spec, frame, "branch", missing="pairwise")
+
+
+@pytest.mark.parametrize("command", ["compare", "ipma"])
+def test_compare_and_ipma_have_help_with_the_fit_options(command: str, capsys) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main([command, "--help"])
+    assert exit_info.value.code == 0
+    out = capsys.readouterr().out
+    for option in ("--scheme", "--scale", "--mapping", "--method", "--json", "--plot"):
+        assert option in out
