@@ -32,6 +32,7 @@ from scipy import stats
 
 from acsi.compare.groups import GroupEstimates, _num
 from acsi.core import groups as core
+from acsi.core import resample
 from acsi.estimators.pls import model_structure
 
 Test = Literal["parametric", "henseler", "permutation"]
@@ -89,19 +90,16 @@ def _pair_moments(est: GroupEstimates, ga: int, gb: int, n_perm: int, rng: np.ra
     X = data.values[rows]
     w = data.case_weights[rows] if data.case_weights is not None else np.ones(rows.size)
     n_a = int((data.codes[rows] == ga).sum())
-    centre = X.mean(axis=0)
-    P = core.row_products(X - centre)
+    basis = resample.MomentBasis.from_data(X)
     M = np.zeros((1, rows.size))
     M[0, :n_a] = 1.0
     if n_perm:
         M = np.concatenate([M, core.permutation_memberships(rows.size, n_a, n_perm, rng)])
-    p = X.shape[1]
-    _, mean_a, C_a = core.weighted_moments(P, M * w, p)
-    _, mean_b, C_b = core.weighted_moments(P, (1.0 - M) * w, p)
-    _, mean_all, C_all = core.weighted_moments(P, w[None, :], p)
+    mean_a, C_a = basis.moments(M * w)
+    mean_b, C_b = basis.moments((1.0 - M) * w)
+    mean_all, C_all = basis.moments(w[None, :])
     return {
-        "mean_a": mean_a + centre, "C_a": C_a, "mean_b": mean_b + centre, "C_b": C_b,
-        "mean": mean_all[0] + centre, "C": C_all[0], "n_a": np.array(n_a), "n_b": np.array(rows.size - n_a),
+        "mean_a": mean_a, "C_a": C_a, "mean_b": mean_b, "C_b": C_b, "mean": mean_all[0], "C": C_all[0], "n_a": np.array(n_a), "n_b": np.array(rows.size - n_a),
     }
 
 

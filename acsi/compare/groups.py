@@ -18,10 +18,8 @@ All groups and resamples are estimated together from moments (:mod:`acsi.core.gr
 for each group, one matrix product gives its ``n_boot`` resampled correlation matrices, and
 the batched PLS kernel iterates thousands of them at once.
 
-.. note::
-   The within-group resampling here (:func:`_group_moments`) does what ``acsi.inference``
-   (issue 3, batched resampled moments) will provide; it is kept in that one function so it
-   can be swapped for ``acsi.inference`` when both are on ``main``.
+The within-group resampling (:func:`_group_moments`) uses the bootstrap's resampled
+moments (:mod:`acsi.core.resample`, as :func:`acsi.bootstrap` does), per group.
 """
 
 from __future__ import annotations
@@ -40,6 +38,7 @@ import pandas as pd
 
 from acsi.core import groups as core
 from acsi.core import pls as kernel
+from acsi.core import resample
 from acsi.data import MissingPolicy, prepare
 from acsi.errors import ConvergenceWarning, DataError, EstimationError, NegativeWeightWarning
 from acsi.estimators.pls import PLSPM, model_structure
@@ -76,18 +75,16 @@ def _group_moments(X: np.ndarray, w: np.ndarray | None, n_boot: int, seed: np.ra
     """Means (1 + n_boot, p) and covariances (1 + n_boot, p, p) of one group: the estimate, then resamples.
 
     Row 0 uses the (case-weighted) data; the others multiply bootstrap counts by the case
-    weights. This is the one place that duplicates ``acsi.inference`` (issue 3).
+    weights. Resampling and moments are those of the bootstrap (:mod:`acsi.core.resample`).
     """
-    n, p = X.shape
-    centre = X.mean(axis=0)
-    P = core.row_products(X - centre)
+    n = X.shape[0]
     V = np.ones((1, n))
     if n_boot:
-        V = np.concatenate([V, core.bootstrap_counts(n, n_boot, np.random.default_rng(seed))])
+        rng = np.random.default_rng(seed)
+        V = np.concatenate([V, resample.counts_from_indices(resample.draw_indices(rng, n_boot, n), n)])
     if w is not None:
         V = V * w
-    _, mean, covariance = core.weighted_moments(P, V, p)
-    return mean + centre, covariance
+    return resample.MomentBasis.from_data(X).moments(V)
 
 
 def _estimate_task(task: _Task) -> dict[str, np.ndarray]:

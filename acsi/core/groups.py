@@ -1,12 +1,11 @@
-"""Moments, PLS and 0-100 indices for many groups and resamples at once (pure numpy).
+"""PLS and 0-100 indices for many groups and resamples at once, and the tests' arithmetic (pure numpy).
 
 Everything a group comparison needs is a function of weighted moments of the indicators:
-a bootstrap resample is a row of counts over the observations, a permutation of group
-labels is a row of 0/1 memberships, a sampling weight multiplies both. With the per-row
-products ``x_i x_j`` (i <= j) and ``x_i`` stacked in a matrix ``P`` (n, p + p(p+1)/2), one
-product ``V @ P`` of a (..., n) matrix of case weights ``V`` gives every weighted mean and
-covariance (divisor sum of the weights), hence every correlation matrix, and the PLS kernel
-of :mod:`acsi.core.pls` then iterates all of them at once.
+a bootstrap resample is a row of counts over the observations, a permutation of group labels
+a row of 0/1 memberships, a sampling weight multiplies both. :class:`acsi.core.resample.MomentBasis`
+turns any (R, n) matrix of such case weights into R means and covariance matrices (divisor
+the weight total) with one matrix product; this module fits PLS to stacks of them and forms
+the indices:
 
 * weighted mean        m = sum_r v_r x_r / sum_r v_r
 * weighted covariance  C = sum_r v_r x_r x_r' / sum_r v_r - m m'
@@ -32,48 +31,6 @@ from acsi.core import pls as kernel
 DEFAULT_CHUNK = 20_000
 
 
-def row_products(X: np.ndarray) -> np.ndarray:
-    """Per-row first and second moments ``[x_1 .. x_p, x_i x_j (i <= j)]``, shape (n, p + p(p+1)/2).
-
-    Centre ``X`` first (by any constant vector) to avoid cancellation in the covariance.
-    """
-    iu, ju = np.triu_indices(X.shape[1])
-    return np.concatenate([X, X[:, iu] * X[:, ju]], axis=1)
-
-
-def weighted_moments(P: np.ndarray, V: np.ndarray, p: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Weighted totals, means and covariances from row products.
-
-    Parameters
-    ----------
-    P : ndarray, shape (n, p + p(p+1)/2)
-        :func:`row_products` of the (centred) data.
-    V : ndarray, shape (..., n)
-        Non-negative case weights: bootstrap counts, 0/1 memberships, sampling weights or
-        their products.
-    p : int
-        Number of indicators.
-
-    Returns
-    -------
-    total : ndarray, shape (...,)
-        Sum of the weights.
-    mean : ndarray, shape (..., p)
-    covariance : ndarray, shape (..., p, p)
-        Divisor ``total``.
-    """
-    sums = V @ P
-    total = V.sum(axis=-1)
-    moments = sums / total[..., None]
-    mean = moments[..., :p]
-    iu, ju = np.triu_indices(p)
-    second = np.zeros(V.shape[:-1] + (p, p))
-    second[..., iu, ju] = moments[..., p:]
-    second[..., ju, iu] = moments[..., p:]
-    covariance = second - mean[..., :, None] * mean[..., None, :]
-    return total, mean, covariance
-
-
 def to_correlation(C: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Correlation matrices and standard deviations of a stack of covariance matrices."""
     sd = np.sqrt(np.clip(np.diagonal(C, axis1=-2, axis2=-1), 0.0, None))
@@ -82,12 +39,6 @@ def to_correlation(C: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     p = C.shape[-1]
     R[..., np.arange(p), np.arange(p)] = 1.0
     return R, sd
-
-
-def bootstrap_counts(n: int, n_boot: int, rng: np.random.Generator) -> np.ndarray:
-    """``n_boot`` rows of multinomial resampling counts over ``n`` observations, shape (n_boot, n)."""
-    draws = rng.integers(0, n, size=(n_boot, n)) + (np.arange(n_boot) * n)[:, None]
-    return np.bincount(draws.ravel(), minlength=n_boot * n).reshape(n_boot, n).astype(float)
 
 
 @dataclass(frozen=True)
