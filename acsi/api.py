@@ -8,6 +8,7 @@ from typing import Literal
 import pandas as pd
 
 from acsi.data import IndicatorData, MissingPolicy
+from acsi.estimators.base import Estimator
 from acsi.estimators.pls import PLSPM
 from acsi.index import IndexWeights
 from acsi.results import FitResult
@@ -15,11 +16,7 @@ from acsi.spec.load import load_spec
 from acsi.spec.model import ModelSpec, Scale
 
 Method = Literal["pls", "plsc", "cbsem", "gsca"]
-_PLANNED = {
-    "plsc": "consistent PLS (PLSc)",
-    "cbsem": "covariance-based SEM through semopy",
-    "gsca": "generalized structured component analysis (GSCA)",
-}
+METHODS: tuple[str, ...] = ("pls", "plsc", "cbsem", "gsca")
 
 
 def fit(
@@ -34,6 +31,8 @@ def fit(
     tol: float = 1e-10,
     max_iter: int = 1000,
     missing: MissingPolicy = "error",
+    objective: str = "MLW",
+    std_lv: bool = False,
 ) -> FitResult:
     """Fit a model to data and compute its 0-100 indices.
 
@@ -42,11 +41,14 @@ def fit(
     spec : ModelSpec, or anything :func:`acsi.load_spec` reads
     data : pandas.DataFrame or IndicatorData
         Respondents in rows, indicator columns named as in the spec; never modified.
-    method : {"pls"}
-        Estimator. ``"plsc"``, ``"cbsem"`` and ``"gsca"`` are planned and raise
-        ``NotImplementedError`` for now.
+    method : {"pls", "plsc", "cbsem", "gsca"}
+        Estimator: PLS path modelling (:class:`~acsi.estimators.pls.PLSPM`), consistent PLS
+        (:class:`~acsi.estimators.plsc.PLSc`), covariance-based SEM through semopy
+        (:class:`~acsi.estimators.cbsem.CBSEM`) or generalized structured component analysis
+        (:class:`~acsi.estimators.gsca.GSCA`). Every method returns the same result type
+        and JSON keys.
     scheme : {"path", "centroid", "factorial"}
-        PLS inner weighting scheme.
+        PLS inner weighting scheme (``pls`` and ``plsc``).
     raw : bool
         Work on centred raw indicators instead of standardised ones (R plspm ``scaled = FALSE``).
     scale : (min, max), optional
@@ -56,6 +58,11 @@ def fit(
         Convergence tolerance (largest weight change) and iteration limit.
     missing : {"error", "listwise", "mean", "pairwise", "em"}
         Missing-data treatment (see :mod:`acsi.data`).
+    objective : str
+        CB-SEM objective (``"MLW"`` maximum likelihood, ``"GLS"``, ``"ULS"``, ``"DWLS"``).
+    std_lv : bool
+        CB-SEM identification: False fixes each factor's first loading to 1 (lavaan's
+        default); True fixes factor (residual) variances to 1 (lavaan ``std.lv = TRUE``).
 
     Returns
     -------
@@ -70,11 +77,23 @@ def fit(
     """
     if not isinstance(spec, ModelSpec):
         spec = load_spec(spec)
-    if method in _PLANNED:
-        raise NotImplementedError(
-            f"method={method!r} ({_PLANNED[method]}) is not implemented yet; only method='pls' is available."
-        )
-    if method != "pls":
-        raise ValueError(f"Unknown method {method!r}; expected 'pls' (planned: {', '.join(_PLANNED)}).")
-    estimator = PLSPM(scheme=scheme, standardized=not raw, tol=tol, max_iter=max_iter, index_weights=index_weights)
+    if method not in METHODS:
+        raise ValueError(f"Unknown method {method!r}; expected one of {', '.join(METHODS)}.")
+    if raw and method != "pls":
+        raise ValueError(f"raw=True (centred, unscaled indicators) is only offered by method='pls'; got method={method!r}.")
+    estimator: Estimator
+    if method == "pls":
+        estimator = PLSPM(scheme=scheme, standardized=not raw, tol=tol, max_iter=max_iter, index_weights=index_weights)
+    elif method == "plsc":
+        from acsi.estimators.plsc import PLSc
+
+        estimator = PLSc(scheme=scheme, tol=tol, max_iter=max_iter, index_weights=index_weights)
+    elif method == "cbsem":
+        from acsi.estimators.cbsem import CBSEM
+
+        estimator = CBSEM(objective=objective, std_lv=std_lv, index_weights=index_weights)
+    else:
+        from acsi.estimators.gsca import GSCA
+
+        estimator = GSCA(tol=max(tol, 1e-12), max_iter=max_iter, index_weights=index_weights)
     return estimator.fit(spec, data, scale=scale, missing=missing)

@@ -131,6 +131,21 @@ class FitResult:
         Messages of the warnings issued while fitting.
     missing : mapping or None
         Missing-data treatment and counts (:meth:`acsi.data.MissingReport.to_dict`).
+    reliability : mapping or None
+        PLSc: ``{"rho_a", "composite_reliability", "cronbach_alpha", "ave"}`` -> {construct: value},
+        emitted as top-level JSON keys.
+    model_fit : mapping or None
+        PLSc: ``{"saturated_model", "estimated_model"}`` -> {srmr, d_uls, d_g}, JSON key ``fit``.
+    fit_indices : mapping or None
+        CB-SEM: lavaan's fit measures (chisq, df, pvalue, cfi, tli, rmsea, rmsea_ci_lower,
+        rmsea_ci_upper, srmr, aic, bic); GSCA: fit, afit, gfi, srmr.
+    standardized : mapping or None
+        CB-SEM: completely standardised ``loadings`` and ``paths`` (same shapes as the JSON keys).
+    std_errors : mapping or None
+        CB-SEM: standard errors of ``loadings`` and ``paths`` (same shapes).
+    parameter_table : DataFrame or None
+        CB-SEM: the full lavaan-style table (variances, covariances, fixed parameters),
+        returned by :attr:`params` instead of the PLS table.
     """
 
     spec: ModelSpec
@@ -156,6 +171,13 @@ class FitResult:
     index: IndexResult | None = None
     warnings: tuple[str, ...] = field(default_factory=tuple)
     missing: Mapping[str, Any] | None = None
+    # Optional, method-specific results; ``to_dict`` emits each only when present.
+    reliability: Mapping[str, Mapping[str, float]] | None = None
+    model_fit: Mapping[str, Mapping[str, float]] | None = None
+    fit_indices: Mapping[str, float] | None = None
+    standardized: Mapping[str, Any] | None = None
+    std_errors: Mapping[str, Any] | None = None
+    parameter_table: pd.DataFrame | None = field(default=None, repr=False)
 
     @cached_property
     def score_matrix(self) -> np.ndarray:
@@ -263,7 +285,10 @@ class FitResult:
 
         ``=~`` loadings and ``<~`` weights of every construct, ``~`` path coefficients
         (lhs the target), ``~~`` construct correlations (upper triangle) and ``r2``.
+        A CB-SEM fit returns its full table instead (with ``std_error``, ``std_all``).
         """
+        if self.parameter_table is not None:
+            return self.parameter_table.copy()
         rows: list[tuple[str, str, str, float]] = []
         for j, indicator in enumerate(self.indicators):
             construct = self.constructs[self.block[j]]
@@ -300,6 +325,9 @@ class FitResult:
         ``missing`` {treatment, rows, rows_dropped, incomplete_rows, cells_missing,
         cells_imputed, missing_codes, out_of_scale, unmapped, em_iterations, by_indicator}
         when the data went through :func:`acsi.prepare`.
+        Method-specific keys, only when present: PLSc ``rho_a``, ``composite_reliability``,
+        ``cronbach_alpha``, ``ave``, ``fit``; CB-SEM ``standardized``, ``std_errors``,
+        ``fit_indices``; GSCA ``fit_indices``.
         """
         effects = self.effects
         out: dict[str, Any] = {
@@ -330,6 +358,17 @@ class FitResult:
             out["index_weights"] = self.index.method
         if self.missing is not None:
             out["missing"] = dict(self.missing)
+        if self.reliability is not None:
+            for key, values in self.reliability.items():
+                out[key] = {name: float(v) for name, v in values.items()}
+        if self.model_fit is not None:
+            out["fit"] = {part: {k: float(v) for k, v in values.items()} for part, values in self.model_fit.items()}
+        if self.fit_indices is not None:
+            out["fit_indices"] = {k: float(v) for k, v in self.fit_indices.items()}
+        if self.standardized is not None:
+            out["standardized"] = _plain(self.standardized)
+        if self.std_errors is not None:
+            out["std_errors"] = _plain(self.std_errors)
         return out
 
     def summary(self) -> "Summary":
@@ -337,3 +376,10 @@ class FitResult:
         from acsi.report.summary import Summary
 
         return Summary(self)
+
+
+def _plain(value: Any) -> Any:
+    """Nested mappings of numbers as plain dicts of floats (for JSON)."""
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return float(value)

@@ -85,9 +85,9 @@ def test_bad_scale_option_is_refused_by_the_parser(spec_file: Path, capsys: pyte
     assert "the minimum must be below the maximum" in capsys.readouterr().err
 
 
-def test_planned_method_says_it_is_not_built(reference: Path, spec_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["fit", str(spec_file), str(reference / "data" / "satisfaction.csv"), "--method", "plsc"]) == 2
-    assert "not implemented yet" in capsys.readouterr().err
+def test_raw_option_is_refused_for_methods_other_than_pls(reference: Path, spec_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["fit", str(spec_file), str(reference / "data" / "satisfaction.csv"), "--method", "plsc", "--raw"]) == 2
+    assert "only offered by method='pls'" in capsys.readouterr().err
 
 
 def test_warnings_are_printed_not_raised(reference: Path, spec_file: Path, capsys: pytest.CaptureFixture[str]) -> None:

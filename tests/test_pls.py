@@ -191,12 +191,6 @@ def test_pls_refuses_covariance_statements_with_a_clear_message(satisfaction: pd
         acsi.fit(spec, satisfaction)
 
 
-@pytest.mark.parametrize("method", ["plsc", "cbsem", "gsca"])
-def test_planned_estimators_say_they_are_not_built(method: str, satisfaction: pd.DataFrame) -> None:
-    with pytest.raises(NotImplementedError, match=method):
-        acsi.fit(acsi.parse_syntax(SATISFACTION_MODEL), satisfaction, method=method)
-
-
 @pytest.mark.parametrize(
     "settings, culprit",
     [

@@ -59,7 +59,13 @@ def load_data(args: argparse.Namespace, spec: ModelSpec) -> IndicatorData:
 
 def add_fit_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--method", default="pls", choices=["pls", "plsc", "cbsem", "gsca"],
-                        help="estimator (default: pls; the others are planned)")
+                        help="estimator: PLS path modelling, consistent PLS, covariance-based SEM (semopy) "
+                        "or GSCA (default: pls); every method writes the same JSON keys")
+    parser.add_argument("--objective", default="MLW", choices=["MLW", "GLS", "ULS", "DWLS"],
+                        help="cbsem objective (default: MLW, maximum likelihood)")
+    parser.add_argument("--std-lv", action="store_true",
+                        help="cbsem identification by unit factor variances (lavaan std.lv = TRUE) "
+                        "instead of a first loading fixed to 1")
     parser.add_argument("--scheme", default="path", choices=["path", "centroid", "factorial"],
                         help="PLS inner weighting scheme (default: path)")
     parser.add_argument("--raw", action="store_true",
@@ -162,6 +168,10 @@ def write_json(result_dict: dict, target: str) -> None:
 
 
 def run_fit(args: argparse.Namespace) -> int:
+    if args.raw and args.method != "pls":
+        print(f"error: --raw (centred, unscaled indicators) is only offered by method='pls'; got --method {args.method}.",
+              file=sys.stderr)
+        return 2
     spec = load_spec(Path(args.spec))
     data = load_data(args, spec)  # --scale, --missing, --mapping and --strict/--lenient act here
     result = fit(
@@ -173,6 +183,8 @@ def run_fit(args: argparse.Namespace) -> int:
         index_weights=args.index_weights,
         tol=args.tol,
         max_iter=args.max_iter,
+        objective=args.objective,
+        std_lv=args.std_lv,
     )
     boot = run_bootstrap(result, args, spec) if args.bootstrap else None
     if not args.quiet and args.json != "-":
