@@ -1,0 +1,610 @@
+"""Covariance-based SEM through semopy: the one module that imports semopy.
+
+:class:`CBSEM` renders a :class:`~acsi.spec.model.ModelSpec` to semopy's lavaan-like syntax,
+fits it on the sample covariance matrix (divisor n, as lavaan's ML), and maps the estimates
+back to the same :class:`~acsi.results.FitResult` and JSON keys as PLS. semopy is used as an
+optimiser only: standard errors (expected information), standardised estimates, R-squared
+and the fit indices are computed here with lavaan's definitions, because semopy's own
+AIC/BIC differ from lavaan's and its default tolerance stops about 5e-4 short
+(``shared/design/peers.md``).
+
+semopy reports trouble through the ``logging`` module; every record it emits during a fit
+is captured and re-issued as an acsi warning (``ConvergenceWarning`` or
+``InadmissibleSolutionWarning``), never printed as a log line.
+
+Matches lavaan 0.6-14 ``sem()`` (ML, expected information) on ``PoliticalDemocracy``
+(marker identification) and ``threecommonfactors`` (``std.lv = TRUE``): estimates, standard
+errors, standardised estimates and fit measures within the tolerances of
+``shared/reference``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import math
+import warnings
+from dataclasses import dataclass
+from typing import Iterator
+
+import numpy as np
+import pandas as pd
+import semopy
+from scipy import optimize, stats
+
+from acsi.core.moments import mean_and_covariance
+from acsi.data import IndicatorData, MissingPolicy, prepare
+from acsi.errors import ConvergenceWarning, EstimationError, InadmissibleSolutionWarning, SpecError
+from acsi.estimators.pls import PLSPM, _readonly, model_structure
+from acsi.index import INDEX_WEIGHTS, IndexWeights
+from acsi.results import FitResult
+from acsi.spec.model import Mode, ModelSpec, Scale
+
+#: semopy objectives offered: maximum likelihood (Wishart), generalised and unweighted least
+#: squares, and diagonally weighted least squares.
+OBJECTIVES: tuple[str, ...] = ("MLW", "GLS", "ULS", "DWLS")
+#: Objectives whose minimum times n is a chi-square test statistic under normality.
+_CHI_SQUARE_OBJECTIVES = ("MLW", "GLS")
+FIT_INDEX_KEYS: tuple[str, ...] = (
+    "chisq", "df", "pvalue", "cfi", "tli", "rmsea", "rmsea_ci_lower", "rmsea_ci_upper", "srmr", "aic", "bic",
+)
+_SLACK = 1e-8
+
+
+# ---------------------------------------------------------------------- spec -> semopy syntax
+def to_semopy_syntax(spec: ModelSpec, *, std_lv: bool = False) -> str:
+    """Render ``spec`` in semopy's lavaan-like syntax.
+
+    Parameters
+    ----------
+    spec : ModelSpec
+        Reflective constructs only (covariance-based SEM estimates common factors).
+    std_lv : bool
+        False: semopy fixes each factor's first loading to 1 (lavaan's default). True: every
+        loading is free (labelled) and every construct's variance, or residual variance for
+        endogenous constructs, is fixed to 1 (lavaan ``std.lv = TRUE``).
+
+    Returns
+    -------
+    str
+        One statement a line: ``=~`` measurement, ``~`` regressions, ``~~`` covariances and
+        fixed values (``0*x``); a single-indicator construct gets its indicator's error
+        variance fixed to 0 (the indicator measures it without error) unless the spec says
+        otherwise.
+
+    Raises
+    ------
+    SpecError
+        For a composite (``<~`` or ``composite_a``) construct.
+    """
+    for construct in spec.constructs:
+        if construct.mode is not Mode.REFLECTIVE:
+            raise SpecError(
+                f"Construct '{construct.name}' is a composite ('{construct.mode.value}'); covariance-based SEM "
+                "estimates common factors only. Declare it reflective ('=~') or use method='pls' or 'plsc'.",
+                culprit=construct.name,
+            )
+    fixed = {(f.lhs, f.op, f.rhs): f.value for f in spec.fixed}
+
+    def term(lhs: str, op: str, rhs: str, label: str | None = None) -> str:
+        if (lhs, op, rhs) in fixed:
+            return f"{fixed[(lhs, op, rhs)]!r}*{rhs}"
+        return f"{label}*{rhs}" if label else rhs
+
+    lines = []
+    for construct in spec.constructs:
+        terms = [
+            term(construct.name, "=~", i, _loading_label(construct.name, i) if std_lv else None)
+            for i in construct.indicators
+        ]
+        lines.append(f"{construct.name} =~ " + " + ".join(terms))
+    for target in spec.endogenous:
+        terms = [term(target, "~", source) for source in spec.predecessors(target)]
+        lines.append(f"{target} ~ " + " + ".join(terms))
+    covariances = {(c.left, c.right) for c in spec.covariances} | {(c.right, c.left) for c in spec.covariances}
+    for cov in spec.covariances:
+        lines.append(f"{cov.left} ~~ {term(cov.left, '~~', cov.right)}")
+    if std_lv:
+        for construct in spec.constructs:
+            if (construct.name, construct.name) not in covariances:
+                lines.append(f"{construct.name} ~~ 1.0*{construct.name}")
+    for construct in spec.constructs:
+        if len(construct.indicators) == 1:
+            indicator = construct.indicators[0]
+            if (indicator, indicator) not in covariances:
+                lines.append(f"{indicator} ~~ 0.0*{indicator}")
+    return "\n".join(lines) + "\n"
+
+
+def _loading_label(construct: str, indicator: str) -> str:
+    return f"acsi_l_{construct}_{indicator}".replace(".", "_")
+
+
+def _starting_values(spec: ModelSpec, S: np.ndarray, indicators: tuple[str, ...]) -> str:
+    """semopy START lines for the free loadings of ``std_lv``: 0.7 indicator standard deviations
+    (semopy starts labelled loadings at 0, a saddle point of the likelihood it does not leave)."""
+    sd = dict(zip(indicators, np.sqrt(np.diag(S))))
+    fixed = {(f.lhs, f.op, f.rhs) for f in spec.fixed}
+    lines = [
+        f"START({float(0.7 * sd[i])!r}) {_loading_label(c.name, i)}"
+        for c in spec.constructs for i in c.indicators if (c.name, "=~", i) not in fixed
+    ]
+    return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------------- semopy's logging -> warnings
+class _Capture(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(level=logging.DEBUG)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+@contextlib.contextmanager
+def _captured_semopy_logging() -> Iterator[_Capture]:
+    """Route every log record (semopy logs through the root logger) into a list.
+
+    Python warnings raised inside semopy (``logging.warn`` deprecations, numpy overflow in
+    line searches) are collected in the same place as log records of level WARNING.
+    """
+    root = logging.getLogger()
+    capture = _Capture()
+    saved_handlers, saved_level = root.handlers[:], root.level
+    root.handlers = [capture]
+    root.setLevel(logging.WARNING)
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            yield capture
+        for item in caught:
+            if issubclass(item.category, DeprecationWarning):
+                continue  # semopy's use of logging.warn; its message was captured as a record
+            capture.records.append(
+                logging.LogRecord("semopy", logging.WARNING, str(item.filename), item.lineno, str(item.message), None, None)
+            )
+    finally:
+        root.handlers = saved_handlers
+        root.setLevel(saved_level)
+
+
+# ---------------------------------------------------------------------- the estimator
+@dataclass(frozen=True, kw_only=True)
+class CBSEM:
+    """Covariance-based structural equation modelling (semopy backend).
+
+    Parameters
+    ----------
+    objective : {"MLW", "GLS", "ULS", "DWLS"}
+        Discrepancy function: maximum likelihood (default), generalised least squares,
+        unweighted least squares, diagonally weighted least squares (weights from the
+        data's fourth moments; the indicators are treated as continuous: semopy's
+        polychoric correlations have reported defects, so ordinal DWLS is not offered).
+    std_lv : bool
+        Identification: False (default) fixes each factor's first loading to 1 (lavaan's
+        default); True fixes factor variances (residual variances of endogenous factors)
+        to 1 and frees every loading (lavaan ``std.lv = TRUE``).
+    ftol : float
+        Tolerance of semopy's SLSQP optimiser on the objective; 1e-14 reaches lavaan's
+        estimates to about 5e-7 (semopy's default stops about 5e-4 short).
+    max_iter : int
+        Optimiser iteration limit.
+    index_weights : {"fornell", "standardized", "equal"}
+        Weights of the 0-100 index, applied to the factor-score weights (below).
+
+    Notes
+    -----
+    *Estimates.* ``loadings`` and ``paths`` are unstandardised; ``standardized`` holds the
+    completely standardised ones, ``std_errors`` their standard errors from the expected
+    information ``I = (n/2) D' (Sigma^-1 (x) Sigma^-1) D`` (D the derivative of the implied
+    covariance with respect to the free parameters), as lavaan's ``se = "standard"``.
+    Standard errors are reported for ML and GLS; for ULS and DWLS they would need a
+    sandwich estimator that is not built, so they are NaN.
+
+    *Fit indices* (lavaan definitions, S with divisor n): ``chisq = n F`` at the minimum,
+    ``df = p(p+1)/2 - npar``; ``cfi``, ``tli`` against the independence model;
+    ``rmsea = sqrt(max(chisq/df - 1, 0) / n)`` with its 90% interval from the noncentral
+    chi-square; ``srmr`` Bentler's (residual correlations, lower triangle with diagonal);
+    ``aic = -2 logL + 2 npar``, ``bic = -2 logL + npar log n`` from the full normal
+    log-likelihood. For ULS and DWLS only ``srmr`` and ``df`` are given (the others NaN).
+
+    *Weights and index.* A factor is no weighted sum of its indicators, so ``weights``
+    holds the block's factor-score regression weights ``w_b ∝ Sigma_bb^-1 lambda_b``
+    (Thurstone's regression of the factor on its own indicators, raw scale), scaled so that
+    the score has unit model-implied variance. The 0-100 index applies
+    ``index_weights`` to them exactly as for PLS.
+
+    *Admissibility.* A negative variance (Heywood case), a standardised loading or path
+    above 1 in absolute value, or a non-positive-definite factor covariance matrix issue
+    :class:`~acsi.errors.InadmissibleSolutionWarning`.
+    """
+
+    objective: str = "MLW"
+    std_lv: bool = False
+    ftol: float = 1e-14
+    max_iter: int = 10000
+    index_weights: IndexWeights = "fornell"
+
+    def __post_init__(self) -> None:
+        if self.objective not in OBJECTIVES:
+            raise ValueError(f"Unknown objective {self.objective!r}; expected one of {', '.join(OBJECTIVES)}.")
+        if not isinstance(self.std_lv, bool):
+            raise ValueError(f"std_lv must be True or False; got {self.std_lv!r}.")
+        if isinstance(self.ftol, bool) or not isinstance(self.ftol, (int, float)) or not 0 < self.ftol < 1:
+            raise ValueError(f"ftol must be a number between 0 and 1; got {self.ftol!r}.")
+        if isinstance(self.max_iter, bool) or not isinstance(self.max_iter, int) or self.max_iter < 1:
+            raise ValueError(f"max_iter must be a positive integer; got {self.max_iter!r}.")
+        if self.index_weights not in INDEX_WEIGHTS:
+            raise ValueError(f"Unknown index weights {self.index_weights!r}; expected one of {', '.join(INDEX_WEIGHTS)}.")
+
+    def fit(
+        self,
+        spec: ModelSpec,
+        data: pd.DataFrame | IndicatorData,
+        *,
+        scale: tuple[float, float] | Scale | None = None,
+        missing: MissingPolicy = "error",
+    ) -> FitResult:
+        """Estimate the model by covariance structure analysis.
+
+        Returns
+        -------
+        FitResult
+            ``method="cbsem"`` with ``standardized``, ``std_errors``, ``fit_indices`` and
+            the full lavaan-style ``params`` table (``std_error``, ``std_all`` columns).
+
+        Raises
+        ------
+        SpecError
+            A composite construct.
+        EstimationError
+            semopy fails, or the model cannot be evaluated at its solution.
+
+        Warns
+        -----
+        ConvergenceWarning
+            The optimiser stopped without success; semopy's own warnings otherwise.
+        InadmissibleSolutionWarning
+            Heywood cases, standardised estimates above 1, non-PD factor covariances.
+        """
+        syntax = to_semopy_syntax(spec, std_lv=self.std_lv)
+        if not isinstance(data, IndicatorData):
+            data = prepare(spec, data, scale=scale, missing=missing)
+        X = data.values
+        n, p = X.shape
+        mean, S = mean_and_covariance(X)
+        if self.std_lv:
+            syntax += _starting_values(spec, S, data.indicators)
+        observed = list(data.indicators)
+        issued: list[str] = []
+        with _captured_semopy_logging() as capture:
+            try:
+                model = semopy.Model(syntax)
+                if self.objective == "DWLS":
+                    result = model.fit(
+                        pd.DataFrame(X, columns=observed), obj="DWLS",
+                        options={"ftol": self.ftol, "maxiter": self.max_iter},
+                    )
+                    model.load_cov(S)  # estimates are DWLS; S (divisor n) for what follows
+                else:
+                    cov = pd.DataFrame(S, index=observed, columns=observed)
+                    result = model.fit(
+                        cov=cov, n_samples=n, obj=self.objective,
+                        options={"ftol": self.ftol, "maxiter": self.max_iter},
+                    )
+            except (np.linalg.LinAlgError, ValueError, KeyError, ZeroDivisionError) as err:
+                raise EstimationError(
+                    f"semopy could not fit the model ({type(err).__name__}: {err}). Check that the model is identified "
+                    "and the indicators are not collinear."
+                ) from err
+        messages = [
+            record.getMessage() for record in capture.records
+            if record.levelno >= logging.WARNING and not (self.std_lv and "No fixed loadings" in record.getMessage())
+        ]
+        converged = bool(result.success) and np.isfinite(result.x).all()
+        if not converged:
+            message = (
+                f"semopy's optimiser did not converge ({str(result.message).strip()}) after {result.n_it} iterations "
+                f"(objective {self.objective}); the estimates are unreliable. Check identification and starting "
+                "values, or raise max_iter." + (f" semopy said: {' | '.join(messages)}" if messages else "")
+            )
+            issued.append(message)
+            warnings.warn(message, ConvergenceWarning, stacklevel=2)
+        elif messages:
+            message = "semopy reported: " + " | ".join(dict.fromkeys(messages))
+            issued.append(message)
+            warnings.warn(message, ConvergenceWarning, stacklevel=2)
+
+        return self._result(spec, data, model, result, S, mean, n, p, converged, issued)
+
+    # ------------------------------------------------------------------ mapping back
+    def _result(self, spec, data, model, result, S, mean, n, p, converged, issued) -> FitResult:
+        names = spec.construct_names
+        indicators = data.indicators
+        k = len(names)
+        mx = {key: value for key, value in model.inspect("mx").items()}
+        Lam_df, Beta_df, Psi_df, Theta_df = (mx[key] for key in ("Lambda", "Beta", "Psi", "Theta"))
+        Lam = Lam_df.loc[list(indicators), list(names)].to_numpy(float)
+        Beta = Beta_df.loc[list(names), list(names)].to_numpy(float)  # [target, source]
+        Psi = Psi_df.loc[list(names), list(names)].to_numpy(float)
+        Theta = Theta_df.loc[list(indicators), list(indicators)].to_numpy(float)
+        inv = np.linalg.inv(np.eye(k) - Beta)
+        Phi = inv @ Psi @ inv.T  # factor covariances
+        Sigma = Lam @ Phi @ Lam.T + Theta
+        sd_eta = np.sqrt(np.clip(np.diag(Phi), 0, None))
+        sd_x = np.sqrt(np.clip(np.diag(Sigma), 0, None))
+        se = self._standard_errors(model, mx, names, indicators)
+
+        block = model_structure(spec).block
+        rows = np.arange(p)
+        loadings = Lam[rows, block]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            std_loadings = loadings * sd_eta[block] / sd_x
+            std_B = Beta.T * sd_eta[:, None] / sd_eta[None, :]  # [source, target]
+            phi_std = Phi / np.outer(sd_eta, sd_eta)
+            endogenous = np.array([name in spec.endogenous for name in names])
+            r2_eta = np.where(endogenous, 1 - np.diag(Psi) / np.diag(Phi), 0.0)
+
+        # Factor-score regression weights per block (raw scale), unit implied score variance.
+        W = np.zeros((p, k))
+        for b in range(k):
+            idx = np.flatnonzero(block == b)
+            Sigma_bb = Sigma[np.ix_(idx, idx)]
+            w = np.linalg.solve(Sigma_bb, Lam[idx, b]) if np.all(np.isfinite(Sigma_bb)) else np.full(idx.size, np.nan)
+            w = w / math.sqrt(w @ Sigma_bb @ w)
+            if w.sum() < 0 and loadings[idx].sum() < 0:
+                w = -w
+            W[idx, b] = w
+        weights = W[rows, block]
+        sd_sample = np.sqrt(np.diag(S))
+        standardized_weights = weights * sd_sample
+
+        path_pairs = [(names.index(pth.source), names.index(pth.target)) for pth in spec.paths]
+        nested = lambda values: {  # noqa: E731
+            name: {indicators[j]: float(values[j]) for j in rows if block[j] == b} for b, name in enumerate(names)
+        }
+        paths_of = lambda matrix: {pth.key: float(matrix[i, j]) for (i, j), pth in zip(path_pairs, spec.paths)}  # noqa: E731
+        se_loadings = se["Lambda"][rows, block]
+        standardized = {"loadings": nested(std_loadings), "paths": paths_of(std_B)}
+        std_errors = {"loadings": nested(se_loadings), "paths": paths_of(se["Beta"].T)}
+        fit_indices, extra = self._fit_indices(model, result, S, Sigma, n, p)
+        table = self._table(spec, names, indicators, Lam, Beta, Psi, Theta, se, sd_eta, sd_x, block)
+
+        free = self._free(model, mx, names, indicators)
+        problems = self._admissibility(names, indicators, Psi, Theta, Phi, std_loadings, std_B, path_pairs, free, S)
+        if problems:
+            message = (
+                "The covariance-based solution is inadmissible (improper): " + "; ".join(problems)
+                + ". Such estimates are not interpretable; check identification, sample size and the model."
+            )
+            issued.append(message)
+            warnings.warn(message, InadmissibleSolutionWarning, stacklevel=3)
+
+        # The index: PLSPM's index code on these weights (one implementation of the index).
+        structure = model_structure(spec)
+        index_builder = PLSPM(index_weights=self.index_weights)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            index, index_messages = index_builder._index(spec, data, standardized_weights, sd_sample, mean, structure)
+        for item in caught:
+            warnings.warn(item.message, item.category, stacklevel=3)
+        issued.extend(index_messages)
+        cross = np.zeros((p, k))
+        cross[rows, block] = loadings
+        B_source_target = Beta.T.copy()
+        return FitResult(
+            spec=spec,
+            method="cbsem",
+            settings={
+                "objective": self.objective,
+                "std_lv": self.std_lv,
+                "ftol": self.ftol,
+                "max_iter": self.max_iter,
+                "index_weights": self.index_weights,
+                "missing": data.missing,
+                "standardized": False,
+                "identification": "std.lv" if self.std_lv else "marker (first loading 1)",
+            },
+            converged=converged,
+            n_iter=int(result.n_it),
+            n_obs=n,
+            n_dropped=data.n_dropped,
+            indicators=data.indicators,
+            constructs=names,
+            block=_readonly(block),
+            outer_weights=_readonly(weights),
+            standardized_weights=_readonly(standardized_weights),
+            cross_loading_matrix=_readonly(cross),
+            construct_correlation_matrix=_readonly(phi_std),
+            path_matrix=_readonly(B_source_target),
+            r_squared_vector=_readonly(r2_eta),
+            score_weights=_readonly(W),
+            score_offset=_readonly(mean @ W),
+            indicator_values=data.values,
+            row_labels=data.row_labels,
+            index=index,
+            warnings=tuple(issued),
+            fit_indices=fit_indices | extra,
+            standardized=standardized,
+            std_errors=std_errors,
+            parameter_table=table,
+        )
+
+    def _standard_errors(self, model, mx, names, indicators) -> dict[str, np.ndarray]:
+        """Standard errors per matrix cell (0 for fixed parameters), from the expected information."""
+        shapes = {key: np.zeros(mx[key].shape) for key in ("Lambda", "Beta", "Psi", "Theta")}
+        if self.objective not in _CHI_SQUARE_OBJECTIVES:
+            free = self._free(model, mx, names, indicators)
+            return {key: np.where(free[key], np.nan, 0.0) for key in free}
+        with _captured_semopy_logging() as capture:
+            _, fim_inv = model.calc_fim(inverse=True)
+        if capture.records:
+            warnings.warn(
+                "The information matrix is singular: the model is not identified, so standard errors are not "
+                "available (NaN). Fix a parameter or simplify the model.",
+                InadmissibleSolutionWarning,
+                stacklevel=4,
+            )
+            fim_inv = np.full(fim_inv.shape, np.nan)
+        se = np.sqrt(np.clip(np.diag(fim_inv), 0, None))
+        matrices = model.matrices
+        keys = ("Beta", "Lambda", "Psi", "Theta")
+        active = [param for param in model.parameters.values() if param.active]
+        for value, param in zip(se, active):
+            for loc in param.locations:
+                which = next(i for i in range(4) if matrices[i] is loc.matrix)
+                shapes[keys[which]][loc.indices] = value
+                if loc.symmetric:
+                    shapes[keys[which]][loc.indices[::-1]] = value
+        return self._relabel(shapes, mx, names, indicators)
+
+    def _free(self, model, mx, names, indicators) -> dict[str, np.ndarray]:
+        """True for the matrix cells that are free parameters."""
+        shapes = {key: np.zeros(mx[key].shape) for key in ("Lambda", "Beta", "Psi", "Theta")}
+        keys = ("Beta", "Lambda", "Psi", "Theta")
+        for param in model.parameters.values():
+            if not param.active:
+                continue
+            for loc in param.locations:
+                which = next(i for i in range(4) if model.matrices[i] is loc.matrix)
+                shapes[keys[which]][loc.indices] = 1.0
+                if loc.symmetric:
+                    shapes[keys[which]][loc.indices[::-1]] = 1.0
+        return {key: value > 0 for key, value in self._relabel(shapes, mx, names, indicators).items()}
+
+    @staticmethod
+    def _relabel(shapes, mx, names, indicators) -> dict[str, np.ndarray]:
+        out = {}
+        order = {"Lambda": (indicators, names), "Beta": (names, names), "Psi": (names, names), "Theta": (indicators, indicators)}
+        for key, values in shapes.items():
+            frame = pd.DataFrame(values, index=mx[key].index, columns=mx[key].columns)
+            rows, cols = order[key]
+            out[key] = frame.loc[list(rows), list(cols)].to_numpy(float)
+        return out
+
+    def _fit_indices(self, model, result, S, Sigma, n, p) -> tuple[dict[str, float], dict[str, float]]:
+        npar = int(sum(param.active for param in model.parameters.values()))
+        df = p * (p + 1) // 2 - npar
+        sign, logdet_sigma = np.linalg.slogdet(Sigma)
+        _, logdet_s = np.linalg.slogdet(S)
+        sd = np.sqrt(np.diag(S))
+        residual = (S - Sigma) / np.outer(sd, sd)
+        lower = np.tril_indices(p)
+        srmr = float(np.sqrt(np.mean(residual[lower] ** 2)))
+        nan = float("nan")
+        out = dict.fromkeys(FIT_INDEX_KEYS, nan) | {"df": float(df), "srmr": srmr}
+        extra = {"npar": float(npar), "n": float(n)}
+        if self.objective not in _CHI_SQUARE_OBJECTIVES or sign <= 0:
+            return out, extra
+        inv_sigma = np.linalg.inv(Sigma)
+        if self.objective == "MLW":
+            f = logdet_sigma - logdet_s + np.trace(S @ inv_sigma) - p
+        else:  # GLS: 0.5 tr((S^-1 (S - Sigma))^2)
+            r = np.linalg.solve(S, S - Sigma)
+            f = 0.5 * np.trace(r @ r)
+        chisq = max(float(n * f), 0.0)
+        baseline_chisq = float(n * (np.log(np.diag(S)).sum() - logdet_s))
+        baseline_df = p * (p + 1) // 2 - p
+        pvalue = float(stats.chi2.sf(chisq, df)) if df > 0 else nan
+        num = max(chisq - df, 0.0)
+        den = max(chisq - df, baseline_chisq - baseline_df, 0.0)
+        cfi = 1.0 if den == 0 else 1.0 - num / den
+        tli = (baseline_chisq / baseline_df - chisq / df) / (baseline_chisq / baseline_df - 1.0) if df > 0 else nan
+        rmsea = math.sqrt(max(chisq / df - 1.0, 0.0) / n) if df > 0 else nan
+        lower_ci, upper_ci = _rmsea_interval(chisq, df, n)
+        logl = -0.5 * n * (p * math.log(2 * math.pi) + logdet_sigma + np.trace(S @ inv_sigma))
+        unrestricted = -0.5 * n * (p * math.log(2 * math.pi) + logdet_s + p)
+        out |= {
+            "chisq": chisq, "pvalue": pvalue, "cfi": cfi, "tli": tli, "rmsea": rmsea,
+            "rmsea_ci_lower": lower_ci, "rmsea_ci_upper": upper_ci,
+            "aic": -2 * logl + 2 * npar, "bic": -2 * logl + npar * math.log(n),
+        }
+        extra |= {
+            "baseline_chisq": baseline_chisq, "baseline_df": float(baseline_df), "logl": float(logl),
+            "unrestricted_logl": float(unrestricted),
+            "sabic": float(-2 * logl + npar * math.log((n + 2) / 24)),
+        }
+        if self.objective != "MLW":  # the likelihood-based indices belong to ML
+            out |= {"aic": nan, "bic": nan}
+            extra |= {"logl": nan, "sabic": nan}
+        return out, extra
+
+    @staticmethod
+    def _table(spec, names, indicators, Lam, Beta, Psi, Theta, se, sd_eta, sd_x, block) -> pd.DataFrame:
+        rows = []
+        pos = {name: b for b, name in enumerate(names)}
+        ipos = {name: j for j, name in enumerate(indicators)}
+        for b, construct in enumerate(spec.constructs):
+            for indicator in construct.indicators:
+                j = ipos[indicator]
+                rows.append((construct.name, "=~", indicator, Lam[j, b], se["Lambda"][j, b], Lam[j, b] * sd_eta[b] / sd_x[j]))
+        for pth in spec.paths:
+            s, t = pos[pth.source], pos[pth.target]
+            rows.append((pth.target, "~", pth.source, Beta[t, s], se["Beta"][t, s], Beta[t, s] * sd_eta[s] / sd_eta[t]))
+        def cov_row(a, b, matrix, errors, sds, where):  # noqa: ANN001, ANN202
+            # Variances are standardised by the total variance, (residual) covariances by the
+            # residual standard deviations (lavaan's std.all).
+            i, j = where[a], where[b]
+            scale = sds[i] ** 2 if i == j else math.sqrt(abs(matrix[i, i] * matrix[j, j]))
+            return (a, "~~", b, matrix[i, j], errors[i, j], matrix[i, j] / scale if scale > 0 else float("nan"))
+        for cov in spec.covariances:
+            if cov.left in ipos and cov.right in ipos:
+                rows.append(cov_row(cov.left, cov.right, Theta, se["Theta"], sd_x, ipos))
+            elif cov.left in pos and cov.right in pos and cov.left != cov.right:
+                rows.append(cov_row(cov.left, cov.right, Psi, se["Psi"], sd_eta, pos))
+        for indicator in indicators:
+            rows.append(cov_row(indicator, indicator, Theta, se["Theta"], sd_x, ipos))
+        for name in names:
+            rows.append(cov_row(name, name, Psi, se["Psi"], sd_eta, pos))
+        exo = [n for n in names if n not in spec.endogenous]
+        for a_i, a in enumerate(exo):
+            for b in exo[a_i + 1:]:
+                rows.append(cov_row(a, b, Psi, se["Psi"], sd_eta, pos))
+        frame = pd.DataFrame(rows, columns=["lhs", "op", "rhs", "estimate", "std_error", "std_all"])
+        frame["std_error"] = frame["std_error"].where(frame["std_error"] != 0)  # fixed parameters: NaN
+        return frame
+
+    @staticmethod
+    def _admissibility(names, indicators, Psi, Theta, Phi, std_loadings, std_B, path_pairs, free, S) -> list[str]:
+        problems = []
+        # semopy bounds variances below by 0, so a Heywood case shows as a free variance at 0.
+        for j, value in enumerate(np.diag(Theta)):
+            if free["Theta"][j, j] and value < 1e-6 * S[j, j]:
+                problems.append(
+                    f"error variance of '{indicators[j]}' is {value:.3g}, at or below its bound 0 (a Heywood case: "
+                    "the unconstrained estimate is negative)"
+                )
+        for b, value in enumerate(np.diag(Psi)):
+            if free["Psi"][b, b] and value < 1e-6 * max(abs(Phi[b, b]), 1e-300):
+                problems.append(f"(residual) variance of '{names[b]}' is {value:.3g}, at or below its bound 0")
+        for j, value in enumerate(std_loadings):
+            if abs(value) > 1 + _SLACK:
+                problems.append(f"standardised loading of '{indicators[j]}' is {value:.4f}")
+        for i, j in path_pairs:
+            if abs(std_B[i, j]) > 1 + _SLACK:
+                problems.append(f"standardised path '{names[i]} -> {names[j]}' is {std_B[i, j]:.4f}")
+        if np.isfinite(Phi).all() and np.linalg.eigvalsh((Phi + Phi.T) / 2)[0] < -_SLACK:
+            problems.append("the factor covariance matrix is not positive definite")
+        return problems
+
+
+def _rmsea_interval(chisq: float, df: int, n: int, level: float = 0.90) -> tuple[float, float]:
+    """lavaan's RMSEA interval: the noncentrality lambda with ``P(X2 <= chisq; df, lambda)`` equal to
+    0.95 (lower) and 0.05 (upper), then ``sqrt(lambda / (n df))``."""
+    if df <= 0:
+        return float("nan"), float("nan")
+    upper_p, lower_p = (1 + level) / 2, (1 - level) / 2
+
+    def solve(target: float) -> float:
+        g = lambda lam: stats.ncx2.cdf(chisq, df, lam) - target if lam > 0 else stats.chi2.cdf(chisq, df) - target  # noqa: E731
+        if g(0.0) < 0:
+            return 0.0
+        hi = max(chisq, 1.0)
+        while g(hi) > 0:
+            hi *= 2
+        return optimize.brentq(g, 0.0, hi, xtol=1e-12)
+
+    lam_lower = solve(upper_p)
+    lam_upper = solve(lower_p)
+    return math.sqrt(lam_lower / (n * df)), math.sqrt(lam_upper / (n * df))
