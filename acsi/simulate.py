@@ -715,3 +715,124 @@ def acsi_population(spec: ModelSpec | None = None) -> PopulationModel:
 
         spec = load_spec(bundled("models/acsi.yaml"))
     return PopulationModel(spec, paths=ACSI_PATHS, loadings=ACSI_LOADINGS)
+
+
+# ---------------------------------------------------------------------- composite populations
+@dataclass(frozen=True)
+class CompositePopulationModel(PopulationModel):
+    """A standardised *composite* population: every construct is a weighted sum of its indicators.
+
+    The structural model (paths, exogenous correlations) is that of :class:`PopulationModel`;
+    the measurement model is Dijkstra's composite model instead of common factors. Each
+    block has indicator correlations ``within`` (equicorrelated, unit diagonal) and weights
+    ``w_b`` scaled so that the composite ``eta_b = w_b' x_b`` has unit variance; indicators of
+    different blocks correlate only through their composites,
+
+    .. math::
+
+        \\Sigma_{ab} = \\Sigma_{aa} w_a \\, \\rho_{ab} \\, w_b^\\top \\Sigma_{bb},
+
+    so that PLS Mode B (and, for these data, GSCA) estimate the population weights
+    consistently, while the ``loadings`` (composite-indicator correlations) are
+    ``lambda_b = Sigma_bb w_b``.
+
+    Parameters
+    ----------
+    spec, paths, exogenous_correlations
+        As :class:`PopulationModel`. (``loadings`` is ignored for the indicators: the
+        composite loadings follow from ``within`` and ``weights``.)
+    within : float, default 0.5
+        Correlation of two indicators of the same block, in (0, 1).
+    composite_weights : mapping of str -> float, optional
+        Relative weight of each indicator (keys as for loadings: indicator, construct or
+        ``"*"``); default equal weights. Rescaled per block to a unit-variance composite.
+
+    Examples
+    --------
+    >>> from acsi.spec.model import Construct, ModelSpec, Path
+    >>> spec = ModelSpec(constructs=(Construct("x", ("x1", "x2")), Construct("y", ("y1", "y2"))),
+    ...                  paths=(Path("x", "y"),))
+    >>> pop = CompositePopulationModel(spec, paths={"x -> y": 0.5}, within=0.5)
+    >>> w = pop.weight_vector()
+    >>> round(float(w[:2] @ pop.indicator_covariance()[:2, 2:] @ w[2:]), 12)   # composite correlation
+    0.5
+    """
+
+    within: float = 0.5
+    composite_weights: float | Mapping[str, float] | None = None
+    _W: np.ndarray = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        if not _is_number(self.within) or not 0 < float(self.within) < 1:
+            raise SpecError(f"within must be a correlation in (0, 1); got {self.within!r}.", culprit="within")
+        relative = self._normalise_loadings_like(self.composite_weights)
+        names, indicators = self.construct_names, self.indicator_names
+        p, k = len(indicators), len(names)
+        owner = np.array([names.index(c.name) for c in self.spec.constructs for _ in c.indicators])
+        Sigma = np.zeros((p, p))
+        W = np.zeros(p)
+        for b in range(k):
+            idx = np.flatnonzero(owner == b)
+            block = np.full((idx.size, idx.size), float(self.within))
+            np.fill_diagonal(block, 1.0)
+            w = np.array([relative[indicators[j]] for j in idx])
+            w = w / math.sqrt(w @ block @ w)
+            Sigma[np.ix_(idx, idx)] = block
+            W[idx] = w
+        lam = np.zeros(p)
+        for b in range(k):
+            idx = np.flatnonzero(owner == b)
+            lam[idx] = Sigma[np.ix_(idx, idx)] @ W[idx]
+        Phi = self._Phi
+        for a in range(k):
+            for b in range(k):
+                if a != b:
+                    ia, ib = np.flatnonzero(owner == a), np.flatnonzero(owner == b)
+                    Sigma[np.ix_(ia, ib)] = np.outer(lam[ia], lam[ib]) * Phi[a, b]
+        Sigma = (Sigma + Sigma.T) / 2
+        try:
+            chol = np.linalg.cholesky(Sigma)
+        except np.linalg.LinAlgError:
+            raise SpecError(
+                "Inadmissible composite population: the implied indicator correlation matrix is not positive "
+                "definite. Lower the paths or raise 'within'.",
+                culprit="within",
+            ) from None
+        Lambda = np.zeros((p, k))
+        Lambda[np.arange(p), owner] = lam
+        object.__setattr__(self, "loadings", MappingProxyType({i: float(v) for i, v in zip(indicators, lam)}))
+        for name, array in (("_W", W), ("_Sigma", Sigma), ("_chol", chol), ("_Lambda", Lambda)):
+            array.setflags(write=False)
+            object.__setattr__(self, name, array)
+
+    def _normalise_loadings_like(self, given: object) -> dict[str, float]:
+        if given is None:
+            return {i: 1.0 for i in self.indicator_names}
+        if _is_number(given):
+            return {i: float(given) for i in self.indicator_names}  # type: ignore[arg-type]
+        if not isinstance(given, Mapping):
+            raise SpecError("composite_weights must be a number or a mapping.", culprit="composite_weights")
+        owner = {i: c.name for c in self.spec.constructs for i in c.indicators}
+        default = given.get(_LOADING_WILDCARD, 1.0)
+        unknown = [key for key in given if key != _LOADING_WILDCARD and key not in owner and key not in self.construct_names]
+        if unknown:
+            raise SpecError(f"Composite weight key {unknown[0]!r} is neither an indicator nor a construct.", culprit=str(unknown[0]))
+        out = {}
+        for i in self.indicator_names:
+            value = given.get(i, given.get(owner[i], default))
+            if not _is_number(value) or not math.isfinite(float(value)):
+                raise SpecError(f"Composite weight of '{i}' must be a finite number; got {value!r}.", culprit=i)
+            out[i] = float(value)
+        return out
+
+    def weight_vector(self) -> np.ndarray:
+        """Population weights (unit-variance composites), in :attr:`indicator_names` order."""
+        return self._W.copy()
+
+    def truth(self) -> dict[str, Any]:
+        """As :meth:`PopulationModel.truth`, plus ``weights`` (construct -> indicator -> value)."""
+        out = super().truth()
+        W = dict(zip(self.indicator_names, self._W))
+        out["weights"] = {c.name: {i: float(W[i]) for i in c.indicators} for c in self.spec.constructs}
+        return out
