@@ -114,3 +114,7 @@ class IngestError(AcsiError, ValueError):
 
 class BootstrapWarning(AcsiWarning):
     """Some bootstrap resamples (or BCa jackknife fits) failed; they are counted and left out."""
+
+
+class InconsistentJudgementWarning(AcsiWarning):
+    """An AHP pairwise-comparison matrix has a consistency ratio above 0.1 (Saaty)."""
