@@ -33,7 +33,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from acsi.core.pls import Structure
+from acsi.core.pls import Structure, path_coefficients
 
 
 @dataclass(frozen=True)
@@ -77,10 +77,7 @@ def _update_a(S: np.ndarray, W: np.ndarray, structure: Structure) -> np.ndarray:
     C = np.zeros((k, p))
     cov = W.T @ S  # (k, p): covariances of components with indicators
     C[structure.block, np.arange(p)] = cov[structure.block, np.arange(p)]
-    B = np.zeros((k, k))
-    for j, (predecessors, _) in enumerate(structure.neighbours):
-        if predecessors.size:
-            B[predecessors, j] = np.linalg.solve(R[np.ix_(predecessors, predecessors)], R[predecessors, j])
+    B, _ = path_coefficients(R, structure)
     return np.hstack([C, B])
 
 

@@ -145,7 +145,7 @@ def correct(S: np.ndarray, W: np.ndarray, structure: Structure, reflective: np.n
     finite = np.isfinite(corrected).all(axis=(-2, -1))
     safe = np.where(finite[..., None, None], corrected, np.eye(k))
     try:
-        B, r2 = path_coefficients(safe, structure.adjacency)
+        B, r2 = path_coefficients(safe, structure)
     except np.linalg.LinAlgError:
         B = np.full(safe.shape, np.nan)
         r2 = np.full(safe.shape[:-1], np.nan)

@@ -28,3 +28,44 @@ class Estimator(Protocol):
         scale: "tuple[float, float] | Scale | None" = None,
         missing: "MissingPolicy" = "error",
     ) -> "FitResult": ...
+
+
+def resolve_data(
+    spec: "ModelSpec",
+    data: "pd.DataFrame | IndicatorData",
+    scale: "tuple[float, float] | Scale | None",
+    missing: "MissingPolicy",
+) -> "tuple[IndicatorData, object, object]":
+    """Prepare ``data`` for ``spec`` once, as :meth:`PLSPM.fit` does, and return it with its moments.
+
+    Returns
+    -------
+    (IndicatorData, mean, covariance)
+        The moments are the treatment's estimated ones for pairwise / EM data, else those of
+        the values (divisor n).
+
+    Raises
+    ------
+    ValueError
+        ``scale`` or ``missing`` given together with already prepared data.
+    DataError
+        The prepared data belong to another spec.
+    """
+    from acsi.core.moments import mean_and_covariance
+    from acsi.data import IndicatorData, prepare
+    from acsi.errors import DataError
+
+    if not isinstance(data, IndicatorData):
+        data = prepare(spec, data, scale=scale, missing=missing)
+    elif scale is not None or missing != "error":
+        raise ValueError(
+            "scale and missing apply when the data are prepared; pass them to acsi.prepare() "
+            "instead of fit() when giving IndicatorData."
+        )
+    elif data.indicators != spec.indicators:
+        raise DataError(
+            f"The IndicatorData were prepared for another spec (indicators {', '.join(data.indicators)}); "
+            "prepare them with this spec."
+        )
+    mean, covariance = data.moments if data.moments is not None else mean_and_covariance(data.values)
+    return data, mean, covariance

@@ -32,9 +32,9 @@ import pandas as pd
 import semopy
 from scipy import optimize, stats
 
-from acsi.core.moments import mean_and_covariance
-from acsi.data import IndicatorData, MissingPolicy, prepare
-from acsi.errors import ConvergenceWarning, EstimationError, InadmissibleSolutionWarning, SpecError
+from acsi.data import IndicatorData, MissingPolicy
+from acsi.estimators.base import resolve_data
+from acsi.errors import ConvergenceWarning, DataError, EstimationError, InadmissibleSolutionWarning, SpecError
 from acsi.estimators.pls import PLSPM, _readonly, model_structure
 from acsi.index import INDEX_WEIGHTS, IndexWeights
 from acsi.results import FitResult
@@ -269,11 +269,14 @@ class CBSEM:
             Heywood cases, standardised estimates above 1, non-PD factor covariances.
         """
         syntax = to_semopy_syntax(spec, std_lv=self.std_lv)
-        if not isinstance(data, IndicatorData):
-            data = prepare(spec, data, scale=scale, missing=missing)
+        data, mean, S = resolve_data(spec, data, scale, missing)
         X = data.values
         n, p = X.shape
-        mean, S = mean_and_covariance(X)
+        if self.objective == "DWLS" and data.moments is not None:
+            raise DataError(
+                "objective='DWLS' weights by the fourth moments of complete rows; the pairwise / EM treatments give "
+                "only estimated moments. Use missing='listwise' or objective='MLW'."
+            )
         if self.std_lv:
             syntax += _starting_values(spec, S, data.indicators)
         observed = list(data.indicators)

@@ -16,8 +16,9 @@ import numpy as np
 import pandas as pd
 
 from acsi.core import gsca as kernel
-from acsi.core.moments import correlation, mean_and_covariance
-from acsi.data import IndicatorData, MissingPolicy, prepare
+from acsi.core.moments import correlation
+from acsi.data import IndicatorData, MissingPolicy
+from acsi.estimators.base import resolve_data
 from acsi.errors import ConvergenceWarning
 from acsi.estimators.pls import PLSPM, _readonly, model_structure
 from acsi.index import INDEX_WEIGHTS, IndexWeights
@@ -78,12 +79,9 @@ class GSCA:
             The criterion did not settle within ``max_iter`` iterations.
         """
         spec.check_pls()
-        if not isinstance(data, IndicatorData):
-            data = prepare(spec, data, scale=scale, missing=missing)
+        data, mean, covariance = resolve_data(spec, data, scale, missing)
         structure = model_structure(spec)
-        X = data.values
-        n = X.shape[0]
-        mean, covariance = mean_and_covariance(X)
+        n = data.values.shape[0]
         sd = np.sqrt(np.diag(covariance))
         S = correlation(covariance)
         solution = kernel.gsca(S, structure, tol=self.tol, max_iter=self.max_iter)

@@ -21,9 +21,10 @@ import numpy as np
 import pandas as pd
 
 from acsi.core import plsc as kernel
-from acsi.core.moments import correlation, mean_and_covariance
+from acsi.core.moments import correlation
 from acsi.core.pls import Scheme
-from acsi.data import IndicatorData, MissingPolicy, prepare
+from acsi.data import IndicatorData, MissingPolicy
+from acsi.estimators.base import resolve_data
 from acsi.errors import InadmissibleSolutionWarning
 from acsi.estimators.pls import PLSPM, _readonly, model_structure
 from acsi.index import IndexWeights
@@ -106,12 +107,10 @@ class PLSc:
             As :meth:`PLSPM.fit`.
         """
         spec.check_pls()
-        if not isinstance(data, IndicatorData):
-            data = prepare(spec, data, scale=scale, missing=missing)
+        data, _, covariance = resolve_data(spec, data, scale, missing)
         base = self._pls().fit(spec, data)
         structure = model_structure(spec)
         reflective = np.array([c.mode is Mode.REFLECTIVE for c in spec.constructs])
-        _, covariance = mean_and_covariance(data.values)
         S = correlation(covariance)
         k = structure.n_constructs
         W = np.zeros((structure.n_indicators, k))
