@@ -13,10 +13,10 @@ import sys
 import warnings
 from typing import Sequence
 
-from acsi.cli import assess, compare, device, fit, ingest, ipma
+from acsi.cli import assess, bench, compare, device, fit, ingest, ipma
 from acsi.errors import AcsiError, AcsiWarning
 
-COMMANDS = (fit, ingest, device, assess, compare, ipma)
+COMMANDS = (fit, ingest, device, assess, compare, ipma, bench)
 
 
 def build_parser() -> argparse.ArgumentParser:

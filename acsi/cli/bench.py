@@ -1,0 +1,101 @@
+"""``acsi bench estimators``: the Monte-Carlo estimator study from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from acsi.study import DGPS, DISTRIBUTIONS, ESTIMATORS, StudySettings, run_study
+
+_EPILOG = """examples:
+  acsi bench estimators --n 50,250,1000 --replications 100 --out study/
+  acsi bench estimators --dgp factor --distribution discrete --estimators pls,plsc,cbsem --misspecified
+"""
+
+
+def _ints(text: str) -> tuple[int, ...]:
+    try:
+        values = tuple(int(part) for part in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected comma-separated integers such as 50,250; got {text!r}") from None
+    if any(v < 30 for v in values):
+        raise argparse.ArgumentTypeError(f"sample sizes must be at least 30; got {text!r}")
+    return values
+
+
+def _choices(allowed: tuple[str, ...]):  # noqa: ANN202
+    def parse(text: str) -> tuple[str, ...]:
+        values = tuple(part.strip() for part in text.split(",") if part.strip())
+        unknown = [v for v in values if v not in allowed]
+        if unknown or not values:
+            raise argparse.ArgumentTypeError(f"choose from {', '.join(allowed)}; got {text!r}")
+        return values
+
+    return parse
+
+
+def run_estimators(args: argparse.Namespace) -> int:
+    settings = StudySettings(
+        ns=args.n,
+        replications=args.replications,
+        dgps=args.dgp,
+        distributions=args.distribution,
+        estimators=args.estimators,
+        misspecified=(False, True) if args.misspecified else (False,),
+        n_boot=args.n_boot,
+        seed=args.seed,
+    )
+    total = len(settings.conditions()) * settings.replications
+    bar = None
+    if not args.no_progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=total, desc="replications", unit="rep", file=sys.stderr, leave=False)
+    try:
+        result = run_study(settings, workers=args.workers, progress=bar.update if bar is not None else None)
+    finally:
+        if bar is not None:
+            bar.close()
+    written = result.write(args.out, plots=not args.no_plots)
+    paths = result.summary[result.summary.kind == "path"]
+    table = (
+        paths.assign(abs_bias=paths.bias.abs())
+        .groupby(["dgp", "distribution", "n", "misspecified", "estimator"])
+        .agg(mean_abs_bias=("abs_bias", "mean"), mean_rmse=("rmse", "mean"), coverage=("coverage", "mean"),
+             inadmissible=("inadmissible_rate", "first"), nonconverged=("nonconvergence_rate", "first"),
+             ms_per_fit=("seconds_per_fit", lambda s: 1000 * s.iloc[0]))
+    )
+    print(table.to_string(float_format=lambda v: f"{v:.4f}"))
+    print("\nwritten: " + ", ".join(str(p) for p in written))
+    return 0
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    """Add ``bench`` with its ``estimators`` sub-command."""
+    bench = commands.add_parser("bench", help="benchmark studies", description="Benchmark studies of acsi.")
+    studies = bench.add_subparsers(dest="study", metavar="STUDY")
+    studies.required = True
+    parser = studies.add_parser(
+        "estimators",
+        help="Monte-Carlo study of PLS, PLSc, CB-SEM, GSCA and the item-mean index on data with known truth",
+        description="Draw samples from the ACSI population under every condition, fit every estimator, and write "
+        "bias, RMSE, coverage, non-convergence and inadmissible rates and time per fit as a tidy table "
+        "(CSV, Parquet) with PNG plots of bias and RMSE by n.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--n", type=_ints, default=(50, 100, 250, 1000, 5000), help="sample sizes (default 50,100,250,1000,5000)")
+    parser.add_argument("--replications", type=int, default=200, help="samples per condition (default 200)")
+    parser.add_argument("--dgp", type=_choices(DGPS), default=DGPS, help="factor,composite (default both)")
+    parser.add_argument("--distribution", type=_choices(DISTRIBUTIONS), default=DISTRIBUTIONS,
+                        help="normal,skewed,discrete (default all)")
+    parser.add_argument("--estimators", type=_choices(ESTIMATORS), default=ESTIMATORS,
+                        help="pls,plsc,cbsem,gsca,equal (default all; 'equal' is the item-mean index)")
+    parser.add_argument("--misspecified", action="store_true", help="also fit the model without perceived_value -> customer_satisfaction")
+    parser.add_argument("--n-boot", type=int, default=0, help="bootstrap resamples per fit for PLS/PLSc/GSCA coverage (default 0: none)")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the study (default 0)")
+    parser.add_argument("--workers", type=int, default=None, help="worker processes (default: CPU count); results do not depend on it")
+    parser.add_argument("--out", default="estimator-study", help="output folder (default estimator-study/)")
+    parser.add_argument("--no-plots", action="store_true", help="write the tables only")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.set_defaults(run=run_estimators)
