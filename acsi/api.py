@@ -77,23 +77,39 @@ def fit(
     """
     if not isinstance(spec, ModelSpec):
         spec = load_spec(spec)
+    estimator = make_estimator(
+        method, scheme=scheme, raw=raw, index_weights=index_weights, tol=tol, max_iter=max_iter,
+        objective=objective, std_lv=std_lv,
+    )
+    return estimator.fit(spec, data, scale=scale, missing=missing)
+
+
+def make_estimator(
+    method: Method = "pls",
+    *,
+    scheme: Literal["path", "centroid", "factorial"] = "path",
+    raw: bool = False,
+    index_weights: IndexWeights = "fornell",
+    tol: float = 1e-10,
+    max_iter: int = 1000,
+    objective: str = "MLW",
+    std_lv: bool = False,
+) -> Estimator:
+    """The estimator object of ``method`` with the settings of :func:`fit` (for a bootstrap, a study)."""
     if method not in METHODS:
         raise ValueError(f"Unknown method {method!r}; expected one of {', '.join(METHODS)}.")
     if raw and method != "pls":
         raise ValueError(f"raw=True (centred, unscaled indicators) is only offered by method='pls'; got method={method!r}.")
-    estimator: Estimator
     if method == "pls":
-        estimator = PLSPM(scheme=scheme, standardized=not raw, tol=tol, max_iter=max_iter, index_weights=index_weights)
-    elif method == "plsc":
+        return PLSPM(scheme=scheme, standardized=not raw, tol=tol, max_iter=max_iter, index_weights=index_weights)
+    if method == "plsc":
         from acsi.estimators.plsc import PLSc
 
-        estimator = PLSc(scheme=scheme, tol=tol, max_iter=max_iter, index_weights=index_weights)
-    elif method == "cbsem":
+        return PLSc(scheme=scheme, tol=tol, max_iter=max_iter, index_weights=index_weights)
+    if method == "cbsem":
         from acsi.estimators.cbsem import CBSEM
 
-        estimator = CBSEM(objective=objective, std_lv=std_lv, index_weights=index_weights)
-    else:
-        from acsi.estimators.gsca import GSCA
+        return CBSEM(objective=objective, std_lv=std_lv, index_weights=index_weights)
+    from acsi.estimators.gsca import GSCA
 
-        estimator = GSCA(tol=max(tol, 1e-12), max_iter=max_iter, index_weights=index_weights)
-    return estimator.fit(spec, data, scale=scale, missing=missing)
+    return GSCA(tol=tol, max_iter=max_iter, index_weights=index_weights)

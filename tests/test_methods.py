@@ -51,3 +51,41 @@ def test_cli_fit_method_writes_the_json_contract(method: str, tmp_path: Path) ->
     assert code == 0
     payload = json.loads(out.read_text())
     assert payload["method"] == method and BASE_KEYS <= set(payload)
+
+
+def test_compare_methods_prints_one_row_per_parameter_with_a_column_per_method(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "table.json"
+    code = main(["compare-methods", str(bundled("models/acsi.yaml")), str(bundled("datasets/acsi_demo.csv")),
+                 "--json", str(out)])
+    assert code == 0
+    payload = json.loads(out.read_text())
+    assert payload["methods"] == ["pls", "plsc", "cbsem", "gsca"]
+    rows = {(r["lhs"], r["op"], r["rhs"]): r for r in payload["estimates"]}
+    spec = acsi.load_spec(bundled("models/acsi.yaml"))
+    assert len([k for k in rows if k[1] == "~"]) == len(spec.paths)
+    assert len([k for k in rows if k[1] == "=~"]) == len(spec.indicators)
+    row = rows[("perceived_quality", "~", "customer_expectations")]
+    assert all(isinstance(row[m], float) for m in payload["methods"])
+    # the item-level views agree with each method's own result
+    pls = acsi.fit(spec, pd.read_csv(bundled("datasets/acsi_demo.csv")))
+    assert row["pls"] == pls.to_dict()["paths"]["customer_expectations -> perceived_quality"]
+    assert "perceived_quality" in capsys.readouterr().out
+
+
+def test_compare_methods_leaves_out_a_method_that_cannot_take_the_spec(tmp_path: Path, reference: Path, capsys) -> None:
+    syntax = "IMAG <~ imag1 + imag2 + imag3\nSAT =~ sat1 + sat2 + sat3\nSAT ~ IMAG\n"
+    spec_file = tmp_path / "model.lav"
+    spec_file.write_text(syntax)
+    code = main(["compare-methods", str(spec_file), str(reference / "data" / "satisfaction.csv"), "--methods", "pls,cbsem"])
+    assert code == 0
+    out = capsys.readouterr().out
+    assert "cbsem: left out" in out and "composite" in out
+
+
+def test_cli_bootstraps_other_methods_by_refitting(tmp_path: Path) -> None:
+    out = tmp_path / "out.json"
+    code = main(["fit", str(bundled("models/acsi.yaml")), str(bundled("datasets/acsi_demo.csv")), "--method", "gsca",
+                 "--bootstrap", "10", "--seed", "3", "--json", str(out), "--quiet"])
+    assert code == 0
+    payload = json.loads(out.read_text())
+    assert payload["method"] == "gsca" and payload["bootstrap"]["engine"] == "refit"

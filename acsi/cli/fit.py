@@ -128,7 +128,14 @@ def run_bootstrap(result, args: argparse.Namespace, spec: ModelSpec | None = Non
     from acsi.inference import TREATED_MISSING, bootstrap
 
     target, extra = result, {}
-    if spec is not None and getattr(args, "missing", "error") in TREATED_MISSING:
+    if spec is not None and result.method != "pls":  # other estimators: a refit loop over the same resamples
+        from acsi.api import make_estimator
+
+        target = make_estimator(result.method, scheme=args.scheme, index_weights=args.index_weights, tol=args.tol,
+                                max_iter=args.max_iter, objective=args.objective, std_lv=args.std_lv)
+        extra = {"spec": spec, "data": read_survey(args.data, sheet=parse_sheet(getattr(args, "sheet", None))),
+                 "scale": args.scale, "missing": args.missing, "strict": args.strict, "mapping": args.mapping}
+    elif spec is not None and getattr(args, "missing", "error") in TREATED_MISSING:
         target = PLSPM(scheme=args.scheme, standardized=not args.raw, tol=args.tol, max_iter=args.max_iter,
                        index_weights=args.index_weights)
         survey = read_survey(args.data, sheet=parse_sheet(getattr(args, "sheet", None)))
