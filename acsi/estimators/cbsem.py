@@ -30,7 +30,7 @@ from typing import Iterator
 import numpy as np
 import pandas as pd
 import semopy
-from scipy import optimize, stats
+from scipy import special, stats
 
 from acsi.data import IndicatorData, MissingPolicy
 from acsi.estimators.base import resolve_data
@@ -326,18 +326,15 @@ class CBSEM:
         names = spec.construct_names
         indicators = data.indicators
         k = len(names)
-        mx = {key: value for key, value in model.inspect("mx").items()}
-        Lam_df, Beta_df, Psi_df, Theta_df = (mx[key] for key in ("Lambda", "Beta", "Psi", "Theta"))
-        Lam = Lam_df.loc[list(indicators), list(names)].to_numpy(float)
-        Beta = Beta_df.loc[list(names), list(names)].to_numpy(float)  # [target, source]
-        Psi = Psi_df.loc[list(names), list(names)].to_numpy(float)
-        Theta = Theta_df.loc[list(indicators), list(indicators)].to_numpy(float)
+        order = _Order(model, names, indicators)
+        Beta, Lam, Psi, Theta = order.matrices(model.matrices[:4])  # Beta[target, source]
         inv = np.linalg.inv(np.eye(k) - Beta)
         Phi = inv @ Psi @ inv.T  # factor covariances
         Sigma = Lam @ Phi @ Lam.T + Theta
         sd_eta = np.sqrt(np.clip(np.diag(Phi), 0, None))
         sd_x = np.sqrt(np.clip(np.diag(Sigma), 0, None))
-        se = self._standard_errors(model, mx, names, indicators)
+        free = order.matrices(_free_cells(model))
+        se = self._standard_errors(model, order, free)
 
         block = model_structure(spec).block
         rows = np.arange(p)
@@ -374,8 +371,8 @@ class CBSEM:
         fit_indices, extra = self._fit_indices(model, result, S, Sigma, n, p)
         table = self._table(spec, names, indicators, Lam, Beta, Psi, Theta, se, sd_eta, sd_x, block)
 
-        free = self._free(model, mx, names, indicators)
-        problems = self._admissibility(names, indicators, Psi, Theta, Phi, std_loadings, std_B, path_pairs, free, S)
+        free_by_name = dict(zip(("Beta", "Lambda", "Psi", "Theta"), free))
+        problems = self._admissibility(names, indicators, Psi, Theta, Phi, std_loadings, std_B, path_pairs, free_by_name, S)
         if problems:
             message = (
                 "The covariance-based solution is inadmissible (improper): " + "; ".join(problems)
@@ -434,12 +431,11 @@ class CBSEM:
             parameter_table=table,
         )
 
-    def _standard_errors(self, model, mx, names, indicators) -> dict[str, np.ndarray]:
+    def _standard_errors(self, model, order: "_Order", free) -> dict[str, np.ndarray]:
         """Standard errors per matrix cell (0 for fixed parameters), from the expected information."""
-        shapes = {key: np.zeros(mx[key].shape) for key in ("Lambda", "Beta", "Psi", "Theta")}
+        keys = ("Beta", "Lambda", "Psi", "Theta")
         if self.objective not in _CHI_SQUARE_OBJECTIVES:
-            free = self._free(model, mx, names, indicators)
-            return {key: np.where(free[key], np.nan, 0.0) for key in free}
+            return {key: np.where(mask, np.nan, 0.0) for key, mask in zip(keys, free)}
         with _captured_semopy_logging() as capture:
             _, fim_inv = model.calc_fim(inverse=True)
         if capture.records:
@@ -451,40 +447,8 @@ class CBSEM:
             )
             fim_inv = np.full(fim_inv.shape, np.nan)
         se = np.sqrt(np.clip(np.diag(fim_inv), 0, None))
-        matrices = model.matrices
-        keys = ("Beta", "Lambda", "Psi", "Theta")
-        active = [param for param in model.parameters.values() if param.active]
-        for value, param in zip(se, active):
-            for loc in param.locations:
-                which = next(i for i in range(4) if matrices[i] is loc.matrix)
-                shapes[keys[which]][loc.indices] = value
-                if loc.symmetric:
-                    shapes[keys[which]][loc.indices[::-1]] = value
-        return self._relabel(shapes, mx, names, indicators)
-
-    def _free(self, model, mx, names, indicators) -> dict[str, np.ndarray]:
-        """True for the matrix cells that are free parameters."""
-        shapes = {key: np.zeros(mx[key].shape) for key in ("Lambda", "Beta", "Psi", "Theta")}
-        keys = ("Beta", "Lambda", "Psi", "Theta")
-        for param in model.parameters.values():
-            if not param.active:
-                continue
-            for loc in param.locations:
-                which = next(i for i in range(4) if model.matrices[i] is loc.matrix)
-                shapes[keys[which]][loc.indices] = 1.0
-                if loc.symmetric:
-                    shapes[keys[which]][loc.indices[::-1]] = 1.0
-        return {key: value > 0 for key, value in self._relabel(shapes, mx, names, indicators).items()}
-
-    @staticmethod
-    def _relabel(shapes, mx, names, indicators) -> dict[str, np.ndarray]:
-        out = {}
-        order = {"Lambda": (indicators, names), "Beta": (names, names), "Psi": (names, names), "Theta": (indicators, indicators)}
-        for key, values in shapes.items():
-            frame = pd.DataFrame(values, index=mx[key].index, columns=mx[key].columns)
-            rows, cols = order[key]
-            out[key] = frame.loc[list(rows), list(cols)].to_numpy(float)
-        return out
+        cells = _free_cells(model, values=se)
+        return dict(zip(keys, order.matrices(cells)))
 
     def _fit_indices(self, model, result, S, Sigma, n, p) -> tuple[dict[str, float], dict[str, float]]:
         npar = int(sum(param.active for param in model.parameters.values()))
@@ -564,9 +528,13 @@ class CBSEM:
         for a_i, a in enumerate(exo):
             for b in exo[a_i + 1:]:
                 rows.append(cov_row(a, b, Psi, se["Psi"], sd_eta, pos))
-        frame = pd.DataFrame(rows, columns=["lhs", "op", "rhs", "estimate", "std_error", "std_all"])
-        frame["std_error"] = frame["std_error"].where(frame["std_error"] != 0)  # fixed parameters: NaN
-        return frame
+        lhs, op, rhs, estimate, std_error, std_all = zip(*rows)
+        std_error = np.array(std_error, dtype=float)
+        std_error[std_error == 0] = np.nan  # fixed parameters
+        return pd.DataFrame({
+            "lhs": np.array(lhs, dtype=object), "op": np.array(op, dtype=object), "rhs": np.array(rhs, dtype=object),
+            "estimate": np.array(estimate, dtype=float), "std_error": std_error, "std_all": np.array(std_all, dtype=float),
+        })
 
     @staticmethod
     def _admissibility(names, indicators, Psi, Theta, Phi, std_loadings, std_B, path_pairs, free, S) -> list[str]:
@@ -592,22 +560,55 @@ class CBSEM:
         return problems
 
 
+class _Order:
+    """Index arrays from semopy's matrix orders to ours (constructs and indicators in spec order)."""
+
+    def __init__(self, model, names, indicators) -> None:  # noqa: ANN001
+        def positions(labels, wanted):  # noqa: ANN001, ANN202
+            where = {label: i for i, label in enumerate(labels)}
+            return np.array([where[w] for w in wanted])
+
+        eta = positions(model.names_beta[0], names)
+        obs = positions(model.names_lambda[0], indicators)
+        eta_l = positions(model.names_lambda[1], names)
+        psi = positions(model.names_psi[0], names)
+        theta = positions(model.names_theta[0], indicators)
+        self.index = ((eta, eta), (obs, eta_l), (psi, psi), (theta, theta))
+
+    def matrices(self, matrices) -> tuple[np.ndarray, ...]:  # noqa: ANN001
+        """(Beta, Lambda, Psi, Theta) reordered, as float copies."""
+        return tuple(np.asarray(m)[np.ix_(rows, cols)].astype(float) for m, (rows, cols) in zip(matrices, self.index))
+
+
+def _free_cells(model, values: np.ndarray | None = None) -> list[np.ndarray]:  # noqa: ANN001
+    """semopy-ordered (Beta, Lambda, Psi, Theta): ``values`` of the free parameters in their cells
+    (0 elsewhere), or booleans marking the free cells when ``values`` is None."""
+    matrices = model.matrices[:4]
+    out = [np.zeros(m.shape, dtype=float if values is not None else bool) for m in matrices]
+    ids = [id(m) for m in matrices]
+    active = [param for param in model.parameters.values() if param.active]
+    for i, param in enumerate(active):
+        value = True if values is None else values[i]
+        for loc in param.locations:
+            which = ids.index(id(loc.matrix))
+            out[which][loc.indices] = value
+            if loc.symmetric:
+                out[which][loc.indices[::-1]] = value
+    return out
+
+
 def _rmsea_interval(chisq: float, df: int, n: int, level: float = 0.90) -> tuple[float, float]:
     """lavaan's RMSEA interval: the noncentrality lambda with ``P(X2 <= chisq; df, lambda)`` equal to
-    0.95 (lower) and 0.05 (upper), then ``sqrt(lambda / (n df))``."""
+    0.95 (lower end) and 0.05 (upper end), 0 where even lambda = 0 gives less; then
+    ``sqrt(lambda / (n df))``."""
     if df <= 0:
         return float("nan"), float("nan")
-    upper_p, lower_p = (1 + level) / 2, (1 - level) / 2
 
     def solve(target: float) -> float:
-        g = lambda lam: stats.ncx2.cdf(chisq, df, lam) - target if lam > 0 else stats.chi2.cdf(chisq, df) - target  # noqa: E731
-        if g(0.0) < 0:
+        if special.chdtr(df, chisq) <= target:
             return 0.0
-        hi = max(chisq, 1.0)
-        while g(hi) > 0:
-            hi *= 2
-        return optimize.brentq(g, 0.0, hi, xtol=1e-12)
+        return float(special.chndtrinc(chisq, df, target))
 
-    lam_lower = solve(upper_p)
-    lam_upper = solve(lower_p)
+    lam_lower = solve((1 + level) / 2)
+    lam_upper = solve((1 - level) / 2)
     return math.sqrt(lam_lower / (n * df)), math.sqrt(lam_upper / (n * df))
