@@ -30,8 +30,15 @@ class Summary:
         title = result.spec.name or "model"
         status = f"yes, {result.n_iter} iterations" if result.converged else f"NO (stopped after {result.n_iter})"
         dropped = f" ({result.n_dropped} dropped: missing values)" if result.n_dropped else ""
+        described = {
+            "pls": f"PLS path modelling of {title} ({settings.get('scheme')} scheme, {scaling})",
+            "plsc": f"consistent PLS (PLSc) of {title} ({settings.get('scheme')} scheme, rho_A correction)",
+            "cbsem": f"covariance-based SEM of {title} (semopy, objective {settings.get('objective')}, "
+            f"{settings.get('identification')}; loadings and paths unstandardised)",
+            "gsca": f"generalized structured component analysis (GSCA) of {title} (alternating least squares)",
+        }
         return [
-            f"acsi: PLS path modelling of {title} ({settings.get('scheme')} scheme, {scaling})",
+            f"acsi: {described.get(result.method, described['pls'])}",
             f"Observations: {result.n_obs}{dropped}   Constructs: {len(result.constructs)}   "
             f"Indicators: {len(result.indicators)}   Converged: {status}",
         ]
@@ -49,6 +56,15 @@ class Summary:
             "Explained variance": r2,
             "Effects": effects,
         }
+        if result.standardized is not None:
+            tables["Standardised paths (std.all)"] = pd.Series(result.standardized["paths"], name="std_all").to_frame()
+        if result.reliability is not None:
+            tables["Reliability"] = pd.DataFrame(dict(result.reliability))
+        for name, values in (("Fit indices", result.fit_indices), ):
+            if values is not None:
+                tables[name] = pd.Series(dict(values), name="value").to_frame()
+        if result.model_fit is not None and result.model_fit:
+            tables["Model fit (SRMR, d_ULS, d_G)"] = pd.DataFrame(dict(result.model_fit))
         if result.index is not None:
             index = pd.Series(result.index.to_dict(), name="index").to_frame()
             tables[f"Index (0-100, {result.index.method} weights)"] = index
