@@ -161,3 +161,20 @@ def test_non_ml_objectives_run_and_leave_unavailable_inference_as_nan() -> None:
 def test_bad_objective_is_refused_when_built() -> None:
     with pytest.raises(ValueError, match="WLSMV"):
         CBSEM(objective="WLSMV")
+
+
+def test_cbsem_recovers_the_threecommonfactors_population_from_exact_data(reference: Path) -> None:
+    from acsi.simulate import PopulationModel
+
+    case = json.loads((REFERENCE / "expected" / "threecommonfactors_population.json").read_text())
+    lav = json.loads((REFERENCE / "expected" / "threecommonfactors_lavaan_ml.json").read_text())
+    spec = acsi.parse_syntax(lav["model"]["syntax"])
+    loadings = {i: v for block in case["expected"]["loadings"].values() for i, v in block.items()}
+    frame = PopulationModel(spec, paths=case["expected"]["paths"], loadings=loadings).draw(500, seed=2, exact=True)
+    result = CBSEM().fit(spec, frame).to_dict()
+    for key, want in case["expected"]["paths"].items():
+        assert abs(result["standardized"]["paths"][key] - want) < 1e-6
+    for construct, block in case["expected"]["loadings"].items():
+        for indicator, want in block.items():
+            assert abs(result["standardized"]["loadings"][construct][indicator] - want) < 1e-6
+    assert result["fit_indices"]["chisq"] < 1e-6
