@@ -89,3 +89,13 @@ def test_cli_bootstraps_other_methods_by_refitting(tmp_path: Path) -> None:
     assert code == 0
     payload = json.loads(out.read_text())
     assert payload["method"] == "gsca" and payload["bootstrap"]["engine"] == "refit"
+
+
+def test_estimators_are_public_and_semopy_loads_only_when_cbsem_is_used() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, acsi; a = 'semopy' in sys.modules; acsi.CBSEM; print(a, 'semopy' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["False", "True"]
+    assert {"PLSc", "GSCA", "CBSEM"} <= set(acsi.__all__)
