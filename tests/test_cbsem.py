@@ -178,3 +178,31 @@ def test_cbsem_recovers_the_threecommonfactors_population_from_exact_data(refere
         for indicator, want in block.items():
             assert abs(result["standardized"]["loadings"][construct][indicator] - want) < 1e-6
     assert result["fit_indices"]["chisq"] < 1e-6
+
+
+def test_dwls_runs_on_complete_rows_and_recovers_exact_data() -> None:
+    within = np.full((3, 3), 0.5) + 0.5 * np.eye(3)
+    sigma = np.block([[within, np.full((3, 3), 0.3)], [np.full((3, 3), 0.3), within]])
+    frame = _exact(sigma, 400, [f"x{i}" for i in range(1, 7)])
+    spec = acsi.parse_syntax("f =~ x1 + x2 + x3\ng =~ x4 + x5 + x6\ng ~ f\n")
+    result = CBSEM(objective="DWLS").fit(spec, frame).to_dict()
+    assert abs(result["standardized"]["paths"]["f -> g"] - 0.6) < 1e-4
+
+
+def test_optimiser_stop_becomes_a_convergence_warning(reference: Path) -> None:
+    case = json.loads((REFERENCE / "expected" / "political_democracy_lavaan_ml.json").read_text())
+    spec = acsi.parse_syntax(case["model"]["syntax"])
+    data = pd.read_csv(REFERENCE / case["dataset"])
+    with pytest.warns(acsi.ConvergenceWarning, match="did not converge"):
+        result = CBSEM(max_iter=2).fit(spec, data)
+    assert not result.converged
+
+
+def test_fitting_changes_neither_data_nor_spec(reference: Path) -> None:
+    case = json.loads((REFERENCE / "expected" / "political_democracy_lavaan_ml.json").read_text())
+    spec = acsi.parse_syntax(case["model"]["syntax"])
+    data = pd.read_csv(REFERENCE / case["dataset"])
+    before_data, before_spec = data.copy(), acsi.to_syntax(spec)
+    CBSEM().fit(spec, data)
+    pd.testing.assert_frame_equal(data, before_data)
+    assert acsi.to_syntax(spec) == before_spec
