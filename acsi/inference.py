@@ -381,6 +381,7 @@ class _BatchedPLS:
     index_lower: np.ndarray | None
     index_upper: np.ndarray | None
     index_method: str
+    case_weights: np.ndarray | None = None
 
     @classmethod
     def build(cls, estimator: PLSPM, base: FitResult, layout: _Layout, sign_change: str) -> "_BatchedPLS":
@@ -408,11 +409,17 @@ class _BatchedPLS:
             index_lower=lower,
             index_upper=upper,
             index_method=base.index.method if base.index is not None else "fornell",
+            case_weights=base.case_weights,
         )
 
     def run(self, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """Statistics (b, P) and failure codes (b,) of the resamples given as counts (b, n)."""
+        """Statistics (b, P) and failure codes (b,) of the resamples given as counts (b, n).
+
+        With case weights each drawn row counts with its weight, as in the fit itself.
+        """
         b = counts.shape[0]
+        if self.case_weights is not None:
+            counts = counts * self.case_weights
         theta = np.full((b, self.layout.size), np.nan)
         code = np.full(b, _OK)
         means, cov = self.basis.moments(counts)
@@ -502,7 +509,8 @@ class _Refit:
         if (values.min(axis=0) == values.max(axis=0)).any():
             return FAILURE_REASONS.index("constant_indicator")
         values.setflags(write=False)
-        return replace(self.data, values=values, row_labels=self.data.row_labels[rows])
+        weights = None if self.data.case_weights is None else self.data.case_weights[rows]
+        return replace(self.data, values=values, row_labels=self.data.row_labels[rows], case_weights=weights)
 
     def run_rows(self, row_sets: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
         theta = np.full((len(row_sets), self.layout.size), np.nan)

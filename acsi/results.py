@@ -129,6 +129,8 @@ class FitResult:
     index : IndexResult or None
     warnings : tuple of str
         Messages of the warnings issued while fitting.
+    case_weights : ndarray, shape (n,), or None
+        The case weights the moments were weighted with (a mapping's weight column).
     missing : mapping or None
         Missing-data treatment and counts (:meth:`acsi.data.MissingReport.to_dict`).
     reliability : mapping or None
@@ -178,6 +180,7 @@ class FitResult:
     standardized: Mapping[str, Any] | None = None
     std_errors: Mapping[str, Any] | None = None
     parameter_table: pd.DataFrame | None = field(default=None, repr=False)
+    case_weights: np.ndarray | None = field(default=None, repr=False)
 
     @cached_property
     def score_matrix(self) -> np.ndarray:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
@@ -268,3 +269,18 @@ def test_missing_value_treatment_is_repeated_in_every_resample(acsi_sample, hole
     for r, rows in enumerate(resample_indices(6, len(holes), 2)[:3]):
         refit = acsi.fit(spec, holes.iloc[rows].reset_index(drop=True), missing=missing)
         np.testing.assert_allclose(boot.replicates[r, paths], refit.path_coefficients.to_numpy(), **RESAMPLE)
+
+
+def test_case_weighted_bootstrap_engines_agree_resample_by_resample() -> None:
+    """The batched engine weights each drawn row as the refit of the same rows does."""
+    rng = np.random.default_rng(8)
+    base = rng.normal(size=(80, 1))
+    frame = pd.DataFrame(base + rng.normal(scale=0.7, size=(80, 4)), columns=["q1", "q2", "s1", "s2"])
+    spec = acsi.parse_syntax("Q =~ q1 + q2\nS =~ s1 + s2\nS ~ Q\n")
+    data = acsi.prepare(spec, frame)
+    weighted = dataclasses.replace(data, case_weights=rng.integers(1, 4, 80).astype(float))
+    batched = acsi.bootstrap(acsi.PLSPM(), spec, weighted, n_boot=40, seed=5, engine="batched")
+    refit = acsi.bootstrap(acsi.PLSPM(), spec, weighted, n_boot=40, seed=5, engine="refit")
+    unweighted = acsi.bootstrap(acsi.PLSPM(), spec, data, n_boot=40, seed=5, engine="batched")
+    np.testing.assert_allclose(np.asarray(batched.std_errors), np.asarray(refit.std_errors), rtol=0, atol=1e-9)
+    assert not np.allclose(np.asarray(batched.std_errors), np.asarray(unweighted.std_errors))

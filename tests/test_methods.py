@@ -99,3 +99,14 @@ def test_estimators_are_public_and_semopy_loads_only_when_cbsem_is_used() -> Non
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
     assert out == ["False", "True"]
     assert {"PLSc", "GSCA", "CBSEM"} <= set(acsi.__all__)
+
+
+def test_cbsem_bootstrap_keeps_the_model_based_standard_errors_beside_the_bootstrap_ones(tmp_path: Path) -> None:
+    out = tmp_path / "out.json"
+    code = main(["fit", str(bundled("models/acsi.yaml")), str(bundled("datasets/acsi_demo.csv")), "--method", "cbsem",
+                 "--bootstrap", "5", "--seed", "3", "--json", str(out), "--quiet"])
+    assert code == 0
+    payload = json.loads(out.read_text())
+    assert payload["bootstrap"]["used"] + payload["bootstrap"]["failed"] == 5
+    assert set(payload["model_std_errors"]["paths"]) == set(payload["std_errors"]["paths"])
+    assert payload["model_std_errors"]["paths"] != payload["std_errors"]["paths"]

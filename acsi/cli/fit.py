@@ -202,6 +202,8 @@ def run_fit(args: argparse.Namespace) -> int:
     if args.json:
         out = result.to_dict()
         if boot is not None:
+            if "std_errors" in out:  # CB-SEM's model-based standard errors stay beside the bootstrap's
+                out["model_std_errors"] = out.pop("std_errors")
             out.update(boot.to_dict())
         write_json(out, args.json)
     return 0

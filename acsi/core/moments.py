@@ -13,8 +13,18 @@ import numpy as np
 _CANCELLATION_LIMIT = 1e-10
 
 
-def mean_and_covariance(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Column means and covariance matrix with divisor n of ``X`` (n, p)."""
+def mean_and_covariance(X: np.ndarray, weights: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Column means and covariance matrix with divisor n of ``X`` (n, p).
+
+    With case ``weights`` (n,), the weighted moments m = sum_i w_i x_i / sum_i w_i and
+    C = sum_i w_i (x_i - m)(x_i - m)' / sum_i w_i: integer weights act as repeated rows.
+    """
+    if weights is not None:
+        share = np.asarray(weights, dtype=float) / np.sum(weights)
+        mean = share @ X
+        centred = X - mean
+        C = (centred * share[:, None]).T @ centred
+        return mean, (C + C.T) / 2.0
     n = X.shape[0]
     mean = X.mean(axis=0)
     C = X.T @ X / n - np.outer(mean, mean)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import warnings
+
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
+    import numpy as np
     import pandas as pd
 
     from acsi.data import IndicatorData, MissingPolicy
@@ -35,14 +38,15 @@ def resolve_data(
     data: "pd.DataFrame | IndicatorData",
     scale: "tuple[float, float] | Scale | None",
     missing: "MissingPolicy",
-) -> "tuple[IndicatorData, object, object]":
-    """Prepare ``data`` for ``spec`` once, as :meth:`PLSPM.fit` does, and return it with its moments.
+) -> "tuple[IndicatorData, np.ndarray, np.ndarray, list[str]]":
+    """Prepare ``data`` for ``spec`` once and return it with its moments.
 
     Returns
     -------
-    (IndicatorData, mean, covariance)
+    (IndicatorData, mean, covariance, messages)
         The moments are the treatment's estimated ones for pairwise / EM data, else those of
-        the values (divisor n).
+        the values (divisor n), weighted by the data's case weights when it has them
+        (``acsi.core.moments.mean_and_covariance``). ``messages`` are the warnings issued.
 
     Raises
     ------
@@ -50,10 +54,15 @@ def resolve_data(
         ``scale`` or ``missing`` given together with already prepared data.
     DataError
         The prepared data belong to another spec.
+
+    Warns
+    -----
+    MissingDataWarning
+        Case weights together with pairwise / EM moments, which are estimated unweighted.
     """
     from acsi.core.moments import mean_and_covariance
     from acsi.data import IndicatorData, prepare
-    from acsi.errors import DataError
+    from acsi.errors import DataError, MissingDataWarning
 
     if not isinstance(data, IndicatorData):
         data = prepare(spec, data, scale=scale, missing=missing)
@@ -67,5 +76,16 @@ def resolve_data(
             f"The IndicatorData were prepared for another spec (indicators {', '.join(data.indicators)}); "
             "prepare them with this spec."
         )
-    mean, covariance = data.moments if data.moments is not None else mean_and_covariance(data.values)
-    return data, mean, covariance
+    messages: list[str] = []
+    if data.moments is None:
+        mean, covariance = mean_and_covariance(data.values, data.case_weights)
+        return data, mean, covariance, messages
+    if data.case_weights is not None:
+        message = (
+            f"The {data.missing} missing-data treatment estimates unweighted moments; the case weights are not "
+            "applied. Use missing='listwise' or 'mean' for weighted estimates."
+        )
+        messages.append(message)
+        warnings.warn(message, MissingDataWarning, stacklevel=3)
+    mean, covariance = data.moments
+    return data, mean, covariance, messages

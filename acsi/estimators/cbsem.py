@@ -34,7 +34,14 @@ from scipy import special, stats
 
 from acsi.data import IndicatorData, MissingPolicy
 from acsi.estimators.base import resolve_data
-from acsi.errors import ConvergenceWarning, DataError, EstimationError, InadmissibleSolutionWarning, SpecError
+from acsi.errors import (
+    ConvergenceWarning,
+    DataError,
+    EstimationError,
+    InadmissibleSolutionWarning,
+    MissingDataWarning,
+    SpecError,
+)
 from acsi.estimators.pls import PLSPM, _readonly, model_structure
 from acsi.index import INDEX_WEIGHTS, IndexWeights
 from acsi.results import FitResult
@@ -269,7 +276,7 @@ class CBSEM:
             Heywood cases, standardised estimates above 1, non-PD factor covariances.
         """
         syntax = to_semopy_syntax(spec, std_lv=self.std_lv)
-        data, mean, S = resolve_data(spec, data, scale, missing)
+        data, mean, S, data_warnings = resolve_data(spec, data, scale, missing)
         X = data.values
         n, p = X.shape
         if self.objective == "DWLS" and data.moments is not None:
@@ -280,7 +287,19 @@ class CBSEM:
         if self.std_lv:
             syntax += _starting_values(spec, S, data.indicators)
         observed = list(data.indicators)
-        issued: list[str] = []
+        issued: list[str] = list(data_warnings)
+        if data.case_weights is not None:
+            if self.objective == "DWLS":
+                raise DataError(
+                    "objective='DWLS' fits the rows themselves and cannot take case weights; use objective='MLW' "
+                    "(weighted moments) or drop the weight column from the mapping."
+                )
+            message = (
+                "Case weights enter the sample covariance matrix (pseudo-maximum likelihood): the estimates are "
+                "weighted, but standard errors and test statistics assume simple random sampling of the rows."
+            )
+            issued.append(message)
+            warnings.warn(message, MissingDataWarning, stacklevel=2)
         with _captured_semopy_logging() as capture:
             try:
                 model = semopy.Model(syntax)

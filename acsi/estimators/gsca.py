@@ -79,13 +79,13 @@ class GSCA:
             The criterion did not settle within ``max_iter`` iterations.
         """
         spec.check_pls()
-        data, mean, covariance = resolve_data(spec, data, scale, missing)
+        data, mean, covariance, data_warnings = resolve_data(spec, data, scale, missing)
         structure = model_structure(spec)
         n = data.values.shape[0]
         sd = np.sqrt(np.diag(covariance))
         S = correlation(covariance)
         solution = kernel.gsca(S, structure, tol=self.tol, max_iter=self.max_iter)
-        issued: list[str] = []
+        issued: list[str] = list(data_warnings)
         if not solution.converged:
             message = (
                 f"GSCA did not converge within max_iter={self.max_iter} iterations (tol={self.tol:g}); the estimates "

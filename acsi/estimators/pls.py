@@ -18,9 +18,10 @@ import numpy as np
 import pandas as pd
 
 from acsi.core import pls as kernel
-from acsi.core.moments import correlation, mean_and_covariance
-from acsi.data import IndicatorData, MissingPolicy, prepare
-from acsi.errors import ConvergenceWarning, DataError, EstimationError, MissingDataWarning
+from acsi.core.moments import correlation
+from acsi.data import IndicatorData, MissingPolicy
+from acsi.estimators.base import resolve_data
+from acsi.errors import ConvergenceWarning, EstimationError
 from acsi.index import INDEX_WEIGHTS, IndexWeights, index_map, normalised_index_weights
 from acsi.results import FitResult, IndexResult
 from acsi.spec.model import ModelSpec, Scale
@@ -126,31 +127,10 @@ class PLSPM:
             An index weight is negative.
         """
         spec.check_pls()
-        if not isinstance(data, IndicatorData):
-            data = prepare(spec, data, scale=scale, missing=missing)
-        elif scale is not None or missing != "error":
-            raise ValueError(
-                "scale and missing apply when the data are prepared; pass them to acsi.prepare() "
-                "instead of fit() when giving IndicatorData."
-            )
-        elif data.indicators != spec.indicators:
-            raise DataError(
-                "The IndicatorData were prepared for another spec (indicators "
-                f"{', '.join(data.indicators)}); prepare them with this spec."
-            )
+        data, mean, covariance, issued = resolve_data(spec, data, scale, missing)
         structure = model_structure(spec)
         X = data.values
         n = X.shape[0]
-        # pairwise / EM treatments bring their own moments (acsi.data module notes)
-        mean, covariance = data.moments if data.moments is not None else mean_and_covariance(X)
-        issued: list[str] = []
-        if data.case_weights is not None:
-            message = (
-                "The data carry a case-weight column, but the PLS estimator does not use case weights yet: "
-                "the estimates are unweighted."
-            )
-            issued.append(message)
-            warnings.warn(message, MissingDataWarning, stacklevel=2)
         sd = np.sqrt(np.diag(covariance))  # divisor n
         S = correlation(covariance) if self.standardized else covariance
         self._check_mode_b_blocks(spec, S, structure)
@@ -216,6 +196,7 @@ class PLSPM:
             row_labels=data.row_labels,
             index=index,
             warnings=tuple(issued),
+            case_weights=None if data.moments is not None else data.case_weights,
             missing=data.missing_report.to_dict() if data.missing_report is not None else None,
         )
 

@@ -107,7 +107,7 @@ class PLSc:
             As :meth:`PLSPM.fit`.
         """
         spec.check_pls()
-        data, _, covariance = resolve_data(spec, data, scale, missing)
+        data, _, covariance, _ = resolve_data(spec, data, scale, missing)  # warnings come with the PLS fit
         base = self._pls().fit(spec, data)
         structure = model_structure(spec)
         reflective = np.array([c.mode is Mode.REFLECTIVE for c in spec.constructs])

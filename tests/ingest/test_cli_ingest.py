@@ -118,7 +118,7 @@ def test_fit_reads_survey_files_with_a_mapping_and_reports_missing(files, capsys
     payload = json.loads(captured.out)
     assert payload["missing"]["treatment"] == "em" and payload["missing"]["cells_imputed"] == 3
     assert payload["missing"]["missing_codes"] == 3 and payload["n_obs"] == 120
-    assert "does not use case weights" in captured.err  # the weight column is carried, not used
+    assert "case weights are not applied" in captured.err  # EM moments are unweighted: said, not hidden
     assert set(payload["index"]) == {"SAT", "LOY"}
 
 

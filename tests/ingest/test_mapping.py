@@ -89,20 +89,22 @@ def test_lenient_mode_turns_out_of_scale_and_unmapped_values_missing_and_counts_
     assert out.frame["sat2"].isna().sum() == n_unmapped
 
 
-def test_weight_and_groups_reach_the_prepared_data_and_pls_says_weights_are_unused() -> None:
+def test_weight_and_groups_reach_the_prepared_data_and_weight_the_estimates() -> None:
     rng = np.random.default_rng(3)
     base = rng.normal(size=(60, 1))
     frame = pd.DataFrame(base + rng.normal(scale=0.6, size=(60, 5)), columns=["sat1", "sat2", "sat3", "loy1", "loy2"])
-    frame["w"] = rng.uniform(0.5, 2, 60)
+    frame["w"] = rng.integers(1, 4, 60)
     frame["branch"] = ["a", "b", "c"] * 20
     spec = acsi.parse_syntax(MODEL)
     mapping = mapping_from_dict({"indicators": {n: n for n in spec.indicators}, "weight": "w", "groups": ["branch"]})
     data = acsi.prepare(spec, frame, mapping=mapping)
     np.testing.assert_array_equal(data.case_weights, frame["w"].to_numpy())
     assert data.groups["branch"].tolist() == frame["branch"].tolist()
-    with pytest.warns(MissingDataWarning, match="does not use case weights"):
-        result = acsi.fit(spec, data)
-    assert any("case weights" in w for w in result.warnings)
+    weighted = acsi.fit(spec, data)
+    repeated = acsi.fit(spec, frame.loc[frame.index.repeat(frame["w"])].reset_index(drop=True))
+    np.testing.assert_allclose(weighted.outer_weights, repeated.outer_weights, rtol=0, atol=1e-10)
+    np.testing.assert_allclose(weighted.path_matrix, repeated.path_matrix, rtol=0, atol=1e-10)
+    assert weighted.warnings == ()
 
 
 def test_groups_follow_the_rows_kept_by_listwise_deletion() -> None:
