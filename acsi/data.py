@@ -155,7 +155,7 @@ class IndicatorData:
         estimators use them instead of the moments of ``values``. None otherwise.
     missing_report : MissingReport or None
     case_weights : ndarray, shape (n,), or None
-        The mapping's case-weight column for the rows kept (not used by the estimators yet).
+        The mapping's case-weight column for the rows kept; the estimators weight their moments by it.
     groups : pandas.DataFrame or None
         The mapping's grouping columns for the rows kept, indexed like ``row_labels``.
     metadata : SurveyMetadata or None

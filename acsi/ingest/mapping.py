@@ -35,9 +35,8 @@ Columns the mapping does not name pass through unchanged. Every change is counte
 
 Case weights and groups: the weight column must hold non-negative numbers; it and the
 grouping columns are carried in the prepared data (``IndicatorData.case_weights``,
-``IndicatorData.groups``) for later comparisons. **The estimators do not use case weights
-yet**: a fit with a weight column warns (:class:`~acsi.errors.MissingDataWarning`) and
-gives unweighted estimates.
+``IndicatorData.groups``) for later comparisons. The estimators weight the moments they start
+from by the case weights (integer weights act as repeated rows), and so does the bootstrap.
 """
 
 from __future__ import annotations

@@ -111,7 +111,7 @@ def validation_report(
 
     extras = []
     if mapping.weight:
-        extras.append(f"case weight '{mapping.weight}' (carried along; the estimators do not use weights yet)")
+        extras.append(f"case weight '{mapping.weight}' (weights the estimates)")
     if mapping.groups:
         extras.append(f"groups {', '.join(mapping.groups)}")
     header.append(
