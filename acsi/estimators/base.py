@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import warnings
 
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
@@ -13,6 +14,30 @@ if TYPE_CHECKING:
     from acsi.data import IndicatorData, MissingPolicy
     from acsi.results import FitResult
     from acsi.spec.model import ModelSpec, Scale
+
+
+def check_settings(estimator: object, constraints: "dict[str, tuple[str, object]]") -> None:
+    """Check an estimator's settings against a declarative table (sklearn ``_param_validation``).
+
+    ``constraints`` maps a setting name to ``("fraction", None)`` (a number strictly between 0
+    and 1), ``("positive_int", None)``, ``("bool", None)`` or ``("choice", options)``.
+
+    Raises
+    ------
+    ValueError
+        Naming the setting, what is allowed and what was given.
+    """
+    for name, (kind, options) in constraints.items():
+        value = getattr(estimator, name)
+        number = isinstance(value, (int, float)) and not isinstance(value, bool)
+        if kind == "fraction" and not (number and math.isfinite(value) and 0 < value < 1):
+            raise ValueError(f"{name} must be a number between 0 and 1; got {value!r}.")
+        if kind == "positive_int" and not (isinstance(value, int) and not isinstance(value, bool) and value >= 1):
+            raise ValueError(f"{name} must be a positive integer; got {value!r}.")
+        if kind == "bool" and not isinstance(value, bool):
+            raise ValueError(f"{name} must be True or False; got {value!r}.")
+        if kind == "choice" and value not in options:  # type: ignore[operator]
+            raise ValueError(f"Unknown {name} {value!r}; expected one of {', '.join(map(str, options))}.")  # type: ignore[call-overload]
 
 
 @runtime_checkable

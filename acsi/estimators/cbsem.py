@@ -33,7 +33,7 @@ import semopy
 from scipy import special, stats
 
 from acsi.data import IndicatorData, MissingPolicy
-from acsi.estimators.base import resolve_data
+from acsi.estimators.base import check_settings, resolve_data
 from acsi.errors import (
     ConvergenceWarning,
     DataError,
@@ -234,16 +234,16 @@ class CBSEM:
     index_weights: IndexWeights = "fornell"
 
     def __post_init__(self) -> None:
-        if self.objective not in OBJECTIVES:
-            raise ValueError(f"Unknown objective {self.objective!r}; expected one of {', '.join(OBJECTIVES)}.")
-        if not isinstance(self.std_lv, bool):
-            raise ValueError(f"std_lv must be True or False; got {self.std_lv!r}.")
-        if isinstance(self.ftol, bool) or not isinstance(self.ftol, (int, float)) or not 0 < self.ftol < 1:
-            raise ValueError(f"ftol must be a number between 0 and 1; got {self.ftol!r}.")
-        if isinstance(self.max_iter, bool) or not isinstance(self.max_iter, int) or self.max_iter < 1:
-            raise ValueError(f"max_iter must be a positive integer; got {self.max_iter!r}.")
-        if self.index_weights not in INDEX_WEIGHTS:
-            raise ValueError(f"Unknown index weights {self.index_weights!r}; expected one of {', '.join(INDEX_WEIGHTS)}.")
+        check_settings(
+            self,
+            {
+                "objective": ("choice", OBJECTIVES),
+                "std_lv": ("bool", None),
+                "ftol": ("fraction", None),
+                "max_iter": ("positive_int", None),
+                "index_weights": ("choice", INDEX_WEIGHTS),
+            },
+        )
 
     def fit(
         self,

@@ -18,7 +18,7 @@ import pandas as pd
 from acsi.core import gsca as kernel
 from acsi.core.moments import correlation
 from acsi.data import IndicatorData, MissingPolicy
-from acsi.estimators.base import resolve_data
+from acsi.estimators.base import check_settings, resolve_data
 from acsi.errors import ConvergenceWarning
 from acsi.estimators.pls import PLSPM, _readonly, model_structure
 from acsi.index import INDEX_WEIGHTS, IndexWeights
@@ -51,12 +51,10 @@ class GSCA:
     index_weights: IndexWeights = "fornell"
 
     def __post_init__(self) -> None:
-        if isinstance(self.tol, bool) or not isinstance(self.tol, (int, float)) or not 0 < self.tol < 1:
-            raise ValueError(f"tol must be a number between 0 and 1; got {self.tol!r}.")
-        if isinstance(self.max_iter, bool) or not isinstance(self.max_iter, int) or self.max_iter < 1:
-            raise ValueError(f"max_iter must be a positive integer; got {self.max_iter!r}.")
-        if self.index_weights not in INDEX_WEIGHTS:
-            raise ValueError(f"Unknown index weights {self.index_weights!r}; expected one of {', '.join(INDEX_WEIGHTS)}.")
+        check_settings(
+            self,
+            {"tol": ("fraction", None), "max_iter": ("positive_int", None), "index_weights": ("choice", INDEX_WEIGHTS)},
+        )
 
     def fit(
         self,

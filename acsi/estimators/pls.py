@@ -20,7 +20,7 @@ import pandas as pd
 from acsi.core import pls as kernel
 from acsi.core.moments import correlation
 from acsi.data import IndicatorData, MissingPolicy
-from acsi.estimators.base import resolve_data
+from acsi.estimators.base import check_settings, resolve_data
 from acsi.errors import ConvergenceWarning, EstimationError
 from acsi.index import INDEX_WEIGHTS, IndexWeights, index_map, normalised_index_weights
 from acsi.results import FitResult, IndexResult
@@ -72,18 +72,16 @@ class PLSPM:
     index_weights: IndexWeights = "fornell"
 
     def __post_init__(self) -> None:
-        if self.scheme not in kernel.SCHEMES:
-            raise ValueError(f"Unknown scheme {self.scheme!r}; expected one of {', '.join(kernel.SCHEMES)}.")
-        if not isinstance(self.standardized, bool):
-            raise ValueError(f"standardized must be True or False; got {self.standardized!r}.")
-        if isinstance(self.tol, bool) or not isinstance(self.tol, (int, float)) or not (0 < self.tol < 1) or not math.isfinite(self.tol):
-            raise ValueError(f"tol must be a number between 0 and 1; got {self.tol!r}.")
-        if isinstance(self.max_iter, bool) or not isinstance(self.max_iter, int) or self.max_iter < 1:
-            raise ValueError(f"max_iter must be a positive integer; got {self.max_iter!r}.")
-        if self.index_weights not in INDEX_WEIGHTS:
-            raise ValueError(
-                f"Unknown index weights {self.index_weights!r}; expected one of {', '.join(INDEX_WEIGHTS)}."
-            )
+        check_settings(
+            self,
+            {
+                "scheme": ("choice", kernel.SCHEMES),
+                "standardized": ("bool", None),
+                "tol": ("fraction", None),
+                "max_iter": ("positive_int", None),
+                "index_weights": ("choice", INDEX_WEIGHTS),
+            },
+        )
 
     def fit(
         self,
