@@ -26,7 +26,11 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from acsi.core.fit_measures import implied_correlation, structural_implied_correlations
+from acsi.core.fit_measures import discrepancies as _discrepancies
 from acsi.core.moments import correlation, mean_and_covariance
+from acsi.core.reliability import composite_reliability, cronbach_alpha
+from acsi.estimators.pls import model_structure
 from acsi.results import FitResult
 
 if TYPE_CHECKING:
@@ -59,18 +63,6 @@ def _blocks(block: np.ndarray, k: int) -> list[np.ndarray]:
     return [np.flatnonzero(block == b) for b in range(k)]
 
 
-def cronbach_alpha(S_bb: np.ndarray) -> float:
-    """Cronbach's alpha of standardised indicators: ``p/(p-1) (1 - p / sum_ij r_ij)``.
-
-    Thresholds: >= 0.9 high, 0.8-0.9 acceptable, 0.75-0.8 marginal, < 0.75 not acceptable.
-    NaN for a single indicator. Cronbach (1951), Psychometrika 16, 297-334.
-    """
-    p = S_bb.shape[0]
-    if p < 2:
-        return math.nan
-    return p / (p - 1) * (1.0 - p / S_bb.sum())
-
-
 def rho_a(S_bb: np.ndarray, w: np.ndarray) -> float:
     """Dijkstra-Henseler rho_A from the standardised Mode A weights ``w`` (unit-variance score).
 
@@ -82,15 +74,6 @@ def rho_a(S_bb: np.ndarray, w: np.ndarray) -> float:
     ww = np.outer(w, w)
     c2 = (w @ (S_bb - np.diag(np.diag(S_bb))) @ w) / (ww * ww).sum(where=~np.eye(len(w), dtype=bool))
     return float((w @ w) ** 2 * c2)
-
-
-def composite_reliability(loadings: np.ndarray) -> float:
-    """rho_C = (sum l)^2 / ((sum l)^2 + sum(1 - l^2)) (Joreskog 1971; Werts, Linn & Joreskog 1974).
-
-    Threshold 0.7-0.95.
-    """
-    total = loadings.sum() ** 2
-    return float(total / (total + (1.0 - loadings**2).sum()))
 
 
 def _first_components(S_bb: np.ndarray) -> tuple[float, float, np.ndarray]:
@@ -115,46 +98,12 @@ def _inner_regression(R: np.ndarray, predictors: np.ndarray, target: int, n: int
     return pd.DataFrame({"estimate": beta, "std_error": se, "t": t, "p": 2.0 * stats.t.sf(np.abs(t), df)})
 
 
-def _implied(S: np.ndarray, block: np.ndarray, loadings: np.ndarray, rho: np.ndarray) -> np.ndarray:
-    """Composite-model implied correlations: S within blocks, l_a l_b' rho_ab between blocks."""
-    L = np.zeros((block.size, rho.shape[0]))
-    L[np.arange(block.size), block] = loadings
-    sigma = L @ rho @ L.T
-    same = block[:, None] == block[None, :]
-    return np.where(same, S, sigma)
-
-
-def _structural_correlations(R: np.ndarray, B: np.ndarray, r_squared: np.ndarray, exogenous: np.ndarray) -> np.ndarray:
-    """Construct correlations implied by the structural model, diagonal set to 1 (cSEM ``fit()``).
-
-    eta = B' eta + zeta, Cov(zeta) = Phi (observed) among exogenous constructs and 1 - R^2 for
-    each endogenous one: (I - B')^-1 Psi (I - B')^-T.
-    """
-    k = R.shape[0]
-    psi = np.diag(1.0 - r_squared)
-    psi[np.ix_(exogenous, exogenous)] = R[np.ix_(exogenous, exogenous)]
-    inverse = np.linalg.inv(np.eye(k) - B.T)
-    implied = inverse @ psi @ inverse.T
-    np.fill_diagonal(implied, 1.0)
-    return implied
-
-
 def discrepancies(S: np.ndarray, sigma: np.ndarray) -> dict[str, float]:
-    """SRMR, d_ULS and d_G (base-10 logarithm, ADANCO/cSEM) between S and an implied matrix.
+    """SRMR, d_ULS and d_G (base-10 logarithm, ADANCO/cSEM) of one pair of matrices, as floats.
 
-    ``srmr = sqrt(mean_{i<=j} (s_ij - sigma_ij)^2)``, ``d_uls = 0.5 sum_ij (s_ij - sigma_ij)^2``,
-    ``d_g = 0.5 sum_k (log10 phi_k)^2`` with phi_k the eigenvalues of ``S^-1 Sigma``
-    (Dijkstra & Henseler 2015, Computational Statistics & Data Analysis 81, 10-23).
-    SRMR threshold < 0.08.
+    See :func:`acsi.core.fit_measures.discrepancies`. SRMR threshold < 0.08.
     """
-    diff = S - sigma
-    lower = np.tril_indices(S.shape[0])
-    phi = np.linalg.eigvals(np.linalg.solve(S, sigma)).real
-    return {
-        "srmr": float(np.sqrt(np.mean(diff[lower] ** 2))),
-        "d_uls": float(0.5 * (diff**2).sum()),
-        "d_g": float(0.5 * (np.log10(phi) ** 2).sum()),
-    }
+    return {key: float(value) for key, value in _discrepancies(S, sigma).items()}
 
 
 def _htmt(S: np.ndarray, blocks: list[np.ndarray], geometric: bool) -> np.ndarray:
@@ -416,7 +365,6 @@ def assess(
     index_c = pd.Index(names, name="construct")
     communality = loadings**2
     endogenous = [names.index(t) for t in spec.endogenous]
-    exogenous = np.array([j for j in range(k) if j not in endogenous], dtype=int)
 
     inner_vif: dict[str, pd.Series] = {}
     inner_regressions: dict[str, pd.DataFrame] = {}
@@ -444,8 +392,14 @@ def assess(
 
     fl = R.copy()
     np.fill_diagonal(fl, np.sqrt(ave))
-    sigma_saturated = _implied(S, result.block, loadings, R)
-    sigma_estimated = _implied(S, result.block, loadings, _structural_correlations(R, B, r2, exogenous))
+    structure = model_structure(spec)
+    W = np.zeros((w.size, k))
+    W[np.arange(w.size), result.block] = w
+    composites = np.zeros(k, dtype=bool)  # PLS constructs are composites: S within blocks
+    sigma_saturated = implied_correlation(S, W, loadings, R, structure, composites)
+    sigma_estimated = implied_correlation(
+        S, W, loadings, structural_implied_correlations(R, B, r2, structure.adjacency), structure, composites
+    )
     fit = {"saturated_model": discrepancies(S, sigma_saturated), "estimated_model": discrepancies(S, sigma_estimated)}
 
     by_indicator = result.weights.index

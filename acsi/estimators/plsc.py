@@ -20,7 +20,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from acsi.core import fit_measures
 from acsi.core import plsc as kernel
+from acsi.core.reliability import composite_reliability, cronbach_alpha
 from acsi.core.moments import correlation
 from acsi.core.pls import Scheme
 from acsi.data import IndicatorData, MissingPolicy
@@ -157,27 +159,25 @@ class PLSc:
             size = idx.size
             if not np.isnan(result.rho_a[b]):
                 rho_a[name] = float(result.rho_a[b])
-            total = lam.sum() ** 2
-            rho_c[name] = float(total / (total + (1 - lam**2).sum()))
+            rho_c[name] = composite_reliability(lam)
             ave[name] = float((lam**2).mean())
             if size > 1:
-                block_sum = S[np.ix_(idx, idx)].sum()
-                alpha[name] = float(size / (size - 1) * (1 - size / block_sum))
+                alpha[name] = float(cronbach_alpha(S[np.ix_(idx, idx)]))
         return {"rho_a": rho_a, "composite_reliability": rho_c, "cronbach_alpha": alpha, "ave": ave}
 
     @staticmethod
     def _model_fit(S, W, result, structure, reflective) -> dict[str, dict[str, float]]:
         if not np.isfinite(result.paths).all():
             return {}
-        saturated = kernel.implied_correlation(S, W, result.loadings, result.correlations, structure, reflective)
-        implied_constructs = kernel.structural_implied_correlations(
+        saturated = fit_measures.implied_correlation(S, W, result.loadings, result.correlations, structure, reflective)
+        implied_constructs = fit_measures.structural_implied_correlations(
             result.correlations, result.paths, result.r_squared, structure.adjacency
         )
-        estimated = kernel.implied_correlation(S, W, result.loadings, implied_constructs, structure, reflective)
+        estimated = fit_measures.implied_correlation(S, W, result.loadings, implied_constructs, structure, reflective)
         out = {}
         for part, sigma in (("saturated_model", saturated), ("estimated_model", estimated)):
             with np.errstate(invalid="ignore", divide="ignore"):
-                out[part] = {key: float(v) for key, v in kernel.discrepancies(S, sigma).items()}
+                out[part] = {key: float(v) for key, v in fit_measures.discrepancies(S, sigma).items()}
         return out
 
 

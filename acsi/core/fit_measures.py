@@ -1,0 +1,98 @@
+"""Model-implied correlations and the discrepancy measures SRMR, d_ULS and d_G (pure numpy).
+
+Shared by consistent PLS, which reports them with its estimates, and the assessment of any
+composite or common-factor solution. Definitions as ADANCO 2.2.1 and cSEM ``fit()`` (see
+``../shared/reference/README.md``, "Fit measures"); d_G uses the base-10 logarithm.
+All functions accept stacks of matrices with leading dimensions.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from acsi.core.pls import Structure
+
+
+def implied_correlation(
+    S: np.ndarray,
+    W: np.ndarray,
+    loadings: np.ndarray,
+    construct_correlations: np.ndarray,
+    structure: Structure,
+    reflective: np.ndarray,
+) -> np.ndarray:
+    """Model-implied indicator correlation matrix of a PLSc (or PLS) solution.
+
+    Between blocks ``sigma_ij = lambda_i lambda_j rho_ab``; within a common-factor block
+    ``lambda_i lambda_j`` off the diagonal and 1 on it; within a composite block the observed
+    ``S_bb``, with ``lambda = S_bb w_b`` for composites (ADANCO, cSEM ``fit()``).
+
+    Parameters
+    ----------
+    S : ndarray, shape (..., p, p)
+    W : ndarray, shape (..., p, k)
+    loadings : ndarray, shape (..., p)
+        Consistent loadings of the reflective blocks (others ignored).
+    construct_correlations : ndarray, shape (..., k, k)
+    structure : Structure
+    reflective : ndarray of bool, shape (k,)
+
+    Returns
+    -------
+    ndarray, shape (..., p, p)
+    """
+    block = structure.block
+    reflective = np.asarray(reflective, dtype=bool)
+    composite_loadings = ((S @ W) * structure.mask).sum(axis=-1)
+    lam = np.where(reflective[block], loadings, composite_loadings)
+    rho = construct_correlations[..., block[:, None], block[None, :]]
+    sigma = lam[..., :, None] * lam[..., None, :] * rho
+    same = block[:, None] == block[None, :]
+    composite_cell = same & ~reflective[block][:, None]
+    sigma = np.where(composite_cell, S, sigma)
+    p = S.shape[-1]
+    return sigma * (1 - np.eye(p)) + np.eye(p)
+
+
+def structural_implied_correlations(R: np.ndarray, B: np.ndarray, r_squared: np.ndarray, adjacency: np.ndarray) -> np.ndarray:
+    """Construct correlations implied by a recursive structural model.
+
+    ``Phi = (I - B')^-1 Psi (I - B')^-T`` with Psi the correlations ``R`` among exogenous
+    constructs and ``1 - R²`` on the diagonal for endogenous ones (their disturbances are
+    uncorrelated with everything else); the diagonal is then set to 1 (cSEM ``fit()``).
+
+    Parameters
+    ----------
+    R : ndarray, shape (..., k, k)
+        Construct correlations (the exogenous block is used).
+    B : ndarray, shape (..., k, k)
+        ``B[i, j]`` the effect of i on j.
+    r_squared : ndarray, shape (..., k)
+    adjacency : ndarray, shape (k, k)
+    """
+    k = adjacency.shape[0]
+    endogenous = adjacency.sum(axis=0) > 0
+    exo = ~endogenous
+    Psi = R * (exo[:, None] & exo[None, :])
+    Psi = Psi + np.eye(k) * np.where(endogenous, 1.0 - r_squared, 0.0)[..., None, :]
+    inv = np.linalg.inv(np.eye(k) - np.swapaxes(B, -1, -2))
+    Phi = inv @ Psi @ np.swapaxes(inv, -1, -2)
+    return Phi * (1 - np.eye(k)) + np.eye(k)
+
+
+def discrepancies(S: np.ndarray, Sigma: np.ndarray) -> dict[str, np.ndarray]:
+    """SRMR, d_ULS and d_G between an observed and an implied correlation matrix.
+
+    * ``srmr = sqrt(mean over i >= j of (s_ij - sigma_ij)^2)``
+    * ``d_uls = 0.5 sum_ij (s_ij - sigma_ij)^2``
+    * ``d_g = 0.5 sum_k (log10 phi_k)^2``, phi_k the eigenvalues of ``S^-1 Sigma`` (base-10
+      logarithm, as ADANCO and cSEM ``calculateDG``).
+    """
+    p = S.shape[-1]
+    diff = S - Sigma
+    lower = np.tril(np.ones((p, p), dtype=bool))
+    srmr = np.sqrt((diff**2 * lower).sum(axis=(-2, -1)) / lower.sum())
+    d_uls = 0.5 * (diff**2).sum(axis=(-2, -1))
+    phi = np.linalg.eigvals(np.linalg.solve(S, Sigma)).real
+    d_g = 0.5 * (np.log10(phi) ** 2).sum(axis=-1)
+    return {"srmr": srmr, "d_uls": d_uls, "d_g": d_g}
