@@ -380,49 +380,58 @@ class EventStore:
                 raise
         return added
 
-    def _write(self, cur: sqlite3.Cursor, names: Sequence[str], rows: list[tuple],
+    def _write(self, cur: sqlite3.Cursor, names: Sequence[str], rows: Sequence[tuple],
                literals: Mapping[str, str] | None = None) -> int:
         """Insert rows (``names`` order, ``id_hash`` last) inside the caller's transaction.
 
-        Fast path: one ``executemany`` whose upsert does nothing for an id already stored and
-        tries an UPDATE, which the append-only trigger aborts, when a *different* id holds the
-        same ``id_hash``. The abort undoes only that row's statement; the rows are then written
-        one by one (those already written are found and skipped), probing past collisions and
-        naming a row that breaks a constraint. (No SAVEPOINT around the fast path: with one open,
-        SQLite journals every page the batch touches, and a batch into a full table slows
-        twenty-fold.)
+        Fast path: one ``executemany`` of ``INSERT OR IGNORE``. When every row went in, that is
+        all (a fresh import). When some were ignored, the batch is reconciled: the ids stored
+        under the batch's keys are fetched in one query per 20,000 rows; a row whose key holds
+        its own id was already stored (skipped), a row whose key holds a *different* id
+        collided and is written along its probe chain, and a row whose key holds nothing was
+        refused for another reason (a NOT NULL column) and is written again so that the error
+        names it. (No SAVEPOINT around the fast path: with one open, SQLite journals every page
+        the batch touches, and a batch into a full table slows twenty-fold.)
         """
         literals = literals or {}
         columns = ", ".join([*names, *literals])
         values = ", ".join(["?"] * len(names) + list(literals.values()))
         insert = f"INSERT INTO events ({columns}) VALUES ({values})"
         before = self._conn.total_changes
-        try:
-            cur.executemany(insert + " ON CONFLICT(id_hash) DO UPDATE SET id_hash = excluded.id_hash"
-                                     " WHERE events.event_id IS NOT excluded.event_id", rows)
-            return self._conn.total_changes - before
-        except sqlite3.IntegrityError:
-            pass
-        id_pos, added = names.index("event_id"), self._conn.total_changes - before
-        for row in rows:
-            event_id = row[id_pos]
-            probe = 0
-            while True:
-                key = id_hash(event_id, probe)
-                found = cur.execute("SELECT event_id FROM events WHERE id_hash = ?", (key,)).fetchone()
-                if found is None:
-                    try:
-                        cur.execute(insert, (*row[:-1], key))
-                    except sqlite3.IntegrityError as err:
-                        raise IngestError(f"Event '{event_id}' cannot be stored: {err}. Check the source of this "
-                                          "event; required fields must not be empty.", key="event_id",
-                                          raw_value=event_id) from err
-                    added += 1
-                    break
-                if found[0] == event_id:
-                    break  # already stored
-                probe += 1
+        cur.executemany(insert.replace("INSERT", "INSERT OR IGNORE", 1), rows)
+        added = self._conn.total_changes - before
+        if added == len(rows):
+            return added
+        id_pos = names.index("event_id")
+        for start in range(0, len(rows), 20_000):
+            chunk = rows[start:start + 20_000]
+            keys = json.dumps([row[-1] for row in chunk])
+            stored = dict(cur.execute("SELECT id_hash, event_id FROM events WHERE id_hash IN "
+                                      "(SELECT value FROM json_each(?))", (keys,)).fetchall())
+            for row in chunk:
+                event_id = row[id_pos]
+                if stored.get(row[-1]) == event_id:
+                    continue  # stored before or earlier in this batch
+                added += self._write_one(cur, insert, row, event_id)
         return added
+
+    def _write_one(self, cur: sqlite3.Cursor, insert: str, row: tuple, event_id: str) -> int:
+        """Write one row at the first free slot of its id's probe chain; 0 if the id is stored."""
+        probe = 0
+        while True:
+            key = id_hash(event_id, probe)
+            found = cur.execute("SELECT event_id FROM events WHERE id_hash = ?", (key,)).fetchone()
+            if found is None:
+                try:
+                    cur.execute(insert, (*row[:-1], key))
+                except sqlite3.IntegrityError as err:
+                    raise IngestError(f"Event '{event_id}' cannot be stored: {err}. Check the source of this "
+                                      "event; required fields must not be empty.", key="event_id",
+                                      raw_value=event_id) from err
+                return 1
+            if found[0] == event_id:
+                return 0
+            probe += 1
 
     def _find(self, event_id: str) -> int | None:
         """The rowid of ``event_id``, following its probe chain; None when it is not stored."""
