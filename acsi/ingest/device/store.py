@@ -353,9 +353,14 @@ class EventStore:
         for start in range(0, n, batch):
             stop = min(n, start + batch)
             chunk_ids = ids[start:stop]
-            self._check_ids(chunk_ids, offset=start)
+            try:
+                keys = id_hashes(chunk_ids)
+            except (AttributeError, TypeError):
+                keys = []
+            if len(keys) != len(chunk_ids) or "" in chunk_ids:
+                self._check_ids(chunk_ids, offset=start)
             values = [v[start:stop] for _, v in varying]
-            rows = list(zip(*values, id_hashes(chunk_ids)))
+            rows = list(zip(*values, keys))
             added += self._commit(names, rows, literals)
         return added
 
