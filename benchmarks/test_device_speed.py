@@ -152,7 +152,7 @@ def test_branch_month_indicators_from_parquet(benchmark, tmp_path) -> None:
     writer.close()
 
     def run() -> pd.DataFrame:
-        return indicators_from_counts(*counts_from_parquet(path), by="branch,month")
+        return indicators_from_counts(*counts_from_parquet(path, by="branch,month"), by="branch,month")
 
     t0 = time.perf_counter()
     out = benchmark.pedantic(run, rounds=1, iterations=1)

@@ -244,7 +244,7 @@ def run_indicators(args: argparse.Namespace) -> int:
     from acsi.ingest.device.store import EventStore
 
     if args.db.endswith(".parquet"):
-        counts, reasons = counts_from_parquet(args.db)
+        counts, reasons = counts_from_parquet(args.db, by=args.by)
     else:
         if not Path(args.db).is_file():
             raise FileNotFoundError(f"Event store '{args.db}' not found.")
