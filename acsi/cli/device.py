@@ -249,7 +249,7 @@ def run_indicators(args: argparse.Namespace) -> int:
         if not Path(args.db).is_file():
             raise FileNotFoundError(f"Event store '{args.db}' not found.")
         with EventStore(args.db) as store:
-            counts, reasons = store.count_table()
+            counts, reasons = store.count_table(by=args.by)
     try:
         table = indicators_from_counts(counts, reasons, by=args.by, min_n=args.min_n, small_n=args.small_n,
                                        compare=not args.no_compare)

@@ -50,6 +50,7 @@ __all__ = [
     "counts_from_events",
     "counts_from_parquet",
     "events_to_indicators",
+    "fold_counts",
     "indicators_from_counts",
     "period_of",
     "wilson_interval",
@@ -266,6 +267,19 @@ def counts_from_parquet(path, *, by: str | Sequence[str] | None = None) -> tuple
     made_for = (tuple(units), kind, by if isinstance(by, str) or by is None else ",".join(by))
     counts.attrs["acsi_by"] = reasons.attrs["acsi_by"] = made_for
     return counts, reasons
+
+
+def fold_counts(counts: pd.DataFrame, units: Sequence[str], kind: str | None) -> pd.DataFrame:
+    """A count (or reason count) table reduced to the unit columns ``units``, with each
+    ``local_date`` replaced by the first day of its ``kind`` period, counts summed."""
+    if kind is None:
+        return counts
+    cache: dict[str, str] = {}
+    drop = [u for unit in UNITS.values() for u in unit if u not in units]
+    folded = counts.drop(columns=[c for c in drop if c in counts.columns])
+    folded = folded.assign(local_date=[_period_start(d, kind, cache) for d in folded["local_date"]])
+    keys = [c for c in folded.columns if c != "n"]
+    return folded.groupby(keys, dropna=False, sort=False)["n"].sum().reset_index()
 
 
 def _period_start(day: str | None, kind: str, cache: dict[str, str]) -> str | None:

@@ -138,6 +138,16 @@ def _literal(value: Any) -> str:
 
 _ALL_COLUMNS = (*EVENT_COLUMNS, "id_hash")
 
+# The first day of the calendar period of ``local_date`` (YYYY-MM-DD), as
+# :func:`acsi.ingest.device.indicators.period_of` computes it; ISO weeks start on Monday.
+_PERIOD_START_SQL = {
+    "day": "local_date",
+    "week": "date(local_date, '-6 days', 'weekday 1')",
+    "month": "substr(local_date, 1, 8) || '01'",
+    "quarter": "substr(local_date, 1, 5) || printf('%02d', (CAST(substr(local_date, 6, 2) AS INTEGER) - 1) / 3 * 3 + 1) || '-01'",
+    "year": "substr(local_date, 1, 5) || '01-01'",
+}
+
 
 class StoreRecoveredWarning(AcsiWarning):
     """The store failed its integrity check at start-up; a fresh file was started, the old kept."""
@@ -508,33 +518,50 @@ class EventStore:
     def corrected_ids(self) -> set[str]:
         return {r[0] for r in self._conn.execute("SELECT DISTINCT event_id FROM corrections")}
 
-    def count_table(self) -> tuple[pd.DataFrame, pd.DataFrame]:
+    def count_table(self, *, by: str | Sequence[str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
         """Event counts per (bank, branch, window, staff, day, scale, outcome, level, label,
         prompted) and reason counts of rated events, aggregated in SQL; corrected events are
         aggregated from :meth:`events_frame` and added. Input of
-        :func:`acsi.ingest.device.indicators.indicators_from_counts`."""
-        from acsi.ingest.device.indicators import COUNT_KEYS, counts_from_events
+        :func:`acsi.ingest.device.indicators.indicators_from_counts`.
 
-        keys = ", ".join(COUNT_KEYS[:-1])
+        ``by`` (as in :func:`~acsi.ingest.device.indicators.counts_from_parquet`) groups only by
+        the unit columns it needs and folds days into the first day of their period in SQL.
+        """
+        from acsi.ingest.device.indicators import COUNT_KEYS, UNITS, _parse_by, counts_from_events, fold_counts
+
+        if by is None:
+            units, kind = list(dict.fromkeys(k for unit in UNITS.values() for k in unit)), None
+        else:
+            units, kind = _parse_by(by)
+        day = _PERIOD_START_SQL[kind] if kind else "local_date"
+        rest = list(COUNT_KEYS[5:-1])
+        select = ", ".join([*units, f"{day} AS period_day", *rest])
+        group = ", ".join([*units, "period_day", *rest])
         fixed = self.corrected_ids()
         exclude = "WHERE event_id NOT IN (SELECT event_id FROM corrections)" if fixed else ""
         and_exclude = "AND e.event_id NOT IN (SELECT event_id FROM corrections)" if fixed else ""
+        reason_units = ", ".join(f"e.{u}" for u in units)
         with self._lock:
             counts = pd.read_sql_query(
-                f"SELECT {keys}, prompt_id IS NOT NULL AS prompted, COUNT(*) AS n FROM events {exclude} "
-                f"GROUP BY {keys}, prompted", self._conn)
+                f"SELECT {select}, prompt_id IS NOT NULL AS prompted, COUNT(*) AS n FROM events {exclude} "
+                f"GROUP BY {group}, prompted", self._conn)
             reasons = pd.read_sql_query(
-                "SELECT e.bank_id, e.branch_id, e.window_id, e.staff_id, e.local_date, j.value AS reason, COUNT(*) AS n "
-                "FROM events e, json_each(e.reason_codes) j "
+                f"SELECT {reason_units}, {day.replace('local_date', 'e.local_date')} AS period_day, j.value AS reason, "
+                "COUNT(*) AS n FROM events e, json_each(e.reason_codes) j "
                 f"WHERE e.outcome = 'rated' AND e.reason_codes != '[]' {and_exclude} "
-                "GROUP BY e.bank_id, e.branch_id, e.window_id, e.staff_id, e.local_date, reason", self._conn)
+                f"GROUP BY {reason_units}, period_day, reason", self._conn)
+        counts = counts.rename(columns={"period_day": "local_date"})
+        reasons = reasons.rename(columns={"period_day": "local_date"})
         if fixed:
             placeholders = ",".join("?" * len(fixed))
             extra = self.events_frame(where=f"WHERE event_id IN ({placeholders})", params=tuple(fixed))
             c2, r2 = counts_from_events(extra)
+            c2, r2 = fold_counts(c2, units, kind), fold_counts(r2, units, kind)
             counts = pd.concat([counts, c2], ignore_index=True)
             reasons = pd.concat([reasons, r2], ignore_index=True)
         counts["prompted"] = counts["prompted"].astype(bool)
+        made_for = (tuple(units), kind, by if isinstance(by, str) or by is None else ",".join(by))
+        counts.attrs["acsi_by"] = reasons.attrs["acsi_by"] = made_for
         return counts, reasons
 
     # -- export and re-import ------------------------------------------------------------------
