@@ -243,6 +243,12 @@ def run_indicators(args: argparse.Namespace) -> int:
     from acsi.ingest.device.indicators import counts_from_parquet, indicators_from_counts
     from acsi.ingest.device.store import EventStore
 
+    from acsi.ingest.device.indicators import _parse_by
+
+    try:
+        _parse_by(args.by)
+    except ValueError as err:
+        raise IngestError(str(err)) from err
     if args.db.endswith(".parquet"):
         counts, reasons = counts_from_parquet(args.db, by=args.by)
     else:
