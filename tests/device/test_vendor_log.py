@@ -115,3 +115,23 @@ def test_iso_text_matches_the_event_timestamp_format() -> None:
     assert list(utc) == [iso_utc(m) for m in moments]
     assert list(date) == [m.date().isoformat() for m in moments]
     assert list(time) == [m.strftime("%H:%M:%S") for m in moments]
+
+
+@pytest.mark.parametrize("encoding, data", [("gbk", LOG.encode("gbk")), ("utf-8", b"\xef\xbb\xbf" + LOG.encode())])
+def test_gbk_logs_and_byte_order_marks_read_like_plain_utf8(tmp_path, log, encoding: str, data: bytes) -> None:
+    import dataclasses
+
+    prof = profile("framed-5level")
+    prof_enc = dataclasses.replace(prof, export=dataclasses.replace(prof.export, encoding=encoding))
+    path = tmp_path / "encoded.csv"
+    path.write_bytes(data)
+    got = read_vendor_log(path, prof_enc, site())
+    want = read_vendor_log(log, prof, site())
+    assert got.drop(columns="source").astype(str).equals(want.drop(columns="source").astype(str))
+
+
+def test_staff_numbers_keep_their_leading_zeros(tmp_path) -> None:
+    path = tmp_path / "zeros.csv"
+    path.write_text("流水号,评价时间,窗口号,工号,评价结果,原因\n0001,2024-03-05 09:15:02,W1,007,5,\n", encoding="utf-8")
+    frame = read_vendor_log(path, profile("framed-5level"), site())
+    assert frame["staff_id"].tolist() == ["007"]
