@@ -243,13 +243,19 @@ def run_indicators(args: argparse.Namespace) -> int:
     from acsi.ingest.device.indicators import counts_from_parquet, indicators_from_counts
     from acsi.ingest.device.store import EventStore
 
+    from acsi.ingest.device.indicators import _parse_by
+
+    try:
+        _parse_by(args.by)
+    except ValueError as err:
+        raise IngestError(str(err)) from err
     if args.db.endswith(".parquet"):
-        counts, reasons = counts_from_parquet(args.db)
+        counts, reasons = counts_from_parquet(args.db, by=args.by)
     else:
         if not Path(args.db).is_file():
             raise FileNotFoundError(f"Event store '{args.db}' not found.")
         with EventStore(args.db) as store:
-            counts, reasons = store.count_table()
+            counts, reasons = store.count_table(by=args.by)
     try:
         table = indicators_from_counts(counts, reasons, by=args.by, min_n=args.min_n, small_n=args.small_n,
                                        compare=not args.no_compare)

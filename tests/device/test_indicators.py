@@ -142,3 +142,35 @@ def test_bad_by_names_what_is_allowed() -> None:
         events_to_indicators(frame([event(4)]), by="branch,fortnight")
     with pytest.raises(ValueError, match="found 2 periods"):
         events_to_indicators(frame([event(4)]), by="month,year")
+
+
+@pytest.mark.parametrize("by", ["branch,month", "window,week", "staff,quarter", "bank,year", "branch,window,day"])
+def test_sql_and_parquet_counts_folded_to_periods_give_the_same_indicators(tmp_path, by: str) -> None:
+    from acsi.ingest.device.indicators import counts_from_parquet, indicators_from_counts
+
+    events = _mixed_month() + [event(4, day="2024-04-02", reasons=("fees", "slow")), event(2, k=5, day="2024-04-03", window="W2"),
+                               event(3, day="2023-03-30", staff="S2", reasons=("fees",)), event(None, prompt="p1", day="2024-03-31")]
+    with EventStore(tmp_path / "e.sqlite") as store:
+        store.add_events(events)
+        store.correct(events[-3].event_id, "staff_id", "S7", reason="wrong login", by="supervisor")
+        store.correct(events[0].event_id, "outcome", "void", reason="test press", by="supervisor")
+        in_sql = indicators_from_counts(*store.count_table(by=by), by=by, min_n=1)
+        corrected = store.events_frame()
+        store.export(tmp_path / "e.parquet")
+    folded = indicators_from_counts(*counts_from_parquet(tmp_path / "e.parquet", by=by), by=by, min_n=1)
+    direct = events_to_indicators(corrected, by=by, min_n=1)
+    pd.testing.assert_frame_equal(folded[direct.columns], direct, check_dtype=False)
+    pd.testing.assert_frame_equal(in_sql[direct.columns], direct, check_dtype=False)
+
+
+def test_counts_folded_for_one_by_refuse_another(tmp_path) -> None:
+    from acsi.ingest.device.indicators import counts_from_parquet, indicators_from_counts
+
+    with EventStore(tmp_path / "e.sqlite") as store:
+        store.add_events(_mixed_month())
+        store.export(tmp_path / "e.parquet")
+    counts = counts_from_parquet(tmp_path / "e.parquet", by="branch,month")
+    with pytest.raises(ValueError, match="made for by='branch,month'"):
+        indicators_from_counts(*counts, by="branch,week")
+    with pytest.raises(ValueError, match="made for by='branch,month'"):
+        indicators_from_counts(*counts, by="window,month")

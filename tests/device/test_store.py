@@ -151,3 +151,54 @@ def test_online_backup_is_a_consistent_copy(tmp_path) -> None:
         store.backup(tmp_path / "copy.sqlite")
         with EventStore(tmp_path / "copy.sqlite") as copy:
             assert copy.event_ids() == store.event_ids() and copy.integrity_check() == []
+
+
+def test_ids_sharing_a_64_bit_key_are_both_stored_and_found(tmp_path, monkeypatch) -> None:
+    from acsi.ingest.device import store as store_module
+
+    real = store_module.id_hash
+
+    def clashing(event_id: str, probe: int = 0) -> int:
+        return 7 if probe == 0 else real(event_id, probe)  # every id starts on the same slot
+
+    monkeypatch.setattr(store_module, "id_hash", clashing)
+    monkeypatch.setattr(store_module, "id_hashes", lambda ids: [7] * len(ids))
+    a, b, c = event(4), event(2), event(1)
+    with EventStore(tmp_path / "e.sqlite") as store:
+        assert store.add_events([a, b]) == 2
+        assert store.add_events([a, b, c, c]) == 1 and store.count() == 3
+        assert store.capture([b]) and store.count() == 3
+        assert store.event_ids() == {a.event_id, b.event_id, c.event_id}
+        store.correct(c.event_id, "staff_id", "S9", reason="wrong login", by="supervisor")  # found along its probe chain
+        assert store.integrity_check() == []
+
+
+def test_an_event_breaking_a_required_field_is_refused_with_its_id(tmp_path) -> None:
+    from dataclasses import replace
+
+    good, bad = event(4), replace(event(3), outcome=None)
+    with EventStore(tmp_path / "e.sqlite") as store:
+        with pytest.raises(IngestError, match=f"Event '{bad.event_id}' cannot be stored"):
+            store.add_events([good, bad])
+        assert store.count() == 0  # the batch is one transaction
+
+
+def test_a_schema_1_store_is_migrated_and_keeps_its_events(tmp_path) -> None:
+    from acsi.ingest.device.events import EVENT_COLUMNS
+
+    path = tmp_path / "v1.sqlite"
+    old, new = event(4), event(2)
+    conn = sqlite3.connect(path)
+    columns = ", ".join(f"{c} TEXT NOT NULL UNIQUE" if c == "event_id" else c for c in EVENT_COLUMNS)
+    conn.execute(f"CREATE TABLE events ({columns})")
+    conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT)")
+    conn.execute("INSERT INTO meta VALUES ('schema_version', '1')")
+    conn.execute(f"INSERT INTO events VALUES ({', '.join('?' * len(EVENT_COLUMNS))})", old.row())
+    conn.commit()
+    conn.close()
+    with EventStore(path) as store:
+        assert store.pragma("user_version") == 0 and store.count() == 1
+        assert store._conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "2"
+        assert store.add_events([old, new]) == 1 and store.event_ids() == {old.event_id, new.event_id}
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            store._conn.execute("UPDATE events SET level = 1")

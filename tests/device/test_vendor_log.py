@@ -83,3 +83,55 @@ def test_unreadable_times_name_the_rows(tmp_path) -> None:
 def test_a_profile_without_export_section_is_refused(log) -> None:
     with pytest.raises(IngestError, match="no 'export' section"):
         read_vendor_log(log, profile("hid-keyboard-4key"), site())
+
+
+def test_imported_rows_hold_exactly_what_the_reader_produces(log, tmp_path) -> None:
+    import pandas as pd
+
+    prof, place = profile("framed-5level"), site(business_hours=["08:30", "17:30"])
+    expected = read_vendor_log(log, prof, place)
+    with EventStore(tmp_path / "e.sqlite") as store:
+        import_vendor_log(store, log, prof, place)
+        stored = store.events_frame()
+    assert list(stored.columns) == list(expected.columns)
+    for name in expected.columns:
+        want = [None if pd.isna(v) else v for v in expected[name]]
+        got = [None if pd.isna(v) else v for v in stored[name]]
+        assert got == want, name
+
+
+def test_iso_text_matches_the_event_timestamp_format() -> None:
+    import datetime as dt
+
+    import numpy as np
+
+    from acsi.ingest.device.events import iso_utc
+    from acsi.ingest.device.vendor_log import _iso_text
+
+    rng = np.random.default_rng(3)
+    values = np.datetime64("1999-12-31T23:59:59.999") + rng.integers(0, 40 * 365 * 86_400_000, 500).astype("timedelta64[ms]")
+    utc, date, time = _iso_text(values, "utc_ms", "date", "time")
+    moments = [dt.datetime.fromisoformat(str(v)).replace(tzinfo=dt.timezone.utc) for v in values]
+    assert list(utc) == [iso_utc(m) for m in moments]
+    assert list(date) == [m.date().isoformat() for m in moments]
+    assert list(time) == [m.strftime("%H:%M:%S") for m in moments]
+
+
+@pytest.mark.parametrize("encoding, data", [("gbk", LOG.encode("gbk")), ("utf-8", b"\xef\xbb\xbf" + LOG.encode())])
+def test_gbk_logs_and_byte_order_marks_read_like_plain_utf8(tmp_path, log, encoding: str, data: bytes) -> None:
+    import dataclasses
+
+    prof = profile("framed-5level")
+    prof_enc = dataclasses.replace(prof, export=dataclasses.replace(prof.export, encoding=encoding))
+    path = tmp_path / "encoded.csv"
+    path.write_bytes(data)
+    got = read_vendor_log(path, prof_enc, site())
+    want = read_vendor_log(log, prof, site())
+    assert got.drop(columns="source").astype(str).equals(want.drop(columns="source").astype(str))
+
+
+def test_staff_numbers_keep_their_leading_zeros(tmp_path) -> None:
+    path = tmp_path / "zeros.csv"
+    path.write_text("流水号,评价时间,窗口号,工号,评价结果,原因\n0001,2024-03-05 09:15:02,W1,007,5,\n", encoding="utf-8")
+    frame = read_vendor_log(path, profile("framed-5level"), site())
+    assert frame["staff_id"].tolist() == ["007"]

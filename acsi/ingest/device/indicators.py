@@ -50,6 +50,7 @@ __all__ = [
     "counts_from_events",
     "counts_from_parquet",
     "events_to_indicators",
+    "fold_counts",
     "indicators_from_counts",
     "period_of",
     "wilson_interval",
@@ -156,21 +157,148 @@ def _reason_counts(frame: pd.DataFrame) -> pd.DataFrame:
     return reasons.groupby([*REASON_KEYS, "reason"], dropna=False).size().rename("n").reset_index()
 
 
-def counts_from_parquet(path) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Count table from a Parquet export, aggregated by Arrow (multi-threaded, columnar): the
-    fast path for many millions of events."""
+def counts_from_parquet(path, *, by: str | Sequence[str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Count table and reason counts from a Parquet export, aggregated by Arrow: the fast path
+    for many millions of events.
+
+    Parameters
+    ----------
+    path : str or Path
+        A Parquet file with the event columns (e.g. from :meth:`EventStore.export`).
+    by : str or sequence, optional
+        The ``by`` of the :func:`indicators_from_counts` call to come. When given, only the unit
+        columns it needs are read, and ``local_date`` is replaced by the first day of its period
+        (which maps to the same period), so the table has one row per period rather than per
+        day; the table remembers ``by`` and refuses a different one.
+
+    Notes
+    -----
+    Row group by row group, only the needed columns are read, text columns as Arrow
+    dictionaries; each dictionary is mapped to integer codes shared by the whole file, events
+    are counted per combination of integer keys (Arrow's hash group-by), and the per-row-group
+    counts are summed. No column of ten million strings is ever built, and memory stays at one
+    row group.
+    """
+    import pyarrow as pa
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
-    table = pq.read_table(path, columns=[c for c in COUNT_KEYS if c != "prompted"] + ["prompt_id", "reason_codes"])
-    table = table.append_column("prompted", pc.is_valid(table["prompt_id"]))
-    counts = table.group_by(list(COUNT_KEYS), use_threads=True).aggregate([([], "count_all")])
-    counts = counts.to_pandas()
-    if "count_all" in counts:
-        counts = counts.rename(columns={"count_all": "n"})
-    mask = pc.and_(pc.equal(table["outcome"], "rated"), pc.not_equal(table["reason_codes"], "[]"))
-    reasons = _reason_counts(table.filter(mask).select([*REASON_KEYS, "reason_codes", "outcome"]).to_pandas())
-    return _normalise_counts(counts), reasons
+    if by is None:
+        units, kind = [k for unit in UNITS.values() for k in unit if k], None
+        units = list(dict.fromkeys(units))
+    else:
+        units, kind = _parse_by(by)
+    count_keys = [*units, *COUNT_KEYS[4:-1]]  # units, local_date, scale ... flags
+    reason_keys = [*units, "local_date"]
+    file = pq.ParquetFile(path)
+    schema = file.schema_arrow
+    texts = [c for c in {*count_keys, "reason_codes", "outcome"}
+             if c in schema.names and (pa.types.is_string(schema.field(c).type) or pa.types.is_large_string(schema.field(c).type))]
+    file = pq.ParquetFile(path, read_dictionary=texts)
+    read = [*dict.fromkeys([*count_keys, "prompt_id", "reason_codes"])]
+    codes: dict[str, dict] = {c: {} for c in read}  # value -> integer code, per text column
+    coded: set[str] = set()  # columns stored as codes (text, or entirely null)
+    starts: dict[str, str] = {}
+
+    def encode(name: str, column) -> pa.Array:
+        """Integer codes shared across row groups (null stays null)."""
+        array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+        if pa.types.is_null(array.type):
+            coded.add(name)
+            return pa.nulls(len(array), pa.int32())
+        if not pa.types.is_dictionary(array.type):
+            if name in texts or pa.types.is_string(array.type):
+                array = array.dictionary_encode()
+            else:
+                return array
+        coded.add(name)
+        table = codes[name]
+        values = array.dictionary.to_pylist()
+        if name == "local_date" and kind is not None:
+            values = [_period_start(v, kind, starts) for v in values]
+        mapping = pa.array([table.setdefault(v, len(table)) for v in values], pa.int32())
+        return pc.take(mapping, array.indices)
+
+    counts_parts, reason_parts = [], []
+    for group in range(file.num_row_groups):
+        batch = file.read_row_group(group, columns=[c for c in read if c in schema.names])
+        n = batch.num_rows
+
+        def column(name: str):
+            return batch[name] if name in batch.column_names else pa.nulls(n, pa.string())
+
+        keys = {name: encode(name, column(name)) for name in count_keys}
+        keys["prompted"] = pc.is_valid(column("prompt_id"))
+        table = pa.table(keys)
+        counts_parts.append(table.group_by(list(keys), use_threads=True).aggregate([([], "count_all")]))
+        outcome, reasons = column("outcome").combine_chunks(), column("reason_codes").combine_chunks()
+        mask = pc.and_(pc.equal(outcome, "rated"), pc.not_equal(reasons, "[]"))
+        if pc.any(mask).as_py():
+            r = {name: keys[name] for name in reason_keys}
+            r["reason_codes"] = encode("reason_codes", reasons)
+            part = pa.table(r).filter(mask)
+            reason_parts.append(part.group_by(list(r), use_threads=True).aggregate([([], "count_all")]))
+
+    def decode(table: pa.Table) -> pd.DataFrame:
+        frame = {}
+        for name in table.column_names:
+            values = table[name].to_numpy(zero_copy_only=False)
+            if name in coded:
+                lookup = np.array([*codes[name], None], dtype=object)  # value by code; a null code -> None
+                index = table[name].fill_null(len(codes[name])).to_numpy(zero_copy_only=False)
+                values = lookup[index]
+            frame[name] = values
+        return pd.DataFrame(frame)
+
+    empty = pa.table({**{k: pa.array([], pa.int32()) for k in count_keys}, "prompted": pa.array([], pa.bool_()),
+                      "count_all": pa.array([], pa.int64())})
+    total = pa.concat_tables(counts_parts) if counts_parts else empty
+    total = total.group_by([*count_keys, "prompted"], use_threads=True).aggregate([("count_all", "sum")])
+    counts = decode(total).rename(columns={"count_all_sum": "n"})[[*count_keys, "prompted", "n"]]
+    if reason_parts:
+        r = pa.concat_tables(reason_parts)
+        r = r.group_by([*reason_keys, "reason_codes"], use_threads=True).aggregate([("count_all", "sum")])
+        r = decode(r).rename(columns={"count_all_sum": "n"})
+        reasons = _explode_reasons(r, reason_keys)
+    else:
+        reasons = pd.DataFrame({**{k: pd.Series([], dtype=object) for k in [*reason_keys, "reason"]},
+                                "n": pd.Series([], dtype="int64")})
+    counts = _normalise_counts(counts)
+    made_for = (tuple(units), kind, by if isinstance(by, str) or by is None else ",".join(by))
+    counts.attrs["acsi_by"] = reasons.attrs["acsi_by"] = made_for
+    return counts, reasons
+
+
+def fold_counts(counts: pd.DataFrame, units: Sequence[str], kind: str | None) -> pd.DataFrame:
+    """A count (or reason count) table reduced to the unit columns ``units``, with each
+    ``local_date`` replaced by the first day of its ``kind`` period, counts summed."""
+    if kind is None:
+        return counts
+    cache: dict[str, str] = {}
+    drop = [u for unit in UNITS.values() for u in unit if u not in units]
+    folded = counts.drop(columns=[c for c in drop if c in counts.columns])
+    folded = folded.assign(local_date=[_period_start(d, kind, cache) for d in folded["local_date"]])
+    keys = [c for c in folded.columns if c != "n"]
+    return folded.groupby(keys, dropna=False, sort=False)["n"].sum().reset_index()
+
+
+def _period_start(day: str | None, kind: str, cache: dict[str, str]) -> str | None:
+    if day is None:
+        return None
+    if day not in cache:
+        cache[day] = period_of(dt.date.fromisoformat(day), kind)[1].isoformat()
+    return cache[day]
+
+
+def _explode_reasons(table: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Reason counts from counts per distinct ``reason_codes`` text (each text parsed once)."""
+    parsed = {text: json.loads(text) for text in table["reason_codes"].unique()}
+    rows = []
+    for values in table[[*keys, "reason_codes", "n"]].itertuples(index=False, name=None):
+        for reason in parsed[values[-2]]:
+            rows.append((*values[:-2], reason, values[-1]))
+    frame = pd.DataFrame(rows, columns=[*keys, "reason", "n"])
+    return frame.groupby([*keys, "reason"], dropna=False)["n"].sum().reset_index()
 
 
 # -- indicators ------------------------------------------------------------------------------
@@ -234,6 +362,11 @@ def indicators_from_counts(
     if not 0 < confidence < 1:
         raise ValueError(f"confidence must be in (0, 1), got {confidence!r}.")
     keys, kind = _parse_by(by)
+    made_for = counts.attrs.get("acsi_by")
+    if made_for is not None and made_for[1] is not None and (made_for[1] != kind or not set(keys) <= set(made_for[0])):
+        raise ValueError(f"These counts were made for by={made_for[2]!r} (days folded into {made_for[1]}s, only the "
+                         f"columns {', '.join(made_for[0])}); make them with by={by if isinstance(by, str) else ','.join(by)!r}, "
+                         "or without by.")
     z = NormalDist().inv_cdf(0.5 + confidence / 2)
     c = counts.copy()
     days = {d: period_of(dt.date.fromisoformat(d), kind) for d in c["local_date"].unique()}
