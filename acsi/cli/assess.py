@@ -7,7 +7,7 @@ from pathlib import Path
 
 from acsi.api import fit
 from acsi.assess import assess
-from acsi.cli.fit import add_fit_options, load_data, write_json
+from acsi.cli.fit import add_fit_options, load_data, whole_number, write_json
 from acsi.spec.load import load_spec
 
 _EPILOG = """examples:
@@ -15,16 +15,6 @@ _EPILOG = """examples:
   acsi assess model.lav survey.csv --scheme centroid --json assessment.json
   acsi assess models/acsi.yaml survey.csv --q-squared --predict-folds 10 --json -
 """
-
-
-def _folds(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number of folds; got {text!r}") from None
-    if value < 2:
-        raise argparse.ArgumentTypeError(f"PLSpredict needs at least 2 folds; got {value}")
-    return value
 
 
 def run_assess(args: argparse.Namespace) -> int:
@@ -68,6 +58,6 @@ def register(commands: argparse._SubParsersAction) -> None:
     group = parser.add_argument_group("prediction")
     group.add_argument("--q-squared", action="store_true", help="also compute Stone-Geisser Q² by blindfolding")
     group.add_argument("--omission-distance", type=int, default=7, help="blindfolding omission distance (default: 7)")
-    group.add_argument("--predict-folds", type=_folds, metavar="K", help="also run PLSpredict with K folds")
+    group.add_argument("--predict-folds", type=whole_number(2, "the number of PLSpredict folds"), metavar="K", help="also run PLSpredict with K folds")
     group.add_argument("--seed", type=int, default=0, help="seed of the PLSpredict folds (default: 0)")
     parser.set_defaults(run=run_assess)

@@ -87,37 +87,32 @@ def add_fit_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quiet", action="store_true", help="print nothing but errors and warnings")
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number; got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1; got {value}")
-    return value
+def whole_number(minimum: int, what: str):  # noqa: ANN201
+    """An argparse type: an integer of at least ``minimum``, with a message naming ``what``."""
 
+    def convert(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{what} must be a whole number; got {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"{what} must be at least {minimum}; got {value}")
+        return value
 
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"the seed must be a non-negative whole number; got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"the seed must be a non-negative whole number; got {value}")
-    return value
+    return convert
 
 
 def add_bootstrap_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("bootstrap")
-    group.add_argument("--bootstrap", type=_positive_int, metavar="N",
+    group.add_argument("--bootstrap", type=whole_number(1, "the number of resamples"), metavar="N",
                        help="add bootstrap standard errors and confidence intervals from N resamples")
-    group.add_argument("--seed", type=_seed, help="random seed of the resamples (default: fresh, reported in the output)")
+    group.add_argument("--seed", type=whole_number(0, "the seed"), help="random seed of the resamples (default: fresh, reported in the output)")
     group.add_argument("--ci", default="percentile", choices=["percentile", "bca", "basic"],
                        help="confidence interval method (default: percentile; bca needs N >= 200)")
     group.add_argument("--level", type=float, default=0.95, help="confidence level (default: 0.95)")
     group.add_argument("--sign-change", default="none", choices=["none", "individual", "construct"],
                        help="sign-change correction of the resamples (default: none)")
-    group.add_argument("--workers", type=_positive_int, help="threads for the resamples (default: all CPUs)")
+    group.add_argument("--workers", type=whole_number(1, "the number of workers"), help="threads for the resamples (default: all CPUs)")
 
 
 def run_bootstrap(result, args: argparse.Namespace, spec: ModelSpec | None = None):  # noqa: ANN001, ANN201
