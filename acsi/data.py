@@ -333,11 +333,14 @@ def prepare_indicators(
         if problems:
             _raise(problems, where)
         values = selected.to_numpy(dtype=float, na_value=np.nan)
-    # Range and NaN check in one pass per column while the array is still column-major (as pandas
-    # hands it over; min propagates NaN), then one row-major copy for the products later.
+    # Range and NaN check in one pass per column (min propagates NaN). The array keeps the layout
+    # pandas hands over (often column-major): a transposing copy costs more than it saves, since
+    # the estimators use X'X and products with the data are lazy. Only float64 columns can come
+    # back as a view of the caller's frame; then copy, so that the data never alias the frame.
     lowest, highest = values.min(axis=0, initial=np.inf), values.max(axis=0, initial=-np.inf)
     has_nan = bool(np.isnan(lowest).any())
-    values = np.ascontiguousarray(values)  # may still be a view of the frame
+    if not values.flags.owndata and any(dtypes[i] == np.float64 for i in columns):
+        values = values.copy(order="K")
     copied = False
     labels = frame.index
     by_indicator = {name: {"missing": 0, **{k: int(v) for k, v in meta.counts.get(name, {}).items()
@@ -430,7 +433,6 @@ def prepare_indicators(
         if n_dropped or has_nan:
             lowest, highest = values.min(axis=0), values.max(axis=0)
         _check_constant(indicators, lowest, highest, where)
-    values = np.ascontiguousarray(values)
     values.setflags(write=False)
     for key in ("n_missing_codes", "n_out_of_scale", "n_unmapped"):
         field_name = key[2:]
