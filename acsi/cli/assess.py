@@ -5,9 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from acsi.api import fit
 from acsi.assess import assess
-from acsi.cli.fit import add_fit_options, load_data, whole_number, write_json
+from acsi.cli.fit import add_fit_options, estimator_from_args, load_data, whole_number, write_json
 from acsi.spec.load import load_spec
 
 _EPILOG = """examples:
@@ -20,16 +19,7 @@ _EPILOG = """examples:
 def run_assess(args: argparse.Namespace) -> int:
     spec = load_spec(Path(args.spec))
     data = load_data(args, spec)  # --scale, --missing, --mapping and --strict/--lenient act here
-    result = fit(
-        spec,
-        data,
-        method=args.method,
-        scheme=args.scheme,
-        raw=args.raw,
-        index_weights=args.index_weights,
-        tol=args.tol,
-        max_iter=args.max_iter,
-    )
+    result = estimator_from_args(args).fit(spec, data)
     assessment = assess(result, data=data, blindfolding=args.q_squared, omission_distance=args.omission_distance,
                         predict_folds=args.predict_folds, seed=args.seed)
     if not args.quiet and args.json != "-":

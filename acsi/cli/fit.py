@@ -119,23 +119,15 @@ def run_bootstrap(result, args: argparse.Namespace, spec: ModelSpec | None = Non
     """Bootstrap a fit (FitResult -> BootstrapResult) as the CLI options ask, with a progress bar on
     stderr for long runs. Missing-data treatments that fill or model cells are repeated in every
     resample, from the raw survey."""
-    from acsi.estimators.pls import PLSPM
     from acsi.inference import TREATED_MISSING, bootstrap
 
     target, extra = result, {}
-    if spec is not None and result.method != "pls":  # other estimators: a refit loop over the same resamples
-        from acsi.api import make_estimator
-
-        target = make_estimator(result.method, scheme=args.scheme, index_weights=args.index_weights, tol=args.tol,
-                                max_iter=args.max_iter, objective=args.objective, std_lv=args.std_lv)
+    if spec is not None and (result.method != "pls" or getattr(args, "missing", "error") in TREATED_MISSING):
+        # Other estimators refit the same resamples; filled or modelled missing values are treated
+        # again in every resample, from the raw survey.
+        target = estimator_from_args(args)
         extra = {"spec": spec, "data": read_survey(args.data, sheet=parse_sheet(getattr(args, "sheet", None))),
                  "scale": args.scale, "missing": args.missing, "strict": args.strict, "mapping": args.mapping}
-    elif spec is not None and getattr(args, "missing", "error") in TREATED_MISSING:
-        target = PLSPM(scheme=args.scheme, standardized=not args.raw, tol=args.tol, max_iter=args.max_iter,
-                       index_weights=args.index_weights)
-        survey = read_survey(args.data, sheet=parse_sheet(getattr(args, "sheet", None)))
-        extra = {"spec": spec, "data": survey, "scale": args.scale, "missing": args.missing,
-                 "strict": args.strict, "mapping": args.mapping}
 
     bar = None
     if not args.quiet and args.bootstrap >= 2000:
@@ -161,6 +153,25 @@ def run_bootstrap(result, args: argparse.Namespace, spec: ModelSpec | None = Non
             bar.close()
 
 
+def estimator_from_args(args: argparse.Namespace):  # noqa: ANN201
+    """The estimator the options of ``acsi fit`` describe (``--method``, ``--scheme``, ``--raw``, ...)."""
+    from acsi.api import make_estimator
+
+    try:
+        return make_estimator(
+            args.method,
+            scheme=args.scheme,
+            raw=args.raw,
+            index_weights=args.index_weights,
+            tol=args.tol,
+            max_iter=args.max_iter,
+            objective=args.objective,
+            std_lv=args.std_lv,
+        )
+    except ValueError as err:  # e.g. --raw with another method: one readable message, exit status 2
+        raise UsageError(str(err)) from err
+
+
 def write_json(result_dict: dict, target: str) -> None:
     text = json.dumps(result_dict, indent=2)
     if target == "-":
@@ -170,24 +181,10 @@ def write_json(result_dict: dict, target: str) -> None:
 
 
 def run_fit(args: argparse.Namespace) -> int:
-    if args.raw and args.method != "pls":
-        print(f"error: --raw (centred, unscaled indicators) is only offered by method='pls'; got --method {args.method}.",
-              file=sys.stderr)
-        return 2
+    estimator = estimator_from_args(args)
     spec = load_spec(Path(args.spec))
     data = load_data(args, spec)  # --scale, --missing, --mapping and --strict/--lenient act here
-    result = fit(
-        spec,
-        data,
-        method=args.method,
-        scheme=args.scheme,
-        raw=args.raw,
-        index_weights=args.index_weights,
-        tol=args.tol,
-        max_iter=args.max_iter,
-        objective=args.objective,
-        std_lv=args.std_lv,
-    )
+    result = estimator.fit(spec, data)
     boot = run_bootstrap(result, args, spec) if args.bootstrap else None
     if not args.quiet and args.json != "-":
         print(result.summary())
