@@ -110,3 +110,14 @@ def test_cbsem_bootstrap_keeps_the_model_based_standard_errors_beside_the_bootst
     assert payload["bootstrap"]["used"] + payload["bootstrap"]["failed"] == 5
     assert set(payload["model_std_errors"]["paths"]) == set(payload["std_errors"]["paths"])
     assert payload["model_std_errors"]["paths"] != payload["std_errors"]["paths"]
+
+
+def test_assess_uses_the_cbsem_objective_it_is_given(tmp_path: Path) -> None:
+    outputs = {}
+    for objective in ("MLW", "GLS"):
+        out = tmp_path / f"{objective}.json"
+        code = main(["assess", str(bundled("models/acsi.yaml")), str(bundled("datasets/acsi_demo.csv")),
+                     "--method", "cbsem", "--objective", objective, "--json", str(out), "--quiet"])
+        assert code == 0
+        outputs[objective] = json.loads(out.read_text())
+    assert outputs["MLW"]["rho_c"] != outputs["GLS"]["rho_c"]
