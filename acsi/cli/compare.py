@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from acsi.api import make_estimator
 from acsi.cli.fit import add_fit_options, write_json
 from acsi.cli.ingest import parse_sheet
 from acsi.compare import (
@@ -41,10 +42,12 @@ _EPILOG = """examples:
 _SEP = "\x1f"
 
 
-def check_method(method: str) -> None:
-    if method != "pls":
+def check_method(method: str, mode: str = "separate") -> None:
+    """Refuse what a non-PLS method cannot do in a group comparison (pooled mode)."""
+    if method != "pls" and mode == "pooled":
         raise NotImplementedError(
-            f"--method {method} is not implemented for group comparisons yet; only --method pls is available."
+            f"--mode pooled applies pooled PLS index weights to each group and is built for --method pls only; "
+            f"got --method {method}. Use --mode separate (the default) to fit {method} in each group."
         )
 
 
@@ -61,9 +64,15 @@ def default_construct(est_constructs: tuple[str, ...], endogenous: tuple[str, ..
     return est_constructs[-1]
 
 
-def estimator_from(args: argparse.Namespace) -> PLSPM:
-    check_method(args.method)
-    return PLSPM(scheme=args.scheme, standardized=not args.raw, tol=args.tol, max_iter=args.max_iter, index_weights=args.index_weights)
+def estimator_from(args: argparse.Namespace) -> Any:
+    """The estimator of ``--method`` with the options of ``acsi fit``."""
+    check_method(args.method, getattr(args, "mode", "separate"))
+    if args.method == "pls":
+        return PLSPM(scheme=args.scheme, standardized=not args.raw, tol=args.tol, max_iter=args.max_iter, index_weights=args.index_weights)
+    return make_estimator(
+        args.method, scheme=args.scheme, raw=args.raw, index_weights=args.index_weights, tol=args.tol,
+        max_iter=args.max_iter, objective=args.objective, std_lv=args.std_lv,
+    )
 
 
 def _adjacent_pairs(ranked: pd.DataFrame) -> list[tuple[Any, Any]]:
@@ -78,7 +87,7 @@ def _fmt(value: float, digits: int = 1) -> str:
 def ranking_text(ranked: pd.DataFrame, construct: str, est: GroupEstimates) -> str:
     level = int(round(est.level * 100))
     lines = [
-        f"Ranking by {construct} index ({est.mode} model, {est.n_boot} bootstrap resamples per group, {level}% intervals); "
+        f"Ranking by {construct} index ({est.method}, {est.mode} model, {est.n_boot} bootstrap resamples per group, {level}% intervals); "
         f"overall {ranked.attrs['overall']:.1f}",
         f"{'rank':>4}  {'group':<20} {'n':>6} {'index':>6}  {'interval':<13}  {'rank interval':<13}  flag",
     ]
@@ -107,6 +116,7 @@ def run_compare(args: argparse.Namespace) -> int:
     ranked = ranking(est, construct)
     out: dict[str, Any] = {
         "construct": construct,
+        "method": est.method,
         "mode": est.mode,
         "group_column": args.group,
         "n_boot": est.n_boot,
@@ -132,10 +142,16 @@ def run_compare(args: argparse.Namespace) -> int:
     notes: list[str] = []
     differences: list[dict[str, Any]] = []
     test = args.test
+    pls = est.method == "pls"
+    if test == "permutation" and not pls:
+        raise NotImplementedError(
+            f"--test permutation re-estimates PLS on permuted groups and is built for --method pls only; got --method "
+            f"{est.method}. Use --test henseler or --test parametric with --bootstrap N."
+        )
     if test == "permutation" and not args.permutations:
         raise DataError("--test permutation needs permutations: add --permutations N (e.g. 1000).")
     if n_reported >= 2 and (est.n_boot or test == "permutation"):
-        kwargs = dict(pairs=pairs, test=test, adjust=args.adjust, alpha=1 - est.level, n_perm=args.permutations, seed=args.seed)
+        kwargs = dict(pairs=pairs, test=test, adjust=args.adjust, alpha=1 - est.level, n_perm=args.permutations if pls else 0, seed=args.seed)
         table = compare_groups(est, quantity="index", **kwargs)
         differences = [dict(d, quantity="index") for d in differences_to_dict(table)]
         if est.mode == "separate":
@@ -149,7 +165,12 @@ def run_compare(args: argparse.Namespace) -> int:
     invariance: dict[str, Any] = {}
     if args.permutations and n_reported >= 2:
         out["omnibus"] = {construct: omnibus_index_test(est, construct, n_perm=args.permutations, seed=args.seed)}
-        if est.mode == "separate":
+        if not pls:
+            notes.append(
+                f"No MICOM and no permutation p-values: both re-estimate PLS composites and are built for --method pls "
+                f"only (this run used --method {est.method}); differences use the bootstrap tests."
+            )
+        elif est.mode == "separate":
             mi_pairs = pairs if pairs != "all" else "all"
             if mi_pairs == "all":
                 reported = [est.labels[g] for g in range(len(est.labels)) if est.reported[g]]

@@ -125,6 +125,17 @@ def _split_statistics(est: GroupEstimates, mean: np.ndarray, C: np.ndarray) -> t
     return np.where(ok, index, np.nan), np.where(ok, core.path_values(fit.B, pairs), np.nan)
 
 
+def require_pls(est: GroupEstimates, what: str) -> None:
+    """Raise ``NotImplementedError`` unless ``est`` was estimated with PLS (whose moment-based re-estimation ``what`` uses)."""
+    method = getattr(est, "method", "pls")
+    if method != "pls":
+        raise NotImplementedError(
+            f"{what} re-estimates the PLS model on permuted groups from moments and is built for method 'pls' only; "
+            f"these groups were estimated with method {method!r}. Use the bootstrap tests (test='henseler' or "
+            "'parametric'), or estimate the groups with PLS."
+        )
+
+
 def permutation_test(
     est: GroupEstimates, a: Any, b: Any, *, n_perm: int = 1000, seed: int | None = None
 ) -> dict[str, Any]:
@@ -138,6 +149,7 @@ def permutation_test(
     """
     if isinstance(n_perm, bool) or not isinstance(n_perm, (int, np.integer)) or n_perm < 19:
         raise ValueError(f"n_perm must be an integer of at least 19; got {n_perm!r}.")
+    require_pls(est, "The permutation test")
     ga, gb = _pairs(est, [(a, b)])[0]
     moments = _pair_moments(est, ga, gb, n_perm, np.random.default_rng(seed))
     index_a, paths_a = _split_statistics(est, moments["mean_a"], moments["C_a"])

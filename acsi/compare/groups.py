@@ -27,8 +27,9 @@ from __future__ import annotations
 import contextlib
 import math
 import warnings
+from collections import Counter
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal, Sequence
@@ -38,9 +39,18 @@ import pandas as pd
 
 from acsi.core import groups as core
 from acsi.core import pls as kernel
+from acsi.compare import refit
 from acsi.core import resample
 from acsi.data import MissingPolicy, prepare
-from acsi.errors import ConvergenceWarning, DataError, EstimationError, NegativeWeightWarning
+from acsi.data import IndicatorData
+from acsi.errors import (
+    BootstrapWarning,
+    ConvergenceWarning,
+    DataError,
+    EstimationError,
+    InadmissibleSolutionWarning,
+    NegativeWeightWarning,
+)
 from acsi.estimators.pls import PLSPM, model_structure
 from acsi.ingest.mapping import SurveyMapping
 from acsi.ingest.survey import Survey
@@ -189,6 +199,12 @@ class GroupEstimates:
     overall : dict
         The pooled estimate over all rows: ``index`` (m,), ``paths`` (n_paths,),
         ``total_effects`` (k, k), ``index_weights`` (p,), ``means`` (p,), ``n_obs``.
+    method : str
+        The estimator: ``"pls"`` (batched kernel) or ``"plsc"``, ``"cbsem"``, ``"gsca"``
+        (refitted per group and resample, :mod:`acsi.compare.refit`).
+    failures : tuple of dict, shape (G,), or None
+        Refit methods with a bootstrap: failed resamples of each group by reason
+        (:data:`acsi.compare.refit.REFIT_FAILURES`); their draws are NaN.
     """
 
     spec: ModelSpec
@@ -216,6 +232,8 @@ class GroupEstimates:
     level: float = 0.95
     seed: int | None = None
     min_n: int = DEFAULT_MIN_N
+    method: str = "pls"
+    failures: tuple[dict[str, int], ...] | None = field(default=None, repr=False)
 
     # ------------------------------------------------------------------ lookups
     @property
@@ -318,6 +336,8 @@ class GroupEstimates:
             entry["ci"] = {c: [_num(lower[g, j]), _num(upper[g, j])] for j, c in enumerate(self.index_constructs)}
             entry["paths"] = {key: _num(self.paths[g, e]) for e, key in enumerate(self.path_keys)}
             entry["path_ci"] = {key: [_num(plo[g, e]), _num(phi[g, e])] for e, key in enumerate(self.path_keys)}
+            if self.failures is not None:
+                entry["failed_resamples"] = dict(self.failures[g])
             out[str(label)] = entry
         return out
 
@@ -372,12 +392,12 @@ def case_weight_column(frame: pd.DataFrame, weights: str | Sequence[float] | np.
     return values
 
 
-def _check_estimator(estimator: PLSPM | None) -> PLSPM:
+def _check_estimator(estimator: Any) -> Any:
     if estimator is None:
         return PLSPM()
-    if not isinstance(estimator, PLSPM):
-        raise NotImplementedError(
-            f"Group comparison supports the PLS estimator (acsi.PLSPM) only; got {type(estimator).__name__}."
+    if not callable(getattr(estimator, "fit", None)):
+        raise ValueError(
+            f"estimator must be an acsi estimator with fit(spec, data) (PLSPM, PLSc, CBSEM, GSCA); got {type(estimator).__name__}."
         )
     return estimator
 
@@ -387,7 +407,7 @@ def estimate_groups(
     frame: pd.DataFrame,
     group: str,
     *,
-    estimator: PLSPM | None = None,
+    estimator: Any = None,
     mode: GroupMode = "separate",
     weights: str | Sequence[float] | np.ndarray | None = None,
     n_boot: int = 0,
@@ -410,8 +430,11 @@ def estimate_groups(
         Error messages name rows by the frame's index (source row numbers for a Survey).
     group : str
         Column holding each respondent's group (branch, firm, region, period).
-    estimator : PLSPM, optional
-        Settings (scheme, standardized, tol, max_iter, index_weights); default ``PLSPM()``.
+    estimator : PLSPM, PLSc, CBSEM or GSCA, optional
+        The estimator and its settings; default ``PLSPM()``. PLS runs on moments with the
+        batched kernel. Any other estimator is fitted in each group as :func:`acsi.fit` would
+        fit that group alone and bootstrapped by refitting it on the same resampled rows
+        (:mod:`acsi.compare.refit`); ``mode="pooled"`` is PLS only.
     mode : {"separate", "pooled"}
         Estimate the model in each group, or once on all rows with group-specific indices.
     weights : str or array, optional
@@ -460,8 +483,15 @@ def estimate_groups(
     dropped (NaN) rather than failing the group.
     """
     estimator = _check_estimator(estimator)
+    method = refit.method_of(estimator)
     if mode not in ("separate", "pooled"):
         raise ValueError(f"Unknown mode {mode!r}; expected 'separate' or 'pooled'.")
+    if mode == "pooled" and method != "pls":
+        raise NotImplementedError(
+            f"mode='pooled' applies the pooled PLS index weights to each group and is built for PLS only; got the "
+            f"{type(estimator).__name__} estimator (method {method!r}). Use mode='separate' (CLI: --mode separate) "
+            "or method 'pls'."
+        )
     n_boot = _check_int("n_boot", n_boot, 0)
     if 0 < n_boot < MIN_BOOT:
         raise ValueError(f"n_boot={n_boot} is too few resamples for an interval; use 0 (none) or at least {MIN_BOOT}.")
@@ -469,7 +499,8 @@ def estimate_groups(
     n_jobs = _check_int("n_jobs", n_jobs, 1)
     if not 0 < level < 1:
         raise ValueError(f"level must be between 0 and 1, such as 0.95; got {level!r}.")
-    spec.check_pls()
+    if method == "pls":
+        spec.check_pls()
     if missing not in GROUP_MISSING:
         raise NotImplementedError(
             f"missing={missing!r} is not available for group comparisons: pairwise and EM moments would have to be "
@@ -509,6 +540,16 @@ def estimate_groups(
     has_scale = np.isfinite(lower)
     indexed = [b for b in range(k) if has_scale[structure.block == b].all()]
     index_constructs = tuple(spec.construct_names[b] for b in indexed)
+    path_pairs = (
+        np.array([spec.construct_names.index(pth.source) for pth in spec.paths], dtype=int),
+        np.array([spec.construct_names.index(pth.target) for pth in spec.paths], dtype=int),
+    )
+    if method != "pls":
+        return _estimate_refit(
+            estimator, method, spec, data, values, w, labels=label_tuple, codes=codes, n_obs=n_obs, group=group,
+            indexed=indexed, index_constructs=index_constructs, lower=lower, upper=upper, n_boot=n_boot, seed=seed,
+            level=level, min_n=min_n, n_jobs=n_jobs, path_pairs=path_pairs,
+        )
     settings = {
         "scheme": estimator.scheme,
         "standardized": estimator.standardized,
@@ -516,10 +557,7 @@ def estimate_groups(
         "max_iter": estimator.max_iter,
         "index_weights": estimator.index_weights,
         "n_boot": n_boot,
-        "path_pairs": (
-            np.array([spec.construct_names.index(pth.source) for pth in spec.paths], dtype=int),
-            np.array([spec.construct_names.index(pth.target) for pth in spec.paths], dtype=int),
-        ),
+        "path_pairs": path_pairs,
     }
     low_safe, up_safe = np.where(has_scale, lower, 0.0), np.where(has_scale, upper, 1.0)
 
@@ -531,15 +569,7 @@ def estimate_groups(
             stacklevel=2,
         )
 
-    notes = ["" for _ in range(G)]
-    reported = n_obs >= min_n
-    for g in np.flatnonzero(~reported):
-        notes[g] = f"n={int(n_obs[g])} below the minimum {min_n}; not reported"
-    if w is not None:
-        for g in np.flatnonzero(reported):
-            if not (w[codes == g] > 0).sum() >= 3:
-                reported[g] = False
-                notes[g] = "fewer than 3 rows with a positive case weight; not reported"
+    reported, notes = _reportable(n_obs, min_n, w, codes)
 
     order = np.argsort(codes, kind="stable")
     bounds = np.concatenate([[0], np.cumsum(n_obs)])
@@ -660,6 +690,183 @@ def estimate_groups(
         seed=seed,
         min_n=min_n,
     )
+
+
+def _reportable(n_obs: np.ndarray, min_n: int, w: np.ndarray | None, codes: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """Which groups are estimated (at least ``min_n`` rows, 3 with a positive weight), and notes on the others."""
+    notes = ["" for _ in range(n_obs.size)]
+    reported = n_obs >= min_n
+    for g in np.flatnonzero(~reported):
+        notes[g] = f"n={int(n_obs[g])} below the minimum {min_n}; not reported"
+    if w is not None:
+        for g in np.flatnonzero(reported):
+            if not (w[codes == g] > 0).sum() >= 3:
+                reported[g] = False
+                notes[g] = "fewer than 3 rows with a positive case weight; not reported"
+    return reported, notes
+
+
+def _estimate_refit(
+    estimator: Any,
+    method: str,
+    spec: ModelSpec,
+    data: IndicatorData,
+    values: np.ndarray,
+    w: np.ndarray | None,
+    *,
+    labels: tuple[Any, ...],
+    codes: np.ndarray,
+    n_obs: np.ndarray,
+    group: str,
+    indexed: list[int],
+    index_constructs: tuple[str, ...],
+    lower: np.ndarray,
+    upper: np.ndarray,
+    n_boot: int,
+    seed: int | None,
+    level: float,
+    min_n: int,
+    n_jobs: int,
+    path_pairs: tuple[np.ndarray, np.ndarray],
+) -> GroupEstimates:
+    """:func:`estimate_groups` for an estimator without a batched form: fit and refit per group (:mod:`acsi.compare.refit`)."""
+    G, p, k = len(labels), len(spec.indicators), len(spec.construct_names)
+    n_paths = len(spec.paths)
+    extract = refit.Extract(spec.construct_names, index_constructs, spec.indicators, path_pairs[0], path_pairs[1])
+    reported, notes = _reportable(n_obs, min_n, w, codes)
+    seeds = np.random.SeedSequence(seed).spawn(G)  # as the PLS path: group g draws from child g
+    data = replace(data, case_weights=w)
+
+    # The pooled fit over all rows (the "overall" reference of rankings and IPMA): its warnings are its own.
+    pooled = estimator.fit(spec, data)
+    overall = {
+        "n_obs": int(values.shape[0]),
+        "index": extract.index(pooled)[indexed],
+        "index_weights": extract.index_weights(pooled),
+        "means": _weighted_mean(values, w),
+        "paths": extract.paths(pooled),
+        "total_effects": np.asarray(pooled.total_effect_matrix, dtype=float),
+        "converged": bool(pooled.converged),
+    }
+
+    todo = np.flatnonzero(reported)
+    tasks = [
+        refit.GroupTask(estimator, spec, refit.subset(data, np.flatnonzero(codes == g), w), seeds[g], n_boot, extract)
+        for g in todo
+    ]
+    if n_jobs > 1 and len(tasks) > 1:
+        with ProcessPoolExecutor(max_workers=n_jobs) as pool:
+            results = list(pool.map(refit.run_group, tasks))
+    else:
+        results = [refit.run_group(task) for task in tasks]
+
+    index = np.full((G, len(indexed)), np.nan)
+    paths = np.full((G, n_paths), np.nan)
+    effects = np.full((G, k, k), np.nan)
+    group_index_weights = np.full((G, p), np.nan)
+    means = np.full((G, p), np.nan)
+    index_draws = np.full((G, n_boot, len(indexed)), np.nan) if n_boot else None
+    path_draws = np.full((G, n_boot, n_paths), np.nan) if n_boot else None
+    failures: list[dict[str, int]] = [{} for _ in range(G)]
+    flagged: dict[str, list[Any]] = {"not_converged": [], "inadmissible": [], "negative": []}
+    total_failed: Counter = Counter()
+    inside: Counter = Counter()
+    for g, out in zip(todo, results):
+        rows = codes == g
+        means[g] = _weighted_mean(values[rows], None if w is None else w[rows])
+        if "index" not in out:
+            reported[g] = False
+            cause = "an indicator is constant in this group" if out["reason"] == "constant_indicator" else f"{type(estimator).__name__} failed"
+            notes[g] = f"estimation failed ({cause}); not reported"
+            continue
+        if out["reason"] == "not_converged":
+            flagged["not_converged"].append(labels[g])
+            notes[g] = f"{type(estimator).__name__} did not converge"
+        elif out["reason"] == "inadmissible":
+            flagged["inadmissible"].append(labels[g])
+            notes[g] = "inadmissible solution (see the warning)"
+        if out["negative"]:
+            flagged["negative"].append(labels[g])
+        index[g] = out["index"][indexed]
+        paths[g] = out["paths"]
+        effects[g] = out["total_effects"]
+        group_index_weights[g] = out["index_weights"]
+        if n_boot:
+            index_draws[g] = out["index_draws"][:, indexed]
+            path_draws[g] = out["path_draws"]
+            failures[g] = {r: int(out["failures"][r]) for r in refit.REFIT_FAILURES if out["failures"].get(r)}
+            total_failed.update(out["failures"])
+            inside.update(out["resample_warnings"])
+            failed = sum(failures[g].values())
+            if failed:
+                extra = f"{failed} of {n_boot} resamples failed ({refit.describe(failures[g])}) and were left out"
+                notes[g] = f"{notes[g]}; {extra}" if notes[g] else extra
+    name = type(estimator).__name__
+    if flagged["not_converged"]:
+        warnings.warn(
+            f"{name} did not converge in {len(flagged['not_converged'])} group(s): {_listed(flagged['not_converged'])}. "
+            "Their estimates are unreliable; raise max_iter or simplify the model.",
+            ConvergenceWarning,
+            stacklevel=3,
+        )
+    if flagged["inadmissible"]:
+        warnings.warn(
+            f"{name} gave an inadmissible solution (a negative variance, or a loading, reliability or construct "
+            f"correlation outside [-1, 1]) in {len(flagged['inadmissible'])} group(s): {_listed(flagged['inadmissible'])}. "
+            "Interpret those groups with care; fit one alone with acsi.fit to see the details.",
+            InadmissibleSolutionWarning,
+            stacklevel=3,
+        )
+    if flagged["negative"]:
+        warnings.warn(
+            f"Negative index weight(s) in {len(flagged['negative'])} group(s): {_listed(flagged['negative'])}. Their "
+            "indices are not convex combinations of the indicators; check for reverse-coded items or use index_weights='equal'.",
+            NegativeWeightWarning,
+            stacklevel=3,
+        )
+    if total_failed:
+        failed = sum(total_failed.values())
+        shown = ", ".join(f"{cls}: {count}" for cls, count in sorted(inside.items()))
+        warnings.warn(
+            f"{failed} of {n_boot * len(todo)} {name} bootstrap resamples failed over {len(todo)} group(s) "
+            f"({refit.describe(total_failed)}); they are left out of the intervals and tests (per group counts in "
+            f"the notes and 'failed_resamples')." + (f" Warnings raised inside resamples: {shown}." if shown else ""),
+            BootstrapWarning,
+            stacklevel=3,
+        )
+    return GroupEstimates(
+        spec=spec,
+        mode="separate",
+        group_column=group,
+        settings={"method": method, "estimator": repr(estimator), "n_boot": n_boot, "path_pairs": path_pairs},
+        labels=labels,
+        n_obs=n_obs,
+        reported=reported,
+        notes=tuple(notes),
+        constructs=spec.construct_names,
+        index_constructs=index_constructs,
+        index=index,
+        index_draws=index_draws,
+        paths=paths,
+        path_draws=path_draws,
+        total_effects=effects,
+        index_weights=group_index_weights,
+        means=means,
+        lower=lower,
+        upper=upper,
+        overall=overall,
+        data=GroupData(values=values, codes=codes, case_weights=w),
+        n_boot=n_boot,
+        level=level,
+        seed=seed,
+        min_n=min_n,
+        method=method,
+        failures=tuple(failures) if n_boot else None,
+    )
+
+
+def _weighted_mean(values: np.ndarray, w: np.ndarray | None) -> np.ndarray:
+    return values.mean(axis=0) if w is None else w @ values / w.sum()
 
 
 def _sortable(labels: np.ndarray) -> bool:

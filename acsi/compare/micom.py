@@ -59,6 +59,14 @@ def micom(
     """
     if isinstance(n_perm, bool) or not isinstance(n_perm, (int, np.integer)) or n_perm < 19:
         raise ValueError(f"n_perm must be an integer of at least 19; got {n_perm!r}.")
+    method = getattr(est, "method", "pls")
+    if method != "pls":
+        raise NotImplementedError(
+            f"MICOM tests the invariance of PLS composites (their weights, means and variances) and is built for "
+            f"method 'pls' only; these groups were estimated with method {method!r}. Run MICOM on a PLS estimate "
+            "of the same groups (CLI: --method pls); for common factors (cbsem, plsc) a multigroup CFA with "
+            "equality constraints is the invariance test, which acsi does not build yet."
+        )
     structure = model_structure(est.spec)
     rng = np.random.default_rng(seed)
     if isinstance(pairs, str) and pairs == "all":
