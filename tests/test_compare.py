@@ -365,10 +365,11 @@ def test_compare_command_names_a_missing_group_column(survey_file: Path, capsys)
     assert "no group column 'shop'" in capsys.readouterr().err
 
 
-def test_compare_command_refuses_planned_methods(survey_file: Path, capsys) -> None:
-    status = main(["compare", str(acsi.resources.bundled("models/acsi.yaml")), str(survey_file), "--group", "branch", "--method", "plsc"])
+def test_compare_command_refuses_pooled_mode_for_other_methods(survey_file: Path, capsys) -> None:
+    status = main(["compare", str(acsi.resources.bundled("models/acsi.yaml")), str(survey_file), "--group", "branch",
+                   "--method", "plsc", "--mode", "pooled"])
     assert status == 2
-    assert "not implemented" in capsys.readouterr().err
+    assert "built for --method pls only" in capsys.readouterr().err
 
 
 def test_every_chart_is_written_and_not_empty(estimates, tmp_path: Path) -> None:

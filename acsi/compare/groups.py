@@ -751,7 +751,7 @@ def _estimate_refit(
 
     todo = np.flatnonzero(reported)
     tasks = [
-        refit.GroupTask(estimator, spec, refit.subset(data, np.flatnonzero(codes == g), w), seeds[g], n_boot, extract)
+        refit.GroupTask.of(estimator, spec, refit.subset(data, np.flatnonzero(codes == g), w), seeds[g], n_boot, extract)
         for g in todo
     ]
     if n_jobs > 1 and len(tasks) > 1:

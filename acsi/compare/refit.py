@@ -116,14 +116,42 @@ def subset(data: IndicatorData, rows: np.ndarray, case_weights: np.ndarray | Non
 
 @dataclass(frozen=True)
 class GroupTask:
-    """One group to fit and bootstrap (picklable, for worker processes)."""
+    """One group to fit and bootstrap, in picklable form for worker processes.
+
+    The spec travels as its dictionary (:func:`acsi.spec.yaml_io.spec_to_dict`) and the
+    group's prepared data as plain arrays; :meth:`of` builds it, :meth:`unpack` rebuilds them.
+    """
 
     estimator: Any
-    spec: ModelSpec
-    data: IndicatorData
+    spec: dict[str, Any]
+    values: np.ndarray
+    indicators: tuple[str, ...]
+    row_labels: Any
+    scales: dict[str, Any]
+    case_weights: np.ndarray | None
     seed: np.random.SeedSequence
     n_boot: int
     extract: Extract
+
+    @classmethod
+    def of(cls, estimator: Any, spec: ModelSpec, data: IndicatorData, seed: np.random.SeedSequence, n_boot: int, extract: Extract) -> "GroupTask":
+        from acsi.spec.yaml_io import spec_to_dict
+
+        return cls(
+            estimator, spec_to_dict(spec), np.asarray(data.values), data.indicators, data.row_labels, dict(data.scales),
+            data.case_weights, seed, n_boot, extract,
+        )
+
+    def unpack(self) -> tuple[ModelSpec, IndicatorData]:
+        from acsi.spec.yaml_io import spec_from_dict
+
+        values = np.array(self.values, dtype=float)
+        values.setflags(write=False)
+        data = IndicatorData(
+            values=values, indicators=self.indicators, row_labels=self.row_labels, scales=dict(self.scales),
+            case_weights=self.case_weights,
+        )
+        return spec_from_dict(self.spec), data
 
 
 def run_group(task: GroupTask) -> dict[str, Any]:
@@ -142,7 +170,8 @@ def _one_blas_thread() -> Any:
 
 def _run_group(task: GroupTask) -> dict[str, Any]:
     ex = task.extract
-    result, reason, names = fit_once(task.estimator, task.spec, task.data)
+    spec, data = task.unpack()
+    result, reason, names = fit_once(task.estimator, spec, data)
     out: dict[str, Any] = {"reason": reason, "warnings": Counter(names), "failures": Counter(), "resample_warnings": Counter()}
     if result is None:
         return out
@@ -155,12 +184,12 @@ def _run_group(task: GroupTask) -> dict[str, Any]:
     )
     if not task.n_boot:
         return out
-    n = task.data.values.shape[0]
+    n = data.values.shape[0]
     indices = resample.draw_indices(np.random.default_rng(task.seed), task.n_boot, n)
     index_draws = np.full((task.n_boot, len(ex.construct_names)), np.nan)
     path_draws = np.full((task.n_boot, ex.sources.size), np.nan)
     for b, rows in enumerate(indices):
-        fitted, why, caught = fit_once(task.estimator, task.spec, subset(task.data, rows, task.data.case_weights))
+        fitted, why, caught = fit_once(task.estimator, spec, subset(data, rows, data.case_weights))
         out["resample_warnings"].update(caught)
         if why is None:
             idx, pth = ex.index(fitted), ex.paths(fitted)  # type: ignore[arg-type]
