@@ -10,8 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from acsi.api import make_estimator
-from acsi.cli.fit import add_fit_options, write_json
+from acsi.cli.fit import add_fit_options, estimator_from_args, write_json
 from acsi.cli.ingest import parse_sheet
 from acsi.compare import (
     aggregate,
@@ -29,7 +28,7 @@ from acsi.compare.differences import ADJUSTMENTS, TESTS, differences_to_dict
 from acsi.compare.groups import DEFAULT_MIN_N, GroupEstimates, _num
 from acsi.compare.ipma import ipma_from_arrays
 from acsi.errors import DataError, SpecError
-from acsi.estimators.pls import PLSPM, model_structure
+from acsi.estimators.pls import model_structure
 from acsi.ingest.survey import Survey, read_survey
 from acsi.spec.load import load_spec
 
@@ -65,14 +64,9 @@ def default_construct(est_constructs: tuple[str, ...], endogenous: tuple[str, ..
 
 
 def estimator_from(args: argparse.Namespace) -> Any:
-    """The estimator of ``--method`` with the options of ``acsi fit``."""
+    """The estimator of ``--method`` with the options of ``acsi fit`` (after the group-comparison checks)."""
     check_method(args.method, getattr(args, "mode", "separate"))
-    if args.method == "pls":
-        return PLSPM(scheme=args.scheme, standardized=not args.raw, tol=args.tol, max_iter=args.max_iter, index_weights=args.index_weights)
-    return make_estimator(
-        args.method, scheme=args.scheme, raw=args.raw, index_weights=args.index_weights, tol=args.tol,
-        max_iter=args.max_iter, objective=args.objective, std_lv=args.std_lv,
-    )
+    return estimator_from_args(args)
 
 
 def _adjacent_pairs(ranked: pd.DataFrame) -> list[tuple[Any, Any]]:
