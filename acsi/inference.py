@@ -42,7 +42,7 @@ from scipy import stats
 from acsi.core import pls as kernel
 from acsi.core import resample
 from acsi.data import IndicatorData, MissingPolicy, prepare
-from acsi.errors import AcsiError, BootstrapWarning, ConvergenceWarning, EstimationError
+from acsi.errors import AcsiError, BootstrapWarning, ConvergenceWarning, EstimationError, InadmissibleSolutionWarning
 from acsi.estimators.pls import PLSPM, model_structure
 from acsi.results import FitResult
 from acsi.spec.model import ModelSpec, Scale
@@ -63,7 +63,7 @@ BCA_MIN_RESAMPLES = 200
 
 #: Missing-data treatments that fill or model missing cells: a bootstrap must repeat them per resample.
 TREATED_MISSING = ("mean", "pairwise", "em")
-FAILURE_REASONS = ("constant_indicator", "singular", "not_converged", "non_finite", "error")
+FAILURE_REASONS = ("constant_indicator", "singular", "not_converged", "non_finite", "error", "inadmissible")
 _OK = -1
 _SIGNED_KINDS = {"weights", "loadings", "paths", "indirect", "total"}
 
@@ -532,6 +532,10 @@ class _Refit:
                 continue
             if not result.converged or any(issubclass(w.category, ConvergenceWarning) for w in caught):
                 code[r] = FAILURE_REASONS.index("not_converged")
+                continue
+            if any(issubclass(w.category, InadmissibleSolutionWarning) for w in caught):
+                # PLSc / CB-SEM solutions outside the parameter space are dropped and counted (cSEM's default).
+                code[r] = FAILURE_REASONS.index("inadmissible")
                 continue
             theta[r] = self.layout.from_result(result)
             if not np.isfinite(theta[r]).all():

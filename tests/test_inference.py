@@ -284,3 +284,17 @@ def test_case_weighted_bootstrap_engines_agree_resample_by_resample() -> None:
     unweighted = acsi.bootstrap(acsi.PLSPM(), spec, data, n_boot=40, seed=5, engine="batched")
     np.testing.assert_allclose(np.asarray(batched.std_errors), np.asarray(refit.std_errors), rtol=0, atol=1e-9)
     assert not np.allclose(np.asarray(batched.std_errors), np.asarray(unweighted.std_errors))
+
+
+def test_inadmissible_plsc_resamples_are_dropped_counted_and_reported(satisfaction: pd.DataFrame) -> None:
+    """The satisfaction PLSc solution sits near the boundary (EXPE -> VAL -1.71): many resamples
+    leave the parameter space; they must be counted, never silently averaged in."""
+    from ._models import SATISFACTION_SYNTAX
+
+    spec = acsi.parse_syntax(SATISFACTION_SYNTAX)
+    estimator = acsi.api.make_estimator("plsc", scheme="centroid")
+    with pytest.warns(acsi.BootstrapWarning, match="inadmissible"):
+        boot = bootstrap(estimator, spec, satisfaction, n_boot=30, seed=2)
+    summary = boot.to_dict()["bootstrap"]
+    assert summary["failures"].get("inadmissible", 0) > 0
+    assert summary["used"] + summary["failed"] == 30
