@@ -437,3 +437,23 @@ def test_compare_and_ipma_have_help_with_the_fit_options(command: str, capsys) -
     out = capsys.readouterr().out
     for option in ("--scheme", "--scale", "--mapping", "--method", "--json", "--plot"):
         assert option in out
+
+
+def test_ipma_command_weights_the_whole_sample_like_repeated_rows(tmp_path: Path, capsys) -> None:
+    spec, frame = _branches({"north": 60, "south": 60}, shift={"north": 0.7}, seed=3)
+    frame = frame.assign(w=np.arange(len(frame)) % 3 + 1)
+    weighted_file, repeated_file = tmp_path / "weighted.csv", tmp_path / "repeated.csv"
+    frame.to_csv(weighted_file, index=False)
+    frame.loc[frame.index.repeat(frame["w"])].to_csv(repeated_file, index=False)
+    outputs = []
+    for path, extra in ((weighted_file, ["--weights", "w"]), (repeated_file, [])):
+        out = tmp_path / f"{path.stem}.json"
+        status = main(["ipma", str(acsi.resources.bundled("models/acsi.yaml")), str(path), "--target",
+                       "customer_loyalty", "--json", str(out), "--quiet", *extra])
+        assert status == 0
+        outputs.append(json.loads(out.read_text()))
+    weighted, repeated = (out["ipma"]["constructs"] for out in outputs)
+    assert set(weighted) == set(repeated)
+    for name in weighted:
+        assert weighted[name]["importance"] == pytest.approx(repeated[name]["importance"], abs=1e-9)
+        assert weighted[name]["performance"] == pytest.approx(repeated[name]["performance"], abs=1e-9)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 from pathlib import Path
@@ -51,10 +52,20 @@ def read_table(path: str, *, sheet: str | int | None = None) -> pd.DataFrame:
     return read_survey(path, sheet=sheet).frame
 
 
-def load_data(args: argparse.Namespace, spec: ModelSpec) -> IndicatorData:
-    """DATA of a command with :func:`add_fit_options`: read, map (``--mapping``), validate, treat missing values."""
+def load_data(args: argparse.Namespace, spec: ModelSpec, weights: str | None = None) -> IndicatorData:
+    """DATA of a command with :func:`add_fit_options`: read, map (``--mapping``), validate, treat missing values.
+
+    ``weights`` names a case-weight column of the file (besides a mapping's ``weight``); its values
+    follow the rows kept.
+    """
     survey = read_survey(args.data, sheet=parse_sheet(getattr(args, "sheet", None)))
-    return prepare(spec, survey, scale=args.scale, missing=args.missing, strict=args.strict, mapping=args.mapping)
+    data = prepare(spec, survey, scale=args.scale, missing=args.missing, strict=args.strict, mapping=args.mapping)
+    if weights is None:
+        return data
+    from acsi.compare.groups import case_weight_column
+
+    kept = survey.frame.loc[data.row_labels]
+    return dataclasses.replace(data, case_weights=case_weight_column(kept, weights))
 
 
 def add_fit_options(parser: argparse.ArgumentParser) -> None:

@@ -6,10 +6,9 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from acsi.api import fit
 from acsi.cli.compare import check_method, estimator_from
 from acsi.compare.groups import DEFAULT_MIN_N
-from acsi.cli.fit import add_fit_options, load_data, write_json
+from acsi.cli.fit import add_fit_options, estimator_from_args, load_data, write_json
 from acsi.cli.ingest import parse_sheet
 from acsi.compare import estimate_groups, ipma, ipma_groups
 from acsi.compare.ipma import IPMAResult
@@ -46,10 +45,7 @@ def run_ipma(args: argparse.Namespace) -> int:
             print("\n\n".join(ipma_text(r, f"IPMA for {args.target}, group {g}") for g, r in maps.items()))
         first = next(iter(maps.values()), None)
     else:
-        if args.weights:
-            raise NotImplementedError("Case weights need --group (weighted PLS runs through the group machinery).")
-        result = fit(spec, load_data(args, spec), method=args.method, scheme=args.scheme, raw=args.raw,
-                     index_weights=args.index_weights, tol=args.tol, max_iter=args.max_iter)
+        result = estimator_from_args(args).fit(spec, load_data(args, spec, weights=args.weights))
         first = ipma(result, args.target)
         out = first.to_dict()
         if not args.quiet and args.json != "-":
