@@ -321,3 +321,17 @@ def test_demo_data_is_reproducible() -> None:
     assert stored_truth == fresh_truth
     assert stored.shape == (truth["n"], len(truth["columns"]))
     assert stored.to_numpy().min() >= 1 and stored.to_numpy().max() <= 10
+
+
+def test_bank_branch_demo_data_is_reproducible_and_has_the_stated_shifts() -> None:
+    script = REPO / "datasets" / "make_bank_branches_demo.py"
+    module_spec = importlib.util.spec_from_file_location("make_bank_branches_demo", script)
+    assert module_spec is not None and module_spec.loader is not None
+    module = importlib.util.module_from_spec(module_spec)
+    module_spec.loader.exec_module(module)
+    frame, truth = module.build()
+    stored = pd.read_csv(REPO / "datasets" / "bank_branches_demo.csv")
+    pd.testing.assert_frame_equal(stored, frame)
+    assert json.loads((REPO / "datasets" / "bank_branches_demo.truth.json").read_text()) == json.loads(json.dumps(truth))
+    means = stored.groupby("branch")["sat_overall"].mean()
+    assert means["B02"] > means.drop(["B02"]).max() and means["B05"] < means.drop(["B05"]).min()
