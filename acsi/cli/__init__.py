@@ -23,7 +23,10 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every command registered."""
     parser = argparse.ArgumentParser(
         prog="acsi",
-        description="Customer satisfaction index models (ACSI, ECSI): PLS path modelling and 0-100 indices.",
+        description=(
+            "Customer satisfaction index models (ACSI, ECSI): declarative specs, PLS, consistent PLS, CB-SEM and "
+            "GSCA, 0-100 indices, bootstrap and assessment, survey and evaluator-device ingest, branch comparisons."
+        ),
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     commands.required = True
