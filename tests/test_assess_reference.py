@@ -19,7 +19,8 @@ import acsi
 from acsi.assess import assess
 
 from .conftest import REFERENCE, reference_cases
-from .test_reference import ASSESSMENT_KEYS, _flatten, _tolerance
+from ._reference import flatten, tolerance
+from .test_reference import ASSESSMENT_KEYS
 
 PLS_CASES = reference_cases("pls")
 ASSESSED_CASES = [p for p in PLS_CASES if ASSESSMENT_KEYS & set(json.loads(p.read_text())["expected"])]
@@ -43,11 +44,11 @@ def _assessment(case: dict) -> dict:
 
 
 def _check(case: dict, name: str, got_all: dict, key: str) -> int:
-    expected = _flatten(case["expected"][key])
-    got = _flatten(got_all[key]) if isinstance(got_all[key], dict) else {"": got_all[key]}
+    expected = flatten(case["expected"][key])
+    got = flatten(got_all[key]) if isinstance(got_all[key], dict) else {"": got_all[key]}
     for path, want in expected.items():
         field = path.rsplit("/", 1)[-1] if key == "inner_regressions" else None
-        absolute, relative = _tolerance(case, key, field)
+        absolute, relative = tolerance(case, key, field)
         assert path in got, f"{name} {key}: {path} missing from the assessment"
         deviation = abs(got[path] - want)
         assert deviation <= absolute or deviation <= relative * abs(want), (

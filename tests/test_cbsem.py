@@ -14,15 +14,12 @@ import pytest
 import acsi
 from acsi.estimators.cbsem import CBSEM, FIT_INDEX_KEYS, to_semopy_syntax
 
+from ._reference import tolerance
 from .conftest import REFERENCE, reference_cases
 
 ML_CASES = reference_cases("ml")
 _FIT_KEYS = ("n", "npar", "chisq", "df", "pvalue", "baseline_chisq", "baseline_df", "cfi", "tli", "rmsea",
              "rmsea_ci_lower", "rmsea_ci_upper", "srmr", "logl", "unrestricted_logl", "aic", "bic", "sabic")
-
-
-def _tolerance(case: dict, key: str) -> float:
-    return case.get("tolerance_by_key", {}).get(key, case["tolerance"])
 
 
 def _fit(case: dict) -> acsi.FitResult:
@@ -45,10 +42,10 @@ def test_cbsem_matches_lavaan_estimates_standard_errors_and_standardised_values(
             if field == "se" and row.get("z", 0) is None:  # fixed parameter
                 assert np.isnan(value)
                 continue
-            tolerance = _tolerance(case, f"estimates.{field}")
-            assert abs(value - want) <= tolerance, f"{row['lhs']} {row['op']} {row['rhs']} {field}: {value} vs {want}"
+            allowed = tolerance(case, "estimates", field)[0]
+            assert abs(value - want) <= allowed, f"{row['lhs']} {row['op']} {row['rhs']} {field}: {value} vs {want}"
         if row.get("z") is not None:
-            assert abs(got["estimate"] / got["std_error"] - row["z"]) <= _tolerance(case, "estimates.z")
+            assert abs(got["estimate"] / got["std_error"] - row["z"]) <= tolerance(case, "estimates", "z")[0]
 
 
 @pytest.mark.parametrize("path", ML_CASES, ids=[p.stem for p in ML_CASES])
@@ -58,7 +55,7 @@ def test_cbsem_fit_indices_use_lavaan_definitions(reference: Path, path: Path) -
     checked = [key for key in _FIT_KEYS if key in case["expected"]]
     assert "chisq" in checked and "srmr" in checked
     for key in checked:
-        assert abs(fit[key] - case["expected"][key]) <= _tolerance(case, key), f"{key}: {fit[key]} vs {case['expected'][key]}"
+        assert abs(fit[key] - case["expected"][key]) <= tolerance(case, key, None)[0], f"{key}: {fit[key]} vs {case['expected'][key]}"
 
 
 @pytest.mark.parametrize("path", ML_CASES, ids=[p.stem for p in ML_CASES])
@@ -81,7 +78,7 @@ def test_lavaan_r_squared_of_endogenous_factors(reference: Path) -> None:
     case = json.loads((REFERENCE / "expected" / "political_democracy_lavaan_ml.json").read_text())
     r2 = _fit(case).to_dict()["r_squared"]
     for name in ("dem60", "dem65"):
-        assert abs(r2[name] - case["expected"]["r_squared"][name]) <= _tolerance(case, "r_squared")
+        assert abs(r2[name] - case["expected"]["r_squared"][name]) <= tolerance(case, "r_squared", None)[0]
 
 
 def test_std_lv_and_marker_identification_give_the_same_fit(reference: Path) -> None:

@@ -17,6 +17,7 @@ from acsi.estimators.pls import model_structure
 from acsi.estimators.plsc import PLSc
 from acsi.simulate import PopulationModel
 
+from ._reference import flatten
 from ._tolerances import EXACT, POPULATION
 from .conftest import REFERENCE, reference_cases
 
@@ -30,15 +31,6 @@ eta3 ~ eta1 + eta2
 """
 
 
-def _flatten(value: object, prefix: str = "") -> dict[str, float]:
-    if isinstance(value, dict):
-        flat: dict[str, float] = {}
-        for key, item in value.items():
-            flat |= _flatten(item, f"{prefix}/{key}" if prefix else str(key))
-        return flat
-    return {prefix: float(value)}
-
-
 @pytest.mark.parametrize("path", PLSC_CASES, ids=[p.stem for p in PLSC_CASES])
 def test_plsc_matches_adanco_on_every_reference_key(reference: Path, path: Path) -> None:
     case = json.loads(path.read_text())
@@ -48,7 +40,7 @@ def test_plsc_matches_adanco_on_every_reference_key(reference: Path, path: Path)
     assert set(case["expected"]) <= set(result), set(case["expected"]) - set(result)
     for key, value in case["expected"].items():
         tolerance = case.get("tolerance_by_key", {}).get(key, case["tolerance"])
-        expected, got = _flatten(value), _flatten(result[key])
+        expected, got = flatten(value), flatten(result[key])
         for name, want in expected.items():
             assert abs(got[name] - want) <= tolerance, f"{key} {name}: got {got[name]:.10g}, expected {want:.10g}"
 
@@ -83,7 +75,7 @@ def test_plsc_recovers_population_loadings_and_paths_from_exact_data(reference: 
     frame = population.draw(500, seed=11, exact=True)
     result = acsi.fit(acsi.parse_syntax(THREE_FACTORS), frame, method="plsc", scheme="path").to_dict()
     for key in ("loadings", "paths", "r_squared"):
-        expected, got = _flatten(case["expected"][key]), _flatten(result[key])
+        expected, got = flatten(case["expected"][key]), flatten(result[key])
         for name, want in expected.items():
             np.testing.assert_allclose(got[name], want, **POPULATION, err_msg=f"{key} {name}")
 

@@ -17,6 +17,7 @@ import pytest
 
 import acsi
 
+from ._reference import flatten, tolerance
 from .conftest import REFERENCE, reference_cases
 
 CORE_KEYS = ("weights", "loadings", "paths", "r_squared", "adjusted_r_squared", "effects", "index", "mean_rescaled_score_0_10")
@@ -26,23 +27,6 @@ ASSESSMENT_KEYS = {
 }
 
 PLS_CASES = reference_cases("pls")
-
-
-def _tolerance(case: dict, key: str, field: str | None) -> tuple[float, float]:
-    """Absolute and relative tolerance for ``key`` (or ``key.field``); the longest name wins."""
-    names = [f"{key}.{field}", key] if field else [key]
-    absolute = next((case.get("tolerance_by_key", {})[n] for n in names if n in case.get("tolerance_by_key", {})), case["tolerance"])
-    relative = next((case.get("relative_tolerance_by_key", {})[n] for n in names if n in case.get("relative_tolerance_by_key", {})), 0.0)
-    return absolute, relative
-
-
-def _flatten(value: object, prefix: str = "") -> dict[str, float]:
-    if isinstance(value, dict):
-        flat: dict[str, float] = {}
-        for key, item in value.items():
-            flat |= _flatten(item, f"{prefix}/{key}" if prefix else str(key))
-        return flat
-    return {prefix: float(value)}
 
 
 def _fit(case: dict) -> acsi.FitResult:
@@ -72,11 +56,11 @@ def test_pls_estimates_match_reference_software(reference: Path, path: Path) -> 
     checked = [key for key in CORE_KEYS if key in case["expected"]]
     assert checked, "a reference case with nothing to check"
     for key in checked:
-        expected = _flatten(case["expected"][key])
-        got = _flatten(result[key])
+        expected = flatten(case["expected"][key])
+        got = flatten(result[key])
         for name, want in expected.items():
             field = name.rsplit("/", 1)[-1] if key == "effects" else None
-            absolute, relative = _tolerance(case, key, field)
+            absolute, relative = tolerance(case, key, field)
             assert name in got, f"{key}: {name} missing from the result"
             deviation = abs(got[name] - want)
             assert deviation <= absolute or deviation <= relative * abs(want), (

@@ -225,8 +225,6 @@ def run_demo(args: argparse.Namespace) -> int:
     return 0
 
 
-
-
 def register(commands: argparse._SubParsersAction) -> None:
     """Add the ``fit`` and ``demo`` commands."""
     fit_parser = commands.add_parser(
