@@ -125,7 +125,23 @@ class PLSPM:
             An index weight is negative.
         """
         spec.check_pls()
-        data, mean, covariance, issued = resolve_data(spec, data, scale, missing)
+        prepared, mean, covariance, issued = resolve_data(spec, data, scale, missing)
+        return self.fit_moments(spec, prepared, mean, covariance, issued)
+
+    def fit_moments(
+        self,
+        spec: ModelSpec,
+        data: IndicatorData,
+        mean: np.ndarray,
+        covariance: np.ndarray,
+        issued: list[str],
+    ) -> FitResult:
+        """Estimate from prepared data and their moments (:func:`acsi.estimators.base.resolve_data`).
+
+        For estimators built on PLS (consistent PLS) that have resolved the data already;
+        ``issued`` are the messages of warnings issued so far, carried into the result.
+        """
+        issued = list(issued)
         structure = model_structure(spec)
         X = data.values
         n = X.shape[0]

@@ -109,8 +109,8 @@ class PLSc:
             As :meth:`PLSPM.fit`.
         """
         spec.check_pls()
-        data, _, covariance, _ = resolve_data(spec, data, scale, missing)  # warnings come with the PLS fit
-        base = self._pls().fit(spec, data)
+        data, mean, covariance, data_warnings = resolve_data(spec, data, scale, missing)
+        base = self._pls().fit_moments(spec, data, mean, covariance, data_warnings)
         structure = model_structure(spec)
         reflective = np.array([c.mode is Mode.REFLECTIVE for c in spec.constructs])
         S = correlation(covariance)
