@@ -10,7 +10,7 @@ A method that cannot estimate the spec (CB-SEM with composites) is left out with
 from __future__ import annotations
 
 import argparse
-import json
+from acsi import strict_json
 import sys
 import warnings
 from pathlib import Path
@@ -73,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
             {"lhs": k[0], "op": k[1], "rhs": k[2], **{m: (None if pd.isna(v) else float(v)) for m, v in row.items()}}
             for k, row in table.iterrows()
         ]
-        text = json.dumps({"methods": [r.method for r in results], "estimates": payload, "notes": notes}, indent=2)
+        text = strict_json.dumps({"methods": [r.method for r in results], "estimates": payload, "notes": notes})
         if args.json == "-":
             print(text)
         else:

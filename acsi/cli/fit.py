@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import json
+from acsi import strict_json
 import sys
 from pathlib import Path
 
@@ -184,7 +184,7 @@ def estimator_from_args(args: argparse.Namespace):  # noqa: ANN201
 
 
 def write_json(result_dict: dict, target: str) -> None:
-    text = json.dumps(result_dict, indent=2)
+    text = strict_json.dumps(result_dict)
     if target == "-":
         print(text)
     else:
