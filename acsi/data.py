@@ -275,6 +275,29 @@ def _numeric_frame(frame: pd.DataFrame, where: str, problems: list[str]) -> pd.D
     return frame
 
 
+def _refuse_infinite(
+    values: np.ndarray, lowest: np.ndarray, highest: np.ndarray, indicators: Sequence[str], labels: pd.Index, where: str
+) -> None:
+    """Refuse +-inf cells as non-numeric text is refused: they would turn every estimate into NaN.
+
+    ``lowest``/``highest`` are the column minima and maxima; a column holding NaN hides an infinity
+    from them, so such columns are scanned cell by cell.
+    """
+    suspect = np.isinf(lowest) | np.isinf(highest) | np.isnan(lowest)
+    if not suspect.any():
+        return
+    problems = []
+    for j in np.flatnonzero(suspect):
+        rows = labels[np.isinf(values[:, j])]
+        if len(rows):
+            problems.append(
+                f"Indicator column '{indicators[j]}'{where} holds infinite values in rows {_rows(rows)}. "
+                "Replace them with valid answers or declare them missing."
+            )
+    if problems:
+        _raise(problems, where)
+
+
 def _raise(problems: list[str], where: str) -> None:
     if len(problems) == 1:
         raise DataError(problems[0])
@@ -339,6 +362,8 @@ def prepare_indicators(
     # back as a view of the caller's frame; then copy, so that the data never alias the frame.
     lowest, highest = values.min(axis=0, initial=np.inf), values.max(axis=0, initial=-np.inf)
     has_nan = bool(np.isnan(lowest).any())
+    if values.shape[0]:
+        _refuse_infinite(values, lowest, highest, indicators, frame.index, where)
     if not values.flags.owndata and any(dtypes[i] == np.float64 for i in columns):
         values = values.copy(order="K")
     copied = False

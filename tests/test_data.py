@@ -92,3 +92,18 @@ def test_duplicated_indicator_columns_are_refused(frame: pd.DataFrame) -> None:
 def test_wide_frames_with_text_columns_take_the_general_path(frame: pd.DataFrame) -> None:
     wide = frame.assign(branch="north", comment="fine")
     np.testing.assert_array_equal(prepare(acsi.parse_syntax(MODEL), wide).values, frame.to_numpy(float))
+
+
+@pytest.mark.parametrize("bad", [np.inf, -np.inf])
+@pytest.mark.parametrize("with_missing", [False, True])
+def test_infinite_cells_are_refused_naming_column_and_row(bad: float, with_missing: bool) -> None:
+    spec = acsi.load_spec("A =~ a1 + a2\nB =~ b1 + b2\nB ~ A")
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(rng.integers(1, 11, size=(30, 4)).astype(float), columns=["a1", "a2", "b1", "b2"])
+    frame.loc[7, "b1"] = bad
+    if with_missing:
+        frame.loc[3, "b1"] = np.nan
+    before = frame.copy()
+    with pytest.raises(acsi.errors.DataError, match=r"'b1'.*infinite.*rows 7"):
+        prepare(spec, frame, missing="listwise")
+    pd.testing.assert_frame_equal(frame, before)
