@@ -39,3 +39,12 @@ def test_spec_knows_nothing_of_data_or_estimators(path: Path) -> None:
     for name in _imports(path):
         assert name.split(".")[0] not in {"pandas", "numpy"}, f"{path.name} imports {name}"
         assert not name.startswith(("acsi.estimators", "acsi.results", "acsi.data", "acsi.core")), f"{path.name} imports {name}"
+
+
+def test_import_acsi_does_not_import_semopy_or_matplotlib() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, acsi; print(','.join(m for m in ('semopy', 'matplotlib') if m in sys.modules))"
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert loaded == "", f"import acsi loads {loaded}: import it inside the function that uses it"
