@@ -1,9 +1,9 @@
 """Strict JSON (RFC 8259) out of result dictionaries: NaN and infinities become ``null``.
 
 ``json.dumps`` writes bare ``NaN``/``Infinity`` tokens by default, which strict parsers
-(JavaScript's ``JSON.parse``, jq, PostgreSQL's ``jsonb``) refuse. Every JSON that acsi writes goes
-through :func:`dumps`, which maps each non-finite number to ``null`` and then serialises with
-``allow_nan=False`` so that no such token can slip through.
+(JavaScript's ``JSON.parse``, jq, PostgreSQL's ``jsonb``) refuse. The CLI's ``--json`` output
+(``acsi.cli.fit.write_json``) goes through :func:`dumps`, which maps each non-finite number to
+``null`` and then serialises with ``allow_nan=False`` so that no such token can slip through.
 """
 
 from __future__ import annotations

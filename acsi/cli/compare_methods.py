@@ -10,7 +10,6 @@ A method that cannot estimate the spec (CB-SEM with composites) is left out with
 from __future__ import annotations
 
 import argparse
-from acsi import strict_json
 import sys
 import warnings
 from pathlib import Path
@@ -18,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from acsi.api import METHODS, make_estimator
-from acsi.cli.fit import add_strictness, load_data, _scale
+from acsi.cli.fit import add_strictness, load_data, _scale, write_json
 from acsi.data import MISSING_POLICIES
 from acsi.errors import AcsiError
 from acsi.results import FitResult
@@ -73,11 +72,7 @@ def run(args: argparse.Namespace) -> int:
             {"lhs": k[0], "op": k[1], "rhs": k[2], **{m: (None if pd.isna(v) else float(v)) for m, v in row.items()}}
             for k, row in table.iterrows()
         ]
-        text = strict_json.dumps({"methods": [r.method for r in results], "estimates": payload, "notes": notes})
-        if args.json == "-":
-            print(text)
-        else:
-            Path(args.json).write_text(text + "\n")
+        write_json({"methods": [r.method for r in results], "estimates": payload, "notes": notes}, args.json)
     if args.json != "-":
         print(table.to_string(float_format=lambda v: f"{v:.4f}", na_rep="-"))
         if notes:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-from acsi import strict_json
 import sys
 from pathlib import Path
 
 import pandas as pd
 
+from acsi import strict_json
 from acsi.api import fit
 from acsi.cli.ingest import parse_sheet, add_strictness
 from acsi.data import MISSING_POLICIES, IndicatorData, prepare
