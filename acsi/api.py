@@ -14,6 +14,7 @@ from acsi.index import IndexWeights
 from acsi.results import FitResult
 from acsi.spec.load import load_spec
 from acsi.spec.model import ModelSpec, Scale
+from acsi.errors import ParameterError
 
 Method = Literal["pls", "plsc", "cbsem", "gsca"]
 METHODS: tuple[str, ...] = ("pls", "plsc", "cbsem", "gsca")
@@ -97,9 +98,9 @@ def make_estimator(
 ) -> Estimator:
     """The estimator object of ``method`` with the settings of :func:`fit` (for a bootstrap, a study)."""
     if method not in METHODS:
-        raise ValueError(f"Unknown method {method!r}; expected one of {', '.join(METHODS)}.")
+        raise ParameterError(f"Unknown method {method!r}; expected one of {', '.join(METHODS)}.")
     if raw and method != "pls":
-        raise ValueError(f"raw=True (centred, unscaled indicators) is only offered by method='pls'; got method={method!r}.")
+        raise ParameterError(f"raw=True (centred, unscaled indicators) is only offered by method='pls'; got method={method!r}.")
     if method == "pls":
         return PLSPM(scheme=scheme, standardized=not raw, tol=tol, max_iter=max_iter, index_weights=index_weights)
     if method == "plsc":

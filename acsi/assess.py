@@ -32,6 +32,7 @@ from acsi.core.moments import correlation, mean_and_covariance
 from acsi.core.reliability import composite_reliability, cronbach_alpha
 from acsi.estimators.pls import model_structure
 from acsi.results import FitResult
+from acsi.errors import ParameterError
 
 if TYPE_CHECKING:
     from acsi.data import IndicatorData
@@ -440,7 +441,7 @@ def _correlation_of(result: FitResult, data: "IndicatorData | None") -> np.ndarr
     if data is not None and data.moments is not None:
         return correlation(data.moments[1])
     if result.settings.get("missing") in ("pairwise", "em"):
-        raise ValueError(
+        raise ParameterError(
             f"This fit estimated the indicator moments with missing={result.settings['missing']!r}; pass its "
             "prepared data (assess(result, data=acsi.prepare(spec, frame, missing=...))) so that the assessment "
             "uses the same moments."
@@ -487,7 +488,7 @@ def q_squared(result: FitResult, *, omission_distance: int = 7) -> pd.Series:
     X = np.asarray(result.indicator_values, dtype=float)
     n = X.shape[0]
     if isinstance(omission_distance, bool) or not isinstance(omission_distance, int) or not 2 <= omission_distance < n:
-        raise ValueError(f"omission_distance must be an integer from 2 to n - 1 = {n - 1}; got {omission_distance!r}.")
+        raise ParameterError(f"omission_distance must be an integer from 2 to n - 1 = {n - 1}; got {omission_distance!r}.")
     names = list(result.constructs)
     out = {}
     for target in result.spec.endogenous:
@@ -540,7 +541,7 @@ def pls_predict(result: FitResult, *, folds: int = 10, seed: int | None = 0) -> 
     X = np.asarray(result.indicator_values, dtype=float)
     n = X.shape[0]
     if isinstance(folds, bool) or not isinstance(folds, int) or not 2 <= folds <= n // 2:
-        raise ValueError(f"folds must be an integer from 2 to n/2 = {n // 2}; got {folds!r}.")
+        raise ParameterError(f"folds must be an integer from 2 to n/2 = {n // 2}; got {folds!r}.")
     names = list(result.constructs)
     endogenous = [names.index(t) for t in result.spec.endogenous]
     exogenous = [j for j in range(len(names)) if j not in endogenous]

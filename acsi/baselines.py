@@ -31,6 +31,7 @@ import pandas as pd
 from acsi.core.moments import correlation, mean_and_covariance
 from acsi.data import IndicatorData, MissingPolicy, prepare
 from acsi.errors import DataError, InconsistentJudgementWarning, SpecError
+from acsi.errors import ParameterError
 from acsi.index import index_map, normalised_index_weights
 from acsi.spec.model import ModelSpec, Scale
 
@@ -268,7 +269,7 @@ def fuzzy_index(
         A malformed pairwise matrix or one of the wrong order.
     """
     if operator not in ("weighted_average", "max_min"):
-        raise ValueError(f"Unknown operator {operator!r}; expected 'weighted_average' or 'max_min'.")
+        raise ParameterError(f"Unknown operator {operator!r}; expected 'weighted_average' or 'max_min'.")
     data = _prepared(spec, data, scale, missing)
     X = data.values
     if not np.allclose(X, np.round(X)):

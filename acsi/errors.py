@@ -118,3 +118,21 @@ class BootstrapWarning(AcsiWarning):
 
 class InconsistentJudgementWarning(AcsiWarning):
     """An AHP pairwise-comparison matrix has a consistency ratio above 0.1 (Saaty)."""
+
+
+class ParameterError(AcsiError, ValueError):
+    """A function argument or command-line value is outside what it accepts: an unknown name
+    (method, construct, group, option), a count below its minimum, a level outside (0, 1)."""
+
+
+def shorten(value: object, limit: int = 60) -> str:
+    """``repr(value)`` for a message, cut to about ``limit`` characters with the full length said.
+
+    A 100 MB cell is shown as ``'aaaa...' (104857600 characters)``, never echoed whole.
+    """
+    text = repr(value)
+    if len(text) <= limit:
+        return text
+    length = len(value) if isinstance(value, (str, bytes)) else len(text)
+    unit = "bytes" if isinstance(value, bytes) else "characters"
+    return f"{text[:limit]}... ({length} {unit})"

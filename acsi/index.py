@@ -31,6 +31,7 @@ from typing import Literal
 import numpy as np
 
 from acsi.errors import NegativeWeightWarning
+from acsi.errors import ParameterError
 
 IndexWeights = Literal["fornell", "standardized", "equal"]
 INDEX_WEIGHTS: tuple[str, ...] = ("fornell", "standardized", "equal")
@@ -73,7 +74,7 @@ def normalised_index_weights(
     elif method == "equal":
         raw = np.ones_like(standardized_weights, dtype=float)
     else:
-        raise ValueError(f"Unknown index weights {method!r}; expected one of {', '.join(INDEX_WEIGHTS)}.")
+        raise ParameterError(f"Unknown index weights {method!r}; expected one of {', '.join(INDEX_WEIGHTS)}.")
     totals = np.bincount(block, weights=raw)
     for b in np.flatnonzero(totals <= 0):
         name = construct_names[b] if construct_names else str(b)

@@ -43,6 +43,7 @@ from acsi.core import pls as kernel
 from acsi.core import resample
 from acsi.data import IndicatorData, MissingPolicy, prepare
 from acsi.errors import AcsiError, BootstrapWarning, ConvergenceWarning, EstimationError, InadmissibleSolutionWarning
+from acsi.errors import ParameterError
 from acsi.estimators.pls import PLSPM, model_structure
 from acsi.results import FitResult
 from acsi.spec.model import ModelSpec, Scale
@@ -319,9 +320,9 @@ def _json_number(value: float) -> float | None:
 # ---------------------------------------------------------------------- validation
 def _check_int(name: str, value: object, minimum: int) -> int:
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise ValueError(f"{name} must be an integer; got {value!r} ({type(value).__name__}).")
+        raise ParameterError(f"{name} must be an integer; got {value!r} ({type(value).__name__}).")
     if value < minimum:
-        raise ValueError(f"{name} must be at least {minimum}; got {value}.")
+        raise ParameterError(f"{name} must be at least {minimum}; got {value}.")
     return int(value)
 
 
@@ -329,7 +330,7 @@ def _seed_sequence(seed: object) -> np.random.SeedSequence:
     if seed is None:  # a fresh 63-bit seed, reported so the run can be repeated (--seed takes it back)
         return np.random.SeedSequence(secrets.randbits(63))
     if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
-        raise ValueError(
+        raise ParameterError(
             f"seed must be a non-negative integer (or None for a fresh one); got {seed!r} ({type(seed).__name__})."
         )
     return np.random.SeedSequence(int(seed))
@@ -352,7 +353,7 @@ def _data_from_result(result: FitResult) -> IndicatorData:
 
 def _estimator_from_result(result: FitResult) -> PLSPM:
     if result.method != "pls":
-        raise ValueError(
+        raise ParameterError(
             f"Cannot rebuild the {result.method!r} estimator from its result; pass the estimator itself: "
             "acsi.bootstrap(estimator, spec, data, ...)."
         )
@@ -641,19 +642,19 @@ def bootstrap(
     n_boot = _check_int("n_boot", n_boot, 1)
     sequence = _seed_sequence(seed)
     if ci not in CI_METHODS:
-        raise ValueError(f"Unknown interval method ci={ci!r}; expected one of {', '.join(CI_METHODS)}.")
+        raise ParameterError(f"Unknown interval method ci={ci!r}; expected one of {', '.join(CI_METHODS)}.")
     if ci == "bca" and n_boot < BCA_MIN_RESAMPLES:
-        raise ValueError(
+        raise ParameterError(
             f"BCa intervals need at least {BCA_MIN_RESAMPLES} resamples (1000 or more recommended) to estimate "
             f"the bias correction and the tail quantiles; got n_boot={n_boot}. Raise n_boot or use ci='percentile'."
         )
     if isinstance(level, bool) or not isinstance(level, numbers.Real) or not 0 < level < 1:
-        raise ValueError(f"level must be a number between 0 and 1 (such as 0.95); got {level!r}.")
+        raise ParameterError(f"level must be a number between 0 and 1 (such as 0.95); got {level!r}.")
     if sign_change not in resample.SIGN_CHANGES:
-        raise ValueError(f"Unknown sign_change={sign_change!r}; expected one of {', '.join(resample.SIGN_CHANGES)}.")
+        raise ParameterError(f"Unknown sign_change={sign_change!r}; expected one of {', '.join(resample.SIGN_CHANGES)}.")
     workers = (os.cpu_count() or 1) if workers is None else _check_int("workers", workers, 1)
     if engine not in ("auto", "batched", "refit"):
-        raise ValueError(f"Unknown engine={engine!r}; expected 'auto', 'batched' or 'refit'.")
+        raise ParameterError(f"Unknown engine={engine!r}; expected 'auto', 'batched' or 'refit'.")
 
     raw = None
     prepare_options: dict[str, Any] = {"scale": scale, "missing": missing, "strict": strict, "mapping": mapping}
@@ -662,7 +663,7 @@ def bootstrap(
         spec = base.spec
         treated = base.settings.get("missing")
         if treated in TREATED_MISSING:
-            raise ValueError(
+            raise ParameterError(
                 f"This fit treated missing values with missing={treated!r}; a bootstrap must repeat that treatment in "
                 "every resample, which needs the raw data. Call acsi.bootstrap(acsi.PLSPM(...), spec, frame, "
                 f"missing={treated!r}, ...) with the data frame or survey (CLI: acsi fit --missing ... --bootstrap N)."
@@ -671,12 +672,12 @@ def bootstrap(
         estimator = _estimator_from_result(base)
     else:
         if spec is None or data is None:
-            raise ValueError("bootstrap(estimator, spec, data): pass the spec and the data with an estimator.")
+            raise ParameterError("bootstrap(estimator, spec, data): pass the spec and the data with an estimator.")
         if not callable(getattr(estimator, "fit", None)):
-            raise ValueError(f"estimator must have a fit(spec, data) method; got {type(estimator).__name__}.")
+            raise ParameterError(f"estimator must have a fit(spec, data) method; got {type(estimator).__name__}.")
         if isinstance(data, IndicatorData):
             if data.missing in TREATED_MISSING:
-                raise ValueError(
+                raise ParameterError(
                     f"These IndicatorData were prepared with missing={data.missing!r}; pass the raw data frame or "
                     "survey and the same missing= so that every resample repeats the treatment."
                 )
@@ -687,10 +688,10 @@ def bootstrap(
                 raw = data
         base = estimator.fit(spec, indicator_data)
     if raw is not None and engine == "batched":
-        raise ValueError(f"missing={missing!r} is repeated in every resample by the refit engine; use engine='auto' or 'refit'.")
+        raise ParameterError(f"missing={missing!r} is repeated in every resample by the refit engine; use engine='auto' or 'refit'.")
     batched = type(estimator) is PLSPM and engine != "refit" and raw is None
     if engine == "batched" and type(estimator) is not PLSPM:
-        raise ValueError(f"engine='batched' works for PLSPM only; got {type(estimator).__name__}. Use engine='refit'.")
+        raise ParameterError(f"engine='batched' works for PLSPM only; got {type(estimator).__name__}. Use engine='refit'.")
 
     layout = _Layout.of(base)
     estimates = layout.from_result(base)

@@ -44,6 +44,7 @@ import networkx as nx
 import numpy as np
 
 from acsi.errors import SpecError
+from acsi.errors import ParameterError
 from acsi.spec.model import ModelSpec, Scale
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -547,18 +548,18 @@ class PopulationModel:
         """
         p = len(self.indicator_names)
         if isinstance(n, (bool, np.bool_)) or not isinstance(n, (int, np.integer)) or n < 2:
-            raise ValueError(f"The sample size n must be an integer of at least 2; got {n!r}.")
+            raise ParameterError(f"The sample size n must be an integer of at least 2; got {n!r}.")
         n = int(n)
         if exact and n <= p:
-            raise ValueError(
+            raise ParameterError(
                 f"An exact draw needs more observations than indicators (n > {p}) so that the sample "
                 f"covariance can be non-singular; got n={n}."
             )
         if not isinstance(exact, (bool, np.bool_)):
-            raise ValueError(f"exact must be True or False; got {exact!r}.")
+            raise ParameterError(f"exact must be True or False; got {exact!r}.")
         bounds = self._check_scale(scale)
         if bounds is None and (location is not None or spread is not None):
-            raise ValueError("location and spread only apply to discretised draws; pass scale=(min, max) too.")
+            raise ParameterError("location and spread only apply to discretised draws; pass scale=(min, max) too.")
         rng = np.random.default_rng(seed)
         z = rng.standard_normal((n, p))
         if exact:
@@ -573,7 +574,7 @@ class PopulationModel:
         loc = self._per_indicator(location, low + (high - low) * DEFAULT_LOCATION_FRACTION, "location")
         sd = self._per_indicator(spread, (high - low) * DEFAULT_SPREAD_FRACTION, "spread")
         if (sd <= 0).any():
-            raise ValueError(f"spread must be positive; got {spread!r}.")
+            raise ParameterError(f"spread must be positive; got {spread!r}.")
         # round half to even (numpy); ties have probability zero for continuous z
         return np.clip(np.rint(loc + sd * x), low, high).astype(np.int64)
 
@@ -653,13 +654,13 @@ class PopulationModel:
         elif isinstance(scale, (tuple, list)) and len(scale) == 2:
             bounds = tuple(scale)
         else:
-            raise ValueError(f"scale must be None, a Scale or a pair (min, max); got {scale!r}.")
+            raise ParameterError(f"scale must be None, a Scale or a pair (min, max); got {scale!r}.")
         integral = (_is_number(b) and math.isfinite(float(b)) and float(b).is_integer() for b in bounds)  # type: ignore[arg-type]
         if not all(integral):
-            raise ValueError(f"scale bounds must be integers, such as (1, 10); got {scale!r}.")
+            raise ParameterError(f"scale bounds must be integers, such as (1, 10); got {scale!r}.")
         low, high = (int(b) for b in bounds)  # type: ignore[call-overload]
         if not low < high:
-            raise ValueError(f"scale minimum must be below its maximum; got {scale!r}.")
+            raise ParameterError(f"scale minimum must be below its maximum; got {scale!r}.")
         return low, high
 
     def _per_indicator(self, value: object, default: float, what: str) -> np.ndarray:
@@ -672,15 +673,15 @@ class PopulationModel:
             constructs = self.construct_names
             unknown = [key for key in value if key not in names and key not in constructs]
             if unknown:
-                raise ValueError(
+                raise ParameterError(
                     f"{what} names {unknown[0]!r}, which is neither an indicator nor a construct of the model."
                 )
             owner = {i: c.name for c in self.spec.constructs for i in c.indicators}
             raw = [value.get(name, value.get(owner[name], default)) for name in names]
             if not all(_is_number(v) and math.isfinite(float(v)) for v in raw):
-                raise ValueError(f"{what} values must be finite numbers; got {dict(value)!r}.")
+                raise ParameterError(f"{what} values must be finite numbers; got {dict(value)!r}.")
             return np.array(raw, dtype=float)
-        raise ValueError(f"{what} must be a finite number or a mapping indicator -> number; got {value!r}.")
+        raise ParameterError(f"{what} must be a finite number or a mapping indicator -> number; got {value!r}.")
 
 
 # ---------------------------------------------------------------------- bundled ACSI population

@@ -52,6 +52,7 @@ import numpy as np
 import pandas as pd
 
 from acsi.errors import AcsiError, ConvergenceWarning, InadmissibleSolutionWarning
+from acsi.errors import ParameterError
 from acsi.spec.model import ModelSpec, Scale
 
 DGPS: tuple[str, ...] = ("factor", "composite")
@@ -100,13 +101,13 @@ class StudySettings:
         ):
             unknown = [v for v in values if v not in allowed]
             if unknown or not values:
-                raise ValueError(f"{name} must be a non-empty subset of {', '.join(allowed)}; got {list(values)!r}.")
+                raise ParameterError(f"{name} must be a non-empty subset of {', '.join(allowed)}; got {list(values)!r}.")
         if not self.ns or any(isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 30 for n in self.ns):
-            raise ValueError(f"ns must be sample sizes of at least 30; got {list(self.ns)!r}.")
+            raise ParameterError(f"ns must be sample sizes of at least 30; got {list(self.ns)!r}.")
         if isinstance(self.replications, bool) or not isinstance(self.replications, int) or self.replications < 1:
-            raise ValueError(f"replications must be a positive integer; got {self.replications!r}.")
+            raise ParameterError(f"replications must be a positive integer; got {self.replications!r}.")
         if isinstance(self.n_boot, bool) or not isinstance(self.n_boot, int) or self.n_boot < 0:
-            raise ValueError(f"n_boot must be a non-negative integer; got {self.n_boot!r}.")
+            raise ParameterError(f"n_boot must be a non-negative integer; got {self.n_boot!r}.")
 
     def conditions(self) -> list[tuple[str, str, int, bool]]:
         """Every (dgp, distribution, n, misspecified), in a fixed order."""

@@ -34,6 +34,7 @@ from acsi.compare.groups import GroupEstimates, _num
 from acsi.core import groups as core
 from acsi.core import resample
 from acsi.estimators.pls import model_structure
+from acsi.errors import ParameterError
 
 Test = Literal["parametric", "henseler", "permutation"]
 Adjust = Literal["holm", "bh", "none"]
@@ -49,7 +50,7 @@ def adjust_pvalues(p: Sequence[float] | np.ndarray, method: Adjust = "holm") -> 
         return core.benjamini_hochberg(np.asarray(p, dtype=float))
     if method == "none":
         return np.asarray(p, dtype=float).copy()
-    raise ValueError(f"Unknown adjustment {method!r}; expected one of {', '.join(ADJUSTMENTS)}.")
+    raise ParameterError(f"Unknown adjustment {method!r}; expected one of {', '.join(ADJUSTMENTS)}.")
 
 
 def parametric_p(a: np.ndarray, b: np.ndarray, se_a: np.ndarray, se_b: np.ndarray, n_a: int, n_b: int) -> np.ndarray:
@@ -71,14 +72,14 @@ def _pairs(est: GroupEstimates, pairs: str | Iterable[tuple[Any, Any]]) -> list[
     reported = [g for g in range(len(est.labels)) if est.reported[g]]
     if isinstance(pairs, str):
         if pairs != "all":
-            raise ValueError(f"pairs must be 'all' or a list of (group, group); got {pairs!r}.")
+            raise ParameterError(f"pairs must be 'all' or a list of (group, group); got {pairs!r}.")
         return list(itertools.combinations(reported, 2))
     chosen = []
     for a, b in pairs:
         ga, gb = est.position(a), est.position(b)
         for g in (ga, gb):
             if not est.reported[g]:
-                raise ValueError(f"Group {est.labels[g]!r} is not reported ({est.notes[g]}); it cannot be compared.")
+                raise ParameterError(f"Group {est.labels[g]!r} is not reported ({est.notes[g]}); it cannot be compared.")
         chosen.append((ga, gb))
     return chosen
 
@@ -148,7 +149,7 @@ def permutation_test(
         In pooled mode only the indices are tested (paths are common).
     """
     if isinstance(n_perm, bool) or not isinstance(n_perm, (int, np.integer)) or n_perm < 19:
-        raise ValueError(f"n_perm must be an integer of at least 19; got {n_perm!r}.")
+        raise ParameterError(f"n_perm must be an integer of at least 19; got {n_perm!r}.")
     require_pls(est, "The permutation test")
     ga, gb = _pairs(est, [(a, b)])[0]
     moments = _pair_moments(est, ga, gb, n_perm, np.random.default_rng(seed))
@@ -204,22 +205,22 @@ def compare_groups(
         ``p_parametric, p_henseler, p_permutation, p_value, p_adjusted, significant``.
     """
     if test not in TESTS:
-        raise ValueError(f"Unknown test {test!r}; expected one of {', '.join(TESTS)}.")
+        raise ParameterError(f"Unknown test {test!r}; expected one of {', '.join(TESTS)}.")
     if adjust not in ADJUSTMENTS:
-        raise ValueError(f"Unknown adjustment {adjust!r}; expected one of {', '.join(ADJUSTMENTS)}.")
+        raise ParameterError(f"Unknown adjustment {adjust!r}; expected one of {', '.join(ADJUSTMENTS)}.")
     if quantity not in ("index", "paths"):
-        raise ValueError(f"quantity must be 'index' or 'paths'; got {quantity!r}.")
+        raise ParameterError(f"quantity must be 'index' or 'paths'; got {quantity!r}.")
     if test == "permutation" and not n_perm:
-        raise ValueError("test='permutation' needs n_perm > 0 (CLI: --permutations N).")
+        raise ParameterError("test='permutation' needs n_perm > 0 (CLI: --permutations N).")
     if test != "permutation" and est.n_boot == 0:
-        raise ValueError(f"test={test!r} needs bootstrap draws; estimate the groups with n_boot > 0 (CLI: --bootstrap N).")
+        raise ParameterError(f"test={test!r} needs bootstrap draws; estimate the groups with n_boot > 0 (CLI: --bootstrap N).")
     if quantity == "paths" and est.mode == "pooled":
-        raise ValueError("In mode='pooled' every group shares the pooled paths; compare paths with mode='separate'.")
+        raise ParameterError("In mode='pooled' every group shares the pooled paths; compare paths with mode='separate'.")
     names = est.index_constructs if quantity == "index" else est.path_keys
     chosen = list(names) if parameters is None else list(parameters)
     unknown = [c for c in chosen if c not in names]
     if unknown:
-        raise ValueError(f"Unknown {quantity} parameter(s) {', '.join(unknown)}; available: {', '.join(names)}.")
+        raise ParameterError(f"Unknown {quantity} parameter(s) {', '.join(unknown)}; available: {', '.join(names)}.")
     cols = [names.index(c) for c in chosen]
     values = est.index if quantity == "index" else est.paths
     draws = est.index_draws if quantity == "index" else est.path_draws
@@ -261,7 +262,7 @@ def omnibus_index_test(
     ``p = (1 + #{F* >= F}) / (1 + n_perm)``.
     """
     if isinstance(n_perm, bool) or not isinstance(n_perm, (int, np.integer)) or n_perm < 19:
-        raise ValueError(f"n_perm must be an integer of at least 19; got {n_perm!r}.")
+        raise ParameterError(f"n_perm must be an integer of at least 19; got {n_perm!r}.")
     j = est.constructs.index(est.index_constructs[est.construct_position(construct)])
     structure = model_structure(est.spec)
     member = structure.block == j
@@ -274,7 +275,7 @@ def omnibus_index_test(
     w = data.case_weights[keep] if data.case_weights is not None else np.ones(codes.size)
     G = int(codes.max()) + 1 if codes.size else 0
     if G < 2:
-        raise ValueError("The omnibus test needs at least two reported groups.")
+        raise ParameterError("The omnibus test needs at least two reported groups.")
 
     def statistic(labels: np.ndarray) -> np.ndarray:
         # labels (R, n) -> F (R,)

@@ -51,6 +51,7 @@ from acsi.errors import (
     InadmissibleSolutionWarning,
     NegativeWeightWarning,
 )
+from acsi.errors import ParameterError
 from acsi.estimators.pls import PLSPM, model_structure
 from acsi.ingest.mapping import SurveyMapping
 from acsi.ingest.survey import Survey
@@ -246,11 +247,11 @@ class GroupEstimates:
             return self.labels.index(label)
         except ValueError:
             shown = ", ".join(map(str, self.labels[:10]))
-            raise KeyError(f"No group {label!r} in column '{self.group_column}'; groups: {shown}.") from None
+            raise ParameterError(f"No group {label!r} in column '{self.group_column}'; groups: {shown}.") from None
 
     def construct_position(self, construct: str) -> int:
         if construct not in self.index_constructs:
-            raise KeyError(
+            raise ParameterError(
                 f"Construct {construct!r} has no index; constructs with an index: {', '.join(self.index_constructs)}."
             )
         return self.index_constructs.index(construct)
@@ -350,7 +351,7 @@ def _num(value: float) -> float | None:
 
 def _check_int(name: str, value: object, minimum: int) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"{name} must be an integer of at least {minimum}; got {value!r}.")
+        raise ParameterError(f"{name} must be an integer of at least {minimum}; got {value!r}.")
     return int(value)
 
 
@@ -396,7 +397,7 @@ def _check_estimator(estimator: Any) -> Any:
     if estimator is None:
         return PLSPM()
     if not callable(getattr(estimator, "fit", None)):
-        raise ValueError(
+        raise ParameterError(
             f"estimator must be an acsi estimator with fit(spec, data) (PLSPM, PLSc, CBSEM, GSCA); got {type(estimator).__name__}."
         )
     return estimator
@@ -485,7 +486,7 @@ def estimate_groups(
     estimator = _check_estimator(estimator)
     method = refit.method_of(estimator)
     if mode not in ("separate", "pooled"):
-        raise ValueError(f"Unknown mode {mode!r}; expected 'separate' or 'pooled'.")
+        raise ParameterError(f"Unknown mode {mode!r}; expected 'separate' or 'pooled'.")
     if mode == "pooled" and method != "pls":
         raise NotImplementedError(
             f"mode='pooled' applies the pooled PLS index weights to each group and is built for PLS only; got the "
@@ -494,11 +495,11 @@ def estimate_groups(
         )
     n_boot = _check_int("n_boot", n_boot, 0)
     if 0 < n_boot < MIN_BOOT:
-        raise ValueError(f"n_boot={n_boot} is too few resamples for an interval; use 0 (none) or at least {MIN_BOOT}.")
+        raise ParameterError(f"n_boot={n_boot} is too few resamples for an interval; use 0 (none) or at least {MIN_BOOT}.")
     min_n = _check_int("min_n", min_n, 3)
     n_jobs = _check_int("n_jobs", n_jobs, 1)
     if not 0 < level < 1:
-        raise ValueError(f"level must be between 0 and 1, such as 0.95; got {level!r}.")
+        raise ParameterError(f"level must be between 0 and 1, such as 0.95; got {level!r}.")
     if method == "pls":
         spec.check_pls()
     if missing not in GROUP_MISSING:

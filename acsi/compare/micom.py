@@ -36,6 +36,7 @@ from acsi.compare.differences import _pair_moments, _pairs
 from acsi.compare.groups import GroupEstimates
 from acsi.core import groups as core
 from acsi.estimators.pls import model_structure
+from acsi.errors import ParameterError
 
 
 def micom(
@@ -58,7 +59,7 @@ def micom(
         Single-indicator constructs have c = 1 by definition.
     """
     if isinstance(n_perm, bool) or not isinstance(n_perm, (int, np.integer)) or n_perm < 19:
-        raise ValueError(f"n_perm must be an integer of at least 19; got {n_perm!r}.")
+        raise ParameterError(f"n_perm must be an integer of at least 19; got {n_perm!r}.")
     method = getattr(est, "method", "pls")
     if method != "pls":
         raise NotImplementedError(

@@ -32,6 +32,7 @@ import pandas as pd
 from scipy import stats
 
 from acsi.errors import DataError
+from acsi.errors import ParameterError
 
 _PER_YEAR = {"Y": 1, "A": 1, "Q": 4, "M": 12, "W": 52, "D": 365}
 
@@ -99,7 +100,7 @@ def rank_table(
         draws = v[:, None] + np.nan_to_num(s)[:, None] * rng.standard_normal((v.size, n_draws))
     draws = np.asarray(draws, dtype=float)
     if draws.shape[0] != v.size:
-        raise ValueError(f"draws need one row per table row ({v.size}); got shape {draws.shape}.")
+        raise ParameterError(f"draws need one row per table row ({v.size}); got shape {draws.shape}.")
     sign = -1.0 if higher_is_better else 1.0
     rank = np.full(v.size, np.nan)
     lower = np.full(v.size, np.nan)

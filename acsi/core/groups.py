@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from acsi.core import pls as kernel
+from acsi.errors import ParameterError
 
 #: Largest number of p x p matrices handed to the PLS kernel at once (memory: a few arrays of
 #: ``chunk * p * p`` doubles; 20,000 x 17 x 17 doubles are 46 MB each).
@@ -138,7 +139,7 @@ def index_weights_stack(
     elif method == "equal":
         raw = np.ones_like(own)
     else:
-        raise ValueError(f"Unknown index weights {method!r}; expected 'fornell', 'standardized' or 'equal'.")
+        raise ParameterError(f"Unknown index weights {method!r}; expected 'fornell', 'standardized' or 'equal'.")
     totals = raw @ structure.mask
     totals = np.where(totals > 0, totals, np.nan)
     return raw / totals[..., structure.block]

@@ -29,6 +29,7 @@ import numpy as np
 from scipy import special
 
 from acsi.core import pls as kernel
+from acsi.errors import ParameterError
 
 SignChange = Literal["none", "individual", "construct"]
 SIGN_CHANGES: tuple[str, ...] = ("none", "individual", "construct")
@@ -162,7 +163,7 @@ def pls_replicates(
     C = S @ W
     if sign_change == "construct":
         if reference_loadings is None:
-            raise ValueError("Construct-level sign change needs the original loadings.")
+            raise ParameterError("Construct-level sign change needs the original loadings.")
         own = (C / sd[..., :, None])[:, rows, structure.block]  # (B, p)
         differ = np.abs((reference_loadings - own) @ structure.mask)
         agree = np.abs((reference_loadings + own) @ structure.mask)
@@ -208,7 +209,7 @@ def batched_index(
     elif method == "equal":
         raw = np.ones_like(standardized_weights)
     else:
-        raise ValueError(f"Unknown index weights {method!r}.")
+        raise ParameterError(f"Unknown index weights {method!r}.")
     used = member >= 0
     mask = np.zeros((member.shape[0], n_indexed))
     mask[np.flatnonzero(used), member[used]] = 1.0

@@ -6,6 +6,7 @@ import math
 import warnings
 
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from acsi.errors import ParameterError
 
 if TYPE_CHECKING:
     import numpy as np
@@ -31,13 +32,13 @@ def check_settings(estimator: object, constraints: "dict[str, tuple[str, object]
         value = getattr(estimator, name)
         number = isinstance(value, (int, float)) and not isinstance(value, bool)
         if kind == "fraction" and not (number and math.isfinite(value) and 0 < value < 1):
-            raise ValueError(f"{name} must be a number between 0 and 1; got {value!r}.")
+            raise ParameterError(f"{name} must be a number between 0 and 1; got {value!r}.")
         if kind == "positive_int" and not (isinstance(value, int) and not isinstance(value, bool) and value >= 1):
-            raise ValueError(f"{name} must be a positive integer; got {value!r}.")
+            raise ParameterError(f"{name} must be a positive integer; got {value!r}.")
         if kind == "bool" and not isinstance(value, bool):
-            raise ValueError(f"{name} must be True or False; got {value!r}.")
+            raise ParameterError(f"{name} must be True or False; got {value!r}.")
         if kind == "choice" and value not in options:  # type: ignore[operator]
-            raise ValueError(f"Unknown {name} {value!r}; expected one of {', '.join(map(str, options))}.")  # type: ignore[call-overload]
+            raise ParameterError(f"Unknown {name} {value!r}; expected one of {', '.join(map(str, options))}.")  # type: ignore[call-overload]
 
 
 @runtime_checkable
@@ -92,7 +93,7 @@ def resolve_data(
     if not isinstance(data, IndicatorData):
         data = prepare(spec, data, scale=scale, missing=missing)
     elif scale is not None or missing != "error":
-        raise ValueError(
+        raise ParameterError(
             "scale and missing apply when the data are prepared; pass them to acsi.prepare() "
             "instead of fit() when giving IndicatorData."
         )

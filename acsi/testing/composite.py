@@ -20,6 +20,7 @@ import numpy as np
 
 from acsi.simulate import PopulationModel
 from acsi.spec.model import Construct, Mode, ModelSpec
+from acsi.errors import ParameterError
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,7 @@ def composite_population(population: PopulationModel, *, within: float = 0.4) ->
             if a != b:
                 sigma[starts[a] : starts[a + 1], starts[b] : starts[b + 1]] = rho[a, b] * np.outer(loadings[a], loadings[b])
     if np.linalg.eigvalsh(sigma).min() <= 0:
-        raise ValueError("The composite population covariance is not positive definite; lower `within` or the paths.")
+        raise ParameterError("The composite population covariance is not positive definite; lower `within` or the paths.")
     composite_spec = ModelSpec(
         constructs=tuple(Construct(c.name, c.indicators, mode=Mode.COMPOSITE) for c in spec.constructs),
         paths=spec.paths,

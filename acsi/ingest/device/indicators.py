@@ -43,6 +43,7 @@ from typing import Sequence
 
 import numpy as np
 import pandas as pd
+from acsi.errors import ParameterError
 
 __all__ = [
     "COUNT_KEYS",
@@ -83,7 +84,7 @@ def period_of(day: dt.date, kind: str) -> tuple[str, dt.date]:
         return f"{day.year}Q{q}", dt.date(day.year, 3 * q - 2, 1)
     if kind == "year":
         return str(day.year), dt.date(day.year, 1, 1)
-    raise ValueError(f"period must be one of {', '.join(PERIODS)}, got {kind!r}.")
+    raise ParameterError(f"period must be one of {', '.join(PERIODS)}, got {kind!r}.")
 
 
 def _previous(start: dt.date, kind: str) -> dt.date:
@@ -308,7 +309,7 @@ def _parse_by(by: str | Sequence[str]) -> tuple[list[str], str]:
     units = [p for p in parts if p in UNITS]
     unknown = [p for p in parts if p not in PERIODS and p not in UNITS]
     if unknown or len(periods) != 1:
-        raise ValueError(
+        raise ParameterError(
             f"by={','.join(parts)!r}: give one period ({', '.join(PERIODS)}) and any of the units "
             f"{', '.join(UNITS)}; {'unknown: ' + ', '.join(unknown) if unknown else 'found ' + str(len(periods)) + ' periods'}."
         )
@@ -356,15 +357,15 @@ def indicators_from_counts(
         ``period_start``; sorted by those keys. Ready to join survey data at branch x period.
     """
     if small_n not in ("mask", "flag"):
-        raise ValueError(f"small_n must be 'mask' or 'flag', got {small_n!r}.")
+        raise ParameterError(f"small_n must be 'mask' or 'flag', got {small_n!r}.")
     if not isinstance(min_n, int) or min_n < 1:
-        raise ValueError(f"min_n must be a positive integer, got {min_n!r}.")
+        raise ParameterError(f"min_n must be a positive integer, got {min_n!r}.")
     if not 0 < confidence < 1:
-        raise ValueError(f"confidence must be in (0, 1), got {confidence!r}.")
+        raise ParameterError(f"confidence must be in (0, 1), got {confidence!r}.")
     keys, kind = _parse_by(by)
     made_for = counts.attrs.get("acsi_by")
     if made_for is not None and made_for[1] is not None and (made_for[1] != kind or not set(keys) <= set(made_for[0])):
-        raise ValueError(f"These counts were made for by={made_for[2]!r} (days folded into {made_for[1]}s, only the "
+        raise ParameterError(f"These counts were made for by={made_for[2]!r} (days folded into {made_for[1]}s, only the "
                          f"columns {', '.join(made_for[0])}); make them with by={by if isinstance(by, str) else ','.join(by)!r}, "
                          "or without by.")
     z = NormalDist().inv_cdf(0.5 + confidence / 2)

@@ -50,6 +50,7 @@ import numpy as np
 import pandas as pd
 
 from acsi.errors import AcsiWarning, IngestError
+from acsi.errors import ParameterError
 from acsi.ingest.device.events import EVENT_COLUMNS, OUTCOMES, EvaluationEvent, iso_utc
 
 __all__ = ["CORRECTABLE", "EventStore", "StoreRecoveredWarning", "id_hash", "id_hashes"]
@@ -173,7 +174,7 @@ class EventStore:
 
     def __init__(self, path: str | os.PathLike[str], *, synchronous: str = "FULL", check: bool = True) -> None:
         if synchronous not in ("FULL", "NORMAL"):
-            raise ValueError(f"synchronous must be 'FULL' or 'NORMAL', got {synchronous!r}.")
+            raise ParameterError(f"synchronous must be 'FULL' or 'NORMAL', got {synchronous!r}.")
         self.path = Path(path)
         self._lock = threading.RLock()
         self._conn = self._connect(synchronous)
@@ -271,7 +272,7 @@ class EventStore:
 
     def count(self, table: str = "events") -> int:
         if table not in ("events", "raw_reports", "staff_session", "device_status", "corrections"):
-            raise ValueError(f"unknown table {table!r}")
+            raise ParameterError(f"unknown table {table!r}")
         return self._conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
 
     # -- writing -------------------------------------------------------------------------------
@@ -340,10 +341,10 @@ class EventStore:
         """
         unknown = [c for c in columns if c not in EVENT_COLUMNS]
         if unknown:
-            raise ValueError(f"Unknown event columns: {', '.join(unknown)}; expected names from EVENT_COLUMNS.")
+            raise ParameterError(f"Unknown event columns: {', '.join(unknown)}; expected names from EVENT_COLUMNS.")
         ids = columns.get("event_id")
         if ids is None or isinstance(ids, str):
-            raise ValueError("add_columns needs 'event_id' as a sequence of ids, one per event.")
+            raise ParameterError("add_columns needs 'event_id' as a sequence of ids, one per event.")
         ids = ids.tolist() if isinstance(ids, np.ndarray) else list(ids)
         varying, constant = [], {}
         for name in EVENT_COLUMNS:
@@ -351,12 +352,12 @@ class EventStore:
             if isinstance(value, (np.ndarray, pd.Series, pd.Index, list, tuple)):
                 values = value.tolist() if hasattr(value, "tolist") else list(value)
                 if len(values) != n:
-                    raise ValueError(f"Column '{name}' has {len(values)} values for {n} events.")
+                    raise ParameterError(f"Column '{name}' has {len(values)} values for {n} events.")
                 varying.append((name, values))
             else:
                 constant[name] = value
         if len(ids) != n:
-            raise ValueError(f"Column 'event_id' has {len(ids)} values for {n} events.")
+            raise ParameterError(f"Column 'event_id' has {len(ids)} values for {n} events.")
         names = (*[name for name, _ in varying], "id_hash")
         literals = {name: _literal(value) for name, value in constant.items()}
         added = 0
@@ -472,7 +473,7 @@ class EventStore:
     def log_staff(self, window_id: str | None, staff_id: str | None, action: str) -> None:
         """Append a staff ``login`` or ``logout`` row."""
         if action not in ("login", "logout"):
-            raise ValueError(f"action must be 'login' or 'logout', got {action!r}.")
+            raise ParameterError(f"action must be 'login' or 'logout', got {action!r}.")
         self._log("INSERT INTO staff_session (window_id, staff_id, action, at_utc) VALUES (?,?,?,?)",
                   (window_id, staff_id, action, _now()))
 
