@@ -209,6 +209,21 @@ class FitResult:
     def _endogenous(self) -> list[int]:
         return [self.constructs.index(name) for name in self.spec.endogenous]
 
+    def fixed_by_construction(self) -> dict[str, set[tuple[str, str]]]:
+        """(construct, indicator) keys of estimates that do not vary from sample to sample.
+
+        ``loadings``: every single-indicator construct (its score is its standardised indicator,
+        so the loading is 1). ``weights``: the same constructs when the fit standardised the
+        indicators (weight 1; a raw-scale weight is 1/sd and varies). Their standard errors are 0
+        up to rounding and no t test applies to them.
+        """
+        counts = np.bincount(self.block, minlength=len(self.constructs))
+        single = {
+            (self.constructs[b], indicator) for b, indicator in zip(self.block.tolist(), self.indicators) if counts[b] == 1
+        }
+        standardized = bool(self.settings.get("standardized", True))
+        return {"loadings": single, "weights": single if standardized else set()}
+
     # ------------------------------------------------------------------ tidy views
     def _by_block(self, values: np.ndarray, name: str) -> pd.Series:
         index = pd.MultiIndex.from_arrays(
