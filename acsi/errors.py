@@ -118,3 +118,9 @@ class BootstrapWarning(AcsiWarning):
 
 class InconsistentJudgementWarning(AcsiWarning):
     """An AHP pairwise-comparison matrix has a consistency ratio above 0.1 (Saaty)."""
+
+
+class SmallSampleWarning(AcsiWarning):
+    """The sample is small for the model: below the ten-times rule for its largest regression, or
+    not more observations than indicators (a singular correlation matrix). See
+    :func:`acsi.data.check_sample_size` for the rules."""

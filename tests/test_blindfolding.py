@@ -1,0 +1,66 @@
+"""Blindfolding Q²: a valid omission distance is chosen or asked for, never a NaN (issue 10, item 13)."""
+
+from __future__ import annotations
+
+import json
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import acsi
+from acsi.assess import assess, q_squared, valid_omission_distance
+from acsi.errors import DataError
+
+
+def _seven_indicator_model(n: int) -> tuple[acsi.ModelSpec, pd.DataFrame]:
+    """An endogenous block of 7 indicators, like mobi's PERQ, where D = 7 broke the old numbering."""
+    rng = np.random.default_rng(11)
+    x = rng.standard_normal(n)
+    y = 0.6 * x + 0.8 * rng.standard_normal(n)
+    columns = {f"x{i}": x + rng.normal(0, 0.6, n) for i in range(1, 4)}
+    columns |= {f"y{i}": y + rng.normal(0, 0.6, n) for i in range(1, 8)}
+    spec = acsi.parse_syntax("X =~ x1 + x2 + x3\nY =~ " + " + ".join(f"y{i}" for i in range(1, 8)) + "\nY ~ X")
+    return spec, pd.DataFrame(columns)
+
+
+def test_default_distance_seven_gives_a_finite_q_squared_for_a_seven_indicator_block_at_n_250() -> None:
+    spec, frame = _seven_indicator_model(250)
+    result = acsi.fit(spec, frame)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        q2 = q_squared(result)
+    assert np.isfinite(q2["Y"]) and 0 < q2["Y"] < result.r_squared["Y"]
+
+
+def test_q_squared_hardly_depends_on_the_omission_distance() -> None:
+    """Each data point is omitted once whatever D; Q² moves by sampling noise only."""
+    spec, frame = _seven_indicator_model(250)
+    result = acsi.fit(spec, frame)
+    values = [q_squared(result, omission_distance=d)["Y"] for d in (6, 7, 8, 9)]
+    assert max(values) - min(values) < 0.02, values
+
+
+def test_a_distance_that_divides_n_is_refused_naming_the_nearest_valid_ones() -> None:
+    spec, frame = _seven_indicator_model(252)
+    result = acsi.fit(spec, frame)
+    with pytest.raises(DataError, match=r"Omission distance 7 divides .* n = 252 .*Use 8 or 5"):
+        q_squared(result, omission_distance=7)
+
+
+def test_the_default_distance_moves_to_the_nearest_valid_one_and_the_assessment_says_which() -> None:
+    assert valid_omission_distance(250) == 7
+    assert valid_omission_distance(252) == 8  # 252 = 7 x 36 = 6 x 42 = 9 x 28
+    assert valid_omission_distance(56) == 6  # 7 and 8 divide 56; 56 / 6 is not an integer
+    spec, frame = _seven_indicator_model(252)
+    a = assess(acsi.fit(spec, frame), blindfolding=True)
+    out = a.to_dict()
+    assert out["omission_distance"] == 8 and np.isfinite(out["q_squared"]["Y"])
+    json.dumps(out, allow_nan=False)
+
+
+@pytest.mark.parametrize("bad", [1, 250, 0, 2.5, True])
+def test_an_omission_distance_outside_two_to_n_minus_one_is_refused(bad: object) -> None:
+    with pytest.raises(DataError, match="omission_distance must be an integer from 2 to n - 1 = 249"):
+        valid_omission_distance(250, bad)  # type: ignore[arg-type]
