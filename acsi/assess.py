@@ -19,6 +19,7 @@ Matches R plspm 0.5.1 (``outer_model``, ``unidim``, ``inner_model``, ``gof``) an
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +30,7 @@ from scipy import stats
 from acsi.core.fit_measures import implied_correlation, structural_implied_correlations
 from acsi.core.fit_measures import discrepancies as _discrepancies
 from acsi.core.moments import correlation, mean_and_covariance
+from acsi.errors import BlindfoldingWarning, CollinearityWarning, EstimationError, InadmissibleSolutionWarning
 from acsi.core.reliability import composite_reliability, cronbach_alpha
 from acsi.estimators.pls import model_structure
 from acsi.results import FitResult
@@ -104,10 +106,6 @@ def _inner_regression(R: np.ndarray, predictors: np.ndarray, target: int, n: int
     r2 = float(beta @ r_pj)
     df = n - predictors.size - 1
     if df < 1 or not 1.0 - r2 > _PERFECT_FIT:
-        import warnings
-
-        from acsi.errors import InadmissibleSolutionWarning
-
         reason = f"no residual degree of freedom (n = {n})" if df < 1 else f"R² = {r2:.15g}, 1 up to rounding or above"
         warnings.warn(
             f"The structural regression of '{name}' has {reason}; its standard errors, t and p values are not reported.",
@@ -120,6 +118,25 @@ def _inner_regression(R: np.ndarray, predictors: np.ndarray, target: int, n: int
     se = np.sqrt(sigma2 * np.diag(np.linalg.inv(R_pp)) / n)
     t = beta / se
     return pd.DataFrame({"estimate": beta, "std_error": se, "t": t, "p": 2.0 * stats.t.sf(np.abs(t), df)})
+
+
+def _outer_vif(S_bb: np.ndarray, indicators: list[str], construct: str) -> np.ndarray:
+    """VIF of each indicator of a block: the diagonal of ``S_bb^-1`` (= 1 / (1 - R²_i) of the indicator
+    on the others). Infinite for perfectly collinear indicators (``null`` in JSON), with
+    :class:`~acsi.errors.CollinearityWarning` naming them."""
+    try:
+        vif = np.diag(np.linalg.inv(S_bb))
+    except np.linalg.LinAlgError:
+        vif = np.full(S_bb.shape[0], math.nan)
+    if np.isfinite(vif).all() and np.linalg.cond(S_bb) < 1e12:
+        return vif
+    warnings.warn(
+        f"The indicators of '{construct}' ({', '.join(indicators)}) are perfectly collinear: their correlation matrix "
+        "is singular, so their outer VIFs are infinite. Remove a duplicated indicator.",
+        CollinearityWarning,
+        stacklevel=3,
+    )
+    return np.full(S_bb.shape[0], math.inf)
 
 
 def discrepancies(S: np.ndarray, sigma: np.ndarray) -> dict[str, float]:
@@ -389,7 +406,7 @@ def assess(
         ev2.append(second)
         ave.append(float(np.mean(loadings[idx] ** 2)))
         mean_red.append(float(np.mean(loadings[idx] ** 2) * r2[b]))
-        vif_outer.extend(np.diag(np.linalg.inv(S_bb)) if idx.size > 1 else [1.0])
+        vif_outer.extend(_outer_vif(S_bb, [result.indicators[i] for i in idx], names[b]) if idx.size > 1 else [1.0])
     index_c = pd.Index(names, name="construct")
     communality = loadings**2
     endogenous = [names.index(t) for t in spec.endogenous]
@@ -480,10 +497,25 @@ def _correlation_of(result: FitResult, data: "IndicatorData | None") -> np.ndarr
     return correlation(covariance)
 
 
-def _refit(result: FitResult, values: np.ndarray) -> FitResult:
-    """Refit ``result``'s PLS model on other indicator values (same settings, no index)."""
+def _refit(result: FitResult, values: np.ndarray, what: str) -> FitResult:
+    """Refit ``result``'s PLS model on other indicator values (same settings, no index).
+
+    Raises
+    ------
+    EstimationError
+        An indicator is constant in ``values`` (``what`` says which blindfolding round or
+        PLSpredict fold made it so): it cannot be standardised.
+    """
     from acsi.data import IndicatorData
     from acsi.estimators.pls import PLSPM
+
+    constant = np.flatnonzero(values.min(axis=0) == values.max(axis=0))
+    if constant.size:
+        listed = ", ".join(f"'{result.indicators[i]}' ({result.constructs[result.block[i]]})" for i in constant)
+        raise EstimationError(
+            f"{what} leaves indicator(s) {listed} constant, so the model cannot be refitted: the indicator has "
+            "(almost) no variation in the data."
+        )
 
     if result.method != "pls":
         raise NotImplementedError(
@@ -582,7 +614,12 @@ def q_squared(result: FitResult, *, omission_distance: int | None = None) -> pd.
             kept_mean = np.array([block[~omit[:, c], c].mean() for c in range(columns.size)])
             block[omit] = np.broadcast_to(kept_mean, block.shape)[omit]
             modified[:, columns] = block
-            refit = _refit(result, modified)
+            try:
+                refit = _refit(result, modified, f"Blindfolding round {d + 1} of {distance} for '{target}'")
+            except EstimationError as err:
+                warnings.warn(f"{err} Q² of '{target}' is not reported.", BlindfoldingWarning, stacklevel=2)
+                sse = math.nan
+                break
             scores = refit.score_matrix
             predicted_score = scores[:, predictors] @ refit.path_matrix[predictors, j]
             sd = block.std(axis=0, ddof=1)
@@ -591,7 +628,7 @@ def q_squared(result: FitResult, *, omission_distance: int | None = None) -> pd.
             actual = X[:, columns]
             sse += float(((actual - predicted)[omit] ** 2).sum())
             sso += float(((actual - kept_mean)[omit] ** 2).sum())
-        out[target] = 1.0 - sse / sso
+        out[target] = 1.0 - sse / sso if math.isfinite(sse) else math.nan
     return pd.Series(out, name="q_squared").rename_axis("construct")
 
 
@@ -629,7 +666,7 @@ def pls_predict(result: FitResult, *, folds: int = 10, seed: int | None = 0) -> 
     naive = np.empty((n, targets.size))
     for f in range(folds):
         train, test = fold != f, fold == f
-        fitted = _refit(result, X[train])
+        fitted = _refit(result, X[train], f"PLSpredict training fold {f + 1} of {folds}")
         total = fitted.total_effect_matrix
         train_scores = fitted.score_matrix
         test_scores = X[test] @ fitted.score_weights - fitted.score_offset

@@ -64,3 +64,43 @@ def test_the_default_distance_moves_to_the_nearest_valid_one_and_the_assessment_
 def test_an_omission_distance_outside_two_to_n_minus_one_is_refused(bad: object) -> None:
     with pytest.raises(DataError, match="omission_distance must be an integer from 2 to n - 1 = 249"):
         valid_omission_distance(250, bad)  # type: ignore[arg-type]
+
+
+def test_a_round_that_leaves_an_indicator_constant_reports_no_q_squared_for_that_construct_only() -> None:
+    from acsi.errors import BlindfoldingWarning
+    from acsi.resources import bundled
+
+    spec = acsi.load_spec(bundled("models/acsi.yaml"))
+    frame = pd.read_csv(bundled("datasets/acsi_demo.csv")).head(60).copy()
+    frame["complaint"] = 1
+    frame.loc[0, "complaint"] = 2  # the round that omits row 0 leaves the indicator constant
+    result = acsi.fit(spec, frame)
+    with pytest.warns(BlindfoldingWarning, match=r"round 1 of 7 for 'customer_complaints' leaves indicator\(s\) 'complaint'"):
+        q2 = q_squared(result)
+    assert np.isnan(q2["customer_complaints"])
+    assert np.isfinite(q2.drop("customer_complaints")).all()
+
+
+def test_pls_predict_names_the_indicator_a_training_fold_leaves_constant() -> None:
+    from acsi.assess import pls_predict
+    from acsi.errors import EstimationError
+
+    spec, frame = _seven_indicator_model(60)
+    frame["x1"] = 0.0
+    frame.loc[0, "x1"] = 1.0
+    result = acsi.fit(spec, frame)
+    with pytest.raises(EstimationError, match=r"PLSpredict training fold \d of 5 leaves indicator\(s\) 'x1' \(X\) constant"):
+        pls_predict(result, folds=5, seed=0)
+
+
+def test_perfectly_collinear_indicators_get_an_infinite_outer_vif_with_our_warning() -> None:
+    from acsi.assess import _outer_vif
+    from acsi.errors import CollinearityWarning
+
+    S_bb = np.array([[1.0, 1.0, 0.3], [1.0, 1.0, 0.3], [0.3, 0.3, 1.0]])
+    with pytest.warns(CollinearityWarning, match=r"indicators of 'A' \(a1, a2, a3\) are perfectly collinear"):
+        vif = _outer_vif(S_bb, ["a1", "a2", "a3"], "A")
+    assert np.isinf(vif).all()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        np.testing.assert_allclose(_outer_vif(np.array([[1.0, 0.5], [0.5, 1.0]]), ["a1", "a2"], "A"), [4 / 3, 4 / 3])
