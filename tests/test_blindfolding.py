@@ -104,3 +104,32 @@ def test_perfectly_collinear_indicators_get_an_infinite_outer_vif_with_our_warni
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         np.testing.assert_allclose(_outer_vif(np.array([[1.0, 0.5], [0.5, 1.0]]), ["a1", "a2"], "A"), [4 / 3, 4 / 3])
+
+
+MOBI = """
+IMAG =~ IMAG1 + IMAG2 + IMAG3 + IMAG4 + IMAG5
+CUEX =~ CUEX1 + CUEX2 + CUEX3
+PERQ =~ PERQ1 + PERQ2 + PERQ3 + PERQ4 + PERQ5 + PERQ6 + PERQ7
+PERV =~ PERV1 + PERV2
+CUSA =~ CUSA1 + CUSA2 + CUSA3
+COMP =~ CUSCO
+CUSL =~ CUSL1 + CUSL2 + CUSL3
+CUEX ~ IMAG
+PERQ ~ CUEX
+PERV ~ CUEX + PERQ
+CUSA ~ IMAG + CUEX + PERQ + PERV
+COMP ~ CUSA
+CUSL ~ IMAG + CUSA + COMP
+"""
+
+
+def test_mobi_q_squared_with_the_default_distance_is_finite_for_every_construct(reference) -> None:  # noqa: ANN001
+    """The case of the issue: n = 250, D = 7 and the 7 indicators of PERQ gave NaN with refit warnings."""
+    frame = pd.read_csv(reference / "data" / "mobi.csv")
+    result = acsi.fit(acsi.parse_syntax(MOBI), frame)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = assess(result, blindfolding=True).to_dict()
+    assert out["omission_distance"] == 7
+    assert set(out["q_squared"]) == set(result.spec.endogenous)
+    assert all(value is not None and 0 < value < out["r_squared"][name] for name, value in out["q_squared"].items())
