@@ -19,6 +19,7 @@ Matches R plspm 0.5.1 (``outer_model``, ``unidim``, ``inner_model``, ``gof``) an
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +30,7 @@ from scipy import stats
 from acsi.core.fit_measures import implied_correlation, structural_implied_correlations
 from acsi.core.fit_measures import discrepancies as _discrepancies
 from acsi.core.moments import correlation, mean_and_covariance
+from acsi.errors import BlindfoldingWarning, CollinearityWarning, EstimationError, InadmissibleSolutionWarning
 from acsi.core.reliability import composite_reliability, cronbach_alpha
 from acsi.estimators.pls import model_structure
 from acsi.results import FitResult
@@ -86,17 +88,56 @@ def _first_components(S_bb: np.ndarray) -> tuple[float, float, np.ndarray]:
     return float(values[0]), second, loadings
 
 
-def _inner_regression(R: np.ndarray, predictors: np.ndarray, target: int, n: int) -> pd.DataFrame:
-    """OLS with intercept of a standardised score on standardised predictors, from correlations."""
+#: 1 - R² at or below this is a perfect fit up to rounding: no residual variance to test against.
+_PERFECT_FIT = 1e-12
+
+
+def _inner_regression(R: np.ndarray, predictors: np.ndarray, target: int, n: int, name: str = "") -> pd.DataFrame:
+    """OLS with intercept of a standardised score on standardised predictors, from correlations.
+
+    ``se_i = sqrt(n (1 - R²) / (n - m - 1) * [R_PP^-1]_ii / n)``, t = beta / se on n - m - 1
+    degrees of freedom. Where R² >= 1 - 1e-12 (a perfect fit up to rounding, or above 1 after the PLSc
+    correction: inadmissible)
+    or no residual degree of freedom is left, the standard errors, t and p do not exist: they are
+    NaN (``null`` in JSON) and :class:`~acsi.errors.InadmissibleSolutionWarning` names the construct.
+    """
     R_pp = R[np.ix_(predictors, predictors)]
     r_pj = R[predictors, target]
     beta = np.linalg.solve(R_pp, r_pj)
     r2 = float(beta @ r_pj)
     df = n - predictors.size - 1
+    if df < 1 or not 1.0 - r2 > _PERFECT_FIT:
+        reason = f"no residual degree of freedom (n = {n})" if df < 1 else f"R² = {r2:.15g}, 1 up to rounding or above"
+        warnings.warn(
+            f"The structural regression of '{name}' has {reason}; its standard errors, t and p values are not reported.",
+            InadmissibleSolutionWarning,
+            stacklevel=3,
+        )
+        missing = np.full(beta.shape, np.nan)
+        return pd.DataFrame({"estimate": beta, "std_error": missing, "t": missing, "p": missing})
     sigma2 = n * (1.0 - r2) / df  # residual sum of squares / df, scores with divisor-n unit variance
     se = np.sqrt(sigma2 * np.diag(np.linalg.inv(R_pp)) / n)
     t = beta / se
     return pd.DataFrame({"estimate": beta, "std_error": se, "t": t, "p": 2.0 * stats.t.sf(np.abs(t), df)})
+
+
+def _outer_vif(S_bb: np.ndarray, indicators: list[str], construct: str) -> np.ndarray:
+    """VIF of each indicator of a block: the diagonal of ``S_bb^-1`` (= 1 / (1 - R²_i) of the indicator
+    on the others). Infinite for perfectly collinear indicators (``null`` in JSON), with
+    :class:`~acsi.errors.CollinearityWarning` naming them."""
+    try:
+        vif = np.diag(np.linalg.inv(S_bb))
+    except np.linalg.LinAlgError:
+        vif = np.full(S_bb.shape[0], math.nan)
+    if np.isfinite(vif).all() and np.linalg.cond(S_bb) < 1e12:
+        return vif
+    warnings.warn(
+        f"The indicators of '{construct}' ({', '.join(indicators)}) are perfectly collinear: their correlation matrix "
+        "is singular, so their outer VIFs are infinite. Remove a duplicated indicator.",
+        CollinearityWarning,
+        stacklevel=3,
+    )
+    return np.full(S_bb.shape[0], math.inf)
 
 
 def discrepancies(S: np.ndarray, sigma: np.ndarray) -> dict[str, float]:
@@ -169,6 +210,7 @@ class Assessment:
     gof: float
     fit: dict[str, dict[str, float]]
     q_squared: pd.Series | None = None
+    omission_distance: int | None = None
     predict: pd.DataFrame | None = None
 
     @property
@@ -241,7 +283,7 @@ class Assessment:
         ``r_squared``, ``adjusted_r_squared``; ``inner_regressions`` {target: {source:
         {estimate, std_error, t, p}}}; ``gof``; ``srmr`` (saturated model); ``fit``
         {saturated_model, estimated_model: {srmr, d_uls, d_g}} (d_g with base-10 logs);
-        ``q_squared`` {construct: value} when computed; ``thresholds``; ``flags``.
+        ``q_squared`` {construct: value} and ``omission_distance`` (the D used) when computed; ``thresholds``; ``flags``.
         """
         out: dict[str, Any] = {}
         for name in ("cronbach_alpha", "rho_a", "rho_c", "dillon_goldstein_rho", "eigenvalue_1", "eigenvalue_2", "ave"):
@@ -265,6 +307,7 @@ class Assessment:
         out["fit"] = {model: {k: _number(v) for k, v in values.items()} for model, values in self.fit.items()}
         if self.q_squared is not None:
             out["q_squared"] = _series(self.q_squared)
+            out["omission_distance"] = self.omission_distance
         if self.predict is not None:
             out["predict"] = {
                 str(indicator): {k: _number(v) for k, v in row.items()} for indicator, row in self.predict.iterrows()
@@ -306,7 +349,7 @@ def assess(
     *,
     data: "IndicatorData | None" = None,
     blindfolding: bool = False,
-    omission_distance: int = 7,
+    omission_distance: int | None = None,
     predict_folds: int | None = None,
     seed: int | None = 0,
 ) -> Assessment:
@@ -323,8 +366,10 @@ def assess(
     blindfolding : bool
         Also compute Stone-Geisser Q² by blindfolding (:func:`q_squared`; refits the model
         ``omission_distance`` times per endogenous construct; PLS fits only).
-    omission_distance : int
-        Blindfolding omission distance D (default 7, as SmartPLS).
+    omission_distance : int, optional
+        Blindfolding omission distance D: by default 7 (as SmartPLS), or the nearest distance that
+        does not divide n when 7 does (:func:`valid_omission_distance`, which also refuses a given
+        D that divides n). The D used is :attr:`Assessment.omission_distance`.
     predict_folds : int, optional
         Also run PLSpredict with this many folds (:func:`pls_predict`).
     seed : int, optional
@@ -362,7 +407,7 @@ def assess(
         ev2.append(second)
         ave.append(float(np.mean(loadings[idx] ** 2)))
         mean_red.append(float(np.mean(loadings[idx] ** 2) * r2[b]))
-        vif_outer.extend(np.diag(np.linalg.inv(S_bb)) if idx.size > 1 else [1.0])
+        vif_outer.extend(_outer_vif(S_bb, [result.indicators[i] for i in idx], names[b]) if idx.size > 1 else [1.0])
     index_c = pd.Index(names, name="construct")
     communality = loadings**2
     endogenous = [names.index(t) for t in spec.endogenous]
@@ -375,14 +420,14 @@ def assess(
         R_pp = R[np.ix_(predictors, predictors)]
         inner_vif[names[j]] = pd.Series(np.diag(np.linalg.inv(R_pp)) if predictors.size > 1 else [1.0],
                                         index=[names[i] for i in predictors], name="vif")
-        table = _inner_regression(R, predictors, j, result.n_obs)
+        table = _inner_regression(R, predictors, j, result.n_obs, names[j])
         table.index = [names[i] for i in predictors]
         inner_regressions[names[j]] = table
         for i in predictors:
             rest = predictors[predictors != i]
             r2_without = float(np.linalg.solve(R[np.ix_(rest, rest)], R[rest, j]) @ R[rest, j]) if rest.size else 0.0
             f2_keys.append(f"{names[i]} -> {names[j]}")
-            f2_values.append((r2[j] - r2_without) / (1.0 - r2[j]))
+            f2_values.append((r2[j] - r2_without) / (1.0 - r2[j]) if 1.0 - r2[j] > _PERFECT_FIT else math.nan)  # R² = 1: no f²
     order = {p.key: i for i, p in enumerate(spec.paths)}
     f2 = pd.Series(f2_values, index=pd.Index(f2_keys, name="path"), name="f_squared")
     f2 = f2.iloc[np.argsort([order[key] for key in f2.index])]
@@ -430,7 +475,10 @@ def assess(
         fit=fit,
     )
     if blindfolding:
-        assessment = replace(assessment, q_squared=q_squared(result, omission_distance=omission_distance))
+        distance = valid_omission_distance(result.n_obs, omission_distance)
+        assessment = replace(
+            assessment, q_squared=q_squared(result, omission_distance=distance), omission_distance=distance
+        )
     if predict_folds is not None:
         assessment = replace(assessment, predict=pls_predict(result, folds=predict_folds, seed=seed))
     return assessment
@@ -450,10 +498,25 @@ def _correlation_of(result: FitResult, data: "IndicatorData | None") -> np.ndarr
     return correlation(covariance)
 
 
-def _refit(result: FitResult, values: np.ndarray) -> FitResult:
-    """Refit ``result``'s PLS model on other indicator values (same settings, no index)."""
+def _refit(result: FitResult, values: np.ndarray, what: str) -> FitResult:
+    """Refit ``result``'s PLS model on other indicator values (same settings, no index).
+
+    Raises
+    ------
+    EstimationError
+        An indicator is constant in ``values`` (``what`` says which blindfolding round or
+        PLSpredict fold made it so): it cannot be standardised.
+    """
     from acsi.data import IndicatorData
     from acsi.estimators.pls import PLSPM
+
+    constant = np.flatnonzero(values.min(axis=0) == values.max(axis=0))
+    if constant.size:
+        listed = ", ".join(f"'{result.indicators[i]}' ({result.constructs[result.block[i]]})" for i in constant)
+        raise EstimationError(
+            f"{what} leaves indicator(s) {listed} constant, so the model cannot be refitted: the indicator has "
+            "(almost) no variation in the data."
+        )
 
     if result.method != "pls":
         raise NotImplementedError(
@@ -467,46 +530,99 @@ def _refit(result: FitResult, values: np.ndarray) -> FitResult:
     return estimator.fit(result.spec, data)
 
 
-def q_squared(result: FitResult, *, omission_distance: int = 7) -> pd.Series:
-    """Stone-Geisser Q² of each endogenous construct by blindfolding (cross-validated redundancy).
+#: Blindfolding's customary omission distance (SmartPLS; Hair et al. 2017 advise 5 to 10).
+DEFAULT_OMISSION_DISTANCE = 7
 
-    For each endogenous construct and each of the D omission rounds, every D-th cell of the
-    construct's indicator block (counted row by row) is omitted and replaced by the mean of the
-    remaining values of its column; the model is re-estimated and each omitted value predicted
-    from the construct's predecessors: ``x_hat = mean + sd * loading * sum_i beta_i score_i``.
-    ``Q² = 1 - SSE / SSO``, SSO the squared deviations of the omitted values from their
-    column means (Stone 1974; Geisser 1974; Tenenhaus et al. 2005, section 2.4; the
-    redundancy-based Q² of SmartPLS). Threshold: Q² > 0 shows predictive relevance.
+
+def valid_omission_distance(n: int, requested: int | None = None) -> int:
+    """The blindfolding omission distance D to use with ``n`` observations.
+
+    Rule: ``2 <= D < n`` and ``n / D`` not an integer (Hair, Hult, Ringle & Sarstedt 2017,
+    *A Primer on PLS-SEM*, ch. 6). The data points of a block are numbered down the first
+    indicator's column, then down the next one (:func:`q_squared`); when D divides n every
+    column loses the same respondents in a round, so those respondents' block is wholly replaced
+    by means and the round predicts nothing but means.
+
+    ``requested=None`` gives :data:`DEFAULT_OMISSION_DISTANCE` (7), or when n is a multiple of 7
+    the nearest valid distance (8, then 6, 9, 5, ...). A requested D that breaks the rule is
+    refused, naming the nearest valid distances.
 
     Raises
     ------
-    ValueError
-        ``omission_distance`` below 2 or not below the number of observations.
+    ParameterError
+        ``requested`` is not an integer from 2 to n - 1, or divides n.
+    DataError
+        no distance from 2 to n - 1 leaves n/D fractional.
+    """
+    from acsi.errors import DataError, ParameterError
+
+    def ok(d: int) -> bool:
+        return 2 <= d < n and n % d != 0
+
+    if requested is None:
+        for step in range(n):
+            for d in (DEFAULT_OMISSION_DISTANCE + step, DEFAULT_OMISSION_DISTANCE - step):
+                if ok(d):
+                    return d
+        raise DataError(f"No valid blindfolding omission distance exists for n = {n} observations (need 2 <= D < n, n/D not an integer).")
+    if isinstance(requested, bool) or not isinstance(requested, int) or not 2 <= requested < n:
+        raise ParameterError(f"omission_distance must be an integer from 2 to n - 1 = {n - 1}; got {requested!r}.")
+    if n % requested == 0:
+        nearby = sorted((d for d in range(2, n) if ok(d)), key=lambda d: (abs(d - requested), -d))[:2]
+        raise ParameterError(
+            f"Omission distance {requested} divides the number of observations n = {n} (n/D = {n // requested}), so every "
+            "blindfolding round would omit the same respondents in all indicators of a block and predict only means. "
+            f"Use {' or '.join(map(str, nearby))} (n/D must not be an integer; Hair et al. 2017)."
+        )
+    return requested
+
+
+def q_squared(result: FitResult, *, omission_distance: int | None = None) -> pd.Series:
+    """Stone-Geisser Q² of each endogenous construct by blindfolding (cross-validated redundancy).
+
+    The data points of the construct's indicator block are numbered column by column (down the
+    first indicator, then down the next), and in round d = 0, ..., D - 1 every D-th one (number
+    ``= d mod D``) is omitted and replaced by the mean of the remaining values of its column; the
+    model is re-estimated and each omitted value predicted from the construct's predecessors:
+    ``x_hat = mean + sd * loading * sum_i beta_i score_i``. ``Q² = 1 - SSE / SSO``, SSO the squared
+    deviations of the omitted values from their column means (Stone 1974; Geisser 1974; Tenenhaus
+    et al. 2005, section 2.4; the redundancy-based Q² of SmartPLS). Threshold: Q² > 0 shows
+    predictive relevance. The distance D follows :func:`valid_omission_distance` (default 7, or
+    the nearest distance that does not divide n); the series' ``name`` records it as
+    ``"q_squared"`` and :attr:`Assessment.omission_distance` holds the D used.
+
+    Raises
+    ------
+    DataError
+        ``omission_distance`` not an integer from 2 to n - 1, or a divisor of n (the message
+        names the nearest valid distances).
     NotImplementedError
         For fits other than PLS.
     """
     X = np.asarray(result.indicator_values, dtype=float)
     n = X.shape[0]
-    if isinstance(omission_distance, bool) or not isinstance(omission_distance, int) or not 2 <= omission_distance < n:
-        raise ParameterError(f"omission_distance must be an integer from 2 to n - 1 = {n - 1}; got {omission_distance!r}.")
+    distance = valid_omission_distance(n, omission_distance)
     names = list(result.constructs)
     out = {}
     for target in result.spec.endogenous:
         j = names.index(target)
         columns = np.flatnonzero(result.block == j)
         predictors = [names.index(p) for p in result.spec.predecessors(target)]
-        cell = (np.arange(n)[:, None] * columns.size + np.arange(columns.size)[None, :]) % omission_distance
+        cell = (np.arange(columns.size)[None, :] * n + np.arange(n)[:, None]) % distance
         sse = sso = 0.0
-        for d in range(omission_distance):
+        for d in range(distance):
             omit = cell == d
-            if not omit.any():
-                continue
             modified = X.copy()
             block = modified[:, columns]
             kept_mean = np.array([block[~omit[:, c], c].mean() for c in range(columns.size)])
             block[omit] = np.broadcast_to(kept_mean, block.shape)[omit]
             modified[:, columns] = block
-            refit = _refit(result, modified)
+            try:
+                refit = _refit(result, modified, f"Blindfolding round {d + 1} of {distance} for '{target}'")
+            except EstimationError as err:
+                warnings.warn(f"{err} Q² of '{target}' is not reported.", BlindfoldingWarning, stacklevel=2)
+                sse = math.nan
+                break
             scores = refit.score_matrix
             predicted_score = scores[:, predictors] @ refit.path_matrix[predictors, j]
             sd = block.std(axis=0, ddof=1)
@@ -515,7 +631,7 @@ def q_squared(result: FitResult, *, omission_distance: int = 7) -> pd.Series:
             actual = X[:, columns]
             sse += float(((actual - predicted)[omit] ** 2).sum())
             sso += float(((actual - kept_mean)[omit] ** 2).sum())
-        out[target] = 1.0 - sse / sso
+        out[target] = 1.0 - sse / sso if math.isfinite(sse) else math.nan
     return pd.Series(out, name="q_squared").rename_axis("construct")
 
 
@@ -553,7 +669,7 @@ def pls_predict(result: FitResult, *, folds: int = 10, seed: int | None = 0) -> 
     naive = np.empty((n, targets.size))
     for f in range(folds):
         train, test = fold != f, fold == f
-        fitted = _refit(result, X[train])
+        fitted = _refit(result, X[train], f"PLSpredict training fold {f + 1} of {folds}")
         total = fitted.total_effect_matrix
         train_scores = fitted.score_matrix
         test_scores = X[test] @ fitted.score_weights - fitted.score_offset

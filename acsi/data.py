@@ -39,7 +39,7 @@ sets them to source row numbers (file line, spreadsheet row, case number).
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal, Mapping, Sequence
@@ -48,8 +48,7 @@ import numpy as np
 import pandas as pd
 
 from acsi.core.missing import conditional_means, em_moments, pairwise_moments
-from acsi.errors import ConvergenceWarning, DataError, MissingDataWarning
-from acsi.errors import shorten
+from acsi.errors import ConvergenceWarning, DataError, MissingDataWarning, SmallSampleWarning, shorten
 from acsi.ingest.mapping import SurveyMapping, apply_mapping, load_mapping
 from acsi.ingest.survey import Survey, SurveyMetadata
 from acsi.spec.model import ModelSpec, Scale
@@ -161,6 +160,9 @@ class IndicatorData:
         The mapping's grouping columns for the rows kept, indexed like ``row_labels``.
     metadata : SurveyMetadata or None
         Labels, missing codes and counts of the survey the data came from.
+    warnings : tuple of str
+        Messages of the warnings :func:`prepare` issued about these data for the spec (a small
+        sample, :func:`check_sample_size`); every fit of them carries these messages too.
     """
 
     values: np.ndarray
@@ -175,6 +177,7 @@ class IndicatorData:
     case_weights: np.ndarray | None = field(default=None, repr=False)
     groups: pd.DataFrame | None = field(default=None, repr=False)
     metadata: SurveyMetadata | None = field(default=None, repr=False)
+    warnings: tuple[str, ...] = ()
 
     @property
     def n_obs(self) -> int:
@@ -251,7 +254,82 @@ def prepare(
         default = scale if isinstance(scale, Scale) else Scale(*scale)
         scales = {name: scales.get(name, default) for name in indicators}
     scales.update({k: v for k, v in survey.metadata.scales.items() if k in indicators})
-    return prepare_indicators(survey, indicators, scales=scales, missing=missing, strict=strict)
+    prepared = prepare_indicators(survey, indicators, scales=scales, missing=missing, strict=strict)
+    where = f" in {prepared.source}" if prepared.source else ""
+    message = check_sample_size(spec, prepared.n_obs, where=where)
+    if message is None:
+        return prepared
+    warnings.warn(message, SmallSampleWarning, stacklevel=2)
+    return replace(prepared, warnings=(*prepared.warnings, message))
+
+
+#: The ten-times rule: at least ten observations per predictor of the model's largest regression
+#: (Barclay, Higgins & Thompson 1995; Hair, Hult, Ringle & Sarstedt 2017, *A Primer on PLS-SEM*,
+#: 2nd ed., ch. 1). A floor, not a power analysis: it is known to be too lenient for small effects
+#: (Marcoulides & Saunders 2006; Kock & Hadaya 2018 give the inverse square root method).
+TEN_TIMES = 10
+
+
+def largest_regression(spec: ModelSpec) -> tuple[int, str]:
+    """The largest number of predictors in one regression the estimators run, and which it is.
+
+    The regressions are the structural equations (an endogenous construct on its predecessors)
+    and the outer regressions of Mode B blocks (the construct proxy on its indicators).
+    """
+    largest, label = 0, "no regression"
+    for target in spec.endogenous:
+        sources = spec.predecessors(target)
+        if len(sources) > largest:
+            largest, label = len(sources), f"'{target}' on {', '.join(sources)}"
+    for construct in spec.constructs:
+        if construct.mode.weighting == "B" and len(construct.indicators) > largest:
+            largest = len(construct.indicators)
+            label = f"Mode B construct '{construct.name}' on its indicators {', '.join(construct.indicators)}"
+    return largest, label
+
+
+def check_sample_size(spec: ModelSpec, n: int, *, where: str = "") -> str | None:
+    """Refuse a sample too small for the model; describe one that is merely small.
+
+    Rules, with p the number of indicators and m the largest number of predictors in one
+    regression (:func:`largest_regression`):
+
+    * **refused** when ``n <= p``: the indicator correlation matrix is then singular (rank at most
+      n - 1), so CB-SEM's likelihood, consistent PLS, Mode B weights and the d_G fit measure do
+      not exist, and PLS estimates rest on fewer dimensions than the model has. Since every
+      construct has an indicator, ``n > p`` also gives the largest regression a residual degree
+      of freedom (``p >= m + 1``): with fewer, a regression fits perfectly and reports R² = 1 up
+      to rounding (1.0000000000000053 with n = 3) with no standard error;
+    * **warned** (the returned message, issued by :func:`prepare` as
+      :class:`~acsi.errors.SmallSampleWarning`) when ``n < 10 m``: the ten-times rule
+      (:data:`TEN_TIMES`).
+
+    Returns
+    -------
+    str or None
+        The warning message, or None when the sample meets both rules.
+
+    Raises
+    ------
+    DataError
+        ``n <= p``, saying how many observations are needed and how many were found.
+    """
+    largest, label = largest_regression(spec)
+    p = len(spec.indicators)
+    needed = max(p + 1, TEN_TIMES * largest)
+    if n <= p:
+        raise DataError(
+            f"Only {n} observation(s){where} for {p} indicators: at least {p + 1} are needed (more observations than "
+            "indicators), or the indicator correlation matrix is singular and the regressions of the model fit "
+            f"perfectly (R² = 1); the ten-times rule asks for {needed}. Collect more responses or simplify the model."
+        )
+    if n >= TEN_TIMES * largest:
+        return None
+    return (
+        f"Only {n} observations{where}, fewer than the {TEN_TIMES * largest} that the ten-times rule asks for "
+        f"({TEN_TIMES} per predictor of the largest regression, {label}; Hair et al. 2017). Estimates, indices and "
+        "their standard errors are unstable at this size; collect more responses or simplify the model."
+    )
 
 
 def _numeric_frame(frame: pd.DataFrame, where: str, problems: list[str]) -> pd.DataFrame:

@@ -136,3 +136,17 @@ def shorten(value: object, limit: int = 60) -> str:
     length = len(value) if isinstance(value, (str, bytes)) else len(text)
     unit = "bytes" if isinstance(value, bytes) else "characters"
     return f"{text[:limit]}... ({length} {unit})"
+
+
+class SmallSampleWarning(AcsiWarning):
+    """The sample is small for the model: below the ten-times rule for its largest regression, or
+    not more observations than indicators (a singular correlation matrix). See
+    :func:`acsi.data.check_sample_size` for the rules."""
+
+
+class CollinearityWarning(AcsiWarning):
+    """Indicators are perfectly collinear (a singular block correlation matrix): VIFs are infinite."""
+
+
+class BlindfoldingWarning(AcsiWarning):
+    """A blindfolding round could not refit the model (an indicator became constant); that Q² is not reported."""

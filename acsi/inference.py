@@ -235,16 +235,35 @@ class BootstrapResult:
         return self.replicates.std(axis=0, ddof=1)
 
     @cached_property
+    def untested(self) -> np.ndarray:
+        """Statistics without a t test, shape (P,): True where a test of "= 0" means nothing.
+
+        Fixed by construction (:meth:`acsi.results.FitResult.fixed_by_construction`): the loading
+        of a single-indicator construct (always 1) and its weight in a standardised fit (always 1),
+        whose bootstrap standard error is rounding noise (about 1e-17, which gave t = 2.4e16);
+        indirect effects without a route of two or more paths (exactly 0); and the 0-100
+        indices, for which "index = 0" is no hypothesis anyone holds (their standard errors and
+        intervals are reported).
+        """
+        kinds = np.array(self.kinds)
+        fixed = self.fit.fixed_by_construction()
+        mask = (kinds == "index") | (self.std_errors == 0)
+        for j, (kind, key) in enumerate(zip(self.kinds, self.keys)):
+            if kind in ("weights", "loadings") and key in fixed.get(kind, ()):
+                mask[j] = True
+        return mask
+
+    @cached_property
     def t_values(self) -> np.ndarray:
-        """``estimate / std_error`` (NaN where the standard error is 0)."""
+        """``estimate / std_error``; NaN (no test) where :attr:`untested` or the standard error is 0."""
         se = self.std_errors
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return np.where(se > 0, self.estimates / np.where(se > 0, se, 1.0), np.nan)
+        tested = (se > 0) & ~self.untested
+        return np.where(tested, self.estimates / np.where(tested, se, 1.0), np.nan)
 
     @cached_property
     def p_values(self) -> np.ndarray:
         """Two-sided p values of the t values from Student's t with n_obs - 1 degrees of freedom
-        (the convention of SmartPLS and seminr's bootstrap summaries)."""
+        (the convention of SmartPLS and seminr's bootstrap summaries); NaN where there is no t."""
         return 2.0 * stats.t.sf(np.abs(self.t_values), df=self.fit.n_obs - 1)
 
     @property

@@ -209,6 +209,21 @@ class FitResult:
     def _endogenous(self) -> list[int]:
         return [self.constructs.index(name) for name in self.spec.endogenous]
 
+    def fixed_by_construction(self) -> dict[str, set[tuple[str, str]]]:
+        """(construct, indicator) keys of estimates that do not vary from sample to sample.
+
+        ``loadings``: every single-indicator construct (its score is its standardised indicator,
+        so the loading is 1). ``weights``: the same constructs when the fit standardised the
+        indicators (weight 1; a raw-scale weight is 1/sd and varies). Their standard errors are 0
+        up to rounding and no t test applies to them.
+        """
+        counts = np.bincount(self.block, minlength=len(self.constructs))
+        single = {
+            (self.constructs[b], indicator) for b, indicator in zip(self.block.tolist(), self.indicators) if counts[b] == 1
+        }
+        standardized = bool(self.settings.get("standardized", True))
+        return {"loadings": single, "weights": single if standardized else set()}
+
     # ------------------------------------------------------------------ tidy views
     def _by_block(self, values: np.ndarray, name: str) -> pd.Series:
         index = pd.MultiIndex.from_arrays(
@@ -257,11 +272,31 @@ class FitResult:
 
     @property
     def adjusted_r_squared(self) -> pd.Series:
-        """1 - (1 - R²)(n - 1)/(n - m - 1), m the number of predictors."""
-        n_pred = np.array([len(self.spec.predecessors(name)) for name in self.spec.endogenous])
-        r2 = self.r_squared.to_numpy()
-        adjusted = 1.0 - (1.0 - r2) * (self.n_obs - 1) / (self.n_obs - n_pred - 1)
-        return pd.Series(adjusted, index=self.r_squared.index, name="adjusted_r_squared")
+        """1 - (1 - R²)(n - 1)/(n - m - 1), m the number of predictors (NaN where n - m - 1 < 1)."""
+        return pd.Series(
+            self._adjusted_r_squared_vector,
+            index=pd.Index(self.spec.endogenous, name="construct"),
+            name="adjusted_r_squared",
+        )
+
+    @cached_property
+    def _adjusted_r_squared_vector(self) -> np.ndarray:
+        """Adjusted R² of the endogenous constructs in spec order; NaN without residual degrees of
+        freedom (:func:`acsi.data.prepare` refuses such samples; reached only with hand-built data)."""
+        n_pred = np.array([len(self.spec.predecessors(name)) for name in self.spec.endogenous], dtype=float)
+        df = self.n_obs - n_pred - 1.0
+        r2 = self.r_squared_vector[self._endogenous]
+        safe = np.where(df >= 1, df, 1.0)
+        return np.where(df >= 1, 1.0 - (1.0 - r2) * (self.n_obs - 1) / safe, np.nan)
+
+    @cached_property
+    def _effect_pairs(self) -> tuple[tuple[int, int], ...]:
+        """(i, j) of every pair of constructs linked by a directed route, row-major order."""
+        total = self.total_effect_matrix
+        k = len(self.constructs)
+        return tuple(
+            (i, j) for i in range(k) for j in range(k) if i != j and (self.path_matrix[i, j] != 0 or total[i, j] != 0)
+        )
 
     @property
     def effects(self) -> pd.DataFrame:
@@ -269,9 +304,7 @@ class FitResult:
         total = self.total_effect_matrix
         rows = [
             (self.constructs[i], self.constructs[j], self.path_matrix[i, j], total[i, j] - self.path_matrix[i, j], total[i, j])
-            for i in range(len(self.constructs))
-            for j in range(len(self.constructs))
-            if i != j and (self.path_matrix[i, j] != 0 or total[i, j] != 0)
+            for i, j in self._effect_pairs
         ]
         frame = pd.DataFrame(rows, columns=["source", "target", "direct", "indirect", "total"])
         frame.index = pd.Index([f"{s} -> {t}" for s, t in zip(frame.source, frame.target)], name="effect")
@@ -312,8 +345,9 @@ class FitResult:
     # ------------------------------------------------------------------ contract and rendering
     def _nested(self, values: np.ndarray) -> dict[str, dict[str, float]]:
         nested: dict[str, dict[str, float]] = {name: {} for name in self.constructs}
-        for j, indicator in enumerate(self.indicators):
-            nested[self.constructs[self.block[j]]][indicator] = float(values[j])
+        constructs = self.constructs
+        for b, indicator, value in zip(self.block.tolist(), self.indicators, np.asarray(values, dtype=float).tolist()):
+            nested[constructs[b]][indicator] = value
         return nested
 
     def to_dict(self) -> dict[str, Any]:
@@ -332,7 +366,11 @@ class FitResult:
         ``cronbach_alpha``, ``ave``, ``fit``; CB-SEM ``standardized``, ``std_errors``,
         ``fit_indices``; GSCA ``fit_indices``.
         """
-        effects = self.effects
+        constructs = self.constructs
+        B = self.path_matrix
+        total = self.total_effect_matrix
+        endogenous = self.spec.endogenous
+        r2 = self.r_squared_vector[self._endogenous].tolist()
         out: dict[str, Any] = {
             "method": self.method,
             "scheme": self.settings.get("scheme"),
@@ -343,16 +381,19 @@ class FitResult:
             "n_dropped": int(self.n_dropped),
             "weights": self._nested(self.outer_weights),
             "loadings": self._nested(self.loading_vector),
-            "paths": {key: float(v) for key, v in self.path_coefficients.items()},
-            "r_squared": {key: float(v) for key, v in self.r_squared.items()},
-            "adjusted_r_squared": {key: float(v) for key, v in self.adjusted_r_squared.items()},
+            "paths": {path.key: float(B[i, j]) for (i, j), path in zip(self._path_pairs, self.spec.paths)},
+            "r_squared": dict(zip(endogenous, r2)),
+            "adjusted_r_squared": dict(zip(endogenous, self._adjusted_r_squared_vector.tolist())),
             "effects": {
-                key: {"direct": float(row.direct), "indirect": float(row.indirect), "total": float(row.total)}
-                for key, row in effects.iterrows()
+                f"{constructs[i]} -> {constructs[j]}": {
+                    "direct": float(B[i, j]),
+                    "indirect": float(total[i, j] - B[i, j]),
+                    "total": float(total[i, j]),
+                }
+                for i, j in self._effect_pairs
             },
             "construct_correlations": {
-                a: {b: float(self.construct_correlation_matrix[i, j]) for j, b in enumerate(self.constructs)}
-                for i, a in enumerate(self.constructs)
+                a: dict(zip(constructs, row)) for a, row in zip(constructs, self.construct_correlation_matrix.tolist())
             },
             "warnings": list(self.warnings),
         }

@@ -103,8 +103,9 @@ def test_raw_fit_bootstrap_matches_refits(acsi_sample: tuple[acsi.ModelSpec, pd.
 def test_std_errors_are_the_standard_deviation_of_the_replicates_and_t_the_ratio(acsi_fit: acsi.FitResult) -> None:
     boot = bootstrap(acsi_fit, n_boot=200, seed=1)
     np.testing.assert_allclose(boot.std_errors, boot.replicates.std(axis=0, ddof=1), **EXACT)
-    finite = boot.std_errors > 0
+    finite = (boot.std_errors > 0) & ~boot.untested  # untested: fixed by construction, or an index
     np.testing.assert_allclose(boot.t_values[finite], boot.estimates[finite] / boot.std_errors[finite], **EXACT)
+    assert np.isnan(boot.t_values[boot.untested]).all()
     assert ((boot.p_values[finite] >= 0) & (boot.p_values[finite] <= 1)).all()
 
 

@@ -102,7 +102,7 @@ def resolve_data(
             f"The IndicatorData were prepared for another spec (indicators {', '.join(data.indicators)}); "
             "prepare them with this spec."
         )
-    messages: list[str] = []
+    messages: list[str] = list(data.warnings)  # issued by prepare() already
     if data.moments is None:
         mean, covariance = mean_and_covariance(data.values, data.case_weights)
         return data, mean, covariance, messages

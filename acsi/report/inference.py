@@ -21,7 +21,11 @@ _KIND_TITLES = {
 
 @dataclass(frozen=True)
 class BootstrapSummary:
-    """Sections of a bootstrap summary; ``str(summary)`` is the text form."""
+    """Sections of a bootstrap summary; ``str(summary)`` is the text form.
+
+    Undefined numbers are left blank, notably t and p of the statistics that have no test
+    (:attr:`acsi.inference.BootstrapResult.untested`: fixed by construction, or 0-100 indices).
+    """
 
     result: "BootstrapResult"
 
@@ -38,7 +42,7 @@ class BootstrapSummary:
             part = table[table.kind == kind].drop(columns="kind").set_index("key")
             if part.empty:
                 continue
-            lines += ["", title, "-" * len(title), part.to_string(float_format="{:.4f}".format)]
+            lines += ["", title, "-" * len(title), part.to_string(float_format="{:.4f}".format, na_rep="")]
         return "\n".join(lines)
 
     def __str__(self) -> str:
