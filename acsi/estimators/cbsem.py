@@ -445,6 +445,7 @@ class CBSEM:
             index=index,
             warnings=tuple(issued),
             fit_indices=fit_indices | extra,
+            model_fit=self._model_fit(S, Sigma),
             standardized=standardized,
             std_errors=std_errors,
             parameter_table=table,
@@ -469,16 +470,29 @@ class CBSEM:
         cells = _free_cells(model, values=se)
         return dict(zip(keys, order.matrices(cells)))
 
+    @staticmethod
+    def _model_fit(S: np.ndarray, Sigma: np.ndarray) -> dict[str, dict[str, float]]:
+        """SRMR, d_ULS, d_G of the estimated model (:func:`acsi.core.fit_measures.discrepancies`).
+
+        Both matrices are scaled by the sample standard deviations, so ``srmr`` is Bentler's
+        SRMR of lavaan (residual correlations, lower triangle with the diagonal); d_G is
+        scale-free. The same numbers :func:`acsi.assess.assess` reports for a CB-SEM fit.
+        """
+        from acsi.core.fit_measures import discrepancies
+
+        sd = np.sqrt(np.diag(S))
+        scale = np.outer(sd, sd)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            values = discrepancies(S / scale, Sigma / scale)
+        return {"estimated_model": {key: float(v) for key, v in values.items()}}
+
     def _fit_indices(self, model, result, S, Sigma, n, p) -> tuple[dict[str, float], dict[str, float]]:
         npar = int(sum(param.active for param in model.parameters.values()))
         df = p * (p + 1) // 2 - npar
         sign, logdet_sigma = np.linalg.slogdet(Sigma)
         _, logdet_s = np.linalg.slogdet(S)
-        sd = np.sqrt(np.diag(S))
-        residual = (S - Sigma) / np.outer(sd, sd)
-        lower = np.tril_indices(p)
-        srmr = float(np.sqrt(np.mean(residual[lower] ** 2)))
         nan = float("nan")
+        srmr = self._model_fit(S, Sigma)["estimated_model"]["srmr"]
         out = dict.fromkeys(FIT_INDEX_KEYS, nan) | {"df": float(df), "srmr": srmr}
         extra = {"npar": float(npar), "n": float(n)}
         if self.objective not in _CHI_SQUARE_OBJECTIVES or sign <= 0:

@@ -133,7 +133,9 @@ class PLSc:
         loadings = result.loadings
         cross = loadings[:, None] * result.correlations[structure.block, :]
         reliability = self._reliability(S, loadings, result, structure, names, reflective)
-        model_fit = self._model_fit(S, W, result, structure, reflective)
+        model_fit = fit_measures.model_fit(
+            S, W, result.loadings, result.correlations, result.paths, result.r_squared, structure, reflective
+        )
         return dataclasses.replace(
             base,
             method="plsc",
@@ -164,21 +166,6 @@ class PLSc:
             if size > 1:
                 alpha[name] = float(cronbach_alpha(S[np.ix_(idx, idx)]))
         return {"rho_a": rho_a, "composite_reliability": rho_c, "cronbach_alpha": alpha, "ave": ave}
-
-    @staticmethod
-    def _model_fit(S, W, result, structure, reflective) -> dict[str, dict[str, float]]:
-        if not np.isfinite(result.paths).all():
-            return {}
-        saturated = fit_measures.implied_correlation(S, W, result.loadings, result.correlations, structure, reflective)
-        implied_constructs = fit_measures.structural_implied_correlations(
-            result.correlations, result.paths, result.r_squared, structure.adjacency
-        )
-        estimated = fit_measures.implied_correlation(S, W, result.loadings, implied_constructs, structure, reflective)
-        out = {}
-        for part, sigma in (("saturated_model", saturated), ("estimated_model", estimated)):
-            with np.errstate(invalid="ignore", divide="ignore"):
-                out[part] = {key: float(v) for key, v in fit_measures.discrepancies(S, sigma).items()}
-        return out
 
 
 def _admissibility(result, names, indicators, reflective, block) -> list[str]:
