@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import math
-import warnings
 
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
+from acsi import notices
 
 if TYPE_CHECKING:
     import numpy as np
@@ -111,6 +112,6 @@ def resolve_data(
             "applied. Use missing='listwise' or 'mean' for weighted estimates."
         )
         messages.append(message)
-        warnings.warn(message, MissingDataWarning, stacklevel=3)
+        notices.issue(message, MissingDataWarning, stacklevel=3)
     mean, covariance = data.moments
     return data, mean, covariance, messages

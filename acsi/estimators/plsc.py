@@ -14,12 +14,12 @@ R-squared, rho_A, rho_C, alpha, AVE and SRMR/d_ULS/d_G (``shared/reference``).
 from __future__ import annotations
 
 import dataclasses
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from acsi import notices
 from acsi.core import fit_measures
 from acsi.core import plsc as kernel
 from acsi.core.reliability import composite_reliability, cronbach_alpha
@@ -128,7 +128,7 @@ class PLSc:
                 "check for near-collinear constructs or weak blocks, or use method='pls'."
             )
             issued.append(message)
-            warnings.warn(message, InadmissibleSolutionWarning, stacklevel=2)
+            notices.issue(message, InadmissibleSolutionWarning, stacklevel=2)
 
         loadings = result.loadings
         cross = loadings[:, None] * result.correlations[structure.block, :]
