@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from acsi.core.fit_measures import implied_correlation, structural_implied_correlations
+from acsi.core import fit_measures
 from acsi.core.fit_measures import discrepancies as _discrepancies
 from acsi.core.moments import correlation, mean_and_covariance
 from acsi.errors import BlindfoldingWarning, CollinearityWarning, EstimationError, InadmissibleSolutionWarning
@@ -35,6 +35,7 @@ from acsi.core.reliability import composite_reliability, cronbach_alpha
 from acsi.estimators.pls import model_structure
 from acsi.results import FitResult
 from acsi.errors import ParameterError
+from acsi.spec.model import Mode
 
 if TYPE_CHECKING:
     from acsi.data import IndicatorData
@@ -218,6 +219,13 @@ class Assessment:
         """Mean communality of each block (plspm's name for the AVE)."""
         return self.ave.rename("block_communality")
 
+    @property
+    def srmr(self) -> tuple[str, float]:
+        """The headline SRMR: of the saturated model, or of the estimated model where that is the
+        only one (CB-SEM), with the name of the part it belongs to."""
+        part = "saturated_model" if "saturated_model" in self.fit else "estimated_model"
+        return part, float(self.fit[part]["srmr"])
+
     def flags(self) -> list[str]:
         """Violations of the usual thresholds (:data:`THRESHOLDS`), one readable line each."""
         out: list[str] = []
@@ -262,9 +270,9 @@ class Assessment:
             for source, value in series.items():
                 if value >= 5:
                     out.append(f"Inner VIF of {source} in the equation of {target} is {value:.2f} (>= 5).")
-        srmr = self.fit["saturated_model"]["srmr"]
+        part, srmr = self.srmr
         if srmr >= 0.08:
-            out.append(f"SRMR of the saturated model is {srmr:.3f} (>= 0.08).")
+            out.append(f"SRMR of the {part.replace('_', ' ')} is {srmr:.3f} (>= 0.08).")
         if self.q_squared is not None:
             for name, value in self.q_squared.items():
                 if value <= 0:
@@ -303,7 +311,7 @@ class Assessment:
             for target, frame in self.inner_regressions.items()
         }
         out["gof"] = _number(self.gof)
-        out["srmr"] = _number(self.fit["saturated_model"]["srmr"])
+        out["srmr"] = _number(self.srmr[1])
         out["fit"] = {model: {k: _number(v) for k, v in values.items()} for model, values in self.fit.items()}
         if self.q_squared is not None:
             out["q_squared"] = _series(self.q_squared)
@@ -438,15 +446,7 @@ def assess(
 
     fl = R.copy()
     np.fill_diagonal(fl, np.sqrt(ave))
-    structure = model_structure(spec)
-    W = np.zeros((w.size, k))
-    W[np.arange(w.size), result.block] = w
-    composites = np.zeros(k, dtype=bool)  # PLS constructs are composites: S within blocks
-    sigma_saturated = implied_correlation(S, W, loadings, R, structure, composites)
-    sigma_estimated = implied_correlation(
-        S, W, loadings, structural_implied_correlations(R, B, r2, structure.adjacency), structure, composites
-    )
-    fit = {"saturated_model": discrepancies(S, sigma_saturated), "estimated_model": discrepancies(S, sigma_estimated)}
+    fit = _model_fit(result, S, w, loadings, R, B, r2)
 
     by_indicator = result.weights.index
     assessment = Assessment(
@@ -482,6 +482,33 @@ def assess(
     if predict_folds is not None:
         assessment = replace(assessment, predict=pls_predict(result, folds=predict_folds, seed=seed))
     return assessment
+
+
+def _model_fit(
+    result: FitResult, S: np.ndarray, w: np.ndarray, loadings: np.ndarray, R: np.ndarray, B: np.ndarray, r2: np.ndarray
+) -> dict[str, dict[str, float]]:
+    """The fit measures of the model the estimator fitted, from the estimator's own implied matrix.
+
+    PLS and GSCA constructs are composites; consistent PLS (``settings["correction"]``) takes
+    its reflective blocks as common factors. Both go through
+    :func:`acsi.core.fit_measures.model_fit`, the implementation PLSc reports its fit with.
+    CB-SEM's implied matrix (with residual covariances) is not a composite/factor one of that
+    form: its estimator reports ``model_fit`` from its own Sigma, which is used as it is.
+    Missing parts (no finite structural model) are NaN.
+    """
+    if result.method == "cbsem":
+        fit = {part: dict(values) for part, values in (result.model_fit or {}).items()}
+        return fit or {"estimated_model": dict.fromkeys(("srmr", "d_uls", "d_g"), math.nan)}
+    spec = result.spec
+    structure = model_structure(spec)
+    k = len(result.constructs)
+    W = np.zeros((w.size, k))
+    W[np.arange(w.size), result.block] = w
+    corrected = result.settings.get("correction") is not None
+    reflective = np.array([corrected and c.mode is Mode.REFLECTIVE for c in spec.constructs], dtype=bool)
+    fit = fit_measures.model_fit(S, W, loadings, R, B, r2, structure, reflective)
+    empty = dict.fromkeys(("srmr", "d_uls", "d_g"), math.nan)
+    return {part: fit.get(part, dict(empty)) for part in ("saturated_model", "estimated_model")}
 
 
 def _correlation_of(result: FitResult, data: "IndicatorData | None") -> np.ndarray:

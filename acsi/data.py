@@ -47,6 +47,7 @@ from typing import Any, Literal, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from acsi import notices
 from acsi.core.missing import conditional_means, em_moments, pairwise_moments
 from acsi.errors import ConvergenceWarning, DataError, MissingDataWarning, SmallSampleWarning, shorten
 from acsi.ingest.mapping import SurveyMapping, apply_mapping, load_mapping
@@ -589,7 +590,7 @@ def _moments(
         sd = np.sqrt(np.diag(covariance))
         smallest = float(np.linalg.eigvalsh(covariance / np.outer(sd, sd)).min())
         if smallest < -1e-10:
-            warnings.warn(
+            notices.issue(
                 f"The pairwise correlation matrix{where} is not positive semidefinite (smallest eigenvalue "
                 f"{smallest:.3g}): pairwise deletion combined rows that disagree. Prefer missing='em'.",
                 MissingDataWarning,
@@ -599,7 +600,7 @@ def _moments(
         result = em_moments(values)
         report["em_iterations"] = result.n_iter
         if not result.converged:
-            warnings.warn(
+            notices.issue(
                 f"EM for the missing indicator values{where} did not converge within {result.n_iter} iterations; "
                 "the moments are unreliable. Check for indicators that are almost never observed together.",
                 ConvergenceWarning,

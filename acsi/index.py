@@ -24,12 +24,12 @@ Marketing* 60(4), 7-18.
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
 
+from acsi import notices
 from acsi.errors import NegativeWeightWarning
 from acsi.errors import ParameterError
 
@@ -78,7 +78,7 @@ def normalised_index_weights(
     totals = np.bincount(block, weights=raw)
     for b in np.flatnonzero(totals <= 0):
         name = construct_names[b] if construct_names else str(b)
-        warnings.warn(
+        notices.issue(
             f"The index weights of construct '{name}' sum to {totals[b]:.3g}; they cannot be normalised, so "
             "this construct gets no index. Check the orientation of its indicators (reverse-coded items) or "
             "use index_weights='equal'.",
@@ -92,7 +92,7 @@ def normalised_index_weights(
         listed = ", ".join(
             f"{indicator_names[i] if indicator_names else i} ({normalised[i]:.3f})" for i in negative
         )
-        warnings.warn(
+        notices.issue(
             f"Negative index weight(s): {listed}. The index is then not a convex combination of its "
             "indicators and may leave 0-100 for some respondents; check for reverse-coded items.",
             NegativeWeightWarning,

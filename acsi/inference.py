@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from acsi import notices
 from acsi.core import pls as kernel
 from acsi.core import resample
 from acsi.data import IndicatorData, MissingPolicy, prepare
@@ -517,12 +518,11 @@ class _Refit:
             resampled = frame.iloc[rows].reset_index(drop=True)
             source = replace(self.raw, frame=resampled) if hasattr(self.raw, "frame") else resampled
             try:
-                with warnings.catch_warnings(record=True) as caught:
-                    warnings.simplefilter("always")
+                with notices.recorded() as caught:
                     data = prepare(self.spec, source, **self.prepare_options)
             except AcsiError as err:
                 return FAILURE_REASONS.index("constant_indicator" if "constant" in str(err) else "error")
-            if any(issubclass(w.category, ConvergenceWarning) for w in caught):
+            if any(issubclass(category, ConvergenceWarning) for category, _ in caught):
                 return FAILURE_REASONS.index("not_converged")
             return data
         values = self.data.values[rows]
@@ -541,8 +541,8 @@ class _Refit:
                 code[r] = subset
                 continue
             try:
-                with warnings.catch_warnings(record=True) as caught, np.errstate(all="ignore"):
-                    warnings.simplefilter("always")
+                # Thread-safe: the estimator's warnings are recorded for this thread only (acsi.notices).
+                with notices.recorded() as caught:
                     result = self.estimator.fit(self.spec, subset)
             except np.linalg.LinAlgError:
                 code[r] = FAILURE_REASONS.index("singular")
@@ -550,10 +550,10 @@ class _Refit:
             except (AcsiError, FloatingPointError, ValueError):
                 code[r] = FAILURE_REASONS.index("error")
                 continue
-            if not result.converged or any(issubclass(w.category, ConvergenceWarning) for w in caught):
+            if not result.converged or any(issubclass(category, ConvergenceWarning) for category, _ in caught):
                 code[r] = FAILURE_REASONS.index("not_converged")
                 continue
-            if any(issubclass(w.category, InadmissibleSolutionWarning) for w in caught):
+            if any(issubclass(category, InadmissibleSolutionWarning) for category, _ in caught):
                 # PLSc / CB-SEM solutions outside the parameter space are dropped and counted (cSEM's default).
                 code[r] = FAILURE_REASONS.index("inadmissible")
                 continue

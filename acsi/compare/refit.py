@@ -25,13 +25,13 @@ Reference: Efron, B., & Tibshirani, R. J. (1993). *An Introduction to the Bootst
 from __future__ import annotations
 
 import contextlib
-import warnings
 from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 
+from acsi import notices
 from acsi.core import resample
 from acsi.data import IndicatorData
 from acsi.errors import AcsiError, ConvergenceWarning, InadmissibleSolutionWarning
@@ -91,15 +91,14 @@ def fit_once(estimator: Any, spec: ModelSpec, data: IndicatorData) -> tuple[FitR
     if values.shape[0] < 2 or (values.min(axis=0) == values.max(axis=0)).any():
         return None, "constant_indicator", []
     try:
-        with warnings.catch_warnings(record=True) as caught, np.errstate(all="ignore"):
-            warnings.simplefilter("always")
+        with notices.recorded() as caught:  # thread-safe, unlike warnings.catch_warnings
             result = estimator.fit(spec, data)
     except (AcsiError, np.linalg.LinAlgError, FloatingPointError, ValueError):
         return None, "error", []
-    names = [w.category.__name__ for w in caught]
-    if not result.converged or any(issubclass(w.category, ConvergenceWarning) for w in caught):
+    names = [category.__name__ for category, _ in caught]
+    if not result.converged or any(issubclass(category, ConvergenceWarning) for category, _ in caught):
         return result, "not_converged", names
-    if any(issubclass(w.category, InadmissibleSolutionWarning) for w in caught):
+    if any(issubclass(category, InadmissibleSolutionWarning) for category, _ in caught):
         return result, "inadmissible", names
     return result, None, names
 

@@ -96,3 +96,35 @@ def discrepancies(S: np.ndarray, Sigma: np.ndarray) -> dict[str, np.ndarray]:
     phi = np.linalg.eigvals(np.linalg.solve(S, Sigma)).real
     d_g = 0.5 * (np.log10(phi) ** 2).sum(axis=-1)
     return {"srmr": srmr, "d_uls": d_uls, "d_g": d_g}
+
+
+def model_fit(
+    S: np.ndarray,
+    W: np.ndarray,
+    loadings: np.ndarray,
+    construct_correlations: np.ndarray,
+    paths: np.ndarray,
+    r_squared: np.ndarray,
+    structure: Structure,
+    reflective: np.ndarray,
+) -> dict[str, dict[str, float]]:
+    """SRMR, d_ULS and d_G of the saturated and the estimated model of one solution.
+
+    The one implementation behind the fit measures of consistent PLS and of
+    :func:`acsi.assess.assess`: ``saturated_model`` compares ``S`` with
+    :func:`implied_correlation` at the estimated construct correlations,
+    ``estimated_model`` with it at the correlations implied by the structural model
+    (:func:`structural_implied_correlations`). ``reflective`` marks the blocks taken as common
+    factors (PLSc's corrected blocks); the others are composites. ``{}`` when the paths are
+    not finite (no structural model to imply anything).
+    """
+    if not np.isfinite(paths).all():
+        return {}
+    saturated = implied_correlation(S, W, loadings, construct_correlations, structure, reflective)
+    implied_constructs = structural_implied_correlations(construct_correlations, paths, r_squared, structure.adjacency)
+    estimated = implied_correlation(S, W, loadings, implied_constructs, structure, reflective)
+    out = {}
+    for part, sigma in (("saturated_model", saturated), ("estimated_model", estimated)):
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out[part] = {key: float(v) for key, v in discrepancies(S, sigma).items()}
+    return out

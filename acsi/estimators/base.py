@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import math
-import warnings
 
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 from acsi.errors import ParameterError
+
+from acsi import notices
 
 if TYPE_CHECKING:
     import numpy as np
@@ -112,6 +113,6 @@ def resolve_data(
             "applied. Use missing='listwise' or 'mean' for weighted estimates."
         )
         messages.append(message)
-        warnings.warn(message, MissingDataWarning, stacklevel=3)
+        notices.issue(message, MissingDataWarning, stacklevel=3)
     mean, covariance = data.moments
     return data, mean, covariance, messages

@@ -23,6 +23,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import math
+import threading
 import warnings
 from dataclasses import dataclass
 from typing import Iterator
@@ -32,6 +33,7 @@ import pandas as pd
 import semopy
 from scipy import special, stats
 
+from acsi import notices
 from acsi.data import IndicatorData, MissingPolicy
 from acsi.estimators.base import check_settings, resolve_data
 from acsi.errors import (
@@ -140,6 +142,9 @@ def _starting_values(spec: ModelSpec, S: np.ndarray, indicators: tuple[str, ...]
 
 
 # ---------------------------------------------------------------------- semopy's logging -> warnings
+#: Serialises the process-wide logging/warning capture around semopy calls between threads.
+_SEMOPY_LOCK = threading.RLock()
+
 class _Capture(logging.Handler):
     def __init__(self) -> None:
         super().__init__(level=logging.DEBUG)
@@ -155,25 +160,28 @@ def _captured_semopy_logging() -> Iterator[_Capture]:
 
     Python warnings raised inside semopy (``logging.warn`` deprecations, numpy overflow in
     line searches) are collected in the same place as log records of level WARNING.
+    Root logger and warning filters are process-wide, so one thread at a time holds them
+    (:data:`_SEMOPY_LOCK`): CB-SEM refits in bootstrap worker threads run semopy in turn.
     """
-    root = logging.getLogger()
-    capture = _Capture()
-    saved_handlers, saved_level = root.handlers[:], root.level
-    root.handlers = [capture]
-    root.setLevel(logging.WARNING)
-    try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            yield capture
-        for item in caught:
-            if issubclass(item.category, DeprecationWarning):
-                continue  # semopy's use of logging.warn; its message was captured as a record
-            capture.records.append(
-                logging.LogRecord("semopy", logging.WARNING, str(item.filename), item.lineno, str(item.message), None, None)
-            )
-    finally:
-        root.handlers = saved_handlers
-        root.setLevel(saved_level)
+    with _SEMOPY_LOCK:
+        root = logging.getLogger()
+        capture = _Capture()
+        saved_handlers, saved_level = root.handlers[:], root.level
+        root.handlers = [capture]
+        root.setLevel(logging.WARNING)
+        try:
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                yield capture
+            for item in caught:
+                if issubclass(item.category, DeprecationWarning):
+                    continue  # semopy's use of logging.warn; its message was captured as a record
+                capture.records.append(
+                    logging.LogRecord("semopy", logging.WARNING, str(item.filename), item.lineno, str(item.message), None, None)
+                )
+        finally:
+            root.handlers = saved_handlers
+            root.setLevel(saved_level)
 
 
 # ---------------------------------------------------------------------- the estimator
@@ -299,7 +307,7 @@ class CBSEM:
                 "weighted, but standard errors and test statistics assume simple random sampling of the rows."
             )
             issued.append(message)
-            warnings.warn(message, MissingDataWarning, stacklevel=2)
+            notices.issue(message, MissingDataWarning, stacklevel=2)
         with _captured_semopy_logging() as capture:
             try:
                 model = semopy.Model(syntax)
@@ -332,11 +340,11 @@ class CBSEM:
                 "values, or raise max_iter." + (f" semopy said: {' | '.join(messages)}" if messages else "")
             )
             issued.append(message)
-            warnings.warn(message, ConvergenceWarning, stacklevel=2)
+            notices.issue(message, ConvergenceWarning, stacklevel=2)
         elif messages:
             message = "semopy reported: " + " | ".join(dict.fromkeys(messages))
             issued.append(message)
-            warnings.warn(message, ConvergenceWarning, stacklevel=2)
+            notices.issue(message, ConvergenceWarning, stacklevel=2)
 
         return self._result(spec, data, model, result, S, mean, n, p, converged, issued)
 
@@ -398,16 +406,12 @@ class CBSEM:
                 + ". Such estimates are not interpretable; check identification, sample size and the model."
             )
             issued.append(message)
-            warnings.warn(message, InadmissibleSolutionWarning, stacklevel=3)
+            notices.issue(message, InadmissibleSolutionWarning, stacklevel=3)
 
         # The index: PLSPM's index code on these weights (one implementation of the index).
         structure = model_structure(spec)
         index_builder = PLSPM(index_weights=self.index_weights)
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            index, index_messages = index_builder._index(spec, data, standardized_weights, sd_sample, mean, structure)
-        for item in caught:
-            warnings.warn(item.message, item.category, stacklevel=3)
+        index, index_messages = index_builder._index(spec, data, standardized_weights, sd_sample, mean, structure)
         issued.extend(index_messages)
         cross = np.zeros((p, k))
         cross[rows, block] = loadings
@@ -445,6 +449,7 @@ class CBSEM:
             index=index,
             warnings=tuple(issued),
             fit_indices=fit_indices | extra,
+            model_fit=self._model_fit(S, Sigma),
             standardized=standardized,
             std_errors=std_errors,
             parameter_table=table,
@@ -458,7 +463,7 @@ class CBSEM:
         with _captured_semopy_logging() as capture:
             _, fim_inv = model.calc_fim(inverse=True)
         if capture.records:
-            warnings.warn(
+            notices.issue(
                 "The information matrix is singular: the model is not identified, so standard errors are not "
                 "available (NaN). Fix a parameter or simplify the model.",
                 InadmissibleSolutionWarning,
@@ -469,16 +474,29 @@ class CBSEM:
         cells = _free_cells(model, values=se)
         return dict(zip(keys, order.matrices(cells)))
 
+    @staticmethod
+    def _model_fit(S: np.ndarray, Sigma: np.ndarray) -> dict[str, dict[str, float]]:
+        """SRMR, d_ULS, d_G of the estimated model (:func:`acsi.core.fit_measures.discrepancies`).
+
+        Both matrices are scaled by the sample standard deviations, so ``srmr`` is Bentler's
+        SRMR of lavaan (residual correlations, lower triangle with the diagonal); d_G is
+        scale-free. The same numbers :func:`acsi.assess.assess` reports for a CB-SEM fit.
+        """
+        from acsi.core.fit_measures import discrepancies
+
+        sd = np.sqrt(np.diag(S))
+        scale = np.outer(sd, sd)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            values = discrepancies(S / scale, Sigma / scale)
+        return {"estimated_model": {key: float(v) for key, v in values.items()}}
+
     def _fit_indices(self, model, result, S, Sigma, n, p) -> tuple[dict[str, float], dict[str, float]]:
         npar = int(sum(param.active for param in model.parameters.values()))
         df = p * (p + 1) // 2 - npar
         sign, logdet_sigma = np.linalg.slogdet(Sigma)
         _, logdet_s = np.linalg.slogdet(S)
-        sd = np.sqrt(np.diag(S))
-        residual = (S - Sigma) / np.outer(sd, sd)
-        lower = np.tril_indices(p)
-        srmr = float(np.sqrt(np.mean(residual[lower] ** 2)))
         nan = float("nan")
+        srmr = self._model_fit(S, Sigma)["estimated_model"]["srmr"]
         out = dict.fromkeys(FIT_INDEX_KEYS, nan) | {"df": float(df), "srmr": srmr}
         extra = {"npar": float(npar), "n": float(n)}
         if self.objective not in _CHI_SQUARE_OBJECTIVES or sign <= 0:

@@ -9,12 +9,12 @@ component (a weighted sum of its indicators), whatever its declared mode.
 from __future__ import annotations
 
 import math
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from acsi import notices
 from acsi.core import gsca as kernel
 from acsi.core.moments import correlation
 from acsi.data import IndicatorData, MissingPolicy
@@ -90,7 +90,7 @@ class GSCA:
                 "are unreliable. Raise max_iter or loosen tol."
             )
             issued.append(message)
-            warnings.warn(message, ConvergenceWarning, stacklevel=2)
+            notices.issue(message, ConvergenceWarning, stacklevel=2)
         W = solution.weights
         rows = np.arange(structure.n_indicators)
         weights = W[rows, structure.block]
@@ -98,11 +98,7 @@ class GSCA:
         cross = (S @ W)  # indicator-component correlations (unit-variance components)
         divisor = sd * math.sqrt(n / (n - 1))
         score_weights = W / divisor[:, None]
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            index, index_messages = PLSPM(index_weights=self.index_weights)._index(spec, data, weights, sd, mean, structure)
-        for item in caught:
-            warnings.warn(item.message, item.category, stacklevel=2)
+        index, index_messages = PLSPM(index_weights=self.index_weights)._index(spec, data, weights, sd, mean, structure)
         issued.extend(index_messages)
         return FitResult(
             spec=spec,

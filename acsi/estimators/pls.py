@@ -12,11 +12,11 @@ Matches R plspm 0.5.1 (all three schemes, ``scaled = TRUE`` and ``FALSE``) and A
 from __future__ import annotations
 
 import math
-import warnings
 from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from acsi import notices
 from acsi.core import pls as kernel
 from acsi.core.moments import correlation
 from acsi.data import IndicatorData, MissingPolicy
@@ -168,7 +168,7 @@ class PLSPM:
                 "try scheme='factorial' or 'path'."
             )
             issued.append(message)
-            warnings.warn(message, ConvergenceWarning, stacklevel=2)
+            notices.issue(message, ConvergenceWarning, stacklevel=2)
         cross_loadings = C / np.sqrt(np.diag(S))[:, None]
         rows = np.arange(structure.n_indicators)
         weights = W[rows, structure.block]
@@ -246,8 +246,7 @@ class PLSPM:
         keep[scaled] = True
         keep = keep[structure.block]
         sub_block = np.searchsorted(np.array(scaled), structure.block[keep])
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
+        with notices.recorded() as caught:  # kept for the result's messages, then re-issued
             normalised = normalised_index_weights(
                 standardized_weights[keep],
                 sd[keep],
@@ -256,15 +255,15 @@ class PLSPM:
                 construct_names=tuple(names[b] for b in scaled),
                 indicator_names=tuple(np.array(data.indicators)[keep]),
             )
-        for item in caught:
-            warnings.warn(item.message, item.category, stacklevel=3)
+        for category, message in caught:
+            notices.issue(message, category, stacklevel=3)
         weights = np.zeros(structure.n_indicators)
         weights[keep] = normalised
         keep[keep] = ~np.isnan(normalised)  # constructs whose weights cannot be normalised get no index
         complete = np.bincount(structure.block, weights=keep) == np.bincount(structure.block)
         indexed = [b for b in scaled if complete[b]]
         if not indexed:
-            return None, [str(item.message) for item in caught]
+            return None, [message for _, message in caught]
         block = np.where(keep, np.searchsorted(np.array(indexed), structure.block), -1)
         lower = np.array([data.scales[i].min if k else 0.0 for i, k in zip(data.indicators, keep)])
         upper = np.array([data.scales[i].max if k else 1.0 for i, k in zip(data.indicators, keep)])
@@ -283,7 +282,7 @@ class PLSPM:
             row_labels=data.row_labels,
             method=self.index_weights,
         )
-        return result, [str(item.message) for item in caught]
+        return result, [message for _, message in caught]
 
 
 def _readonly(array: np.ndarray) -> np.ndarray:

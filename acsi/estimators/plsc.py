@@ -14,12 +14,12 @@ R-squared, rho_A, rho_C, alpha, AVE and SRMR/d_ULS/d_G (``shared/reference``).
 from __future__ import annotations
 
 import dataclasses
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from acsi import notices
 from acsi.core import fit_measures
 from acsi.core import plsc as kernel
 from acsi.core.reliability import composite_reliability, cronbach_alpha
@@ -128,12 +128,14 @@ class PLSc:
                 "check for near-collinear constructs or weak blocks, or use method='pls'."
             )
             issued.append(message)
-            warnings.warn(message, InadmissibleSolutionWarning, stacklevel=2)
+            notices.issue(message, InadmissibleSolutionWarning, stacklevel=2)
 
         loadings = result.loadings
         cross = loadings[:, None] * result.correlations[structure.block, :]
         reliability = self._reliability(S, loadings, result, structure, names, reflective)
-        model_fit = self._model_fit(S, W, result, structure, reflective)
+        model_fit = fit_measures.model_fit(
+            S, W, result.loadings, result.correlations, result.paths, result.r_squared, structure, reflective
+        )
         return dataclasses.replace(
             base,
             method="plsc",
@@ -164,21 +166,6 @@ class PLSc:
             if size > 1:
                 alpha[name] = float(cronbach_alpha(S[np.ix_(idx, idx)]))
         return {"rho_a": rho_a, "composite_reliability": rho_c, "cronbach_alpha": alpha, "ave": ave}
-
-    @staticmethod
-    def _model_fit(S, W, result, structure, reflective) -> dict[str, dict[str, float]]:
-        if not np.isfinite(result.paths).all():
-            return {}
-        saturated = fit_measures.implied_correlation(S, W, result.loadings, result.correlations, structure, reflective)
-        implied_constructs = fit_measures.structural_implied_correlations(
-            result.correlations, result.paths, result.r_squared, structure.adjacency
-        )
-        estimated = fit_measures.implied_correlation(S, W, result.loadings, implied_constructs, structure, reflective)
-        out = {}
-        for part, sigma in (("saturated_model", saturated), ("estimated_model", estimated)):
-            with np.errstate(invalid="ignore", divide="ignore"):
-                out[part] = {key: float(v) for key, v in fit_measures.discrepancies(S, sigma).items()}
-        return out
 
 
 def _admissibility(result, names, indicators, reflective, block) -> list[str]:
