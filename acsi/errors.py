@@ -118,3 +118,15 @@ class BootstrapWarning(AcsiWarning):
 
 class InconsistentJudgementWarning(AcsiWarning):
     """An AHP pairwise-comparison matrix has a consistency ratio above 0.1 (Saaty)."""
+
+
+class StoreError(IngestError):
+    """An event store cannot be used as asked: missing (for a command that only reads), not an
+    SQLite file, or damaged (a failed integrity check, a file cut mid-page). ``source`` is the
+    store's path."""
+
+
+class EventConflictError(IngestError):
+    """Two rows carry the same event id but differ in what the press was (time, device, code,
+    reasons): neither is a duplicate of the other, so the import is refused. The message shows
+    both rows and where they came from."""
