@@ -252,8 +252,12 @@ class EventStore:
     synchronous : {"FULL", "NORMAL"}
         ``FULL`` (default) makes every commit durable against power loss.
     check : bool
-        Run ``PRAGMA integrity_check`` at opening; on failure rename the file to
-        ``<path>.corrupt-<timestamp>``, start a fresh one and warn (:class:`StoreRecoveredWarning`).
+        Writers: run ``PRAGMA integrity_check`` at opening; on failure (or a file cut short, seen
+        in its header) rename the file to ``<path>.corrupt-<timestamp>``, start a fresh one and
+        warn where the old one went (:class:`StoreRecoveredWarning`).
+    readonly : bool
+        Open an existing store with SQLite ``mode=ro`` (:meth:`open_readonly`): never created,
+        renamed or written; a missing or damaged file raises :class:`StoreError`.
     """
 
     def __init__(self, path: str | os.PathLike[str], *, synchronous: str = "FULL", check: bool = True,
@@ -266,20 +270,28 @@ class EventStore:
         if readonly:
             self._conn = self._connect_readonly()
             return
+        damage = store_damage(self.path) if self.path.is_file() else None
+        if damage and not damage.startswith("not an SQLite"):
+            self._set_aside(damage)  # a store cut short: recovery belongs to writers
         self._conn = self._connect(synchronous)
         if check:
             problems = self.integrity_check()
             if problems:
                 self._conn.close()
-                kept = self.path.with_name(f"{self.path.name}.corrupt-{dt.datetime.now():%Y%m%d%H%M%S}")
-                self.path.rename(kept)
-                for suffix in ("-wal", "-shm"):
-                    side = Path(str(self.path) + suffix)
-                    if side.exists():
-                        side.rename(Path(str(kept) + suffix))
-                warnings.warn(f"Event store '{self.path}' failed its integrity check ({problems[0]}); "
-                              f"kept it as '{kept}' and started a fresh store.", StoreRecoveredWarning, stacklevel=2)
+                self._set_aside(problems[0])
                 self._conn = self._connect(synchronous)
+
+    def _set_aside(self, problem: str) -> None:
+        """Rename a damaged store (and its WAL files) to ``<name>.corrupt-<timestamp>`` and warn
+        where it went; the next connection starts a fresh store at the original path."""
+        kept = self.path.with_name(f"{self.path.name}.corrupt-{dt.datetime.now():%Y%m%d%H%M%S}")
+        self.path.rename(kept)
+        for suffix in ("-wal", "-shm"):
+            side = Path(str(self.path) + suffix)
+            if side.exists():
+                side.rename(Path(str(kept) + suffix))
+        warnings.warn(f"Event store '{self.path}' is damaged ({problem}); kept it as '{kept}' and started a fresh "
+                      "store.", StoreRecoveredWarning, stacklevel=3)
 
     @classmethod
     def open_readonly(cls, path: str | os.PathLike[str]) -> "EventStore":
