@@ -150,3 +150,15 @@ class CollinearityWarning(AcsiWarning):
 
 class BlindfoldingWarning(AcsiWarning):
     """A blindfolding round could not refit the model (an indicator became constant); that Q² is not reported."""
+
+
+class StoreError(IngestError):
+    """An event store cannot be used as asked: missing (for a command that only reads), not an
+    SQLite file, or damaged (a failed integrity check, a file cut mid-page). ``source`` is the
+    store's path."""
+
+
+class EventConflictError(IngestError):
+    """Two rows carry the same event id but differ in what the press was (time, device, code,
+    reasons): neither is a duplicate of the other, so the import is refused. The message shows
+    both rows and where they came from."""

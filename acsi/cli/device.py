@@ -1,4 +1,9 @@
-"""``acsi device ...``: list, listen, import, export, indicators, learn (evaluator devices).
+"""``acsi device ...``: list, listen, import, export, indicators, check, learn (evaluator devices).
+
+Stores: ``listen`` and ``import`` write (they create a missing store, and set a damaged one
+aside, saying where it went); ``export``, ``indicators`` and ``check`` only read: they open the
+store read-only (SQLite ``mode=ro``), refuse a missing one and fail on damage, changing nothing
+(``export --since`` writes only its watermark, into an existing, sound store).
 
 Every command that talks to USB accepts ``--fake-script FILE``: a YAML scenario replayed by the
 fake pyusb backend (:mod:`acsi.ingest.device.fake_backend`) instead of libusb, for demos and
@@ -17,6 +22,9 @@ Steps: ``report`` (hex), ``silence`` (ms), ``unplug`` (ms absent), ``busy`` (n c
 from __future__ import annotations
 
 import argparse
+import contextlib
+import json
+import sqlite3
 import sys
 import threading
 import time
@@ -24,7 +32,7 @@ from pathlib import Path
 
 import yaml
 
-from acsi.errors import IngestError
+from acsi.errors import AcsiError, IngestError, StoreError
 
 _EPILOG = """examples:
   acsi device list
@@ -33,8 +41,25 @@ _EPILOG = """examples:
   acsi device import export.parquet --db central.sqlite        # replay an acsi export
   acsi device export --db events.sqlite --out day.parquet --since daily
   acsi device indicators --db events.sqlite --by branch,month --out indicators.csv
+  acsi device check --db events.sqlite                         # integrity and counts; exit 1 when damaged
   acsi device learn --vendor-id 0x1209 --product-id 0x0001 --seconds 30 --keys very_satisfied,satisfied,basic,dissatisfied
 """
+
+
+@contextlib.contextmanager
+def _reading(path: str):
+    """An existing store opened read-only; damage met while reading becomes a :class:`StoreError`."""
+    from acsi.ingest.device.store import EventStore
+
+    with EventStore.open_readonly(path) as store:
+        try:
+            yield store
+        except Exception as err:
+            cause = err if isinstance(err, sqlite3.DatabaseError) else err.__cause__
+            if isinstance(err, AcsiError) or not isinstance(cause, sqlite3.DatabaseError):
+                raise
+            raise StoreError(f"Event store '{path}' cannot be read: {cause}. Nothing was changed; run "
+                             f"'acsi device check --db {path}'.", source=str(path)) from err
 
 
 def _int(text: str) -> int:
@@ -233,17 +258,42 @@ def run_import(args: argparse.Namespace) -> int:
 def run_export(args: argparse.Namespace) -> int:
     from acsi.ingest.device.store import EventStore
 
-    with EventStore(args.db) as store:
-        n = store.export(args.out, since_watermark=args.since)
+    if args.since is None:
+        with _reading(args.db) as store:
+            n = store.export(args.out)
+    else:  # the watermark is written: a sound, existing store opened for writing, never created
+        with _reading(args.db) as store:
+            problems = store.integrity_check()
+        if problems:
+            raise StoreError(f"Event store '{args.db}' is damaged ({problems[0]}); nothing exported or changed.",
+                             source=args.db)
+        with EventStore(args.db, check=False) as store:
+            n = store.export(args.out, since_watermark=args.since)
     print(f"{n} events written to {args.out}")
     return 0
 
 
-def run_indicators(args: argparse.Namespace) -> int:
-    from acsi.ingest.device.indicators import counts_from_parquet, indicators_from_counts
-    from acsi.ingest.device.store import EventStore
+def run_check(args: argparse.Namespace) -> int:
+    from acsi.ingest.device.store import check_store
 
-    from acsi.ingest.device.indicators import _parse_by
+    report = check_store(args.db, quick=args.quick)
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        print(f"{report['path']}: {'ok' if report['ok'] else 'DAMAGED'}"
+              + ("" if report["schema_version"] is None else f" (schema {report['schema_version']})"))
+        for table, n in report["counts"].items():
+            print(f"  {table}: {n}")
+        for problem in report["problems"][:20]:
+            print(f"  problem: {problem}")
+        if not report["ok"]:
+            print(f"  a writer ('acsi device import' or 'listen' with --db {report['path']}) sets the damaged file aside "
+                  "as <name>.corrupt-<time> and starts a fresh store; copy it first if you want to salvage it.")
+    return 0 if report["ok"] else 1
+
+
+def run_indicators(args: argparse.Namespace) -> int:
+    from acsi.ingest.device.indicators import _parse_by, counts_from_parquet, indicators_from_counts
 
     try:
         _parse_by(args.by)
@@ -252,9 +302,7 @@ def run_indicators(args: argparse.Namespace) -> int:
     if args.db.endswith(".parquet"):
         counts, reasons = counts_from_parquet(args.db, by=args.by)
     else:
-        if not Path(args.db).is_file():
-            raise FileNotFoundError(f"Event store '{args.db}' not found.")
-        with EventStore(args.db) as store:
+        with _reading(args.db) as store:
             counts, reasons = store.count_table(by=args.by)
     try:
         table = indicators_from_counts(counts, reasons, by=args.by, min_n=args.min_n, small_n=args.small_n,
@@ -319,16 +367,22 @@ def register(commands: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("import", help="import a vendor CSV log (with --profile and --site) or an acsi export")
     p.add_argument("log", help="vendor CSV log, or an acsi export (.parquet/.csv) when --profile is omitted")
-    p.add_argument("--db", required=True, help="event store (SQLite file)")
+    p.add_argument("--db", required=True, help="event store (SQLite file, created if missing)")
     p.add_argument("--profile", help="profile whose 'export' section describes the vendor's columns")
     p.add_argument("--site", help="site file (YAML)")
     p.set_defaults(run=run_import)
 
     p = sub.add_parser("export", help="export events (corrections applied) to Parquet or CSV")
-    p.add_argument("--db", required=True)
+    p.add_argument("--db", required=True, help="existing event store (SQLite file); opened read-only unless --since")
     p.add_argument("--out", required=True, help="target file, .parquet or .csv")
     p.add_argument("--since", metavar="NAME", help="incremental: only events added since the last export under NAME")
     p.set_defaults(run=run_export)
+
+    p = sub.add_parser("check", help="check a store read-only: integrity and counts (exit 1 when damaged)")
+    p.add_argument("--db", required=True, help="event store (SQLite file); never created or changed")
+    p.add_argument("--quick", action="store_true", help="PRAGMA quick_check instead of the full integrity_check")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.set_defaults(run=run_check)
 
     p = sub.add_parser("indicators", help="indicators per unit x period")
     p.add_argument("--db", required=True, help="event store (SQLite) or a Parquet export")

@@ -198,7 +198,7 @@ def test_a_schema_1_store_is_migrated_and_keeps_its_events(tmp_path) -> None:
     conn.close()
     with EventStore(path) as store:
         assert store.pragma("user_version") == 0 and store.count() == 1
-        assert store._conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "2"
+        assert store._conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()[0] == "3"
         assert store.add_events([old, new]) == 1 and store.event_ids() == {old.event_id, new.event_id}
         with pytest.raises(sqlite3.IntegrityError, match="append-only"):
             store._conn.execute("UPDATE events SET level = 1")

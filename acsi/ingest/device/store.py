@@ -23,7 +23,11 @@ Guarantees
 
 Tables: ``events``, ``raw_reports``, ``staff_session``, ``device_status``, ``corrections``,
 ``export_watermark``, ``meta``. Schema version 2 (``meta.schema_version``) added ``id_hash``;
-a version-1 store is migrated when opened.
+a version-1 store is migrated when opened. Schema version 3 changed no table: vendor-log event
+ids now include the press's time and code (:mod:`~acsi.ingest.device.vendor_log`). Stored ids
+are never rewritten; a store opened for writing that already holds imported events records
+``meta.vendor_ids = 'legacy'``, and vendor imports into it also look rows up under the old id
+(same time, device and code: the same press, not added again).
 
 Bulk writes (:meth:`EventStore.add_columns`) bind only the columns that vary from row to row;
 columns constant over an import go into the statement as SQL literals, and missing values are
@@ -41,6 +45,7 @@ import math
 import os
 import sqlite3
 import threading
+import urllib.parse
 import warnings
 from dataclasses import replace
 from pathlib import Path
@@ -49,11 +54,10 @@ from typing import Any, Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from acsi.errors import AcsiWarning, IngestError
-from acsi.errors import ParameterError
+from acsi.errors import AcsiWarning, EventConflictError, IngestError, ParameterError, StoreError
 from acsi.ingest.device.events import EVENT_COLUMNS, OUTCOMES, EvaluationEvent, iso_utc
 
-__all__ = ["CORRECTABLE", "EventStore", "StoreRecoveredWarning", "id_hash", "id_hashes"]
+__all__ = ["CORRECTABLE", "EventStore", "StoreRecoveredWarning", "check_store", "id_hash", "id_hashes", "store_damage"]
 
 CORRECTABLE = ("staff_id", "window_id", "branch_id", "bank_id", "service_ref", "outcome")
 
@@ -65,7 +69,7 @@ _EVENT_TYPES = {
     "outcome": "TEXT NOT NULL", "tz": "TEXT NOT NULL", "profile_id": "TEXT NOT NULL",
 }
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 TABLES = f"""
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
@@ -137,6 +141,27 @@ def _literal(value: Any) -> str:
     raise TypeError(f"cannot store a constant of type {type(value).__name__}")
 
 
+# What a press is: two rows with one event id are the same press only if these agree. Fields a
+# correction may change (staff, window, outcome ...) are not among them, so re-importing a
+# corrected export is not a conflict.
+PRESS_COLUMNS = ("captured_at_utc", "device_uid", "raw_code", "level", "reason_codes")
+
+
+def _plain(value: Any) -> Any:
+    """A value as SQLite returns it: NULL for None/NaN, integral floats as int."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    if isinstance(value, (np.integer, np.floating)):
+        value = value.item()
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _show(values: Mapping[str, Any]) -> str:
+    return "{" + ", ".join(f"{k}={v!r}" for k, v in values.items()) + "}"
+
+
 _ALL_COLUMNS = (*EVENT_COLUMNS, "id_hash")
 
 # The first day of the calendar period of ``local_date`` (YYYY-MM-DD), as
@@ -148,6 +173,65 @@ _PERIOD_START_SQL = {
     "quarter": "substr(local_date, 1, 5) || printf('%02d', (CAST(substr(local_date, 6, 2) AS INTEGER) - 1) / 3 * 3 + 1) || '-01'",
     "year": "substr(local_date, 1, 5) || '01-01'",
 }
+
+
+def store_damage(path: str | os.PathLike[str]) -> str | None:
+    """What is wrong with the file's SQLite header, read without opening it as a database; None
+    when nothing is seen (a sound header says little about the pages: see :func:`check_store`).
+
+    Detects a file that is not SQLite and a file cut short: the header (bytes 16-17 page size,
+    28-31 page count, valid when bytes 24-27 equal 92-95; https://www.sqlite.org/fileformat.html)
+    promises more pages than the file holds.
+    """
+    file = Path(path)
+    size = file.stat().st_size
+    if size == 0:
+        return None  # an empty file is a database with no pages yet
+    with open(file, "rb") as handle:
+        header = handle.read(100)
+    if len(header) < 100 or not header.startswith(b"SQLite format 3\x00"):
+        return f"not an SQLite database ({size} bytes, no SQLite header)"
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(header[28:32], "big")
+    if pages and header[24:28] == header[92:96] and size < pages * page_size:
+        return (f"the file is cut short: {size} bytes where the header promises {pages} pages of {page_size} bytes "
+                f"({pages * page_size} bytes)")
+    return None
+
+
+def check_store(path: str | os.PathLike[str], *, quick: bool = False) -> dict[str, Any]:
+    """Check a store read-only: header, ``PRAGMA integrity_check`` (or ``quick_check``) and row
+    counts. Returns ``{"path", "ok", "problems", "counts", "schema_version"}``; never changes the file.
+
+    Raises
+    ------
+    StoreError
+        The file does not exist.
+    """
+    file = Path(path)
+    report: dict[str, Any] = {"path": str(file), "ok": False, "problems": [], "counts": {}, "schema_version": None}
+    if not file.is_file():
+        raise StoreError(f"Event store '{file}' does not exist; nothing to check.", source=str(file))
+    damage = store_damage(file)
+    if damage:
+        report["problems"] = [damage]
+        return report
+    try:
+        with EventStore.open_readonly(file) as store:
+            pragma = "quick_check" if quick else "integrity_check"
+            rows = [r[0] for r in store._conn.execute(f"PRAGMA {pragma}").fetchall()]
+            report["problems"] = [] if rows == ["ok"] else rows
+            for table in ("events", "raw_reports", "device_status", "staff_session", "corrections"):
+                report["counts"][table] = store.count(table)
+            row = store._conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            report["schema_version"] = None if row is None else int(row[0])
+    except StoreError as err:
+        report["problems"].append(str(err))
+    except sqlite3.DatabaseError as err:
+        report["problems"].append(str(err))
+    report["ok"] = not report["problems"]
+    return report
 
 
 class StoreRecoveredWarning(AcsiWarning):
@@ -168,29 +252,75 @@ class EventStore:
     synchronous : {"FULL", "NORMAL"}
         ``FULL`` (default) makes every commit durable against power loss.
     check : bool
-        Run ``PRAGMA integrity_check`` at opening; on failure rename the file to
-        ``<path>.corrupt-<timestamp>``, start a fresh one and warn (:class:`StoreRecoveredWarning`).
+        Writers: run ``PRAGMA integrity_check`` at opening; on failure (or a file cut short, seen
+        in its header) rename the file to ``<path>.corrupt-<timestamp>``, start a fresh one and
+        warn where the old one went (:class:`StoreRecoveredWarning`).
+    readonly : bool
+        Open an existing store with SQLite ``mode=ro`` (:meth:`open_readonly`): never created,
+        renamed or written; a missing or damaged file raises :class:`StoreError`.
     """
 
-    def __init__(self, path: str | os.PathLike[str], *, synchronous: str = "FULL", check: bool = True) -> None:
+    def __init__(self, path: str | os.PathLike[str], *, synchronous: str = "FULL", check: bool = True,
+                 readonly: bool = False) -> None:
         if synchronous not in ("FULL", "NORMAL"):
             raise ParameterError(f"synchronous must be 'FULL' or 'NORMAL', got {synchronous!r}.")
         self.path = Path(path)
+        self.readonly = readonly
         self._lock = threading.RLock()
+        if readonly:
+            self._conn = self._connect_readonly()
+            return
+        damage = store_damage(self.path) if self.path.is_file() else None
+        if damage and not damage.startswith("not an SQLite"):
+            self._set_aside(damage)  # a store cut short: recovery belongs to writers
         self._conn = self._connect(synchronous)
         if check:
             problems = self.integrity_check()
             if problems:
                 self._conn.close()
-                kept = self.path.with_name(f"{self.path.name}.corrupt-{dt.datetime.now():%Y%m%d%H%M%S}")
-                self.path.rename(kept)
-                for suffix in ("-wal", "-shm"):
-                    side = Path(str(self.path) + suffix)
-                    if side.exists():
-                        side.rename(Path(str(kept) + suffix))
-                warnings.warn(f"Event store '{self.path}' failed its integrity check ({problems[0]}); "
-                              f"kept it as '{kept}' and started a fresh store.", StoreRecoveredWarning, stacklevel=2)
+                self._set_aside(problems[0])
                 self._conn = self._connect(synchronous)
+
+    def _set_aside(self, problem: str) -> None:
+        """Rename a damaged store (and its WAL files) to ``<name>.corrupt-<timestamp>`` and warn
+        where it went; the next connection starts a fresh store at the original path."""
+        kept = self.path.with_name(f"{self.path.name}.corrupt-{dt.datetime.now():%Y%m%d%H%M%S}")
+        self.path.rename(kept)
+        for suffix in ("-wal", "-shm"):
+            side = Path(str(self.path) + suffix)
+            if side.exists():
+                side.rename(Path(str(kept) + suffix))
+        warnings.warn(f"Event store '{self.path}' is damaged ({problem}); kept it as '{kept}' and started a fresh "
+                      "store.", StoreRecoveredWarning, stacklevel=3)
+
+    @classmethod
+    def open_readonly(cls, path: str | os.PathLike[str]) -> "EventStore":
+        """Open an existing store for reading only (SQLite ``mode=ro``): never created, renamed
+        or written. Damage found at opening raises :class:`StoreError` (see :func:`store_damage`)."""
+        return cls(path, readonly=True)
+
+    def _connect_readonly(self) -> sqlite3.Connection:
+        if not self.path.is_file():
+            where = "is a directory" if self.path.is_dir() else "does not exist"
+            raise StoreError(f"Event store '{self.path}' {where}; give the path of an existing store "
+                             "(commands that only read never create one).", source=str(self.path))
+        damage = store_damage(self.path)
+        if damage:
+            raise StoreError(f"Event store '{self.path}' is damaged: {damage}. Nothing was changed. Run "
+                             f"'acsi device check --db {self.path}'; a writer ('acsi device import' or 'listen') "
+                             "keeps the damaged file aside and starts a fresh store.", source=str(self.path))
+        uri = "file:" + urllib.parse.quote(str(self.path.resolve())) + "?mode=ro"
+        try:
+            conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False, timeout=30)
+            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        except sqlite3.DatabaseError as err:
+            raise StoreError(f"Event store '{self.path}' cannot be read: {err}. Is it an acsi event store (SQLite)?",
+                             source=str(self.path)) from err
+        if "events" not in tables:
+            conn.close()
+            raise StoreError(f"'{self.path}' is an SQLite file but not an acsi event store (no 'events' table).",
+                             source=str(self.path))
+        return conn
 
     def _connect(self, synchronous: str) -> sqlite3.Connection:
         try:
@@ -206,6 +336,7 @@ class EventStore:
                 self._migrate_v1(conn)
             conn.executescript(INDEXES + TRIGGERS)
             conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+            self._migrate_v2(conn)
         except sqlite3.DatabaseError as err:
             raise IngestError(f"Event store '{self.path}' cannot be opened: {err}. "
                               "Is it an acsi event store (SQLite)?", source=str(self.path)) from err
@@ -240,6 +371,35 @@ class EventStore:
         except BaseException:
             conn.execute("ROLLBACK")
             raise
+
+    @staticmethod
+    def _migrate_v2(conn: sqlite3.Connection) -> None:
+        """Schema 2 to 3: no row changes; record whether events imported under the old vendor-log
+        ids (record number without time and code) may be present (``meta.vendor_ids``)."""
+        if conn.execute("SELECT 1 FROM meta WHERE key = 'vendor_ids'").fetchone() is not None:
+            return
+        legacy = conn.execute("SELECT 1 FROM events WHERE source LIKE 'import:%' LIMIT 1").fetchone() is not None
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("INSERT OR IGNORE INTO meta VALUES ('vendor_ids', ?)", ("legacy" if legacy else "content",))
+        conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+        conn.execute("COMMIT")
+
+    def has_legacy_vendor_ids(self) -> bool:
+        """True when the store may hold vendor-log events under ids of schema 2 or earlier."""
+        row = self._conn.execute("SELECT value FROM meta WHERE key = 'vendor_ids'").fetchone()
+        return row is not None and row[0] == "legacy"
+
+    def stored_presses(self, event_ids: Sequence[str], captured_at_utc: Sequence[str], raw_code: Sequence[Any]) -> np.ndarray:
+        """Which of these ids are stored with the same ``captured_at_utc`` and ``raw_code`` (a bool array)."""
+        found: dict[str, tuple] = {}
+        ids = list(event_ids)
+        for start in range(0, len(ids), 20_000):
+            chunk = json.dumps(id_hashes(ids[start:start + 20_000]))
+            for event_id, captured, code in self._conn.execute(
+                    "SELECT event_id, captured_at_utc, raw_code FROM events WHERE id_hash IN "
+                    "(SELECT value FROM json_each(?))", (chunk,)):
+                found[event_id] = (captured, code)
+        return np.array([found.get(e) == (c, r) for e, c, r in zip(ids, captured_at_utc, raw_code)], dtype=bool)
 
     # -- housekeeping --------------------------------------------------------------------------
     def integrity_check(self) -> list[str]:
@@ -312,12 +472,13 @@ class EventStore:
             is rolled back; earlier batches stay committed).
         """
         id_pos = EVENT_COLUMNS.index("event_id")
-        added = 0
+        added = done = 0
         rows = iter(rows)
         while chunk := list(itertools.islice(rows, batch)):
             ids = [row[id_pos] for row in chunk]
             self._check_ids(ids)
-            added += self._commit(_ALL_COLUMNS, [(*row, key) for row, key in zip(chunk, id_hashes(ids))])
+            added += self._commit(_ALL_COLUMNS, [(*row, key) for row, key in zip(chunk, id_hashes(ids))], offset=done)
+            done += len(chunk)
         return added
 
     def add_columns(self, columns: Mapping[str, Any], n: int, *, batch: int = 200_000) -> int:
@@ -359,7 +520,6 @@ class EventStore:
         if len(ids) != n:
             raise ParameterError(f"Column 'event_id' has {len(ids)} values for {n} events.")
         names = (*[name for name, _ in varying], "id_hash")
-        literals = {name: _literal(value) for name, value in constant.items()}
         added = 0
         for start in range(0, n, batch):
             stop = min(n, start + batch)
@@ -372,7 +532,7 @@ class EventStore:
                 self._check_ids(chunk_ids, offset=start)
             values = [v[start:stop] for _, v in varying]
             rows = list(zip(*values, keys))
-            added += self._commit(names, rows, literals)
+            added += self._commit(names, rows, constant, offset=start)
         return added
 
     @staticmethod
@@ -383,13 +543,14 @@ class EventStore:
                                   "every event needs a non-empty text id.", key="event_id", record=offset + i + 1,
                                   raw_value=event_id)
 
-    def _commit(self, names: Sequence[str], rows: list[tuple], literals: Mapping[str, str] | None = None) -> int:
+    def _commit(self, names: Sequence[str], rows: list[tuple], constants: Mapping[str, Any] | None = None,
+                offset: int = 0) -> int:
         """Write one batch in one transaction (``BEGIN IMMEDIATE`` ... ``COMMIT``)."""
         with self._lock:
             cur = self._conn.cursor()
             cur.execute("BEGIN IMMEDIATE")
             try:
-                added = self._write(cur, names, rows, literals)
+                added = self._write(cur, names, rows, constants, offset)
                 cur.execute("COMMIT")
             except BaseException:
                 cur.execute("ROLLBACK")
@@ -397,19 +558,23 @@ class EventStore:
         return added
 
     def _write(self, cur: sqlite3.Cursor, names: Sequence[str], rows: Sequence[tuple],
-               literals: Mapping[str, str] | None = None) -> int:
-        """Insert rows (``names`` order, ``id_hash`` last) inside the caller's transaction.
+               constants: Mapping[str, Any] | None = None, offset: int = 0) -> int:
+        """Insert rows (``names`` order, ``id_hash`` last) inside the caller's transaction;
+        ``constants`` are columns shared by every row, written as SQL literals.
 
         Fast path: one ``executemany`` of ``INSERT OR IGNORE``. When every row went in, that is
         all (a fresh import). When some were ignored, the batch is reconciled: the ids stored
         under the batch's keys are fetched in one query per 20,000 rows; a row whose key holds
-        its own id was already stored (skipped), a row whose key holds a *different* id
-        collided and is written along its probe chain, and a row whose key holds nothing was
-        refused for another reason (a NOT NULL column) and is written again so that the error
-        names it. (No SAVEPOINT around the fast path: with one open, SQLite journals every page
-        the batch touches, and a batch into a full table slows twenty-fold.)
+        its own id was stored before (or earlier in this batch) and is skipped only if it is the
+        same press (:data:`PRESS_COLUMNS` equal), else :class:`EventConflictError`; a row whose
+        key holds a *different* id collided and is written along its probe chain; a row whose
+        key holds nothing was refused for another reason (a NOT NULL column) and is written
+        again so that the error names it. (No SAVEPOINT around the fast path: with one open,
+        SQLite journals every page the batch touches, and a batch into a full table slows
+        twenty-fold.) ``offset`` is the position of the first row in the caller's input.
         """
-        literals = literals or {}
+        constants = constants or {}
+        literals = {name: _literal(value) for name, value in constants.items()}
         columns = ", ".join([*names, *literals])
         values = ", ".join(["?"] * len(names) + list(literals.values()))
         insert = f"INSERT INTO events ({columns}) VALUES ({values})"
@@ -419,17 +584,40 @@ class EventStore:
         if added == len(rows):
             return added
         id_pos = names.index("event_id")
+        press = ", ".join(PRESS_COLUMNS)
         for start in range(0, len(rows), 20_000):
             chunk = rows[start:start + 20_000]
             keys = json.dumps([row[-1] for row in chunk])
-            stored = dict(cur.execute("SELECT id_hash, event_id FROM events WHERE id_hash IN "
-                                      "(SELECT value FROM json_each(?))", (keys,)).fetchall())
-            for row in chunk:
+            stored = {r[0]: r[1:] for r in cur.execute(
+                f"SELECT id_hash, event_id, {press} FROM events WHERE id_hash IN (SELECT value FROM json_each(?))",
+                (keys,)).fetchall()}
+            for i, row in enumerate(chunk):
                 event_id = row[id_pos]
-                if stored.get(row[-1]) == event_id:
+                found = stored.get(row[-1])
+                if found is not None and found[0] == event_id:
+                    self._same_press(names, row, constants, found[1:], offset + start + i)
                     continue  # stored before or earlier in this batch
                 added += self._write_one(cur, insert, row, event_id)
         return added
+
+    @staticmethod
+    def _same_press(names: Sequence[str], row: tuple, constants: Mapping[str, Any], stored: tuple, index: int) -> None:
+        """Raise :class:`EventConflictError` unless ``row`` is the press stored under its id."""
+        incoming = {}
+        for name in PRESS_COLUMNS:
+            value = row[names.index(name)] if name in names else constants.get(name)
+            incoming[name] = _plain(value)
+        before = {name: _plain(value) for name, value in zip(PRESS_COLUMNS, stored)}
+        if incoming == before:
+            return
+        event_id = row[names.index("event_id")]
+        differ = [n for n in PRESS_COLUMNS if incoming[n] != before[n]]
+        err = EventConflictError(
+            f"Event '{event_id}' (input row {index + 1}) has the id of a stored event but is a different press "
+            f"({', '.join(differ)} differ): stored {_show(before)}; incoming {_show(incoming)}. Nothing of this "
+            "batch was stored.", key="event_id", record=index + 1, raw_value=event_id)
+        err.stored, err.incoming, err.index = before, incoming, index
+        raise err
 
     def _write_one(self, cur: sqlite3.Cursor, insert: str, row: tuple, event_id: str) -> int:
         """Write one row at the first free slot of its id's probe chain; 0 if the id is stored."""

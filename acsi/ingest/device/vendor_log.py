@@ -3,10 +3,22 @@
 A vendor log row becomes the same :class:`~acsi.ingest.device.events.EvaluationEvent` row as a
 live capture: its code is mapped by the same profile (unknown codes become ``unmapped`` with the
 raw text, never dropped), its window is placed by the same site file, its local time is read in
-the site's time zone. Event ids are deterministic (a BLAKE2b digest of the branch, device,
-window and the vendor's record id, or of the row's content and its occurrence number when the
-log has no record id), so importing the same log twice, or two overlapping logs, adds each
-event once.
+the site's time zone.
+
+Event ids are deterministic, so importing the same log twice, or two overlapping logs, adds each
+press once; and they identify the *press*, so nothing else is dropped:
+
+- with a record id: a BLAKE2b digest of profile, bank, branch, device, window, the vendor's record
+  id, the press's time (UTC, ms) and its raw code. A counter that restarts (the next day's log
+  numbered 1-50 again) or a number repeated in one file gives new events, not "already stored".
+- without one: a digest of the row's content and its occurrence number among identical rows.
+
+Two rows of one log with the same id are the same press only if the whole rows are equal;
+otherwise the import is refused (:class:`~acsi.errors.EventConflictError`, naming the file,
+both lines and both contents), as is a row whose id is stored with a different press
+(:data:`~acsi.ingest.device.store.PRESS_COLUMNS`). Stores written before these ids (schema 2)
+keep their ids; imports into them also skip rows stored under the old id with the same time,
+device and code (:meth:`~acsi.ingest.device.store.EventStore.has_legacy_vendor_ids`).
 """
 
 from __future__ import annotations
@@ -15,11 +27,12 @@ import hashlib
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from acsi.errors import IngestError
+from acsi.errors import EventConflictError, IngestError
 from acsi.ingest.device.events import EVENT_COLUMNS, OUTCOMES, SCHEMA_VERSION
 from acsi.ingest.device.profile import Profile
 from acsi.ingest.device.site import Site
@@ -89,7 +102,20 @@ def vendor_log_columns(path: str | os.PathLike[str], profile: Profile, site: Sit
 
     Columns are computed with Arrow and numpy, and per distinct value rather than per row where
     a value repeats (codes, reasons, windows): a million-row log takes about 2.5 s on two shared cores.
+
+    Raises
+    ------
+    EventConflictError
+        Two rows share an event id (same device, window, record id, time and code) but differ
+        elsewhere (staff, reasons ...): both lines are named and shown.
     """
+    columns, n, _, _ = _vendor_columns(path, profile, site)
+    return columns, n
+
+
+def _vendor_columns(path, profile: Profile, site: Site) -> tuple[dict, int, np.ndarray, Any]:
+    """:func:`vendor_log_columns` plus each event's line in the file and the legacy (schema 2)
+    ids, computed only on demand: ``legacy()`` (None for logs without a record id)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -196,13 +222,22 @@ def vendor_log_columns(path: str | os.PathLike[str], profile: Profile, site: Sit
     else:
         reasons = "[]"
     base = f"{profile.id}|{site.bank_id}|{site.branch_id}"
+    legacy = None
     if "record_id" in cols:
-        keys = pc.binary_join_element_wise(base, device_arr, window_arr, col("record_id"), "|")
+        record = col("record_id")
+        captured_arr = pa.array(captured, pa.string())
+        keys = pc.binary_join_element_wise(base, device_arr, window_arr, record, captured_arr, code_text, "|")
+
+        def legacy() -> np.ndarray:
+            return _event_ids(pc.binary_join_element_wise(base, device_arr, window_arr, record, "|")
+                              .to_numpy(zero_copy_only=False))
     else:
         content = pc.binary_join_element_wise(base, window_arr, time_text, code_text, staff_arr, "|")
         content_np = pd.Series(content.to_numpy(zero_copy_only=False), dtype=object)
         occurrence = content_np.groupby(content_np, sort=False).cumcount().astype(str).to_numpy(object)
         keys = pc.binary_join_element_wise(content, pa.array(occurrence, pa.string()), "|")
+    if len(pc.unique(keys)) != n:
+        _refuse_conflicting_rows(file, raw, keys)
     columns = {
         "event_id": _event_ids(keys.to_numpy(zero_copy_only=False)),
         "captured_at_utc": captured,
@@ -237,9 +272,36 @@ def vendor_log_columns(path: str | os.PathLike[str], profile: Profile, site: Sit
         "app_version": _version(),
         "schema_version": SCHEMA_VERSION,
     }
+    lines = np.arange(2, n + 2)
     if not keep.all():
         columns = {name: v[keep] if isinstance(v, np.ndarray) else v for name, v in columns.items()}
-    return columns, int(keep.sum())
+        lines = lines[keep]
+        if legacy is not None:
+            full = legacy
+            legacy = lambda: full()[keep]  # noqa: E731
+    return columns, int(keep.sum()), lines, legacy
+
+
+def _refuse_conflicting_rows(file: Path, raw, keys) -> None:
+    """Raise :class:`EventConflictError` for the first two rows with one key but different text;
+    rows equal in every column are the same press (kept once by the store)."""
+    import pyarrow.compute as pc
+
+    whole = pc.binary_join_element_wise(*[pc.fill_null(raw[c].combine_chunks(), "") for c in raw.column_names], "\x1f")
+    frame = pd.DataFrame({"key": keys.to_numpy(zero_copy_only=False), "row": whole.to_numpy(zero_copy_only=False)})
+    dup = frame[frame["key"].duplicated(keep=False)]
+    first_text = dup.groupby("key", sort=False)["row"].transform("first")
+    differ = dup[dup["row"] != first_text]
+    if differ.empty:
+        return
+    later = int(differ.index[0])
+    earlier = int(dup.index[(dup["key"] == differ["key"].iloc[0]).to_numpy()][0])
+    show = lambda i: ", ".join(f"{c}={raw[c][i].as_py()!r}" for c in raw.column_names)  # noqa: E731
+    raise EventConflictError(
+        f"Device log '{file}': lines {earlier + 2} and {later + 2} are the same press by device, window, record id, "
+        f"time and code but differ elsewhere; line {earlier + 2}: {show(earlier)}; line {later + 2}: {show(later)}. "
+        "Nothing was imported; correct the log (or drop one line) and import again.",
+        source=str(file), record=later + 2, key="record_id")
 
 
 _LAYOUTS = {  # template and (field, position, digits)
@@ -334,9 +396,39 @@ def sql_rows(frame: pd.DataFrame):
 
 def import_vendor_log(store, path: str | os.PathLike[str], profile: Profile, site: Site) -> tuple[int, int]:
     """Import a vendor CSV log into ``store`` column-wise (:meth:`EventStore.add_columns`, batched
-    durable transactions); returns (events new to the store, events in the log)."""
-    columns, n = vendor_log_columns(path, profile, site)
-    return store.add_columns(columns, n), n
+    durable transactions); returns (events new to the store, events in the log).
+
+    Raises
+    ------
+    EventConflictError
+        A row has the id of a stored event but is a different press; the message names the
+        file and line and shows both. Batches before the one holding it stay committed.
+    """
+    columns, n, lines, legacy = _vendor_columns(path, profile, site)
+    if legacy is not None and n and store.has_legacy_vendor_ids():
+        old = store.stored_presses(legacy(), _broadcast(columns["captured_at_utc"], n),
+                                   _broadcast(columns["raw_code"], n))
+        if old.any():  # stored by an earlier version under the record-number id: the same press
+            new = ~old
+            columns = {k: v[new] if isinstance(v, np.ndarray) else v for k, v in columns.items()}
+            lines = lines[new]
+            return _add(store, columns, int(new.sum()), lines, path), n
+    return _add(store, columns, n, lines, path), n
+
+
+def _add(store, columns: dict, n: int, lines: np.ndarray, path) -> int:
+    try:
+        return store.add_columns(columns, n)
+    except EventConflictError as err:
+        index = getattr(err, "index", None)
+        if index is None:
+            raise
+        line = int(lines[index])
+        stored, incoming = getattr(err, "stored", {}), getattr(err, "incoming", {})
+        raise EventConflictError(
+            f"Device log '{path}', line {line}: event '{err.raw_value}' is stored already as a different press "
+            f"(stored {stored}; this line {incoming}). Nothing of its batch was stored.",
+            source=str(path), record=line, key="event_id", raw_value=err.raw_value) from err
 
 
 def read_event_export(path: str | os.PathLike[str]) -> pd.DataFrame:
