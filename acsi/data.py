@@ -500,6 +500,12 @@ def prepare_indicators(
                 f"columns {', '.join(hole_names)}){extra}. Drop them with missing='listwise' (CLI: --missing listwise), "
                 "estimate around them with missing='em' (or 'pairwise'), or impute them first."
             )
+        thin = [name for j, name in enumerate(indicators) if n_rows - per_column[j] < 3]
+        if thin:  # before listwise deletion too, which would otherwise only say that no row is complete
+            raise DataError(
+                f"Indicator(s) {', '.join(thin)}{where} have fewer than 3 observed values; no missing-data "
+                "treatment can estimate their moments. Remove them from the model."
+            )
         if missing == "listwise":
             keep = ~incomplete
             values = values[keep]
@@ -508,13 +514,6 @@ def prepare_indicators(
             if empty.any():
                 keep = ~empty
                 values, holes = values[keep], holes[keep]
-            observed_counts = (~holes).sum(axis=0)
-            thin = [name for j, name in enumerate(indicators) if observed_counts[j] < 3]
-            if thin:
-                raise DataError(
-                    f"Indicator(s) {', '.join(thin)}{where} have fewer than 3 observed values; no missing-data "
-                    "treatment can estimate their moments. Remove them from the model."
-                )
             lowest, highest = np.nanmin(values, axis=0), np.nanmax(values, axis=0)
             _check_constant(indicators, lowest, highest, where)
             if missing == "mean":

@@ -63,6 +63,7 @@ _DELETE = object()
     ("hid-poll-3level", "transport.poll.data", "zz", "transport.poll.data", "hex bytes"),
     ("framed-5level", "usb.endpoint_out", "none", "usb.endpoint_out", "needs an OUT endpoint"),
     ("framed-5level", "export.columns.time", _DELETE, "export.columns.time", "required"),
+    ("framed-5level", "export.time_format", 5, "export.time_format", "strftime pattern"),
 ])
 def test_profile_errors_name_the_file_and_the_key(name, dotted, value, key, message) -> None:
     data = _set(_raw(name), dotted, value)

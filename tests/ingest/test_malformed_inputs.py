@@ -215,6 +215,12 @@ def test_indicator_observed_too_rarely_for_any_treatment() -> None:
         acsi.prepare(acsi.parse_syntax(MODEL), frame, missing="em")
 
 
+def test_an_all_missing_indicator_is_named_under_listwise_deletion() -> None:
+    frame = survey_frame().replace({98.0: 3.0, 99.0: 3.0}).assign(q4=np.nan)
+    with pytest.raises(DataError, match=r"Indicator\(s\) q4.*fewer than 3 observed values"):
+        acsi.prepare(acsi.parse_syntax(MODEL), frame, missing="listwise")
+
+
 def test_pairs_never_observed_together_are_refused_by_pairwise() -> None:
     frame = survey_frame().replace({98.0: np.nan, 99.0: np.nan})
     frame.loc[:19, "q4"] = np.nan

@@ -429,9 +429,13 @@ def _export(reader: _Reader, data: Mapping[str, Any]) -> ExportFormat | None:
     for needed in ("time", "code"):
         if needed not in columns:
             raise reader.fail(f"export.columns.{needed}", "this column is required.")
+    time_format = section.get("time_format")
+    if time_format is not None and not (isinstance(time_format, str) and time_format.strip()):
+        raise reader.fail("export.time_format", f"expected a strftime pattern such as \"%Y-%m-%d %H:%M:%S\", got {time_format!r}.",
+                          time_format)
     return ExportFormat(
         columns={k: str(v) for k, v in columns.items()},
-        time_format=section.get("time_format"),
+        time_format=time_format,
         encoding=str(section.get("encoding", "utf-8")),
         code_base=reader.int_(section, "export.code_base", default=10, low=2, high=16),
         reasons_separator=str(section.get("reasons_separator", "|")),
