@@ -276,13 +276,16 @@ def largest_regression(spec: ModelSpec) -> tuple[int, str]:
     The regressions are the structural equations (an endogenous construct on its predecessors)
     and the outer regressions of Mode B blocks (the construct proxy on its indicators).
     """
+    sources: dict[str, list[str]] = {}
+    for path in spec.paths:
+        sources.setdefault(path.target, []).append(path.source)
     largest, label = 0, "no regression"
-    for target in spec.endogenous:
-        sources = spec.predecessors(target)
-        if len(sources) > largest:
-            largest, label = len(sources), f"'{target}' on {', '.join(sources)}"
+    for construct in spec.constructs:  # spec order, so ties name the first construct
+        preds = sources.get(construct.name, ())
+        if len(preds) > largest:
+            largest, label = len(preds), f"'{construct.name}' on {', '.join(preds)}"
     for construct in spec.constructs:
-        if construct.mode.weighting == "B" and len(construct.indicators) > largest:
+        if len(construct.indicators) > largest and construct.mode.weighting == "B":
             largest = len(construct.indicators)
             label = f"Mode B construct '{construct.name}' on its indicators {', '.join(construct.indicators)}"
     return largest, label
