@@ -182,7 +182,8 @@ class Assessment:
 
     Series are indexed by construct (or by (construct, indicator)); square frames by
     construct x construct. ``fit`` maps ``saturated_model``/``estimated_model`` to
-    ``{srmr, d_uls, d_g}``.
+    ``{srmr, d_uls, d_g}``. ``omission_distance`` is the blindfolding distance D behind
+    ``q_squared`` (None without blindfolding).
     """
 
     result: FitResult = field(repr=False)
@@ -585,8 +586,10 @@ def q_squared(result: FitResult, *, omission_distance: int | None = None) -> pd.
     deviations of the omitted values from their column means (Stone 1974; Geisser 1974; Tenenhaus
     et al. 2005, section 2.4; the redundancy-based Q² of SmartPLS). Threshold: Q² > 0 shows
     predictive relevance. The distance D follows :func:`valid_omission_distance` (default 7, or
-    the nearest distance that does not divide n); the series' ``name`` records it as
-    ``"q_squared"`` and :attr:`Assessment.omission_distance` holds the D used.
+    the nearest distance that does not divide n); :func:`assess` records the D used in
+    :attr:`Assessment.omission_distance`. A round that leaves an indicator constant cannot be
+    refitted: that construct's Q² is NaN (``null`` in JSON) with
+    :class:`~acsi.errors.BlindfoldingWarning` naming the round and the indicator.
 
     Raises
     ------
@@ -650,6 +653,11 @@ def pls_predict(result: FitResult, *, folds: int = 10, seed: int | None = 0) -> 
         squared errors of the training mean) of PLS, and ``lm_rmse``, ``lm_mae``,
         ``lm_q2_predict``. PLS with lower RMSE than LM for most indicators has predictive
         power (Shmueli et al. 2019).
+
+    Raises
+    ------
+    EstimationError
+        A training fold leaves an indicator constant (named with its construct and the fold).
     """
     X = np.asarray(result.indicator_values, dtype=float)
     n = X.shape[0]
