@@ -30,7 +30,13 @@ from scipy import stats
 from acsi.core.fit_measures import implied_correlation, structural_implied_correlations
 from acsi.core.fit_measures import discrepancies as _discrepancies
 from acsi.core.moments import correlation, mean_and_covariance
-from acsi.errors import BlindfoldingWarning, CollinearityWarning, EstimationError, InadmissibleSolutionWarning
+from acsi.errors import (
+    BlindfoldingWarning,
+    CollinearityWarning,
+    DataError,
+    EstimationError,
+    InadmissibleSolutionWarning,
+)
 from acsi.core.reliability import composite_reliability, cronbach_alpha
 from acsi.estimators.pls import model_structure
 from acsi.results import FitResult
@@ -95,10 +101,10 @@ def _inner_regression(R: np.ndarray, predictors: np.ndarray, target: int, n: int
     """OLS with intercept of a standardised score on standardised predictors, from correlations.
 
     ``se_i = sqrt(n (1 - R²) / (n - m - 1) * [R_PP^-1]_ii / n)``, t = beta / se on n - m - 1
-    degrees of freedom. Where R² >= 1 - 1e-12 (a perfect fit up to rounding, or above 1 after the PLSc
-    correction: inadmissible)
-    or no residual degree of freedom is left, the standard errors, t and p do not exist: they are
-    NaN (``null`` in JSON) and :class:`~acsi.errors.InadmissibleSolutionWarning` names the construct.
+    degrees of freedom. Where R² >= 1 - 1e-12 (a perfect fit up to rounding, or above 1 after the
+    PLSc correction: inadmissible) or no residual degree of freedom is left, the standard errors,
+    t and p do not exist: they are NaN (``null`` in JSON) and
+    :class:`~acsi.errors.InadmissibleSolutionWarning` names the construct.
     """
     R_pp = R[np.ix_(predictors, predictors)]
     r_pj = R[predictors, target]
@@ -552,7 +558,6 @@ def valid_omission_distance(n: int, requested: int | None = None) -> int:
     DataError
         ``requested`` is not an integer from 2 to n - 1, or divides n.
     """
-    from acsi.errors import DataError
 
     def ok(d: int) -> bool:
         return 2 <= d < n and n % d != 0

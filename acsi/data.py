@@ -319,12 +319,12 @@ def check_sample_size(spec: ModelSpec, n: int, *, where: str = "") -> str | None
     """
     largest, label = largest_regression(spec)
     p = len(spec.indicators)
-    needed = max(p + 1, TEN_TIMES * largest)
     if n <= p:
+        rule = f"; the ten-times rule asks for {TEN_TIMES * largest}" if TEN_TIMES * largest > p + 1 else ""
         raise DataError(
             f"Only {n} observation(s){where} for {p} indicators: at least {p + 1} are needed (more observations than "
             "indicators), or the indicator correlation matrix is singular and the regressions of the model fit "
-            f"perfectly (R² = 1); the ten-times rule asks for {needed}. Collect more responses or simplify the model."
+            f"perfectly (R² = 1){rule}. Collect more responses or simplify the model."
         )
     if n >= TEN_TIMES * largest:
         return None
