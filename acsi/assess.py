@@ -30,7 +30,14 @@ from scipy import stats
 from acsi.core import fit_measures
 from acsi.core.fit_measures import discrepancies as _discrepancies
 from acsi.core.moments import correlation, mean_and_covariance
-from acsi.errors import BlindfoldingWarning, CollinearityWarning, EstimationError, InadmissibleSolutionWarning
+from acsi.errors import (
+    BlindfoldingWarning,
+    CollinearityWarning,
+    DataError,
+    EstimationError,
+    InadmissibleSolutionWarning,
+    ParameterError,
+)
 from acsi.core.reliability import composite_reliability, cronbach_alpha
 from acsi.estimators.pls import model_structure
 from acsi.results import FitResult
@@ -97,10 +104,10 @@ def _inner_regression(R: np.ndarray, predictors: np.ndarray, target: int, n: int
     """OLS with intercept of a standardised score on standardised predictors, from correlations.
 
     ``se_i = sqrt(n (1 - R²) / (n - m - 1) * [R_PP^-1]_ii / n)``, t = beta / se on n - m - 1
-    degrees of freedom. Where R² >= 1 - 1e-12 (a perfect fit up to rounding, or above 1 after the PLSc
-    correction: inadmissible)
-    or no residual degree of freedom is left, the standard errors, t and p do not exist: they are
-    NaN (``null`` in JSON) and :class:`~acsi.errors.InadmissibleSolutionWarning` names the construct.
+    degrees of freedom. Where R² >= 1 - 1e-12 (a perfect fit up to rounding, or above 1 after the
+    PLSc correction: inadmissible) or no residual degree of freedom is left, the standard errors,
+    t and p do not exist: they are NaN (``null`` in JSON) and
+    :class:`~acsi.errors.InadmissibleSolutionWarning` names the construct.
     """
     R_pp = R[np.ix_(predictors, predictors)]
     r_pj = R[predictors, target]
@@ -184,7 +191,8 @@ class Assessment:
 
     Series are indexed by construct (or by (construct, indicator)); square frames by
     construct x construct. ``fit`` maps ``saturated_model``/``estimated_model`` to
-    ``{srmr, d_uls, d_g}``.
+    ``{srmr, d_uls, d_g}``. ``omission_distance`` is the blindfolding distance D behind
+    ``q_squared`` (None without blindfolding).
     """
 
     result: FitResult = field(repr=False)
@@ -581,7 +589,6 @@ def valid_omission_distance(n: int, requested: int | None = None) -> int:
     DataError
         no distance from 2 to n - 1 leaves n/D fractional.
     """
-    from acsi.errors import DataError, ParameterError
 
     def ok(d: int) -> bool:
         return 2 <= d < n and n % d != 0
@@ -615,8 +622,10 @@ def q_squared(result: FitResult, *, omission_distance: int | None = None) -> pd.
     deviations of the omitted values from their column means (Stone 1974; Geisser 1974; Tenenhaus
     et al. 2005, section 2.4; the redundancy-based Q² of SmartPLS). Threshold: Q² > 0 shows
     predictive relevance. The distance D follows :func:`valid_omission_distance` (default 7, or
-    the nearest distance that does not divide n); the series' ``name`` records it as
-    ``"q_squared"`` and :attr:`Assessment.omission_distance` holds the D used.
+    the nearest distance that does not divide n); :func:`assess` records the D used in
+    :attr:`Assessment.omission_distance`. A round that leaves an indicator constant cannot be
+    refitted: that construct's Q² is NaN (``null`` in JSON) with
+    :class:`~acsi.errors.BlindfoldingWarning` naming the round and the indicator.
 
     Raises
     ------
@@ -680,6 +689,11 @@ def pls_predict(result: FitResult, *, folds: int = 10, seed: int | None = 0) -> 
         squared errors of the training mean) of PLS, and ``lm_rmse``, ``lm_mae``,
         ``lm_q2_predict``. PLS with lower RMSE than LM for most indicators has predictive
         power (Shmueli et al. 2019).
+
+    Raises
+    ------
+    EstimationError
+        A training fold leaves an indicator constant (named with its construct and the fold).
     """
     X = np.asarray(result.indicator_values, dtype=float)
     n = X.shape[0]

@@ -277,13 +277,16 @@ def largest_regression(spec: ModelSpec) -> tuple[int, str]:
     The regressions are the structural equations (an endogenous construct on its predecessors)
     and the outer regressions of Mode B blocks (the construct proxy on its indicators).
     """
+    sources: dict[str, list[str]] = {}
+    for path in spec.paths:
+        sources.setdefault(path.target, []).append(path.source)
     largest, label = 0, "no regression"
-    for target in spec.endogenous:
-        sources = spec.predecessors(target)
-        if len(sources) > largest:
-            largest, label = len(sources), f"'{target}' on {', '.join(sources)}"
+    for construct in spec.constructs:  # spec order, so ties name the first construct
+        preds = sources.get(construct.name, ())
+        if len(preds) > largest:
+            largest, label = len(preds), f"'{construct.name}' on {', '.join(preds)}"
     for construct in spec.constructs:
-        if construct.mode.weighting == "B" and len(construct.indicators) > largest:
+        if len(construct.indicators) > largest and construct.mode.weighting == "B":
             largest = len(construct.indicators)
             label = f"Mode B construct '{construct.name}' on its indicators {', '.join(construct.indicators)}"
     return largest, label
@@ -317,12 +320,12 @@ def check_sample_size(spec: ModelSpec, n: int, *, where: str = "") -> str | None
     """
     largest, label = largest_regression(spec)
     p = len(spec.indicators)
-    needed = max(p + 1, TEN_TIMES * largest)
     if n <= p:
+        rule = f"; the ten-times rule asks for {TEN_TIMES * largest}" if TEN_TIMES * largest > p + 1 else ""
         raise DataError(
             f"Only {n} observation(s){where} for {p} indicators: at least {p + 1} are needed (more observations than "
             "indicators), or the indicator correlation matrix is singular and the regressions of the model fit "
-            f"perfectly (R² = 1); the ten-times rule asks for {needed}. Collect more responses or simplify the model."
+            f"perfectly (R² = 1){rule}. Collect more responses or simplify the model."
         )
     if n >= TEN_TIMES * largest:
         return None

@@ -34,6 +34,9 @@ from acsi.errors import NegativeWeightWarning
 from acsi.errors import ParameterError
 
 IndexWeights = Literal["fornell", "standardized", "equal"]
+
+#: Index points outside 0-100 that are rounding of a convex combination (about 1e-14 in practice).
+ROUNDING = 1e-9
 INDEX_WEIGHTS: tuple[str, ...] = ("fornell", "standardized", "equal")
 
 
@@ -109,8 +112,10 @@ class IndexMap:
     ``offset_b = sum_i min_i loading[i, b]``, so the index is
     ``100 sum_i w~_i (x_i - min_i) / (max_i - min_i)`` without an (n, p) temporary.
     Where a construct's weights are all non-negative the index is a convex combination of
-    positions in [0, 1], so it is kept inside [0, 100]: that clip removes rounding
-    (about 1e-14), never information.
+    positions in [0, 1], so values within their scales give an index inside [0, 100] up to
+    rounding; only that rounding (at most :data:`ROUNDING` outside) is clipped. An index further
+    outside (values beyond their scale, as conditional means of missing cells can be) is kept as
+    it is: nothing is clipped silently.
     """
 
     loading: np.ndarray
@@ -120,7 +125,9 @@ class IndexMap:
     def apply(self, values: np.ndarray) -> np.ndarray:
         """Indices for ``values`` of shape (..., p): means give (m,), respondents (n, m)."""
         index = values @ self.loading - self.offset
-        index[..., self.convex] = np.clip(index[..., self.convex], 0.0, 100.0)
+        part = index[..., self.convex]
+        rounding = ((part < 0.0) & (part >= -ROUNDING)) | ((part > 100.0) & (part <= 100.0 + ROUNDING))
+        index[..., self.convex] = np.where(rounding, np.clip(part, 0.0, 100.0), part)
         return index
 
 

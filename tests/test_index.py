@@ -120,3 +120,17 @@ def test_construct_index_maps_bounds_to_0_and_100() -> None:
     lower, upper = np.array([1.0, 0.0, 1.0]), np.array([10.0, 10.0, 5.0])
     np.testing.assert_allclose(construct_index(lower, weights, block, 2, lower, upper), [0, 0], **EXACT)
     np.testing.assert_allclose(construct_index(upper, weights, block, 2, lower, upper), [100, 100], **EXACT)
+
+
+def test_index_map_clips_rounding_only_and_keeps_values_beyond_the_scale() -> None:
+    """Clip nothing silently (issue 10, item 5): a filled-in value above the scale maximum stays visible."""
+    from acsi.index import ROUNDING, index_map
+
+    weights = np.array([0.5, 0.5])
+    mapping = index_map(weights, np.array([0, 0]), 1, np.array([1.0, 1.0]), np.array([10.0, 10.0]))
+    values = np.array([[10.0, 10.0], [1.0, 1.0], [10.6, 10.0], [10.0 + 1e-12, 10.0]])
+    index = mapping.apply(values)[:, 0]
+    assert index[0] == 100.0 and index[1] == 0.0
+    assert index[2] > 100.0 + 1.0  # 10.6 is outside 1-10: reported, not clipped to 100
+    assert index[3] == 100.0  # 1e-12 above the maximum: rounding, clipped
+    assert ROUNDING < 1e-6

@@ -12,6 +12,7 @@ import pytest
 
 import acsi
 from acsi.assess import assess
+from acsi import strict_json
 from acsi.cli import main
 from acsi.data import check_sample_size, largest_regression
 from acsi.errors import DataError, InadmissibleSolutionWarning, SmallSampleWarning
@@ -82,7 +83,7 @@ def test_small_samples_raise_no_bare_runtime_warning_through_fit_index_assess_an
         for n in (15, 20, 29):
             data = acsi.prepare(spec, frame.head(n))
             result = acsi.fit(spec, data, method=method)
-            json.dumps(result.to_dict(), allow_nan=False) if method == "pls" else result.to_dict()
+            strict_json.dumps(result.to_dict())
             str(result.summary())
             if method == "pls":
                 a = assess(result, blindfolding=True)
