@@ -41,7 +41,6 @@ from acsi.errors import (
 from acsi.core.reliability import composite_reliability, cronbach_alpha
 from acsi.estimators.pls import model_structure
 from acsi.results import FitResult
-from acsi.errors import ParameterError
 from acsi.spec.model import Mode
 
 if TYPE_CHECKING:
