@@ -7,8 +7,12 @@ The three calls of the public contract::
     result.to_dict()
 """
 
-from acsi.api import fit
-from acsi.data import IndicatorData, prepare
+from __future__ import annotations
+
+import importlib
+import importlib.util
+from typing import TYPE_CHECKING
+
 from acsi.errors import (
     AcsiError,
     AcsiWarning,
@@ -18,24 +22,57 @@ from acsi.errors import (
     EstimationError,
     InadmissibleSolutionWarning,
     NegativeWeightWarning,
+    ParameterError,
     SpecError,
 )
-from acsi.estimators.gsca import GSCA
-from acsi.estimators.plsc import PLSc
-from acsi.estimators.pls import PLSPM
-from acsi.inference import BootstrapResult, bootstrap
-from acsi.results import FitResult, IndexResult
-from acsi.spec import ModelSpec, load_spec, parse_syntax, to_syntax
 
 __version__ = "0.1.0"
 
+#: Public name -> module that defines it. Imported on first use (PEP 562), so that ``import acsi``
+#: (and so ``acsi --help``) loads none of numpy, pandas, scipy, networkx, semopy or matplotlib.
+_LAZY = {
+    "fit": "acsi.api",
+    "IndicatorData": "acsi.data",
+    "prepare": "acsi.data",
+    "GSCA": "acsi.estimators.gsca",
+    "PLSc": "acsi.estimators.plsc",
+    "PLSPM": "acsi.estimators.pls",
+    "CBSEM": "acsi.estimators.cbsem",
+    "BootstrapResult": "acsi.inference",
+    "bootstrap": "acsi.inference",
+    "FitResult": "acsi.results",
+    "IndexResult": "acsi.results",
+    "ModelSpec": "acsi.spec.model",
+    "load_spec": "acsi.spec.load",
+    "parse_syntax": "acsi.spec.lavaan",
+    "to_syntax": "acsi.spec.lavaan",
+}
 
-def __getattr__(name: str):  # noqa: ANN202 - CBSEM imports semopy, so only on first use
-    if name == "CBSEM":
-        from acsi.estimators.cbsem import CBSEM
+if TYPE_CHECKING:  # what type checkers and IDEs see
+    from acsi.api import fit
+    from acsi.data import IndicatorData, prepare
+    from acsi.estimators.cbsem import CBSEM
+    from acsi.estimators.gsca import GSCA
+    from acsi.estimators.plsc import PLSc
+    from acsi.estimators.pls import PLSPM
+    from acsi.inference import BootstrapResult, bootstrap
+    from acsi.results import FitResult, IndexResult
+    from acsi.spec import ModelSpec, load_spec, parse_syntax, to_syntax
 
-        return CBSEM
-    raise AttributeError(f"module 'acsi' has no attribute {name!r}")
+
+def __getattr__(name: str):  # noqa: ANN202 - PEP 562: the public names, imported on first use
+    module = _LAZY.get(name)
+    if module is None:  # a submodule (acsi.assess, acsi.compare, ...), as eager imports used to provide
+        if name.startswith("_") or importlib.util.find_spec(f"acsi.{name}") is None:
+            raise AttributeError(f"module 'acsi' has no attribute {name!r}")
+        return importlib.import_module(f"acsi.{name}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY))
 
 
 __all__ = [
@@ -54,6 +91,7 @@ __all__ = [
     "IndicatorData",
     "ModelSpec",
     "NegativeWeightWarning",
+    "ParameterError",
     "PLSPM",
     "PLSc",
     "SpecError",

@@ -12,11 +12,12 @@ import math
 from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
-from typing import Mapping
-
-import networkx as nx
+from typing import TYPE_CHECKING, Mapping
 
 from acsi.errors import SpecError
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 _NAME_HINT = "Names start with a letter or underscore and contain letters, digits, '_' or '.'."
 
@@ -238,10 +239,9 @@ class ModelSpec:
             if (path.source, path.target) in seen_paths:
                 raise SpecError(f"Path '{path.key}' is declared twice.", culprit=path.key)
             seen_paths.add((path.source, path.target))
-        graph = self.graph()
-        if not nx.is_directed_acyclic_graph(graph):
-            cycle = nx.find_cycle(graph)
-            text = " -> ".join([edge[0] for edge in cycle] + [cycle[0][0]])
+        cycle = _find_cycle(self.construct_names, [(p.source, p.target) for p in self.paths])
+        if cycle:
+            text = " -> ".join(cycle + [cycle[0]])
             raise SpecError(
                 f"The structural model has a cycle: {text}. Non-recursive models are not supported; "
                 "remove one of these paths.",
@@ -317,8 +317,10 @@ class ModelSpec:
             fixed.add(key)
 
     # ------------------------------------------------------------------ views
-    def graph(self) -> nx.DiGraph:
+    def graph(self) -> "nx.DiGraph":
         """The structural model as a networkx directed graph over all constructs."""
+        import networkx as nx  # imported on use: not needed to load and check a spec
+
         graph = nx.DiGraph()
         graph.add_nodes_from(c.name for c in self.constructs)
         graph.add_edges_from((p.source, p.target) for p in self.paths)
@@ -393,3 +395,35 @@ class ModelSpec:
                     culprit=construct.name,
                 )
 
+
+
+def _find_cycle(nodes: tuple[str, ...], edges: list[tuple[str, str]]) -> list[str]:
+    """The nodes of one directed cycle in declaration order of the first node reached, or ``[]``
+    when the graph is acyclic (depth-first search with white/grey/black marks)."""
+    successors: dict[str, list[str]] = {n: [] for n in nodes}
+    for source, target in edges:
+        successors.setdefault(source, []).append(target)
+        successors.setdefault(target, [])
+    state: dict[str, int] = dict.fromkeys(successors, 0)  # 0 unseen, 1 on the current path, 2 done
+    for root in successors:
+        if state[root]:
+            continue
+        stack: list[tuple[str, int]] = [(root, 0)]
+        path: list[str] = [root]
+        state[root] = 1
+        while stack:
+            node, i = stack[-1]
+            if i < len(successors[node]):
+                stack[-1] = (node, i + 1)
+                nxt = successors[node][i]
+                if state[nxt] == 1:
+                    return path[path.index(nxt):]
+                if state[nxt] == 0:
+                    state[nxt] = 1
+                    stack.append((nxt, 0))
+                    path.append(nxt)
+            else:
+                state[node] = 2
+                stack.pop()
+                path.pop()
+    return []

@@ -1,0 +1,22 @@
+"""Plain-data choices of the command line, so that building the parsers imports no numeric library.
+
+Each tuple mirrors a constant of the library module named beside it; ``tests/test_startup.py``
+checks that they agree.
+"""
+
+from __future__ import annotations
+
+METHODS: tuple[str, ...] = ("pls", "plsc", "cbsem", "gsca")  # acsi.api.METHODS
+SCHEMES: tuple[str, ...] = ("path", "centroid", "factorial")
+OBJECTIVES: tuple[str, ...] = ("MLW", "GLS", "ULS", "DWLS")
+INDEX_WEIGHTS: tuple[str, ...] = ("fornell", "standardized", "equal")  # acsi.index.INDEX_WEIGHTS
+MISSING_POLICIES: tuple[str, ...] = ("error", "listwise", "mean", "pairwise", "em")  # acsi.data.MISSING_POLICIES
+CI_METHODS: tuple[str, ...] = ("percentile", "bca", "basic")  # acsi.inference.CI_METHODS
+SIGN_CHANGES: tuple[str, ...] = ("none", "individual", "construct")  # acsi.core.resample.SIGN_CHANGES
+TESTS: tuple[str, ...] = ("parametric", "henseler", "permutation")  # acsi.compare.differences.TESTS
+ADJUSTMENTS: tuple[str, ...] = ("holm", "bh", "none")  # acsi.compare.differences.ADJUSTMENTS
+DEFAULT_MIN_N = 30  # acsi.compare.groups.DEFAULT_MIN_N
+MIN_GROUP_BOOT = 20  # acsi.compare.groups.MIN_BOOT
+DGPS: tuple[str, ...] = ("factor", "composite")  # acsi.study.DGPS
+DISTRIBUTIONS: tuple[str, ...] = ("normal", "skewed", "discrete")  # acsi.study.DISTRIBUTIONS
+ESTIMATORS: tuple[str, ...] = ("pls", "plsc", "cbsem", "gsca", "equal")  # acsi.study.ESTIMATORS
