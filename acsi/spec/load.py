@@ -16,18 +16,20 @@ from acsi.spec.yaml_io import spec_from_text
 __all__ = ["load_spec"]
 
 _LAVAAN_OPERATOR = re.compile(r"=~|<~|~")
-_YAML_CONSTRUCTS = re.compile(r"^constructs\s*:", re.MULTILINE)
+#: A top-level ``key:`` line (``constructs:``, ``name: ACSI``, a misspelt ``construct:``). Lavaan
+#: text has none: its operators are ``=~ <~ ~ ~~ :=``, and a colon there is never followed by a blank.
+_YAML_KEY = re.compile(r"^[A-Za-z_][\w-]*\s*:(\s|$)", re.MULTILINE)
 
 
 def _is_yaml(text: str) -> bool:
-    """YAML if the text parses to a mapping with a ``constructs`` key, or plainly declares one."""
-    if _YAML_CONSTRUCTS.search(text):
-        return True  # parse as YAML even when broken, to report the YAML error
+    """YAML if the text parses to a mapping (whatever its keys: a missing or misspelt key is then
+    reported as YAML, naming it), or, when it does not parse, if it has a top-level ``key:`` line
+    (so that the YAML syntax error is reported). Anything else is lavaan text."""
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError:
-        return False
-    return isinstance(data, dict) and "constructs" in data
+        return bool(_YAML_KEY.search(text))
+    return isinstance(data, dict)
 
 
 def _from_text(text: str, source: str | None) -> ModelSpec:
@@ -44,8 +46,8 @@ def load_spec(source: ModelSpec | str | os.PathLike[str]) -> ModelSpec:
     source : ModelSpec, str or path-like
         - a :class:`ModelSpec`: returned as is;
         - a path (``pathlib.Path`` or ``os.PathLike``) to a YAML or lavaan-text file of any
-          extension: the content decides (YAML if it is a mapping with a ``constructs`` key,
-          otherwise lavaan text);
+          extension: the content decides (YAML if it is a mapping, or has top-level ``key:``
+          lines but does not parse; otherwise lavaan text);
         - a ``str``: a file name when it is a single line naming an existing file (``~`` is
           expanded), or a single line without a lavaan operator (``=~``, ``<~``, ``~``) that
           does not start with ``{`` (then a missing file is an error); otherwise YAML or lavaan

@@ -41,6 +41,7 @@ the file when read from one, and for YAML syntax errors the line and column.
 
 from __future__ import annotations
 
+import difflib
 import math
 import os
 from itertools import groupby
@@ -124,9 +125,11 @@ class _Reader:
             raise self.error(key, f"Expected a mapping with keys {', '.join(allowed)} at '{key}'; got {_show(value)}.")
         for name in value:
             if name not in allowed:
+                close = difflib.get_close_matches(str(name), allowed, n=1, cutoff=0.6)
+                hint = f" Did you mean '{close[0]}'?" if close else ""
                 raise self.error(
                     f"{key}.{name}",
-                    f"Unknown key '{name}' in '{key}'. Allowed keys: {', '.join(allowed)}. Remove or rename it.",
+                    f"Unknown key '{name}' in '{key}'.{hint} Allowed keys: {', '.join(allowed)}. Remove or rename it.",
                 )
         return value
 
