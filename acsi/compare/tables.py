@@ -22,19 +22,16 @@ staff member and period) alike. For device rates and means, :func:`proportion_se
 
 from __future__ import annotations
 
-import datetime as dt
 import math
-import re
 from typing import Any, Sequence
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
+from acsi.compare.periods import parse_periods
 from acsi.errors import DataError
 from acsi.errors import ParameterError
-
-_PER_YEAR = {"Y": 1, "A": 1, "Q": 4, "M": 12, "W": 52, "D": 365}
 
 
 def proportion_se(value: np.ndarray | pd.Series, n: np.ndarray | pd.Series, *, percent: bool = False) -> np.ndarray:
@@ -125,52 +122,6 @@ def rank_table(
     return out.sort_values(["rank", value], ascending=[True, not higher_is_better], na_position="last").reset_index(drop=True)
 
 
-_ISO_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
-
-
-def _parse_period(label: Any) -> pd.Period:
-    if isinstance(label, pd.Period):
-        return label
-    match = _ISO_WEEK.match(str(label))
-    if match:  # ISO weeks as the device indicators write them: 2024-W10
-        return pd.Period(dt.date.fromisocalendar(int(match[1]), int(match[2]), 1), freq="W-SUN")
-    return pd.Period(str(label))
-
-
-def _as_periods(labels: pd.Series) -> tuple[list[Any], bool]:
-    """Period objects when every label parses as a period (2024Q1, 2024-03, 2024-W10, 2024), else the labels."""
-    try:
-        periods = [_parse_period(label) for label in labels]
-    except (ValueError, TypeError):
-        return list(labels), False
-    freqs = {p.freqstr for p in periods}
-    return (periods, True) if len(freqs) == 1 else (list(labels), False)
-
-
-def _year_ago(period: pd.Period) -> pd.Period | None:
-    """The same period one year earlier: 2024Q1 -> 2023Q1, 2024-03 -> 2023-03, ISO week 2024-W10 -> 2023-W10."""
-    code = period.freqstr.lstrip("0123456789")[:1].upper()
-    if code == "W":
-        year, week, _ = period.start_time.date().isocalendar()
-        week = min(week, dt.date(year - 1, 12, 28).isocalendar()[1])  # 28 December is always in the last ISO week
-        return pd.Period(dt.date.fromisocalendar(year - 1, week, 1), freq=period.freq)
-    if code == "D":
-        day = period.start_time.date()
-        try:
-            return pd.Period(day.replace(year=day.year - 1), freq="D")
-        except ValueError:  # 29 February
-            return None
-    step = _PER_YEAR.get(code)
-    return period - step if step else None
-
-
-def _label(period: Any) -> str:
-    if isinstance(period, pd.Period) and period.freqstr.startswith("W"):
-        year, week, _ = period.start_time.date().isocalendar()
-        return f"{year}-W{week:02d}"
-    return str(period)
-
-
 def period_changes(
     table: pd.DataFrame,
     *,
@@ -182,12 +133,18 @@ def period_changes(
 ) -> pd.DataFrame:
     """Change of each group's value against the previous period and the same period a year earlier.
 
-    Periods written as pandas understands them (``2024Q1``, ``2024-03``, ``2024``,
-    ``2024-03-05``) or as ISO weeks (``2024-W10``, the device indicators' labels) give the
-    previous period by calendar (``2024Q1`` -> ``2023Q4``) and the year-ago period
-    (``2024Q1`` -> ``2023Q1``, ``2024-W10`` -> ``2023-W10``); other labels are ordered as sorted and only the previous
-    observed label is used (no year-ago comparison). A comparison whose other period is
-    missing is NaN.
+    Period labels are parsed into calendar periods (:mod:`acsi.compare.periods`: days
+    ``2024-03-05``, ISO weeks ``2024-W10`` as the device indicators write them, months
+    ``2024-03``, quarters ``2024Q1`` / ``2024-Q1`` / ``Q1/24``, years ``2024``), so the previous
+    period is the calendar's (``2024Q1`` -> ``2023Q4``), as is the year-ago period (``2024Q1`` ->
+    ``2023Q1``, ``2024-W10`` -> ``2023-W10``), never the text order of the labels. A comparison
+    whose other period is missing is NaN.
+
+    Raises
+    ------
+    DataError
+        Labels that are not periods (``sometime``, ``2024-13``, ``Q5/24``), named with the accepted
+        forms; periods of mixed kinds; two rows for one group and period.
 
     Returns
     -------
@@ -197,8 +154,9 @@ def period_changes(
     """
     _require(table, [group, period, value, se], "period")
     out = table.reset_index(drop=True).copy()
-    periods, calendar = _as_periods(out[period])
-    out["_period"] = periods
+    parsed = parse_periods(out[period], column=period)
+    written = {p: label for label, p in parsed.items()}  # each period as the table writes it
+    out["_period"] = [parsed[label] for label in out[period]]
     if out.duplicated([group, "_period"]).any():
         dup = out.loc[out.duplicated([group, "_period"]), [group, period]].iloc[0].tolist()
         raise DataError(f"The period table has more than one row for group {dup[0]!r}, period {dup[1]!r}; keep one.")
@@ -210,14 +168,8 @@ def period_changes(
         other = np.full(len(out), -1)
         labels: list[Any] = [None] * len(out)
         for i, (g, p) in enumerate(zip(out[group], out["_period"])):
-            if calendar:
-                target = p - 1 if key == "prev" else _year_ago(p)
-            elif key == "prev":
-                earlier = sorted(q for (h, q) in lookup if h == g and q < p)
-                target = earlier[-1] if earlier else None
-            else:
-                target = None
-            labels[i] = _label(target) if target is not None else None
+            target = p.previous() if key == "prev" else p.year_ago()
+            labels[i] = written.get(target, target.label) if target is not None else None
             if target is not None and (g, target) in lookup:
                 other[i] = lookup[(g, target)]
         has = other >= 0
