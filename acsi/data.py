@@ -49,6 +49,7 @@ import pandas as pd
 
 from acsi.core.missing import conditional_means, em_moments, pairwise_moments
 from acsi.errors import ConvergenceWarning, DataError, MissingDataWarning
+from acsi.errors import shorten
 from acsi.ingest.mapping import SurveyMapping, apply_mapping, load_mapping
 from acsi.ingest.survey import Survey, SurveyMetadata
 from acsi.spec.model import ModelSpec, Scale
@@ -265,7 +266,7 @@ def _numeric_frame(frame: pd.DataFrame, where: str, problems: list[str]) -> pd.D
         bad = column.notna() & converted.isna()
         if bad.any() or pd.api.types.is_bool_dtype(column):
             rows = column.index[bad] if bad.any() else column.index
-            examples = ", ".join(repr(v) for v in column[rows[:_SHOW]])
+            examples = ", ".join(shorten(v) for v in column[rows[:_SHOW]])
             problems.append(
                 f"Indicator column '{name}'{where} is not numeric: rows {_rows(rows)} hold {examples}. "
                 "Recode these answers to numbers or declare them missing."

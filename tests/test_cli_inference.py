@@ -43,7 +43,7 @@ def test_same_seed_same_json_whatever_the_workers(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("options", "message"),
-    [(["--bootstrap", "0"], "at least 1"), (["--bootstrap", "10", "--seed", "x"], "seed"), (["--bootstrap", "ten"], "whole number")],
+    [(["--bootstrap", "0"], "at least 2"), (["--bootstrap", "1"], "at least 2"), (["--bootstrap", "10", "--seed", "x"], "seed"), (["--bootstrap", "ten"], "whole number")],
 )
 def test_malformed_bootstrap_options_are_usage_errors(options: list[str], message: str, capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exit_info:

@@ -24,6 +24,15 @@ def test_import_acsi_loads_no_numeric_library() -> None:
     assert _loaded_after("import acsi") == []
 
 
+def test_building_the_command_line_loads_no_numeric_library() -> None:
+    assert _loaded_after("from acsi.cli import build_parser\nbuild_parser()") == []
+
+
+def test_acsi_help_loads_no_numeric_library() -> None:
+    code = "from acsi.cli import main\ntry:\n    main(['--help'])\nexcept SystemExit:\n    pass"
+    assert _loaded_after(code) == []
+
+
 def test_public_names_resolve_on_first_use() -> None:
     import acsi
     from acsi.api import fit

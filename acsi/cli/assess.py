@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from acsi.assess import assess
-from acsi.cli.fit import add_fit_options, estimator_from_args, load_data, whole_number, write_json
+from acsi.cli.fit import add_fit_options, check_fit_outputs, estimator_from_args, load_data, whole_number, write_json
+from acsi.errors import ParameterError
 from acsi.spec.load import load_spec
 
 _EPILOG = """examples:
@@ -17,8 +17,20 @@ _EPILOG = """examples:
 
 
 def run_assess(args: argparse.Namespace) -> int:
+    from acsi.assess import assess
+
+    check_fit_outputs(args)
     spec = load_spec(Path(args.spec))
     data = load_data(args, spec)  # --scale, --missing, --mapping and --strict/--lenient act here
+    if args.q_squared:  # blindfolding needs 2 <= D <= n - 1: refused here, before the fit
+        if args.omission_distance > data.n_obs - 1:
+            raise ParameterError(
+                f"--omission-distance {args.omission_distance} must be at most n - 1 = {data.n_obs - 1} (n = {data.n_obs} rows)."
+            )
+    if args.predict_folds is not None and args.predict_folds > data.n_obs // 2:
+        raise ParameterError(
+            f"--predict-folds {args.predict_folds} must be at most n/2 = {data.n_obs // 2} (n = {data.n_obs} rows)."
+        )
     result = estimator_from_args(args).fit(spec, data)
     assessment = assess(result, data=data, blindfolding=args.q_squared, omission_distance=args.omission_distance,
                         predict_folds=args.predict_folds, seed=args.seed)
@@ -47,7 +59,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     add_fit_options(parser)
     group = parser.add_argument_group("prediction")
     group.add_argument("--q-squared", action="store_true", help="also compute Stone-Geisser Q² by blindfolding")
-    group.add_argument("--omission-distance", type=int, default=7, help="blindfolding omission distance (default: 7)")
+    group.add_argument("--omission-distance", type=whole_number(2, "the omission distance"), default=7, help="blindfolding omission distance (default: 7)")
     group.add_argument("--predict-folds", type=whole_number(2, "the number of PLSpredict folds"), metavar="K", help="also run PLSpredict with K folds")
-    group.add_argument("--seed", type=int, default=0, help="seed of the PLSpredict folds (default: 0)")
+    group.add_argument("--seed", type=whole_number(0, "the seed"), default=0, help="seed of the PLSpredict folds (default: 0)")
     parser.set_defaults(run=run_assess)

@@ -5,32 +5,20 @@ from __future__ import annotations
 import argparse
 import math
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import pandas as pd
-
-from acsi.cli.fit import add_fit_options, estimator_from_args, write_json
+from acsi.cli import checks
+from acsi.cli.fit import add_fit_options, check_fit_outputs, estimator_from_args, level, n_estimates, whole_number, write_json
 from acsi.cli.ingest import parse_sheet
-from acsi.compare import (
-    aggregate,
-    compare_groups,
-    estimate_groups,
-    ipma_groups,
-    micom,
-    omnibus_index_test,
-    pair_verdicts,
-    period_changes,
-    ranking,
-    read_hierarchy,
-)
-from acsi.compare.differences import ADJUSTMENTS, TESTS, differences_to_dict
-from acsi.compare.groups import DEFAULT_MIN_N, GroupEstimates, _num
-from acsi.compare.ipma import ipma_from_arrays
-from acsi.errors import DataError, SpecError
-from acsi.estimators.pls import model_structure
-from acsi.ingest.survey import Survey, read_survey
+from acsi.cli.options import ADJUSTMENTS, DEFAULT_MIN_N, MIN_GROUP_BOOT, TESTS
+from acsi.errors import DataError, ParameterError
 from acsi.spec.load import load_spec
+
+if TYPE_CHECKING:  # the numeric stack is imported when the command runs
+    import pandas as pd
+
+    from acsi.compare.groups import GroupEstimates
+    from acsi.ingest.survey import Survey
 
 _EPILOG = """examples:
   acsi compare models/bank_branch.yaml survey.csv --group branch --bootstrap 1000
@@ -69,7 +57,7 @@ def estimator_from(args: argparse.Namespace) -> Any:
     return estimator_from_args(args)
 
 
-def _adjacent_pairs(ranked: pd.DataFrame) -> list[tuple[Any, Any]]:
+def _adjacent_pairs(ranked: "pd.DataFrame") -> list[tuple[Any, Any]]:
     groups = list(ranked.loc[ranked["rank"].notna(), "group"])
     return list(zip(groups[:-1], groups[1:]))
 
@@ -78,7 +66,7 @@ def _fmt(value: float, digits: int = 1) -> str:
     return "-" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:.{digits}f}"
 
 
-def ranking_text(ranked: pd.DataFrame, construct: str, est: GroupEstimates) -> str:
+def ranking_text(ranked: "pd.DataFrame", construct: str, est: "GroupEstimates") -> str:
     level = int(round(est.level * 100))
     lines = [
         f"Ranking by {construct} index ({est.method}, {est.mode} model, {est.n_boot} bootstrap resamples per group, {level}% intervals); "
@@ -95,9 +83,81 @@ def ranking_text(ranked: pd.DataFrame, construct: str, est: GroupEstimates) -> s
     return "\n".join(lines)
 
 
+def check_compare_request(args: argparse.Namespace, spec: Any, survey: "Survey") -> None:
+    """Every flag of ``acsi compare`` that names something or sizes the work, before the estimation."""
+    if args.test == "permutation" and args.method != "pls":
+        raise NotImplementedError(
+            f"--test permutation re-estimates PLS on permuted groups and is built for --method pls only; got --method "
+            f"{args.method}. Use --test henseler or --test parametric with --bootstrap N."
+        )
+    if args.test == "permutation" and not args.permutations:
+        raise ParameterError("--test permutation needs permutations: add --permutations N (e.g. 1000).")
+    if 0 < args.bootstrap < MIN_GROUP_BOOT:
+        raise ParameterError(f"--bootstrap {args.bootstrap} is too few resamples for an interval; use 0 (none) or at "
+                             f"least {MIN_GROUP_BOOT}.")
+    if 0 < args.permutations < 19:
+        raise ParameterError(f"--permutations {args.permutations} is too few for a 5% test; use 0 (none) or at least 19.")
+    if args.hierarchy is not None and not Path(args.hierarchy).is_file():
+        raise ParameterError(f"--hierarchy '{args.hierarchy}': file not found.")
+    from acsi.compare.groups import group_column
+
+    group_column(survey.frame, args.group)  # the library's checks, before the estimation
+    checks.check_name("--construct", args.construct, spec.construct_names, "a construct of the spec")
+    checks.check_name("--target", args.target, spec.construct_names, "a construct of the spec")
+    if args.period:
+        from acsi.compare.periods import parse_periods
+
+        parse_periods(group_column(survey.frame, args.period, "period").astype(str), column=args.period)
+    if args.bootstrap:
+        groups = int(survey.frame[args.group].nunique())
+        if args.period:
+            groups += int(survey.frame[[args.group, args.period]].drop_duplicates().shape[0])
+        checks.check_bootstrap("--bootstrap", args.bootstrap, n_estimates(spec), groups=max(groups, 1))
+
+
+def check_index_construct(flag: str, name: str | None, spec: Any, survey: "Survey", args: argparse.Namespace) -> None:
+    """Refuse a construct of ``flag`` that has no 0-100 index (an indicator without a scale), before the estimation."""
+    if name is None:
+        return
+    from acsi.data import prepare
+
+    data = prepare(spec, survey, scale=args.scale, missing=args.missing, strict=args.strict, mapping=args.mapping)
+    construct = next(c for c in spec.constructs if c.name == name)
+    unscaled = [i for i in construct.indicators if i not in data.scales]
+    if unscaled:
+        raise ParameterError(
+            f"{flag} {name!r} has no 0-100 index: indicator(s) {', '.join(unscaled)} have no scale. Give the scales in "
+            "the spec, the mapping or with --scale MIN,MAX."
+        )
+
+
 def run_compare(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from acsi.compare import (
+        aggregate,
+        compare_groups,
+        estimate_groups,
+        ipma_groups,
+        micom,
+        omnibus_index_test,
+        pair_verdicts,
+        ranking,
+        read_hierarchy,
+    )
+    from acsi.compare.differences import differences_to_dict
+    from acsi.compare.groups import _num
+    from acsi.compare.ipma import ipma_from_arrays
+    from acsi.errors import SpecError
+    from acsi.estimators.pls import model_structure
+    from acsi.ingest.survey import read_survey
+
+    check_fit_outputs(args)
+    checks.check_output_dir("--plot", args.plot)
     spec = load_spec(Path(args.spec))
     frame = read_survey(args.data, sheet=parse_sheet(args.sheet))
+    check_compare_request(args, spec, frame)
+    check_index_construct("--construct", args.construct, spec, frame, args)
     estimator = estimator_from(args)
     common = dict(
         estimator=estimator, mode=args.mode, weights=args.weights, n_boot=args.bootstrap, seed=args.seed,
@@ -137,13 +197,6 @@ def run_compare(args: argparse.Namespace) -> int:
     differences: list[dict[str, Any]] = []
     test = args.test
     pls = est.method == "pls"
-    if test == "permutation" and not pls:
-        raise NotImplementedError(
-            f"--test permutation re-estimates PLS on permuted groups and is built for --method pls only; got --method "
-            f"{est.method}. Use --test henseler or --test parametric with --bootstrap N."
-        )
-    if test == "permutation" and not args.permutations:
-        raise DataError("--test permutation needs permutations: add --permutations N (e.g. 1000).")
     if n_reported >= 2 and (est.n_boot or test == "permutation"):
         kwargs = dict(pairs=pairs, test=test, adjust=args.adjust, alpha=1 - est.level, n_perm=args.permutations if pls else 0, seed=args.seed)
         table = compare_groups(est, quantity="index", **kwargs)
@@ -227,9 +280,13 @@ def run_compare(args: argparse.Namespace) -> int:
     return 0
 
 
-def _periods(spec: Any, survey: Survey, args: argparse.Namespace, common: dict[str, Any], construct: str) -> pd.DataFrame:
+def _periods(spec: Any, survey: "Survey", args: argparse.Namespace, common: dict[str, Any], construct: str) -> "pd.DataFrame":
     """Index per (group, period) cell and its changes against the previous period and a year earlier."""
+    import numpy as np
+
+    from acsi.compare import estimate_groups, period_changes
     from acsi.compare.groups import group_column
+    from acsi.ingest.survey import Survey
 
     frame = survey.frame
     groups = group_column(frame, args.group).astype(str)
@@ -247,11 +304,13 @@ def add_compare_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--weights", metavar="COLUMN", help="case (sampling) weights column: weighted PLS")
     parser.add_argument("--mode", default="separate", choices=["separate", "pooled"],
                         help="estimate the model per group (default) or once, with group-specific indices")
-    parser.add_argument("--bootstrap", type=int, default=0, metavar="N", help="bootstrap resamples per group (default 0: no intervals)")
-    parser.add_argument("--seed", type=int, default=None, help="random seed of resampling and permutations")
-    parser.add_argument("--level", type=float, default=0.95, help="confidence level of intervals (default 0.95)")
-    parser.add_argument("--min-n", type=int, default=DEFAULT_MIN_N, help=f"smallest group reported (default {DEFAULT_MIN_N})")
-    parser.add_argument("--jobs", type=int, default=1, help="worker processes (default 1)")
+    parser.add_argument("--bootstrap", type=whole_number(0, "the number of resamples"), default=0, metavar="N",
+                        help=f"bootstrap resamples per group (default 0: no intervals; else at least {MIN_GROUP_BOOT})")
+    parser.add_argument("--seed", type=whole_number(0, "the seed"), default=None, help="random seed of resampling and permutations")
+    parser.add_argument("--level", type=level, default=0.95, help="confidence level of intervals (default 0.95)")
+    parser.add_argument("--min-n", type=whole_number(3, "the smallest group size"), default=DEFAULT_MIN_N,
+                        help=f"smallest group reported (default {DEFAULT_MIN_N})")
+    parser.add_argument("--jobs", type=whole_number(1, "the number of worker processes"), default=1, help="worker processes (default 1)")
     parser.add_argument("--plot", metavar="DIR", help="write PNG charts to DIR")
 
 
@@ -273,9 +332,9 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--target", help="IPMA target construct (default: the ranked construct)")
     parser.add_argument("--test", default="henseler", choices=TESTS, help="test behind the p-values (default henseler)")
     parser.add_argument("--adjust", default="holm", choices=ADJUSTMENTS, help="multiple-comparison adjustment (default holm)")
-    parser.add_argument("--permutations", type=int, default=0, metavar="N",
+    parser.add_argument("--permutations", type=whole_number(0, "the number of permutations"), default=0, metavar="N",
                         help="permutations for the permutation test, the omnibus test and MICOM (default 0: skipped)")
-    parser.add_argument("--max-pair-groups", type=int, default=20, metavar="G",
+    parser.add_argument("--max-pair-groups", type=whole_number(2, "--max-pair-groups"), default=20, metavar="G",
                         help="test all pairs up to G groups, else adjacent ranks only (default 20)")
     parser.add_argument("--hierarchy", metavar="FILE", help="CSV unit,parent,weight: aggregate group indices upwards")
     add_compare_options(parser)

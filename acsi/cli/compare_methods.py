@@ -14,20 +14,25 @@ import sys
 import warnings
 from pathlib import Path
 
-import pandas as pd
+from typing import TYPE_CHECKING
 
-from acsi.api import METHODS, make_estimator
-from acsi.cli.fit import add_strictness, load_data, _scale, write_json
-from acsi.data import MISSING_POLICIES
+from acsi.cli.fit import _scale, add_strictness, check_fit_outputs, load_data, write_json
+from acsi.cli.options import INDEX_WEIGHTS, METHODS, MISSING_POLICIES, SCHEMES
 from acsi.errors import AcsiError
-from acsi.results import FitResult
 from acsi.spec.load import load_spec
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from acsi.results import FitResult
 
 _KEY = ["lhs", "op", "rhs"]
 
 
-def _column(result: FitResult) -> pd.Series:
+def _column(result: "FitResult") -> "pd.Series":
     """Estimates keyed by (lhs, op, rhs): loadings, paths, R², 0-100 index."""
+    import pandas as pd
+
     table = result.params
     if "std_all" in table:  # CB-SEM: standardised estimates, comparable with the component methods
         table = table.assign(estimate=table["std_all"])
@@ -40,8 +45,10 @@ def _column(result: FitResult) -> pd.Series:
     return frame.set_index(_KEY)[result.method]
 
 
-def compare(results: list[FitResult]) -> pd.DataFrame:
+def compare(results: list["FitResult"]) -> "pd.DataFrame":
     """One table of estimates side by side, one column per method, joined on (lhs, op, rhs)."""
+    import pandas as pd
+
     columns = [_column(r) for r in results]
     joined = pd.concat(columns, axis=1, join="outer")
     order = {"=~": 0, "~": 1, "r2": 2, "index": 3}
@@ -50,6 +57,11 @@ def compare(results: list[FitResult]) -> pd.DataFrame:
 
 
 def run(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from acsi.api import make_estimator
+
+    check_fit_outputs(args)
     spec = load_spec(Path(args.spec))
     data = load_data(args, spec)
     results, notes = [], []
@@ -98,9 +110,9 @@ def register(commands: argparse._SubParsersAction) -> None:
         return values
 
     parser.add_argument("--methods", type=methods, default=METHODS, help="comma-separated (default: pls,plsc,cbsem,gsca)")
-    parser.add_argument("--scheme", default="path", choices=["path", "centroid", "factorial"],
+    parser.add_argument("--scheme", default="path", choices=SCHEMES,
                         help="PLS/PLSc inner weighting scheme (default: path)")
-    parser.add_argument("--index-weights", default="fornell", choices=["fornell", "standardized", "equal"])
+    parser.add_argument("--index-weights", default="fornell", choices=INDEX_WEIGHTS)
     parser.add_argument("--scale", type=_scale, metavar="MIN,MAX", help="theoretical bounds for indicators without a scale")
     parser.add_argument("--missing", default="error", choices=list(MISSING_POLICIES), help="missing-value treatment")
     parser.add_argument("--mapping", metavar="MAP.yaml", help="mapping from DATA's columns to the indicators")

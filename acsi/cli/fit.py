@@ -5,23 +5,25 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import sys
+import time
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from acsi import strict_json
-from acsi.api import fit
-from acsi.cli.ingest import parse_sheet, add_strictness
-from acsi.data import MISSING_POLICIES, IndicatorData, prepare
-from acsi.ingest.survey import read_survey
-from acsi.errors import AcsiError, DataError
-from acsi.index import INDEX_WEIGHTS
-from acsi.resources import bundled
+from acsi.cli import checks
+from acsi.cli.ingest import add_strictness, parse_sheet
+from acsi.cli.options import CI_METHODS, INDEX_WEIGHTS, METHODS, MISSING_POLICIES, OBJECTIVES, SCHEMES, SIGN_CHANGES
+from acsi.errors import ParameterError
 from acsi.spec.load import load_spec
-from acsi.spec.model import ModelSpec
+
+if TYPE_CHECKING:  # the numeric stack is imported by the commands that run, not to build the parser
+    import pandas as pd
+
+    from acsi.data import IndicatorData
+    from acsi.spec.model import ModelSpec
 
 
-class UsageError(AcsiError, ValueError):
+class UsageError(ParameterError):
     """A command-line request that cannot be carried out (printed as ``error: ...``)."""
 
 
@@ -44,11 +46,13 @@ def _scale(text: str) -> tuple[float, float]:
     return low, high
 
 
-def read_table(path: str, *, sheet: str | int | None = None) -> pd.DataFrame:
+def read_table(path: str, *, sheet: str | int | None = None) -> "pd.DataFrame":
     """Read a survey file (CSV/TSV, Excel, SPSS, Parquet; by extension) as a frame.
 
     The index holds source row numbers (see :mod:`acsi.ingest.survey`).
     """
+    from acsi.ingest.survey import read_survey
+
     return read_survey(path, sheet=sheet).frame
 
 
@@ -58,6 +62,9 @@ def load_data(args: argparse.Namespace, spec: ModelSpec, weights: str | None = N
     ``weights`` names a case-weight column of the file (besides a mapping's ``weight``); its values
     follow the rows kept.
     """
+    from acsi.data import prepare
+    from acsi.ingest.survey import read_survey
+
     survey = read_survey(args.data, sheet=parse_sheet(getattr(args, "sheet", None)))
     data = prepare(spec, survey, scale=args.scale, missing=args.missing, strict=args.strict, mapping=args.mapping)
     if weights is None:
@@ -69,15 +76,15 @@ def load_data(args: argparse.Namespace, spec: ModelSpec, weights: str | None = N
 
 
 def add_fit_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--method", default="pls", choices=["pls", "plsc", "cbsem", "gsca"],
+    parser.add_argument("--method", default="pls", choices=METHODS,
                         help="estimator: PLS path modelling, consistent PLS, covariance-based SEM (semopy) "
                         "or GSCA (default: pls); every method writes the same JSON keys")
-    parser.add_argument("--objective", default="MLW", choices=["MLW", "GLS", "ULS", "DWLS"],
+    parser.add_argument("--objective", default="MLW", choices=OBJECTIVES,
                         help="cbsem objective (default: MLW, maximum likelihood)")
     parser.add_argument("--std-lv", action="store_true",
                         help="cbsem identification by unit factor variances (lavaan std.lv = TRUE) "
                         "instead of a first loading fixed to 1")
-    parser.add_argument("--scheme", default="path", choices=["path", "centroid", "factorial"],
+    parser.add_argument("--scheme", default="path", choices=SCHEMES,
                         help="PLS inner weighting scheme (default: path)")
     parser.add_argument("--raw", action="store_true",
                         help="work on centred raw indicators instead of standardised ones (R plspm scaled = FALSE)")
@@ -85,8 +92,10 @@ def add_fit_options(parser: argparse.ArgumentParser) -> None:
                         help="theoretical bounds of every indicator whose scale the spec does not give, e.g. 1,10")
     parser.add_argument("--index-weights", default="fornell", choices=INDEX_WEIGHTS,
                         help="weights of the 0-100 index (default: fornell, raw-scale outer weights)")
-    parser.add_argument("--tol", type=float, default=1e-10, help="convergence tolerance (default: 1e-10)")
-    parser.add_argument("--max-iter", type=int, default=1000, help="iteration limit (default: 1000)")
+    parser.add_argument("--tol", type=positive_number("the tolerance"), default=1e-10,
+                        help="convergence tolerance (default: 1e-10)")
+    parser.add_argument("--max-iter", type=whole_number(1, "the iteration limit"), default=1000,
+                        help="iteration limit (default: 1000)")
     parser.add_argument("--missing", default="error", choices=list(MISSING_POLICIES),
                         help="missing indicator values: refuse (error, default), drop rows (listwise), replace by "
                              "the mean (mean), or estimate the moments by pairwise deletion (pairwise) or EM/FIML (em)")
@@ -113,15 +122,72 @@ def whole_number(minimum: int, what: str):  # noqa: ANN201
     return convert
 
 
+def positive_number(what: str):  # noqa: ANN201
+    """An argparse type: a finite number above 0, with a message naming ``what``."""
+
+    def convert(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{what} must be a number; got {text!r}") from None
+        if not 0 < value < float("inf"):
+            raise argparse.ArgumentTypeError(f"{what} must be a positive finite number; got {text!r}")
+        return value
+
+    return convert
+
+
+def level(text: str) -> float:
+    """An argparse type: a confidence level strictly between 0 and 1."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"the confidence level must be a number such as 0.95; got {text!r}") from None
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"the confidence level must be between 0 and 1, such as 0.95; got {text!r}")
+    return value
+
+
+def n_estimates(spec: "ModelSpec") -> int:
+    """Numbers one fit stores per resample: weights and loadings, paths, total effects, R² and indices."""
+    p, k = len(spec.indicators), len(spec.constructs)
+    return 2 * p + len(spec.paths) + k * k + 2 * k
+
+
+def check_bootstrap_request(args: argparse.Namespace, spec: "ModelSpec", n_obs: int) -> None:
+    """Refuse ``--bootstrap N`` beyond the available memory, and warn (stderr) below the percentile minimum."""
+    n_boot = getattr(args, "bootstrap", None)
+    if not n_boot:
+        return
+    checks.check_bootstrap("--bootstrap", n_boot, n_estimates(spec), n_obs)
+    minimum = checks.percentile_minimum(args.level)
+    if args.ci != "bca" and n_boot < minimum:
+        print(f"warning: --bootstrap {n_boot}: the {args.level:g} interval ends at the most extreme resamples; "
+              f"use at least {minimum} (2/(1 - level)), 1,000 or more for reported intervals", file=sys.stderr)
+
+
+def announce_bootstrap(args: argparse.Namespace, spec: "ModelSpec", n_obs: int, seconds_per_fit: float) -> None:
+    """A note on stderr with the estimated time and memory of a long bootstrap (over a minute)."""
+    import os
+
+    workers = args.workers or os.cpu_count() or 1
+    seconds = args.bootstrap * seconds_per_fit / workers
+    if seconds > 60 and not args.quiet:
+        memory = checks.human_bytes(checks.bootstrap_memory(args.bootstrap, n_estimates(spec), n_obs))
+        print(f"note: --bootstrap {args.bootstrap}: up to {seconds / 60:.0f} min ({1000 * seconds_per_fit:.0f} ms per "
+              f"fit, {workers} workers) and about {memory} of memory; Ctrl-C stops it", file=sys.stderr)
+
+
 def add_bootstrap_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("bootstrap")
-    group.add_argument("--bootstrap", type=whole_number(1, "the number of resamples"), metavar="N",
-                       help="add bootstrap standard errors and confidence intervals from N resamples")
+    group.add_argument("--bootstrap", type=whole_number(2, "the number of resamples"), metavar="N",
+                       help="add bootstrap standard errors and confidence intervals from N resamples (at least 2; "
+                       "percentile intervals want N >= 2/(1 - level), 40 at 95%%; 1,000-10,000 are usual)")
     group.add_argument("--seed", type=whole_number(0, "the seed"), help="random seed of the resamples (default: fresh, reported in the output)")
-    group.add_argument("--ci", default="percentile", choices=["percentile", "bca", "basic"],
+    group.add_argument("--ci", default="percentile", choices=CI_METHODS,
                        help="confidence interval method (default: percentile; bca needs N >= 200)")
-    group.add_argument("--level", type=float, default=0.95, help="confidence level (default: 0.95)")
-    group.add_argument("--sign-change", default="none", choices=["none", "individual", "construct"],
+    group.add_argument("--level", type=level, default=0.95, help="confidence level (default: 0.95)")
+    group.add_argument("--sign-change", default="none", choices=SIGN_CHANGES,
                        help="sign-change correction of the resamples (default: none)")
     group.add_argument("--workers", type=whole_number(1, "the number of workers"), help="threads for the resamples (default: all CPUs)")
 
@@ -131,6 +197,7 @@ def run_bootstrap(result, args: argparse.Namespace, spec: ModelSpec | None = Non
     stderr for long runs. Missing-data treatments that fill or model cells are repeated in every
     resample, from the raw survey."""
     from acsi.inference import TREATED_MISSING, bootstrap
+    from acsi.ingest.survey import read_survey
 
     target, extra = result, {}
     if spec is not None and (result.method != "pls" or getattr(args, "missing", "error") in TREATED_MISSING):
@@ -191,11 +258,21 @@ def write_json(result_dict: dict, target: str) -> None:
         Path(target).write_text(text + "\n")
 
 
+def check_fit_outputs(args: argparse.Namespace) -> None:
+    """The output paths of a command with :func:`add_fit_options`, before any work."""
+    checks.check_output_file("--json", getattr(args, "json", None))
+
+
 def run_fit(args: argparse.Namespace) -> int:
+    check_fit_outputs(args)
     estimator = estimator_from_args(args)
     spec = load_spec(Path(args.spec))
     data = load_data(args, spec)  # --scale, --missing, --mapping and --strict/--lenient act here
+    check_bootstrap_request(args, spec, data.n_obs)
+    started = time.perf_counter()
     result = estimator.fit(spec, data)
+    if args.bootstrap:
+        announce_bootstrap(args, spec, data.n_obs, time.perf_counter() - started)
     boot = run_bootstrap(result, args, spec) if args.bootstrap else None
     if not args.quiet and args.json != "-":
         print(result.summary())
@@ -213,6 +290,12 @@ def run_fit(args: argparse.Namespace) -> int:
 
 
 def run_demo(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from acsi.api import fit
+    from acsi.resources import bundled
+
+    checks.check_output_file("--json", args.json)
     spec_path = bundled("models/acsi.yaml")
     data_path = bundled("datasets/acsi_demo.csv")
     spec = load_spec(spec_path)
@@ -245,7 +328,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         help="fit the ACSI model to the bundled demo data",
         description="Fit models/acsi.yaml to the bundled datasets/acsi_demo.csv (generated data with known truth).",
     )
-    demo.add_argument("--scheme", default="path", choices=["path", "centroid", "factorial"],
+    demo.add_argument("--scheme", default="path", choices=SCHEMES,
                       help="PLS inner weighting scheme (default: path)")
     demo.add_argument("--json", metavar="FILE", help="also write the result as JSON to FILE ('-' for standard output)")
     demo.set_defaults(run=run_demo)

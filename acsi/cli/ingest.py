@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-from acsi.data import prepare_indicators
+from acsi.cli import checks
 from acsi.errors import DataError
-from acsi.ingest.mapping import apply_mapping, load_mapping
-from acsi.ingest.report import validation_report
-from acsi.ingest.survey import Survey, read_survey, write_survey
+
+if TYPE_CHECKING:
+    from acsi.ingest.survey import Survey
 
 _EPILOG = """examples:
   acsi ingest survey wave1.sav --out wave1.parquet
@@ -35,6 +35,13 @@ def add_strictness(parser: argparse.ArgumentParser) -> None:
 
 
 def run_survey(args: argparse.Namespace) -> int:
+    from acsi.data import prepare_indicators
+    from acsi.ingest.mapping import apply_mapping, load_mapping
+    from acsi.ingest.report import validation_report
+    from acsi.ingest.survey import read_survey, write_survey
+
+    checks.check_suffix("--out", args.out, (".csv", ".txt", ".parquet", ".pq"))
+    checks.check_output_file("--out", args.out)
     original = read_survey(args.file, sheet=parse_sheet(args.sheet))
     mapping = load_mapping(args.mapping) if args.mapping else None
     if mapping is None and args.missing != "keep":
@@ -63,8 +70,10 @@ def parse_sheet(text: str | None) -> str | int | None:
     return int(text) if text.isdigit() else text
 
 
-def _treated(survey: Survey, data, treatment: str) -> Survey:  # noqa: ANN001 - IndicatorData
+def _treated(survey: "Survey", data, treatment: str) -> "Survey":  # noqa: ANN001 - IndicatorData
     """The frame to write: listwise drops rows, mean fills cells; keep/error change nothing."""
+    from acsi.ingest.survey import Survey
+
     frame = survey.frame
     indicators = list(data.indicators)
     if treatment == "listwise":

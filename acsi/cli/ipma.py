@@ -6,14 +6,17 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from typing import TYPE_CHECKING
+
+from acsi.cli import checks
 from acsi.cli.compare import check_method, estimator_from
-from acsi.compare.groups import DEFAULT_MIN_N
-from acsi.cli.fit import add_fit_options, estimator_from_args, load_data, write_json
+from acsi.cli.fit import add_fit_options, check_fit_outputs, estimator_from_args, load_data, whole_number, write_json
 from acsi.cli.ingest import parse_sheet
-from acsi.compare import estimate_groups, ipma, ipma_groups
-from acsi.compare.ipma import IPMAResult
-from acsi.ingest.survey import read_survey
+from acsi.cli.options import DEFAULT_MIN_N
 from acsi.spec.load import load_spec
+
+if TYPE_CHECKING:
+    from acsi.compare.ipma import IPMAResult
 
 _EPILOG = """examples:
   acsi ipma models/acsi.yaml survey.csv --target customer_satisfaction
@@ -21,7 +24,7 @@ _EPILOG = """examples:
 """
 
 
-def ipma_text(result: IPMAResult, title: str) -> str:
+def ipma_text(result: "IPMAResult", title: str) -> str:
     lines = [title, f"{'construct':<28} {'importance':>10} {'performance':>11}  quadrant"]
     for name, row in result.constructs.sort_values("importance", ascending=False).iterrows():
         lines.append(f"{name:<28} {row.importance:>10.3f} {row.performance:>11.1f}  {row.quadrant}")
@@ -30,7 +33,13 @@ def ipma_text(result: IPMAResult, title: str) -> str:
 
 
 def run_ipma(args: argparse.Namespace) -> int:
+    from acsi.compare import estimate_groups, ipma, ipma_groups
+    from acsi.ingest.survey import read_survey
+
+    check_fit_outputs(args)
+    checks.check_output_dir("--plot", args.plot)
     spec = load_spec(Path(args.spec))
+    checks.check_name("--target", args.target, spec.construct_names, "a construct of the spec")
     check_method(args.method)
     out: dict[str, Any]
     if args.group:
@@ -76,7 +85,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--weights", metavar="COLUMN", help="case (sampling) weights column (with --group): weighted PLS")
     parser.add_argument("--mode", default="separate", choices=["separate", "pooled"],
                         help="with --group: a model per group (default) or one pooled model")
-    parser.add_argument("--min-n", type=int, default=DEFAULT_MIN_N, help=f"smallest group mapped (default {DEFAULT_MIN_N})")
+    parser.add_argument("--min-n", type=whole_number(3, "the smallest group size"), default=DEFAULT_MIN_N, help=f"smallest group mapped (default {DEFAULT_MIN_N})")
     parser.add_argument("--plot", metavar="DIR", help="write the map as DIR/ipma.png")
     add_fit_options(parser)
     parser.set_defaults(run=run_ipma)

@@ -51,7 +51,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from acsi.errors import DataError, IngestError
+from acsi.errors import DataError, IngestError, shorten
 from acsi.ingest.survey import Survey
 from acsi.spec.model import Scale
 from acsi.spec.yaml_io import _UniqueKeyLoader
@@ -138,7 +138,7 @@ class _Reader:
 
     def keys(self, value: Any, key: str, allowed: tuple[str, ...]) -> Mapping[str, Any]:
         if not isinstance(value, Mapping):
-            raise self.error(key, f"expected a mapping with keys {', '.join(allowed)}; got {value!r}.")
+            raise self.error(key, f"expected a mapping with keys {', '.join(allowed)}; got {shorten(value)}.")
         unknown = [k for k in value if k not in allowed]
         if unknown:
             raise self.error(
@@ -150,9 +150,9 @@ class _Reader:
         if isinstance(value, Mapping) and set(value) == {"min", "max"}:
             value = [value["min"], value["max"]]
         if not (isinstance(value, (list, tuple)) and len(value) == 2 and all(_is_number(v) for v in value)):
-            raise self.error(key, f"a scale is [min, max] (or {{min: a, max: b}}) with two numbers; got {value!r}.")
+            raise self.error(key, f"a scale is [min, max] (or {{min: a, max: b}}) with two numbers; got {shorten(value)}.")
         if not value[0] < value[1]:
-            raise self.error(key, f"the scale minimum must be below its maximum; got {value!r}.")
+            raise self.error(key, f"the scale minimum must be below its maximum; got {shorten(value)}.")
         return Scale(float(value[0]), float(value[1]))
 
     def missing(self, value: Any, key: str) -> tuple[tuple[Any, ...], dict[Any, str]]:
@@ -165,10 +165,10 @@ class _Reader:
         elif _is_number(value) or isinstance(value, str):
             codes, labels = (value,), {}
         else:
-            raise self.error(key, f"missing codes are a list [98, 99] or a table {{98: don't know}}; got {value!r}.")
+            raise self.error(key, f"missing codes are a list [98, 99] or a table {{98: don't know}}; got {shorten(value)}.")
         for code in codes:
             if not (_is_number(code) or isinstance(code, str)):
-                raise self.error(key, f"a missing code must be a number or text; got {code!r}.")
+                raise self.error(key, f"a missing code must be a number or text; got {shorten(code)}.")
         return codes, labels
 
     def recode(self, value: Any, key: str) -> str | Mapping[float, float] | None:
@@ -177,22 +177,22 @@ class _Reader:
         if isinstance(value, str):
             if value not in NAMED_RECODES:
                 raise self.error(
-                    key, f"unknown recoding {value!r}; use one of {', '.join(NAMED_RECODES)} or a table {{1: 0, 2: 40}}."
+                    key, f"unknown recoding {shorten(value)}; use one of {', '.join(NAMED_RECODES)} or a table {{1: 0, 2: 40}}."
                 )
             return value
         if isinstance(value, Mapping) and value:
-            bad = [f"{k!r}: {v!r}" for k, v in value.items() if not (_is_number(k) and _is_number(v))]
+            bad = [f"{shorten(k)}: {shorten(v)}" for k, v in value.items() if not (_is_number(k) and _is_number(v))]
             if bad:
                 raise self.error(key, f"a recoding table maps numbers to numbers; got {', '.join(bad)}.")
             values = list(value.values())
             if min(values) == max(values):
                 raise self.error(key, "a recoding table must map to at least two different values.")
             return MappingProxyType({float(k): float(v) for k, v in value.items()})
-        raise self.error(key, f"recode is 'acsi', 'five_level' or a table {{answer: value}}; got {value!r}.")
+        raise self.error(key, f"recode is 'acsi', 'five_level' or a table {{answer: value}}; got {shorten(value)}.")
 
     def name(self, value: Any, key: str) -> str:
         if not isinstance(value, str) or not value.strip():
-            raise self.error(key, f"expected a column name; got {value!r}.")
+            raise self.error(key, f"expected a column name; got {shorten(value)}.")
         return value.strip()
 
 
@@ -218,7 +218,7 @@ def mapping_from_dict(data: Mapping[str, Any], *, source: str | None = None) -> 
     default_missing = reader.missing(defaults.get("missing"), "defaults.missing")
     indicators = body["indicators"]
     if not isinstance(indicators, Mapping) or not indicators:
-        raise reader.error("indicators", f"expected a mapping indicator -> column or rule; got {indicators!r}.")
+        raise reader.error("indicators", f"expected a mapping indicator -> column or rule; got {shorten(indicators)}.")
     rules = []
     for name, value in indicators.items():
         key = f"indicators.{name}"
@@ -230,7 +230,7 @@ def mapping_from_dict(data: Mapping[str, Any], *, source: str | None = None) -> 
         codes, labels = reader.missing(rule["missing"], f"{key}.missing") if "missing" in rule else default_missing
         reverse = rule.get("reverse", False)
         if not isinstance(reverse, bool):
-            raise reader.error(f"{key}.reverse", f"reverse is true or false; got {reverse!r}.")
+            raise reader.error(f"{key}.reverse", f"reverse is true or false; got {shorten(reverse)}.")
         recode = reader.recode(rule.get("recode"), f"{key}.recode")
         if recode == "five_level":
             if scale is None:
@@ -265,7 +265,7 @@ def mapping_from_dict(data: Mapping[str, Any], *, source: str | None = None) -> 
     if isinstance(groups_raw, str):
         groups_raw = [groups_raw]
     if not isinstance(groups_raw, list):
-        raise reader.error("groups", f"expected a list of column names; got {groups_raw!r}.")
+        raise reader.error("groups", f"expected a list of column names; got {shorten(groups_raw)}.")
     groups = tuple(reader.name(g, "groups") for g in groups_raw)
     clash = sorted({weight, *groups} & set(r.indicator for r in rules) - {None})
     if clash:
