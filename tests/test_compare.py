@@ -253,6 +253,10 @@ def test_ipma_importance_is_the_total_effect_and_performance_the_index(satisfact
         assert abs(row.performance - index_case["expected"]["index"][name]) <= index_case["tolerance_by_key"]["index"]
     assert set(maps.constructs.index) == {"IMAG", "EXPE", "QUAL", "VAL"}
     assert maps.act_first in maps.constructs.index[maps.constructs.quadrant == "concentrate here"]
+    assert maps.mediators == ("EXPE", "QUAL", "VAL")  # IMAG is the only construct nothing drives
+    # VAL, a mediator, comes first: the lever is its driver with the largest importance x (100 - performance)
+    feeding = [n for n in maps.constructs.index if n != "VAL" and result.total_effect_matrix[result.constructs.index(n), result.constructs.index("VAL")] != 0]
+    assert maps.act_first == "VAL" and maps.lever == maps.constructs.loc[feeding, "priority"].idxmax()
     items = maps.indicators.loc["QUAL"]
     assert_allclose(items["importance"].sum(), maps.constructs.loc["QUAL", "importance"], **EXACT)
 

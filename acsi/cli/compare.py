@@ -104,6 +104,8 @@ def check_compare_request(args: argparse.Namespace, spec: Any, survey: "Survey")
     group_column(survey.frame, args.group)  # the library's checks, before the estimation
     checks.check_name("--construct", args.construct, spec.construct_names, "a construct of the spec")
     checks.check_name("--target", args.target, spec.construct_names, "a construct of the spec")
+    for name in args.lower_is_better:
+        checks.check_name("--lower-is-better", name, spec.construct_names, "a construct of the spec")
     if args.period:
         from acsi.compare.periods import parse_periods
 
@@ -147,7 +149,7 @@ def run_compare(args: argparse.Namespace) -> int:
     )
     from acsi.compare.differences import differences_to_dict
     from acsi.compare.groups import _num
-    from acsi.compare.ipma import ipma_from_arrays
+    from acsi.compare.ipma import ipma_from_arrays, lower_is_better_of
     from acsi.errors import SpecError
     from acsi.estimators.pls import model_structure
     from acsi.ingest.survey import read_survey
@@ -243,8 +245,10 @@ def run_compare(args: argparse.Namespace) -> int:
         overall_ipma = ipma_from_arrays(
             target, est.constructs, est.overall["total_effects"], est.index_constructs, est.overall["index"],
             spec.indicators, block, est.overall["index_weights"], est.overall["means"], est.lower, est.upper,
+            lower_is_better=lower_is_better_of(spec, args.lower_is_better),
         )
-        ipma_out = {"overall": overall_ipma.to_dict(), "groups": {str(g): r.to_dict() for g, r in ipma_groups(est, target).items()}}
+        group_maps = ipma_groups(est, target, lower_is_better=args.lower_is_better)
+        ipma_out = {"overall": overall_ipma.to_dict(), "groups": {str(g): r.to_dict() for g, r in group_maps.items()}}
     except SpecError as err:  # IPMA is a by-product here: say why it is absent
         notes.append(f"No IPMA: {err}")
     out["ipma"] = ipma_out
@@ -263,7 +267,9 @@ def run_compare(args: argparse.Namespace) -> int:
             counts = pd.Series([v["verdict"] for v in invariance.values()]).value_counts().to_dict()
             print(f"\nMICOM verdicts over {len(invariance)} pairs: {counts}")
         if overall_ipma is not None:
-            print(f"\nIPMA for {target}: act first on {overall_ipma.act_first}")
+            via = (f" (a mediator: it moves only through its drivers; act on {overall_ipma.lever})"
+                   if overall_ipma.act_first in overall_ipma.mediators else "")
+            print(f"\nIPMA for {target}: act first on {overall_ipma.act_first}{via}\n  rule: {overall_ipma.rule}")
         for note in notes:
             print(f"note: {note}")
     if args.plot:
@@ -298,6 +304,17 @@ def _periods(spec: Any, survey: "Survey", args: argparse.Namespace, common: dict
     table = table.assign(group=split[0], period=split[1])
     table.loc[~table["reported"], ["value", "se", "ci_lower", "ci_upper"]] = np.nan
     return period_changes(table, level=est.level)
+
+
+def lower_is_better(text: str) -> tuple[str, ...]:
+    """An argparse type: comma-separated construct names."""
+    return tuple(part.strip() for part in text.split(",") if part.strip())
+
+
+def add_ipma_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--lower-is-better", type=lower_is_better, default=(), metavar="C1,C2",
+                        help="constructs where a higher index is worse (complaints): IPMA enters them reversed; "
+                        "adds to the spec's 'better: lower' declarations")
 
 
 def add_compare_options(parser: argparse.ArgumentParser) -> None:
@@ -338,5 +355,6 @@ def register(commands: argparse._SubParsersAction) -> None:
                         help="test all pairs up to G groups, else adjacent ranks only (default 20)")
     parser.add_argument("--hierarchy", metavar="FILE", help="CSV unit,parent,weight: aggregate group indices upwards")
     add_compare_options(parser)
+    add_ipma_options(parser)
     add_fit_options(parser)
     parser.set_defaults(run=run_compare)

@@ -9,7 +9,7 @@ from typing import Any
 from typing import TYPE_CHECKING
 
 from acsi.cli import checks
-from acsi.cli.compare import check_method, estimator_from
+from acsi.cli.compare import add_ipma_options, check_method, estimator_from
 from acsi.cli.fit import add_fit_options, check_fit_outputs, estimator_from_args, load_data, whole_number, write_json
 from acsi.cli.ingest import parse_sheet
 from acsi.cli.options import DEFAULT_MIN_N
@@ -27,9 +27,18 @@ _EPILOG = """examples:
 def ipma_text(result: "IPMAResult", title: str) -> str:
     lines = [title, f"{'construct':<28} {'importance':>10} {'performance':>11}  quadrant"]
     for name, row in result.constructs.sort_values("importance", ascending=False).iterrows():
-        lines.append(f"{name:<28} {row.importance:>10.3f} {row.performance:>11.1f}  {row.quadrant}")
-    lines.append(f"act first on: {result.act_first}")
+        marks = [m for m, on in (("mediator", row.mediator), ("reversed", name in result.reversed)) if on]
+        shown = f"{name} ({', '.join(marks)})" if marks else name
+        lines.append(f"{shown:<28} {row.importance:>10.3f} {row.performance:>11.1f}  {row.quadrant}")
+    lines.append(f"act first on: {result.act_first}" + _via(result))
+    lines.append(f"rule: {result.rule}")
     return "\n".join(lines)
+
+
+def _via(result: "IPMAResult") -> str:
+    if result.act_first in result.mediators:
+        return f" (a mediator: it moves only through its drivers; act on {result.lever})"
+    return ""
 
 
 def run_ipma(args: argparse.Namespace) -> int:
@@ -40,6 +49,8 @@ def run_ipma(args: argparse.Namespace) -> int:
     checks.check_output_dir("--plot", args.plot)
     spec = load_spec(Path(args.spec))
     checks.check_name("--target", args.target, spec.construct_names, "a construct of the spec")
+    for name in args.lower_is_better:
+        checks.check_name("--lower-is-better", name, spec.construct_names, "a construct of the spec")
     check_method(args.method)
     out: dict[str, Any]
     if args.group:
@@ -48,14 +59,14 @@ def run_ipma(args: argparse.Namespace) -> int:
             mode=args.mode, weights=args.weights, n_boot=0, min_n=args.min_n, scale=args.scale, missing=args.missing,
             strict=args.strict, mapping=args.mapping,
         )
-        maps = ipma_groups(est, args.target)
+        maps = ipma_groups(est, args.target, lower_is_better=args.lower_is_better)
         out = {"target": args.target, "groups": {str(g): r.to_dict() for g, r in maps.items()}}
         if not args.quiet and args.json != "-":
             print("\n\n".join(ipma_text(r, f"IPMA for {args.target}, group {g}") for g, r in maps.items()))
         first = next(iter(maps.values()), None)
     else:
         result = estimator_from_args(args).fit(spec, load_data(args, spec, weights=args.weights))
-        first = ipma(result, args.target)
+        first = ipma(result, args.target, lower_is_better=args.lower_is_better)
         out = first.to_dict()
         if not args.quiet and args.json != "-":
             print(ipma_text(first, f"IPMA for {args.target}"))
@@ -87,5 +98,6 @@ def register(commands: argparse._SubParsersAction) -> None:
                         help="with --group: a model per group (default) or one pooled model")
     parser.add_argument("--min-n", type=whole_number(3, "the smallest group size"), default=DEFAULT_MIN_N, help=f"smallest group mapped (default {DEFAULT_MIN_N})")
     parser.add_argument("--plot", metavar="DIR", help="write the map as DIR/ipma.png")
+    add_ipma_options(parser)
     add_fit_options(parser)
     parser.set_defaults(run=run_ipma)

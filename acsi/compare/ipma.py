@@ -12,10 +12,21 @@ For a target construct T (satisfaction, loyalty):
 Quadrants split at the mean importance and the mean performance of the constructs shown
 (Martilla & James 1977): ``"concentrate here"`` (important, performing below average) is
 where a manager should act first; then ``"keep up the good work"``, ``"low priority"`` and
-``"possible overkill"``. ``act_first`` names the construct of the first quadrant with the
-largest importance x (100 - performance), the gain in the target index per point of
-improvement weighted by the room left to improve (if that quadrant is empty, the largest
-such product overall).
+``"possible overkill"``.
+
+Constructs where a higher index is worse (ACSI's complaints; ``better: lower`` in the YAML
+spec, ``--lower-is-better`` on the command line) enter reversed: importance ``-total
+effect``, performance ``100 - index`` (the room to improve is the index itself); a
+lower-is-better target reverses every importance. So a negative complaints path reads as
+"fewer complaints raise loyalty", never as a reason to raise complaints.
+
+``act_first`` names the driver of the first quadrant with the largest importance x (100 -
+performance), the gain in the target index per point of improvement weighted by the room left
+to improve (if that quadrant is empty, the driver with the largest positive such product).
+When it is a mediator (a driver that other constructs drive, such as satisfaction for a
+loyalty target), it cannot be changed directly: it is flagged (``mediator``), and ``lever``
+names its driver in the map with the largest positive such product (quality, for
+satisfaction, in most ACSI fits). ``rule`` states the rule in words.
 
 Unlike cSEM's ``doIPMA``, importance here is the standardised total effect reported by the
 fit itself, so the map reads straight off ``result.effects`` and ``result.index``.
@@ -29,7 +40,7 @@ from your PLS-SEM results: the importance-performance map analysis, *Industrial 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Collection
 
 import numpy as np
 import pandas as pd
@@ -68,8 +79,17 @@ class IPMAResult:
     importance_cut, performance_cut : float
         The quadrant boundaries (means over the constructs).
     act_first : str or None
+        Chosen by ``rule``; may be a mediator (then ``lever`` says where to act).
     group : object, optional
         The group this map belongs to.
+    reversed : tuple of str
+        Constructs entered reversed (lower is better).
+    mediators : tuple of str
+        Drivers that are themselves driven by other constructs.
+    lever : str or None
+        Where to act: ``act_first``, or, when that is a mediator, its driver reached as ``rule`` says.
+    rule : str
+        How ``act_first`` was chosen, in words.
     """
 
     target: str
@@ -79,16 +99,27 @@ class IPMAResult:
     performance_cut: float
     act_first: str | None
     group: Any = None
+    reversed: tuple[str, ...] = ()
+    mediators: tuple[str, ...] = ()
+    lever: str | None = None
+    rule: str = ""
 
     def to_dict(self) -> dict[str, Any]:
-        """``{target, act_first, importance_cut, performance_cut, constructs {name: {...}}, indicators {name: {...}}}``."""
+        """``{target, act_first, rule, reversed, mediators, importance_cut, performance_cut, constructs {name: {...}},
+        indicators {name: {...}}}``."""
         return {
             "target": self.target,
             "act_first": self.act_first,
+            "act_first_is_mediator": self.act_first in self.mediators,
+            "lever": self.lever,
+            "rule": self.rule,
+            "reversed": list(self.reversed),
+            "mediators": list(self.mediators),
             "importance_cut": float(self.importance_cut),
             "performance_cut": float(self.performance_cut),
             "constructs": {
-                name: {"importance": float(r.importance), "performance": float(r.performance), "quadrant": r.quadrant}
+                name: {"importance": float(r.importance), "performance": float(r.performance), "quadrant": r.quadrant,
+                       "mediator": bool(r.mediator)}
                 for name, r in self.constructs.iterrows()
             },
             "indicators": {
@@ -117,13 +148,18 @@ def ipma_from_arrays(
     upper: np.ndarray,
     *,
     group: Any = None,
+    lower_is_better: Collection[str] = (),
 ) -> IPMAResult:
     """IPMA from plain arrays (one fit or one group); see the module notes for the formulas.
 
     ``total_effects`` (k, k) over ``constructs``; ``index`` (m,) over ``index_constructs``;
     ``block`` (p,) construct position of each indicator; ``index_weights``, ``means``,
-    ``lower``, ``upper`` (p,).
+    ``lower``, ``upper`` (p,); ``lower_is_better`` names the constructs entered reversed.
     """
+    unknown = [c for c in lower_is_better if c not in constructs]
+    if unknown:
+        raise SpecError(f"Lower-is-better construct(s) {', '.join(map(repr, unknown))} are not constructs of the model; "
+                        f"constructs: {', '.join(constructs)}.", culprit=unknown[0])
     if target not in constructs:
         raise SpecError(f"IPMA target {target!r} is not a construct of the model; constructs: {', '.join(constructs)}.", culprit=target)
     t = constructs.index(target)
@@ -137,37 +173,85 @@ def ipma_from_arrays(
             "(their indicators lack a theoretical scale). Give the scales in the spec or with --scale.",
             culprit=without_index[0],
         )
+    reverse = set(lower_is_better)
     names = [constructs[j] for j in drivers]
-    importance = np.array([total_effects[j, t] for j in drivers])
-    performance = np.array([index[index_constructs.index(constructs[j])] for j in drivers])
+    flip = np.array([name in reverse for name in names])
+    sign = np.where(flip, -1.0, 1.0) * (-1.0 if target in reverse else 1.0)
+    importance = sign * np.array([total_effects[j, t] for j in drivers])
+    raw = np.array([index[index_constructs.index(constructs[j])] for j in drivers])
+    performance = np.where(flip, 100.0 - raw, raw)
+    mediator = np.array([_is_driven(total_effects, j) for j in drivers])
     imp_cut, perf_cut = float(importance.mean()), float(performance.mean())
     table = pd.DataFrame(
         {"importance": importance, "performance": performance, "quadrant": quadrant(importance, performance, imp_cut, perf_cut)},
         index=pd.Index(names, name="construct"),
     )
     table["priority"] = table["importance"] * (100.0 - table["performance"])
-    focus = table[table["quadrant"] == CONCENTRATE]
-    pool = focus if len(focus) else table
-    act_first = str(pool["priority"].idxmax()) if len(pool) and np.isfinite(pool["priority"]).any() else None
+    table["mediator"] = mediator
+    useful = table[(table["importance"] > 0) & np.isfinite(table["priority"])]
+    focus = useful[useful["quadrant"] == CONCENTRATE]
+    pool = focus if len(focus) else useful
+    act_first = str(pool["priority"].idxmax()) if len(pool) else None
+    lever = _lever(act_first, table, constructs, total_effects)
     rows = []
     for i, indicator in enumerate(indicators):
         j = int(block[i])
         if j not in drivers:
             continue
-        imp = float(index_weights[i] * total_effects[j, t])
+        k = drivers.index(j)
+        imp = float(sign[k] * index_weights[i] * total_effects[j, t])
         perf = float(100.0 * (means[i] - lower[i]) / (upper[i] - lower[i]))
-        rows.append((constructs[j], indicator, imp, perf))
+        rows.append((constructs[j], indicator, imp, 100.0 - perf if flip[k] else perf))
     items = pd.DataFrame(rows, columns=["construct", "indicator", "importance", "performance"]).set_index(["construct", "indicator"])
     items["quadrant"] = quadrant(items["importance"].to_numpy(), items["performance"].to_numpy(), float(items["importance"].mean()), perf_cut)
     items["priority"] = items["importance"] * (100.0 - items["performance"])
-    return IPMAResult(target=target, constructs=table, indicators=items, importance_cut=imp_cut, performance_cut=perf_cut, act_first=act_first, group=group)
+    mediators = tuple(n for n, m in zip(names, mediator) if m)
+    reversed_ = tuple(c for c in constructs if c in reverse and (c in names or c == target))
+    return IPMAResult(
+        target=target, constructs=table, indicators=items, importance_cut=imp_cut, performance_cut=perf_cut,
+        act_first=act_first, group=group, reversed=reversed_, mediators=mediators, lever=lever, rule=_rule(reversed_),
+    )
 
 
-def ipma(result: FitResult, target: str) -> IPMAResult:
+def _lever(start: str | None, table: pd.DataFrame, constructs: tuple[str, ...], total_effects: np.ndarray) -> str | None:
+    """``start``, or when it is a mediator its driver in the map with the largest positive priority."""
+    if start is None or not bool(table.loc[start, "mediator"]):
+        return start
+    j = constructs.index(start)
+    feeding = [n for n in table.index
+               if n != start and total_effects[constructs.index(n), j] != 0 and table.loc[n, "priority"] > 0]
+    return str(table.loc[feeding, "priority"].idxmax()) if feeding else start
+
+
+def _is_driven(total_effects: np.ndarray, j: int) -> bool:
+    """True when some other construct has an effect on construct ``j`` (j is a mediator, not a lever)."""
+    column = np.delete(total_effects[:, j], j)
+    return bool(np.any((column != 0) & np.isfinite(column)))
+
+
+def _rule(reversed_: tuple[str, ...]) -> str:
+    text = ("act first on the driver in 'concentrate here' with the largest importance x (100 - performance), else "
+            "the driver with the largest positive such product; a mediator moves only through its drivers, so the "
+            "lever is then its driver with the largest such product")
+    if reversed_:
+        text += (f"; lower is better for {', '.join(reversed_)}: entered reversed (importance = -total effect, "
+                 "performance = 100 - index)")
+    return text
+
+
+def lower_is_better_of(spec: Any, extra: Collection[str] = ()) -> tuple[str, ...]:
+    """Constructs declared lower-is-better in ``spec`` (``better: lower``) and those in ``extra``."""
+    declared = [c.name for c in spec.constructs if getattr(c, "lower_is_better", False)]
+    return tuple(dict.fromkeys([*declared, *extra]))
+
+
+def ipma(result: FitResult, target: str, *, lower_is_better: Collection[str] = ()) -> IPMAResult:
     """Importance-performance map of ``result`` for ``target``.
 
     Importance is ``result.total_effect_matrix[:, target]`` (the ``total`` column of
     ``result.effects``) and performance ``result.index`` (the fit needs indicator scales).
+    Constructs declared ``better: lower`` in the spec, and those in ``lower_is_better``,
+    enter reversed (see the module notes).
 
     Raises
     ------
@@ -193,10 +277,11 @@ def ipma(result: FitResult, target: str) -> IPMAResult:
     return ipma_from_arrays(
         target, result.constructs, result.total_effect_matrix, index.constructs, index.values,
         result.indicators, result.block, weights, means, lower, upper,
+        lower_is_better=lower_is_better_of(result.spec, lower_is_better),
     )
 
 
-def ipma_groups(est: Any, target: str) -> dict[Any, IPMAResult]:
+def ipma_groups(est: Any, target: str, *, lower_is_better: Collection[str] = ()) -> dict[Any, IPMAResult]:
     """One importance-performance map per reported group of a :class:`GroupEstimates`.
 
     In separate mode each group has its own total effects and index weights; in pooled mode
@@ -205,6 +290,7 @@ def ipma_groups(est: Any, target: str) -> dict[Any, IPMAResult]:
     from acsi.estimators.pls import model_structure
 
     block = model_structure(est.spec).block
+    reverse = lower_is_better_of(est.spec, lower_is_better)
     out = {}
     for g, label in enumerate(est.labels):
         if not est.reported[g]:
@@ -212,5 +298,6 @@ def ipma_groups(est: Any, target: str) -> dict[Any, IPMAResult]:
         out[label] = ipma_from_arrays(
             target, est.constructs, est.total_effects[g], est.index_constructs, est.index[g],
             est.spec.indicators, block, est.index_weights[g], est.means[g], est.lower, est.upper, group=label,
+            lower_is_better=reverse,
         )
     return out

@@ -25,7 +25,7 @@ from acsi.spec.model import Construct, Mode, ModelSpec, Path, Scale
 __all__ = ["composite", "model", "path", "paths", "reflective"]
 
 
-def reflective(name: str, *indicators: str, label: str | None = None) -> Construct:
+def reflective(name: str, *indicators: str, label: str | None = None, lower_is_better: bool = False) -> Construct:
     """A reflective construct (lavaan ``name =~ indicators``; PLS Mode A).
 
     Parameters
@@ -36,8 +36,10 @@ def reflective(name: str, *indicators: str, label: str | None = None) -> Constru
         Its indicators, in order.
     label : str, optional
         Free text for reports.
+    lower_is_better : bool
+        A higher index is worse (complaints); IPMA enters the construct reversed.
     """
-    return Construct(name, tuple(indicators), Mode.REFLECTIVE, label)
+    return Construct(name, tuple(indicators), Mode.REFLECTIVE, label, lower_is_better=lower_is_better)
 
 
 def composite(name: str, *indicators: str, mode: Literal["A", "B"] = "B", label: str | None = None) -> Construct:

@@ -94,6 +94,8 @@ class Construct:
     indicators: tuple[str, ...]
     mode: Mode = Mode.REFLECTIVE
     label: str | None = None
+    #: True when a higher index is worse (complaints): IPMA reverses such constructs.
+    lower_is_better: bool = False
 
 
 @dataclass(frozen=True)

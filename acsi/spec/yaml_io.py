@@ -10,6 +10,7 @@ Every key except ``constructs`` is optional; unknown keys are errors::
     constructs:                       # in declaration order
       perceived_quality:
         label: Perceived quality      # free text
+        better: higher                # higher (default) | lower: a higher index is worse (complaints)
         mode: reflective              # reflective (default) | composite | composite_a
                                       # aliases: A / mode_a = reflective, B / mode_b / formative = composite
         scale: {min: 1, max: 10}      # default scale of this construct's indicators
@@ -57,7 +58,7 @@ from acsi.spec.model import Construct, Covariance, FixedValue, Mode, ModelSpec, 
 __all__ = ["read_yaml", "spec_from_dict", "spec_to_dict", "spec_to_yaml", "write_yaml"]
 
 _TOP_KEYS = ("name", "description", "scale", "constructs", "paths", "covariances", "fixed")
-_CONSTRUCT_KEYS = ("label", "mode", "indicators", "scale")
+_CONSTRUCT_KEYS = ("label", "mode", "better", "indicators", "scale")
 _INDICATOR_KEYS = ("scale", "wording")
 _FIXED_KEYS = ("lhs", "op", "rhs", "value")
 _MODES = (
@@ -171,6 +172,9 @@ class _Reader:
         body = self.mapping(value, key, _CONSTRUCT_KEYS)
         label = self.text(body["label"], f"{key}.label") if body.get("label") is not None else None
         mode = self.mode(body.get("mode", "reflective"), f"{key}.mode")
+        better = body.get("better", "higher")
+        if better not in ("higher", "lower"):
+            raise self.error(f"{key}.better", f"'better' at '{key}' is 'higher' or 'lower'; got {_show(better)}.")
         if "scale" in body:
             default = self.scale(body["scale"], f"{key}.scale")
         if "indicators" not in body:
@@ -201,7 +205,7 @@ class _Reader:
                 f"Indicators at '{key}.indicators' must be a list of names or a mapping name -> {{scale, wording}}; "
                 f"got {_show(raw)}.",
             )
-        return Construct(name, tuple(indicators), mode, label), scales
+        return Construct(name, tuple(indicators), mode, label, lower_is_better=better == "lower"), scales
 
     def mode(self, value: Any, key: str) -> Mode:
         try:
@@ -369,6 +373,8 @@ def spec_to_dict(spec: ModelSpec) -> dict[str, Any]:
         if construct.label is not None:
             body["label"] = construct.label
         body["mode"] = Mode(construct.mode).value
+        if construct.lower_is_better:
+            body["better"] = "lower"
         block = [spec.scales.get(i) for i in construct.indicators]
         if common is not None or all(s is None for s in block):
             body["indicators"] = list(construct.indicators)

@@ -50,7 +50,7 @@ def test_builders_build_the_shipped_acsi_model() -> None:
                    label="Perceived value"),
         reflective("customer_satisfaction", "sat_overall", "sat_confirmation", "sat_ideal",
                    label="Customer satisfaction (ACSI)"),
-        reflective("customer_complaints", "complaint", label="Customer complaints"),
+        reflective("customer_complaints", "complaint", label="Customer complaints", lower_is_better=True),
         reflective("customer_loyalty", "loy_repurchase", "loy_price_tolerance", label="Customer loyalty"),
         paths=[
             paths("customer_expectations", to="perceived_quality"),

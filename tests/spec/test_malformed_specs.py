@@ -97,7 +97,7 @@ MODEL_ERRORS = [
     ("unknown-top-level-key-yaml", _yaml("constructs: {F: {indicators: [x1]}}\npath: [F -> G]"), "path",
      "Allowed keys: name, description, scale, constructs, paths, covariances, fixed"),
     ("unknown-construct-key-yaml", _yaml("constructs: {F: {indicator: [x1]}}"), "indicator",
-     "Allowed keys: label, mode, indicators, scale"),
+     "Allowed keys: label, mode, better, indicators, scale"),
     ("missing-constructs-yaml", _yaml("paths: [A -> B]"), "constructs", "no 'constructs'"),
     ("covariance-with-unknown-variable", _spec(constructs=(_F,), covariances=(Covariance("x1", "z9"),)), "z9",
      "neither a construct"),
