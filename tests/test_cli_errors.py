@@ -187,3 +187,15 @@ def _with_run(parser, command: str, run):  # noqa: ANN001, ANN202
     subparsers = next(a for a in parser._actions if a.dest == "command")  # noqa: SLF001
     subparsers.choices[command].set_defaults(run=run)
     return parser
+
+
+def test_an_unreadable_hierarchy_file_is_refused_before_the_estimation(tmp_path: Path, no_estimation, capsys) -> None:  # noqa: ANN001
+    empty = tmp_path / "industries.csv"
+    empty.write_text("")
+    assert main(["compare", SPEC, BANK, "--group", "branch", "--hierarchy", str(empty)]) == 2
+    assert "--hierarchy" in _error(capsys)
+
+
+def test_a_data_path_that_is_a_directory_says_so(tmp_path: Path, capsys) -> None:  # noqa: ANN001
+    assert main(["fit", SPEC, str(tmp_path)]) == 2
+    assert "is a directory" in _error(capsys)

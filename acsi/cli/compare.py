@@ -97,8 +97,17 @@ def check_compare_request(args: argparse.Namespace, spec: Any, survey: "Survey")
                              f"least {MIN_GROUP_BOOT}.")
     if 0 < args.permutations < 19:
         raise ParameterError(f"--permutations {args.permutations} is too few for a 5% test; use 0 (none) or at least 19.")
-    if args.hierarchy is not None and not Path(args.hierarchy).is_file():
-        raise ParameterError(f"--hierarchy '{args.hierarchy}': file not found.")
+    if args.hierarchy is not None:
+        if not Path(args.hierarchy).is_file():
+            raise ParameterError(f"--hierarchy '{args.hierarchy}': file not found.")
+        import pandas as pd
+
+        from acsi.compare import read_hierarchy
+
+        try:
+            read_hierarchy(args.hierarchy)  # its columns, before the estimation
+        except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as err:
+            raise ParameterError(f"--hierarchy '{args.hierarchy}' is not a readable CSV file: {err}") from err
     from acsi.compare.groups import group_column
 
     group_column(survey.frame, args.group)  # the library's checks, before the estimation
