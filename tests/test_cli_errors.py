@@ -199,3 +199,15 @@ def test_an_unreadable_hierarchy_file_is_refused_before_the_estimation(tmp_path:
 def test_a_data_path_that_is_a_directory_says_so(tmp_path: Path, capsys) -> None:  # noqa: ANN001
     assert main(["fit", SPEC, str(tmp_path)]) == 2
     assert "is a directory" in _error(capsys)
+
+
+def test_a_long_bootstrap_is_announced_with_time_and_memory(capsys) -> None:  # noqa: ANN001
+    import argparse
+
+    from acsi.cli.fit import announce_bootstrap
+    from acsi.spec.load import load_spec
+
+    args = argparse.Namespace(bootstrap=100_000, workers=2, quiet=False)
+    announce_bootstrap(args, load_spec(SPEC), 500, seconds_per_fit=0.01)
+    err = capsys.readouterr().err
+    assert "--bootstrap 100000: up to 8 min" in err and "of memory" in err
