@@ -211,3 +211,16 @@ def test_a_long_bootstrap_is_announced_with_time_and_memory(capsys) -> None:  # 
     announce_bootstrap(args, load_spec(SPEC), 500, seconds_per_fit=0.01)
     err = capsys.readouterr().err
     assert "--bootstrap 100000: up to 8 min" in err and "of memory" in err
+
+
+def test_bca_with_too_few_resamples_is_refused_before_the_fit(no_estimation, capsys) -> None:  # noqa: ANN001
+    assert main(["fit", SPEC, DEMO, "--bootstrap", "50", "--ci", "bca"]) == 2
+    assert "--ci bca: BCa intervals need at least 200 resamples" in _error(capsys)
+
+
+def test_q_squared_with_another_method_is_refused_before_the_fit(monkeypatch: pytest.MonkeyPatch, capsys) -> None:  # noqa: ANN001
+    from acsi.estimators.gsca import GSCA
+
+    monkeypatch.setattr(GSCA, "fit", lambda *a, **k: pytest.fail("the fit ran before the request was checked"))
+    assert main(["assess", SPEC, DEMO, "--q-squared", "--method", "gsca"]) == 2
+    assert "--method pls only" in _error(capsys)
