@@ -224,3 +224,12 @@ def test_q_squared_with_another_method_is_refused_before_the_fit(monkeypatch: py
     monkeypatch.setattr(GSCA, "fit", lambda *a, **k: pytest.fail("the fit ran before the request was checked"))
     assert main(["assess", SPEC, DEMO, "--q-squared", "--method", "gsca"]) == 2
     assert "--method pls only" in _error(capsys)
+
+
+def test_a_construct_without_an_index_is_refused_before_the_estimation(tmp_path: Path, no_estimation, capsys) -> None:  # noqa: ANN001
+    from acsi.spec import load_spec, to_syntax
+
+    lavaan = tmp_path / "bank.lav"  # lavaan text carries no scales: no construct has an index
+    lavaan.write_text(to_syntax(load_spec(bundled("models/bank_branch.yaml"))))
+    assert main(["compare", str(lavaan), BANK, "--group", "branch", "--construct", "customer_satisfaction"]) == 2
+    assert "has no 0-100 index" in _error(capsys)

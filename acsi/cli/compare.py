@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -132,7 +133,9 @@ def check_index_construct(flag: str, name: str | None, spec: Any, survey: "Surve
         return
     from acsi.data import prepare
 
-    data = prepare(spec, survey, scale=args.scale, missing=args.missing, strict=args.strict, mapping=args.mapping)
+    with warnings.catch_warnings():  # the estimation that follows issues the data's warnings once
+        warnings.simplefilter("ignore")
+        data = prepare(spec, survey, scale=args.scale, missing=args.missing, strict=args.strict, mapping=args.mapping)
     construct = next(c for c in spec.constructs if c.name == name)
     unscaled = [i for i in construct.indicators if i not in data.scales]
     if unscaled:
