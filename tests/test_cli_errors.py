@@ -187,3 +187,49 @@ def _with_run(parser, command: str, run):  # noqa: ANN001, ANN202
     subparsers = next(a for a in parser._actions if a.dest == "command")  # noqa: SLF001
     subparsers.choices[command].set_defaults(run=run)
     return parser
+
+
+def test_an_unreadable_hierarchy_file_is_refused_before_the_estimation(tmp_path: Path, no_estimation, capsys) -> None:  # noqa: ANN001
+    empty = tmp_path / "industries.csv"
+    empty.write_text("")
+    assert main(["compare", SPEC, BANK, "--group", "branch", "--hierarchy", str(empty)]) == 2
+    assert "--hierarchy" in _error(capsys)
+
+
+def test_a_data_path_that_is_a_directory_says_so(tmp_path: Path, capsys) -> None:  # noqa: ANN001
+    assert main(["fit", SPEC, str(tmp_path)]) == 2
+    assert "is a directory" in _error(capsys)
+
+
+def test_a_long_bootstrap_is_announced_with_time_and_memory(capsys) -> None:  # noqa: ANN001
+    import argparse
+
+    from acsi.cli.fit import announce_bootstrap
+    from acsi.spec.load import load_spec
+
+    args = argparse.Namespace(bootstrap=100_000, workers=2, quiet=False)
+    announce_bootstrap(args, load_spec(SPEC), 500, seconds_per_fit=0.01)
+    err = capsys.readouterr().err
+    assert "--bootstrap 100000: up to 8 min" in err and "of memory" in err
+
+
+def test_bca_with_too_few_resamples_is_refused_before_the_fit(no_estimation, capsys) -> None:  # noqa: ANN001
+    assert main(["fit", SPEC, DEMO, "--bootstrap", "50", "--ci", "bca"]) == 2
+    assert "--ci bca: BCa intervals need at least 200 resamples" in _error(capsys)
+
+
+def test_q_squared_with_another_method_is_refused_before_the_fit(monkeypatch: pytest.MonkeyPatch, capsys) -> None:  # noqa: ANN001
+    from acsi.estimators.gsca import GSCA
+
+    monkeypatch.setattr(GSCA, "fit", lambda *a, **k: pytest.fail("the fit ran before the request was checked"))
+    assert main(["assess", SPEC, DEMO, "--q-squared", "--method", "gsca"]) == 2
+    assert "--method pls only" in _error(capsys)
+
+
+def test_a_construct_without_an_index_is_refused_before_the_estimation(tmp_path: Path, no_estimation, capsys) -> None:  # noqa: ANN001
+    from acsi.spec import load_spec, to_syntax
+
+    lavaan = tmp_path / "bank.lav"  # lavaan text carries no scales: no construct has an index
+    lavaan.write_text(to_syntax(load_spec(bundled("models/bank_branch.yaml"))))
+    assert main(["compare", str(lavaan), BANK, "--group", "branch", "--construct", "customer_satisfaction"]) == 2
+    assert "has no 0-100 index" in _error(capsys)

@@ -55,12 +55,13 @@ def test_command_line_choices_are_the_library_constants() -> None:
     from acsi.core.resample import SIGN_CHANGES
     from acsi.data import MISSING_POLICIES
     from acsi.index import INDEX_WEIGHTS
-    from acsi.inference import CI_METHODS
+    from acsi.inference import BCA_MIN_RESAMPLES, CI_METHODS
     from acsi.study import DGPS, DISTRIBUTIONS, ESTIMATORS
 
     assert options.METHODS == METHODS and options.INDEX_WEIGHTS == INDEX_WEIGHTS
     assert options.MISSING_POLICIES == MISSING_POLICIES and options.CI_METHODS == CI_METHODS
     assert options.SIGN_CHANGES == SIGN_CHANGES and options.TESTS == TESTS and options.ADJUSTMENTS == ADJUSTMENTS
+    assert options.BCA_MIN_RESAMPLES == BCA_MIN_RESAMPLES
     assert options.DEFAULT_MIN_N == DEFAULT_MIN_N and options.MIN_GROUP_BOOT == MIN_BOOT
     assert (options.DGPS, options.DISTRIBUTIONS, options.ESTIMATORS) == (DGPS, DISTRIBUTIONS, ESTIMATORS)
 

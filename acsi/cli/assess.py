@@ -20,6 +20,11 @@ def run_assess(args: argparse.Namespace) -> int:
     from acsi.assess import assess
 
     check_fit_outputs(args)
+    if (args.q_squared or args.predict_folds is not None) and args.method != "pls":
+        raise ParameterError(
+            f"--q-squared and --predict-folds refit the model and are implemented for --method pls only; got --method "
+            f"{args.method}."
+        )
     spec = load_spec(Path(args.spec))
     data = load_data(args, spec)  # --scale, --missing, --mapping and --strict/--lenient act here
     if args.q_squared:  # blindfolding needs 2 <= D <= n - 1: refused here, before the fit

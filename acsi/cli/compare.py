@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -97,8 +98,17 @@ def check_compare_request(args: argparse.Namespace, spec: Any, survey: "Survey")
                              f"least {MIN_GROUP_BOOT}.")
     if 0 < args.permutations < 19:
         raise ParameterError(f"--permutations {args.permutations} is too few for a 5% test; use 0 (none) or at least 19.")
-    if args.hierarchy is not None and not Path(args.hierarchy).is_file():
-        raise ParameterError(f"--hierarchy '{args.hierarchy}': file not found.")
+    if args.hierarchy is not None:
+        if not Path(args.hierarchy).is_file():
+            raise ParameterError(f"--hierarchy '{args.hierarchy}': file not found.")
+        import pandas as pd
+
+        from acsi.compare import read_hierarchy
+
+        try:
+            read_hierarchy(args.hierarchy)  # its columns, before the estimation
+        except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as err:
+            raise ParameterError(f"--hierarchy '{args.hierarchy}' is not a readable CSV file: {err}") from err
     from acsi.compare.groups import group_column
 
     group_column(survey.frame, args.group)  # the library's checks, before the estimation
@@ -123,7 +133,9 @@ def check_index_construct(flag: str, name: str | None, spec: Any, survey: "Surve
         return
     from acsi.data import prepare
 
-    data = prepare(spec, survey, scale=args.scale, missing=args.missing, strict=args.strict, mapping=args.mapping)
+    with warnings.catch_warnings():  # the estimation that follows issues the data's warnings once
+        warnings.simplefilter("ignore")
+        data = prepare(spec, survey, scale=args.scale, missing=args.missing, strict=args.strict, mapping=args.mapping)
     construct = next(c for c in spec.constructs if c.name == name)
     unscaled = [i for i in construct.indicators if i not in data.scales]
     if unscaled:

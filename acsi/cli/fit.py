@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from acsi import strict_json
 from acsi.cli import checks
 from acsi.cli.ingest import add_strictness, parse_sheet
-from acsi.cli.options import CI_METHODS, INDEX_WEIGHTS, METHODS, MISSING_POLICIES, OBJECTIVES, SCHEMES, SIGN_CHANGES
+from acsi.cli.options import BCA_MIN_RESAMPLES, CI_METHODS, INDEX_WEIGHTS, METHODS, MISSING_POLICIES, OBJECTIVES, SCHEMES, SIGN_CHANGES
 from acsi.errors import ParameterError
 from acsi.spec.load import load_spec
 
@@ -159,6 +159,9 @@ def check_bootstrap_request(args: argparse.Namespace, spec: "ModelSpec", n_obs: 
     n_boot = getattr(args, "bootstrap", None)
     if not n_boot:
         return
+    if args.ci == "bca" and n_boot < BCA_MIN_RESAMPLES:
+        raise UsageError(f"--ci bca: BCa intervals need at least {BCA_MIN_RESAMPLES} resamples (1,000 or more "
+                         f"recommended); got --bootstrap {n_boot}. Raise --bootstrap or use --ci percentile.")
     checks.check_bootstrap("--bootstrap", n_boot, n_estimates(spec), n_obs)
     minimum = checks.percentile_minimum(args.level)
     if args.ci != "bca" and n_boot < minimum:

@@ -12,6 +12,7 @@ OBJECTIVES: tuple[str, ...] = ("MLW", "GLS", "ULS", "DWLS")
 INDEX_WEIGHTS: tuple[str, ...] = ("fornell", "standardized", "equal")  # acsi.index.INDEX_WEIGHTS
 MISSING_POLICIES: tuple[str, ...] = ("error", "listwise", "mean", "pairwise", "em")  # acsi.data.MISSING_POLICIES
 CI_METHODS: tuple[str, ...] = ("percentile", "bca", "basic")  # acsi.inference.CI_METHODS
+BCA_MIN_RESAMPLES = 200  # acsi.inference.BCA_MIN_RESAMPLES
 SIGN_CHANGES: tuple[str, ...] = ("none", "individual", "construct")  # acsi.core.resample.SIGN_CHANGES
 TESTS: tuple[str, ...] = ("parametric", "henseler", "permutation")  # acsi.compare.differences.TESTS
 ADJUSTMENTS: tuple[str, ...] = ("holm", "bh", "none")  # acsi.compare.differences.ADJUSTMENTS

@@ -260,6 +260,15 @@ def mapping_from_dict(data: Mapping[str, Any], *, source: str | None = None) -> 
                 label=str(label) if label is not None else None,
             )
         )
+    fed: dict[str, str] = {}
+    for rule in rules:  # one source column feeds one indicator: two would be one answer counted twice
+        if rule.column in fed:
+            raise reader.error(
+                f"indicators.{rule.indicator}.column",
+                f"indicators {fed[rule.column]!r} and {rule.indicator!r} both come from source column {rule.column!r}; "
+                "an answer can feed one indicator only. Map each indicator to its own column.",
+            )
+        fed[rule.column] = rule.indicator
     weight = reader.name(body["weight"], "weight") if body.get("weight") is not None else None
     groups_raw = body.get("groups") or []
     if isinstance(groups_raw, str):

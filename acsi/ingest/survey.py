@@ -349,7 +349,8 @@ def read_survey(
     """
     file = Path(path)
     if not file.is_file():
-        raise IngestError(f"Survey file '{path}' not found.")
+        what = "is a directory, not a file" if file.is_dir() else "not found"
+        raise IngestError(f"Survey file '{path}' {what}.", source=str(path))
     fmt = format or EXTENSIONS.get(file.suffix.lower())
     if fmt is None:
         hint = " Old .xls workbooks: save them as .xlsx." if file.suffix.lower() == ".xls" else ""

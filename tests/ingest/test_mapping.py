@@ -144,3 +144,19 @@ def test_load_mapping_reads_yaml(tmp_path: Path) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert mapping.source == str(tmp_path / "m.yaml")
+
+
+def test_one_source_column_feeding_two_indicators_is_refused_naming_both() -> None:
+    from acsi.errors import IngestError
+
+    with pytest.raises(IngestError) as info:
+        mapping_from_dict({"indicators": {"sat1": "Q12", "sat2": {"column": "Q12", "reverse": True, "scale": [1, 10]}}})
+    text = str(info.value)
+    assert "'sat1'" in text and "'sat2'" in text and "'Q12'" in text
+
+
+def test_an_indicator_named_as_another_ones_source_column_is_refused() -> None:
+    from acsi.errors import IngestError
+
+    with pytest.raises(IngestError, match="'q1' and 'q2' both come from source column 'q1'"):
+        mapping_from_dict({"indicators": {"q1": None, "q2": "q1"}})
