@@ -118,3 +118,8 @@ class BootstrapWarning(AcsiWarning):
 
 class InconsistentJudgementWarning(AcsiWarning):
     """An AHP pairwise-comparison matrix has a consistency ratio above 0.1 (Saaty)."""
+
+
+class MultipleOptimaWarning(AcsiWarning):
+    """CB-SEM: the optimiser ended at a boundary or improper point, further starts were tried and
+    found more than one optimum; the message lists every optimum and which one is reported."""
