@@ -57,7 +57,8 @@ THRESHOLDS: dict[str, str] = {
     "eigenvalue": "first eigenvalue > 1 and second < 1 (unidimensional block)",
     "ave": ">= 0.5 (Fornell & Larcker 1981)",
     "loadings": ">= 0.708 (Hair et al. 2017), and above every cross-loading",
-    "htmt": "< 0.85 for conceptually distinct constructs, < 0.90 for similar ones (Henseler et al. 2015)",
+    "htmt": "< 0.85 for conceptually distinct constructs, < 0.90 for similar ones (Henseler et al. 2015); "
+    "from absolute indicator correlations unless assess(..., htmt=\"signed\")",
     "fornell_larcker": "sqrt(AVE) of a construct above its correlations with every other construct",
     "vif": "< 5, ideally < 3 (Hair et al. 2019)",
     "f_squared": "0.02 small, 0.15 medium, 0.35 large (Cohen 1988)",
@@ -155,13 +156,23 @@ def discrepancies(S: np.ndarray, sigma: np.ndarray) -> dict[str, float]:
     return {key: float(value) for key, value in _discrepancies(S, sigma).items()}
 
 
-def _htmt(S: np.ndarray, blocks: list[np.ndarray], geometric: bool) -> np.ndarray:
+#: HTMT variants: ``"absolute"`` averages absolute indicator correlations (seminr ``HTMT()``
+#: takes ``abs(cor(...))``; cSEM ``calculateHTMT(.absolute = TRUE)`` and semTools ``htmt(absolute
+#: = TRUE)`` by default), ``"signed"`` the correlations as they are (Henseler et al. 2015).
+HTMT_VARIANTS: tuple[str, ...] = ("absolute", "signed")
+
+
+def _htmt(S: np.ndarray, blocks: list[np.ndarray], geometric: bool, absolute: bool = True) -> np.ndarray:
     """HTMT (Henseler, Ringle & Sarstedt 2015) or HTMT2 (Roemer, Schuberth & Henseler 2021).
 
     HTMT_ij = mean heterotrait correlation / sqrt(mean monotrait_i x mean monotrait_j), means
-    arithmetic (HTMT) or geometric (HTMT2, defined for positive correlations only).
+    arithmetic (HTMT) or geometric (HTMT2, defined for positive correlations only), of the
+    absolute correlations ``|r|`` when ``absolute`` (the default of seminr and cSEM: a
+    reverse-coded item then does not cancel its block's correlations) or of the signed ones.
     """
     k = len(blocks)
+    if absolute:
+        S = np.abs(S)
 
     def average(values: np.ndarray) -> float:
         if values.size == 0:
@@ -367,6 +378,7 @@ def assess(
     omission_distance: int | None = None,
     predict_folds: int | None = None,
     seed: int | None = 0,
+    htmt: str = "absolute",
 ) -> Assessment:
     """Assess the measurement and structural model of a fit.
 
@@ -389,6 +401,10 @@ def assess(
         Also run PLSpredict with this many folds (:func:`pls_predict`).
     seed : int, optional
         Seed of the PLSpredict fold assignment.
+    htmt : {"absolute", "signed"}
+        HTMT and HTMT2 from absolute indicator correlations (default, as seminr and cSEM) or
+        from the signed ones (:data:`HTMT_VARIANTS`). They differ only when some indicator
+        correlations are negative (reverse-coded items).
 
     Returns
     -------
@@ -399,6 +415,8 @@ def assess(
     ValueError
         A fit with ``missing="pairwise"`` or ``"em"`` without its ``data``.
     """
+    if htmt not in HTMT_VARIANTS:
+        raise ValueError(f"Unknown htmt={htmt!r}; expected one of {', '.join(HTMT_VARIANTS)}.")
     S = _correlation_of(result, data)
     spec = result.spec
     k = len(result.constructs)
@@ -468,8 +486,8 @@ def assess(
         communality=pd.Series(communality, index=by_indicator, name="communality"),
         redundancy=pd.Series(communality * r2[result.block], index=by_indicator, name="redundancy"),
         mean_redundancy=pd.Series(mean_red, index=index_c, name="mean_redundancy"),
-        htmt=pd.DataFrame(_htmt(S, blocks, geometric=False), index=names, columns=names),
-        htmt2=pd.DataFrame(_htmt(S, blocks, geometric=True), index=names, columns=names),
+        htmt=pd.DataFrame(_htmt(S, blocks, geometric=False, absolute=htmt == "absolute"), index=names, columns=names),
+        htmt2=pd.DataFrame(_htmt(S, blocks, geometric=True, absolute=htmt == "absolute"), index=names, columns=names),
         fornell_larcker=pd.DataFrame(fl, index=names, columns=names),
         cross_loadings=pd.DataFrame(result.cross_loading_matrix, index=list(result.indicators), columns=names),
         outer_vif=pd.Series(vif_outer, index=by_indicator, name="vif"),

@@ -162,3 +162,8 @@ class EventConflictError(IngestError):
     """Two rows carry the same event id but differ in what the press was (time, device, code,
     reasons): neither is a duplicate of the other, so the import is refused. The message shows
     both rows and where they came from."""
+
+
+class MultipleOptimaWarning(AcsiWarning):
+    """CB-SEM: the optimiser ended at a boundary or improper point, further starts were tried and
+    found more than one optimum; the message lists every optimum and which one is reported."""

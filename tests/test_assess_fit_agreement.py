@@ -17,7 +17,7 @@ import pytest
 
 import acsi
 from acsi.assess import assess
-from acsi.errors import InadmissibleSolutionWarning
+from acsi.errors import InadmissibleSolutionWarning, MultipleOptimaWarning
 
 from .conftest import REFERENCE
 from ._reference import tolerance
@@ -54,6 +54,7 @@ def _fit(case: dict, method: str) -> acsi.FitResult:
     with warnings.catch_warnings():
         # The satisfaction model is improper under CB-SEM (standardised paths > 1): still fitted and assessed.
         warnings.simplefilter("ignore", InadmissibleSolutionWarning)
+        warnings.simplefilter("ignore", MultipleOptimaWarning)
         return acsi.fit(acsi.parse_syntax(case["model"]["syntax"]), data, method=method, **options)
 
 

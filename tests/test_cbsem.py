@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 import acsi
+from acsi.errors import MultipleOptimaWarning
 from acsi.estimators.cbsem import CBSEM, FIT_INDEX_KEYS, to_semopy_syntax
 
 from ._reference import tolerance
@@ -122,7 +123,8 @@ def test_heywood_case_becomes_an_inadmissible_solution_warning_not_a_log_line(ca
     sigma = np.array([[1, 0.8, 0.8], [0.8, 1, 0.4], [0.8, 0.4, 1]])
     frame = _exact(sigma, 200, ["x1", "x2", "x3"])
     with caplog.at_level(logging.DEBUG), pytest.warns(acsi.InadmissibleSolutionWarning, match="'x1'.*Heywood"):
-        CBSEM().fit(acsi.parse_syntax("f =~ x1 + x2 + x3\n"), frame)
+        with pytest.warns(MultipleOptimaWarning):  # further starts were tried (issue 10, item 12)
+            CBSEM().fit(acsi.parse_syntax("f =~ x1 + x2 + x3\n"), frame)
     assert not caplog.records
 
 
@@ -190,7 +192,9 @@ def test_optimiser_stop_becomes_a_convergence_warning(reference: Path) -> None:
     case = json.loads((REFERENCE / "expected" / "political_democracy_lavaan_ml.json").read_text())
     spec = acsi.parse_syntax(case["model"]["syntax"])
     data = pd.read_csv(REFERENCE / case["dataset"])
-    with pytest.warns(acsi.ConvergenceWarning, match="did not converge"):
+    with pytest.warns(acsi.ConvergenceWarning, match="did not converge"), warnings.catch_warnings():
+        # Two iterations from lavaan's starts may also sit at a variance bound: not what is tested here.
+        warnings.simplefilter("ignore", acsi.InadmissibleSolutionWarning)
         result = CBSEM(max_iter=2).fit(spec, data)
     assert not result.converged
 

@@ -42,6 +42,7 @@ from acsi.errors import (
     EstimationError,
     InadmissibleSolutionWarning,
     MissingDataWarning,
+    MultipleOptimaWarning,
     SpecError,
 )
 from acsi.estimators.pls import PLSPM, _readonly, model_structure
@@ -207,6 +208,10 @@ class CBSEM:
         Optimiser iteration limit.
     index_weights : {"fornell", "standardized", "equal"}
         Weights of the 0-100 index, applied to the factor-score weights (below).
+    max_starts : int
+        Starting points tried at most (default 5): the first is lavaan's default start; the
+        others are tried only when an optimum is improper or at a bound (see *Starts*). 1 turns
+        the further starts off (cheaper bootstraps of models with many improper resamples).
 
     Notes
     -----
@@ -230,6 +235,14 @@ class CBSEM:
     the score has unit model-implied variance. The 0-100 index applies
     ``index_weights`` to them exactly as for PLS.
 
+    *Starts.* The optimiser starts from lavaan's default starting values (FABIN 3 loadings,
+    half the observed variances for residuals, 0.05 for factor variances, zero regressions;
+    lavaan ``lav_start.R``), with BLAS on one thread (faster for these small matrices). When
+    it ends at an improper or boundary point, further starts follow (semopy's own, then
+    seeded perturbations) until a proper optimum, the same improper optimum twice, or
+    ``max_starts``. Every optimum found is in ``settings["optima"]`` and, when there is more
+    than one, in a :class:`~acsi.errors.MultipleOptimaWarning`.
+
     *Admissibility.* A negative variance (Heywood case), a standardised loading or path
     above 1 in absolute value, or a non-positive-definite factor covariance matrix issue
     :class:`~acsi.errors.InadmissibleSolutionWarning`.
@@ -240,6 +253,7 @@ class CBSEM:
     ftol: float = 1e-14
     max_iter: int = 10000
     index_weights: IndexWeights = "fornell"
+    max_starts: int = 5
 
     def __post_init__(self) -> None:
         check_settings(
@@ -250,6 +264,7 @@ class CBSEM:
                 "ftol": ("fraction", None),
                 "max_iter": ("positive_int", None),
                 "index_weights": ("choice", INDEX_WEIGHTS),
+                "max_starts": ("positive_int", None),
             },
         )
 
@@ -308,26 +323,38 @@ class CBSEM:
             )
             issued.append(message)
             notices.issue(message, MissingDataWarning, stacklevel=2)
-        with _captured_semopy_logging() as capture:
+        optima: list[dict[str, object]] = []
+        with _one_blas_thread(), _captured_semopy_logging() as capture:
             try:
-                model = semopy.Model(syntax)
                 if self.objective == "DWLS":
+                    model = semopy.Model(syntax)
                     result = model.fit(
                         pd.DataFrame(X, columns=observed), obj="DWLS",
                         options={"ftol": self.ftol, "maxiter": self.max_iter},
                     )
                     model.load_cov(S)  # estimates are DWLS; S (divisor n) for what follows
                 else:
-                    cov = pd.DataFrame(S, index=observed, columns=observed)
-                    result = model.fit(
-                        cov=cov, n_samples=n, obj=self.objective,
-                        options={"ftol": self.ftol, "maxiter": self.max_iter},
-                    )
+                    model, result, optima = self._multistart(syntax, spec, S, n, observed)
             except (np.linalg.LinAlgError, ValueError, KeyError, ZeroDivisionError) as err:
                 raise EstimationError(
                     f"semopy could not fit the model ({type(err).__name__}: {err}). Check that the model is identified "
                     "and the indicators are not collinear."
                 ) from err
+        if len(optima) > 1:
+            chosen = next(o for o in optima if o["chosen"])
+            listed = "; ".join(
+                f"start '{o['start']}': objective {o['objective']:.6f}, "
+                + ("proper" if o["proper"] else f"improper ({o['problems'][0]})" if o["problems"] else "not converged")
+                for o in optima
+            )
+            message = (
+                f"CB-SEM: the optimiser ended at a boundary or improper point from the lavaan-style start, so "
+                f"{len(optima) - 1} further start(s) were tried. Optima found: {listed}. Reported: start "
+                f"'{chosen['start']}' ({'proper' if chosen['proper'] else 'improper'}; the lowest objective"
+                f"{', preferring a proper solution at the same objective' if chosen['proper'] else ''})."
+            )
+            issued.append(message)
+            notices.issue(message, MultipleOptimaWarning, stacklevel=2)
         messages = [
             record.getMessage() for record in capture.records
             if record.levelno >= logging.WARNING and not (self.std_lv and "No fixed loadings" in record.getMessage())
@@ -346,29 +373,92 @@ class CBSEM:
             issued.append(message)
             notices.issue(message, ConvergenceWarning, stacklevel=2)
 
-        return self._result(spec, data, model, result, S, mean, n, p, converged, issued)
+        return self._result(spec, data, model, result, S, mean, n, p, converged, issued, optima)
 
     # ------------------------------------------------------------------ mapping back
-    def _result(self, spec, data, model, result, S, mean, n, p, converged, issued) -> FitResult:
+    # ------------------------------------------------------------------ starts and optima
+    def _multistart(self, syntax, spec, S, n, observed):  # noqa: ANN001, ANN202
+        """Fit from lavaan-style starts; at a boundary or improper point, from further starts too.
+
+        Starts, in order: ``lavaan`` (:func:`_lavaan_starts`), ``semopy`` (semopy's own),
+        then ``perturbed-1..3`` (the lavaan-style start with variances and loadings scaled by
+        seeded random factors in [0.5, 1.5], regressions drawn around 0: deterministic). Further
+        starts are tried only when the first fit converged to an improper or boundary point, and stop at the
+        first proper optimum or when a start reaches an improper optimum already found. The reported
+        optimum is the lowest objective among converged fits; a proper one is preferred when
+        its objective is within ``1e-8 (1 + |f|)`` of that lowest value.
+
+        Returns the chosen semopy model and solver result, and every optimum found as dicts
+        ``{start, objective, converged, proper, problems, chosen}``.
+        """
+        cov = pd.DataFrame(S, index=observed, columns=observed)
+        options = {"ftol": self.ftol, "maxiter": self.max_iter}
+
+        def run(x0):  # noqa: ANN001, ANN202
+            model = semopy.Model(syntax)
+            model.load(cov=cov, n_samples=n)
+            default = np.array(model.param_vals, dtype=float)
+            if x0 is not None:
+                model.param_vals = x0(model, default)
+            result = model.fit(obj=self.objective, options=options)
+            converged = bool(result.success) and np.isfinite(result.x).all()
+            problems = self._inspect(model, spec, observed, S) if converged else ["not converged"]
+            return model, result, {
+                "start": "", "objective": float(result.fun), "converged": bool(converged),
+                "proper": converged and not problems, "problems": problems, "chosen": False,
+            }
+
+        lavaan = lambda model, default: _lavaan_starts(model, spec, S, observed, default, marker=not self.std_lv)  # noqa: E731
+        starts = [("lavaan", lavaan), ("semopy", lambda model, default: default)]
+        rng = np.random.default_rng(20240601)
+        for r in range(3):
+            factors = rng.uniform(0.5, 1.5, size=4096)
+            shifts = rng.normal(0.0, 0.2, size=4096)
+            starts.append((f"perturbed-{r + 1}", _perturbed(lavaan, factors, shifts)))
+        fits = []
+        for label, x0 in starts[: self.max_starts]:
+            model, result, record = run(x0)
+            record["start"] = label
+            same = [f for f in fits if f[2]["converged"] and record["converged"] and _same(f[2]["objective"], record["objective"])]
+            fits.append((model, result, record))
+            if record["proper"] or same or len(fits) == 1 and not record["converged"]:
+                break  # proper; the same improper optimum from two starts; or no optimum (max_iter) at all
+        records = [f[2] for f in fits]
+        converged = [i for i, rec in enumerate(records) if rec["converged"]] or [0]
+        best = min(records[i]["objective"] for i in converged)
+        proper = [i for i in converged if records[i]["proper"] and (records[i]["objective"] <= best or _same(records[i]["objective"], best))]
+        pick = proper[0] if proper else min(converged, key=lambda i: records[i]["objective"])
+        records[pick]["chosen"] = True
+        return fits[pick][0], fits[pick][1], records
+
+    def _inspect(self, model, spec, observed, S) -> list[str]:  # noqa: ANN001
+        """Admissibility problems of a fitted semopy model (:meth:`_admissibility`)."""
+        names = spec.construct_names
+        order = _Order(model, names, tuple(observed))
+        Beta, Lam, Psi, Theta = order.matrices(model.matrices[:4])
+        sol = _standardise(spec, Beta, Lam, Psi, Theta)
+        free = dict(zip(("Beta", "Lambda", "Psi", "Theta"), order.matrices(_free_cells(model))))
+        return self._admissibility(
+            names, list(observed), Psi, Theta, sol["Phi"], sol["std_loadings"], sol["std_B"], sol["path_pairs"], free, S
+        )
+
+    def _result(self, spec, data, model, result, S, mean, n, p, converged, issued, optima) -> FitResult:
         names = spec.construct_names
         indicators = data.indicators
         k = len(names)
         order = _Order(model, names, indicators)
         Beta, Lam, Psi, Theta = order.matrices(model.matrices[:4])  # Beta[target, source]
-        inv = np.linalg.inv(np.eye(k) - Beta)
-        Phi = inv @ Psi @ inv.T  # factor covariances
-        Sigma = Lam @ Phi @ Lam.T + Theta
-        sd_eta = np.sqrt(np.clip(np.diag(Phi), 0, None))
-        sd_x = np.sqrt(np.clip(np.diag(Sigma), 0, None))
+        sol = _standardise(spec, Beta, Lam, Psi, Theta)
+        Phi, Sigma, sd_eta, sd_x = sol["Phi"], sol["Sigma"], sol["sd_eta"], sol["sd_x"]
+        std_loadings, std_B, path_pairs = sol["std_loadings"], sol["std_B"], sol["path_pairs"]
         free = order.matrices(_free_cells(model))
-        se = self._standard_errors(model, order, free)
+        with _one_blas_thread():
+            se = self._standard_errors(model, order, free)
 
         block = model_structure(spec).block
         rows = np.arange(p)
         loadings = Lam[rows, block]
         with np.errstate(divide="ignore", invalid="ignore"):
-            std_loadings = loadings * sd_eta[block] / sd_x
-            std_B = Beta.T * sd_eta[:, None] / sd_eta[None, :]  # [source, target]
             phi_std = Phi / np.outer(sd_eta, sd_eta)
             endogenous = np.array([name in spec.endogenous for name in names])
             r2_eta = np.where(endogenous, 1 - np.diag(Psi) / np.diag(Phi), 0.0)
@@ -387,7 +477,6 @@ class CBSEM:
         sd_sample = np.sqrt(np.diag(S))
         standardized_weights = weights * sd_sample
 
-        path_pairs = [(names.index(pth.source), names.index(pth.target)) for pth in spec.paths]
         nested = lambda values: {  # noqa: E731
             name: {indicators[j]: float(values[j]) for j in rows if block[j] == b} for b, name in enumerate(names)
         }
@@ -425,9 +514,11 @@ class CBSEM:
                 "ftol": self.ftol,
                 "max_iter": self.max_iter,
                 "index_weights": self.index_weights,
+                "max_starts": self.max_starts,
                 "missing": data.missing,
                 "standardized": False,
                 "identification": "std.lv" if self.std_lv else "marker (first loading 1)",
+                "optima": tuple(optima),
             },
             converged=converged,
             n_iter=int(result.n_it),
@@ -595,6 +686,99 @@ class CBSEM:
         if np.isfinite(Phi).all() and np.linalg.eigvalsh((Phi + Phi.T) / 2)[0] < -_SLACK:
             problems.append("the factor covariance matrix is not positive definite")
         return problems
+
+
+def _standardise(spec: ModelSpec, Beta, Lam, Psi, Theta) -> dict:  # noqa: ANN001
+    """Implied moments and completely standardised loadings and paths of one solution.
+
+    ``Phi = (I - B)^-1 Psi (I - B)^-T`` (factor covariances), ``Sigma = Lambda Phi Lambda' +
+    Theta``; standardised loading ``lambda sd_eta / sd_x``, path ``beta sd_source / sd_target``
+    (lavaan ``std.all``). Matrices in spec order, ``Beta[target, source]``.
+    """
+    names = spec.construct_names
+    k = len(names)
+    inv = np.linalg.inv(np.eye(k) - Beta)
+    Phi = inv @ Psi @ inv.T
+    Sigma = Lam @ Phi @ Lam.T + Theta
+    sd_eta = np.sqrt(np.clip(np.diag(Phi), 0, None))
+    sd_x = np.sqrt(np.clip(np.diag(Sigma), 0, None))
+    block = model_structure(spec).block
+    with np.errstate(divide="ignore", invalid="ignore"):
+        std_loadings = Lam[np.arange(Lam.shape[0]), block] * sd_eta[block] / sd_x
+        std_B = Beta.T * sd_eta[:, None] / sd_eta[None, :]  # [source, target]
+    return {
+        "Phi": Phi, "Sigma": Sigma, "sd_eta": sd_eta, "sd_x": sd_x, "std_loadings": std_loadings, "std_B": std_B,
+        "path_pairs": [(names.index(pth.source), names.index(pth.target)) for pth in spec.paths],
+    }
+
+
+def _one_blas_thread() -> "contextlib.AbstractContextManager":
+    """BLAS pinned to one thread: for CB-SEM's small matrices threads cost more than they save
+    (a mobi fit spent most of its time in thread start-up inside 24 x 24 inversions)."""
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(limits=1, user_api="blas")
+
+
+def _fabin3(S: np.ndarray, marker: int, indicator: int, others: list[int]) -> float:
+    """FABIN 3 loading of ``indicator`` relative to the ``marker`` (Hägglund 1982, lavaan's
+    ``fabin3``): instrumental-variable estimate with the block's other indicators ``Z`` as
+    instruments, ``lambda = s_iZ S_ZZ^-1 s_Z1 / s_1Z S_ZZ^-1 s_Z1``."""
+    a = np.linalg.solve(S[np.ix_(others, others)], S[others, marker])
+    denominator = float(S[marker, others] @ a)
+    return float(S[indicator, others] @ a / denominator) if denominator > 0 else 1.0
+
+
+def _lavaan_starts(model, spec: ModelSpec, S: np.ndarray, observed, default: np.ndarray, *, marker: bool) -> np.ndarray:  # noqa: ANN001
+    """lavaan's default starting values (``start = "default"``, lav_start.R) for semopy's free parameters.
+
+    Free loadings: FABIN 3 (:func:`_fabin3`) in blocks of three or more indicators with a
+    marker, 1 otherwise (with ``std_lv`` semopy's start from the START lines is kept);
+    residual variances of indicators half their observed variance; (residual) variances of
+    factors 0.05; regressions and covariances 0.
+    """
+    where = {name: j for j, name in enumerate(observed)}
+    loading: dict[tuple[str, str], float] = {}
+    for construct in spec.constructs:
+        items = [where[i] for i in construct.indicators]
+        for position, j in enumerate(items[1:], start=1):
+            others = [i for i in items[1:] if i != j]
+            loading[(construct.name, construct.indicators[position])] = (
+                _fabin3(S, items[0], j, others) if len(items) >= 3 else 1.0
+            )
+    matrices = [id(m) for m in model.matrices[:4]]
+    out = np.array(default, dtype=float)
+    active = [param for param in model.parameters.values() if param.active]
+    for i, param in enumerate(active):
+        location = param.locations[0]
+        which = matrices.index(id(location.matrix)) if id(location.matrix) in matrices else -1
+        r, c = location.indices
+        if which == 1 and marker:  # Lambda: observed x factor
+            out[i] = loading.get((model.names_lambda[1][c], model.names_lambda[0][r]), 1.0)
+        elif which == 3:  # Theta
+            a, b = model.names_theta[0][r], model.names_theta[0][c]
+            out[i] = 0.5 * S[where[a], where[a]] if a == b and a in where else 0.0
+        elif which == 2:  # Psi
+            out[i] = 0.05 if r == c else 0.0
+        elif which == 0:  # Beta
+            out[i] = 0.0
+    return out
+
+
+def _same(a: float, b: float) -> bool:
+    """Two objective values of one optimum: equal within ``1e-8 (1 + |a|)``."""
+    return abs(a - b) <= 1e-8 * (1 + abs(a))
+
+
+def _perturbed(start, factors: np.ndarray, shifts: np.ndarray):  # noqa: ANN001, ANN202
+    """A start built from ``start``: non-zero values scaled by ``factors``, zeros replaced by ``shifts``."""
+
+    def build(model, default):  # noqa: ANN001, ANN202
+        base = start(model, default)
+        m = base.size
+        return np.where(base != 0, base * factors[:m], shifts[:m])
+
+    return build
 
 
 class _Order:

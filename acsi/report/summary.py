@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from acsi.report.admissibility import mark_tables
+
 if TYPE_CHECKING:
     from acsi.results import FitResult
 
@@ -68,6 +70,7 @@ class Summary:
         if result.index is not None:
             index = pd.Series(result.index.to_dict(), name="index").to_frame()
             tables[f"Index (0-100, {result.index.method} weights)"] = index
+        mark_tables(tables, result)  # a "flag" column beside inadmissible PLSc / CB-SEM numbers
         return tables
 
     def as_text(self) -> str:
@@ -75,6 +78,9 @@ class Summary:
         for title, table in self.tables().items():
             lines += ["", title, "-" * len(title)]
             lines.append(table.to_string(float_format=_FLOAT, index=title != "Outer model"))
+        notes = mark_tables({}, self.result)
+        if notes:
+            lines += ["", "Inadmissible", "------------"] + notes
         if self.result.warnings:
             lines += ["", "Warnings", "--------"] + [f"- {message}" for message in self.result.warnings]
         return "\n".join(lines)
