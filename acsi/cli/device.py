@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import signal
 import sqlite3
 import sys
 import threading
@@ -151,16 +152,41 @@ def run_list(args: argparse.Namespace) -> int:
     return 0
 
 
+_REPLAY_CAP_S = 3600.0  # a fake script without --duration ends after this much virtual time at the latest
+
+
+def _print_status(uid: str, state: str, detail: str) -> None:
+    """One console line per state row: ``device UID: STATE - detail`` (the uid not repeated)."""
+    detail = detail[len(uid):].strip() if detail.startswith(uid) else detail
+    print(f"device {uid}: {state}" + (f" - {detail}" if detail else ""), file=sys.stderr, flush=True)
+
+
+def _fake_uid(device, host_id: str) -> str:
+    head = f"{device.vendor_id:04x}:{device.product_id:04x}"
+    if device.serial:
+        return f"{head}:{device.serial}"
+    return f"{head}@{host_id}:{device.bus}-{'.'.join(str(p) for p in device.port_numbers)}"
+
+
 def run_listen(args: argparse.Namespace) -> int:
+    """Read every matching pad (one worker each) until --duration, Ctrl-C or, for a fake
+    script, the end of the script; state changes go to stderr, events to stdout."""
     from acsi.ingest.device.profile import load_profile
     from acsi.ingest.device.site import load_site
     from acsi.ingest.device.store import EventStore
-    from acsi.ingest.device.usb_reader import CaptureService, DeviceWorker
+    from acsi.ingest.device.usb_reader import CaptureService
 
+    if args.duration is not None and not args.duration > 0:
+        raise IngestError(f"--duration must be a positive number of seconds, got {args.duration}.", key="--duration")
+    staff = []
+    for spec in args.staff:
+        window, sep, who = spec.partition("=")
+        if not sep or not window or not who:
+            raise IngestError(f"--staff {spec!r}: expected WINDOW=STAFF, e.g. W1=S001.", key="--staff", raw_value=spec)
+        staff.append((window, who))
     profiles = [load_profile(p) for p in args.profile]
     site = load_site(args.site)
     backend, bound = _fake(args.fake_script)
-    clock = backend.clock if backend is not None else None
     count = [0]
     lock = threading.Lock()
 
@@ -169,52 +195,87 @@ def run_listen(args: argparse.Namespace) -> int:
             count[0] += 1
             _print_event(event)
 
+    def on_status(uid: str, state: str, detail: str) -> None:
+        with lock:
+            _print_status(uid, state, detail)
+
     with EventStore(args.db) as store:
-        extra = {"clock": clock} if clock is not None else {}
-        service = CaptureService(profiles, site, store, backend=backend, host_id=args.host_id, on_event=on_event, **extra)
-        if backend is not None:
-            # Deterministic replay: one worker per scripted device, run in turn on virtual time.
-            for device, steps in bound:
-                profile = next((p for p in profiles if p.matches(device.vendor_id, device.product_id)), None)
-                if profile is None:
-                    print(f"warning: no profile matches fake device {device.vendor_id:04x}:{device.product_id:04x}", file=sys.stderr)
-                    continue
-                worker = DeviceWorker(profile, site, store, backend=backend, clock=clock, host_id=args.host_id,
-                                      on_event=on_event, rescan_s=(0.5, 4.0))
-                for spec in args.staff:
-                    window, staff = spec.split("=", 1)
-                    if window == site.place_of_device(f"{device.vendor_id:04x}:{device.product_id:04x}:{device.serial}").window_id:
-                        worker.login(staff)
-                _bind_steps(device, steps, worker, args.fake_script)
-                final = worker.run(until=lambda d=device, w=worker: d.exhausted and w.state in ("READY", "PROMPTED")
-                                   and w.session is not None and w.session.prompt is None,
-                                   max_steps=args.max_steps)
-                if final == "STOPPED":
-                    print(f"stopped: {device.vendor_id:04x}:{device.product_id:04x}: see device_status in {args.db}", file=sys.stderr)
-            print(f"{count[0]} events stored in {args.db}", file=sys.stderr)
-            return 0
-        workers = service.scan()
-        for spec in args.staff:
-            window, staff = spec.split("=", 1)
-            service.login(window, staff)
-        for w in workers:
-            w.start()
-        print(f"listening on {len(workers)} device(s); Ctrl-C to stop", file=sys.stderr)
-        if args.stdin_commands:
-            threading.Thread(target=_stdin_commands, args=(service,), daemon=True).start()
-        deadline = None if args.duration is None else time.monotonic() + args.duration
-        try:
-            while deadline is None or time.monotonic() < deadline:
-                time.sleep(2.0)
-                for w in service.scan():
-                    w.start()
-        except KeyboardInterrupt:
-            pass
-        finally:
-            for w in service.iter_workers():
-                w.stop()
+        extra = {"clock": backend.clock, "worker_options": {"rescan_s": (0.5, 4.0)}} if backend is not None else {}
+        service = CaptureService(profiles, site, store, backend=backend, host_id=args.host_id, on_event=on_event,
+                                 on_status=on_status, **extra)
+        with _ctrl_c_sets(stop := threading.Event()):
+            try:
+                if backend is not None:
+                    _replay(args, service, backend, bound, staff, stop)
+                else:
+                    _listen(args, service, staff, stop)
+            finally:
+                for worker in service.iter_workers():
+                    worker.stop()
+        if stop.is_set():
+            print("stopped (Ctrl-C)", file=sys.stderr, flush=True)
         print(f"{count[0]} events stored in {args.db}", file=sys.stderr)
     return 0
+
+
+@contextlib.contextmanager
+def _ctrl_c_sets(stop: threading.Event):
+    """While capturing, Ctrl-C (SIGINT) sets ``stop`` instead of raising KeyboardInterrupt in
+    the middle of a store transaction; the loops end at their next check."""
+    try:
+        previous = signal.signal(signal.SIGINT, lambda signum, frame: stop.set())
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _replay(args, service, backend, bound, staff, stop: threading.Event) -> None:
+    """Deterministic replay of a fake script: all pads in turn on virtual time."""
+    service.scan()
+    for device, steps in bound:
+        uid = _fake_uid(device, args.host_id)
+        worker = service.workers.get(uid)
+        if worker is None:
+            print(f"warning: no profile matches fake device {uid}", file=sys.stderr)
+            continue
+        _bind_steps(device, steps, worker, args.fake_script)
+    for window, who in staff:
+        service.login(window, who)
+    duration = args.duration if args.duration is not None else _REPLAY_CAP_S
+    why = service.replay(duration_s=duration, max_steps=args.max_steps, realtime=args.fake_realtime, stop=stop)
+    if why not in ("done", "stopped"):
+        busy = [f"{uid} ({w.state.lower()})" for uid, w in service.workers.items() if w.state not in ("READY", "STOPPED")]
+        print(f"replay ended after {duration:g} s of device time" if why == "duration" else "replay ended: step limit",
+              file=sys.stderr)
+        if busy:
+            print(f"not reading at the end: {', '.join(busy)}", file=sys.stderr)
+    for uid, worker in service.workers.items():
+        if worker.state == "STOPPED":
+            print(f"stopped: {uid}: see device_status in {args.db}", file=sys.stderr)
+
+
+def _listen(args, service, staff, stop: threading.Event) -> None:
+    """Live capture: one thread per pad; rescans every 2 s for pads plugged later."""
+    for worker in service.scan():
+        worker.start()
+    for window, who in staff:
+        service.login(window, who)
+    print(f"listening on {len(service.workers)} device(s); Ctrl-C to stop", file=sys.stderr, flush=True)
+    if args.stdin_commands:
+        threading.Thread(target=_stdin_commands, args=(service,), daemon=True).start()
+    deadline = None if args.duration is None else time.monotonic() + args.duration
+    next_scan = time.monotonic() + 2.0
+    while (deadline is None or time.monotonic() < deadline) and not stop.is_set():
+        left = 0.2 if deadline is None else max(0.0, min(0.2, deadline - time.monotonic()))
+        stop.wait(left)
+        if time.monotonic() >= next_scan:
+            for worker in service.scan():
+                worker.start()
+            next_scan = time.monotonic() + 2.0
 
 
 def _stdin_commands(service) -> None:
@@ -361,7 +422,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     p.add_argument("--staff", action="append", default=[], metavar="WINDOW=STAFF", help="log a staff member in at start")
     p.add_argument("--stdin-commands", action="store_true", help="read 'login W S', 'logout W', 'prompt W REF' lines from stdin")
     p.add_argument("--duration", type=float, help="stop after this many seconds (default: until Ctrl-C)")
-    p.add_argument("--max-steps", type=int, default=1_000_000, help=argparse.SUPPRESS)
+    p.add_argument("--max-steps", type=int, default=10_000_000, help=argparse.SUPPRESS)
+    p.add_argument("--fake-realtime", action="store_true", help=argparse.SUPPRESS)  # pace a replay to the wall clock
     common(p)
     p.set_defaults(run=run_listen)
 
