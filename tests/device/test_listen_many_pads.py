@@ -112,15 +112,15 @@ def test_a_pad_that_stays_busy_is_shown_once_and_rate_limited(tmp_path, capsys) 
 def test_ctrl_c_stops_listening_cleanly(tmp_path) -> None:
     steps = [{"report": KEYS[0]}, {"report": UP}, {"silence": 600_000}]
     args = _listen(tmp_path, [_pad(1, steps), _pad(2, _presses(2, 1) + [{"silence": 600_000}])], "--fake-realtime")
-    proc = subprocess.Popen([sys.executable, "-m", "acsi.cli", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
-    try:
-        lines = [proc.stdout.readline(), proc.stdout.readline()]
-        assert all("rated" in line for line in lines), lines
-        proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=20)
-    finally:
-        proc.kill()
+    with subprocess.Popen([sys.executable, "-m", "acsi.cli", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                          text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"}) as proc:
+        try:
+            lines = [proc.stdout.readline(), proc.stdout.readline()]
+            proc.send_signal(signal.SIGINT)
+            out, err = proc.communicate(timeout=30)
+        finally:
+            proc.kill()
+    assert all("rated" in line for line in lines), (lines, err)
     assert proc.returncode == 0, err
     assert "stopped (Ctrl-C)" in err and "2 events stored" in err and "Traceback" not in err
     report = check_store(tmp_path / "e.sqlite")
