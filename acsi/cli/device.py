@@ -76,7 +76,12 @@ def _fake(path: str | None):
     file = Path(path)
     if not file.is_file():
         raise FileNotFoundError(f"Fake script '{path}' not found.")
-    data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+    try:
+        data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+    except (yaml.YAMLError, UnicodeDecodeError, ValueError) as err:
+        raise IngestError(f"Fake script '{path}' is not valid UTF-8 YAML: {err}", source=str(path)) from err
+    if not isinstance(data, dict) or not isinstance(data.get("devices", []), list):
+        raise IngestError(f"Fake script '{path}': expected a mapping with a 'devices' list.", source=str(path))
     backend = FakeBackend()
     bound = []
     for i, spec in enumerate(data.get("devices", [])):
@@ -95,6 +100,8 @@ def _fake(path: str | None):
 
 
 def _bind_steps(device, steps, worker, source: str) -> None:
+    """Queue a device's scripted steps; ``worker`` is None (no reader: ``learn``) or a function
+    returning the device's reader when a login, logout or prompt step is reached."""
     from acsi.ingest.device import fake_backend as fb
 
     for i, step in enumerate(steps):
@@ -114,11 +121,11 @@ def _bind_steps(device, steps, worker, source: str) -> None:
         elif kind == "deny":
             device.add(fb.deny())
         elif kind == "login":
-            device.add(fb.call(lambda v=str(value): worker.login(v)))
+            device.add(fb.call(lambda v=str(value): worker().login(v)))
         elif kind == "logout":
-            device.add(fb.call(worker.logout))
+            device.add(fb.call(lambda: worker().logout()))
         elif kind == "prompt":
-            device.add(fb.call(lambda v=value: worker.request_evaluation(None if v is None else str(v))))
+            device.add(fb.call(lambda v=value: worker().request_evaluation(None if v is None else str(v))))
         else:
             raise IngestError(f"Fake script '{source}': unknown step {kind!r}; use report, silence, unplug, busy, deny, "
                               "login, logout or prompt.")
@@ -161,11 +168,16 @@ def _print_status(uid: str, state: str, detail: str) -> None:
     print(f"device {uid}: {state}" + (f" - {detail}" if detail else ""), file=sys.stderr, flush=True)
 
 
-def _fake_uid(device, host_id: str) -> str:
-    head = f"{device.vendor_id:04x}:{device.product_id:04x}"
-    if device.serial:
-        return f"{head}:{device.serial}"
-    return f"{head}@{host_id}:{device.bus}-{'.'.join(str(p) for p in device.port_numbers)}"
+def _reader_of(service, device):
+    """A function returning the worker reading a fake ``device`` (matched by serial or port)."""
+    def find():
+        head = f"{device.vendor_id:04x}:{device.product_id:04x}"
+        ports = ".".join(str(p) for p in device.port_numbers)
+        for uid, worker in service.workers.items():
+            if uid == f"{head}:{device.serial}" or (uid.startswith(head + "@") and uid.endswith(f":{device.bus}-{ports}")):
+                return worker
+        raise IngestError(f"Fake script: no reader for device {head} (serial {device.serial}) when its step ran.")
+    return find
 
 
 def run_listen(args: argparse.Namespace) -> int:
@@ -234,15 +246,15 @@ def _ctrl_c_sets(stop: threading.Event):
 
 
 def _replay(args, service, backend, bound, staff, stop: threading.Event) -> None:
-    """Deterministic replay of a fake script: all pads in turn on virtual time."""
-    service.scan()
+    """Deterministic replay of a fake script: all pads in turn on virtual time. Steps are queued
+    before the first scan, so a pad that denies access or is busy from the start shows it as a
+    real one would (its serial unreadable, it is known by its port)."""
     for device, steps in bound:
-        uid = _fake_uid(device, args.host_id)
-        worker = service.workers.get(uid)
-        if worker is None:
-            print(f"warning: no profile matches fake device {uid}", file=sys.stderr)
+        if not any(p.matches(device.vendor_id, device.product_id) for p in service.profiles):
+            print(f"warning: no profile matches fake device {device.vendor_id:04x}:{device.product_id:04x}", file=sys.stderr)
             continue
-        _bind_steps(device, steps, worker, args.fake_script)
+        _bind_steps(device, steps, _reader_of(service, device), args.fake_script)
+    service.scan()
     for window, who in staff:
         service.login(window, who)
     duration = args.duration if args.duration is not None else _REPLAY_CAP_S

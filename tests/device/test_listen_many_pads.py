@@ -157,3 +157,22 @@ def test_stopping_threaded_workers_does_not_wait_out_a_busy_retry(tmp_path) -> N
         assert time.monotonic() - t0 < 2.0
         assert not any(w._thread.is_alive() for w in workers)
     assert sorted(seen) == [("1209:0001:SN0001", "busy"), ("1209:0001:SN0002", "busy")]
+
+
+def test_a_pad_without_permission_is_shown_and_stopped_while_the_others_are_read(tmp_path, capsys) -> None:
+    args = _listen(tmp_path, [_pad(1, [{"deny": True}, {"report": KEYS[0]}]), _pad(2, _presses(2, 2))])
+    assert main(args) == 0
+    err = capsys.readouterr().err
+    import re
+
+    # without permission the serial cannot be read either: the pad is known by its port
+    assert re.search(r"device 1209:0001@\S+:1-2\.1: permission - Permission denied .*udev", err)
+    assert re.search(r"stopped: 1209:0001@\S+:1-2\.1", err) and "device 1209:0001:SN0002: connected" in err
+    assert _events(tmp_path).groupby("window_id").size().to_dict() == {"W2": 2}
+
+
+@pytest.mark.parametrize("spec", ["W1", "=S1", "W1="])
+def test_a_malformed_staff_login_is_refused_before_listening(tmp_path, capsys, spec: str) -> None:
+    assert main(_listen(tmp_path, [_pad(1, _presses(1, 1))], "--staff", spec)) == 2
+    assert f"--staff '{spec}'" in capsys.readouterr().err
+    assert not (tmp_path / "e.sqlite").exists()
