@@ -57,7 +57,7 @@ import pandas as pd
 from acsi.errors import AcsiWarning, EventConflictError, IngestError, StoreError
 from acsi.ingest.device.events import EVENT_COLUMNS, OUTCOMES, EvaluationEvent, iso_utc
 
-__all__ = ["CORRECTABLE", "EventStore", "StoreRecoveredWarning", "check_store", "id_hash", "id_hashes", "store_damage"]
+__all__ = ["CORRECTABLE", "PRESS_COLUMNS", "EventStore", "StoreRecoveredWarning", "check_store", "id_hash", "id_hashes", "store_damage"]
 
 CORRECTABLE = ("staff_id", "window_id", "branch_id", "bank_id", "service_ref", "outcome")
 
