@@ -8,6 +8,11 @@ acknowledging (rate reported), and branch x month indicators from 10,000,000 sto
 ``ACSI_BENCH_DEVICE_STORED=N`` overrides the number of stored events (filling a 10-million-event
 SQLite file takes minutes at the import rate).
 
+``test_import_rate_against_a_plain_sqlite_insert`` (issue 10, item 14) times, in the same run,
+the whole import of a vendor log (CSV to committed events, ``synchronous=FULL``, idempotent ids)
+against a plain ``sqlite3`` ``executemany`` of the same rows, already in memory and as wide as
+the stored ones, into an unindexed table in one transaction, and asks for at least half its rate.
+
 Each test prints its rate with ``-s``; ``benchmark.extra_info`` carries it into the JSON report.
 """
 
@@ -28,7 +33,7 @@ from acsi.ingest.device.indicators import counts_from_parquet, indicators_from_c
 from acsi.ingest.device.profile import load_profile
 from acsi.ingest.device.site import site_from_dict
 from acsi.ingest.device.store import EventStore
-from acsi.ingest.device.vendor_log import import_vendor_log
+from acsi.ingest.device.vendor_log import import_vendor_log, read_vendor_log, sql_rows
 
 FULL = os.environ.get("ACSI_BENCH_FULL", "").strip().lower() in {"1", "true", "yes", "on"}
 N_IMPORT = 1_000_000 if FULL else 20_000
@@ -72,6 +77,51 @@ def test_bulk_import_of_a_vendor_log(benchmark, tmp_path) -> None:
     added, total = benchmark.pedantic(run, rounds=1, iterations=1)
     _rate(benchmark, "import_events_per_s", total, time.perf_counter() - t0)
     assert added == total == N_IMPORT
+
+
+def _plain_insert(path, rows: list[tuple], width: int) -> float:
+    """Seconds for one ``executemany`` of ``rows`` in one transaction (WAL, synchronous=FULL)."""
+    import sqlite3
+
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute(f"CREATE TABLE events ({', '.join(f'c{i}' for i in range(width))})")
+    t0 = time.perf_counter()
+    conn.execute("BEGIN")
+    conn.executemany(f"INSERT INTO events VALUES ({', '.join('?' * width)})", rows)
+    conn.execute("COMMIT")
+    seconds = time.perf_counter() - t0
+    conn.close()
+    return seconds
+
+
+def test_import_rate_against_a_plain_sqlite_insert(benchmark, tmp_path) -> None:
+    log = tmp_path / "vendor.csv"
+    _vendor_log(log, N_IMPORT)
+    profile = load_profile("framed-5level")
+    rows = [(*row, i) for i, row in enumerate(sql_rows(read_vendor_log(log, profile, SITE)))]  # + id_hash
+    width = len(rows[0])
+    runs = iter(range(1000))
+    plain, imported = [], []
+
+    def run() -> None:  # alternate the two, best of two each: load on the machine hits both alike
+        for _ in range(2):
+            plain.append(_plain_insert(tmp_path / f"plain{next(runs)}.sqlite", rows, width))
+            t0 = time.perf_counter()
+            with EventStore(tmp_path / f"import{next(runs)}.sqlite") as store:
+                added, total = import_vendor_log(store, log, profile, SITE)
+            imported.append(time.perf_counter() - t0)
+            assert added == total == N_IMPORT
+
+    benchmark.pedantic(run, rounds=1, iterations=1)
+    plain_rate, import_rate = N_IMPORT / min(plain), N_IMPORT / min(imported)
+    ratio = import_rate / plain_rate
+    benchmark.extra_info.update(plain_insert_rows_per_s=round(plain_rate), import_events_per_s=round(import_rate),
+                                import_over_plain=round(ratio, 3))
+    print(f"\nplain executemany: {plain_rate:,.0f} rows/s; vendor-log import: {import_rate:,.0f} events/s; "
+          f"ratio {ratio:.2f} ({N_IMPORT:,} rows of {width} columns)")
+    assert ratio >= (0.5 if FULL else 0.3), f"import at {ratio:.2f} of a plain insert's rate"
 
 
 def test_live_capture_commits_each_event_before_acknowledging(benchmark, tmp_path) -> None:

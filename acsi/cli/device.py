@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import signal
 import sqlite3
 import sys
 import threading
@@ -47,12 +48,20 @@ _EPILOG = """examples:
 
 
 @contextlib.contextmanager
-def _reading(path: str):
-    """An existing store opened read-only; damage met while reading becomes a :class:`StoreError`."""
+def _reading(path: str, check: bool = True):
+    """An existing store opened read-only and, with ``check``, verified by ``PRAGMA quick_check``
+    (about 2 s per million events) so that a damaged page is an error, not a silently short
+    table; damage met while reading also becomes a :class:`StoreError`."""
     from acsi.ingest.device.store import EventStore
 
     with EventStore.open_readonly(path) as store:
         try:
+            if check:
+                problems = [r[0] for r in store._conn.execute("PRAGMA quick_check").fetchall()]
+                if problems != ["ok"]:
+                    raise StoreError(f"Event store '{path}' is damaged ({problems[0]}). Nothing was changed. Run "
+                                     f"'acsi device check --db {path}'; a writer ('acsi device import' or 'listen') "
+                                     "keeps the damaged file aside and starts a fresh store.", source=str(path))
             yield store
         except Exception as err:
             cause = err if isinstance(err, sqlite3.DatabaseError) else err.__cause__
@@ -75,7 +84,12 @@ def _fake(path: str | None):
     file = Path(path)
     if not file.is_file():
         raise FileNotFoundError(f"Fake script '{path}' not found.")
-    data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+    try:
+        data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+    except (yaml.YAMLError, UnicodeDecodeError, ValueError) as err:
+        raise IngestError(f"Fake script '{path}' is not valid UTF-8 YAML: {err}", source=str(path)) from err
+    if not isinstance(data, dict) or not isinstance(data.get("devices", []), list):
+        raise IngestError(f"Fake script '{path}': expected a mapping with a 'devices' list.", source=str(path))
     backend = FakeBackend()
     bound = []
     for i, spec in enumerate(data.get("devices", [])):
@@ -94,6 +108,8 @@ def _fake(path: str | None):
 
 
 def _bind_steps(device, steps, worker, source: str) -> None:
+    """Queue a device's scripted steps; ``worker`` is None (no reader: ``learn``) or a function
+    returning the device's reader when a login, logout or prompt step is reached."""
     from acsi.ingest.device import fake_backend as fb
 
     for i, step in enumerate(steps):
@@ -113,11 +129,11 @@ def _bind_steps(device, steps, worker, source: str) -> None:
         elif kind == "deny":
             device.add(fb.deny())
         elif kind == "login":
-            device.add(fb.call(lambda v=str(value): worker.login(v)))
+            device.add(fb.call(lambda v=str(value): worker().login(v)))
         elif kind == "logout":
-            device.add(fb.call(worker.logout))
+            device.add(fb.call(lambda: worker().logout()))
         elif kind == "prompt":
-            device.add(fb.call(lambda v=value: worker.request_evaluation(None if v is None else str(v))))
+            device.add(fb.call(lambda v=value: worker().request_evaluation(None if v is None else str(v))))
         else:
             raise IngestError(f"Fake script '{source}': unknown step {kind!r}; use report, silence, unplug, busy, deny, "
                               "login, logout or prompt.")
@@ -151,16 +167,46 @@ def run_list(args: argparse.Namespace) -> int:
     return 0
 
 
+_REPLAY_CAP_S = 3600.0  # a fake script without --duration ends after this much virtual time at the latest
+
+
+def _print_status(uid: str, state: str, detail: str) -> None:
+    """One console line per state row: ``device UID: STATE - detail`` (the uid not repeated)."""
+    detail = detail[len(uid):].strip() if detail.startswith(uid) else detail
+    print(f"device {uid}: {state}" + (f" - {detail}" if detail else ""), file=sys.stderr, flush=True)
+
+
+def _reader_of(service, device):
+    """A function returning the worker reading a fake ``device`` (matched by serial or port)."""
+    def find():
+        head = f"{device.vendor_id:04x}:{device.product_id:04x}"
+        ports = ".".join(str(p) for p in device.port_numbers)
+        for uid, worker in service.workers.items():
+            if uid == f"{head}:{device.serial}" or (uid.startswith(head + "@") and uid.endswith(f":{device.bus}-{ports}")):
+                return worker
+        raise IngestError(f"Fake script: no reader for device {head} (serial {device.serial}) when its step ran.")
+    return find
+
+
 def run_listen(args: argparse.Namespace) -> int:
+    """Read every matching pad (one worker each) until --duration, Ctrl-C or, for a fake
+    script, the end of the script; state changes go to stderr, events to stdout."""
     from acsi.ingest.device.profile import load_profile
     from acsi.ingest.device.site import load_site
     from acsi.ingest.device.store import EventStore
-    from acsi.ingest.device.usb_reader import CaptureService, DeviceWorker
+    from acsi.ingest.device.usb_reader import CaptureService
 
+    if args.duration is not None and not args.duration > 0:
+        raise IngestError(f"--duration must be a positive number of seconds, got {args.duration}.", key="--duration")
+    staff = []
+    for spec in args.staff:
+        window, sep, who = spec.partition("=")
+        if not sep or not window or not who:
+            raise IngestError(f"--staff {spec!r}: expected WINDOW=STAFF, e.g. W1=S001.", key="--staff", raw_value=spec)
+        staff.append((window, who))
     profiles = [load_profile(p) for p in args.profile]
     site = load_site(args.site)
     backend, bound = _fake(args.fake_script)
-    clock = backend.clock if backend is not None else None
     count = [0]
     lock = threading.Lock()
 
@@ -169,52 +215,87 @@ def run_listen(args: argparse.Namespace) -> int:
             count[0] += 1
             _print_event(event)
 
+    def on_status(uid: str, state: str, detail: str) -> None:
+        with lock:
+            _print_status(uid, state, detail)
+
     with EventStore(args.db) as store:
-        extra = {"clock": clock} if clock is not None else {}
-        service = CaptureService(profiles, site, store, backend=backend, host_id=args.host_id, on_event=on_event, **extra)
-        if backend is not None:
-            # Deterministic replay: one worker per scripted device, run in turn on virtual time.
-            for device, steps in bound:
-                profile = next((p for p in profiles if p.matches(device.vendor_id, device.product_id)), None)
-                if profile is None:
-                    print(f"warning: no profile matches fake device {device.vendor_id:04x}:{device.product_id:04x}", file=sys.stderr)
-                    continue
-                worker = DeviceWorker(profile, site, store, backend=backend, clock=clock, host_id=args.host_id,
-                                      on_event=on_event, rescan_s=(0.5, 4.0))
-                for spec in args.staff:
-                    window, staff = spec.split("=", 1)
-                    if window == site.place_of_device(f"{device.vendor_id:04x}:{device.product_id:04x}:{device.serial}").window_id:
-                        worker.login(staff)
-                _bind_steps(device, steps, worker, args.fake_script)
-                final = worker.run(until=lambda d=device, w=worker: d.exhausted and w.state in ("READY", "PROMPTED")
-                                   and w.session is not None and w.session.prompt is None,
-                                   max_steps=args.max_steps)
-                if final == "STOPPED":
-                    print(f"stopped: {device.vendor_id:04x}:{device.product_id:04x}: see device_status in {args.db}", file=sys.stderr)
-            print(f"{count[0]} events stored in {args.db}", file=sys.stderr)
-            return 0
-        workers = service.scan()
-        for spec in args.staff:
-            window, staff = spec.split("=", 1)
-            service.login(window, staff)
-        for w in workers:
-            w.start()
-        print(f"listening on {len(workers)} device(s); Ctrl-C to stop", file=sys.stderr)
-        if args.stdin_commands:
-            threading.Thread(target=_stdin_commands, args=(service,), daemon=True).start()
-        deadline = None if args.duration is None else time.monotonic() + args.duration
-        try:
-            while deadline is None or time.monotonic() < deadline:
-                time.sleep(2.0)
-                for w in service.scan():
-                    w.start()
-        except KeyboardInterrupt:
-            pass
-        finally:
-            for w in service.iter_workers():
-                w.stop()
+        extra = {"clock": backend.clock, "worker_options": {"rescan_s": (0.5, 4.0)}} if backend is not None else {}
+        service = CaptureService(profiles, site, store, backend=backend, host_id=args.host_id, on_event=on_event,
+                                 on_status=on_status, **extra)
+        with _ctrl_c_sets(stop := threading.Event()):
+            try:
+                if backend is not None:
+                    _replay(args, service, backend, bound, staff, stop)
+                else:
+                    _listen(args, service, staff, stop)
+            finally:
+                for worker in service.iter_workers():
+                    worker.stop()
+        if stop.is_set():
+            print("stopped (Ctrl-C)", file=sys.stderr, flush=True)
         print(f"{count[0]} events stored in {args.db}", file=sys.stderr)
     return 0
+
+
+@contextlib.contextmanager
+def _ctrl_c_sets(stop: threading.Event):
+    """While capturing, Ctrl-C (SIGINT) sets ``stop`` instead of raising KeyboardInterrupt in
+    the middle of a store transaction; the loops end at their next check."""
+    try:
+        previous = signal.signal(signal.SIGINT, lambda signum, frame: stop.set())
+    except ValueError:  # not the main thread: leave signals alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _replay(args, service, backend, bound, staff, stop: threading.Event) -> None:
+    """Deterministic replay of a fake script: all pads in turn on virtual time. Steps are queued
+    before the first scan, so a pad that denies access or is busy from the start shows it as a
+    real one would (its serial unreadable, it is known by its port)."""
+    for device, steps in bound:
+        if not any(p.matches(device.vendor_id, device.product_id) for p in service.profiles):
+            print(f"warning: no profile matches fake device {device.vendor_id:04x}:{device.product_id:04x}", file=sys.stderr)
+            continue
+        _bind_steps(device, steps, _reader_of(service, device), args.fake_script)
+    service.scan()
+    for window, who in staff:
+        service.login(window, who)
+    duration = args.duration if args.duration is not None else _REPLAY_CAP_S
+    why = service.replay(duration_s=duration, max_steps=args.max_steps, realtime=args.fake_realtime, stop=stop)
+    if why not in ("done", "stopped"):
+        busy = [f"{uid} ({w.state.lower()})" for uid, w in service.workers.items() if w.state not in ("READY", "STOPPED")]
+        print(f"replay ended after {duration:g} s of device time" if why == "duration" else "replay ended: step limit",
+              file=sys.stderr)
+        if busy:
+            print(f"not reading at the end: {', '.join(busy)}", file=sys.stderr)
+    for uid, worker in service.workers.items():
+        if worker.state == "STOPPED":
+            print(f"stopped: {uid}: see device_status in {args.db}", file=sys.stderr)
+
+
+def _listen(args, service, staff, stop: threading.Event) -> None:
+    """Live capture: one thread per pad; rescans every 2 s for pads plugged later."""
+    for worker in service.scan():
+        worker.start()
+    for window, who in staff:
+        service.login(window, who)
+    print(f"listening on {len(service.workers)} device(s); Ctrl-C to stop", file=sys.stderr, flush=True)
+    if args.stdin_commands:
+        threading.Thread(target=_stdin_commands, args=(service,), daemon=True).start()
+    deadline = None if args.duration is None else time.monotonic() + args.duration
+    next_scan = time.monotonic() + 2.0
+    while (deadline is None or time.monotonic() < deadline) and not stop.is_set():
+        left = 0.2 if deadline is None else max(0.0, min(0.2, deadline - time.monotonic()))
+        stop.wait(left)
+        if time.monotonic() >= next_scan:
+            for worker in service.scan():
+                worker.start()
+            next_scan = time.monotonic() + 2.0
 
 
 def _stdin_commands(service) -> None:
@@ -259,10 +340,10 @@ def run_export(args: argparse.Namespace) -> int:
     from acsi.ingest.device.store import EventStore
 
     if args.since is None:
-        with _reading(args.db) as store:
+        with _reading(args.db, check=not args.no_check) as store:
             n = store.export(args.out)
     else:  # the watermark is written: a sound, existing store opened for writing, never created
-        with _reading(args.db) as store:
+        with _reading(args.db, check=False) as store:
             problems = store.integrity_check()
         if problems:
             raise StoreError(f"Event store '{args.db}' is damaged ({problems[0]}); nothing exported or changed.",
@@ -302,7 +383,7 @@ def run_indicators(args: argparse.Namespace) -> int:
     if args.db.endswith(".parquet"):
         counts, reasons = counts_from_parquet(args.db, by=args.by)
     else:
-        with _reading(args.db) as store:
+        with _reading(args.db, check=not args.no_check) as store:
             counts, reasons = store.count_table(by=args.by)
     try:
         table = indicators_from_counts(counts, reasons, by=args.by, min_n=args.min_n, small_n=args.small_n,
@@ -361,7 +442,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     p.add_argument("--staff", action="append", default=[], metavar="WINDOW=STAFF", help="log a staff member in at start")
     p.add_argument("--stdin-commands", action="store_true", help="read 'login W S', 'logout W', 'prompt W REF' lines from stdin")
     p.add_argument("--duration", type=float, help="stop after this many seconds (default: until Ctrl-C)")
-    p.add_argument("--max-steps", type=int, default=1_000_000, help=argparse.SUPPRESS)
+    p.add_argument("--max-steps", type=int, default=10_000_000, help=argparse.SUPPRESS)
+    p.add_argument("--fake-realtime", action="store_true", help=argparse.SUPPRESS)  # pace a replay to the wall clock
     common(p)
     p.set_defaults(run=run_listen)
 
@@ -376,6 +458,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     p.add_argument("--db", required=True, help="existing event store (SQLite file); opened read-only unless --since")
     p.add_argument("--out", required=True, help="target file, .parquet or .csv")
     p.add_argument("--since", metavar="NAME", help="incremental: only events added since the last export under NAME")
+    p.add_argument("--no-check", action="store_true", help="skip the quick integrity check before reading (large stores)")
     p.set_defaults(run=run_export)
 
     p = sub.add_parser("check", help="check a store read-only: integrity and counts (exit 1 when damaged)")
@@ -392,6 +475,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     p.add_argument("--min-n", type=int, default=30, help="minimum rated events for a reportable cell (default 30)")
     p.add_argument("--small-n", choices=["mask", "flag"], default="mask", help="mask small cells' rates (default) or keep and flag")
     p.add_argument("--no-compare", action="store_true", help="omit previous-period and last-year comparisons")
+    p.add_argument("--no-check", action="store_true", help="skip the quick integrity check of a SQLite store (large stores)")
     p.set_defaults(run=run_indicators)
 
     p = sub.add_parser("learn", help="dump raw reports in hex while keys are pressed; draft a profile")

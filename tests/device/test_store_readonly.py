@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import warnings
 
 import pytest
@@ -113,6 +114,18 @@ def test_check_finds_a_damaged_page_that_the_header_does_not_show(tmp_path) -> N
     db.write_bytes(bytes(data))
     report = check_store(db)
     assert not report["ok"] and report["problems"]
+
+
+@pytest.mark.parametrize("command", [["indicators"], ["export", "--out", "{tmp}/x.csv"]])
+def test_reading_commands_fail_on_a_damaged_page_the_queries_would_not_touch(tmp_path, capsys, command) -> None:
+    db = _store(tmp_path / "e.sqlite")
+    data = bytearray(db.read_bytes())
+    data[3 * 4096: 3 * 4096 + 200] = b"\xff" * 200
+    db.write_bytes(bytes(data))
+    before = _digest(db)
+    assert main(["device", *[a.replace("{tmp}", str(tmp_path)) for a in command], "--db", str(db)]) == 2
+    assert re.search(r"e.sqlite' (is damaged|cannot be read).*malformed", capsys.readouterr().err)
+    assert _digest(db) == before and not (tmp_path / "x.csv").exists()
 
 
 def test_not_a_store_is_refused_by_readers(tmp_path) -> None:

@@ -153,8 +153,11 @@ class FakeBackend(usb.backend.IBackend):
         return all(d.exhausted for d in self.devices)
 
     # -- control of the script -------------------------------------------------------------------
-    def _run_immediate(self, device: FakeDevice) -> None:
-        while device.script and device.script[0][0] in ("busy", "deny", "call"):
+    def _run_immediate(self, device: FakeDevice, calls: bool = True) -> None:
+        """Apply the steps at the head of the script that take no time; ``call`` steps only
+        when ``calls`` (at reads, not while enumerating: a reader may not exist yet)."""
+        kinds = ("busy", "deny", "call") if calls else ("busy", "deny")
+        while device.script and device.script[0][0] in kinds:
             kind, value = device.script.popleft()
             if kind == "busy":
                 device.busy_claims += value
@@ -176,7 +179,7 @@ class FakeBackend(usb.backend.IBackend):
                 device.configuration = 0
                 device.kernel_driver = True if device.interface_class == 3 else device.kernel_driver
             if device.plugged:
-                self._run_immediate(device)
+                self._run_immediate(device, calls=False)
                 yield device
 
     def get_device_descriptor(self, dev: FakeDevice) -> _Desc:

@@ -149,6 +149,6 @@ def load_site(path: str | Path) -> Site:
         raise FileNotFoundError(f"Site file '{path}' not found.")
     try:
         data = yaml.safe_load(file.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as err:
+    except (yaml.YAMLError, UnicodeDecodeError, ValueError) as err:  # ValueError: a date such as 0000-00-00
         raise IngestError(f"Site file '{file}' is not valid UTF-8 YAML: {err}", source=str(file)) from err
     return site_from_dict(data or {}, source=str(file))

@@ -57,7 +57,7 @@ import pandas as pd
 from acsi.errors import AcsiWarning, EventConflictError, IngestError, ParameterError, StoreError
 from acsi.ingest.device.events import EVENT_COLUMNS, OUTCOMES, EvaluationEvent, iso_utc
 
-__all__ = ["CORRECTABLE", "EventStore", "StoreRecoveredWarning", "check_store", "id_hash", "id_hashes", "store_damage"]
+__all__ = ["CORRECTABLE", "PRESS_COLUMNS", "EventStore", "StoreRecoveredWarning", "check_store", "id_hash", "id_hashes", "store_damage"]
 
 CORRECTABLE = ("staff_id", "window_id", "branch_id", "bank_id", "service_ref", "outcome")
 
@@ -457,7 +457,7 @@ class EventStore:
                     self._write(cur, _ALL_COLUMNS, [(*e.row(), id_hash(e.event_id)) for e in stored])
                 cur.execute("COMMIT")
             except BaseException:
-                cur.execute("ROLLBACK")
+                self._rollback()
                 raise
         return stored
 
@@ -553,7 +553,7 @@ class EventStore:
                 added = self._write(cur, names, rows, constants, offset)
                 cur.execute("COMMIT")
             except BaseException:
-                cur.execute("ROLLBACK")
+                self._rollback()
                 raise
         return added
 
@@ -652,11 +652,21 @@ class EventStore:
     def add_events(self, events: Iterable[EvaluationEvent], *, batch: int = 200_000) -> int:
         return self.add_rows((e.row() for e in events), batch=batch)
 
+    def _rollback(self) -> None:
+        """Roll back the open transaction, if any: an interrupt (Ctrl-C) can arrive just after
+        COMMIT returned, when there is nothing left to roll back."""
+        if self._conn.in_transaction:
+            self._conn.execute("ROLLBACK")
+
     def _log(self, sql: str, values: tuple) -> None:
         with self._lock:
             self._conn.execute("BEGIN IMMEDIATE")
-            self._conn.execute(sql, values)
-            self._conn.execute("COMMIT")
+            try:
+                self._conn.execute(sql, values)
+                self._conn.execute("COMMIT")
+            except BaseException:
+                self._rollback()
+                raise
 
     def log_staff(self, window_id: str | None, staff_id: str | None, action: str) -> None:
         """Append a staff ``login`` or ``logout`` row."""

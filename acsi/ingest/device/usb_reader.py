@@ -14,6 +14,12 @@ Decoding, storage and indicators never do. Behaviour follows the design note
   ``disconnected``, rescan with back-off (1 s doubling to 10 s), never reuse the old ``Device``.
 - ``EBUSY`` on claim: record ``busy`` and retry every 5 s. ``EACCES``: record ``permission``
   with the udev rule to install and stop this worker.
+- State rows are rate-limited: the same state and detail again within ``status_repeat_s``
+  (60 s, doubling per repeated row up to an hour) is counted, not written; the next row written
+  says how often it repeated. Changes of state go to ``on_status`` (the console of
+  ``acsi device listen``).
+- Waits (back-off, busy retry) end at once when the worker is stopped, so Ctrl-C and
+  ``--duration`` stop promptly.
 - Every report that changes state is committed with its events (raw first) *before* the device
   gets its ACK and before the event is handed to ``on_event``.
 """
@@ -251,6 +257,7 @@ class DeviceWorker:
     on_status: Callable[[str, str], None] | None = None
     rescan_s: tuple[float, float] = (1.0, 10.0)
     busy_retry_s: float = 5.0
+    status_repeat_s: float = 60.0
     state: str = "SCANNING"
     session: WindowSession | None = None
     transport: PyUsbTransport | None = None
@@ -262,10 +269,15 @@ class DeviceWorker:
     _next_poll_ns: int = 0
     _absent_reported: bool = False
     _pending_staff: str | None = None
+    _last_status: tuple[str, str] | None = None
+    _last_status_ns: int = 0
+    _repeats: int = 0
+    _repeat_every: float = 0.0
 
     def __post_init__(self) -> None:
         self.decoder = make_decoder(self.profile)
         self._backoff = self.rescan_s[0]
+        self._repeat_every = self.status_repeat_s
 
     # -- commands ------------------------------------------------------------------------------
     @property
@@ -340,10 +352,30 @@ class DeviceWorker:
         return self.state
 
     def _status(self, state: str, detail: str = "") -> None:
-        self.store.log_status(self.uid, state, detail)
-        log.info("%s %s %s", self.uid or self.profile.id, state, detail)
-        if self.on_status is not None:
+        """Record a state row, rate-limited: the same state and detail again is only counted
+        until ``status_repeat_s`` has passed since the last row (the interval doubles with each
+        repeated row, up to an hour, and resets on a change); the next row written gives the
+        count. ``on_status`` hears changes of state only."""
+        now = self.clock.monotonic_ns()
+        repeat = (state, detail) == self._last_status
+        if repeat and now - self._last_status_ns < self._repeat_every * 1e9:
+            self._repeats += 1
+            return
+        shown = f"{detail} (repeated {self._repeats} times since the last row)" if repeat and self._repeats else detail
+        changed = self._last_status is None or state != self._last_status[0]
+        self._repeat_every = min(self._repeat_every * 2, 3600.0) if repeat else self.status_repeat_s
+        self._last_status, self._last_status_ns, self._repeats = (state, detail), now, 0
+        self.store.log_status(self.uid, state, shown)
+        log.info("%s %s %s", self.uid or self.profile.id, state, shown)
+        if changed and self.on_status is not None:
             self.on_status(state, detail)
+
+    def _pause(self, seconds: float) -> None:
+        """Wait on the worker's clock; with real clocks :meth:`stop` ends the wait at once."""
+        if isinstance(self.clock, SystemClock):
+            self._stop.wait(seconds)
+        else:
+            self.clock.sleep(seconds)
 
     def _find(self) -> usb.core.Device | None:
         u = self.profile.usb
@@ -359,7 +391,7 @@ class DeviceWorker:
         return None
 
     def _sleep_backoff(self) -> None:
-        self.clock.sleep(self._backoff)
+        self._pause(self._backoff)
         self._backoff = min(self._backoff * 2, self.rescan_s[1])
 
     def step(self) -> None:
@@ -387,7 +419,7 @@ class DeviceWorker:
                     self.state = "STOPPED"
                 elif err.kind == "busy":
                     self.state = "SCANNING"
-                    self.clock.sleep(self.busy_retry_s)
+                    self._pause(self.busy_retry_s)
                 else:
                     self.state = "SCANNING"
                     self._sleep_backoff()
@@ -465,10 +497,13 @@ class CaptureService:
     clock: Any = field(default_factory=SystemClock)
     host_id: str = field(default_factory=socket.gethostname)
     on_event: Callable[[EvaluationEvent], None] | None = None
+    on_status: Callable[[str, str, str], None] | None = None
     workers: dict[str, DeviceWorker] = field(default_factory=dict)
+    worker_options: dict[str, Any] = field(default_factory=dict)
 
     def scan(self) -> list[DeviceWorker]:
-        """Workers for devices not yet read (not started: call ``start()`` or ``run()``)."""
+        """Workers for devices not yet read (not started: call ``start()`` or ``run()``).
+        Each worker is bound to its device's uid, so several pads of one model are read apart."""
         new = []
         for profile in self.profiles:
             u = profile.usb
@@ -478,11 +513,61 @@ class CaptureService:
                 uid = device_uid(dev, self.host_id)
                 if uid in self.workers:
                     continue
+                report = None if self.on_status is None else (lambda state, detail, uid=uid: self.on_status(uid, state, detail))
                 worker = DeviceWorker(profile, self.site, self.store, backend=self.backend, clock=self.clock,
-                                      host_id=self.host_id, uid=uid, on_event=self.on_event)
+                                      host_id=self.host_id, uid=uid, on_event=self.on_event, on_status=report,
+                                      **self.worker_options)
                 self.workers[uid] = worker
                 new.append(worker)
         return new
+
+    def replay(self, *, duration_s: float | None = None, max_steps: int | None = None, realtime: bool = False,
+               rescan_s: float = 2.0, stop: threading.Event | None = None) -> str:
+        """Run every worker in turn on the (fake) backend's virtual clock until nothing is left
+        to do: every script consumed with each worker idle (READY without a prompt) or stopped,
+        ``duration_s`` of virtual time, or ``max_steps`` worker steps. ``realtime`` keeps the
+        virtual clock from running ahead of the wall clock (so Ctrl-C can be tried on a replay).
+        Rescans every ``rescan_s`` for devices plugged later; ends when ``stop`` is set. Returns
+        why it ended: ``"done"``, ``"duration"``, ``"steps"`` or ``"stopped"``."""
+        start = last_scan = self.clock.monotonic_ns()
+        real_start = time.monotonic()
+        steps, why = 0, "done"
+        try:
+            while True:
+                if self._idle():
+                    break
+                if stop is not None and stop.is_set():
+                    why = "stopped"
+                    break
+                elapsed = (self.clock.monotonic_ns() - start) / 1e9
+                if duration_s is not None and elapsed >= duration_s:
+                    why = "duration"
+                    break
+                if max_steps is not None and steps >= max_steps:
+                    why = "steps"
+                    break
+                for worker in list(self.workers.values()):
+                    if worker.state != "STOPPED":
+                        worker.step()
+                        steps += 1
+                if (self.clock.monotonic_ns() - last_scan) / 1e9 >= rescan_s:
+                    self.scan()
+                    last_scan = self.clock.monotonic_ns()
+                if realtime:
+                    ahead = (self.clock.monotonic_ns() - start) / 1e9 - (time.monotonic() - real_start)
+                    if ahead > 0:
+                        (stop or threading.Event()).wait(min(ahead, 0.5))
+        finally:
+            for worker in self.workers.values():
+                if worker.transport is not None:
+                    worker.transport.close()
+        return why
+
+    def _idle(self) -> bool:
+        exhausted = getattr(self.backend, "exhausted", True)
+        return exhausted and all(
+            w.state == "STOPPED" or (w.state == "READY" and w.session is not None and w.session.prompt is None)
+            for w in self.workers.values())
 
     def worker_at(self, window_id: str) -> DeviceWorker:
         for worker in self.workers.values():

@@ -394,9 +394,12 @@ def sql_rows(frame: pd.DataFrame):
     return zip(*columns)
 
 
-def import_vendor_log(store, path: str | os.PathLike[str], profile: Profile, site: Site) -> tuple[int, int]:
-    """Import a vendor CSV log into ``store`` column-wise (:meth:`EventStore.add_columns`, batched
-    durable transactions); returns (events new to the store, events in the log).
+def import_vendor_log(store, path: str | os.PathLike[str], profile: Profile, site: Site, *,
+                      batch: int = 200_000) -> tuple[int, int]:
+    """Import a vendor CSV log into ``store`` column-wise (:meth:`EventStore.add_columns`, durable
+    transactions of ``batch`` events); returns (events new to the store, events in the log).
+    Interrupted at any point (even SIGKILL), the store holds whole batches only; importing the
+    log again completes it.
 
     Raises
     ------
@@ -412,13 +415,13 @@ def import_vendor_log(store, path: str | os.PathLike[str], profile: Profile, sit
             new = ~old
             columns = {k: v[new] if isinstance(v, np.ndarray) else v for k, v in columns.items()}
             lines = lines[new]
-            return _add(store, columns, int(new.sum()), lines, path), n
-    return _add(store, columns, n, lines, path), n
+            return _add(store, columns, int(new.sum()), lines, path, batch), n
+    return _add(store, columns, n, lines, path, batch), n
 
 
-def _add(store, columns: dict, n: int, lines: np.ndarray, path) -> int:
+def _add(store, columns: dict, n: int, lines: np.ndarray, path, batch: int) -> int:
     try:
-        return store.add_columns(columns, n)
+        return store.add_columns(columns, n, batch=batch)
     except EventConflictError as err:
         index = getattr(err, "index", None)
         if index is None:
