@@ -493,7 +493,7 @@ def load_profile(path: str | Path) -> Profile:
     raw = file.read_bytes()
     try:
         data = yaml.safe_load(raw.decode("utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as err:
+    except (yaml.YAMLError, UnicodeDecodeError, ValueError) as err:  # ValueError: a timestamp that is no date
         raise IngestError(f"Profile '{file}' is not valid UTF-8 YAML: {err}", source=str(file)) from err
     return profile_from_dict(data, source=str(file), sha256=hashlib.sha256(raw).hexdigest())
 
