@@ -537,6 +537,49 @@ API_CASES = [
 ]
 
 
+def _file(name: str, text: str, reader: Callable[[Path], Any]) -> Callable[[Path], Any]:
+    def call(folder: Path) -> Any:
+        (folder / name).write_text(text, encoding="utf-8")
+        return reader(folder / name)
+
+    return call
+
+
+def _load_profile(path: Path) -> Any:
+    from acsi.ingest.device.profile import load_profile
+
+    return load_profile(path)
+
+
+def _load_site(path: Path) -> Any:
+    from acsi.ingest.device.site import load_site
+
+    return load_site(path)
+
+
+def _load_mapping(path: Path) -> Any:
+    from acsi.ingest import load_mapping
+
+    return load_mapping(path)
+
+
+NO_DATE = "0000-0-0T0:00:00"  # YAML reads it as a timestamp, and Python has no year 0
+API_CASES += [
+    Api("api-load-spec-tilde-of-unknown-user", lambda d: acsi.load_spec("~0"), SpecError, ("~0",)),
+    Api("api-load-spec-null-byte", lambda d: acsi.load_spec("~\x00"), SpecError, ("~",)),
+    Api("api-spec-yaml-impossible-date", _file("s.yaml", f"name: {NO_DATE}\nconstructs: {{A: {{indicators: [a]}}}}\n",
+                                               acsi.load_spec), SpecError, ("s.yaml", "year 0")),
+    Api("api-mapping-yaml-impossible-date", _file("m.yaml", f"description: {NO_DATE}\nindicators: {{a: q1}}\n", _load_mapping),
+        IngestError, ("m.yaml", "year 0")),
+    Api("api-profile-yaml-impossible-date", _file("p.yaml", f"profile: {{id: {NO_DATE}}}\n", _load_profile), IngestError,
+        ("p.yaml", "year 0")),
+    Api("api-site-yaml-impossible-date", _file("s.yaml", f"bank_id: {NO_DATE}\n", _load_site), IngestError, ("s.yaml", "year 0")),
+    Api("api-site-overlong-time-zone", _site_dict({"tz": "Europe/" + "x" * 400}), IngestError, ("tz", "xxxx")),
+    Api("api-site-device-id-a-list", _site_dict({"windows": [{"window_id": "W1", "device_uid": ["a"]}]}), IngestError,
+        ("windows[0].device_uid",)),
+]
+
+
 @pytest.mark.parametrize("case", API_CASES, ids=[c.id for c in API_CASES])
 def test_bad_input_to_the_python_api_raises_our_error_naming_the_culprit(case: Api, tmp_path: Path) -> None:
     with pytest.raises(AcsiError) as info:

@@ -302,7 +302,7 @@ def load_mapping(path: str | Path) -> SurveyMapping:
         where = f" (line {mark.line + 1}, column {mark.column + 1})" if mark is not None else ""
         problem = " ".join(p for p in (err.context, err.problem) if p)
         raise IngestError(f"Mapping '{path}' is not valid YAML{where}: {problem}.") from err
-    except yaml.YAMLError as err:
+    except (yaml.YAMLError, ValueError) as err:  # ValueError: a timestamp such as 0000-00-00 that is no date
         raise IngestError(f"Mapping '{path}' is not valid YAML: {err}.") from err
     if not isinstance(data, Mapping):
         raise IngestError(f"Mapping '{path}' must be a YAML mapping with an 'indicators' section; got {type(data).__name__}.")

@@ -32,6 +32,14 @@ def _is_yaml(text: str) -> bool:
     return isinstance(data, dict)
 
 
+def _expanded(text: str) -> FilePath:
+    """``text`` as a path with ``~`` expanded; as given when ``~user`` names no known user."""
+    try:
+        return FilePath(text).expanduser()
+    except (RuntimeError, ValueError):  # no home directory for "~user", or a null byte: no file name of ours
+        return FilePath(text)
+
+
 def _from_text(text: str, source: str | None) -> ModelSpec:
     if _is_yaml(text):
         return spec_from_text(text, source=source)
@@ -74,10 +82,10 @@ def load_spec(source: ModelSpec | str | os.PathLike[str]) -> ModelSpec:
         if not source.strip():
             raise SpecError("Empty spec source. Give a file name, model text or YAML.", culprit="source")
         single_line = "\n" not in source.strip()
-        if single_line and FilePath(source.strip()).expanduser().is_file():
-            source = FilePath(source.strip()).expanduser()
+        if single_line and _expanded(source.strip()).is_file():
+            source = _expanded(source.strip())
         elif single_line and not _LAVAAN_OPERATOR.search(source) and not source.lstrip().startswith("{"):
-            source = FilePath(source.strip()).expanduser()  # a file name that does not exist: reported below
+            source = _expanded(source.strip())  # a file name that does not exist: reported below
         else:
             return _from_text(source, None)
     if not isinstance(source, os.PathLike):

@@ -106,7 +106,7 @@ def _load_yaml_text(text: str, source: str | None) -> Any:
             column=column,
             source_line=source_line,
         ) from err
-    except yaml.YAMLError as err:
+    except (yaml.YAMLError, ValueError) as err:  # ValueError: a timestamp such as 0000-00-00 that is no date
         where = f" in file '{source}'" if source else ""
         raise SpecError(f"Invalid YAML{where}: {err}. Correct the YAML syntax.", culprit=source) from err
 

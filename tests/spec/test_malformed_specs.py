@@ -164,3 +164,13 @@ def test_measurement_only_model_is_a_valid_spec_but_not_for_pls() -> None:
     assert spec.endogenous == ()
     with pytest.raises(SpecError, match="at least one structural path"):
         spec.check_pls()
+
+
+def test_text_starting_with_tilde_of_an_unknown_user_is_a_spec_error_not_a_runtime_error() -> None:
+    # Path("~nosuchuser").expanduser() raises RuntimeError; load_spec treated every one-line text that way
+    from acsi.spec import load_spec
+
+    with pytest.raises(SpecError, match="line 1"):
+        load_spec("~0")
+    with pytest.raises(SpecError):
+        load_spec("~acsi_no_such_user_x/model.yaml")
