@@ -412,11 +412,13 @@ def assess(
 
     Raises
     ------
+    ParameterError
+        An unknown ``htmt`` variant.
     ValueError
         A fit with ``missing="pairwise"`` or ``"em"`` without its ``data``.
     """
     if htmt not in HTMT_VARIANTS:
-        raise ValueError(f"Unknown htmt={htmt!r}; expected one of {', '.join(HTMT_VARIANTS)}.")
+        raise ParameterError(f"Unknown htmt={htmt!r}; expected one of {', '.join(HTMT_VARIANTS)}.")
     S = _correlation_of(result, data)
     spec = result.spec
     k = len(result.constructs)

@@ -33,7 +33,7 @@ import yaml
 
 import acsi
 from acsi.cli import main
-from acsi.errors import AcsiError, DataError, IngestError, SpecError
+from acsi.errors import AcsiError, DataError, IngestError, ParameterError, SpecError
 
 from .ingest._files import write
 
@@ -288,7 +288,7 @@ MAPPINGS = [
 FLAGS = [
     cli("flag-method-unknown", FIT + " --method bogus", "--method", "bogus"),
     cli("flag-scheme-unknown", FIT + " --scheme bogus", "--scheme", "bogus"),
-    cli("flag-bootstrap-zero", FIT + " --bootstrap 0", "--bootstrap", "at least 1"),
+    cli("flag-bootstrap-zero", FIT + " --bootstrap 0", "--bootstrap", "at least 2"),
     cli("flag-bootstrap-negative", FIT + " --bootstrap -5", "--bootstrap", "-5"),
     cli("flag-bootstrap-text", FIT + " --bootstrap abc", "--bootstrap", "abc"),
     cli("flag-seed-text", FIT + " --bootstrap 10 --seed abc", "--seed", "abc"),
@@ -383,9 +383,9 @@ LOGS = [
 
 STORES = [
     cli("store-missing-for-indicators", "device indicators --db {d}/none.sqlite", "none.sqlite"),
-    cli("store-not-sqlite-for-indicators", "device indicators --db {d}/x.sqlite", "x.sqlite", "not a database",
+    cli("store-not-sqlite-for-indicators", "device indicators --db {d}/x.sqlite", "x.sqlite", "not an SQLite database",
         x__sqlite=_not_sqlite),
-    cli("store-not-sqlite-for-export", "device export --db {d}/x.sqlite --out {d}/o.parquet", "x.sqlite", "not a database",
+    cli("store-not-sqlite-for-export", "device export --db {d}/x.sqlite --out {d}/o.parquet", "x.sqlite", "not an SQLite database",
         x__sqlite=_not_sqlite),
     cli("store-not-sqlite-for-import", IMPORT.replace("e.sqlite", "x.sqlite"), "x.sqlite", x__sqlite=_not_sqlite),
     cli("store-is-a-directory", "device indicators --db {d}/x.sqlite", "x.sqlite", x__sqlite=lambda p: p.mkdir()),
@@ -404,7 +404,33 @@ COMPARISONS = [
     cli("ipma-without-target", "ipma {d}/model.lav {d}/data.csv", "--target"),
 ]
 
-CLI_CASES = SPECS + DATA + MAPPINGS + FLAGS + PROFILES + LOGS + STORES + COMPARISONS
+#: Cases fixed by the other hardening items (checks before work, ParameterError, periods, stores).
+FIXED_LATER = [
+    cli("flag-jobs-zero-on-compare", COMPARE + " --jobs 0", "--jobs"),
+    cli("flag-omission-distance-zero", "assess {d}/model.lav {d}/data.csv --q-squared --omission-distance 0",
+        "--omission-distance"),
+    cli("flag-bootstrap-one", FIT + " --bootstrap 1 --seed 1", "--bootstrap"),
+    cli("out-json-is-a-directory", FIT + " --json {d}", "--json"),
+    cli("out-json-in-a-missing-folder", FIT + " --json {d}/nodir/r.json", "nodir"),
+    cli("compare-unknown-construct", COMPARE + " --construct UNKNOWN", "UNKNOWN"),
+    cli("yaml-spec-without-constructs", "fit {d}/m.yaml {d}/data.csv", "constructs",
+        m__yaml="name: T\npaths: [SAT -> LOY]\n"),
+    cli("yaml-spec-misspelt-constructs", "fit {d}/m.yaml {d}/data.csv", "construct",
+        m__yaml="name: T\nconstruct:\n  SAT: {indicators: [q1, q2]}\n"),
+    cli("compare-period-not-a-period", COMPARE + " --period period", "sometime",
+        data__csv=frame().assign(period=np.where(np.arange(40) < 20, "2024Q1", "sometime"))),
+    cli("compare-period-month-13", COMPARE + " --period period", "2024-13",
+        data__csv=frame().assign(period=np.where(np.arange(40) < 20, "2024-12", "2024-13"))),
+    cli("compare-period-quarter-5", COMPARE + " --period period", "Q5/24",
+        data__csv=frame().assign(period=np.where(np.arange(40) < 20, "Q4/24", "Q5/24"))),
+    cli("mapping-one-column-two-indicators", "fit {d}/model.lav {d}/data.csv --mapping {d}/m.yaml", "q1", "q2",
+        m__yaml=_mapping(q2="q1")),
+    cli("store-mistyped-for-export", "device export --db {d}/typo.sqlite --out {d}/o.parquet", "typo.sqlite"),
+    cli("store-parquet-not-parquet", "device indicators --db {d}/x.parquet", "x.parquet",
+        x__parquet=b"garbage" * 50),
+]
+
+CLI_CASES = SPECS + DATA + MAPPINGS + FLAGS + PROFILES + LOGS + STORES + COMPARISONS + FIXED_LATER
 
 #: An error line of ours (``error: ...``) or of argparse (``acsi fit: error: ...``).
 _ERROR_LINE = re.compile(r"^(acsi(?: [\w-]+)*: )?error: ", re.MULTILINE)
@@ -533,6 +559,8 @@ API_CASES = [
     Api("api-site-window-without-id", _site_dict({"windows": [{"device_uid": "x"}]}), IngestError, ("windows[0]",)),
     Api("api-site-burst-zero", _site_dict({"burst": {"max_events": 0}}), IngestError, ("burst.max_events",)),
     Api("api-vendor-log-bad-time", _vendor_log(LOG.replace("2024-03-05 09:15:02", "noon")), IngestError, ("noon",)),
+    Api("api-fit-unknown-method", _fit_frame(frame(), method="lisrel"), ParameterError, ("lisrel",)),
+    Api("api-fit-unknown-scheme", _fit_frame(frame(), scheme="radial"), ParameterError, ("radial",)),
     Api("api-vendor-log-missing-column", _vendor_log(LOG.replace("窗口号", "window")), IngestError, ("窗口号",)),
 ]
 

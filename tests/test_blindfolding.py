@@ -133,3 +133,19 @@ def test_mobi_q_squared_with_the_default_distance_is_finite_for_every_construct(
     assert out["omission_distance"] == 7
     assert set(out["q_squared"]) == set(result.spec.endogenous)
     assert all(value is not None and 0 < value < out["r_squared"][name] for name, value in out["q_squared"].items())
+
+
+def test_acsi_assess_without_a_distance_moves_off_a_divisor_of_n_and_refuses_one_given(tmp_path) -> None:  # noqa: ANN001
+    """The CLI's default is the library's (7, or the nearest D not dividing n), not a fixed 7."""
+    from acsi.cli import main
+
+    from acsi.spec.yaml_io import spec_to_yaml
+
+    spec, frame = _seven_indicator_model(252)
+    frame.to_csv(tmp_path / "d.csv", index=False)
+    spec_file = tmp_path / "m.yaml"
+    spec_file.write_text(spec_to_yaml(spec), encoding="utf-8")
+    out = tmp_path / "a.json"
+    assert main(["assess", str(spec_file), str(tmp_path / "d.csv"), "--q-squared", "--json", str(out), "--quiet"]) == 0
+    assert json.loads(out.read_text())["omission_distance"] == 8
+    assert main(["assess", str(spec_file), str(tmp_path / "d.csv"), "--q-squared", "--omission-distance", "7"]) == 2

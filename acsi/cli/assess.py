@@ -17,7 +17,7 @@ _EPILOG = """examples:
 
 
 def run_assess(args: argparse.Namespace) -> int:
-    from acsi.assess import assess
+    from acsi.assess import assess, valid_omission_distance
 
     check_fit_outputs(args)
     if (args.q_squared or args.predict_folds is not None) and args.method != "pls":
@@ -28,10 +28,11 @@ def run_assess(args: argparse.Namespace) -> int:
     spec = load_spec(Path(args.spec))
     data = load_data(args, spec)  # --scale, --missing, --mapping and --strict/--lenient act here
     if args.q_squared:  # blindfolding needs 2 <= D <= n - 1: refused here, before the fit
-        if args.omission_distance > data.n_obs - 1:
+        if args.omission_distance is not None and args.omission_distance > data.n_obs - 1:
             raise ParameterError(
                 f"--omission-distance {args.omission_distance} must be at most n - 1 = {data.n_obs - 1} (n = {data.n_obs} rows)."
             )
+        valid_omission_distance(data.n_obs, args.omission_distance)  # a D dividing n is refused before the fit
     if args.predict_folds is not None and args.predict_folds > data.n_obs // 2:
         raise ParameterError(
             f"--predict-folds {args.predict_folds} must be at most n/2 = {data.n_obs // 2} (n = {data.n_obs} rows)."
@@ -64,7 +65,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     add_fit_options(parser)
     group = parser.add_argument_group("prediction")
     group.add_argument("--q-squared", action="store_true", help="also compute Stone-Geisser Q² by blindfolding")
-    group.add_argument("--omission-distance", type=whole_number(2, "the omission distance"), default=7, help="blindfolding omission distance (default: 7)")
+    group.add_argument("--omission-distance", type=whole_number(2, "the omission distance"), default=None,
+                       help="blindfolding omission distance D (default: 7, or the nearest D that does not divide n)")
     group.add_argument("--predict-folds", type=whole_number(2, "the number of PLSpredict folds"), metavar="K", help="also run PLSpredict with K folds")
     group.add_argument("--seed", type=whole_number(0, "the seed"), default=0, help="seed of the PLSpredict folds (default: 0)")
     parser.set_defaults(run=run_assess)

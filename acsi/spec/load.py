@@ -27,7 +27,7 @@ def _is_yaml(text: str) -> bool:
     (so that the YAML syntax error is reported). Anything else is lavaan text."""
     try:
         data = yaml.safe_load(text)
-    except yaml.YAMLError:
+    except (yaml.YAMLError, ValueError):  # ValueError: a timestamp such as 0000-00-00 that is no date
         return bool(_YAML_KEY.search(text))
     return isinstance(data, dict)
 

@@ -43,7 +43,7 @@ from typing import Sequence
 
 import numpy as np
 import pandas as pd
-from acsi.errors import ParameterError
+from acsi.errors import IngestError, ParameterError
 
 __all__ = [
     "COUNT_KEYS",
@@ -191,7 +191,10 @@ def counts_from_parquet(path, *, by: str | Sequence[str] | None = None) -> tuple
         units, kind = _parse_by(by)
     count_keys = [*units, *COUNT_KEYS[4:-1]]  # units, local_date, scale ... flags
     reason_keys = [*units, "local_date"]
-    file = pq.ParquetFile(path)
+    try:
+        file = pq.ParquetFile(path)
+    except (pa.ArrowInvalid, OSError) as err:
+        raise IngestError(f"'{path}' is not a readable Parquet export of an event store: {err}", source=str(path)) from err
     schema = file.schema_arrow
     texts = [c for c in {*count_keys, "reason_codes", "outcome"}
              if c in schema.names and (pa.types.is_string(schema.field(c).type) or pa.types.is_large_string(schema.field(c).type))]

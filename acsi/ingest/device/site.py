@@ -96,7 +96,7 @@ def site_from_dict(data: Mapping[str, Any], *, source: str = "<dict>") -> Site:
     tz = str(data.get("tz", "Asia/Shanghai"))
     try:
         zone = ZoneInfo(tz)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a file of the tz database
         raise _fail(source, "tz", f"unknown time zone {tz!r}; use an IANA name such as Asia/Shanghai.", tz) from None
     bank = data.get("bank_id")
     branch = data.get("branch_id")
@@ -112,6 +112,8 @@ def site_from_dict(data: Mapping[str, Any], *, source: str = "<dict>") -> Site:
             if key not in {"window_id", "device_uid", "branch_id", "bank_id"}:
                 raise _fail(source, f"windows[{i}].{key}", "unknown key. Allowed: bank_id, branch_id, device_uid, window_id.", key)
         uid = w.get("device_uid")
+        if uid is not None and not isinstance(uid, (str, int)):
+            raise _fail(source, f"windows[{i}].device_uid", f"expected a device id such as \"1209:0001:SN0001\", got {uid!r}.", uid)
         if uid is not None and uid in seen:
             raise _fail(source, f"windows[{i}].device_uid", f"device {uid!r} is listed at two windows.", uid)
         if uid is not None:
