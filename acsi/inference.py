@@ -41,6 +41,7 @@ from scipy import stats
 
 from acsi import notices
 from acsi.core import pls as kernel
+from acsi.core import intervals as confidence
 from acsi.core import resample
 from acsi.data import IndicatorData, MissingPolicy, prepare
 from acsi.errors import AcsiError, BootstrapWarning, ConvergenceWarning, EstimationError, InadmissibleSolutionWarning
@@ -756,11 +757,11 @@ def bootstrap(
     acceleration = None
     if ci == "bca":
         acceleration = _acceleration(work, n, workers, estimates, sign_change, layout)
-        intervals = resample.bca_interval(replicates, estimates, acceleration, level)
+        intervals = confidence.bca_interval(replicates, estimates, acceleration, level)
     elif ci == "basic":
-        intervals = resample.basic_interval(replicates, estimates, level)
+        intervals = confidence.basic_interval(replicates, estimates, level)
     else:
-        intervals = resample.percentile_interval(replicates, level)
+        intervals = confidence.percentile_bounds(replicates, level)
     replicates.setflags(write=False)
     estimates.setflags(write=False)
     intervals.setflags(write=False)
@@ -863,4 +864,4 @@ def _acceleration(
             BootstrapWarning,
             stacklevel=3,
         )
-    return resample.jackknife_acceleration(theta[code == _OK])
+    return confidence.jackknife_acceleration(theta[code == _OK])

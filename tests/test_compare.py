@@ -28,7 +28,7 @@ from acsi.compare import (
     rank_table,
     ranking,
 )
-from acsi.core import groups as core
+from acsi.core import corrections
 from acsi.errors import DataError, SpecError
 from acsi.simulate import ACSI_LOCATIONS, PopulationModel, acsi_population
 from acsi.spec.model import Construct, ModelSpec, Path as SpecPath
@@ -165,7 +165,7 @@ def test_henseler_probability_equals_the_pairwise_formula() -> None:
     for c in range(2):
         x, y = a[:, c], b[:, c]
         theta = (2 * x.mean() - x[:, None] - 2 * y.mean() + y[None, :]) > 0
-        assert_allclose(core.henseler_p(a, b)[c], 1 - theta.mean(), **EXACT)
+        assert_allclose(corrections.henseler_p(a, b)[c], 1 - theta.mean(), **EXACT)
 
 
 def test_true_difference_is_significant_and_null_pairs_mostly_not(estimates) -> None:

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 import acsi
-from acsi.core import resample
+from acsi.core import intervals, resample
 from acsi.core.pls import Structure
 from acsi.inference import BCA_MIN_RESAMPLES, CHUNK, bootstrap, resample_indices
 from acsi.simulate import ACSI_LOCATIONS, acsi_population
@@ -119,15 +119,15 @@ def test_bca_equals_percentile_without_bias_or_acceleration() -> None:
     half = rng.standard_normal((500, 3))
     replicates = np.concatenate([half, -half])  # symmetric around 0: z0 = 0
     estimates = np.zeros(3)
-    bca = resample.bca_interval(replicates, estimates, np.zeros(3), 0.95)
-    np.testing.assert_allclose(bca, resample.percentile_interval(replicates, 0.95), **EXACT)
+    bca = intervals.bca_interval(replicates, estimates, np.zeros(3), 0.95)
+    np.testing.assert_allclose(bca, intervals.percentile_bounds(replicates, 0.95), **EXACT)
 
 
 def test_bca_shifts_the_interval_towards_the_side_the_replicates_are_biased_from() -> None:
     rng = np.random.default_rng(1)
     replicates = rng.standard_normal((2000, 1)) + 0.3  # replicates above the estimate 0
-    bca = resample.bca_interval(replicates, np.zeros(1), np.zeros(1), 0.95)
-    percentile = resample.percentile_interval(replicates, 0.95)
+    bca = intervals.bca_interval(replicates, np.zeros(1), np.zeros(1), 0.95)
+    percentile = intervals.percentile_bounds(replicates, 0.95)
     assert bca[0, 0] < percentile[0, 0] and bca[0, 1] < percentile[0, 1]
 
 

@@ -6,7 +6,7 @@ Three pairwise tests of a difference theta_a - theta_b (an index or a path coeff
   ``s_p^2 = ((n_a - 1)^2 se_a^2 + (n_b - 1)^2 se_b^2) / (n_a + n_b - 2)``, the bootstrap
   standard errors se, and n_a + n_b - 2 degrees of freedom; two-sided.
 * **henseler** (PLS-MGA, Henseler, Ringle & Sinkovics 2009): from the two bootstrap
-  distributions (:func:`acsi.core.groups.henseler_p`); two-sided ``2 min(P, 1 - P)``.
+  distributions (:func:`acsi.core.corrections.henseler_p`); two-sided ``2 min(P, 1 - P)``.
 * **permutation** (Chin & Dibbern 2010): the group labels of the two groups' rows are
   permuted ``n_perm`` times, the model re-estimated in both halves each time, and
   ``p = (1 + #{|d*| >= |d|}) / (1 + n_perm)``.
@@ -31,7 +31,9 @@ import pandas as pd
 from scipy import stats
 
 from acsi.compare.groups import GroupEstimates, _num
+from acsi.core import corrections
 from acsi.core import groups as core
+from acsi.core.intervals import percentile_interval
 from acsi.core import resample
 from acsi.estimators.pls import model_structure
 from acsi.errors import ParameterError
@@ -45,9 +47,9 @@ ADJUSTMENTS: tuple[str, ...] = ("holm", "bh", "none")
 def adjust_pvalues(p: Sequence[float] | np.ndarray, method: Adjust = "holm") -> np.ndarray:
     """Adjust a family of p-values: ``"holm"``, ``"bh"`` (Benjamini-Hochberg) or ``"none"``."""
     if method == "holm":
-        return core.holm(np.asarray(p, dtype=float))
+        return corrections.holm(np.asarray(p, dtype=float))
     if method == "bh":
-        return core.benjamini_hochberg(np.asarray(p, dtype=float))
+        return corrections.benjamini_hochberg(np.asarray(p, dtype=float))
     if method == "none":
         return np.asarray(p, dtype=float).copy()
     raise ParameterError(f"Unknown adjustment {method!r}; expected one of {', '.join(ADJUSTMENTS)}.")
@@ -63,8 +65,8 @@ def parametric_p(a: np.ndarray, b: np.ndarray, se_a: np.ndarray, se_b: np.ndarra
 
 
 def two_sided_henseler(draws_a: np.ndarray, draws_b: np.ndarray) -> np.ndarray:
-    """``2 min(P, 1 - P)`` of :func:`acsi.core.groups.henseler_p`, capped at 1."""
-    one_sided = core.henseler_p(draws_a, draws_b)
+    """``2 min(P, 1 - P)`` of :func:`acsi.core.corrections.henseler_p`, capped at 1."""
+    one_sided = corrections.henseler_p(draws_a, draws_b)
     return np.minimum(1.0, 2.0 * np.minimum(one_sided, 1.0 - one_sided))
 
 
@@ -230,7 +232,7 @@ def compare_groups(
     for ga, gb in _pairs(est, pairs):
         d = values[ga, cols] - values[gb, cols]
         if draws is not None:
-            lo, hi = core.percentile_interval(draws[ga][:, cols] - draws[gb][:, cols], est.level, axis=0)
+            lo, hi = percentile_interval(draws[ga][:, cols] - draws[gb][:, cols], est.level, axis=0)
             p_par = parametric_p(values[ga, cols], values[gb, cols], se[ga, cols], se[gb, cols], int(est.n_obs[ga]), int(est.n_obs[gb]))
             p_hen = two_sided_henseler(draws[ga][:, cols], draws[gb][:, cols])
         else:

@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 from acsi.core import groups as core
+from acsi.core.intervals import percentile_interval
 from acsi.core import pls as kernel
 from acsi.compare import refit
 from acsi.core import resample
@@ -263,14 +264,14 @@ class GroupEstimates:
         if self.index_draws is None:
             nan = np.full(self.index.shape, np.nan)
             return nan, nan
-        return core.percentile_interval(self.index_draws, self.level, axis=1)
+        return percentile_interval(self.index_draws, self.level, axis=1)
 
     @cached_property
     def path_interval(self) -> tuple[np.ndarray, np.ndarray]:
         if self.path_draws is None:
             nan = np.full(self.paths.shape, np.nan)
             return nan, nan
-        return core.percentile_interval(self.path_draws, self.level, axis=1)
+        return percentile_interval(self.path_draws, self.level, axis=1)
 
     @cached_property
     def index_se(self) -> np.ndarray:

@@ -19,7 +19,6 @@ modeling", *Journal of Marketing Analytics* 4, 60-75).
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -158,78 +157,9 @@ def path_values(B: np.ndarray, pairs: tuple[np.ndarray, np.ndarray]) -> np.ndarr
     return B[..., pairs[0], pairs[1]]
 
 
-def percentile_interval(draws: np.ndarray, level: float, axis: int = -1) -> tuple[np.ndarray, np.ndarray]:
-    """Percentile bootstrap interval at ``level`` along ``axis``, ignoring NaN resamples."""
-    alpha = (1.0 - level) / 2.0
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN slices give NaN, as they should
-        lower = np.nanquantile(draws, alpha, axis=axis)
-        upper = np.nanquantile(draws, 1.0 - alpha, axis=axis)
-    return lower, upper
-
-
 def permutation_memberships(n: int, n_a: int, n_perm: int, rng: np.random.Generator) -> np.ndarray:
     """``n_perm`` random splits of ``n`` rows into ``n_a`` and ``n - n_a``: 0/1 rows of shape (n_perm, n)."""
     chosen = np.argsort(rng.random((n_perm, n)), axis=1)[:, :n_a]
     M = np.zeros((n_perm, n))
     np.put_along_axis(M, chosen, 1.0, axis=1)
     return M
-
-
-def holm(p: np.ndarray) -> np.ndarray:
-    """Holm (1979) step-down adjusted p-values (family-wise error); NaN entries are left out.
-
-    ``p_(i)`` sorted ascending over the m tests: ``adj_(i) = max_{j <= i} min(1, (m - j + 1) p_(j))``.
-    """
-    p = np.asarray(p, dtype=float)
-    out = np.full(p.shape, np.nan)
-    ok = np.flatnonzero(~np.isnan(p))
-    m = ok.size
-    if not m:
-        return out
-    order = ok[np.argsort(p[ok], kind="stable")]
-    adjusted = np.maximum.accumulate(np.minimum(1.0, (m - np.arange(m)) * p[order]))
-    out[order] = adjusted
-    return out
-
-
-def benjamini_hochberg(p: np.ndarray) -> np.ndarray:
-    """Benjamini-Hochberg (1995) adjusted p-values (false discovery rate); NaN entries are left out.
-
-    ``adj_(i) = min_{j >= i} min(1, m p_(j) / j)`` over the ascending p-values.
-    """
-    p = np.asarray(p, dtype=float)
-    out = np.full(p.shape, np.nan)
-    ok = np.flatnonzero(~np.isnan(p))
-    m = ok.size
-    if not m:
-        return out
-    order = ok[np.argsort(p[ok], kind="stable")]
-    scaled = np.minimum(1.0, m * p[order] / np.arange(1, m + 1))
-    out[order] = np.minimum.accumulate(scaled[::-1])[::-1]
-    return out
-
-
-def henseler_p(draws_a: np.ndarray, draws_b: np.ndarray) -> np.ndarray:
-    """Henseler's PLS-MGA probability that theta_a <= theta_b, per column.
-
-    With J bootstrap draws of each group (rows) and their means,
-    ``P = 1 - sum_j sum_i Theta(2 mean_a - a_j - 2 mean_b + b_i) / J^2``, Theta the unit step
-    (Henseler, Ringle & Sinkovics 2009, "The use of partial least squares path modeling in
-    international marketing", *Advances in International Marketing* 20, 277-319). Small
-    values support theta_a > theta_b. NaN draws are ignored; columns without draws give NaN.
-    Counted in O(J log J) by sorting instead of the J^2 pairs.
-    """
-    a = np.atleast_2d(np.asarray(draws_a, dtype=float).T).T
-    b = np.atleast_2d(np.asarray(draws_b, dtype=float).T).T
-    out = np.full(a.shape[1], np.nan)
-    for c in range(a.shape[1]):
-        x = a[:, c][~np.isnan(a[:, c])]
-        y = b[:, c][~np.isnan(b[:, c])]
-        if not x.size or not y.size:
-            continue
-        reflected_a = 2.0 * x.mean() - x  # Theta(.) = 1  <=>  2 mean_a - a_j > 2 mean_b - b_i
-        reflected_b = np.sort(2.0 * y.mean() - y)
-        below = np.searchsorted(reflected_b, reflected_a, side="left").sum()
-        out[c] = 1.0 - below / (x.size * y.size)
-    return out
