@@ -43,6 +43,7 @@ from acsi import notices
 from acsi.core import pls as kernel
 from acsi.core import intervals as confidence
 from acsi.core import resample
+from acsi.core.moments import correlation
 from acsi.data import IndicatorData, MissingPolicy, prepare
 from acsi.errors import AcsiError, BootstrapWarning, ConvergenceWarning, EstimationError, InadmissibleSolutionWarning
 from acsi.errors import ParameterError
@@ -450,7 +451,7 @@ class _BatchedPLS:
         code[constant] = FAILURE_REASONS.index("constant_indicator")
         ok = np.flatnonzero(~constant)
         if ok.size:
-            S = resample.batched_correlation(cov[ok]) if self.estimator.standardized else cov[ok]
+            S = correlation(cov[ok]) if self.estimator.standardized else cov[ok]
             sd = np.sqrt(variance[ok])
             self._solve(S, means[ok], sd, ok, theta, code)
         bad = (code == _OK) & ~np.isfinite(theta).all(axis=1)

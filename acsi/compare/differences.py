@@ -33,6 +33,7 @@ from scipy import stats
 from acsi.compare.groups import GroupEstimates, _num
 from acsi.core import corrections
 from acsi.core import groups as core
+from acsi.core.moments import correlation_and_sd
 from acsi.core.intervals import percentile_interval
 from acsi.core import resample
 from acsi.estimators.pls import model_structure
@@ -116,7 +117,7 @@ def _split_statistics(est: GroupEstimates, mean: np.ndarray, C: np.ndarray) -> t
     if est.mode == "pooled":
         index = core.index_stack(np.broadcast_to(est.overall["index_weights"], mean.shape), mean, lower, upper, structure)
         return index[..., indexed], np.full(mean.shape[:-1] + (len(est.spec.paths),), np.nan)
-    S, sd = core.to_correlation(C)
+    S, sd = correlation_and_sd(C)
     fit = core.fit_stack(S if settings["standardized"] else C, structure, settings["scheme"], tol=settings["tol"], max_iter=settings["max_iter"])
     normalised = core.index_weights_stack(fit.weights, sd, structure, settings["index_weights"], standardized=settings["standardized"])
     index = core.index_stack(normalised, mean, lower, upper, structure)[..., indexed]

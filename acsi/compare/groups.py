@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 from acsi.core import groups as core
+from acsi.core.moments import correlation_and_sd
 from acsi.core.intervals import percentile_interval
 from acsi.core import pls as kernel
 from acsi.compare import refit
@@ -128,7 +129,7 @@ def _estimate(task: _Task) -> dict[str, np.ndarray]:
     mean = np.stack(means)  # (g, 1 + B, p)
     C = np.stack(covariances)
     del means, covariances
-    S, sd = core.to_correlation(C)
+    S, sd = correlation_and_sd(C)
     out: dict[str, np.ndarray] = {"mean": mean[:, 0]}
     if task.pooled_weights is not None:
         normalised = np.broadcast_to(task.pooled_weights, mean.shape)
@@ -898,7 +899,7 @@ def _overall(
     mean = weights @ values / weights.sum()
     centred = values - mean
     C = (centred * weights[:, None]).T @ centred / weights.sum()
-    S, sd = core.to_correlation(C)
+    S, sd = correlation_and_sd(C)
     fit = core.fit_stack(S if settings["standardized"] else C, structure, settings["scheme"], tol=settings["tol"], max_iter=settings["max_iter"])
     if not fit.valid:
         raise EstimationError("The pooled model cannot be estimated: a Mode B block or a set of predictors is collinear.")

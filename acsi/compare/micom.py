@@ -35,6 +35,7 @@ import pandas as pd
 from acsi.compare.differences import _pair_moments, _pairs
 from acsi.compare.groups import GroupEstimates
 from acsi.core import groups as core
+from acsi.core.moments import correlation_and_sd
 from acsi.estimators.pls import model_structure
 from acsi.errors import ParameterError
 
@@ -85,11 +86,11 @@ def micom(
         _pairs(est, [(est.labels[ga], est.labels[gb])])  # checks
         m = _pair_moments(est, ga, gb, n_perm, rng)
         # Step 2: group weights (for standardised indicators) from each half, observed and permuted.
-        S_a, sd_a = core.to_correlation(m["C_a"])
-        S_b, sd_b = core.to_correlation(m["C_b"])
+        S_a, sd_a = correlation_and_sd(m["C_a"])
+        S_b, sd_b = correlation_and_sd(m["C_b"])
         fit_a = core.fit_stack(S_a, structure, settings["scheme"], tol=settings["tol"], max_iter=settings["max_iter"])
         fit_b = core.fit_stack(S_b, structure, settings["scheme"], tol=settings["tol"], max_iter=settings["max_iter"])
-        S, sd = core.to_correlation(m["C"])
+        S, sd = correlation_and_sd(m["C"])
         Wa, Wb = fit_a.weights, fit_b.weights  # (1 + R, p, k), unit variance within each half
         cross = ((S @ Wb) * Wa).sum(axis=-2)
         c = cross / np.sqrt(((S @ Wa) * Wa).sum(axis=-2) * ((S @ Wb) * Wb).sum(axis=-2))

@@ -31,16 +31,6 @@ from acsi.errors import ParameterError
 DEFAULT_CHUNK = 20_000
 
 
-def to_correlation(C: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Correlation matrices and standard deviations of a stack of covariance matrices."""
-    sd = np.sqrt(np.clip(np.diagonal(C, axis1=-2, axis2=-1), 0.0, None))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        R = C / (sd[..., :, None] * sd[..., None, :])
-    p = C.shape[-1]
-    R[..., np.arange(p), np.arange(p)] = 1.0
-    return R, sd
-
-
 @dataclass(frozen=True)
 class StackFit:
     """PLS estimates for a stack of moment matrices (leading shape ``...``).

@@ -36,9 +36,20 @@ def mean_and_covariance(X: np.ndarray, weights: np.ndarray | None = None) -> tup
     return mean, (C + C.T) / 2.0
 
 
+def correlation_and_sd(C: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Correlation matrices ``R = C / (sd sd')`` and standard deviations of covariance matrices ``C`` (..., p, p).
+
+    Works on one matrix or a stack. The diagonal of R is exactly 1; a rounding-negative variance
+    counts as 0, and a zero variance gives non-finite correlations (the caller marks them failed).
+    """
+    sd = np.sqrt(np.clip(np.diagonal(C, axis1=-2, axis2=-1), 0.0, None))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        R = C / (sd[..., :, None] * sd[..., None, :])
+    p = C.shape[-1]
+    R[..., np.arange(p), np.arange(p)] = 1.0
+    return R, sd
+
+
 def correlation(C: np.ndarray) -> np.ndarray:
-    """Correlation matrix of a covariance matrix, with an exact unit diagonal."""
-    sd = np.sqrt(np.diag(C))
-    R = C / np.outer(sd, sd)
-    np.fill_diagonal(R, 1.0)
-    return R
+    """Correlation matrix (or stack of them) of covariance matrices, exact unit diagonal (:func:`correlation_and_sd`)."""
+    return correlation_and_sd(C)[0]

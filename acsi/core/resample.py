@@ -95,15 +95,6 @@ class MomentBasis:
         return shifted_mean + self.center, covariance
 
 
-def batched_correlation(C: np.ndarray) -> np.ndarray:
-    """Correlation matrices of a stack of covariance matrices, exact unit diagonals."""
-    sd = np.sqrt(np.einsum("...ii->...i", C))
-    R = C / (sd[..., :, None] * sd[..., None, :])
-    idx = np.arange(C.shape[-1])
-    R[..., idx, idx] = 1.0
-    return R
-
-
 @dataclass(frozen=True)
 class PLSReplicates:
     """PLS estimates of a stack of B moment matrices.
