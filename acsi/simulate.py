@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 import numpy as np
 
+from acsi.core.implied import construct_covariance
 from acsi.errors import SpecError
 from acsi.errors import ParameterError
 from acsi.spec.model import ModelSpec, Scale
@@ -405,8 +406,7 @@ class PopulationModel:
             Psi[j, j] = 1.0 - explained
             Phi[j, j] = 1.0
             done.append(j)
-        inv = np.linalg.inv(np.eye(k) - B)
-        Phi = inv @ Psi @ inv.T
+        Phi = construct_covariance(B, Psi)
         Phi = (Phi + Phi.T) / 2
         Lambda = np.zeros((p, k))
         row = 0

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from acsi.core.implied import construct_covariance
 from acsi.core.pls import Structure
 
 
@@ -75,8 +76,7 @@ def structural_implied_correlations(R: np.ndarray, B: np.ndarray, r_squared: np.
     exo = ~endogenous
     Psi = R * (exo[:, None] & exo[None, :])
     Psi = Psi + np.eye(k) * np.where(endogenous, 1.0 - r_squared, 0.0)[..., None, :]
-    inv = np.linalg.inv(np.eye(k) - np.swapaxes(B, -1, -2))
-    Phi = inv @ Psi @ np.swapaxes(inv, -1, -2)
+    Phi = construct_covariance(np.swapaxes(B, -1, -2), Psi)
     return Phi * (1 - np.eye(k)) + np.eye(k)
 
 

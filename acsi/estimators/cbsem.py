@@ -34,6 +34,7 @@ import semopy
 from scipy import special, stats
 
 from acsi import notices
+from acsi.core.implied import construct_covariance
 from acsi.data import IndicatorData, MissingPolicy
 from acsi.estimators.base import check_settings, resolve_data
 from acsi.errors import (
@@ -697,8 +698,7 @@ def _standardise(spec: ModelSpec, Beta, Lam, Psi, Theta) -> dict:  # noqa: ANN00
     """
     names = spec.construct_names
     k = len(names)
-    inv = np.linalg.inv(np.eye(k) - Beta)
-    Phi = inv @ Psi @ inv.T
+    Phi = construct_covariance(Beta, Psi)
     Sigma = Lam @ Phi @ Lam.T + Theta
     sd_eta = np.sqrt(np.clip(np.diag(Phi), 0, None))
     sd_x = np.sqrt(np.clip(np.diag(Sigma), 0, None))
