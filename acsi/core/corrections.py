@@ -8,7 +8,20 @@
 
 from __future__ import annotations
 
+from typing import Callable
+
 import numpy as np
+
+
+def _adjusted(p: np.ndarray, step: Callable[[np.ndarray, int], np.ndarray]) -> np.ndarray:
+    """Apply ``step(ascending p-values, m)`` to the non-NaN entries of ``p``; NaN entries stay NaN."""
+    p = np.asarray(p, dtype=float)
+    out = np.full(p.shape, np.nan)
+    ok = np.flatnonzero(~np.isnan(p))
+    if ok.size:
+        order = ok[np.argsort(p[ok], kind="stable")]
+        out[order] = step(p[order], ok.size)
+    return out
 
 
 def holm(p: np.ndarray) -> np.ndarray:
@@ -16,16 +29,7 @@ def holm(p: np.ndarray) -> np.ndarray:
 
     ``p_(i)`` sorted ascending over the m tests: ``adj_(i) = max_{j <= i} min(1, (m - j + 1) p_(j))``.
     """
-    p = np.asarray(p, dtype=float)
-    out = np.full(p.shape, np.nan)
-    ok = np.flatnonzero(~np.isnan(p))
-    m = ok.size
-    if not m:
-        return out
-    order = ok[np.argsort(p[ok], kind="stable")]
-    adjusted = np.maximum.accumulate(np.minimum(1.0, (m - np.arange(m)) * p[order]))
-    out[order] = adjusted
-    return out
+    return _adjusted(p, lambda ascending, m: np.maximum.accumulate(np.minimum(1.0, (m - np.arange(m)) * ascending)))
 
 
 def benjamini_hochberg(p: np.ndarray) -> np.ndarray:
@@ -33,16 +37,12 @@ def benjamini_hochberg(p: np.ndarray) -> np.ndarray:
 
     ``adj_(i) = min_{j >= i} min(1, m p_(j) / j)`` over the ascending p-values.
     """
-    p = np.asarray(p, dtype=float)
-    out = np.full(p.shape, np.nan)
-    ok = np.flatnonzero(~np.isnan(p))
-    m = ok.size
-    if not m:
-        return out
-    order = ok[np.argsort(p[ok], kind="stable")]
-    scaled = np.minimum(1.0, m * p[order] / np.arange(1, m + 1))
-    out[order] = np.minimum.accumulate(scaled[::-1])[::-1]
-    return out
+
+    def step(ascending: np.ndarray, m: int) -> np.ndarray:
+        scaled = np.minimum(1.0, m * ascending / np.arange(1, m + 1))
+        return np.minimum.accumulate(scaled[::-1])[::-1]
+
+    return _adjusted(p, step)
 
 
 def henseler_p(draws_a: np.ndarray, draws_b: np.ndarray) -> np.ndarray:
