@@ -39,7 +39,7 @@ from acsi.errors import (
     ParameterError,
 )
 from acsi.core.reliability import composite_reliability, cronbach_alpha
-from acsi.estimators.pls import model_structure
+from acsi.structure import model_structure
 from acsi.results import FitResult
 from acsi.spec.model import Mode
 

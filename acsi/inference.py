@@ -45,7 +45,8 @@ from acsi.core import resample
 from acsi.data import IndicatorData, MissingPolicy, prepare
 from acsi.errors import AcsiError, BootstrapWarning, ConvergenceWarning, EstimationError, InadmissibleSolutionWarning
 from acsi.errors import ParameterError
-from acsi.estimators.pls import PLSPM, model_structure
+from acsi.estimators.pls import PLSPM
+from acsi.structure import model_structure
 from acsi.results import FitResult
 from acsi.spec.model import ModelSpec, Scale
 

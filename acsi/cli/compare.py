@@ -163,7 +163,7 @@ def run_compare(args: argparse.Namespace) -> int:
     from acsi.compare.groups import _num
     from acsi.compare.ipma import ipma_from_arrays, lower_is_better_of
     from acsi.errors import SpecError
-    from acsi.estimators.pls import model_structure
+    from acsi.structure import model_structure
     from acsi.ingest.survey import read_survey
 
     check_fit_outputs(args)

@@ -33,7 +33,7 @@ from scipy import stats
 from acsi.compare.groups import GroupEstimates, _num
 from acsi.core import groups as core
 from acsi.core import resample
-from acsi.estimators.pls import model_structure
+from acsi.structure import model_structure
 from acsi.errors import ParameterError
 
 Test = Literal["parametric", "henseler", "permutation"]

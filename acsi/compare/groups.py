@@ -52,7 +52,8 @@ from acsi.errors import (
     NegativeWeightWarning,
 )
 from acsi.errors import ParameterError
-from acsi.estimators.pls import PLSPM, model_structure
+from acsi.estimators.pls import PLSPM
+from acsi.structure import model_structure
 from acsi.ingest.mapping import SurveyMapping
 from acsi.ingest.survey import Survey
 from acsi.spec.model import ModelSpec, Scale

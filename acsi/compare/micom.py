@@ -35,7 +35,7 @@ import pandas as pd
 from acsi.compare.differences import _pair_moments, _pairs
 from acsi.compare.groups import GroupEstimates
 from acsi.core import groups as core
-from acsi.estimators.pls import model_structure
+from acsi.structure import model_structure
 from acsi.errors import ParameterError
 
 

@@ -13,8 +13,10 @@ if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
+    from acsi.core.pls import Structure
     from acsi.data import IndicatorData, MissingPolicy
-    from acsi.results import FitResult
+    from acsi.index import IndexWeights
+    from acsi.results import FitResult, IndexResult
     from acsi.spec.model import ModelSpec, Scale
 
 
@@ -116,3 +118,86 @@ def resolve_data(
         notices.issue(message, MissingDataWarning, stacklevel=3)
     mean, covariance = data.moments
     return data, mean, covariance, messages
+
+
+def readonly(array: "np.ndarray") -> "np.ndarray":
+    """A read-only copy of ``array`` (the arrays a result holds)."""
+    import numpy as np
+
+    array = np.array(array, copy=True)
+    array.setflags(write=False)
+    return array
+
+
+def build_index(
+    spec: "ModelSpec",
+    data: "IndicatorData",
+    standardized_weights: "np.ndarray",
+    sd: "np.ndarray",
+    mean: "np.ndarray",
+    structure: "Structure",
+    index_weights: "IndexWeights",
+) -> "tuple[IndexResult | None, list[str]]":
+    """0-100 indices of the constructs whose indicators all have scales, and the warning messages.
+
+    The one index step of every estimator: the standardised outer weights (one per indicator)
+    are normalised by :func:`acsi.index.normalised_index_weights` (``index_weights``) within
+    each scaled construct, and the index of a construct is
+    ``100 * sum_j w_j (mean_j - min_j) / sum_j w_j (max_j - min_j)`` (:func:`acsi.index.index_map`).
+    A construct whose weights cannot be normalised gets no index.
+
+    Warns
+    -----
+    NegativeWeightWarning
+        An index weight is negative (re-issued after being kept for the result's messages).
+    """
+    import numpy as np
+
+    from acsi.index import index_map, normalised_index_weights
+    from acsi.results import IndexResult
+
+    names = spec.construct_names
+    scaled = [b for b, construct in enumerate(spec.constructs) if all(i in data.scales for i in construct.indicators)]
+    if not scaled:
+        return None, []
+    keep = np.zeros(len(names), dtype=bool)
+    keep[scaled] = True
+    keep = keep[structure.block]
+    sub_block = np.searchsorted(np.array(scaled), structure.block[keep])
+    with notices.recorded() as caught:  # kept for the result's messages, then re-issued
+        normalised = normalised_index_weights(
+            standardized_weights[keep],
+            sd[keep],
+            sub_block,
+            index_weights,
+            construct_names=tuple(names[b] for b in scaled),
+            indicator_names=tuple(np.array(data.indicators)[keep]),
+        )
+    for category, message in caught:
+        notices.issue(message, category, stacklevel=4)
+    weights = np.zeros(structure.n_indicators)
+    weights[keep] = normalised
+    keep[keep] = ~np.isnan(normalised)  # constructs whose weights cannot be normalised get no index
+    complete = np.bincount(structure.block, weights=keep) == np.bincount(structure.block)
+    indexed = [b for b in scaled if complete[b]]
+    if not indexed:
+        return None, [message for _, message in caught]
+    block = np.where(keep, np.searchsorted(np.array(indexed), structure.block), -1)
+    lower = np.array([data.scales[i].min if k else 0.0 for i, k in zip(data.indicators, keep)])
+    upper = np.array([data.scales[i].max if k else 1.0 for i, k in zip(data.indicators, keep)])
+    mapping = index_map(weights, block, len(indexed), lower, upper)
+    result = IndexResult(
+        constructs=tuple(names[b] for b in indexed),
+        values=readonly(mapping.apply(mean)),
+        indicators=tuple(np.array(data.indicators)[keep]),
+        indicator_constructs=tuple(names[b] for b in structure.block[keep]),
+        weights=readonly(weights[keep]),
+        lower=readonly(lower[keep]),
+        upper=readonly(upper[keep]),
+        means=readonly(mean[keep]),
+        mapping=mapping,
+        indicator_values=data.values,
+        row_labels=data.row_labels,
+        method=index_weights,
+    )
+    return result, [message for _, message in caught]

@@ -35,7 +35,7 @@ from scipy import special, stats
 
 from acsi import notices
 from acsi.data import IndicatorData, MissingPolicy
-from acsi.estimators.base import check_settings, resolve_data
+from acsi.estimators.base import build_index, check_settings, readonly, resolve_data
 from acsi.errors import (
     ConvergenceWarning,
     DataError,
@@ -45,10 +45,10 @@ from acsi.errors import (
     MultipleOptimaWarning,
     SpecError,
 )
-from acsi.estimators.pls import PLSPM, _readonly, model_structure
 from acsi.index import INDEX_WEIGHTS, IndexWeights
 from acsi.results import FitResult
 from acsi.spec.model import Mode, ModelSpec, Scale
+from acsi.structure import model_structure
 
 #: semopy objectives offered: maximum likelihood (Wishart), generalised and unweighted least
 #: squares, and diagonally weighted least squares.
@@ -497,10 +497,9 @@ class CBSEM:
             issued.append(message)
             notices.issue(message, InadmissibleSolutionWarning, stacklevel=3)
 
-        # The index: PLSPM's index code on these weights (one implementation of the index).
+        # The index: the one index step of every estimator, on these weights.
         structure = model_structure(spec)
-        index_builder = PLSPM(index_weights=self.index_weights)
-        index, index_messages = index_builder._index(spec, data, standardized_weights, sd_sample, mean, structure)
+        index, index_messages = build_index(spec, data, standardized_weights, sd_sample, mean, structure, self.index_weights)
         issued.extend(index_messages)
         cross = np.zeros((p, k))
         cross[rows, block] = loadings
@@ -526,15 +525,15 @@ class CBSEM:
             n_dropped=data.n_dropped,
             indicators=data.indicators,
             constructs=names,
-            block=_readonly(block),
-            outer_weights=_readonly(weights),
-            standardized_weights=_readonly(standardized_weights),
-            cross_loading_matrix=_readonly(cross),
-            construct_correlation_matrix=_readonly(phi_std),
-            path_matrix=_readonly(B_source_target),
-            r_squared_vector=_readonly(r2_eta),
-            score_weights=_readonly(W),
-            score_offset=_readonly(mean @ W),
+            block=readonly(block),
+            outer_weights=readonly(weights),
+            standardized_weights=readonly(standardized_weights),
+            cross_loading_matrix=readonly(cross),
+            construct_correlation_matrix=readonly(phi_std),
+            path_matrix=readonly(B_source_target),
+            r_squared_vector=readonly(r2_eta),
+            score_weights=readonly(W),
+            score_offset=readonly(mean @ W),
             indicator_values=data.values,
             row_labels=data.row_labels,
             index=index,

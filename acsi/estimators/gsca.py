@@ -18,12 +18,12 @@ from acsi import notices
 from acsi.core import gsca as kernel
 from acsi.core.moments import correlation
 from acsi.data import IndicatorData, MissingPolicy
-from acsi.estimators.base import check_settings, resolve_data
+from acsi.estimators.base import build_index, check_settings, readonly, resolve_data
 from acsi.errors import ConvergenceWarning
-from acsi.estimators.pls import PLSPM, _readonly, model_structure
 from acsi.index import INDEX_WEIGHTS, IndexWeights
 from acsi.results import FitResult
 from acsi.spec.model import ModelSpec, Scale
+from acsi.structure import model_structure
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -98,7 +98,7 @@ class GSCA:
         cross = (S @ W)  # indicator-component correlations (unit-variance components)
         divisor = sd * math.sqrt(n / (n - 1))
         score_weights = W / divisor[:, None]
-        index, index_messages = PLSPM(index_weights=self.index_weights)._index(spec, data, weights, sd, mean, structure)
+        index, index_messages = build_index(spec, data, weights, sd, mean, structure, self.index_weights)
         issued.extend(index_messages)
         return FitResult(
             spec=spec,
@@ -111,15 +111,15 @@ class GSCA:
             n_dropped=data.n_dropped,
             indicators=data.indicators,
             constructs=spec.construct_names,
-            block=_readonly(structure.block),
-            outer_weights=_readonly(weights),
-            standardized_weights=_readonly(weights),
-            cross_loading_matrix=_readonly(cross),
-            construct_correlation_matrix=_readonly(R),
-            path_matrix=_readonly(solution.paths),
-            r_squared_vector=_readonly(solution.r_squared),
-            score_weights=_readonly(score_weights),
-            score_offset=_readonly(mean @ score_weights),
+            block=readonly(structure.block),
+            outer_weights=readonly(weights),
+            standardized_weights=readonly(weights),
+            cross_loading_matrix=readonly(cross),
+            construct_correlation_matrix=readonly(R),
+            path_matrix=readonly(solution.paths),
+            r_squared_vector=readonly(solution.r_squared),
+            score_weights=readonly(score_weights),
+            score_offset=readonly(mean @ score_weights),
             indicator_values=data.values,
             row_labels=data.row_labels,
             index=index,

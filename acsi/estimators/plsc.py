@@ -26,12 +26,13 @@ from acsi.core.reliability import composite_reliability, cronbach_alpha
 from acsi.core.moments import correlation
 from acsi.core.pls import Scheme
 from acsi.data import IndicatorData, MissingPolicy
-from acsi.estimators.base import resolve_data
+from acsi.estimators.base import readonly, resolve_data
 from acsi.errors import InadmissibleSolutionWarning
-from acsi.estimators.pls import PLSPM, _readonly, model_structure
+from acsi.estimators.pls import PLSPM
 from acsi.index import IndexWeights
 from acsi.results import FitResult
 from acsi.spec.model import Mode, ModelSpec, Scale
+from acsi.structure import model_structure
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -140,10 +141,10 @@ class PLSc:
             base,
             method="plsc",
             settings=dict(base.settings) | {"correction": "rho_a"},
-            cross_loading_matrix=_readonly(cross),
-            construct_correlation_matrix=_readonly(result.correlations),
-            path_matrix=_readonly(result.paths),
-            r_squared_vector=_readonly(result.r_squared),
+            cross_loading_matrix=readonly(cross),
+            construct_correlation_matrix=readonly(result.correlations),
+            path_matrix=readonly(result.paths),
+            r_squared_vector=readonly(result.r_squared),
             warnings=tuple(issued),
             reliability=reliability,
             model_fit=model_fit,
