@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import abc
 import math
-
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
 from acsi.errors import ParameterError
 
 from acsi import notices
@@ -61,6 +62,71 @@ class Estimator(Protocol):
         missing: "MissingPolicy" = "error",
     ) -> "FitResult": ...
 
+
+
+class EstimatorBase(abc.ABC):
+    """The one ``fit`` skeleton every estimator shares (PLSPM, PLSc, CBSEM, GSCA).
+
+    ``fit`` (1) checks that the spec suits the method (:meth:`check_spec`), (2) prepares the
+    data once and computes their moments (:func:`resolve_data`), then (3) hands spec, prepared
+    data and moments to the method's :meth:`estimate`, which estimates the arrays, builds the
+    0-100 index once (:func:`build_index`) and returns the :class:`~acsi.results.FitResult`.
+    Subclasses are frozen keyword-only dataclasses holding the settings.
+    """
+
+    def fit(
+        self,
+        spec: "ModelSpec",
+        data: "pd.DataFrame | IndicatorData",
+        *,
+        scale: "tuple[float, float] | Scale | None" = None,
+        missing: "MissingPolicy" = "error",
+    ) -> "FitResult":
+        """Estimate the model.
+
+        Parameters
+        ----------
+        spec : ModelSpec
+        data : pandas.DataFrame or IndicatorData
+            Respondents in rows; never modified.
+        scale : (min, max), optional
+            Theoretical bounds for indicators whose scale the spec does not give (index only).
+        missing : {"error", "listwise", "mean", "pairwise", "em"}
+            See :mod:`acsi.data`; with ``"pairwise"`` and ``"em"`` the fit uses the
+            estimated moments.
+
+        Returns
+        -------
+        FitResult
+            See the method's :meth:`estimate` for what it adds.
+
+        Raises
+        ------
+        SpecError
+            The spec does not suit the method (:meth:`check_spec`).
+        DataError
+            See :func:`acsi.data.prepare`.
+        ParameterError
+            ``scale`` or ``missing`` given with already prepared data.
+        """
+        self.check_spec(spec)
+        prepared, mean, covariance, issued = resolve_data(spec, data, scale, missing)
+        return self.estimate(spec, prepared, mean, covariance, issued)
+
+    def check_spec(self, spec: "ModelSpec") -> None:
+        """Raise :class:`~acsi.errors.SpecError` if ``spec`` does not suit the method (default: the PLS rules)."""
+        spec.check_pls()
+
+    @abc.abstractmethod
+    def estimate(
+        self,
+        spec: "ModelSpec",
+        data: "IndicatorData",
+        mean: "np.ndarray",
+        covariance: "np.ndarray",
+        issued: "list[str]",
+    ) -> "FitResult":
+        """Estimate from prepared data and their moments (divisor n); ``issued`` are the messages warned so far."""
 
 def resolve_data(
     spec: "ModelSpec",

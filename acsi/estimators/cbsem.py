@@ -34,8 +34,8 @@ import semopy
 from scipy import special, stats
 
 from acsi import notices
-from acsi.data import IndicatorData, MissingPolicy
-from acsi.estimators.base import build_index, check_settings, readonly, resolve_data
+from acsi.data import IndicatorData
+from acsi.estimators.base import EstimatorBase, build_index, check_settings, readonly
 from acsi.errors import (
     ConvergenceWarning,
     DataError,
@@ -47,7 +47,7 @@ from acsi.errors import (
 )
 from acsi.index import INDEX_WEIGHTS, IndexWeights
 from acsi.results import FitResult
-from acsi.spec.model import Mode, ModelSpec, Scale
+from acsi.spec.model import Mode, ModelSpec
 from acsi.structure import model_structure
 
 #: semopy objectives offered: maximum likelihood (Wishart), generalised and unweighted least
@@ -187,7 +187,7 @@ def _captured_semopy_logging() -> Iterator[_Capture]:
 
 # ---------------------------------------------------------------------- the estimator
 @dataclass(frozen=True, kw_only=True)
-class CBSEM:
+class CBSEM(EstimatorBase):
     """Covariance-based structural equation modelling (semopy backend).
 
     Parameters
@@ -268,15 +268,19 @@ class CBSEM:
             },
         )
 
-    def fit(
+    def check_spec(self, spec: ModelSpec) -> None:
+        """Raise :class:`~acsi.errors.SpecError` for what CB-SEM cannot fit (a composite construct)."""
+        to_semopy_syntax(spec, std_lv=self.std_lv)
+
+    def estimate(
         self,
         spec: ModelSpec,
-        data: pd.DataFrame | IndicatorData,
-        *,
-        scale: tuple[float, float] | Scale | None = None,
-        missing: MissingPolicy = "error",
+        data: IndicatorData,
+        mean: np.ndarray,
+        covariance: np.ndarray,
+        issued: list[str],
     ) -> FitResult:
-        """Estimate the model by covariance structure analysis.
+        """Estimate the model by covariance structure analysis (the last step of :meth:`EstimatorBase.fit <acsi.estimators.base.EstimatorBase.fit>`).
 
         Returns
         -------
@@ -299,7 +303,7 @@ class CBSEM:
             Heywood cases, standardised estimates above 1, non-PD factor covariances.
         """
         syntax = to_semopy_syntax(spec, std_lv=self.std_lv)
-        data, mean, S, data_warnings = resolve_data(spec, data, scale, missing)
+        S = covariance
         X = data.values
         n, p = X.shape
         if self.objective == "DWLS" and data.moments is not None:
@@ -310,7 +314,7 @@ class CBSEM:
         if self.std_lv:
             syntax += _starting_values(spec, S, data.indicators)
         observed = list(data.indicators)
-        issued: list[str] = list(data_warnings)
+        issued = list(issued)
         if data.case_weights is not None:
             if self.objective == "DWLS":
                 raise DataError(
@@ -322,7 +326,7 @@ class CBSEM:
                 "weighted, but standard errors and test statistics assume simple random sampling of the rows."
             )
             issued.append(message)
-            notices.issue(message, MissingDataWarning, stacklevel=2)
+            notices.issue(message, MissingDataWarning, stacklevel=3)
         optima: list[dict[str, object]] = []
         with _one_blas_thread(), _captured_semopy_logging() as capture:
             try:
@@ -354,7 +358,7 @@ class CBSEM:
                 f"{', preferring a proper solution at the same objective' if chosen['proper'] else ''})."
             )
             issued.append(message)
-            notices.issue(message, MultipleOptimaWarning, stacklevel=2)
+            notices.issue(message, MultipleOptimaWarning, stacklevel=3)
         messages = [
             record.getMessage() for record in capture.records
             if record.levelno >= logging.WARNING and not (self.std_lv and "No fixed loadings" in record.getMessage())
@@ -367,11 +371,11 @@ class CBSEM:
                 "values, or raise max_iter." + (f" semopy said: {' | '.join(messages)}" if messages else "")
             )
             issued.append(message)
-            notices.issue(message, ConvergenceWarning, stacklevel=2)
+            notices.issue(message, ConvergenceWarning, stacklevel=3)
         elif messages:
             message = "semopy reported: " + " | ".join(dict.fromkeys(messages))
             issued.append(message)
-            notices.issue(message, ConvergenceWarning, stacklevel=2)
+            notices.issue(message, ConvergenceWarning, stacklevel=3)
 
         return self._result(spec, data, model, result, S, mean, n, p, converged, issued, optima)
 
@@ -495,7 +499,7 @@ class CBSEM:
                 + ". Such estimates are not interpretable; check identification, sample size and the model."
             )
             issued.append(message)
-            notices.issue(message, InadmissibleSolutionWarning, stacklevel=3)
+            notices.issue(message, InadmissibleSolutionWarning, stacklevel=4)
 
         # The index: the one index step of every estimator, on these weights.
         structure = model_structure(spec)
@@ -557,7 +561,7 @@ class CBSEM:
                 "The information matrix is singular: the model is not identified, so standard errors are not "
                 "available (NaN). Fix a parameter or simplify the model.",
                 InadmissibleSolutionWarning,
-                stacklevel=4,
+                stacklevel=5,
             )
             fim_inv = np.full(fim_inv.shape, np.nan)
         se = np.sqrt(np.clip(np.diag(fim_inv), 0, None))

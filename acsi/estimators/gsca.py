@@ -12,22 +12,21 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
 from acsi import notices
 from acsi.core import gsca as kernel
 from acsi.core.moments import correlation
-from acsi.data import IndicatorData, MissingPolicy
-from acsi.estimators.base import build_index, check_settings, readonly, resolve_data
+from acsi.data import IndicatorData
+from acsi.estimators.base import EstimatorBase, build_index, check_settings, readonly
 from acsi.errors import ConvergenceWarning
 from acsi.index import INDEX_WEIGHTS, IndexWeights
 from acsi.results import FitResult
-from acsi.spec.model import ModelSpec, Scale
+from acsi.spec.model import ModelSpec
 from acsi.structure import model_structure
 
 
 @dataclass(frozen=True, kw_only=True)
-class GSCA:
+class GSCA(EstimatorBase):
     """GSCA settings.
 
     Parameters
@@ -56,15 +55,15 @@ class GSCA:
             {"tol": ("fraction", None), "max_iter": ("positive_int", None), "index_weights": ("choice", INDEX_WEIGHTS)},
         )
 
-    def fit(
+    def estimate(
         self,
         spec: ModelSpec,
-        data: pd.DataFrame | IndicatorData,
-        *,
-        scale: tuple[float, float] | Scale | None = None,
-        missing: MissingPolicy = "error",
+        data: IndicatorData,
+        mean: np.ndarray,
+        covariance: np.ndarray,
+        issued: list[str],
     ) -> FitResult:
-        """Estimate the model by GSCA.
+        """Estimate the model by GSCA (the last step of :meth:`EstimatorBase.fit <acsi.estimators.base.EstimatorBase.fit>`).
 
         Returns
         -------
@@ -76,21 +75,19 @@ class GSCA:
         ConvergenceWarning
             The criterion did not settle within ``max_iter`` iterations.
         """
-        spec.check_pls()
-        data, mean, covariance, data_warnings = resolve_data(spec, data, scale, missing)
         structure = model_structure(spec)
         n = data.values.shape[0]
         sd = np.sqrt(np.diag(covariance))
         S = correlation(covariance)
         solution = kernel.gsca(S, structure, tol=self.tol, max_iter=self.max_iter)
-        issued: list[str] = list(data_warnings)
+        issued = list(issued)
         if not solution.converged:
             message = (
                 f"GSCA did not converge within max_iter={self.max_iter} iterations (tol={self.tol:g}); the estimates "
                 "are unreliable. Raise max_iter or loosen tol."
             )
             issued.append(message)
-            notices.issue(message, ConvergenceWarning, stacklevel=2)
+            notices.issue(message, ConvergenceWarning, stacklevel=3)
         W = solution.weights
         rows = np.arange(structure.n_indicators)
         weights = W[rows, structure.block]

@@ -14,22 +14,21 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 import numpy as np
-import pandas as pd
 
 from acsi import notices
 from acsi.core import pls as kernel
 from acsi.core.moments import correlation
-from acsi.data import IndicatorData, MissingPolicy
-from acsi.estimators.base import build_index, check_settings, readonly, resolve_data
+from acsi.data import IndicatorData
+from acsi.estimators.base import EstimatorBase, build_index, check_settings, readonly, resolve_data
 from acsi.errors import ConvergenceWarning, EstimationError
 from acsi.index import INDEX_WEIGHTS, IndexWeights
 from acsi.results import FitResult
-from acsi.spec.model import ModelSpec, Scale
+from acsi.spec.model import ModelSpec
 from acsi.structure import model_structure
 
 
 @dataclass(frozen=True, kw_only=True)
-class PLSPM:
+class PLSPM(EstimatorBase):
     """PLS path modelling settings.
 
     Parameters
@@ -72,37 +71,23 @@ class PLSPM:
             },
         )
 
-    def fit(
+    def estimate(
         self,
         spec: ModelSpec,
-        data: pd.DataFrame | IndicatorData,
-        *,
-        scale: tuple[float, float] | Scale | None = None,
-        missing: MissingPolicy = "error",
+        data: IndicatorData,
+        mean: np.ndarray,
+        covariance: np.ndarray,
+        issued: list[str],
     ) -> FitResult:
-        """Estimate the model.
+        """Estimate from prepared data and their moments (:meth:`EstimatorBase.fit <acsi.estimators.base.EstimatorBase.fit>`).
 
-        Parameters
-        ----------
-        spec : ModelSpec
-        data : pandas.DataFrame or IndicatorData
-            Respondents in rows; never modified.
-        scale : (min, max), optional
-            Theoretical bounds for indicators whose scale the spec does not give (index only).
-        missing : {"error", "listwise", "mean", "pairwise", "em"}
-            See :mod:`acsi.data`; with ``"pairwise"`` and ``"em"`` the fit uses the
-            estimated moments.
-
-        Returns
-        -------
-        FitResult
+        Also the first step of consistent PLS. ``issued`` are the messages of warnings issued
+        so far, carried into the result.
 
         Raises
         ------
         SpecError
-            The spec has covariance statements, fixed values or unconnected constructs.
-        DataError
-            See :func:`acsi.data.prepare`.
+            (from ``fit``) The spec has covariance statements, fixed values or unconnected constructs.
         EstimationError
             A Mode B block or a set of predictors is perfectly collinear.
 
@@ -112,23 +97,6 @@ class PLSPM:
             The weights did not settle within ``max_iter`` iterations.
         NegativeWeightWarning
             An index weight is negative.
-        """
-        spec.check_pls()
-        prepared, mean, covariance, issued = resolve_data(spec, data, scale, missing)
-        return self.fit_moments(spec, prepared, mean, covariance, issued)
-
-    def fit_moments(
-        self,
-        spec: ModelSpec,
-        data: IndicatorData,
-        mean: np.ndarray,
-        covariance: np.ndarray,
-        issued: list[str],
-    ) -> FitResult:
-        """Estimate from prepared data and their moments (:func:`acsi.estimators.base.resolve_data`).
-
-        For estimators built on PLS (consistent PLS) that have resolved the data already;
-        ``issued`` are the messages of warnings issued so far, carried into the result.
         """
         issued = list(issued)
         structure = model_structure(spec)
@@ -157,7 +125,7 @@ class PLSPM:
                 "try scheme='factorial' or 'path'."
             )
             issued.append(message)
-            notices.issue(message, ConvergenceWarning, stacklevel=2)
+            notices.issue(message, ConvergenceWarning, stacklevel=3)
         cross_loadings = C / np.sqrt(np.diag(S))[:, None]
         rows = np.arange(structure.n_indicators)
         weights = W[rows, structure.block]
