@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import abc
-import math
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from acsi.errors import ParameterError
+from acsi.validate import check_bool, check_choice, check_int, check_level
 
 from acsi import notices
 
@@ -25,24 +25,24 @@ def check_settings(estimator: object, constraints: "dict[str, tuple[str, object]
     """Check an estimator's settings against a declarative table (sklearn ``_param_validation``).
 
     ``constraints`` maps a setting name to ``("fraction", None)`` (a number strictly between 0
-    and 1), ``("positive_int", None)``, ``("bool", None)`` or ``("choice", options)``.
+    and 1), ``("positive_int", None)``, ``("bool", None)`` or ``("choice", options)``; the
+    checks are those of :mod:`acsi.validate`.
 
     Raises
     ------
-    ValueError
+    ParameterError
         Naming the setting, what is allowed and what was given.
     """
     for name, (kind, options) in constraints.items():
         value = getattr(estimator, name)
-        number = isinstance(value, (int, float)) and not isinstance(value, bool)
-        if kind == "fraction" and not (number and math.isfinite(value) and 0 < value < 1):
-            raise ParameterError(f"{name} must be a number between 0 and 1; got {value!r}.")
-        if kind == "positive_int" and not (isinstance(value, int) and not isinstance(value, bool) and value >= 1):
-            raise ParameterError(f"{name} must be a positive integer; got {value!r}.")
-        if kind == "bool" and not isinstance(value, bool):
-            raise ParameterError(f"{name} must be True or False; got {value!r}.")
-        if kind == "choice" and value not in options:  # type: ignore[operator]
-            raise ParameterError(f"Unknown {name} {value!r}; expected one of {', '.join(map(str, options))}.")  # type: ignore[call-overload]
+        if kind == "fraction":
+            check_level(name, value)
+        elif kind == "positive_int":
+            check_int(name, value, 1)
+        elif kind == "bool":
+            check_bool(name, value)
+        else:
+            check_choice(name, value, options)  # type: ignore[arg-type]
 
 
 @runtime_checkable
