@@ -870,3 +870,14 @@ def retest_reliability(
         items=pd.DataFrame.from_dict(items, orient="index").rename_axis("indicator"),
         constructs=pd.DataFrame.from_dict(constructs, orient="index").rename_axis("construct"),
     )
+
+
+class _CallableModule(type(math)):  # types.ModuleType
+    """``acsi.assess(result, ...)`` calls :func:`assess`, while ``from acsi.assess import ...`` and
+    ``acsi.assess.retest_reliability`` keep working (until this module becomes a package)."""
+
+    def __call__(self, result: FitResult, **options: Any) -> Assessment:
+        return assess(result, **options)
+
+
+__import__("sys").modules[__name__].__class__ = _CallableModule
