@@ -79,7 +79,7 @@ def test_fit_passes_an_option_to_the_method_that_uses_it() -> None:
     [
         ("check_choice", ("ci", "wide", ("percentile", "bca")), r"Unknown ci 'wide'; expected one of percentile, bca"),
         ("check_int", ("n_boot", 0, 1), r"n_boot must be a positive integer; got 0"),
-        ("check_int", ("n_jobs", True), r"n_jobs must be an integer; got True"),
+        ("check_int", ("workers", True), r"workers must be an integer; got True"),
         ("check_int", ("n_boot", 2.5, 1), r"got 2.5"),
         ("check_int", ("folds", 1, 2), r"folds must be an integer of at least 2; got 1"),
         ("check_level", ("level", 1.0), r"level must be a number between 0 and 1; got 1.0"),

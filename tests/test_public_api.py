@@ -77,3 +77,13 @@ def test_no_exception_or_warning_class_is_defined_outside_errors() -> None:
                 if any(b.endswith(("Error", "Warning", "Exception")) for b in bases):
                     found.append(f"{path.relative_to(ROOT)}:{node.name}")
     assert set(found) <= _ALLOWED_ELSEWHERE, found
+
+
+def test_parallelism_is_called_workers_on_every_public_verb() -> None:
+    import inspect
+
+    from acsi.study import run_study
+
+    for verb in (acsi.bootstrap, acsi.estimate_groups, run_study):
+        parameters = inspect.signature(verb).parameters
+        assert "workers" in parameters and "n_jobs" not in parameters, verb.__name__

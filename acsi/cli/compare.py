@@ -175,7 +175,7 @@ def run_compare(args: argparse.Namespace) -> int:
     estimator = estimator_from(args)
     common = dict(
         estimator=estimator, mode=args.mode, weights=args.weights, n_boot=args.bootstrap, seed=args.seed,
-        level=args.level, min_n=args.min_n, scale=args.scale, missing=args.missing, n_jobs=args.jobs,
+        level=args.level, min_n=args.min_n, scale=args.scale, missing=args.missing, workers=args.jobs,
         strict=args.strict, mapping=args.mapping,
     )
     est = estimate_groups(spec, frame, args.group, **common)
