@@ -16,14 +16,25 @@ from typing import TYPE_CHECKING
 from acsi.errors import (
     AcsiError,
     AcsiWarning,
+    BlindfoldingWarning,
     BootstrapWarning,
+    CollinearityWarning,
     ConvergenceWarning,
     DataError,
+    DeviceError,
     EstimationError,
+    EventConflictError,
     InadmissibleSolutionWarning,
+    InconsistentJudgementWarning,
+    IngestError,
+    MissingDataWarning,
+    MultipleOptimaWarning,
     NegativeWeightWarning,
     ParameterError,
+    SmallSampleWarning,
     SpecError,
+    StoreError,
+    StoreRecoveredWarning,
 )
 
 __version__ = "0.1.0"
@@ -32,6 +43,9 @@ __version__ = "0.1.0"
 #: (and so ``acsi --help``) loads none of numpy, pandas, scipy, networkx, semopy or matplotlib.
 _LAZY = {
     "fit": "acsi.api",
+    "estimate_groups": "acsi.compare.groups",
+    "compare_groups": "acsi.compare.differences",
+    "ipma": "acsi.compare.ipma",
     "IndicatorData": "acsi.data",
     "prepare": "acsi.data",
     "GSCA": "acsi.estimators.gsca",
@@ -50,6 +64,9 @@ _LAZY = {
 
 if TYPE_CHECKING:  # what type checkers and IDEs see
     from acsi.api import fit
+    from acsi.compare.differences import compare_groups
+    from acsi.compare.groups import estimate_groups
+    from acsi.compare.ipma import ipma
     from acsi.data import IndicatorData, prepare
     from acsi.estimators.cbsem import CBSEM
     from acsi.estimators.gsca import GSCA
@@ -78,27 +95,42 @@ def __dir__() -> list[str]:
 __all__ = [
     "AcsiError",
     "AcsiWarning",
+    "assess",
+    "BlindfoldingWarning",
+    "bootstrap",
     "BootstrapResult",
     "BootstrapWarning",
     "CBSEM",
+    "CollinearityWarning",
+    "compare_groups",
     "ConvergenceWarning",
     "DataError",
+    "DeviceError",
+    "estimate_groups",
     "EstimationError",
+    "EventConflictError",
+    "fit",
     "FitResult",
     "GSCA",
     "InadmissibleSolutionWarning",
+    "InconsistentJudgementWarning",
     "IndexResult",
     "IndicatorData",
+    "IngestError",
+    "ipma",
+    "load_spec",
+    "MissingDataWarning",
     "ModelSpec",
+    "MultipleOptimaWarning",
     "NegativeWeightWarning",
     "ParameterError",
-    "PLSPM",
-    "PLSc",
-    "SpecError",
-    "bootstrap",
-    "fit",
-    "load_spec",
     "parse_syntax",
+    "PLSc",
+    "PLSPM",
     "prepare",
+    "SmallSampleWarning",
+    "SpecError",
+    "StoreError",
+    "StoreRecoveredWarning",
     "to_syntax",
 ]

@@ -8,16 +8,17 @@ from typing import Literal
 import pandas as pd
 
 from acsi.data import IndicatorData, MissingPolicy
+from acsi.errors import ParameterError
 from acsi.estimators.base import Estimator
-from acsi.estimators.pls import PLSPM
+from acsi.estimators.registry import METHODS, REGISTRY
 from acsi.index import IndexWeights
 from acsi.results import FitResult
 from acsi.spec.load import load_spec
 from acsi.spec.model import ModelSpec, Scale
-from acsi.errors import ParameterError
+from acsi.validate import check_choice, check_options_used_by
 
 Method = Literal["pls", "plsc", "cbsem", "gsca"]
-METHODS: tuple[str, ...] = ("pls", "plsc", "cbsem", "gsca")
+__all__ = ["METHODS", "Method", "fit", "make_estimator"]
 
 
 def fit(
@@ -25,15 +26,15 @@ def fit(
     data: pd.DataFrame | IndicatorData,
     method: Method = "pls",
     *,
-    scheme: Literal["path", "centroid", "factorial"] = "path",
-    raw: bool = False,
+    scheme: Literal["path", "centroid", "factorial"] | None = None,
+    raw: bool | None = None,
     scale: tuple[float, float] | Scale | None = None,
     index_weights: IndexWeights = "fornell",
-    tol: float = 1e-10,
-    max_iter: int = 1000,
+    tol: float | None = None,
+    max_iter: int | None = None,
     missing: MissingPolicy = "error",
-    objective: str = "MLW",
-    std_lv: bool = False,
+    objective: str | None = None,
+    std_lv: bool | None = None,
 ) -> FitResult:
     """Fit a model to data and compute its 0-100 indices.
 
@@ -49,25 +50,33 @@ def fit(
         (:class:`~acsi.estimators.gsca.GSCA`). Every method returns the same result type
         and JSON keys.
     scheme : {"path", "centroid", "factorial"}
-        PLS inner weighting scheme (``pls`` and ``plsc``).
+        PLS inner weighting scheme (``pls`` and ``plsc``; default ``"path"``).
     raw : bool
-        Work on centred raw indicators instead of standardised ones (R plspm ``scaled = FALSE``).
+        ``pls`` only: work on centred raw indicators instead of standardised ones (R plspm
+        ``scaled = FALSE``; default False).
     scale : (min, max), optional
         Theoretical bounds of every indicator whose scale the spec does not give.
     index_weights : {"fornell", "standardized", "equal"}
     tol, max_iter : float, int
-        Convergence tolerance (largest weight change) and iteration limit.
+        Convergence tolerance and iteration limit (``pls``, ``plsc``, ``gsca``; default 1e-10 and 1000).
     missing : {"error", "listwise", "mean", "pairwise", "em"}
         Missing-data treatment (see :mod:`acsi.data`).
     objective : str
-        CB-SEM objective (``"MLW"`` maximum likelihood, ``"GLS"``, ``"ULS"``, ``"DWLS"``).
+        ``cbsem`` objective (``"MLW"`` maximum likelihood, the default, ``"GLS"``, ``"ULS"``, ``"DWLS"``).
     std_lv : bool
-        CB-SEM identification: False fixes each factor's first loading to 1 (lavaan's
+        ``cbsem`` identification: False fixes each factor's first loading to 1 (lavaan's
         default); True fixes factor (residual) variances to 1 (lavaan ``std.lv = TRUE``).
 
     Returns
     -------
     FitResult
+
+    Raises
+    ------
+    ParameterError
+        An unknown method, or an option the method does not use (``scheme`` with
+        ``method="gsca"``): the message names the methods that use it. Options left at None
+        take the method's defaults.
 
     Examples
     --------
@@ -76,12 +85,11 @@ def fit(
     >>> result = acsi.fit(spec, frame, method="pls", scheme="path")    # doctest: +SKIP
     >>> result.to_dict()["index"]                                      # doctest: +SKIP
     """
+    options = {"scheme": scheme, "raw": raw, "tol": tol, "max_iter": max_iter, "objective": objective, "std_lv": std_lv}
+    check_options_used_by(method, options | {"index_weights": index_weights})
+    estimator = make_estimator(method, index_weights=index_weights, **{k: v for k, v in options.items() if v is not None})
     if not isinstance(spec, ModelSpec):
         spec = load_spec(spec)
-    estimator = make_estimator(
-        method, scheme=scheme, raw=raw, index_weights=index_weights, tol=tol, max_iter=max_iter,
-        objective=objective, std_lv=std_lv,
-    )
     return estimator.fit(spec, data, scale=scale, missing=missing)
 
 
@@ -96,21 +104,19 @@ def make_estimator(
     objective: str = "MLW",
     std_lv: bool = False,
 ) -> Estimator:
-    """The estimator object of ``method`` with the settings of :func:`fit` (for a bootstrap, a study)."""
-    if method not in METHODS:
-        raise ParameterError(f"Unknown method {method!r}; expected one of {', '.join(METHODS)}.")
+    """The estimator object of ``method`` with the settings of :func:`fit` (for a bootstrap, a study, the CLI).
+
+    Built from the method registry (:mod:`acsi.estimators.registry`). Unlike :func:`fit`, the
+    options a method does not use are ignored (the command line gives every flag a default for
+    every method), except ``raw=True``, which only ``pls`` offers.
+    """
+    check_choice("method", method, METHODS)
     if raw and method != "pls":
         raise ParameterError(f"raw=True (centred, unscaled indicators) is only offered by method='pls'; got method={method!r}.")
-    if method == "pls":
-        return PLSPM(scheme=scheme, standardized=not raw, tol=tol, max_iter=max_iter, index_weights=index_weights)
-    if method == "plsc":
-        from acsi.estimators.plsc import PLSc
-
-        return PLSc(scheme=scheme, tol=tol, max_iter=max_iter, index_weights=index_weights)
-    if method == "cbsem":
-        from acsi.estimators.cbsem import CBSEM
-
-        return CBSEM(objective=objective, std_lv=std_lv, index_weights=index_weights)
-    from acsi.estimators.gsca import GSCA
-
-    return GSCA(tol=tol, max_iter=max_iter, index_weights=index_weights)
+    entry = REGISTRY[method]
+    given = {"scheme": scheme, "raw": raw, "index_weights": index_weights, "tol": tol, "max_iter": max_iter,
+             "objective": objective, "std_lv": std_lv}
+    settings = {name: value for name, value in given.items() if name in entry.options}
+    if "raw" in settings:
+        settings["standardized"] = not settings.pop("raw")
+    return entry.load()(**settings)

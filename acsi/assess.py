@@ -39,7 +39,7 @@ from acsi.errors import (
     ParameterError,
 )
 from acsi.core.reliability import composite_reliability, cronbach_alpha
-from acsi.estimators.pls import model_structure
+from acsi.structure import model_structure
 from acsi.results import FitResult
 from acsi.spec.model import Mode
 
@@ -870,3 +870,14 @@ def retest_reliability(
         items=pd.DataFrame.from_dict(items, orient="index").rename_axis("indicator"),
         constructs=pd.DataFrame.from_dict(constructs, orient="index").rename_axis("construct"),
     )
+
+
+class _CallableModule(type(math)):  # types.ModuleType
+    """``acsi.assess(result, ...)`` calls :func:`assess`, while ``from acsi.assess import ...`` and
+    ``acsi.assess.retest_reliability`` keep working (until this module becomes a package)."""
+
+    def __call__(self, result: FitResult, **options: Any) -> Assessment:
+        return assess(result, **options)
+
+
+__import__("sys").modules[__name__].__class__ = _CallableModule

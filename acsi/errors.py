@@ -167,3 +167,17 @@ class EventConflictError(IngestError):
 class MultipleOptimaWarning(AcsiWarning):
     """CB-SEM: the optimiser ended at a boundary or improper point, further starts were tried and
     found more than one optimum; the message lists every optimum and which one is reported."""
+
+
+class StoreRecoveredWarning(AcsiWarning):
+    """The store failed its integrity check at start-up; a fresh file was started, the old kept."""
+
+
+class DeviceError(AcsiError, RuntimeError):
+    """A USB device cannot be used. ``kind``: ``no-backend``, ``busy``, ``permission``,
+    ``unsupported``, ``disconnected`` or ``io``."""
+
+    def __init__(self, message: str, *, kind: str, device_uid: str | None = None) -> None:
+        self.kind = kind
+        self.device_uid = device_uid
+        super().__init__(message)

@@ -47,7 +47,8 @@ from acsi.core.moments import correlation
 from acsi.data import IndicatorData, MissingPolicy, prepare
 from acsi.errors import AcsiError, BootstrapWarning, ConvergenceWarning, EstimationError, InadmissibleSolutionWarning
 from acsi.errors import ParameterError
-from acsi.estimators.pls import PLSPM, model_structure
+from acsi.estimators.pls import PLSPM
+from acsi.structure import model_structure
 from acsi.results import FitResult
 from acsi.spec.model import ModelSpec, Scale
 

@@ -53,11 +53,13 @@ import pandas as pd
 
 from acsi.errors import AcsiError, ConvergenceWarning, InadmissibleSolutionWarning
 from acsi.errors import ParameterError
+from acsi.estimators.registry import METHODS
 from acsi.spec.model import ModelSpec, Scale
 
 DGPS: tuple[str, ...] = ("factor", "composite")
 DISTRIBUTIONS: tuple[str, ...] = ("normal", "skewed", "discrete")
-ESTIMATORS: tuple[str, ...] = ("pls", "plsc", "cbsem", "gsca", "equal")
+#: The registered methods, then ``"equal"``: the item-mean index baseline (:mod:`acsi.baselines`).
+ESTIMATORS: tuple[str, ...] = (*METHODS, "equal")
 OMITTED_PATH = "perceived_value -> customer_satisfaction"
 _SKEW_SIGMA = 0.6
 _LOCATION = {"normal": 5.5, "skewed": 6.5}
@@ -241,21 +243,9 @@ def true_cbsem_paths(spec: ModelSpec) -> dict[str, float]:
 
 # ---------------------------------------------------------------------- one replication
 def _estimator(name: str):  # noqa: ANN202
-    if name == "pls":
-        from acsi.estimators.pls import PLSPM
+    from acsi.estimators.registry import REGISTRY
 
-        return PLSPM()
-    if name == "plsc":
-        from acsi.estimators.plsc import PLSc
-
-        return PLSc()
-    if name == "cbsem":
-        from acsi.estimators.cbsem import CBSEM
-
-        return CBSEM()
-    from acsi.estimators.gsca import GSCA
-
-    return GSCA()
+    return REGISTRY[name].load()()
 
 
 def _fit_one(name: str, spec: ModelSpec, frame: pd.DataFrame, n_boot: int, seed: int, cover: bool) -> dict[str, Any]:

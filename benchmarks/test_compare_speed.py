@@ -74,7 +74,7 @@ def test_bank_branches(benchmark: Any) -> None:
 
     def run() -> Any:
         start = time.perf_counter()
-        est = estimate_groups(spec, frame, "branch", n_boot=BANK["n_boot"], seed=1, n_jobs=BANK["jobs"])
+        est = estimate_groups(spec, frame, "branch", n_boot=BANK["n_boot"], seed=1, workers=BANK["jobs"])
         seconds.append(time.perf_counter() - start)
         return est
 

@@ -47,7 +47,7 @@ PAIRS = [
 
 def _fit(case: dict, method: str) -> acsi.FitResult:
     settings = case["settings"]
-    options = {"scheme": settings["scheme"]} if settings.get("scheme") else {}
+    options = {"scheme": settings["scheme"]} if settings.get("scheme") and method in ("pls", "plsc") else {}
     if method == "cbsem":
         options = {"std_lv": "std.lv" in settings.get("identification", "")}
     data = pd.read_csv(REFERENCE / case["dataset"])

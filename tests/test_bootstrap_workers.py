@@ -87,7 +87,7 @@ def test_group_refits_are_identical_for_one_and_two_jobs(small: pd.DataFrame) ->
     for jobs in (1, 2):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            groups = estimate_groups(spec, frame, "branch", estimator=PLSc(), n_boot=20, seed=4, min_n=10, n_jobs=jobs)
+            groups = estimate_groups(spec, frame, "branch", estimator=PLSc(), n_boot=20, seed=4, min_n=10, workers=jobs)
         out.append(groups)
     assert out[0].to_dict() == out[1].to_dict()
 

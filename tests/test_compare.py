@@ -120,7 +120,7 @@ def test_groups_below_the_minimum_are_marked_not_estimated(estimates) -> None:
 def test_bootstrap_is_reproducible_and_independent_of_worker_processes(branches) -> None:
     spec, frame = branches
     one = estimate_groups(spec, frame, "branch", n_boot=30, seed=11)
-    again = estimate_groups(spec, frame, "branch", n_boot=30, seed=11, n_jobs=2)
+    again = estimate_groups(spec, frame, "branch", n_boot=30, seed=11, workers=2)
     assert_allclose(one.index_draws, again.index_draws, **EXACT)
     lower, upper = one.index_interval
     ok = one.reported

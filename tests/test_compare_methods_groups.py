@@ -74,7 +74,7 @@ def test_refit_bootstrap_is_reproducible_and_independent_of_worker_processes(sma
     spec, frame = small
     one = _estimate(spec, frame, method, n_boot=20, seed=5)
     again = _estimate(spec, frame, method, n_boot=20, seed=5)
-    two = _estimate(spec, frame, method, n_boot=20, seed=5, n_jobs=2)
+    two = _estimate(spec, frame, method, n_boot=20, seed=5, workers=2)
     other = _estimate(spec, frame, method, n_boot=20, seed=6)
     assert_array_equal(one.index_draws, again.index_draws)
     assert_allclose(one.index_draws, two.index_draws, **EXACT)

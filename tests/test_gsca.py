@@ -11,7 +11,7 @@ import pytest
 import acsi
 from acsi.core import gsca as kernel
 from acsi.estimators.gsca import GSCA
-from acsi.estimators.pls import model_structure
+from acsi.structure import model_structure
 from acsi.resources import bundled
 from acsi.simulate import ACSI_PATHS, CompositePopulationModel
 from acsi.spec.model import Mode

@@ -80,7 +80,7 @@ def test_kernel_on_a_stack_of_matrices_equals_one_fit_per_matrix(satisfaction: p
     X = satisfaction[list(spec.indicators)].to_numpy(float)
     rng = np.random.default_rng(3)
     stack = np.stack([np.corrcoef(X[rng.integers(0, len(X), len(X))], rowvar=False) for _ in range(4)])
-    from acsi.estimators.pls import model_structure
+    from acsi.structure import model_structure
 
     structure = model_structure(spec)
     batched = kernel.outer_weights(stack, structure, "path")

@@ -13,7 +13,7 @@ import pytest
 import acsi
 from acsi.core import plsc as kernel
 from acsi.core.pls import orient, outer_weights
-from acsi.estimators.pls import model_structure
+from acsi.structure import model_structure
 from acsi.estimators.plsc import PLSc
 from acsi.simulate import PopulationModel
 

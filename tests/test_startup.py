@@ -48,7 +48,7 @@ def test_public_names_resolve_on_first_use() -> None:
 
 
 def test_command_line_choices_are_the_library_constants() -> None:
-    from acsi.api import METHODS
+    from acsi.estimators.registry import METHODS
     from acsi.cli import options
     from acsi.compare.differences import ADJUSTMENTS, TESTS
     from acsi.compare.groups import DEFAULT_MIN_N, MIN_BOOT
@@ -64,6 +64,15 @@ def test_command_line_choices_are_the_library_constants() -> None:
     assert options.BCA_MIN_RESAMPLES == BCA_MIN_RESAMPLES
     assert options.DEFAULT_MIN_N == DEFAULT_MIN_N and options.MIN_GROUP_BOOT == MIN_BOOT
     assert (options.DGPS, options.DISTRIBUTIONS, options.ESTIMATORS) == (DGPS, DISTRIBUTIONS, ESTIMATORS)
+    assert options.ESTIMATORS == (*METHODS, "equal")
+
+
+def test_command_line_estimator_settings_are_the_estimators_choices() -> None:
+    from acsi.cli import options
+    from acsi.core.pls import SCHEMES
+    from acsi.estimators.cbsem import OBJECTIVES
+
+    assert set(options.SCHEMES) == set(SCHEMES) and options.OBJECTIVES == OBJECTIVES
 
 
 def test_a_cycle_in_the_structural_model_is_found_without_networkx() -> None:

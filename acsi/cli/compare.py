@@ -163,7 +163,7 @@ def run_compare(args: argparse.Namespace) -> int:
     from acsi.compare.groups import _num
     from acsi.compare.ipma import ipma_from_arrays, lower_is_better_of
     from acsi.errors import SpecError
-    from acsi.estimators.pls import model_structure
+    from acsi.structure import model_structure
     from acsi.ingest.survey import read_survey
 
     check_fit_outputs(args)
@@ -175,7 +175,7 @@ def run_compare(args: argparse.Namespace) -> int:
     estimator = estimator_from(args)
     common = dict(
         estimator=estimator, mode=args.mode, weights=args.weights, n_boot=args.bootstrap, seed=args.seed,
-        level=args.level, min_n=args.min_n, scale=args.scale, missing=args.missing, n_jobs=args.jobs,
+        level=args.level, min_n=args.min_n, scale=args.scale, missing=args.missing, workers=args.jobs,
         strict=args.strict, mapping=args.mapping,
     )
     est = estimate_groups(spec, frame, args.group, **common)

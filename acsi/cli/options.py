@@ -6,7 +6,7 @@ checks that they agree.
 
 from __future__ import annotations
 
-METHODS: tuple[str, ...] = ("pls", "plsc", "cbsem", "gsca")  # acsi.api.METHODS
+METHODS: tuple[str, ...] = ("pls", "plsc", "cbsem", "gsca")  # acsi.estimators.registry.METHODS
 SCHEMES: tuple[str, ...] = ("path", "centroid", "factorial")
 OBJECTIVES: tuple[str, ...] = ("MLW", "GLS", "ULS", "DWLS")
 INDEX_WEIGHTS: tuple[str, ...] = ("fornell", "standardized", "equal")  # acsi.index.INDEX_WEIGHTS
@@ -20,4 +20,4 @@ DEFAULT_MIN_N = 30  # acsi.compare.groups.DEFAULT_MIN_N
 MIN_GROUP_BOOT = 20  # acsi.compare.groups.MIN_BOOT
 DGPS: tuple[str, ...] = ("factor", "composite")  # acsi.study.DGPS
 DISTRIBUTIONS: tuple[str, ...] = ("normal", "skewed", "discrete")  # acsi.study.DISTRIBUTIONS
-ESTIMATORS: tuple[str, ...] = ("pls", "plsc", "cbsem", "gsca", "equal")  # acsi.study.ESTIMATORS
+ESTIMATORS: tuple[str, ...] = ("pls", "plsc", "cbsem", "gsca", "equal")  # acsi.study.ESTIMATORS (the registry, then "equal")

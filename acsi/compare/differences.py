@@ -36,7 +36,7 @@ from acsi.core import groups as core
 from acsi.core.moments import correlation_and_sd
 from acsi.core.intervals import percentile_interval
 from acsi.core import resample
-from acsi.estimators.pls import model_structure
+from acsi.structure import model_structure
 from acsi.errors import ParameterError
 
 Test = Literal["parametric", "henseler", "permutation"]

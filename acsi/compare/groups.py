@@ -54,7 +54,8 @@ from acsi.errors import (
     NegativeWeightWarning,
 )
 from acsi.errors import ParameterError
-from acsi.estimators.pls import PLSPM, model_structure
+from acsi.estimators.pls import PLSPM
+from acsi.structure import model_structure
 from acsi.ingest.mapping import SurveyMapping
 from acsi.ingest.survey import Survey
 from acsi.spec.model import ModelSpec, Scale
@@ -104,7 +105,7 @@ def _estimate_task(task: _Task) -> dict[str, np.ndarray]:
     """Estimates of the groups of one task: row 0 of each resample axis is the point estimate.
 
     BLAS is limited to one thread meanwhile: on stacks of small matrices a second thread
-    only adds contention (../shared/design/peers.md); parallelism comes from ``n_jobs``.
+    only adds contention (../shared/design/peers.md); parallelism comes from ``workers``.
     """
     with _one_blas_thread():
         return _estimate(task)
@@ -421,7 +422,7 @@ def estimate_groups(
     missing: MissingPolicy = "error",
     strict: bool = True,
     mapping: SurveyMapping | str | Path | None = None,
-    n_jobs: int = 1,
+    workers: int = 1,
 ) -> GroupEstimates:
     """Estimate the model per group with bootstrap intervals.
 
@@ -447,7 +448,7 @@ def estimate_groups(
         Bootstrap resamples per group (0: no intervals). At least 20 when used.
     seed : int, optional
         Seed of the resampling; each group draws from its own stream
-        (``SeedSequence(seed).spawn``), so results do not depend on ``n_jobs``.
+        (``SeedSequence(seed).spawn``), so results do not depend on ``workers``.
     level : float
         Confidence level of the percentile intervals.
     min_n : int
@@ -459,7 +460,7 @@ def estimate_groups(
         "em" raise ``NotImplementedError``).
     strict, mapping
         As in :func:`acsi.prepare` (out-of-scale values; a survey mapping file).
-    n_jobs : int
+    workers : int
         Worker processes (groups are split between them).
 
     Returns
@@ -499,7 +500,7 @@ def estimate_groups(
     if 0 < n_boot < MIN_BOOT:
         raise ParameterError(f"n_boot={n_boot} is too few resamples for an interval; use 0 (none) or at least {MIN_BOOT}.")
     min_n = _check_int("min_n", min_n, 3)
-    n_jobs = _check_int("n_jobs", n_jobs, 1)
+    workers = _check_int("workers", workers, 1)
     if not 0 < level < 1:
         raise ParameterError(f"level must be between 0 and 1, such as 0.95; got {level!r}.")
     if method == "pls":
@@ -551,7 +552,7 @@ def estimate_groups(
         return _estimate_refit(
             estimator, method, spec, data, values, w, labels=label_tuple, codes=codes, n_obs=n_obs, group=group,
             indexed=indexed, index_constructs=index_constructs, lower=lower, upper=upper, n_boot=n_boot, seed=seed,
-            level=level, min_n=min_n, n_jobs=n_jobs, path_pairs=path_pairs,
+            level=level, min_n=min_n, workers=workers, path_pairs=path_pairs,
         )
     settings = {
         "scheme": estimator.scheme,
@@ -597,8 +598,8 @@ def estimate_groups(
                 pooled_weights=pooled_weights,
             )
         )
-    if n_jobs > 1 and len(tasks) > 1:
-        with ProcessPoolExecutor(max_workers=n_jobs) as pool:
+    if workers > 1 and len(tasks) > 1:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
             results = list(pool.map(_estimate_task, tasks))
     else:
         results = [_estimate_task(task) for task in tasks]
@@ -729,7 +730,7 @@ def _estimate_refit(
     seed: int | None,
     level: float,
     min_n: int,
-    n_jobs: int,
+    workers: int,
     path_pairs: tuple[np.ndarray, np.ndarray],
 ) -> GroupEstimates:
     """:func:`estimate_groups` for an estimator without a batched form: fit and refit per group (:mod:`acsi.compare.refit`)."""
@@ -757,8 +758,8 @@ def _estimate_refit(
         refit.GroupTask.of(estimator, spec, refit.subset(data, np.flatnonzero(codes == g), w), seeds[g], n_boot, extract)
         for g in todo
     ]
-    if n_jobs > 1 and len(tasks) > 1:
-        with ProcessPoolExecutor(max_workers=n_jobs) as pool:
+    if workers > 1 and len(tasks) > 1:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
             results = list(pool.map(refit.run_group, tasks))
     else:
         results = [refit.run_group(task) for task in tasks]

@@ -287,7 +287,7 @@ def ipma_groups(est: Any, target: str, *, lower_is_better: Collection[str] = ())
     In separate mode each group has its own total effects and index weights; in pooled mode
     the importance is common and only the performance differs.
     """
-    from acsi.estimators.pls import model_structure
+    from acsi.structure import model_structure
 
     block = model_structure(est.spec).block
     reverse = lower_is_better_of(est.spec, lower_is_better)

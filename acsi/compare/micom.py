@@ -36,7 +36,7 @@ from acsi.compare.differences import _pair_moments, _pairs
 from acsi.compare.groups import GroupEstimates
 from acsi.core import groups as core
 from acsi.core.moments import correlation_and_sd
-from acsi.estimators.pls import model_structure
+from acsi.structure import model_structure
 from acsi.errors import ParameterError
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import math
-
+import abc
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
+
 from acsi.errors import ParameterError
+from acsi.validate import check_bool, check_choice, check_int, check_level
 
 from acsi import notices
 
@@ -13,8 +14,10 @@ if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
+    from acsi.core.pls import Structure
     from acsi.data import IndicatorData, MissingPolicy
-    from acsi.results import FitResult
+    from acsi.index import IndexWeights
+    from acsi.results import FitResult, IndexResult
     from acsi.spec.model import ModelSpec, Scale
 
 
@@ -22,24 +25,24 @@ def check_settings(estimator: object, constraints: "dict[str, tuple[str, object]
     """Check an estimator's settings against a declarative table (sklearn ``_param_validation``).
 
     ``constraints`` maps a setting name to ``("fraction", None)`` (a number strictly between 0
-    and 1), ``("positive_int", None)``, ``("bool", None)`` or ``("choice", options)``.
+    and 1), ``("positive_int", None)``, ``("bool", None)`` or ``("choice", options)``; the
+    checks are those of :mod:`acsi.validate`.
 
     Raises
     ------
-    ValueError
+    ParameterError
         Naming the setting, what is allowed and what was given.
     """
     for name, (kind, options) in constraints.items():
         value = getattr(estimator, name)
-        number = isinstance(value, (int, float)) and not isinstance(value, bool)
-        if kind == "fraction" and not (number and math.isfinite(value) and 0 < value < 1):
-            raise ParameterError(f"{name} must be a number between 0 and 1; got {value!r}.")
-        if kind == "positive_int" and not (isinstance(value, int) and not isinstance(value, bool) and value >= 1):
-            raise ParameterError(f"{name} must be a positive integer; got {value!r}.")
-        if kind == "bool" and not isinstance(value, bool):
-            raise ParameterError(f"{name} must be True or False; got {value!r}.")
-        if kind == "choice" and value not in options:  # type: ignore[operator]
-            raise ParameterError(f"Unknown {name} {value!r}; expected one of {', '.join(map(str, options))}.")  # type: ignore[call-overload]
+        if kind == "fraction":
+            check_level(name, value)
+        elif kind == "positive_int":
+            check_int(name, value, 1)
+        elif kind == "bool":
+            check_bool(name, value)
+        else:
+            check_choice(name, value, options)  # type: ignore[arg-type]
 
 
 @runtime_checkable
@@ -59,6 +62,71 @@ class Estimator(Protocol):
         missing: "MissingPolicy" = "error",
     ) -> "FitResult": ...
 
+
+
+class EstimatorBase(abc.ABC):
+    """The one ``fit`` skeleton every estimator shares (PLSPM, PLSc, CBSEM, GSCA).
+
+    ``fit`` (1) checks that the spec suits the method (:meth:`check_spec`), (2) prepares the
+    data once and computes their moments (:func:`resolve_data`), then (3) hands spec, prepared
+    data and moments to the method's :meth:`estimate`, which estimates the arrays, builds the
+    0-100 index once (:func:`build_index`) and returns the :class:`~acsi.results.FitResult`.
+    Subclasses are frozen keyword-only dataclasses holding the settings.
+    """
+
+    def fit(
+        self,
+        spec: "ModelSpec",
+        data: "pd.DataFrame | IndicatorData",
+        *,
+        scale: "tuple[float, float] | Scale | None" = None,
+        missing: "MissingPolicy" = "error",
+    ) -> "FitResult":
+        """Estimate the model.
+
+        Parameters
+        ----------
+        spec : ModelSpec
+        data : pandas.DataFrame or IndicatorData
+            Respondents in rows; never modified.
+        scale : (min, max), optional
+            Theoretical bounds for indicators whose scale the spec does not give (index only).
+        missing : {"error", "listwise", "mean", "pairwise", "em"}
+            See :mod:`acsi.data`; with ``"pairwise"`` and ``"em"`` the fit uses the
+            estimated moments.
+
+        Returns
+        -------
+        FitResult
+            See the method's :meth:`estimate` for what it adds.
+
+        Raises
+        ------
+        SpecError
+            The spec does not suit the method (:meth:`check_spec`).
+        DataError
+            See :func:`acsi.data.prepare`.
+        ParameterError
+            ``scale`` or ``missing`` given with already prepared data.
+        """
+        self.check_spec(spec)
+        prepared, mean, covariance, issued = resolve_data(spec, data, scale, missing)
+        return self.estimate(spec, prepared, mean, covariance, issued)
+
+    def check_spec(self, spec: "ModelSpec") -> None:
+        """Raise :class:`~acsi.errors.SpecError` if ``spec`` does not suit the method (default: the PLS rules)."""
+        spec.check_pls()
+
+    @abc.abstractmethod
+    def estimate(
+        self,
+        spec: "ModelSpec",
+        data: "IndicatorData",
+        mean: "np.ndarray",
+        covariance: "np.ndarray",
+        issued: "list[str]",
+    ) -> "FitResult":
+        """Estimate from prepared data and their moments (divisor n); ``issued`` are the messages warned so far."""
 
 def resolve_data(
     spec: "ModelSpec",
@@ -116,3 +184,86 @@ def resolve_data(
         notices.issue(message, MissingDataWarning, stacklevel=3)
     mean, covariance = data.moments
     return data, mean, covariance, messages
+
+
+def readonly(array: "np.ndarray") -> "np.ndarray":
+    """A read-only copy of ``array`` (the arrays a result holds)."""
+    import numpy as np
+
+    array = np.array(array, copy=True)
+    array.setflags(write=False)
+    return array
+
+
+def build_index(
+    spec: "ModelSpec",
+    data: "IndicatorData",
+    standardized_weights: "np.ndarray",
+    sd: "np.ndarray",
+    mean: "np.ndarray",
+    structure: "Structure",
+    index_weights: "IndexWeights",
+) -> "tuple[IndexResult | None, list[str]]":
+    """0-100 indices of the constructs whose indicators all have scales, and the warning messages.
+
+    The one index step of every estimator: the standardised outer weights (one per indicator)
+    are normalised by :func:`acsi.index.normalised_index_weights` (``index_weights``) within
+    each scaled construct, and the index of a construct is
+    ``100 * sum_j w_j (mean_j - min_j) / sum_j w_j (max_j - min_j)`` (:func:`acsi.index.index_map`).
+    A construct whose weights cannot be normalised gets no index.
+
+    Warns
+    -----
+    NegativeWeightWarning
+        An index weight is negative (re-issued after being kept for the result's messages).
+    """
+    import numpy as np
+
+    from acsi.index import index_map, normalised_index_weights
+    from acsi.results import IndexResult
+
+    names = spec.construct_names
+    scaled = [b for b, construct in enumerate(spec.constructs) if all(i in data.scales for i in construct.indicators)]
+    if not scaled:
+        return None, []
+    keep = np.zeros(len(names), dtype=bool)
+    keep[scaled] = True
+    keep = keep[structure.block]
+    sub_block = np.searchsorted(np.array(scaled), structure.block[keep])
+    with notices.recorded() as caught:  # kept for the result's messages, then re-issued
+        normalised = normalised_index_weights(
+            standardized_weights[keep],
+            sd[keep],
+            sub_block,
+            index_weights,
+            construct_names=tuple(names[b] for b in scaled),
+            indicator_names=tuple(np.array(data.indicators)[keep]),
+        )
+    for category, message in caught:
+        notices.issue(message, category, stacklevel=4)
+    weights = np.zeros(structure.n_indicators)
+    weights[keep] = normalised
+    keep[keep] = ~np.isnan(normalised)  # constructs whose weights cannot be normalised get no index
+    complete = np.bincount(structure.block, weights=keep) == np.bincount(structure.block)
+    indexed = [b for b in scaled if complete[b]]
+    if not indexed:
+        return None, [message for _, message in caught]
+    block = np.where(keep, np.searchsorted(np.array(indexed), structure.block), -1)
+    lower = np.array([data.scales[i].min if k else 0.0 for i, k in zip(data.indicators, keep)])
+    upper = np.array([data.scales[i].max if k else 1.0 for i, k in zip(data.indicators, keep)])
+    mapping = index_map(weights, block, len(indexed), lower, upper)
+    result = IndexResult(
+        constructs=tuple(names[b] for b in indexed),
+        values=readonly(mapping.apply(mean)),
+        indicators=tuple(np.array(data.indicators)[keep]),
+        indicator_constructs=tuple(names[b] for b in structure.block[keep]),
+        weights=readonly(weights[keep]),
+        lower=readonly(lower[keep]),
+        upper=readonly(upper[keep]),
+        means=readonly(mean[keep]),
+        mapping=mapping,
+        indicator_values=data.values,
+        row_labels=data.row_labels,
+        method=index_weights,
+    )
+    return result, [message for _, message in caught]

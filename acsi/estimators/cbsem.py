@@ -35,8 +35,8 @@ from scipy import special, stats
 
 from acsi import notices
 from acsi.core.implied import construct_covariance
-from acsi.data import IndicatorData, MissingPolicy
-from acsi.estimators.base import check_settings, resolve_data
+from acsi.data import IndicatorData
+from acsi.estimators.base import EstimatorBase, build_index, check_settings, readonly
 from acsi.errors import (
     ConvergenceWarning,
     DataError,
@@ -46,10 +46,10 @@ from acsi.errors import (
     MultipleOptimaWarning,
     SpecError,
 )
-from acsi.estimators.pls import PLSPM, _readonly, model_structure
 from acsi.index import INDEX_WEIGHTS, IndexWeights
 from acsi.results import FitResult
-from acsi.spec.model import Mode, ModelSpec, Scale
+from acsi.spec.model import Mode, ModelSpec
+from acsi.structure import model_structure
 
 #: semopy objectives offered: maximum likelihood (Wishart), generalised and unweighted least
 #: squares, and diagonally weighted least squares.
@@ -188,7 +188,7 @@ def _captured_semopy_logging() -> Iterator[_Capture]:
 
 # ---------------------------------------------------------------------- the estimator
 @dataclass(frozen=True, kw_only=True)
-class CBSEM:
+class CBSEM(EstimatorBase):
     """Covariance-based structural equation modelling (semopy backend).
 
     Parameters
@@ -269,15 +269,19 @@ class CBSEM:
             },
         )
 
-    def fit(
+    def check_spec(self, spec: ModelSpec) -> None:
+        """Raise :class:`~acsi.errors.SpecError` for what CB-SEM cannot fit (a composite construct)."""
+        to_semopy_syntax(spec, std_lv=self.std_lv)
+
+    def estimate(
         self,
         spec: ModelSpec,
-        data: pd.DataFrame | IndicatorData,
-        *,
-        scale: tuple[float, float] | Scale | None = None,
-        missing: MissingPolicy = "error",
+        data: IndicatorData,
+        mean: np.ndarray,
+        covariance: np.ndarray,
+        issued: list[str],
     ) -> FitResult:
-        """Estimate the model by covariance structure analysis.
+        """Estimate the model by covariance structure analysis (the last step of :meth:`EstimatorBase.fit <acsi.estimators.base.EstimatorBase.fit>`).
 
         Returns
         -------
@@ -300,7 +304,7 @@ class CBSEM:
             Heywood cases, standardised estimates above 1, non-PD factor covariances.
         """
         syntax = to_semopy_syntax(spec, std_lv=self.std_lv)
-        data, mean, S, data_warnings = resolve_data(spec, data, scale, missing)
+        S = covariance
         X = data.values
         n, p = X.shape
         if self.objective == "DWLS" and data.moments is not None:
@@ -311,7 +315,7 @@ class CBSEM:
         if self.std_lv:
             syntax += _starting_values(spec, S, data.indicators)
         observed = list(data.indicators)
-        issued: list[str] = list(data_warnings)
+        issued = list(issued)
         if data.case_weights is not None:
             if self.objective == "DWLS":
                 raise DataError(
@@ -323,7 +327,7 @@ class CBSEM:
                 "weighted, but standard errors and test statistics assume simple random sampling of the rows."
             )
             issued.append(message)
-            notices.issue(message, MissingDataWarning, stacklevel=2)
+            notices.issue(message, MissingDataWarning, stacklevel=3)
         optima: list[dict[str, object]] = []
         with _one_blas_thread(), _captured_semopy_logging() as capture:
             try:
@@ -355,7 +359,7 @@ class CBSEM:
                 f"{', preferring a proper solution at the same objective' if chosen['proper'] else ''})."
             )
             issued.append(message)
-            notices.issue(message, MultipleOptimaWarning, stacklevel=2)
+            notices.issue(message, MultipleOptimaWarning, stacklevel=3)
         messages = [
             record.getMessage() for record in capture.records
             if record.levelno >= logging.WARNING and not (self.std_lv and "No fixed loadings" in record.getMessage())
@@ -368,11 +372,11 @@ class CBSEM:
                 "values, or raise max_iter." + (f" semopy said: {' | '.join(messages)}" if messages else "")
             )
             issued.append(message)
-            notices.issue(message, ConvergenceWarning, stacklevel=2)
+            notices.issue(message, ConvergenceWarning, stacklevel=3)
         elif messages:
             message = "semopy reported: " + " | ".join(dict.fromkeys(messages))
             issued.append(message)
-            notices.issue(message, ConvergenceWarning, stacklevel=2)
+            notices.issue(message, ConvergenceWarning, stacklevel=3)
 
         return self._result(spec, data, model, result, S, mean, n, p, converged, issued, optima)
 
@@ -496,12 +500,11 @@ class CBSEM:
                 + ". Such estimates are not interpretable; check identification, sample size and the model."
             )
             issued.append(message)
-            notices.issue(message, InadmissibleSolutionWarning, stacklevel=3)
+            notices.issue(message, InadmissibleSolutionWarning, stacklevel=4)
 
-        # The index: PLSPM's index code on these weights (one implementation of the index).
+        # The index: the one index step of every estimator, on these weights.
         structure = model_structure(spec)
-        index_builder = PLSPM(index_weights=self.index_weights)
-        index, index_messages = index_builder._index(spec, data, standardized_weights, sd_sample, mean, structure)
+        index, index_messages = build_index(spec, data, standardized_weights, sd_sample, mean, structure, self.index_weights)
         issued.extend(index_messages)
         cross = np.zeros((p, k))
         cross[rows, block] = loadings
@@ -527,15 +530,15 @@ class CBSEM:
             n_dropped=data.n_dropped,
             indicators=data.indicators,
             constructs=names,
-            block=_readonly(block),
-            outer_weights=_readonly(weights),
-            standardized_weights=_readonly(standardized_weights),
-            cross_loading_matrix=_readonly(cross),
-            construct_correlation_matrix=_readonly(phi_std),
-            path_matrix=_readonly(B_source_target),
-            r_squared_vector=_readonly(r2_eta),
-            score_weights=_readonly(W),
-            score_offset=_readonly(mean @ W),
+            block=readonly(block),
+            outer_weights=readonly(weights),
+            standardized_weights=readonly(standardized_weights),
+            cross_loading_matrix=readonly(cross),
+            construct_correlation_matrix=readonly(phi_std),
+            path_matrix=readonly(B_source_target),
+            r_squared_vector=readonly(r2_eta),
+            score_weights=readonly(W),
+            score_offset=readonly(mean @ W),
             indicator_values=data.values,
             row_labels=data.row_labels,
             index=index,
@@ -559,7 +562,7 @@ class CBSEM:
                 "The information matrix is singular: the model is not identified, so standard errors are not "
                 "available (NaN). Fix a parameter or simplify the model.",
                 InadmissibleSolutionWarning,
-                stacklevel=4,
+                stacklevel=5,
             )
             fim_inv = np.full(fim_inv.shape, np.nan)
         se = np.sqrt(np.clip(np.diag(fim_inv), 0, None))

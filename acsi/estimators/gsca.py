@@ -12,22 +12,21 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
 from acsi import notices
 from acsi.core import gsca as kernel
 from acsi.core.moments import correlation
-from acsi.data import IndicatorData, MissingPolicy
-from acsi.estimators.base import check_settings, resolve_data
+from acsi.data import IndicatorData
+from acsi.estimators.base import EstimatorBase, build_index, check_settings, readonly
 from acsi.errors import ConvergenceWarning
-from acsi.estimators.pls import PLSPM, _readonly, model_structure
 from acsi.index import INDEX_WEIGHTS, IndexWeights
 from acsi.results import FitResult
-from acsi.spec.model import ModelSpec, Scale
+from acsi.spec.model import ModelSpec
+from acsi.structure import model_structure
 
 
 @dataclass(frozen=True, kw_only=True)
-class GSCA:
+class GSCA(EstimatorBase):
     """GSCA settings.
 
     Parameters
@@ -56,15 +55,15 @@ class GSCA:
             {"tol": ("fraction", None), "max_iter": ("positive_int", None), "index_weights": ("choice", INDEX_WEIGHTS)},
         )
 
-    def fit(
+    def estimate(
         self,
         spec: ModelSpec,
-        data: pd.DataFrame | IndicatorData,
-        *,
-        scale: tuple[float, float] | Scale | None = None,
-        missing: MissingPolicy = "error",
+        data: IndicatorData,
+        mean: np.ndarray,
+        covariance: np.ndarray,
+        issued: list[str],
     ) -> FitResult:
-        """Estimate the model by GSCA.
+        """Estimate the model by GSCA (the last step of :meth:`EstimatorBase.fit <acsi.estimators.base.EstimatorBase.fit>`).
 
         Returns
         -------
@@ -76,21 +75,19 @@ class GSCA:
         ConvergenceWarning
             The criterion did not settle within ``max_iter`` iterations.
         """
-        spec.check_pls()
-        data, mean, covariance, data_warnings = resolve_data(spec, data, scale, missing)
         structure = model_structure(spec)
         n = data.values.shape[0]
         sd = np.sqrt(np.diag(covariance))
         S = correlation(covariance)
         solution = kernel.gsca(S, structure, tol=self.tol, max_iter=self.max_iter)
-        issued: list[str] = list(data_warnings)
+        issued = list(issued)
         if not solution.converged:
             message = (
                 f"GSCA did not converge within max_iter={self.max_iter} iterations (tol={self.tol:g}); the estimates "
                 "are unreliable. Raise max_iter or loosen tol."
             )
             issued.append(message)
-            notices.issue(message, ConvergenceWarning, stacklevel=2)
+            notices.issue(message, ConvergenceWarning, stacklevel=3)
         W = solution.weights
         rows = np.arange(structure.n_indicators)
         weights = W[rows, structure.block]
@@ -98,7 +95,7 @@ class GSCA:
         cross = (S @ W)  # indicator-component correlations (unit-variance components)
         divisor = sd * math.sqrt(n / (n - 1))
         score_weights = W / divisor[:, None]
-        index, index_messages = PLSPM(index_weights=self.index_weights)._index(spec, data, weights, sd, mean, structure)
+        index, index_messages = build_index(spec, data, weights, sd, mean, structure, self.index_weights)
         issued.extend(index_messages)
         return FitResult(
             spec=spec,
@@ -111,15 +108,15 @@ class GSCA:
             n_dropped=data.n_dropped,
             indicators=data.indicators,
             constructs=spec.construct_names,
-            block=_readonly(structure.block),
-            outer_weights=_readonly(weights),
-            standardized_weights=_readonly(weights),
-            cross_loading_matrix=_readonly(cross),
-            construct_correlation_matrix=_readonly(R),
-            path_matrix=_readonly(solution.paths),
-            r_squared_vector=_readonly(solution.r_squared),
-            score_weights=_readonly(score_weights),
-            score_offset=_readonly(mean @ score_weights),
+            block=readonly(structure.block),
+            outer_weights=readonly(weights),
+            standardized_weights=readonly(weights),
+            cross_loading_matrix=readonly(cross),
+            construct_correlation_matrix=readonly(R),
+            path_matrix=readonly(solution.paths),
+            r_squared_vector=readonly(solution.r_squared),
+            score_weights=readonly(score_weights),
+            score_offset=readonly(mean @ score_weights),
             indicator_values=data.values,
             row_labels=data.row_labels,
             index=index,

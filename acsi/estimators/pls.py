@@ -14,33 +14,21 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 import numpy as np
-import pandas as pd
 
 from acsi import notices
 from acsi.core import pls as kernel
 from acsi.core.moments import correlation
-from acsi.data import IndicatorData, MissingPolicy
-from acsi.estimators.base import check_settings, resolve_data
+from acsi.data import IndicatorData
+from acsi.estimators.base import EstimatorBase, build_index, check_settings, readonly, resolve_data
 from acsi.errors import ConvergenceWarning, EstimationError
-from acsi.index import INDEX_WEIGHTS, IndexWeights, index_map, normalised_index_weights
-from acsi.results import FitResult, IndexResult
-from acsi.spec.model import ModelSpec, Scale
-
-
-def model_structure(spec: ModelSpec) -> kernel.Structure:
-    """The index arrays of ``spec`` for the numeric kernels (blocks, Mode B flags, paths)."""
-    names = spec.construct_names
-    position = {name: b for b, name in enumerate(names)}
-    block = np.array([position[c.name] for c in spec.constructs for _ in c.indicators], dtype=int)
-    mode_b = np.array([c.mode.weighting == "B" for c in spec.constructs])
-    adjacency = np.zeros((len(names), len(names)))
-    for path in spec.paths:
-        adjacency[position[path.source], position[path.target]] = 1.0
-    return kernel.Structure(block=block, mode_b=mode_b, adjacency=adjacency)
+from acsi.index import INDEX_WEIGHTS, IndexWeights
+from acsi.results import FitResult
+from acsi.spec.model import ModelSpec
+from acsi.structure import model_structure
 
 
 @dataclass(frozen=True, kw_only=True)
-class PLSPM:
+class PLSPM(EstimatorBase):
     """PLS path modelling settings.
 
     Parameters
@@ -83,37 +71,23 @@ class PLSPM:
             },
         )
 
-    def fit(
+    def estimate(
         self,
         spec: ModelSpec,
-        data: pd.DataFrame | IndicatorData,
-        *,
-        scale: tuple[float, float] | Scale | None = None,
-        missing: MissingPolicy = "error",
+        data: IndicatorData,
+        mean: np.ndarray,
+        covariance: np.ndarray,
+        issued: list[str],
     ) -> FitResult:
-        """Estimate the model.
+        """Estimate from prepared data and their moments (:meth:`EstimatorBase.fit <acsi.estimators.base.EstimatorBase.fit>`).
 
-        Parameters
-        ----------
-        spec : ModelSpec
-        data : pandas.DataFrame or IndicatorData
-            Respondents in rows; never modified.
-        scale : (min, max), optional
-            Theoretical bounds for indicators whose scale the spec does not give (index only).
-        missing : {"error", "listwise", "mean", "pairwise", "em"}
-            See :mod:`acsi.data`; with ``"pairwise"`` and ``"em"`` the fit uses the
-            estimated moments.
-
-        Returns
-        -------
-        FitResult
+        Also the first step of consistent PLS. ``issued`` are the messages of warnings issued
+        so far, carried into the result.
 
         Raises
         ------
         SpecError
-            The spec has covariance statements, fixed values or unconnected constructs.
-        DataError
-            See :func:`acsi.data.prepare`.
+            (from ``fit``) The spec has covariance statements, fixed values or unconnected constructs.
         EstimationError
             A Mode B block or a set of predictors is perfectly collinear.
 
@@ -123,23 +97,6 @@ class PLSPM:
             The weights did not settle within ``max_iter`` iterations.
         NegativeWeightWarning
             An index weight is negative.
-        """
-        spec.check_pls()
-        prepared, mean, covariance, issued = resolve_data(spec, data, scale, missing)
-        return self.fit_moments(spec, prepared, mean, covariance, issued)
-
-    def fit_moments(
-        self,
-        spec: ModelSpec,
-        data: IndicatorData,
-        mean: np.ndarray,
-        covariance: np.ndarray,
-        issued: list[str],
-    ) -> FitResult:
-        """Estimate from prepared data and their moments (:func:`acsi.estimators.base.resolve_data`).
-
-        For estimators built on PLS (consistent PLS) that have resolved the data already;
-        ``issued`` are the messages of warnings issued so far, carried into the result.
         """
         issued = list(issued)
         structure = model_structure(spec)
@@ -168,7 +125,7 @@ class PLSPM:
                 "try scheme='factorial' or 'path'."
             )
             issued.append(message)
-            notices.issue(message, ConvergenceWarning, stacklevel=2)
+            notices.issue(message, ConvergenceWarning, stacklevel=3)
         cross_loadings = C / np.sqrt(np.diag(S))[:, None]
         rows = np.arange(structure.n_indicators)
         weights = W[rows, structure.block]
@@ -178,7 +135,7 @@ class PLSPM:
         divisor = sd * math.sqrt(n / (n - 1)) if self.standardized else np.ones_like(sd)
         score_weights = W / divisor[:, None]
 
-        index, index_warnings = self._index(spec, data, standardized_weights, sd, mean, structure)
+        index, index_warnings = build_index(spec, data, standardized_weights, sd, mean, structure, self.index_weights)
         issued.extend(index_warnings)
         return FitResult(
             spec=spec,
@@ -197,15 +154,15 @@ class PLSPM:
             n_dropped=data.n_dropped,
             indicators=data.indicators,
             constructs=spec.construct_names,
-            block=_readonly(structure.block),
-            outer_weights=_readonly(weights),
-            standardized_weights=_readonly(standardized_weights),
-            cross_loading_matrix=_readonly(cross_loadings),
-            construct_correlation_matrix=_readonly(R),
-            path_matrix=_readonly(B),
-            r_squared_vector=_readonly(r_squared),
-            score_weights=_readonly(score_weights),
-            score_offset=_readonly(mean @ score_weights),
+            block=readonly(structure.block),
+            outer_weights=readonly(weights),
+            standardized_weights=readonly(standardized_weights),
+            cross_loading_matrix=readonly(cross_loadings),
+            construct_correlation_matrix=readonly(R),
+            path_matrix=readonly(B),
+            r_squared_vector=readonly(r_squared),
+            score_weights=readonly(score_weights),
+            score_offset=readonly(mean @ score_weights),
             indicator_values=data.values,
             row_labels=data.row_labels,
             index=index,
@@ -225,68 +182,3 @@ class PLSPM:
                     "(their correlation matrix is singular), so regression weights do not exist. Remove a "
                     "redundant indicator or declare the construct reflective ('=~')."
                 )
-
-    def _index(
-        self,
-        spec: ModelSpec,
-        data: IndicatorData,
-        standardized_weights: np.ndarray,
-        sd: np.ndarray,
-        mean: np.ndarray,
-        structure: kernel.Structure,
-    ) -> tuple[IndexResult | None, list[str]]:
-        """0-100 indices of the constructs whose indicators all have scales, and warning messages."""
-        names = spec.construct_names
-        scaled = [
-            b for b, construct in enumerate(spec.constructs) if all(i in data.scales for i in construct.indicators)
-        ]
-        if not scaled:
-            return None, []
-        keep = np.zeros(len(names), dtype=bool)
-        keep[scaled] = True
-        keep = keep[structure.block]
-        sub_block = np.searchsorted(np.array(scaled), structure.block[keep])
-        with notices.recorded() as caught:  # kept for the result's messages, then re-issued
-            normalised = normalised_index_weights(
-                standardized_weights[keep],
-                sd[keep],
-                sub_block,
-                self.index_weights,
-                construct_names=tuple(names[b] for b in scaled),
-                indicator_names=tuple(np.array(data.indicators)[keep]),
-            )
-        for category, message in caught:
-            notices.issue(message, category, stacklevel=3)
-        weights = np.zeros(structure.n_indicators)
-        weights[keep] = normalised
-        keep[keep] = ~np.isnan(normalised)  # constructs whose weights cannot be normalised get no index
-        complete = np.bincount(structure.block, weights=keep) == np.bincount(structure.block)
-        indexed = [b for b in scaled if complete[b]]
-        if not indexed:
-            return None, [message for _, message in caught]
-        block = np.where(keep, np.searchsorted(np.array(indexed), structure.block), -1)
-        lower = np.array([data.scales[i].min if k else 0.0 for i, k in zip(data.indicators, keep)])
-        upper = np.array([data.scales[i].max if k else 1.0 for i, k in zip(data.indicators, keep)])
-        mapping = index_map(weights, block, len(indexed), lower, upper)
-        result = IndexResult(
-            constructs=tuple(names[b] for b in indexed),
-            values=_readonly(mapping.apply(mean)),
-            indicators=tuple(np.array(data.indicators)[keep]),
-            indicator_constructs=tuple(names[b] for b in structure.block[keep]),
-            weights=_readonly(weights[keep]),
-            lower=_readonly(lower[keep]),
-            upper=_readonly(upper[keep]),
-            means=_readonly(mean[keep]),
-            mapping=mapping,
-            indicator_values=data.values,
-            row_labels=data.row_labels,
-            method=self.index_weights,
-        )
-        return result, [message for _, message in caught]
-
-
-def _readonly(array: np.ndarray) -> np.ndarray:
-    array = np.array(array, copy=True)
-    array.setflags(write=False)
-    return array
-

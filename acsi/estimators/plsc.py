@@ -17,7 +17,6 @@ import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
 from acsi import notices
 from acsi.core import fit_measures
@@ -25,17 +24,18 @@ from acsi.core import plsc as kernel
 from acsi.core.reliability import composite_reliability, cronbach_alpha
 from acsi.core.moments import correlation
 from acsi.core.pls import Scheme
-from acsi.data import IndicatorData, MissingPolicy
-from acsi.estimators.base import resolve_data
+from acsi.data import IndicatorData
+from acsi.estimators.base import EstimatorBase, readonly
 from acsi.errors import InadmissibleSolutionWarning
-from acsi.estimators.pls import PLSPM, _readonly, model_structure
+from acsi.estimators.pls import PLSPM
 from acsi.index import IndexWeights
 from acsi.results import FitResult
-from acsi.spec.model import Mode, ModelSpec, Scale
+from acsi.spec.model import Mode, ModelSpec
+from acsi.structure import model_structure
 
 
 @dataclass(frozen=True, kw_only=True)
-class PLSc:
+class PLSc(EstimatorBase):
     """Consistent PLS settings (Dijkstra & Henseler 2015).
 
     Parameters
@@ -75,23 +75,15 @@ class PLSc:
             scheme=self.scheme, standardized=True, tol=self.tol, max_iter=self.max_iter, index_weights=self.index_weights
         )
 
-    def fit(
+    def estimate(
         self,
         spec: ModelSpec,
-        data: pd.DataFrame | IndicatorData,
-        *,
-        scale: tuple[float, float] | Scale | None = None,
-        missing: MissingPolicy = "error",
+        data: IndicatorData,
+        mean: np.ndarray,
+        covariance: np.ndarray,
+        issued: list[str],
     ) -> FitResult:
-        """Estimate the model with consistent PLS.
-
-        Parameters
-        ----------
-        spec : ModelSpec
-        data : pandas.DataFrame or IndicatorData
-        scale : (min, max), optional
-            Theoretical bounds for the index, as in :meth:`PLSPM.fit`.
-        missing : {"error", "listwise"}
+        """Estimate the model with consistent PLS (the last step of :meth:`EstimatorBase.fit <acsi.estimators.base.EstimatorBase.fit>`).
 
         Returns
         -------
@@ -108,9 +100,7 @@ class PLSc:
         ConvergenceWarning, NegativeWeightWarning
             As :meth:`PLSPM.fit`.
         """
-        spec.check_pls()
-        data, mean, covariance, data_warnings = resolve_data(spec, data, scale, missing)
-        base = self._pls().fit_moments(spec, data, mean, covariance, data_warnings)
+        base = self._pls().estimate(spec, data, mean, covariance, issued)
         structure = model_structure(spec)
         reflective = np.array([c.mode is Mode.REFLECTIVE for c in spec.constructs])
         S = correlation(covariance)
@@ -128,7 +118,7 @@ class PLSc:
                 "check for near-collinear constructs or weak blocks, or use method='pls'."
             )
             issued.append(message)
-            notices.issue(message, InadmissibleSolutionWarning, stacklevel=2)
+            notices.issue(message, InadmissibleSolutionWarning, stacklevel=3)
 
         loadings = result.loadings
         cross = loadings[:, None] * result.correlations[structure.block, :]
@@ -140,10 +130,10 @@ class PLSc:
             base,
             method="plsc",
             settings=dict(base.settings) | {"correction": "rho_a"},
-            cross_loading_matrix=_readonly(cross),
-            construct_correlation_matrix=_readonly(result.correlations),
-            path_matrix=_readonly(result.paths),
-            r_squared_vector=_readonly(result.r_squared),
+            cross_loading_matrix=readonly(cross),
+            construct_correlation_matrix=readonly(result.correlations),
+            path_matrix=readonly(result.paths),
+            r_squared_vector=readonly(result.r_squared),
             warnings=tuple(issued),
             reliability=reliability,
             model_fit=model_fit,

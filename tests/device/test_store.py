@@ -14,7 +14,8 @@ import time
 import pytest
 
 from acsi.errors import IngestError
-from acsi.ingest.device.store import EventStore, StoreRecoveredWarning
+from acsi.errors import StoreRecoveredWarning
+from acsi.ingest.device.store import EventStore
 
 from ._make import event
 

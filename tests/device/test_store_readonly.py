@@ -13,7 +13,8 @@ import yaml
 
 from acsi.cli import main
 from acsi.errors import StoreError
-from acsi.ingest.device.store import EventStore, StoreRecoveredWarning, check_store
+from acsi.errors import StoreRecoveredWarning
+from acsi.ingest.device.store import EventStore, check_store
 
 from ._make import event
 

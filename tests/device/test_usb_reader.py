@@ -13,7 +13,8 @@ import usb.core
 from acsi.ingest.device.decode import build_frame
 from acsi.ingest.device.fake_backend import FakeBackend, busy, call, deny, report, silence, unplug
 from acsi.ingest.device.store import EventStore
-from acsi.ingest.device.usb_reader import CaptureService, DeviceError, DeviceWorker, device_uid, find_devices
+from acsi.errors import DeviceError
+from acsi.ingest.device.usb_reader import CaptureService, DeviceWorker, device_uid, find_devices
 
 from ._make import profile, site
 

@@ -22,7 +22,8 @@ from acsi.ingest.device.indicators import (
 )
 from acsi.ingest.device.profile import Profile, load_profile, profile_from_dict, shipped_profiles
 from acsi.ingest.device.site import Site, load_site, site_from_dict
-from acsi.ingest.device.store import EventStore, StoreRecoveredWarning
+from acsi.errors import StoreRecoveredWarning
+from acsi.ingest.device.store import EventStore
 from acsi.ingest.device.vendor_log import import_vendor_log, read_event_export, read_vendor_log
 
 __all__ = [

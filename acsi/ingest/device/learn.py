@@ -15,7 +15,8 @@ from typing import Any
 import yaml
 
 from acsi.ingest.device.profile import LABELS, profile_from_dict
-from acsi.ingest.device.usb_reader import DeviceError, PyUsbTransport, SystemClock, device_uid, find_devices
+from acsi.errors import DeviceError
+from acsi.ingest.device.usb_reader import PyUsbTransport, SystemClock, device_uid, find_devices
 
 __all__ = ["draft_profile", "learn"]
 

@@ -54,7 +54,7 @@ from typing import Any, Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from acsi.errors import AcsiWarning, EventConflictError, IngestError, ParameterError, StoreError
+from acsi.errors import EventConflictError, IngestError, ParameterError, StoreError, StoreRecoveredWarning
 from acsi.ingest.device.events import EVENT_COLUMNS, OUTCOMES, EvaluationEvent, iso_utc
 
 __all__ = ["CORRECTABLE", "PRESS_COLUMNS", "EventStore", "StoreRecoveredWarning", "check_store", "id_hash", "id_hashes", "store_damage"]
@@ -232,10 +232,6 @@ def check_store(path: str | os.PathLike[str], *, quick: bool = False) -> dict[st
         report["problems"].append(str(err))
     report["ok"] = not report["problems"]
     return report
-
-
-class StoreRecoveredWarning(AcsiWarning):
-    """The store failed its integrity check at start-up; a fresh file was started, the old kept."""
 
 
 def _now() -> str:

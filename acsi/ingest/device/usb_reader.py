@@ -39,7 +39,7 @@ from typing import Any, Callable, Iterator
 import usb.core
 import usb.util
 
-from acsi.errors import AcsiError
+from acsi.errors import DeviceError
 from acsi.ingest.device.decode import build_frame, make_decoder
 from acsi.ingest.device.events import EvaluationEvent, WindowSession, iso_utc
 from acsi.ingest.device.profile import Profile
@@ -52,16 +52,6 @@ log = logging.getLogger("acsi.device")
 
 NO_BACKEND_HINT = ("No USB backend found: pyusb needs libusb. Install it with 'apt-get install libusb-1.0-0' "
                    "(Debian/Ubuntu) or 'pip install libusb-package'.")
-
-
-class DeviceError(AcsiError, RuntimeError):
-    """A USB device cannot be used. ``kind``: ``no-backend``, ``busy``, ``permission``,
-    ``unsupported``, ``disconnected`` or ``io``."""
-
-    def __init__(self, message: str, *, kind: str, device_uid: str | None = None) -> None:
-        self.kind = kind
-        self.device_uid = device_uid
-        super().__init__(message)
 
 
 def udev_hint(profile: Profile) -> str:

@@ -1,0 +1,55 @@
+"""The one registry of estimation methods: name -> estimator class and the options of :func:`acsi.fit` it uses.
+
+Plain data (no numeric import), so that :func:`acsi.fit`, the simulation study, the method
+comparison and the command line's ``choices=`` (mirrored in :mod:`acsi.cli.options`) all
+read the same list. The class is imported only when :meth:`Method.load` is called.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Method:
+    """One estimation method.
+
+    Attributes
+    ----------
+    name : str
+        The name users pass (``method="pls"``, ``--method pls``).
+    target : str
+        ``"module:Class"`` of the estimator (an :class:`~acsi.estimators.base.EstimatorBase`).
+    options : tuple of str
+        The options of :func:`acsi.fit` this method uses; any other given option is refused.
+    """
+
+    name: str
+    target: str
+    options: tuple[str, ...]
+
+    def load(self) -> type:
+        """The estimator class (imports its module)."""
+        module, _, attribute = self.target.partition(":")
+        return getattr(importlib.import_module(module), attribute)
+
+
+#: Every method, in the order of documentation and of the command line's choices.
+REGISTRY: dict[str, Method] = {
+    entry.name: entry
+    for entry in (
+        Method("pls", "acsi.estimators.pls:PLSPM", ("scheme", "raw", "tol", "max_iter", "index_weights")),
+        Method("plsc", "acsi.estimators.plsc:PLSc", ("scheme", "tol", "max_iter", "index_weights")),
+        Method("cbsem", "acsi.estimators.cbsem:CBSEM", ("objective", "std_lv", "index_weights")),
+        Method("gsca", "acsi.estimators.gsca:GSCA", ("tol", "max_iter", "index_weights")),
+    )
+}
+
+#: The method names, in registry order.
+METHODS: tuple[str, ...] = tuple(REGISTRY)
+
+
+def users_of(option: str) -> tuple[str, ...]:
+    """The methods that use ``option`` (for messages refusing it elsewhere)."""
+    return tuple(name for name, entry in REGISTRY.items() if option in entry.options)
