@@ -21,15 +21,18 @@ from acsi.compare.differences import (
 )
 from acsi.compare.groups import GroupEstimates, estimate_groups
 from acsi.compare.ipma import IPMAResult, ipma, ipma_groups
+from acsi.compare.methods import MethodComparison, compare_methods
 from acsi.compare.micom import micom, pair_verdicts
 from acsi.compare.tables import aggregate, mean_se, period_changes, proportion_se, rank_table, read_hierarchy
 
 __all__ = [
     "GroupEstimates",
     "IPMAResult",
+    "MethodComparison",
     "adjust_pvalues",
     "aggregate",
     "compare_groups",
+    "compare_methods",
     "estimate_groups",
     "ipma",
     "ipma_groups",
