@@ -42,6 +42,7 @@ from acsi.core.reliability import composite_reliability, cronbach_alpha
 from acsi.estimators.pls import model_structure
 from acsi.results import FitResult
 from acsi.spec.model import Mode
+from acsi.strict_json import strict
 
 if TYPE_CHECKING:
     from acsi.data import IndicatorData
@@ -297,6 +298,7 @@ class Assessment:
                     out.append(f"Q² of {name} is {value:.3f} (<= 0): no predictive relevance.")
         return out
 
+    @strict
     def to_dict(self) -> dict[str, Any]:
         """The JSON object of ``acsi assess --json``.
 

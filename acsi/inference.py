@@ -48,6 +48,7 @@ from acsi.errors import ParameterError
 from acsi.estimators.pls import PLSPM, model_structure
 from acsi.results import FitResult
 from acsi.spec.model import ModelSpec, Scale
+from acsi.strict_json import strict
 
 if TYPE_CHECKING:
     from acsi.report.inference import BootstrapSummary
@@ -299,6 +300,7 @@ class BootstrapResult:
                 out[kind][key[0]] = values(j)
         return out
 
+    @strict
     def to_dict(self) -> dict[str, Any]:
         """The keys ``acsi fit --bootstrap`` adds to the JSON contract.
 

@@ -16,6 +16,7 @@ import pandas as pd
 from acsi.core.pls import total_effects
 from acsi.index import IndexMap
 from acsi.spec.model import ModelSpec
+from acsi.strict_json import strict
 
 if TYPE_CHECKING:
     from acsi.report.summary import Summary
@@ -350,6 +351,7 @@ class FitResult:
             nested[constructs[b]][indicator] = value
         return nested
 
+    @strict
     def to_dict(self) -> dict[str, Any]:
         """The JSON object of ``acsi fit --json`` (a public contract).
 

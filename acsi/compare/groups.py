@@ -56,6 +56,7 @@ from acsi.estimators.pls import PLSPM, model_structure
 from acsi.ingest.mapping import SurveyMapping
 from acsi.ingest.survey import Survey
 from acsi.spec.model import ModelSpec, Scale
+from acsi.strict_json import strict
 
 GroupMode = Literal["separate", "pooled"]
 #: Missing-data treatments that leave a complete indicator matrix to split by group.
@@ -326,6 +327,7 @@ class GroupEstimates:
             return None
         return self.index_draws[:, :, self.construct_position(construct)]
 
+    @strict
     def to_dict(self) -> dict[str, Any]:
         """``{group: {n_obs, reported, note, index {construct: v}, ci {construct: [lo, hi]}, paths {key: v}, path_ci}}``."""
         lower, upper = self.index_interval
