@@ -12,6 +12,7 @@
 * :func:`ipma`, :func:`ipma_groups`: importance-performance maps.
 """
 
+from acsi.compare.branches import BranchComparison, compare_branches
 from acsi.compare.differences import (
     adjust_pvalues,
     compare_groups,
@@ -26,11 +27,13 @@ from acsi.compare.micom import micom, pair_verdicts
 from acsi.compare.tables import aggregate, mean_se, period_changes, proportion_se, rank_table, read_hierarchy
 
 __all__ = [
+    "BranchComparison",
     "GroupEstimates",
     "IPMAResult",
     "MethodComparison",
     "adjust_pvalues",
     "aggregate",
+    "compare_branches",
     "compare_groups",
     "compare_methods",
     "estimate_groups",
