@@ -129,3 +129,19 @@ def test_the_library_outside_the_cli_calls_no_print() -> None:
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "print":
                 callers.append(f"{path.relative_to(package).as_posix()}:{node.lineno}")
     assert callers == []
+
+
+def test_device_indicators_command_writes_the_library_table(files, capsys) -> None:
+    from acsi.ingest.device.indicators import counts_from_parquet, indicators_from_counts
+
+    log = files / "vendor.csv"
+    log.write_text(LOG, encoding="utf-8")
+    db = str(files / "e.sqlite")
+    assert main(["device", "import", str(log), "--profile", "framed-5level", "--site", str(files / "site.yaml"), "--db", db]) == 0
+    assert main(["device", "export", "--db", db, "--out", str(files / "x.parquet")]) == 0
+    assert main(["device", "indicators", "--db", str(files / "x.parquet"), "--by", "branch,month", "--min-n", "1",
+                 "--out", str(files / "i.parquet")]) == 0
+    counts, reasons = counts_from_parquet(str(files / "x.parquet"), by="branch,month")
+    expected = indicators_from_counts(counts, reasons, by="branch,month", min_n=1)
+    pd.testing.assert_frame_equal(pd.read_parquet(files / "i.parquet"), expected.reset_index(drop=True), check_dtype=False,
+                                  rtol=0, atol=1e-9)
