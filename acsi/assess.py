@@ -298,6 +298,9 @@ class Assessment:
                     out.append(f"Q² of {name} is {value:.3f} (<= 0): no predictive relevance.")
         return out
 
+    def __repr__(self) -> str:
+        return f"Assessment(method={self.result.method!r}, n_obs={self.result.n_obs}, constructs={len(self.result.constructs)})"
+
     @strict
     def to_dict(self) -> dict[str, Any]:
         """The JSON object of ``acsi assess --json``.

@@ -300,6 +300,10 @@ class BootstrapResult:
                 out[kind][key[0]] = values(j)
         return out
 
+    def __repr__(self) -> str:
+        return (f"BootstrapResult(method={self.fit.method!r}, requested={self.requested}, failed={self.failed}, "
+                f"ci_method={self.ci_method!r}, level={self.level})")
+
     @strict
     def to_dict(self) -> dict[str, Any]:
         """The keys ``acsi fit --bootstrap`` adds to the JSON contract.

@@ -351,6 +351,10 @@ class FitResult:
             nested[constructs[b]][indicator] = value
         return nested
 
+    def __repr__(self) -> str:
+        return (f"FitResult(method={self.method!r}, n_obs={self.n_obs}, constructs={len(self.constructs)}, "
+                f"indicators={len(self.indicators)}, converged={self.converged})")
+
     @strict
     def to_dict(self) -> dict[str, Any]:
         """The JSON object of ``acsi fit --json`` (a public contract).

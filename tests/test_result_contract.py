@@ -61,3 +61,9 @@ def test_a_cbsem_uls_fit_has_non_finite_fit_measures_and_writes_them_as_null(res
     indices = fit.to_dict()["fit_indices"]
     assert any(value is None for value in indices.values())  # CFI, RMSEA, ... are not defined for ULS
     json.loads(json.dumps(fit.to_dict(), allow_nan=False), parse_constant=_refuse)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_result_has_a_one_line_repr(results, name) -> None:
+    text = repr(results[name])
+    assert "\n" not in text and len(text) < 200 and text.startswith(type(results[name]).__name__ + "(")

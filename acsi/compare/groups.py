@@ -327,6 +327,10 @@ class GroupEstimates:
             return None
         return self.index_draws[:, :, self.construct_position(construct)]
 
+    def __repr__(self) -> str:
+        return (f"GroupEstimates(mode={self.mode!r}, group_column={self.group_column!r}, groups={len(self.labels)}, "
+                f"reported={int(sum(self.reported))})")
+
     @strict
     def to_dict(self) -> dict[str, Any]:
         """``{group: {n_obs, reported, note, index {construct: v}, ci {construct: [lo, hi]}, paths {key: v}, path_ci}}``."""
