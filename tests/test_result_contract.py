@@ -18,7 +18,7 @@ def _refuse(token: str) -> None:
 @pytest.fixture(scope="module")
 def results() -> dict[str, object]:
     from acsi.assess import assess
-    from acsi.compare import compare_methods, estimate_groups, ipma
+    from acsi.compare import compare_branches, compare_methods, estimate_groups, ipma
     from acsi.data import prepare
     from acsi.ingest.survey import read_survey
     from acsi.inference import bootstrap
@@ -36,10 +36,11 @@ def results() -> dict[str, object]:
         "IPMAResult": ipma(fit, spec.endogenous[-1]),
         "GroupEstimates": estimate_groups(branch_spec, branches, "branch", n_boot=0),
         "MethodComparison": compare_methods(spec, prepare(spec, frame), ["pls", "gsca"]),
+        "BranchComparison": compare_branches(branch_spec, branches, "branch"),
     }
 
 
-NAMES = ["FitResult", "FitResult(cbsem, ULS)", "BootstrapResult", "Assessment", "IPMAResult", "GroupEstimates", "MethodComparison"]
+NAMES = ["FitResult", "FitResult(cbsem, ULS)", "BootstrapResult", "Assessment", "IPMAResult", "GroupEstimates", "MethodComparison", "BranchComparison"]
 
 
 @pytest.mark.parametrize("name", NAMES)
