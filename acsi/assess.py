@@ -42,6 +42,7 @@ from acsi.core.reliability import composite_reliability, cronbach_alpha
 from acsi.structure import model_structure
 from acsi.results import FitResult
 from acsi.spec.model import Mode
+from acsi.strict_json import strict
 
 if TYPE_CHECKING:
     from acsi.data import IndicatorData
@@ -297,6 +298,10 @@ class Assessment:
                     out.append(f"Q² of {name} is {value:.3f} (<= 0): no predictive relevance.")
         return out
 
+    def __repr__(self) -> str:
+        return f"Assessment(method={self.result.method!r}, n_obs={self.result.n_obs}, constructs={len(self.result.constructs)})"
+
+    @strict
     def to_dict(self) -> dict[str, Any]:
         """The JSON object of ``acsi assess --json``.
 

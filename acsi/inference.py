@@ -51,6 +51,7 @@ from acsi.estimators.pls import PLSPM
 from acsi.structure import model_structure
 from acsi.results import FitResult
 from acsi.spec.model import ModelSpec, Scale
+from acsi.strict_json import strict
 
 if TYPE_CHECKING:
     from acsi.report.inference import BootstrapSummary
@@ -302,6 +303,11 @@ class BootstrapResult:
                 out[kind][key[0]] = values(j)
         return out
 
+    def __repr__(self) -> str:
+        return (f"BootstrapResult(method={self.fit.method!r}, requested={self.requested}, failed={self.failed}, "
+                f"ci_method={self.ci_method!r}, level={self.level})")
+
+    @strict
     def to_dict(self) -> dict[str, Any]:
         """The keys ``acsi fit --bootstrap`` adds to the JSON contract.
 

@@ -16,6 +16,7 @@ import pandas as pd
 from acsi.core.pls import total_effects
 from acsi.index import IndexMap
 from acsi.spec.model import ModelSpec
+from acsi.strict_json import strict
 
 if TYPE_CHECKING:
     from acsi.report.summary import Summary
@@ -350,6 +351,11 @@ class FitResult:
             nested[constructs[b]][indicator] = value
         return nested
 
+    def __repr__(self) -> str:
+        return (f"FitResult(method={self.method!r}, n_obs={self.n_obs}, constructs={len(self.constructs)}, "
+                f"indicators={len(self.indicators)}, converged={self.converged})")
+
+    @strict
     def to_dict(self) -> dict[str, Any]:
         """The JSON object of ``acsi fit --json`` (a public contract).
 

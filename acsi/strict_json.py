@@ -8,8 +8,10 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import math
+from collections.abc import Callable
 from typing import Any
 
 
@@ -30,3 +32,13 @@ def finite_or_none(value: Any) -> Any:
 def dumps(value: Any, *, indent: int | None = 2) -> str:
     """Serialise ``value`` as strict JSON: non-finite numbers are written as ``null``."""
     return json.dumps(finite_or_none(value), indent=indent, allow_nan=False)
+
+
+def strict(method: Callable[..., dict[str, Any]]) -> Callable[..., dict[str, Any]]:
+    """Decorate a result's ``to_dict``: its value passes through :func:`finite_or_none` (NaN and +-inf -> None)."""
+
+    @functools.wraps(method)
+    def to_dict(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        return finite_or_none(method(*args, **kwargs))
+
+    return to_dict

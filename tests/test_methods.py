@@ -121,3 +121,23 @@ def test_assess_uses_the_cbsem_objective_it_is_given(tmp_path: Path) -> None:
         assert code == 0
         outputs[objective] = json.loads(out.read_text())
     assert outputs["MLW"]["rho_c"] != outputs["GLS"]["rho_c"]
+
+
+def test_compare_methods_in_python_gives_what_the_command_writes(tmp_path: Path, capsys) -> None:
+    from acsi.compare import MethodComparison, compare_methods
+    from acsi.data import prepare
+    from acsi.ingest.survey import read_survey
+
+    from ._tolerances import NUMERIC, assert_nested_close
+
+    out = tmp_path / "table.json"
+    assert main(["compare-methods", str(bundled("models/acsi.yaml")), str(bundled("datasets/acsi_demo.csv")),
+                 "--methods", "pls,gsca", "--json", str(out)]) == 0
+    spec = acsi.load_spec(bundled("models/acsi.yaml"))
+    data = prepare(spec, read_survey(str(bundled("datasets/acsi_demo.csv"))))
+    comparison = compare_methods(spec, data, ["pls", "gsca"])
+    assert isinstance(comparison, MethodComparison)
+    assert_nested_close(comparison.to_dict(), json.loads(out.read_text()), **NUMERIC)
+    assert comparison.summary() in capsys.readouterr().out
+    tidy = comparison.to_frame()
+    assert list(tidy.columns) == ["lhs", "op", "rhs", "method", "estimate"] and len(tidy) == 2 * len(comparison.rows)

@@ -1,94 +1,36 @@
 """``acsi compare-methods SPEC DATA``: every estimator on the same model and data, side by side.
 
-The estimates of each method's parameter table (:attr:`acsi.FitResult.params`) are joined on
-(lhs, op, rhs), lavaan's operators: ``=~`` loadings, ``~`` paths, ``r2``, and a row ``index``
-per construct for the 0-100 index. CB-SEM contributes its completely standardised
-loadings and paths (``std_all``), so that every column is on the same standardised scale.
-A method that cannot estimate the spec (CB-SEM with composites) is left out with a note.
+Parses, calls :func:`acsi.compare.methods.compare_methods` and prints its summary or writes
+its ``to_dict()`` (see that module for the table's keys and CB-SEM's ``std_all`` column).
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-import warnings
 from pathlib import Path
-
-from typing import TYPE_CHECKING
 
 from acsi.cli.fit import _scale, add_strictness, check_fit_outputs, load_data, write_json
 from acsi.cli.options import INDEX_WEIGHTS, METHODS, MISSING_POLICIES, SCHEMES
 from acsi.errors import AcsiError
 from acsi.spec.load import load_spec
 
-if TYPE_CHECKING:
-    import pandas as pd
-
-    from acsi.results import FitResult
-
-_KEY = ["lhs", "op", "rhs"]
-
-
-def _column(result: "FitResult") -> "pd.Series":
-    """Estimates keyed by (lhs, op, rhs): loadings, paths, R², 0-100 index."""
-    import pandas as pd
-
-    table = result.params
-    if "std_all" in table:  # CB-SEM: standardised estimates, comparable with the component methods
-        table = table.assign(estimate=table["std_all"])
-    table = table[table.op.isin(["=~", "~"])]
-    rows = [tuple(r) for r in table[_KEY + ["estimate"]].itertuples(index=False)]
-    rows += [(name, "r2", name, value) for name, value in result.r_squared.items()]
-    if result.index is not None:
-        rows += [(name, "index", name, value) for name, value in result.index.to_dict().items()]
-    frame = pd.DataFrame(rows, columns=_KEY + [result.method])
-    return frame.set_index(_KEY)[result.method]
-
-
-def compare(results: list["FitResult"]) -> "pd.DataFrame":
-    """One table of estimates side by side, one column per method, joined on (lhs, op, rhs)."""
-    import pandas as pd
-
-    columns = [_column(r) for r in results]
-    joined = pd.concat(columns, axis=1, join="outer")
-    order = {"=~": 0, "~": 1, "r2": 2, "index": 3}
-    keys = sorted(joined.index, key=lambda k: (order.get(k[1], 9), list(joined.index).index(k)))
-    return joined.loc[keys]
-
 
 def run(args: argparse.Namespace) -> int:
-    import pandas as pd
-
-    from acsi.api import make_estimator
+    from acsi.compare.methods import compare_methods
 
     check_fit_outputs(args)
     spec = load_spec(Path(args.spec))
     data = load_data(args, spec)
-    results, notes = [], []
-    for method in args.methods:
-        estimator = make_estimator(method, scheme=args.scheme, index_weights=args.index_weights)
-        try:
-            with warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("always")
-                results.append(estimator.fit(spec, data))
-            for item in caught:
-                notes.append(f"{method}: {item.category.__name__}: {item.message}")
-        except AcsiError as err:
-            notes.append(f"{method}: left out: {err}")
-    if not results:
-        print("error: no method could estimate the model.\n" + "\n".join(notes), file=sys.stderr)
+    try:
+        comparison = compare_methods(spec, data, args.methods, scheme=args.scheme, index_weights=args.index_weights)
+    except AcsiError as err:  # only raised when every method was left out
+        print(f"error: {err}", file=sys.stderr)
         return 2
-    table = compare(results)
     if args.json:
-        payload = [
-            {"lhs": k[0], "op": k[1], "rhs": k[2], **{m: (None if pd.isna(v) else float(v)) for m, v in row.items()}}
-            for k, row in table.iterrows()
-        ]
-        write_json({"methods": [r.method for r in results], "estimates": payload, "notes": notes}, args.json)
+        write_json(comparison.to_dict(), args.json)
     if args.json != "-":
-        print(table.to_string(float_format=lambda v: f"{v:.4f}", na_rep="-"))
-        if notes:
-            print("\nnotes:\n  " + "\n  ".join(notes))
+        print(comparison.summary())
     return 0
 
 

@@ -409,9 +409,15 @@ def run_learn(args: argparse.Namespace) -> int:
     backend, bound = _fake(args.fake_script)
     for device, steps in bound:
         _bind_steps(device, steps, None, args.fake_script)
-    return learn(backend=backend, vendor_id=args.vendor_id, product_id=args.product_id, interface=args.interface,
-                 seconds=args.seconds, keys=args.keys.split(",") if args.keys else None, draft=args.draft,
-                 clock=backend.clock if backend is not None else None, host_id=args.host_id)
+    result = learn(backend=backend, vendor_id=args.vendor_id, product_id=args.product_id, interface=args.interface,
+                   seconds=args.seconds, keys=args.keys.split(",") if args.keys else None, draft=args.draft,
+                   clock=backend.clock if backend is not None else None, host_id=args.host_id,
+                   on_line=lambda line: print(line, flush=True))
+    if result.draft_path:
+        print(f"draft profile written to {result.draft_path}")
+    elif result.draft_text is not None:
+        print(result.draft_text)
+    return 0
 
 
 def register(commands: argparse._SubParsersAction) -> None:

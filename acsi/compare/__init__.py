@@ -12,6 +12,7 @@
 * :func:`ipma`, :func:`ipma_groups`: importance-performance maps.
 """
 
+from acsi.compare.branches import BranchComparison, compare_branches
 from acsi.compare.differences import (
     adjust_pvalues,
     compare_groups,
@@ -21,15 +22,20 @@ from acsi.compare.differences import (
 )
 from acsi.compare.groups import GroupEstimates, estimate_groups
 from acsi.compare.ipma import IPMAResult, ipma, ipma_groups
+from acsi.compare.methods import MethodComparison, compare_methods
 from acsi.compare.micom import micom, pair_verdicts
 from acsi.compare.tables import aggregate, mean_se, period_changes, proportion_se, rank_table, read_hierarchy
 
 __all__ = [
+    "BranchComparison",
     "GroupEstimates",
     "IPMAResult",
+    "MethodComparison",
     "adjust_pvalues",
     "aggregate",
+    "compare_branches",
     "compare_groups",
+    "compare_methods",
     "estimate_groups",
     "ipma",
     "ipma_groups",

@@ -59,6 +59,7 @@ from acsi.structure import model_structure
 from acsi.ingest.mapping import SurveyMapping
 from acsi.ingest.survey import Survey
 from acsi.spec.model import ModelSpec, Scale
+from acsi.strict_json import strict
 
 GroupMode = Literal["separate", "pooled"]
 #: Missing-data treatments that leave a complete indicator matrix to split by group.
@@ -329,6 +330,11 @@ class GroupEstimates:
             return None
         return self.index_draws[:, :, self.construct_position(construct)]
 
+    def __repr__(self) -> str:
+        return (f"GroupEstimates(mode={self.mode!r}, group_column={self.group_column!r}, groups={len(self.labels)}, "
+                f"reported={int(sum(self.reported))})")
+
+    @strict
     def to_dict(self) -> dict[str, Any]:
         """``{group: {n_obs, reported, note, index {construct: v}, ci {construct: [lo, hi]}, paths {key: v}, path_ci}}``."""
         lower, upper = self.index_interval

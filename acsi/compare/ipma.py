@@ -47,6 +47,7 @@ import pandas as pd
 
 from acsi.errors import SpecError
 from acsi.results import FitResult
+from acsi.strict_json import strict
 
 CONCENTRATE = "concentrate here"
 KEEP_UP = "keep up the good work"
@@ -104,6 +105,10 @@ class IPMAResult:
     lever: str | None = None
     rule: str = ""
 
+    def __repr__(self) -> str:
+        return f"IPMAResult(target={self.target!r}, act_first={self.act_first!r}, lever={self.lever!r}, group={self.group!r})"
+
+    @strict
     def to_dict(self) -> dict[str, Any]:
         """``{target, act_first, rule, reversed, mediators, importance_cut, performance_cut, constructs {name: {...}},
         indicators {name: {...}}}``."""

@@ -98,3 +98,50 @@ def test_only_the_reader_and_the_fake_backend_import_usb() -> None:
             if any(n.split(".")[0] == "usb" for n in names):
                 importers.add(path.relative_to(package).as_posix())
     assert importers == {"ingest/device/usb_reader.py", "ingest/device/fake_backend.py"}
+
+
+def test_learn_returns_the_reports_and_the_draft_without_printing(files, capsys) -> None:
+    from acsi.cli.device import _bind_steps, _fake
+    from acsi.ingest.device.learn import learn
+
+    script = {"devices": [{"vendor_id": 0x1209, "product_id": 0x0009, "serial": "X1", "steps": [
+        {"report": "00001e0000000000"}, {"report": "0000000000000000"}, {"report": "00001f0000000000"},
+        {"report": "0000000000000000"}]}]}
+    (files / "learn.yaml").write_text(yaml.safe_dump(script))
+    backend, bound = _fake(str(files / "learn.yaml"))
+    for device, steps in bound:
+        _bind_steps(device, steps, None, str(files / "learn.yaml"))
+    result = learn(backend=backend, vendor_id=0x1209, product_id=0x0009, seconds=2, keys=["satisfied", "dissatisfied"],
+                   clock=backend.clock)
+    assert capsys.readouterr().out == ""
+    assert [d.hex() for _, d in result.reports] == ["00001e0000000000", "0000000000000000", "00001f0000000000", "0000000000000000"]
+    assert result.profile["decoder"]["kind"] == "hid-boot-keyboard"
+    assert "00 00 1e 00 00 00 00 00" in result.summary() and result.draft_text in result.summary()
+
+
+def test_the_library_outside_the_cli_calls_no_print() -> None:
+    package = Path(__file__).resolve().parents[2] / "acsi"
+    callers = []
+    for path in package.rglob("*.py"):
+        if path.relative_to(package).parts[0] == "cli":
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "print":
+                callers.append(f"{path.relative_to(package).as_posix()}:{node.lineno}")
+    assert callers == []
+
+
+def test_device_indicators_command_writes_the_library_table(files, capsys) -> None:
+    from acsi.ingest.device.indicators import counts_from_parquet, indicators_from_counts
+
+    log = files / "vendor.csv"
+    log.write_text(LOG, encoding="utf-8")
+    db = str(files / "e.sqlite")
+    assert main(["device", "import", str(log), "--profile", "framed-5level", "--site", str(files / "site.yaml"), "--db", db]) == 0
+    assert main(["device", "export", "--db", db, "--out", str(files / "x.parquet")]) == 0
+    assert main(["device", "indicators", "--db", str(files / "x.parquet"), "--by", "branch,month", "--min-n", "1",
+                 "--out", str(files / "i.parquet")]) == 0
+    counts, reasons = counts_from_parquet(str(files / "x.parquet"), by="branch,month")
+    expected = indicators_from_counts(counts, reasons, by="branch,month", min_n=1)
+    pd.testing.assert_frame_equal(pd.read_parquet(files / "i.parquet"), expected.reset_index(drop=True), check_dtype=False,
+                                  rtol=0, atol=1e-9)

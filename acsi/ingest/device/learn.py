@@ -10,6 +10,8 @@ bump the version before use.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import yaml
@@ -18,7 +20,7 @@ from acsi.ingest.device.profile import LABELS, profile_from_dict
 from acsi.errors import DeviceError
 from acsi.ingest.device.usb_reader import PyUsbTransport, SystemClock, device_uid, find_devices
 
-__all__ = ["draft_profile", "learn"]
+__all__ = ["LearnResult", "draft_profile", "learn"]
 
 
 def draft_profile(reports: list[bytes], keys: list[str] | None, vendor_id: int, product_id: int,
@@ -63,24 +65,69 @@ def draft_profile(reports: list[bytes], keys: list[str] | None, vendor_id: int, 
     }
 
 
+@dataclass(frozen=True)
+class LearnResult:
+    """What ``learn`` found: the device listing, the raw reports read, and the draft profile (if a device was read).
+
+    ``lines`` is the listing of devices and descriptors as text lines; ``reports`` holds
+    (milliseconds since the start, raw bytes) per new non-idle report; ``draft_text`` is the
+    draft profile as YAML (None when no ``vendor_id``/``product_id`` was given).
+    """
+
+    lines: tuple[str, ...]
+    reports: tuple[tuple[float, bytes], ...] = ()
+    profile: dict[str, Any] | None = None
+    draft_text: str | None = None
+    draft_path: str | None = None
+
+    def summary(self) -> str:
+        """The listing, then the reports in hex, then where the draft went (or the draft itself)."""
+        out = list(self.lines)
+        out += [f"  +{ms:9.1f} ms  {data.hex(' ')}" for ms, data in self.reports]
+        if self.draft_path:
+            out.append(f"draft profile written to {self.draft_path}")
+        elif self.draft_text is not None:
+            out.append(self.draft_text)
+        return "\n".join(out)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"devices": list(self.lines), "reports": [{"ms": ms, "hex": d.hex(" ")} for ms, d in self.reports],
+                "profile": self.profile, "draft_path": self.draft_path}
+
+    def __repr__(self) -> str:
+        return f"LearnResult({len(self.lines)} listing lines, {len(self.reports)} reports, draft={self.profile is not None})"
+
+
 def learn(*, backend: Any = None, vendor_id: int | None = None, product_id: int | None = None, interface: int = 0,
           seconds: float = 30.0, keys: list[str] | None = None, draft: str | None = None, clock: Any = None,
-          host_id: str = "host") -> int:
+          host_id: str = "host", on_line: Callable[[str], None] | None = None) -> LearnResult:
+    """List USB devices and, for ``vendor_id``/``product_id``, read raw reports for ``seconds`` and draft a profile.
+
+    Nothing is printed: ``on_line`` (if given) receives each line as it happens (the CLI passes
+    ``print`` so that the operator sees the reports live); the result holds everything.
+    """
     clock = clock or SystemClock()
+    emit = on_line or (lambda line: None)
+    lines: list[str] = []
+
+    def say(line: str) -> None:
+        lines.append(line)
+        emit(line)
+
     devices = find_devices(backend)
-    print(f"USB devices ({len(devices)}):")
+    say(f"USB devices ({len(devices)}):")
     for dev in devices:
-        print(f"  {device_uid(dev, host_id)}  bus {dev.bus} address {dev.address}")
+        say(f"  {device_uid(dev, host_id)}  bus {dev.bus} address {dev.address}")
         try:
             for cfg in dev:
                 for intf in cfg:
                     eps = ", ".join(f"{ep.bEndpointAddress:#04x} (attr {ep.bmAttributes}, {ep.wMaxPacketSize} B)" for ep in intf)
-                    print(f"    interface {intf.bInterfaceNumber} class {intf.bInterfaceClass} endpoints: {eps or '-'}")
+                    say(f"    interface {intf.bInterfaceNumber} class {intf.bInterfaceClass} endpoints: {eps or '-'}")
         except Exception as err:  # noqa: BLE001 - descriptors of other devices may be unreadable
-            print(f"    descriptors unreadable: {err}")
+            say(f"    descriptors unreadable: {err}")
     if vendor_id is None or product_id is None:
-        print("Give --vendor-id and --product-id to read one device.")
-        return 0
+        say("Give --vendor-id and --product-id to read one device.")
+        return LearnResult(lines=tuple(lines))
     target = next((d for d in devices if d.idVendor == vendor_id and d.idProduct == product_id), None)
     if target is None:
         raise DeviceError(f"No device {vendor_id:04x}:{product_id:04x} found; plug it in or check the ids above.", kind="disconnected")
@@ -100,9 +147,9 @@ def learn(*, backend: Any = None, vendor_id: int | None = None, product_id: int 
     transport = PyUsbTransport(target, probe, device_uid(target, host_id))
     transport.open()
     if keys:
-        print("Press the keys in this order, one at a time: " + ", ".join(keys))
+        say("Press the keys in this order, one at a time: " + ", ".join(keys))
     start = clock.monotonic_ns()
-    reports: list[bytes] = []
+    reports: list[tuple[float, bytes]] = []
     last = None
     try:
         while clock.monotonic_ns() - start < seconds * 1e9:
@@ -110,17 +157,15 @@ def learn(*, backend: Any = None, vendor_id: int | None = None, product_id: int 
             if data is None or data == last:
                 continue
             last = data
-            reports.append(data)
-            print(f"  +{(clock.monotonic_ns() - start) / 1e6:9.1f} ms  {data.hex(' ')}", flush=True)
+            ms = (clock.monotonic_ns() - start) / 1e6
+            reports.append((ms, data))
+            emit(f"  +{ms:9.1f} ms  {data.hex(' ')}")
     finally:
         transport.close()
-    profile = draft_profile(reports, keys, vendor_id, product_id, interface_class)
+    profile = draft_profile([d for _, d in reports], keys, vendor_id, product_id, interface_class)
     text = "# DRAFT written by acsi device learn: check codes, transport and scale before use.\n" + yaml.safe_dump(
         profile, sort_keys=False, allow_unicode=True)
     if draft:
         with open(draft, "w", encoding="utf-8") as fh:
             fh.write(text)
-        print(f"draft profile written to {draft}")
-    else:
-        print(text)
-    return 0
+    return LearnResult(lines=tuple(lines), reports=tuple(reports), profile=profile, draft_text=text, draft_path=draft)
