@@ -13,10 +13,10 @@ import sys
 import warnings
 from typing import Sequence
 
-from acsi.cli import assess, bench, compare, compare_methods, device, fit, ingest, ipma
+from acsi.cli import assess, bench, compare, compare_methods, device, fit, ingest, ipma, serve, server_admin
 from acsi.errors import AcsiError, AcsiWarning
 
-COMMANDS = (fit, ingest, device, assess, compare, ipma, bench, compare_methods)
+COMMANDS = (fit, ingest, device, assess, compare, ipma, bench, compare_methods, serve, server_admin)
 
 
 def build_parser() -> argparse.ArgumentParser:
