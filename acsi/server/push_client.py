@@ -23,6 +23,9 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable, TypeVar
+
+T = TypeVar("T")
 
 log = logging.getLogger("acsi.push")
 
@@ -147,16 +150,30 @@ class PushClient:
                 self.push_pending()
                 delay = self.backoff[0]
                 stop.wait(interval)
-            except PushError as err:
+            except (PushError, sqlite3.Error) as err:  # server away, or the store not made yet
                 log.warning("push failed (%s); retrying in %.0f s", err, delay)
                 stop.wait(delay)
                 delay = min(self.backoff[1], delay * 2)
 
 
-def start_background(store_path: str | Path, url: str, token: str) -> tuple[threading.Thread, threading.Event]:
-    """Run a :class:`PushClient` in a daemon thread; set the returned event to stop it."""
-    stop = threading.Event()
+def push_alongside(store_path: str | Path, url: str, token: str, work: Callable[[], T]) -> tuple[T, PushReport | None]:
+    """Run ``work()`` (e.g. ``acsi device listen``) while a :class:`PushClient` forwards the
+    store's new events in a background thread; when ``work`` returns, push what is left once more.
+
+    Returns ``work``'s result and the report of the final push (None when it failed: the events
+    stay in the local store and go with the next push).
+    """
     client = PushClient(store_path, url, token)
+    stop = threading.Event()
     thread = threading.Thread(target=client.run, args=(stop,), name="acsi-push", daemon=True)
     thread.start()
-    return thread, stop
+    try:
+        result = work()
+    finally:
+        stop.set()
+        thread.join(client.timeout + 5)
+    try:
+        return result, client.push_pending()
+    except (PushError, sqlite3.Error) as err:
+        log.warning("final push failed (%s); the events stay in %s for the next push", err, store_path)
+        return result, None

@@ -23,7 +23,8 @@ def _colour(rate: float | None) -> str:
 
 
 def heat_map(cells: dict[tuple[int, int], dict], hours: range = range(8, 19)) -> Markup:
-    """Weekday x hour grid of satisfied rates; cells below the minimum n are hatched grey."""
+    """Weekday x hour grid of satisfied rates (percent in each cell); cells with fewer than the
+    minimum n of rated events are drawn pale and say so in their tooltip."""
     size, left, top = 34, 40, 20
     width, height = left + size * len(hours) + 4, top + size * 7 + 4
     parts = [f'<svg class="chart" role="img" aria-label="satisfied rate by weekday and hour" width="{width}" '
@@ -39,13 +40,14 @@ def heat_map(cells: dict[tuple[int, int], dict], hours: range = range(8, 19)) ->
             if cell is None or not cell["n_rated"]:
                 parts.append(f'<rect x="{x}" y="{y}" width="{size - 2}" height="{size - 2}" fill="#f3f3f3"/>')
                 continue
-            rate = cell["rate"] if cell["reportable"] else None
-            label = f"{WEEKDAYS[day]} {hour}:00 - n={cell['n_rated']}, satisfied {cell['rate']:.1%}"
-            parts.append(f'<rect x="{x}" y="{y}" width="{size - 2}" height="{size - 2}" fill="{_colour(rate)}">'
-                         f'<title>{escape(label)}</title></rect>')
-            if rate is not None:
-                parts.append(f'<text x="{x + size / 2 - 1}" y="{y + size / 2 + 3}" text-anchor="middle" '
-                             f'class="cell">{rate * 100:.0f}</text>')
+            small = not cell["reportable"]
+            label = (f"{WEEKDAYS[day]} {hour}:00 - n={cell['n_rated']}, satisfied {cell['rate']:.1%}"
+                     + (" (fewer than 30 rated: indicative only)" if small else ""))
+            pale = ' fill-opacity="0.4"' if small else ""
+            parts.append(f'<rect x="{x}" y="{y}" width="{size - 2}" height="{size - 2}" fill="{_colour(cell["rate"])}"'
+                         f'{pale}><title>{escape(label)}</title></rect>')
+            parts.append(f'<text x="{x + size / 2 - 1}" y="{y + size / 2 + 3}" text-anchor="middle" '
+                         f'class="cell{" small" if small else ""}">{cell["rate"] * 100:.0f}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
 
@@ -58,7 +60,7 @@ def trend_chart(points: list[dict], *, compare: list[dict] | None = None, width:
     """Monthly satisfied rate with Wilson intervals (band); ``compare`` drawn as a dashed line."""
     if not points:
         return Markup('<p class="muted">No ratings in this period.</p>')
-    left, right, top, bottom = 44, 10, 10, 30
+    left, right, top, bottom = 44, 34, 10, 30
     months = sorted({p["month"] for p in points} | {p["month"] for p in compare or []})
     rates = [v for p in points + (compare or []) for v in (p["low"], p["high"]) if v is not None]
     lo = min(rates + [0.8]) if rates else 0.5

@@ -84,7 +84,8 @@ def branch(conn: Connection, viewer: Viewer, code: str, kind: str | None, at: st
     info = branch_names(conn)[code]
     tables = {"counters": DataTable("counters", f"Counters, {period.label}", UNIT_COLUMNS,
                                     queries.by_unit(conn, "window_id", codes, period))}
-    latest_columns = [Column("captured_at_utc", "Time (UTC)"), Column("window_id", "Counter"),
+    latest_columns = [Column("local_date", "Day"), Column("local_hour", "Hour", "int"),
+                      Column("captured_at_utc", "Time (UTC)"), Column("window_id", "Counter"),
                       Column("level", "Level", "int"), Column("label", "Label")]
     if viewer.sees_clerk_names:
         names = staff_names(conn)
@@ -94,7 +95,7 @@ def branch(conn: Connection, viewer: Viewer, code: str, kind: str | None, at: st
         tables["clerks"] = DataTable("clerks", f"Clerks, {period.label}",
                                      [Column("unit", "Staff", link="/clerk/{value}"), Column("name", "Name"),
                                       *UNIT_COLUMNS[1:]], clerks)
-        latest_columns.insert(2, Column("staff_id", "Staff"))
+        latest_columns.insert(4, Column("staff_id", "Staff"))
     latest = queries.latest_dissatisfied(conn, codes)
     tables["dissatisfied"] = DataTable("dissatisfied", "Latest dissatisfied ratings", latest_columns, latest, grey_key=None)
     trend = queries.trend(conn, codes, end=period.end)

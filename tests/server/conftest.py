@@ -149,3 +149,62 @@ def login(client, name: str, password: str = PASSWORD):
     page = client.get("/login")
     return client.post("/login", data={"username": name, "password": password, "csrf": csrf_of(page.text)},
                        follow_redirects=False)
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class LiveServer:
+    """Uvicorn serving the app in a thread on 127.0.0.1 (for the push client and the browser)."""
+
+    def __init__(self, engine, port: int | None = None) -> None:
+        import uvicorn
+
+        from acsi.server.app import create_app
+
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        config = uvicorn.Config(create_app(engine), host="127.0.0.1", port=self.port, log_level="warning",
+                                lifespan="off")
+        self.server = uvicorn.Server(config)
+        self.thread = None
+
+    def start(self) -> "LiveServer":
+        import threading
+        import time
+
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread.start()
+        deadline = time.monotonic() + 10
+        while not self.server.started:
+            if time.monotonic() > deadline:
+                raise RuntimeError("uvicorn did not start")
+            time.sleep(0.02)
+        return self
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        if self.thread is not None:
+            self.thread.join(10)
+
+
+@pytest.fixture
+def live_server(bank):
+    server = LiveServer(bank).start()
+    yield server
+    server.stop()
+
+
+def local_store(path, events):
+    """An event store (the collector's SQLite file) holding ``events``."""
+    from acsi.ingest.device.events import EVENT_COLUMNS
+    from acsi.ingest.device.store import EventStore
+
+    with EventStore(path) as store:
+        store.add_rows([tuple(e[c] for c in EVENT_COLUMNS) for e in events])
+    return path
