@@ -17,7 +17,20 @@ _EPILOG = """examples:
 """
 
 
+def require_server_extra() -> None:
+    """A readable error when the server's dependencies are not installed."""
+    import importlib.util
+
+    from acsi.errors import AcsiError
+
+    missing = [m for m in ("fastapi", "uvicorn", "sqlalchemy", "alembic", "argon2", "jinja2")
+               if importlib.util.find_spec(m) is None]
+    if missing:
+        raise AcsiError(f"the server needs {', '.join(missing)}: pip install 'acsi[server]' (or '.[server]' in a checkout).")
+
+
 def run_serve(args: argparse.Namespace) -> int:
+    require_server_extra()
     import uvicorn
 
     from acsi.server.app import create_app

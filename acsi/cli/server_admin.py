@@ -13,6 +13,9 @@ from contextlib import contextmanager
 @contextmanager
 def _begin(args: argparse.Namespace, *, write: bool = True):
     """A connection in a transaction on ``--db`` (migrated first); the engine is disposed after."""
+    from acsi.cli.serve import require_server_extra
+
+    require_server_extra()
     from acsi.server.db import open_database
 
     engine = open_database(args.db)

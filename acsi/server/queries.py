@@ -152,11 +152,11 @@ def heat_map(conn: Connection, branch_codes: set[str] | None, period: Period) ->
 
 
 def latest_dissatisfied(conn: Connection, branch_codes: set[str], limit: int = 20) -> list[dict]:
-    """The newest bad ratings of the branches (index ``events_branch_bad_seq``)."""
+    """The newest bad ratings of the branches by capture time (index ``events_branch_bad_time``)."""
     query = (select(events.c.branch_id, events.c.window_id, events.c.staff_id, events.c.local_date,
                     events.c.local_hour, events.c.captured_at_utc, events.c.level, events.c.scale_levels, events.c.label)
              .where(events.c.branch_id.in_(sorted(branch_codes)), events.c.bad.is_(True))
-             .order_by(events.c.seq.desc()).limit(limit))
+             .order_by(events.c.captured_at_utc.desc(), events.c.seq.desc()).limit(limit))
     return [dict(r) for r in conn.execute(query).mappings()]
 
 

@@ -142,7 +142,7 @@ events = Table(
     Column("payload", Text, nullable=False),
     Column("received_at", String(32), nullable=False),
     Column("token_id", Integer, nullable=True),
-    Index("events_branch_bad_seq", "branch_id", "bad", "seq"),
+    Index("events_branch_bad_time", "branch_id", "bad", "captured_at_utc"),
 )
 
 event_conflicts = Table(

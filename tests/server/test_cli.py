@@ -91,3 +91,12 @@ def test_org_csv_with_an_empty_required_cell_names_row_and_column(tmp_path, caps
 def test_bad_database_url_is_a_one_line_error(capsys):
     assert _run(["tokens", "list", "--db", "mysql://x@y/z"]) == 2
     assert "only SQLite and PostgreSQL" in capsys.readouterr().err
+
+
+def test_serve_without_the_server_extra_says_what_to_install(monkeypatch, capsys):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "fastapi" else real(name, *a))
+    assert _run(["serve", "--port", "1"]) == 2
+    assert "pip install 'acsi[server]'" in capsys.readouterr().err
