@@ -1,6 +1,7 @@
 """The demo bank of ``acsi serve --demo``: two regions, the eight branches of the bundled survey
 data (``datasets/bank_branches_demo.csv``: B01..B08), three counters and three clerks per branch,
-six demo users, and two years of generated pad events up to today.
+six demo users, two years of generated pad events up to today, and the survey analysed (per-branch
+indices with bootstrap intervals, IPMA).
 
 Known effects (:mod:`acsi.server.synth`): B02 rates better (+0.6 on the latent scale) and B05
 worse (-0.6), as in the survey data; winter months are better than summer ones (seasonal
@@ -76,5 +77,11 @@ def build_demo(db: str, *, years: int = 2, per_day: int = 24, today: dt.date | N
                 batch = []
     if batch:
         store_events(engine, batch, branch=None, actor="demo")
+    from acsi.resources import bundled
+    from acsi.server import survey
+
+    result = survey.analyse(bundled("datasets/bank_branches_demo.csv"), source="bank_branches_demo.csv", seed=seed)
+    with engine.begin() as conn:
+        survey.store(conn, "bank_branches_demo.csv", result, actor="demo")
     engine.dispose()
     return list(LOGINS)

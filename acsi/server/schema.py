@@ -215,3 +215,13 @@ branch_state = Table(
     Column("version", BigInteger, nullable=False),
     Column("last_event_at", String(32), nullable=True),
 )
+
+# Revision 0002: uploaded surveys and their analysis (strict JSON).
+surveys = Table(
+    "surveys", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("uploaded_at", String(32), nullable=False),
+    Column("uploaded_by", String(128), nullable=True),
+    Column("result", Text, nullable=False),
+)

@@ -7,7 +7,7 @@ import csv
 import io
 from dataclasses import dataclass, field
 
-KINDS = ("text", "int", "pct", "diff", "flag")
+KINDS = ("text", "int", "num", "num3", "pct", "diff", "flag")
 
 
 @dataclass(frozen=True)

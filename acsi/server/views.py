@@ -7,7 +7,7 @@ import datetime as dt
 
 from sqlalchemy import Connection, select
 
-from acsi.server import queries, svg
+from acsi.server import queries, survey, svg
 from acsi.server.org import branch_names, staff_names
 from acsi.server.periods import KINDS, Period, period_containing
 from acsi.server.schema import branches, regions
@@ -20,6 +20,8 @@ RANK_COLUMNS = [
     Column("low", "95% low", "pct"), Column("high", "95% high", "pct"), Column("prev_rate", "Previous period", "pct"),
     Column("diff_prev", "Change", "diff"), Column("flag_prev", "Sig.", "flag"), Column("yoy_rate", "Last year", "pct"),
     Column("diff_yoy", "Change vs last year", "diff"), Column("flag_yoy", "Sig. yoy", "flag"),
+    Column("survey_index", "Survey index", "num"), Column("survey_low", "Survey 95% low", "num"),
+    Column("survey_high", "Survey 95% high", "num"),
 ]
 UNIT_COLUMNS = [Column("unit", "Unit"), Column("n_rated", "Rated", "int"), Column("rate", "Satisfied", "pct"),
                 Column("low", "95% low", "pct"), Column("high", "95% high", "pct"), Column("bad_rate", "Dissatisfied", "pct")]
@@ -39,17 +41,27 @@ def parse_period(kind: str | None, at: str | None, default_day: dt.date) -> Peri
     return period_containing(day, kind)
 
 
+def _survey_by_branch(conn: Connection) -> dict[str, dict]:
+    found = survey.latest(conn)
+    if found is None:
+        return {}
+    return {r["group"]: r for r in found["result"]["rows"] if r["reported"]}
+
+
 def _ranking_table(conn: Connection, codes: set[str] | None, period: Period) -> tuple[DataTable, list[dict]]:
     names = branch_names(conn)
     rows = queries.ranking(conn, codes, period)
+    indices = _survey_by_branch(conn)
     flat = []
     for r in rows:
         info = names.get(r["branch"], {})
+        index = indices.get(r["branch"], {})
         flat.append({"rank": r["rank"], "branch": r["branch"], "name": info.get("name", ""),
                      "region": info.get("region_name") or "", "n_rated": r["n_rated"], "rate": r["rate"], "low": r["low"],
                      "high": r["high"], "reportable": r["reportable"], "prev_rate": r["prev"]["rate"],
                      "diff_prev": r["prev"]["diff"], "flag_prev": r["prev"]["flag"], "yoy_rate": r["yoy"]["rate"],
-                     "diff_yoy": r["yoy"]["diff"], "flag_yoy": r["yoy"]["flag"]})
+                     "diff_yoy": r["yoy"]["diff"], "flag_yoy": r["yoy"]["flag"], "survey_index": index.get("value"),
+                     "survey_low": index.get("ci_lower"), "survey_high": index.get("ci_upper")})
     return DataTable("ranking", f"Branches ranked by satisfied rate, {period.label}", RANK_COLUMNS, flat), rows
 
 
@@ -123,3 +135,37 @@ def clerk(conn: Connection, viewer: Viewer, code: str, kind: str | None, at: str
                       [Column("month", "Month"), *UNIT_COLUMNS[1:], Column("branch_rate", "Branch average", "pct")], rows)
     return {"title": f"Clerk {name}", "period": period, "tables": {"trend": table},
             "charts": {"trend": svg.trend_chart(own, compare=average)}, "scope": own_branches}
+
+
+SURVEY_UPLOADERS = ("admin", "head_office", "analyst")
+
+
+def survey_view(conn: Connection, viewer: Viewer) -> dict:
+    """The latest survey's per-branch indices and IPMA, for the viewer's branches."""
+    if viewer.role == "clerk":
+        raise Forbidden(f"user {viewer.name!r} (clerk) sees only their own numbers.")
+    codes = viewer.branch_codes(conn)
+    found = survey.latest(conn)
+    rows, maps = [], []
+    label = "none"
+    if found is not None:
+        label = f"survey{found['id']}"
+        for r in found["result"]["rows"]:
+            if codes is None or r["group"] in codes:
+                rows.append({"branch": r["group"], "n": r["n"], "value": r["value"], "ci_lower": r["ci_lower"],
+                             "ci_upper": r["ci_upper"], "reportable": r["reported"], "note": r["note"]})
+        for branch, m in sorted(found["result"]["ipma"].items()):
+            if codes is None or branch in codes:
+                for c in m["constructs"]:
+                    maps.append({"branch": branch, "construct": c["construct"], "importance": c["importance"],
+                                 "performance": c["performance"], "priority": c["priority"], "quadrant": c["quadrant"],
+                                 "act_first": "yes" if c["construct"] == m["act_first"] else ""})
+    index_table = DataTable("indices", "Satisfaction index (0-100) per branch, with bootstrap 95% intervals", [
+        Column("branch", "Branch"), Column("n", "Respondents", "int"), Column("value", "Index", "num"),
+        Column("ci_lower", "95% low", "num"), Column("ci_upper", "95% high", "num"), Column("note", "Note")], rows)
+    ipma_table = DataTable("ipma", "Importance-performance (IPMA): what to improve first", [
+        Column("branch", "Branch"), Column("construct", "Driver"), Column("importance", "Importance (total effect)", "num3"),
+        Column("performance", "Performance (0-100)", "num"), Column("priority", "Priority", "num"),
+        Column("quadrant", "Quadrant"), Column("act_first", "Act first")], maps, grey_key=None)
+    return {"title": "Survey", "label": label, "survey": found, "tables": {"indices": index_table, "ipma": ipma_table},
+            "scope": codes, "can_upload": viewer.role in SURVEY_UPLOADERS}

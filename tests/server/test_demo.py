@@ -31,7 +31,11 @@ def test_demo_bank_has_the_known_branch_differences(tmp_path):
         rows = ranking(conn, None, Period("year", dt.date(2025, 7, 1), dt.date(2026, 6, 30)))
         winter = ranking(conn, None, Period("quarter", dt.date(2026, 1, 1), dt.date(2026, 3, 31)))
         summer = ranking(conn, None, Period("quarter", dt.date(2025, 7, 1), dt.date(2025, 9, 30)))
+        from acsi.server.survey import latest
+
+        indices = {r["group"]: r["value"] for r in latest(conn)["result"]["rows"]}
     engine.dispose()
+    assert max(indices, key=indices.get) == "B02" and min(indices, key=indices.get) == "B05"
     order = [r["branch"] for r in rows]
     assert len(order) == 8 and order[0] == "B02" and order[-1] == "B05"
     assert sum(r["rate"] for r in winter) / 8 > sum(r["rate"] for r in summer) / 8  # the seasonal pattern

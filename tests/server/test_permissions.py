@@ -19,7 +19,7 @@ BANK_WIDE = {"admin", "head_office", "analyst"}
 # Path parameters: (own scope, other scope) per role; bank-wide roles have no "other".
 OWN = {"branch": "B01", "region": "R1", "staff": "S1"}
 OTHER_NODE = {"branch": "B03", "region": "R2", "staff": "S4"}
-TABLE_OF = {"/overview": "ranking", "/region": "ranking", "/branch": "counters", "/clerk": "trend"}
+TABLE_OF = {"/overview": "ranking", "/region": "ranking", "/branch": "counters", "/clerk": "trend", "/survey": "indices"}
 
 
 def _sees_branch(role: str, own: bool) -> bool:
@@ -61,6 +61,9 @@ POLICY = {
     ("GET", "/admin/audit"): lambda role, own: "ok" if role == "admin" else "403",
     ("POST", "/api/v1/events"): lambda role, own: "login",  # collector tokens only, never a session
     ("GET", "/api/v1/indicators"): lambda role, own: "403" if role == "clerk" else "ok",
+    ("GET", "/survey"): lambda role, own: "403" if role == "clerk" else "ok",
+    ("POST", "/survey"): lambda role, own: "ok" if role in BANK_WIDE else "403",
+    ("GET", "/survey/export/{table}.{fmt}"): lambda role, own: "403" if role == "clerk" else "ok",
 }
 PUBLIC = {("GET", "/"), ("GET", "/login"), ("POST", "/login")}
 

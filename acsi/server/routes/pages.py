@@ -11,10 +11,10 @@ from fastapi.responses import JSONResponse, Response
 from sqlalchemy import func, select
 
 from acsi.server import audit, views
-from acsi.server.deps import client_address, engine_of, viewer
+from acsi.server.deps import checked_form, client_address, engine_of, viewer
 from acsi.server.render import page
 from acsi.server.schema import branch_state
-from acsi.server.scope import NotFound, Viewer
+from acsi.server.scope import Forbidden, NotFound, Viewer
 from acsi.server.tables import to_csv, to_xlsx
 
 router = APIRouter()
@@ -44,7 +44,8 @@ def _export(request: Request, who: Viewer, context: dict, table: str, fmt: str, 
     with engine_of(request).begin() as conn:
         audit.record(conn, "export", actor=who.name, detail=f"{what} {table}.{fmt} rows={len(context['tables'][table].rows)}",
                      address=client_address(request))
-    filename = f"{what.replace('/', '_')}_{table}_{context['period'].label}.{fmt}"
+    label = context["period"].label if "period" in context else context["label"]
+    filename = f"{what.replace('/', '_')}_{table}_{label}.{fmt}"
     return Response(data, media_type=media, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
@@ -117,3 +118,49 @@ def live(request: Request, who: Viewer = Depends(viewer)):
     with engine_of(request).connect() as conn:
         codes = who.branch_codes(conn)
     return JSONResponse({"version": _version(request, codes)}, headers={"Cache-Control": "no-store"})
+
+
+@router.get("/survey")
+def survey_page(request: Request, who: Viewer = Depends(viewer)):
+    with engine_of(request).connect() as conn:
+        context = views.survey_view(conn, who)
+    return _render(request, who, "survey.html", context)
+
+
+@router.post("/survey")
+async def survey_upload(request: Request, who: Viewer = Depends(viewer), form: dict = Depends(checked_form)):
+    """Upload a survey CSV (admin, head office, analyst); the analysis runs once, here."""
+    from starlette.concurrency import run_in_threadpool
+
+    from acsi.errors import AcsiError
+    from acsi.server import survey
+
+    upload = form.get("file")
+    try:
+        if who.role not in views.SURVEY_UPLOADERS:
+            raise Forbidden(f"user {who.name!r} ({who.role}) may not upload surveys.")
+        message = ""
+        if upload is None or not hasattr(upload, "read"):
+            message = "Choose a survey file (CSV with a 'branch' column) to upload."
+        else:
+            data = await upload.read()
+            try:
+                result = await run_in_threadpool(survey.analyse, data, source=upload.filename or "upload")
+            except (AcsiError, ValueError) as err:
+                message = f"The survey could not be analysed: {err}"
+            else:
+                with engine_of(request).begin() as conn:
+                    survey.store(conn, upload.filename or "upload", result, actor=who.name)
+    finally:
+        if hasattr(upload, "close"):
+            await upload.close()
+    with engine_of(request).connect() as conn:
+        context = views.survey_view(conn, who)
+    return _render(request, who, "survey.html", {**context, "message": message})  # 200 after a good upload
+
+
+@router.get("/survey/export/{table}.{fmt}")
+def survey_export(request: Request, table: str, fmt: str, who: Viewer = Depends(viewer)):
+    with engine_of(request).connect() as conn:
+        context = views.survey_view(conn, who)
+    return _export(request, who, context, table, fmt, "survey")
