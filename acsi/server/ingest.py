@@ -4,7 +4,8 @@ Contract (``POST /api/v1/events``): a JSON array of events in the event store's 
 (:data:`acsi.ingest.device.events.EVENT_COLUMNS`). Each event is keyed by ``event_id``:
 
 - an id not seen before is **accepted**: stored (with its canonical payload) and counted into
-  the aggregates ``agg_fine``, ``agg_day`` and ``agg_reasons`` in the same transaction;
+  the aggregates ``agg_fine``, ``agg_day``, ``agg_month`` and ``agg_reasons`` in the same
+  transaction;
 - an id already stored with the same content (SHA-256 of the canonical JSON of the known
   columns) is a **duplicate**: nothing changes, so a resend never doubles a count;
 - an id already stored with *different* content is a **conflict**: the new payload is kept in
@@ -34,8 +35,8 @@ from sqlalchemy import Connection, Engine, insert, select
 from acsi.errors import AcsiError
 from acsi.server import audit
 from acsi.server.clock import now_iso
-from acsi.server.schema import DAY_KEYS, FINE_KEYS, REASON_KEYS, agg_day, agg_fine, agg_reasons, branch_state, \
-    event_conflicts, events
+from acsi.server.schema import DAY_KEYS, FINE_KEYS, MONTH_KEYS, REASON_KEYS, agg_day, agg_fine, agg_month, agg_reasons, \
+    branch_state, event_conflicts, events
 
 MAX_BATCH = 10_000
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?$")
@@ -187,20 +188,23 @@ def _upsert_counts(conn: Connection, table, keys: Sequence[str], counts: Counter
 
 
 def aggregate(conn: Connection, stored: list[dict]) -> None:
-    """Count stored events into the three aggregate tables (inside the caller's transaction)."""
+    """Count stored events into the aggregate tables (inside the caller's transaction)."""
     fine: Counter = Counter()
     day: Counter = Counter()
+    month: Counter = Counter()
     reasons: Counter = Counter()
     for e in stored:
         fine[fine_key(e)] += 1
-        day[(e["branch_id"], e["local_date"], e["scale_levels"], e["satisfied_min_level"], e["bad_max_level"],
-             e["outcome"], e["level"] or 0)] += 1
+        rest = (e["scale_levels"], e["satisfied_min_level"], e["bad_max_level"], e["outcome"], e["level"] or 0)
+        day[(e["branch_id"], e["local_date"], *rest)] += 1
+        month[(e["branch_id"], e["local_date"][:7], *rest)] += 1
         if e["outcome"] == "rated" and e["reason_codes"] != "[]":
             for reason in json.loads(e["reason_codes"]):
                 reasons[(e["bank_id"] or "", e["branch_id"], e["window_id"] or "", e["staff_id"] or "",
                          e["local_date"], reason)] += 1
     _upsert_counts(conn, agg_fine, FINE_KEYS, fine)
     _upsert_counts(conn, agg_day, DAY_KEYS, day)
+    _upsert_counts(conn, agg_month, MONTH_KEYS, month)
     _upsert_counts(conn, agg_reasons, REASON_KEYS, reasons)
 
 

@@ -19,7 +19,7 @@ from statistics import NormalDist
 from sqlalchemy import Connection, and_, case, func, select
 
 from acsi.server.periods import Period, last_year, period_containing, previous
-from acsi.server.schema import agg_day, agg_fine, events
+from acsi.server.schema import agg_day, agg_fine, agg_month, events
 
 MIN_N = 30
 Z95 = NormalDist().inv_cdf(0.975)
@@ -77,15 +77,25 @@ def _compare(cur: dict, other: dict | None) -> dict:
     return {"rate": other["rate"], "diff": d, "low": low, "high": high, "flag": flag}
 
 
+def _span(period: Period) -> tuple:
+    """(table, date column, first, last) covering ``period``: whole months read ``agg_month``."""
+    if period.kind == "week":
+        return agg_day, agg_day.c.local_date, period.start.isoformat(), period.end.isoformat()
+    return agg_month, agg_month.c.month, period.start.isoformat()[:7], period.end.isoformat()[:7]
+
+
 def ranking(conn: Connection, branch_codes: set[str] | None, period: Period) -> list[dict]:
     """Branches ranked by satisfied rate in ``period``, with the previous period and last year."""
     ranges = {"cur": period, "prev": previous(period), "yoy": last_year(period)}
-    bucket = case(*[(and_(agg_day.c.local_date >= p.start.isoformat(), agg_day.c.local_date <= p.end.isoformat()), tag)
-                    for tag, p in ranges.items()], else_=None).label("bucket")
-    query = (select(agg_day.c.branch_id, bucket, *_sums(agg_day))
-             .where(bucket.is_not(None)).group_by(agg_day.c.branch_id, bucket))
+    table, column, _, _ = _span(period)
+    spans = {tag: _span(p)[2:] for tag, p in ranges.items()}
+    bucket = case(*[(and_(column >= first, column <= last), tag) for tag, (first, last) in spans.items()],
+                  else_=None).label("bucket")
+    lowest, highest = min(f for f, _ in spans.values()), max(last for _, last in spans.values())
+    query = (select(table.c.branch_id, bucket, *_sums(table))
+             .where(column >= lowest, column <= highest).group_by(table.c.branch_id, bucket))
     if branch_codes is not None:
-        query = query.where(agg_day.c.branch_id.in_(sorted(branch_codes)))
+        query = query.where(table.c.branch_id.in_(sorted(branch_codes)))
     cells: dict[str, dict[str, dict]] = {}
     for branch, tag, rated, sat, bad in conn.execute(query):
         cells.setdefault(branch, {})[tag] = _rate_cells(int(rated), int(sat), int(bad))
@@ -122,11 +132,15 @@ def trend(conn: Connection, branch_codes: set[str] | None, *, months: int = 24, 
     first = period_containing(end, "month").start
     for _ in range(months - 1):
         first = period_containing(first - dt.timedelta(days=1), "month").start
-    table = agg_fine if staff is not None else agg_day
-    month = func.substr(table.c.local_date, 1, 7).label("month")
-    query = (select(month, *_sums(table)).where(table.c.local_date >= first.isoformat(),
-                                                table.c.local_date <= end.isoformat())
-             .group_by(month).order_by(month))
+    if staff is not None:
+        table = agg_fine
+        month = func.substr(table.c.local_date, 1, 7).label("month")
+        window = and_(table.c.local_date >= first.isoformat(), table.c.local_date <= end.isoformat())
+    else:
+        table = agg_month
+        month = table.c.month.label("month")
+        window = and_(table.c.month >= first.isoformat()[:7], table.c.month <= end.isoformat()[:7])
+    query = select(month, *_sums(table)).where(window).group_by(month).order_by(month)
     if branch_codes is not None:
         query = query.where(table.c.branch_id.in_(sorted(branch_codes)))
     if staff is not None:

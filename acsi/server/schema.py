@@ -11,6 +11,8 @@ Aggregates (updated in the transaction that inserts the events; pages read only 
   outcome, level, label, flags, prompted) -> n. The indicator keys of
   :data:`acsi.ingest.device.indicators.COUNT_KEYS` plus the hour.
 - ``agg_day``: (branch, local day, scale, thresholds, outcome, level) -> n, for the overview.
+- ``agg_month``: the same per calendar month (revision 0003), for month/quarter/year rankings
+  and trends.
 - ``agg_reasons``: (bank, branch, counter, staff, local day, reason) -> n of rated events.
 
 Nullable codes are stored as ``''`` (and a missing level as 0) in the aggregate keys, because
@@ -224,4 +226,22 @@ surveys = Table(
     Column("uploaded_at", String(32), nullable=False),
     Column("uploaded_by", String(128), nullable=True),
     Column("result", Text, nullable=False),
+)
+
+# Revision 0003: monthly counts per branch, so that the overview's trend and its month, quarter
+# and year rankings read 12 rows per branch and year instead of 365.
+MONTH_KEYS = ("branch_id", "month", "scale_levels", "satisfied_min_level", "bad_max_level", "outcome", "level")
+
+agg_month = Table(
+    "agg_month", metadata,
+    Column("branch_id", String(64), nullable=False),
+    Column("month", String(7), nullable=False),
+    Column("scale_levels", Integer, nullable=False),
+    Column("satisfied_min_level", Integer, nullable=False),
+    Column("bad_max_level", Integer, nullable=False),
+    Column("outcome", String(16), nullable=False),
+    Column("level", Integer, nullable=False),
+    Column("n", BigInteger, nullable=False),
+    UniqueConstraint(*MONTH_KEYS, name="agg_month_key"),
+    Index("agg_month_month", "month"),
 )

@@ -130,3 +130,13 @@ def test_aggregates_equal_a_recount_of_stored_events(bank):
             select(agg_day.c.branch_id, agg_day.c.local_date, func.sum(agg_day.c.n)).group_by(agg_day.c.branch_id,
                                                                                             agg_day.c.local_date)))
     assert from_agg == from_events and sum(from_events.values()) > 1000
+    from acsi.server.schema import agg_month
+
+    with bank.connect() as conn:
+        by_month = {(b, m): int(n) for b, m, n in conn.execute(
+            select(agg_month.c.branch_id, agg_month.c.month, func.sum(agg_month.c.n)).group_by(agg_month.c.branch_id,
+                                                                                              agg_month.c.month))}
+    expected_months: dict = {}
+    for (b, d), n in from_events.items():
+        expected_months[(b, d[:7])] = expected_months.get((b, d[:7]), 0) + n
+    assert by_month == expected_months
