@@ -4,7 +4,9 @@
 Sizes: small by default (CI runs this file once with ``--benchmark-disable``). By hand:
 ``ACSI_BENCH_SERVER_BRANCHES`` (default 10; the issue's goal is 500), ``ACSI_BENCH_SERVER_DAYS``
 (default 60; goal 1095 = 3 years), ``ACSI_BENCH_SERVER_COLLECTORS`` (default 4; goal 200) and
-``ACSI_BENCH_SERVER_EVENTS`` (events per collector, default 200). SQLite only.
+``ACSI_BENCH_SERVER_EVENTS`` (events per collector, default 200). The pages are measured on
+SQLite; the ingest on SQLite, or on ``ACSI_BENCH_SERVER_INGEST_DB`` (an empty database's URL,
+e.g. ``postgresql://postgres@127.0.0.1/acsi_bench``).
 ``ACSI_BENCH_SERVER_DB=FILE`` keeps the filled database in FILE and reuses it on the next run
 (filling 500 branches x 3 years takes about 9 minutes).
 
@@ -182,7 +184,7 @@ def test_ingest_over_http_from_concurrent_collectors(benchmark, tmp_path):
     from acsi.server.synth import generate
     from acsi.server.tokens import add_token
 
-    db = f"sqlite:///{tmp_path / 'ingest.sqlite'}"
+    db = os.environ.get("ACSI_BENCH_SERVER_INGEST_DB") or f"sqlite:///{tmp_path / 'ingest.sqlite'}"
     engine = open_database(db)
     codes = [f"C{i:04d}" for i in range(COLLECTORS)]
     with engine.begin() as conn:
