@@ -62,8 +62,13 @@ def admin(request: Request) -> Viewer:
 
 async def checked_form(request: Request) -> dict:
     """The posted form, after checking its CSRF token against the session's."""
-    form = dict(await request.form())
-    found = viewer(request)
-    if not sessions.check_csrf(found.csrf, form.get("csrf")):  # type: ignore[arg-type]
-        raise CsrfRejected("the form's CSRF token is missing or wrong; reload the page and try again.")
+    data = await request.form()
+    form = dict(data)
+    try:
+        found = viewer(request)
+        if not sessions.check_csrf(found.csrf, form.get("csrf")):  # type: ignore[arg-type]
+            raise CsrfRejected("the form's CSRF token is missing or wrong; reload the page and try again.")
+    except AcsiError:
+        await data.close()  # uploaded files of a refused form
+        raise
     return form

@@ -106,3 +106,18 @@ def test_export_cells_starting_like_a_formula_are_neutralised(bank, client):
     login(client, "head")
     csv = client.get("/overview/export/ranking.csv?at=2025-02-01").text
     assert "'=HYPERLINK" in csv and ",=HYPERLINK" not in csv
+
+
+def test_admin_imports_an_organisation_file_in_the_browser(client, bank):
+    from tests.server.conftest import csrf_of
+
+    login(client, "admin")
+    page = client.get("/admin/org")
+    good = client.post("/admin/org", data={"csrf": csrf_of(page.text)}, files={"file": (
+        "org.csv", b"region_id,region_name,branch_id,branch_name,counter_id\nR2,South,B04,<i>Quay</i>,W1\n", "text/csv")})
+    assert good.status_code == 200 and "Imported: 1 regions, 1 branches" in good.text
+    assert "&lt;i&gt;Quay&lt;/i&gt;" in good.text and "<i>Quay" not in good.text
+    bad = client.post("/admin/org", data={"csrf": csrf_of(page.text)},
+                      files={"file": ("org.csv", b"region_id,branch_id\nR1,B01\n", "text/csv")})
+    assert bad.status_code == 422 and "missing column(s) region_name" in bad.text
+    assert client.post("/admin/org", files={"file": ("org.csv", b"x", "text/csv")}).status_code == 403  # no CSRF

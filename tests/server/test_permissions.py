@@ -59,6 +59,8 @@ POLICY = {
     ("POST", "/admin/tokens"): lambda role, own: "ok" if role == "admin" else "403",
     ("POST", "/admin/tokens/{token_id}/revoke"): lambda role, own: "ok" if role == "admin" else "403",
     ("GET", "/admin/audit"): lambda role, own: "ok" if role == "admin" else "403",
+    ("GET", "/admin/org"): lambda role, own: "ok" if role == "admin" else "403",
+    ("POST", "/admin/org"): lambda role, own: "ok" if role == "admin" else "403",
     ("POST", "/api/v1/events"): lambda role, own: "login",  # collector tokens only, never a session
     ("GET", "/api/v1/indicators"): lambda role, own: "403" if role == "clerk" else "ok",
     ("GET", "/survey"): lambda role, own: "403" if role == "clerk" else "ok",

@@ -87,3 +87,47 @@ def audit_page(request: Request, who: Viewer = Depends(admin)):
     with engine_of(request).connect() as conn:
         rows = audit.latest(conn)
     return page(request, "admin_audit.html", {"title": "Audit log", "viewer": who, "rows": rows})
+
+
+def _org_page(request: Request, who: Viewer, message: str = "", status_code: int = 200):
+    from acsi.server.org import branch_names
+
+    with engine_of(request).connect() as conn:
+        rows = sorted(branch_names(conn).values(), key=lambda r: (r["region"] or "", r["code"]))
+    return page(request, "admin_org.html", {"title": "Organisation", "viewer": who, "branches": rows,
+                                            "message": message}, status_code=status_code)
+
+
+@router.get("/org")
+def org_page(request: Request, who: Viewer = Depends(admin)):
+    return _org_page(request, who)
+
+
+@router.post("/org")
+async def org_upload(request: Request, who: Viewer = Depends(admin), form: dict = Depends(checked_form)):
+    """Import an organisation file (YAML or CSV, as ``acsi org import``) uploaded by an admin."""
+    import tempfile
+    from pathlib import Path
+
+    from acsi.errors import AcsiError
+    from acsi.server.org import import_org, read_org_file
+
+    upload = form.get("file")
+    try:
+        if upload is None or not hasattr(upload, "read"):
+            return _org_page(request, who, "Choose an organisation file (.yaml, .yml or .csv).", status_code=422)
+        suffix = Path(upload.filename or "org.yaml").suffix.lower()
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / f"org{suffix}"
+            path.write_bytes(await upload.read())
+            try:
+                data = read_org_file(path)
+                with engine_of(request).begin() as conn:
+                    counts = import_org(conn, data, actor=who.name)
+            except AcsiError as err:
+                return _org_page(request, who, f"Not imported: {str(err).replace(str(path), upload.filename or '')}",
+                                 status_code=422)
+    finally:
+        if hasattr(upload, "close"):
+            await upload.close()
+    return _org_page(request, who, "Imported: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
