@@ -4,7 +4,8 @@
 Sizes: small by default (CI runs this file once with ``--benchmark-disable``). By hand:
 ``ACSI_BENCH_SERVER_BRANCHES`` (default 10; the issue's goal is 500), ``ACSI_BENCH_SERVER_DAYS``
 (default 60; goal 1095 = 3 years), ``ACSI_BENCH_SERVER_COLLECTORS`` (default 4; goal 200) and
-``ACSI_BENCH_SERVER_EVENTS`` (events per collector, default 200). The pages are measured on
+``ACSI_BENCH_SERVER_EVENTS`` (events per collector, default 200), ``ACSI_BENCH_SERVER_WORKERS``
+(Uvicorn worker processes of the server under test, default 1). The pages are measured on
 SQLite; the ingest on SQLite, or on ``ACSI_BENCH_SERVER_INGEST_DB`` (an empty database's URL,
 e.g. ``postgresql://postgres@127.0.0.1/acsi_bench``).
 ``ACSI_BENCH_SERVER_DB=FILE`` keeps the filled database in FILE and reuses it on the next run
@@ -36,6 +37,7 @@ BRANCHES = int(os.environ.get("ACSI_BENCH_SERVER_BRANCHES", 10))
 DAYS = int(os.environ.get("ACSI_BENCH_SERVER_DAYS", 60))
 COLLECTORS = int(os.environ.get("ACSI_BENCH_SERVER_COLLECTORS", 4))
 EVENTS_EACH = int(os.environ.get("ACSI_BENCH_SERVER_EVENTS", 200))
+WORKERS = int(os.environ.get("ACSI_BENCH_SERVER_WORKERS", 1))
 END = dt.date(2026, 6, 30)
 
 
@@ -202,7 +204,7 @@ def test_ingest_over_http_from_concurrent_collectors(benchmark, tmp_path):
         batches.append((token, [json.dumps(made[i:i + 100]).encode() for i in range(0, len(made), 100)]))
     port = _free_port()
     server = subprocess.Popen([sys.executable, "-m", "acsi.cli", "serve", "--db", db, "--port", str(port),
-                               "--log-level", "warning"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               "--log-level", "warning", "--workers", str(WORKERS)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                               env={**os.environ, "PYTHONPATH": os.getcwd()})
     url = f"http://127.0.0.1:{port}/api/v1/events"
     try:

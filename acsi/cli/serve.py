@@ -47,10 +47,21 @@ def run_serve(args: argparse.Namespace) -> int:
             print(f"  {name:<14} {password:<14} {role}{' ' + scope if scope else ''}")
     elif db is None:
         db = "sqlite:///bank.sqlite"
+    options = {"host": args.host, "port": args.port, "log_level": args.log_level, "proxy_headers": True,
+               "forwarded_allow_ips": args.forwarded_allow_ips}
+    if args.workers > 1:  # worker processes import the app through a factory; migrate once, here
+        import os
+
+        from acsi.server.db import open_database
+
+        open_database(db).dispose()
+        os.environ["ACSI_SERVER_DB"] = db
+        print(f"acsi server on http://{args.host}:{args.port}/  (database {db}, {args.workers} workers)", flush=True)
+        uvicorn.run("acsi.server.app:app_from_environment", factory=True, workers=args.workers, **options)
+        return 0
     app = create_app(db)
     print(f"acsi server on http://{args.host}:{args.port}/  (database {db})", flush=True)
-    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level, proxy_headers=True,
-                forwarded_allow_ips=args.forwarded_allow_ips)
+    uvicorn.run(app, **options)
     return 0
 
 
@@ -66,6 +77,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     p.add_argument("--demo", action="store_true", help="create a demo bank (8 branches, generated pad events) and print logins")
     p.add_argument("--demo-years", type=int, default=2, help=argparse.SUPPRESS)
     p.add_argument("--demo-per-day", type=int, default=24, help=argparse.SUPPRESS)
+    p.add_argument("--workers", type=int, default=1, help="worker processes (default 1; more use more cores)")
     p.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
     p.add_argument("--forwarded-allow-ips", default="127.0.0.1",
                    help="proxies trusted for X-Forwarded-Proto (TLS termination; cookies become Secure)")

@@ -122,3 +122,11 @@ def create_app(db: str | Engine) -> FastAPI:
         return _error(request, 422, problems)
 
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """Factory for Uvicorn worker processes (``acsi serve --workers N``): the database URL comes
+    from ``$ACSI_SERVER_DB``, set by the parent before the workers start."""
+    import os
+
+    return create_app(os.environ["ACSI_SERVER_DB"])

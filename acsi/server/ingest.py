@@ -265,7 +265,7 @@ def store_events(engine: Engine, raw_events: Sequence[Any], *, branch: str | Non
                     for e, text, digest in fresh]
             stmt = _dialect_insert(conn)(events).on_conflict_do_nothing(index_elements=["event_id"])
             inserted = set(conn.execute(stmt.returning(events.c.event_id), rows).scalars())
-            lost = [batch[e["event_id"]][0]["event_id"] for e, _, _ in fresh if e["event_id"] not in inserted]
+            lost = [e["event_id"] for e, _, _ in fresh if e["event_id"] not in inserted]
             if lost:  # another transaction stored them meanwhile: compare with what it stored
                 stored_hash.update(conn.execute(select(events.c.event_id, events.c.payload_sha256)
                                                 .where(events.c.event_id.in_(lost))).all())

@@ -100,7 +100,6 @@ USERS = {
     "admin": ("admin", None), "head_office": ("head", None), "analyst": ("analyst", None),
     "region_manager": ("north", "R1"), "branch_manager": ("mgr1", "B01"), "clerk": ("clerk1", "S1"),
 }
-OTHER = {"region_manager": "R2", "branch_manager": "B03", "clerk": "S4"}
 
 
 def make_events(branches=("B01", "B02", "B03"), start=dt.date(2025, 1, 1), end=dt.date(2025, 2, 28), per_day=12,

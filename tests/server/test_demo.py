@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import http.cookiejar
+import json
 import os
 import re
 import subprocess
@@ -12,7 +13,7 @@ import time
 import urllib.parse
 import urllib.request
 
-from tests.server.conftest import free_port
+from tests.server.conftest import free_port, make_events
 
 
 def test_demo_bank_has_the_known_branch_differences(tmp_path):
@@ -81,3 +82,39 @@ def test_acsi_serve_demo_prints_url_and_logins_and_serves_the_dashboard(tmp_path
         process.wait(10)
         process.stdout.close()
         process.stderr.close()
+
+
+def test_serve_with_two_worker_processes_answers_on_one_database(tmp_path):
+    from acsi.server.db import open_database
+    from acsi.server.org import import_org
+    from acsi.server.tokens import add_token
+
+    db = f"sqlite:///{tmp_path / 'bank.sqlite'}"
+    engine = open_database(db)
+    with engine.begin() as conn:
+        import_org(conn, {"regions": [{"id": "R1", "branches": [{"id": "B01", "counters": ["W1"]}]}]})
+        token = add_token(conn, "B01")[1]
+    engine.dispose()
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "acsi.cli", "serve", "--db", db, "--port", str(port), "--workers", "2",
+                                "--log-level", "warning"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               env={**os.environ, "PYTHONPATH": os.getcwd()})
+    try:
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.1)
+        events = make_events(("B01",), start=dt.date(2025, 1, 1), end=dt.date(2025, 1, 3))
+        answers = []
+        for part in (events[: len(events) // 2], events):  # the second resends the first half
+            request = urllib.request.Request(f"http://127.0.0.1:{port}/api/v1/events", data=json.dumps(part).encode(),
+                                             method="POST", headers={"Authorization": f"Bearer {token}"})
+            with urllib.request.urlopen(request, timeout=30) as answer:
+                answers.append(json.loads(answer.read()))
+    finally:
+        process.terminate()
+        process.wait(20)
+    assert answers[0]["accepted"] == len(events) // 2
+    assert answers[1] == {"accepted": len(events) - len(events) // 2, "duplicates": len(events) // 2, "conflicts": []}

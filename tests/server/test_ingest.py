@@ -140,3 +140,19 @@ def test_aggregates_equal_a_recount_of_stored_events(bank):
     for (b, d), n in from_events.items():
         expected_months[(b, d[:7])] = expected_months.get((b, d[:7]), 0) + n
     assert by_month == expected_months
+
+
+def test_concurrent_pushes_of_the_same_events_store_and_count_each_once(bank):
+    """Eight collectors racing with the same batch (a resend while the first is in flight)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from acsi.server.ingest import store_events
+
+    batch = make_events(("B02",), start=dt.date(2025, 8, 1), end=dt.date(2025, 8, 5))
+    before = _counts(bank)
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(lambda _: store_events(bank, batch, branch="B02"), range(8)))
+    assert sum(r.accepted for r in results) == len(batch)
+    assert sum(r.duplicates for r in results) == 7 * len(batch)
+    assert not any(r.conflicts for r in results)
+    assert _counts(bank) == tuple(b + len(batch) for b in before)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from tests.server.conftest import OTHER, USERS, csrf_of, login
+from tests.server.conftest import USERS, csrf_of, login
 
 ROLES = (*USERS, "none")
 BANK_WIDE = {"admin", "head_office", "analyst"}
