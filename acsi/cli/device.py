@@ -298,6 +298,27 @@ def _listen(args, service, staff, stop: threading.Event) -> None:
             next_scan = time.monotonic() + 2.0
 
 
+def _listen_and_push(args: argparse.Namespace) -> int:
+    """``listen``, with ``--push URL``: the local store stays the record; a background client
+    (:mod:`acsi.server.push_client`) forwards its new events to the server."""
+    if args.push is None:
+        return run_listen(args)
+    import os
+
+    from acsi.server.push_client import push_alongside
+
+    token = args.token or os.environ.get("ACSI_PUSH_TOKEN")
+    if not token:
+        raise IngestError("--push needs a collector token: --token TOKEN or $ACSI_PUSH_TOKEN (acsi tokens add).")
+    code, report = push_alongside(args.db, args.push, token, lambda: run_listen(args))
+    if report is None:
+        print(f"push to {args.push} failed; the events stay in {args.db} and go with the next push", file=sys.stderr)
+    else:
+        print(f"pushed {report.sent} events to {args.push} (accepted {report.accepted}, duplicates {report.duplicates})",
+              file=sys.stderr)
+    return code
+
+
 def _stdin_commands(service) -> None:
     """``login W STAFF`` / ``logout W`` / ``prompt W [REF]`` lines from the teller software."""
     for line in sys.stdin:
@@ -450,8 +471,10 @@ def register(commands: argparse._SubParsersAction) -> None:
     p.add_argument("--duration", type=float, help="stop after this many seconds (default: until Ctrl-C)")
     p.add_argument("--max-steps", type=int, default=10_000_000, help=argparse.SUPPRESS)
     p.add_argument("--fake-realtime", action="store_true", help=argparse.SUPPRESS)  # pace a replay to the wall clock
+    p.add_argument("--push", metavar="URL", help="also forward new events to an acsi server (acsi serve) at URL")
+    p.add_argument("--token", help="collector token for --push (default: $ACSI_PUSH_TOKEN)")
     common(p)
-    p.set_defaults(run=run_listen)
+    p.set_defaults(run=_listen_and_push)
 
     p = sub.add_parser("import", help="import a vendor CSV log (with --profile and --site) or an acsi export")
     p.add_argument("log", help="vendor CSV log, or an acsi export (.parquet/.csv) when --profile is omitted")

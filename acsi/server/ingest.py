@@ -1,0 +1,294 @@
+"""Events pushed by collectors: validation, idempotent insert, aggregates in the same transaction.
+
+Contract (``POST /api/v1/events``): a JSON array of events in the event store's export schema
+(:data:`acsi.ingest.device.events.EVENT_COLUMNS`). Each event is keyed by ``event_id``:
+
+- an id not seen before is **accepted**: stored (with its canonical payload) and counted into
+  the aggregates ``agg_fine``, ``agg_day``, ``agg_month`` and ``agg_reasons`` in the same
+  transaction;
+- an id already stored with the same content (SHA-256 of the canonical JSON of the known
+  columns) is a **duplicate**: nothing changes, so a resend never doubles a count;
+- an id already stored with *different* content is a **conflict**: the new payload is kept in
+  ``event_conflicts``, audited, and returned to the caller by id; the stored event is unchanged.
+
+A batch holding an event of any other branch than the collector token's is refused whole
+(:class:`BranchRefused`) before anything is written. Malformed events raise
+:class:`EventError` naming the event's position and key.
+
+Concurrency: rows are inserted with ``ON CONFLICT DO NOTHING ... RETURNING event_id`` and only
+the returned ids are aggregated, so two collectors racing with the same ids count each event
+once; aggregate upserts run in key order, so concurrent PostgreSQL transactions never deadlock.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+from sqlalchemy import Connection, Engine, insert, select
+
+from acsi.errors import AcsiError
+from acsi.server import audit
+from acsi.server.clock import now_iso
+from acsi.server.schema import DAY_KEYS, FINE_KEYS, MONTH_KEYS, REASON_KEYS, agg_day, agg_fine, agg_month, agg_reasons, \
+    branch_state, event_conflicts, events
+
+MAX_BATCH = 10_000
+_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?$")
+_OUTCOMES = ("rated", "timeout", "cancelled", "late", "unmapped", "unprompted")
+
+
+class EventError(AcsiError):
+    """An event of a pushed batch is malformed (position, key, what was expected and found)."""
+
+    def __init__(self, index: int, key: str, message: str) -> None:
+        super().__init__(f"event {index}: '{key}' {message}")
+        self.index, self.key = index, key
+
+
+class BranchRefused(AcsiError):
+    """A batch holds events of another branch than the collector token's."""
+
+    def __init__(self, token_branch: str, wrong: list[tuple[int, str, Any]]) -> None:
+        shown = ", ".join(f"event {i} ({event_id}: branch {branch!r})" for i, event_id, branch in wrong[:5])
+        super().__init__(f"this token is bound to branch {token_branch!r}; refused the batch: {shown}"
+                         + (f" and {len(wrong) - 5} more" if len(wrong) > 5 else ""))
+        self.wrong = wrong
+
+
+@dataclass
+class IngestResult:
+    accepted: int = 0
+    duplicates: int = 0
+    conflicts: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {"accepted": self.accepted, "duplicates": self.duplicates, "conflicts": self.conflicts}
+
+
+def _columns() -> tuple[str, ...]:
+    from acsi.ingest.device.events import EVENT_COLUMNS
+
+    return EVENT_COLUMNS
+
+
+def _int(event: dict, index: int, key: str, *, required: bool = True, low: int | None = None,
+         high: int | None = None) -> int | None:
+    value = event.get(key)
+    if value is None:
+        if required:
+            raise EventError(index, key, "is missing; expected an integer")
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        else:
+            raise EventError(index, key, f"must be an integer, found {value!r}")
+    if (low is not None and value < low) or (high is not None and value > high):
+        raise EventError(index, key, f"must be between {low} and {high}, found {value}")
+    return value
+
+
+def _text(event: dict, index: int, key: str, *, required: bool = False, limit: int = 200) -> str | None:
+    value = event.get(key)
+    if value is None:
+        if required:
+            raise EventError(index, key, "is missing; expected text")
+        return None
+    if not isinstance(value, str) or (required and not value):
+        raise EventError(index, key, f"must be {'non-empty ' if required else ''}text, found {value!r}")
+    if len(value) > limit:
+        raise EventError(index, key, f"is longer than {limit} characters")
+    return value
+
+
+def _json_list(event: dict, index: int, key: str) -> str:
+    value = event.get(key, "[]")
+    if value is None:
+        return "[]"
+    if isinstance(value, list):
+        items = value
+    else:
+        try:
+            items = json.loads(value) if isinstance(value, str) else None
+        except json.JSONDecodeError:
+            items = None
+    if not isinstance(items, list) or not all(isinstance(v, str) for v in items):
+        raise EventError(index, key, f"must be a JSON array of text, found {value!r}")
+    return json.dumps(items)
+
+
+def normalise(raw: Any, index: int) -> dict:
+    """One pushed event, checked, as a dict of the known export columns."""
+    if not isinstance(raw, dict):
+        raise EventError(index, "(event)", f"must be a JSON object, found {type(raw).__name__}")
+    event = {name: raw.get(name) for name in _columns()}
+    _text(event, index, "event_id", required=True)
+    _text(event, index, "branch_id", required=True, limit=64)
+    for key in ("bank_id", "window_id", "staff_id"):
+        _text(event, index, key, limit=64)
+    _text(event, index, "captured_at_utc", required=True, limit=40)
+    date = _text(event, index, "local_date", required=True, limit=10)
+    try:
+        dt.date.fromisoformat(date)  # type: ignore[arg-type]
+    except ValueError as err:
+        raise EventError(index, "local_date", f"must be a date YYYY-MM-DD, found {date!r}") from err
+    time = _text(event, index, "local_time", required=True, limit=20)
+    if not _TIME.match(time):  # type: ignore[arg-type]
+        raise EventError(index, "local_time", f"must be a time HH:MM:SS, found {time!r}")
+    outcome = _text(event, index, "outcome", required=True, limit=16)
+    if outcome not in _OUTCOMES:
+        raise EventError(index, "outcome", f"must be one of {', '.join(_OUTCOMES)}, found {outcome!r}")
+    k = _int(event, index, "scale_levels", low=2, high=11)
+    level = _int(event, index, "level", required=outcome == "rated", low=1, high=k)
+    event["level"] = level
+    event["scale_levels"] = k
+    event["satisfied_min_level"] = _int(event, index, "satisfied_min_level", low=1, high=k)
+    event["bad_max_level"] = _int(event, index, "bad_max_level", low=1, high=k)
+    event["reason_codes"] = _json_list(event, index, "reason_codes")
+    event["flags"] = _json_list(event, index, "flags")
+    _text(event, index, "label", limit=32)
+    _text(event, index, "prompt_id", limit=200)
+    return event
+
+
+def canonical(event: dict) -> tuple[str, str]:
+    """(canonical JSON text, its SHA-256): key order and spacing never matter."""
+    text = json.dumps(event, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return text, hashlib.sha256(text.encode()).hexdigest()
+
+
+def _dialect_insert(conn: Connection):
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    return dialect_insert
+
+
+def fine_key(e: dict) -> tuple:
+    return (e["bank_id"] or "", e["branch_id"], e["window_id"] or "", e["staff_id"] or "", e["local_date"],
+            int(e["local_time"][:2]), e["scale_levels"], e["satisfied_min_level"], e["bad_max_level"], e["outcome"],
+            e["level"] or 0, e["label"] or "", e["flags"], e["prompt_id"] is not None)
+
+
+def _upsert_counts(conn: Connection, table, keys: Sequence[str], counts: Counter) -> None:
+    if not counts:
+        return
+    dialect_insert = _dialect_insert(conn)
+    stmt = dialect_insert(table)
+    stmt = stmt.on_conflict_do_update(index_elements=list(keys), set_={"n": table.c.n + stmt.excluded.n})
+    rows = [dict(zip(keys, key), n=n) for key, n in sorted(counts.items(), key=lambda kv: tuple(map(str, kv[0])))]
+    conn.execute(stmt, rows)
+
+
+def aggregate(conn: Connection, stored: list[dict]) -> None:
+    """Count stored events into the aggregate tables (inside the caller's transaction)."""
+    fine: Counter = Counter()
+    day: Counter = Counter()
+    month: Counter = Counter()
+    reasons: Counter = Counter()
+    for e in stored:
+        fine[fine_key(e)] += 1
+        rest = (e["scale_levels"], e["satisfied_min_level"], e["bad_max_level"], e["outcome"], e["level"] or 0)
+        day[(e["branch_id"], e["local_date"], *rest)] += 1
+        month[(e["branch_id"], e["local_date"][:7], *rest)] += 1
+        if e["outcome"] == "rated" and e["reason_codes"] != "[]":
+            for reason in json.loads(e["reason_codes"]):
+                reasons[(e["bank_id"] or "", e["branch_id"], e["window_id"] or "", e["staff_id"] or "",
+                         e["local_date"], reason)] += 1
+    _upsert_counts(conn, agg_fine, FINE_KEYS, fine)
+    _upsert_counts(conn, agg_day, DAY_KEYS, day)
+    _upsert_counts(conn, agg_month, MONTH_KEYS, month)
+    _upsert_counts(conn, agg_reasons, REASON_KEYS, reasons)
+
+
+def _bump_branches(conn: Connection, stored: list[dict]) -> None:
+    per_branch = Counter(e["branch_id"] for e in stored)
+    dialect_insert = _dialect_insert(conn)
+    now = now_iso()
+    for branch, n in sorted(per_branch.items()):
+        stmt = dialect_insert(branch_state).values(branch_id=branch, version=n, last_event_at=now)
+        conn.execute(stmt.on_conflict_do_update(index_elements=["branch_id"],
+                                                set_={"version": branch_state.c.version + n, "last_event_at": now}))
+
+
+def store_events(engine: Engine, raw_events: Sequence[Any], *, branch: str | None, token_id: int | None = None,
+                 actor: str | None = None) -> IngestResult:
+    """Validate and store a batch (see the module docstring). ``branch`` None accepts any branch
+    (the demo loader and tests); a collector's push always passes its token's branch."""
+    if len(raw_events) > MAX_BATCH:
+        raise EventError(MAX_BATCH, "(batch)", f"too many events in one batch: {len(raw_events)} > {MAX_BATCH}")
+    normal = [normalise(raw, i) for i, raw in enumerate(raw_events)]
+    if branch is not None:
+        wrong = [(i, e["event_id"], e["branch_id"]) for i, e in enumerate(normal) if e["branch_id"] != branch]
+        if wrong:
+            with engine.begin() as conn:
+                audit.record(conn, "events_refused", actor=actor,
+                             detail=f"token id={token_id} branch={branch}: {len(wrong)} events of other branches")
+            raise BranchRefused(branch, wrong)
+    result = IngestResult()
+    batch: dict[str, tuple[dict, str, str]] = {}
+    in_batch_conflicts: list[tuple[str, str]] = []
+    for e in normal:
+        text, digest = canonical(e)
+        seen = batch.get(e["event_id"])
+        if seen is None:
+            batch[e["event_id"]] = (e, text, digest)
+        elif seen[2] == digest:
+            result.duplicates += 1
+        else:
+            in_batch_conflicts.append((e["event_id"], text))
+    received = now_iso()
+    with engine.begin() as conn:
+        ids = sorted(batch)
+        stored_hash: dict[str, str] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start:start + 500]
+            stored_hash.update(conn.execute(select(events.c.event_id, events.c.payload_sha256)
+                                            .where(events.c.event_id.in_(chunk))).all())
+        fresh = [batch[i] for i in ids if i not in stored_hash]
+        inserted: set[str] = set()
+        if fresh:
+            rows = [{"event_id": e["event_id"], "payload_sha256": digest, "bank_id": e["bank_id"],
+                     "branch_id": e["branch_id"], "window_id": e["window_id"], "staff_id": e["staff_id"],
+                     "captured_at_utc": e["captured_at_utc"], "local_date": e["local_date"],
+                     "local_hour": int(e["local_time"][:2]), "outcome": e["outcome"], "scale_levels": e["scale_levels"],
+                     "level": e["level"], "label": e["label"],
+                     "bad": e["outcome"] == "rated" and e["level"] is not None and e["level"] <= e["bad_max_level"],
+                     "payload": text, "received_at": received, "token_id": token_id}
+                    for e, text, digest in fresh]
+            stmt = _dialect_insert(conn)(events).on_conflict_do_nothing(index_elements=["event_id"])
+            inserted = set(conn.execute(stmt.returning(events.c.event_id), rows).scalars())
+            lost = [e["event_id"] for e, _, _ in fresh if e["event_id"] not in inserted]
+            if lost:  # another transaction stored them meanwhile: compare with what it stored
+                stored_hash.update(conn.execute(select(events.c.event_id, events.c.payload_sha256)
+                                                .where(events.c.event_id.in_(lost))).all())
+        conflicts = list(in_batch_conflicts)
+        for event_id in ids:
+            if event_id in inserted:
+                continue
+            e, text, digest = batch[event_id]
+            if stored_hash.get(event_id) == digest:
+                result.duplicates += 1
+            else:
+                conflicts.append((event_id, text))
+        stored = [batch[i][0] for i in ids if i in inserted]
+        aggregate(conn, stored)
+        if stored:
+            _bump_branches(conn, stored)
+        for event_id, text in conflicts:
+            conn.execute(insert(event_conflicts).values(event_id=event_id, payload=text, received_at=received,
+                                                        token_id=token_id))
+        if conflicts:
+            audit.record(conn, "event_conflict", actor=actor,
+                         detail=f"token id={token_id}: {len(conflicts)} event id(s) resent with different content: "
+                                + ", ".join(c[0] for c in conflicts[:10]))
+        result.accepted = len(stored)
+        result.conflicts = [c[0] for c in conflicts]
+    return result

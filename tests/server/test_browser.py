@@ -1,0 +1,92 @@
+"""End to end in a real browser: Playwright driving Debian's chromium (/usr/bin/chromium;
+browser downloads are impossible here). Head office and a branch manager log in, see what each
+may see, and a collector's push shows on the open branch page within 5 s. Screenshots of the
+SQLite run go to docs/screenshots/.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.server.conftest import PASSWORD, local_store, make_events
+
+CHROMIUM = "/usr/bin/chromium"
+SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"{CHROMIUM} is missing: apt-get install -y chromium")
+
+
+@pytest.fixture
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield launched
+        launched.close()
+
+
+def _login(browser, server, name):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(server.url + "/login")
+    page.fill("#username", name)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    return page
+
+
+def _shoot(page, name, db_url):
+    if db_url.startswith("sqlite"):
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def test_head_office_sees_every_branch_ranked(browser, live_server, db_url):
+    page = _login(browser, live_server, "head")
+    assert page.url.endswith("/overview")
+    table = page.locator("#table-ranking")
+    for name in ("Main Street", "Harbour", "Station"):
+        assert table.get_by_text(name).count() == 1
+    first = table.locator("tbody tr").first.inner_text()
+    assert "Harbour" in first  # B02 has the strongest effect in the test data
+    _shoot(page, "overview", db_url)
+
+
+def test_branch_manager_sees_only_the_own_branch(browser, live_server, db_url):
+    page = _login(browser, live_server, "mgr1")
+    assert page.url.endswith("/branch/B01")
+    body = page.content()
+    assert "Main Street" in body and "Station" not in body and "Harbour" not in body
+    assert page.locator("header").get_by_text("Overview").count() == 0
+    answer = page.goto(live_server.url + "/branch/B03")
+    assert answer.status == 403 and "Station" not in page.content()
+    answer = page.goto(live_server.url + "/overview")
+    assert answer.status == 403
+
+
+def test_a_collectors_push_shows_on_the_open_branch_page_within_5_seconds(browser, live_server, bank, db_url, tmp_path):
+    from playwright.sync_api import expect
+
+    from acsi.server.push_client import PushClient
+    from acsi.server.tokens import add_token
+
+    with bank.begin() as conn:
+        token = add_token(conn, "B01")[1]
+    page = _login(browser, live_server, "mgr1")
+    rated_before = page.locator("#table-counters tbody tr").first.inner_text()
+    template = make_events(("B01",), start=dt.date(2025, 2, 27), end=dt.date(2025, 2, 27))[0]
+    fresh = [{**template, "event_id": f"live-{i}", "local_date": "2025-02-28", "local_time": "16:59:5" + str(i),
+              "captured_at_utc": f"2025-02-28T08:59:5{i}.000Z", "outcome": "rated", "level": 1, "label": "dissatisfied",
+              "score_0_100": 0.0, "window_id": "W1", "staff_id": "S1"} for i in range(3)]
+    store = local_store(tmp_path / "collector.sqlite", fresh)
+    assert PushClient(store, live_server.url, token).push_pending().accepted == 3
+    expect(page.locator("#table-dissatisfied tbody tr").first).to_contain_text("2025-02-28T08:59:52.000Z", timeout=5000)
+    expect(page.locator("#table-counters tbody tr").first).not_to_have_text(rated_before, timeout=5000)
+    _shoot(page, "branch", db_url)
