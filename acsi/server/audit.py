@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, insert, select
 
+from acsi.errors import ParameterError
 from acsi.server.clock import now_iso
 from acsi.server.schema import audit_log
 
@@ -18,7 +19,7 @@ ACTIONS = ("login", "login_failed", "login_throttled", "logout", "user_added", "
 def record(conn: Connection, action: str, *, actor: str | None, detail: str = "", address: str | None = None) -> None:
     """Append one audit row inside the caller's transaction."""
     if action not in ACTIONS:
-        raise ValueError(f"unknown audit action {action!r}")
+        raise ParameterError(f"unknown audit action {action!r}")
     conn.execute(insert(audit_log).values(at=now_iso(), actor=actor, action=action, detail=detail, address=address))
 
 

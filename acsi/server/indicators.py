@@ -14,6 +14,7 @@ import datetime as dt
 
 from sqlalchemy import Connection, func, select
 
+from acsi.errors import ParameterError
 from acsi.server.schema import agg_fine, agg_reasons
 
 _COUNT_COLUMNS = ("bank_id", "branch_id", "window_id", "staff_id", "local_date", "scale_levels", "satisfied_min_level",
@@ -26,7 +27,7 @@ def _date(value: str | None, name: str) -> str | None:
     try:
         return dt.date.fromisoformat(value).isoformat()
     except ValueError as err:
-        raise ValueError(f"{name} must be a date YYYY-MM-DD, found {value!r}.") from err
+        raise ParameterError(f"{name} must be a date YYYY-MM-DD, found {value!r}.") from err
 
 
 def count_tables(conn: Connection, branch_codes: set[str] | None, since: str | None = None, until: str | None = None):

@@ -35,8 +35,19 @@ from sqlalchemy import Connection, Engine, insert, select
 from acsi.errors import AcsiError
 from acsi.server import audit
 from acsi.server.clock import now_iso
-from acsi.server.schema import DAY_KEYS, FINE_KEYS, MONTH_KEYS, REASON_KEYS, agg_day, agg_fine, agg_month, agg_reasons, \
-    branch_state, event_conflicts, events
+from acsi.server.schema import (
+    DAY_KEYS,
+    FINE_KEYS,
+    MONTH_KEYS,
+    REASON_KEYS,
+    agg_day,
+    agg_fine,
+    agg_month,
+    agg_reasons,
+    branch_state,
+    event_conflicts,
+    events,
+)
 
 MAX_BATCH = 10_000
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?$")

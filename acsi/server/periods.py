@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from acsi.errors import ParameterError
+
 KINDS = ("week", "month", "quarter", "year")
 
 
@@ -34,7 +36,7 @@ def _add_months(day: dt.date, months: int) -> dt.date:
 
 def period_containing(day: dt.date, kind: str) -> Period:
     if kind not in KINDS:
-        raise ValueError(f"period must be one of {', '.join(KINDS)}, got {kind!r}.")
+        raise ParameterError(f"period must be one of {', '.join(KINDS)}, got {kind!r}.")
     if kind == "week":
         start = day - dt.timedelta(days=day.weekday())
         return Period(kind, start, start + dt.timedelta(days=6))

@@ -7,11 +7,19 @@ import datetime as dt
 
 from sqlalchemy import Connection, select
 
+from acsi.errors import ParameterError
 from acsi.server import queries, survey, svg
 from acsi.server.org import branch_names, staff_names
 from acsi.server.periods import KINDS, Period, period_containing
 from acsi.server.schema import branches, regions
-from acsi.server.scope import Forbidden, NotFound, Viewer, check_branch, check_region, staff_branch_filter
+from acsi.server.scope import (
+    Forbidden,
+    NotFound,
+    Viewer,
+    check_branch,
+    check_region,
+    staff_branch_filter,
+)
 from acsi.server.tables import Column, DataTable
 
 RANK_COLUMNS = [
@@ -31,13 +39,13 @@ def parse_period(kind: str | None, at: str | None, default_day: dt.date) -> Peri
     """The period of kind ``kind`` (default month) containing ``at`` (default: last day with data)."""
     kind = kind or "month"
     if kind not in KINDS:
-        raise ValueError(f"period must be one of {', '.join(KINDS)}, found {kind!r}.")
+        raise ParameterError(f"period must be one of {', '.join(KINDS)}, found {kind!r}.")
     day = default_day
     if at:
         try:
             day = dt.date.fromisoformat(at)
         except ValueError as err:
-            raise ValueError(f"at must be a date YYYY-MM-DD, found {at!r}.") from err
+            raise ParameterError(f"at must be a date YYYY-MM-DD, found {at!r}.") from err
     return period_containing(day, kind)
 
 

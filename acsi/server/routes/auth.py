@@ -6,7 +6,13 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse
 
 from acsi.server import audit, sessions
-from acsi.server.deps import CsrfRejected, checked_form, client_address, current_viewer, engine_of
+from acsi.server.deps import (
+    CsrfRejected,
+    checked_form,
+    client_address,
+    current_viewer,
+    engine_of,
+)
 from acsi.server.render import page
 from acsi.server.users import check_password, dummy_hash, find_user
 
