@@ -181,3 +181,52 @@ class DeviceError(AcsiError, RuntimeError):
         self.kind = kind
         self.device_uid = device_uid
         super().__init__(message)
+
+
+# ---- the bank server (acsi.server): request, ingest and push failures
+
+
+class ServerError(AcsiError):
+    """A server command or request could not be carried out (bad database URL, unknown branch ...)."""
+
+
+class LoginRequired(AcsiError):
+    """No valid session: pages redirect to /login, the API answers 401."""
+
+
+class CsrfRejected(AcsiError):
+    """A state-changing form came without the session's CSRF token (HTTP 403)."""
+
+
+class EventError(AcsiError):
+    """An event of a pushed batch is malformed (position, key, what was expected and found)."""
+
+    def __init__(self, index: int, key: str, message: str) -> None:
+        super().__init__(f"event {index}: '{key}' {message}")
+        self.index, self.key = index, key
+
+
+class BranchRefused(AcsiError):
+    """A batch holds events of another branch than the collector token's."""
+
+    def __init__(self, token_branch: str, wrong: list[tuple[int, str, object]]) -> None:
+        shown = ", ".join(f"event {i} ({event_id}: branch {branch!r})" for i, event_id, branch in wrong[:5])
+        super().__init__(f"this token is bound to branch {token_branch!r}; refused the batch: {shown}"
+                         + (f" and {len(wrong) - 5} more" if len(wrong) > 5 else ""))
+        self.wrong = wrong
+
+
+class PushError(AcsiError):
+    """A batch was not accepted (network error, or an HTTP status other than 200)."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+class Forbidden(AcsiError):
+    """The viewer may not see the requested node (HTTP 403)."""
+
+
+class NotFound(AcsiError):
+    """The node does not exist, and the viewer could have seen it if it did (HTTP 404)."""

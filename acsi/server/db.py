@@ -17,13 +17,9 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
-from acsi.errors import AcsiError
+from acsi.errors import ServerError
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-
-
-class ServerError(AcsiError):
-    """A server command or request could not be carried out (bad database URL, unknown branch ...)."""
 
 
 def normalise_url(url: str) -> str:

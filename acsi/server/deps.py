@@ -10,17 +10,9 @@ from __future__ import annotations
 from fastapi import Request
 from sqlalchemy import Engine
 
-from acsi.errors import AcsiError
+from acsi.errors import AcsiError, CsrfRejected, LoginRequired
 from acsi.server import sessions
 from acsi.server.scope import Forbidden, Viewer
-
-
-class LoginRequired(AcsiError):
-    """No valid session: pages redirect to /login, the API answers 401."""
-
-
-class CsrfRejected(AcsiError):
-    """A state-changing form came without the session's CSRF token (HTTP 403)."""
 
 
 def engine_of(request: Request) -> Engine:

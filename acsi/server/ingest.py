@@ -32,7 +32,7 @@ from typing import Any, Sequence
 
 from sqlalchemy import Connection, Engine, insert, select
 
-from acsi.errors import AcsiError
+from acsi.errors import BranchRefused, EventError
 from acsi.server import audit
 from acsi.server.clock import now_iso
 from acsi.server.schema import (
@@ -52,24 +52,6 @@ from acsi.server.schema import (
 MAX_BATCH = 10_000
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?$")
 _OUTCOMES = ("rated", "timeout", "cancelled", "late", "unmapped", "unprompted")
-
-
-class EventError(AcsiError):
-    """An event of a pushed batch is malformed (position, key, what was expected and found)."""
-
-    def __init__(self, index: int, key: str, message: str) -> None:
-        super().__init__(f"event {index}: '{key}' {message}")
-        self.index, self.key = index, key
-
-
-class BranchRefused(AcsiError):
-    """A batch holds events of another branch than the collector token's."""
-
-    def __init__(self, token_branch: str, wrong: list[tuple[int, str, Any]]) -> None:
-        shown = ", ".join(f"event {i} ({event_id}: branch {branch!r})" for i, event_id, branch in wrong[:5])
-        super().__init__(f"this token is bound to branch {token_branch!r}; refused the batch: {shown}"
-                         + (f" and {len(wrong) - 5} more" if len(wrong) > 5 else ""))
-        self.wrong = wrong
 
 
 @dataclass

@@ -25,19 +25,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, TypeVar
 
+from acsi.errors import PushError
+
 T = TypeVar("T")
 
 log = logging.getLogger("acsi.push")
 
 EVENTS_PATH = "/api/v1/events"
-
-
-class PushError(Exception):
-    """A batch was not accepted (network error, or an HTTP status other than 200)."""
-
-    def __init__(self, message: str, status: int | None = None) -> None:
-        super().__init__(message)
-        self.status = status
 
 
 @dataclass

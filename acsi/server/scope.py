@@ -17,18 +17,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, select
 
-from acsi.errors import AcsiError
+from acsi.errors import Forbidden, NotFound
 from acsi.server.schema import agg_fine, branches, regions, staff, staff_assignments
 
 BANK_WIDE = ("admin", "head_office", "analyst")
-
-
-class Forbidden(AcsiError):
-    """The viewer may not see the requested node (HTTP 403)."""
-
-
-class NotFound(AcsiError):
-    """The node does not exist, and the viewer could have seen it if it did (HTTP 404)."""
 
 
 @dataclass(frozen=True)
