@@ -10,12 +10,12 @@ import pandas as pd
 from acsi.data import IndicatorData, MissingPolicy
 from acsi.errors import ParameterError
 from acsi.estimators.base import Estimator
-from acsi.estimators.registry import METHODS, REGISTRY
+from acsi.estimators.registry import METHODS, REGISTRY, check_options_used_by
 from acsi.index import IndexWeights
 from acsi.results import FitResult
 from acsi.spec.load import load_spec
 from acsi.spec.model import ModelSpec, Scale
-from acsi.validate import check_choice, check_options_used_by
+from acsi.validate import check_choice
 
 Method = Literal["pls", "plsc", "cbsem", "gsca"]
 __all__ = ["METHODS", "Method", "fit", "make_estimator"]
@@ -114,8 +114,15 @@ def make_estimator(
     if raw and method != "pls":
         raise ParameterError(f"raw=True (centred, unscaled indicators) is only offered by method='pls'; got method={method!r}.")
     entry = REGISTRY[method]
-    given = {"scheme": scheme, "raw": raw, "index_weights": index_weights, "tol": tol, "max_iter": max_iter,
-             "objective": objective, "std_lv": std_lv}
+    given = {
+        "scheme": scheme,
+        "raw": raw,
+        "index_weights": index_weights,
+        "tol": tol,
+        "max_iter": max_iter,
+        "objective": objective,
+        "std_lv": std_lv,
+    }
     settings = {name: value for name, value in given.items() if name in entry.options}
     if "raw" in settings:
         settings["standardized"] = not settings.pop("raw")

@@ -30,6 +30,7 @@ from scipy import stats
 from acsi.core import fit_measures
 from acsi.core.fit_measures import discrepancies as _discrepancies
 from acsi.core.moments import correlation, mean_and_covariance
+from acsi.core.reliability import composite_reliability, cronbach_alpha
 from acsi.errors import (
     BlindfoldingWarning,
     CollinearityWarning,
@@ -38,11 +39,10 @@ from acsi.errors import (
     InadmissibleSolutionWarning,
     ParameterError,
 )
-from acsi.core.reliability import composite_reliability, cronbach_alpha
-from acsi.structure import model_structure
 from acsi.results import FitResult
 from acsi.spec.model import Mode
 from acsi.strict_json import strict
+from acsi.structure import model_structure
 
 if TYPE_CHECKING:
     from acsi.data import IndicatorData
@@ -59,7 +59,7 @@ THRESHOLDS: dict[str, str] = {
     "ave": ">= 0.5 (Fornell & Larcker 1981)",
     "loadings": ">= 0.708 (Hair et al. 2017), and above every cross-loading",
     "htmt": "< 0.85 for conceptually distinct constructs, < 0.90 for similar ones (Henseler et al. 2015); "
-    "from absolute indicator correlations unless assess(..., htmt=\"signed\")",
+    'from absolute indicator correlations unless assess(..., htmt="signed")',
     "fornell_larcker": "sqrt(AVE) of a construct above its correlations with every other construct",
     "vif": "< 5, ideally < 3 (Hair et al. 2019)",
     "f_squared": "0.02 small, 0.15 medium, 0.35 large (Cohen 1988)",
@@ -259,7 +259,9 @@ class Assessment:
                     out.append(f"{label} of {name} is {value:.3f}, outside 0.7-0.95.")
         for name, value in self.ave.items():
             if value < 0.5:
-                out.append(f"AVE of {name} is {value:.3f} (< 0.5): the construct explains less than half its indicators' variance.")
+                out.append(
+                    f"AVE of {name} is {value:.3f} (< 0.5): the construct explains less than half its indicators' variance."
+                )
         for (construct, indicator), value in self.result.loadings.items():
             if value < 0.708 and len(self.result.spec.construct(construct).indicators) > 1:
                 out.append(f"Loading of {indicator} on {construct} is {value:.3f} (< 0.708).")
@@ -274,14 +276,20 @@ class Assessment:
             for b in range(a + 1, len(names)):
                 value = self.htmt.iat[a, b]
                 if value >= 0.9:
-                    out.append(f"HTMT of {names[a]} and {names[b]} is {value:.3f} (>= 0.90): discriminant validity not established.")
+                    out.append(
+                        f"HTMT of {names[a]} and {names[b]} is {value:.3f} (>= 0.90): discriminant validity not established."
+                    )
                 elif value >= 0.85:
-                    out.append(f"HTMT of {names[a]} and {names[b]} is {value:.3f} (0.85-0.90): acceptable only for conceptually similar constructs.")
+                    out.append(
+                        f"HTMT of {names[a]} and {names[b]} is {value:.3f} (0.85-0.90): acceptable only for conceptually similar constructs."
+                    )
         fl = self.fornell_larcker.to_numpy()
         for a, name in enumerate(names):
             others = np.delete(np.abs(fl[a]), a)
             if others.size and fl[a, a] <= others.max():
-                out.append(f"Fornell-Larcker: sqrt(AVE) of {name} ({fl[a, a]:.3f}) is not above its largest correlation ({others.max():.3f}).")
+                out.append(
+                    f"Fornell-Larcker: sqrt(AVE) of {name} ({fl[a, a]:.3f}) is not above its largest correlation ({others.max():.3f})."
+                )
         for (construct, indicator), value in self.outer_vif.items():
             if value >= 5:
                 out.append(f"Outer VIF of {indicator} ({construct}) is {value:.2f} (>= 5).")
@@ -347,7 +355,7 @@ class Assessment:
         out["flags"] = self.flags()
         return out
 
-    def summary(self) -> "AssessmentSummary":
+    def summary(self) -> AssessmentSummary:
         """Tables with their thresholds and the flagged violations (``print(a.summary())``)."""
         from acsi.report.assessment import AssessmentSummary
 
@@ -378,7 +386,7 @@ def _frame(frame: pd.DataFrame) -> dict[str, dict[str, float | None]]:
 def assess(
     result: FitResult,
     *,
-    data: "IndicatorData | None" = None,
+    data: IndicatorData | None = None,
     blindfolding: bool = False,
     omission_distance: int | None = None,
     predict_folds: int | None = None,
@@ -458,8 +466,9 @@ def assess(
     for j in endogenous:
         predictors = np.array([names.index(p) for p in spec.predecessors(names[j])])
         R_pp = R[np.ix_(predictors, predictors)]
-        inner_vif[names[j]] = pd.Series(np.diag(np.linalg.inv(R_pp)) if predictors.size > 1 else [1.0],
-                                        index=[names[i] for i in predictors], name="vif")
+        inner_vif[names[j]] = pd.Series(
+            np.diag(np.linalg.inv(R_pp)) if predictors.size > 1 else [1.0], index=[names[i] for i in predictors], name="vif"
+        )
         table = _inner_regression(R, predictors, j, result.n_obs, names[j])
         table.index = [names[i] for i in predictors]
         inner_regressions[names[j]] = table
@@ -508,9 +517,7 @@ def assess(
     )
     if blindfolding:
         distance = valid_omission_distance(result.n_obs, omission_distance)
-        assessment = replace(
-            assessment, q_squared=q_squared(result, omission_distance=distance), omission_distance=distance
-        )
+        assessment = replace(assessment, q_squared=q_squared(result, omission_distance=distance), omission_distance=distance)
     if predict_folds is not None:
         assessment = replace(assessment, predict=pls_predict(result, folds=predict_folds, seed=seed))
     return assessment
@@ -543,7 +550,7 @@ def _model_fit(
     return {part: fit.get(part, dict(empty)) for part in ("saturated_model", "estimated_model")}
 
 
-def _correlation_of(result: FitResult, data: "IndicatorData | None") -> np.ndarray:
+def _correlation_of(result: FitResult, data: IndicatorData | None) -> np.ndarray:
     """The indicator correlation matrix the estimator worked on."""
     if data is not None and data.moments is not None:
         return correlation(data.moments[1])
@@ -582,7 +589,9 @@ def _refit(result: FitResult, values: np.ndarray, what: str) -> FitResult:
             f"Blindfolding and PLSpredict refit the model and are implemented for PLS fits only; got method={result.method!r}."
         )
     settings = result.settings
-    estimator = PLSPM(scheme=settings["scheme"], standardized=settings["standardized"], tol=settings["tol"], max_iter=settings["max_iter"])
+    estimator = PLSPM(
+        scheme=settings["scheme"], standardized=settings["standardized"], tol=settings["tol"], max_iter=settings["max_iter"]
+    )
     values = np.ascontiguousarray(values, dtype=float)
     values.setflags(write=False)
     data = IndicatorData(values=values, indicators=result.indicators, row_labels=pd.RangeIndex(values.shape[0]))
@@ -622,7 +631,9 @@ def valid_omission_distance(n: int, requested: int | None = None) -> int:
             for d in (DEFAULT_OMISSION_DISTANCE + step, DEFAULT_OMISSION_DISTANCE - step):
                 if ok(d):
                     return d
-        raise DataError(f"No valid blindfolding omission distance exists for n = {n} observations (need 2 <= D < n, n/D not an integer).")
+        raise DataError(
+            f"No valid blindfolding omission distance exists for n = {n} observations (need 2 <= D < n, n/D not an integer)."
+        )
     if isinstance(requested, bool) or not isinstance(requested, int) or not 2 <= requested < n:
         raise ParameterError(f"omission_distance must be an integer from 2 to n - 1 = {n - 1}; got {requested!r}.")
     if n % requested == 0:
@@ -799,9 +810,15 @@ def _paired(first: np.ndarray, second: np.ndarray) -> dict[str, float]:
     with np.errstate(invalid="ignore", divide="ignore"):
         r = float(np.corrcoef(first, second)[0, 1]) if first.std() > 0 and second.std() > 0 else math.nan
     return {
-        "n": float(n), "mean_first": float(first.mean()), "mean_second": float(second.mean()),
-        "mean_difference": float(diff.mean()), "sd_difference": float(sd), "t": float(t), "df": float(n - 1),
-        "p": float(2.0 * stats.t.sf(abs(t), n - 1)), "correlation": r,
+        "n": float(n),
+        "mean_first": float(first.mean()),
+        "mean_second": float(second.mean()),
+        "mean_difference": float(diff.mean()),
+        "sd_difference": float(sd),
+        "t": float(t),
+        "df": float(n - 1),
+        "p": float(2.0 * stats.t.sf(abs(t), n - 1)),
+        "correlation": r,
     }
 
 

@@ -22,16 +22,16 @@ evaluation of satisfaction surveys (weighted-average operator M(., +) and Zadeh'
 from __future__ import annotations
 
 import warnings
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal, Mapping, Sequence
+from typing import Literal
 
 import numpy as np
 import pandas as pd
 
 from acsi.core.moments import correlation, mean_and_covariance
 from acsi.data import IndicatorData, MissingPolicy, prepare
-from acsi.errors import DataError, InconsistentJudgementWarning, SpecError
-from acsi.errors import ParameterError
+from acsi.errors import DataError, InconsistentJudgementWarning, ParameterError, SpecError
 from acsi.index import index_map, normalised_index_weights
 from acsi.spec.model import ModelSpec, Scale
 

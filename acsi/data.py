@@ -39,10 +39,11 @@ sets them to source row numbers (file line, spreadsheet row, case number).
 from __future__ import annotations
 
 import warnings
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Literal, Mapping, Sequence
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -451,9 +452,13 @@ def prepare_indicators(
         values = values.copy(order="K")
     copied = False
     labels = frame.index
-    by_indicator = {name: {"missing": 0, **{k: int(v) for k, v in meta.counts.get(name, {}).items()
-                                            if k in ("missing_codes", "out_of_scale", "unmapped")}}
-                    for name in indicators}
+    by_indicator = {
+        name: {
+            "missing": 0,
+            **{k: int(v) for k, v in meta.counts.get(name, {}).items() if k in ("missing_codes", "out_of_scale", "unmapped")},
+        }
+        for name in indicators
+    }
     if has_nan and values.size:
         with warnings.catch_warnings():  # an all-missing column: nanmin warns and gives NaN (refused below)
             warnings.simplefilter("ignore", RuntimeWarning)

@@ -211,8 +211,10 @@ class BranchRefused(AcsiError):
 
     def __init__(self, token_branch: str, wrong: list[tuple[int, str, object]]) -> None:
         shown = ", ".join(f"event {i} ({event_id}: branch {branch!r})" for i, event_id, branch in wrong[:5])
-        super().__init__(f"this token is bound to branch {token_branch!r}; refused the batch: {shown}"
-                         + (f" and {len(wrong) - 5} more" if len(wrong) > 5 else ""))
+        super().__init__(
+            f"this token is bound to branch {token_branch!r}; refused the batch: {shown}"
+            + (f" and {len(wrong) - 5} more" if len(wrong) > 5 else "")
+        )
         self.wrong = wrong
 
 

@@ -30,8 +30,7 @@ from typing import Literal
 import numpy as np
 
 from acsi import notices
-from acsi.errors import NegativeWeightWarning
-from acsi.errors import ParameterError
+from acsi.errors import NegativeWeightWarning, ParameterError
 
 IndexWeights = Literal["fornell", "standardized", "equal"]
 
@@ -92,9 +91,7 @@ def normalised_index_weights(
     normalised = raw / totals[block]
     negative = np.flatnonzero(np.nan_to_num(normalised) < 0)
     if negative.size:
-        listed = ", ".join(
-            f"{indicator_names[i] if indicator_names else i} ({normalised[i]:.3f})" for i in negative
-        )
+        listed = ", ".join(f"{indicator_names[i] if indicator_names else i} ({normalised[i]:.3f})" for i in negative)
         notices.issue(
             f"Negative index weight(s): {listed}. The index is then not a convex combination of its "
             "indicators and may leave 0-100 for some respondents; check for reverse-coded items.",

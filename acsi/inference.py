@@ -29,29 +29,35 @@ import numbers
 import os
 import secrets
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Literal, Mapping
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
 from acsi import notices
-from acsi.core import pls as kernel
 from acsi.core import intervals as confidence
+from acsi.core import pls as kernel
 from acsi.core import resample
 from acsi.core.moments import correlation
 from acsi.data import IndicatorData, MissingPolicy, prepare
-from acsi.errors import AcsiError, BootstrapWarning, ConvergenceWarning, EstimationError, InadmissibleSolutionWarning
-from acsi.errors import ParameterError
+from acsi.errors import (
+    AcsiError,
+    BootstrapWarning,
+    ConvergenceWarning,
+    EstimationError,
+    InadmissibleSolutionWarning,
+    ParameterError,
+)
 from acsi.estimators.pls import PLSPM
-from acsi.structure import model_structure
 from acsi.results import FitResult
 from acsi.spec.model import ModelSpec, Scale
 from acsi.strict_json import strict
+from acsi.structure import model_structure
 
 if TYPE_CHECKING:
     from acsi.report.inference import BootstrapSummary
@@ -88,7 +94,7 @@ class _Layout:
     index_constructs: tuple[str, ...]
 
     @classmethod
-    def of(cls, result: FitResult) -> "_Layout":
+    def of(cls, result: FitResult) -> _Layout:
         kinds: list[str] = []
         keys: list[tuple[str, ...]] = []
         for kind in ("weights", "loadings"):
@@ -304,8 +310,10 @@ class BootstrapResult:
         return out
 
     def __repr__(self) -> str:
-        return (f"BootstrapResult(method={self.fit.method!r}, requested={self.requested}, failed={self.failed}, "
-                f"ci_method={self.ci_method!r}, level={self.level})")
+        return (
+            f"BootstrapResult(method={self.fit.method!r}, requested={self.requested}, failed={self.failed}, "
+            f"ci_method={self.ci_method!r}, level={self.level})"
+        )
 
     @strict
     def to_dict(self) -> dict[str, Any]:
@@ -335,7 +343,7 @@ class BootstrapResult:
             },
         }
 
-    def summary(self) -> "BootstrapSummary":
+    def summary(self) -> BootstrapSummary:
         """A readable summary (``print(boot.summary())``)."""
         from acsi.report.inference import BootstrapSummary
 
@@ -414,7 +422,7 @@ class _BatchedPLS:
     case_weights: np.ndarray | None = None
 
     @classmethod
-    def build(cls, estimator: PLSPM, base: FitResult, layout: _Layout, sign_change: str) -> "_BatchedPLS":
+    def build(cls, estimator: PLSPM, base: FitResult, layout: _Layout, sign_change: str) -> _BatchedPLS:
         structure = model_structure(base.spec)
         member = lower = upper = None
         if layout.index_constructs:
@@ -465,7 +473,9 @@ class _BatchedPLS:
         code[bad] = FAILURE_REASONS.index("non_finite")
         return theta, code
 
-    def _solve(self, S: np.ndarray, means: np.ndarray, sd: np.ndarray, rows: np.ndarray, theta: np.ndarray, code: np.ndarray) -> None:
+    def _solve(
+        self, S: np.ndarray, means: np.ndarray, sd: np.ndarray, rows: np.ndarray, theta: np.ndarray, code: np.ndarray
+    ) -> None:
         """Estimate a stack; isolate singular matrices by bisection (np.linalg raises for the whole stack)."""
         try:
             with np.errstate(all="ignore"):
@@ -641,8 +651,8 @@ def bootstrap(
 
     Raises
     ------
-    ValueError
-        n_boot < 1, a seed that is not a non-negative integer, BCa with fewer than
+    ParameterError
+        n_boot < 2 (one resample has no spread: zero-width intervals), a seed that is not a non-negative integer, BCa with fewer than
         :data:`BCA_MIN_RESAMPLES` resamples, an unknown option.
     EstimationError
         Every resample failed.
@@ -667,7 +677,7 @@ def bootstrap(
     >>> boot = acsi.bootstrap(result, n_boot=5000, seed=1)               # doctest: +SKIP
     >>> boot.to_dict()["ci"]["paths"]                                    # doctest: +SKIP
     """
-    n_boot = _check_int("n_boot", n_boot, 1)
+    n_boot = _check_int("n_boot", n_boot, 2)
     sequence = _seed_sequence(seed)
     if ci not in CI_METHODS:
         raise ParameterError(f"Unknown interval method ci={ci!r}; expected one of {', '.join(CI_METHODS)}.")
@@ -716,7 +726,9 @@ def bootstrap(
                 raw = data
         base = estimator.fit(spec, indicator_data)
     if raw is not None and engine == "batched":
-        raise ParameterError(f"missing={missing!r} is repeated in every resample by the refit engine; use engine='auto' or 'refit'.")
+        raise ParameterError(
+            f"missing={missing!r} is repeated in every resample by the refit engine; use engine='auto' or 'refit'."
+        )
     batched = type(estimator) is PLSPM and engine != "refit" and raw is None
     if engine == "batched" and type(estimator) is not PLSPM:
         raise ParameterError(f"engine='batched' works for PLSPM only; got {type(estimator).__name__}. Use engine='refit'.")
@@ -848,7 +860,7 @@ def _map_chunks(
 
 
 def _acceleration(
-    work: "_BatchedPLS | _Refit", n: int, workers: int, estimates: np.ndarray, sign_change: str, layout: _Layout
+    work: _BatchedPLS | _Refit, n: int, workers: int, estimates: np.ndarray, sign_change: str, layout: _Layout
 ) -> np.ndarray:
     """BCa acceleration from the n leave-one-out fits (same engine as the bootstrap)."""
     starts = list(range(0, n, CHUNK))

@@ -6,9 +6,10 @@ A result computes nothing expensive and prints nothing; :meth:`FitResult.summary
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -219,9 +220,7 @@ class FitResult:
         up to rounding and no t test applies to them.
         """
         counts = np.bincount(self.block, minlength=len(self.constructs))
-        single = {
-            (self.constructs[b], indicator) for b, indicator in zip(self.block.tolist(), self.indicators) if counts[b] == 1
-        }
+        single = {(self.constructs[b], indicator) for b, indicator in zip(self.block.tolist(), self.indicators) if counts[b] == 1}
         standardized = bool(self.settings.get("standardized", True))
         return {"loadings": single, "weights": single if standardized else set()}
 
@@ -295,9 +294,7 @@ class FitResult:
         """(i, j) of every pair of constructs linked by a directed route, row-major order."""
         total = self.total_effect_matrix
         k = len(self.constructs)
-        return tuple(
-            (i, j) for i in range(k) for j in range(k) if i != j and (self.path_matrix[i, j] != 0 or total[i, j] != 0)
-        )
+        return tuple((i, j) for i in range(k) for j in range(k) if i != j and (self.path_matrix[i, j] != 0 or total[i, j] != 0))
 
     @property
     def effects(self) -> pd.DataFrame:
@@ -352,8 +349,10 @@ class FitResult:
         return nested
 
     def __repr__(self) -> str:
-        return (f"FitResult(method={self.method!r}, n_obs={self.n_obs}, constructs={len(self.constructs)}, "
-                f"indicators={len(self.indicators)}, converged={self.converged})")
+        return (
+            f"FitResult(method={self.method!r}, n_obs={self.n_obs}, constructs={len(self.constructs)}, "
+            f"indicators={len(self.indicators)}, converged={self.converged})"
+        )
 
     @strict
     def to_dict(self) -> dict[str, Any]:
@@ -421,7 +420,7 @@ class FitResult:
             out["std_errors"] = _plain(self.std_errors)
         return out
 
-    def summary(self) -> "Summary":
+    def summary(self) -> Summary:
         """A readable summary (``print(result.summary())``)."""
         from acsi.report.summary import Summary
 

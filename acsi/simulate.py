@@ -44,8 +44,7 @@ import networkx as nx
 import numpy as np
 
 from acsi.core.implied import construct_covariance
-from acsi.errors import SpecError
-from acsi.errors import ParameterError
+from acsi.errors import ParameterError, SpecError
 from acsi.spec.model import ModelSpec, Scale
 
 if TYPE_CHECKING:  # pragma: no cover - typing only
@@ -673,9 +672,7 @@ class PopulationModel:
             constructs = self.construct_names
             unknown = [key for key in value if key not in names and key not in constructs]
             if unknown:
-                raise ParameterError(
-                    f"{what} names {unknown[0]!r}, which is neither an indicator nor a construct of the model."
-                )
+                raise ParameterError(f"{what} names {unknown[0]!r}, which is neither an indicator nor a construct of the model.")
             owner = {i: c.name for c in self.spec.constructs for i in c.indicators}
             raw = [value.get(name, value.get(owner[name], default)) for name in names]
             if not all(_is_number(v) and math.isfinite(float(v)) for v in raw):
@@ -818,7 +815,9 @@ class CompositePopulationModel(PopulationModel):
         default = given.get(_LOADING_WILDCARD, 1.0)
         unknown = [key for key in given if key != _LOADING_WILDCARD and key not in owner and key not in self.construct_names]
         if unknown:
-            raise SpecError(f"Composite weight key {unknown[0]!r} is neither an indicator nor a construct.", culprit=str(unknown[0]))
+            raise SpecError(
+                f"Composite weight key {unknown[0]!r} is neither an indicator nor a construct.", culprit=str(unknown[0])
+            )
         out = {}
         for i in self.indicator_names:
             value = given.get(i, given.get(owner[i], default))

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from acsi.spec.model import ModelSpec
 
 
-def model_structure(spec: "ModelSpec") -> "Structure":
+def model_structure(spec: ModelSpec) -> Structure:
     """The index arrays of ``spec`` for the numeric kernels (blocks, Mode B flags, paths)."""
     import numpy as np
 

@@ -41,20 +41,20 @@ import math
 import os
 import time
 import warnings
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
-from functools import lru_cache
+from functools import cache
 from itertools import product
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from acsi.errors import AcsiError, ConvergenceWarning, InadmissibleSolutionWarning
-from acsi.errors import ParameterError
+from acsi.errors import AcsiError, ConvergenceWarning, InadmissibleSolutionWarning, ParameterError
 from acsi.estimators.registry import METHODS
-from acsi.spec.model import ModelSpec, Scale
+from acsi.spec.model import ModelSpec
 
 DGPS: tuple[str, ...] = ("factor", "composite")
 DISTRIBUTIONS: tuple[str, ...] = ("normal", "skewed", "discrete")
@@ -150,7 +150,7 @@ class StudyResult:
 
 
 # ---------------------------------------------------------------------- populations and data
-@lru_cache(maxsize=None)
+@cache
 def _spec(misspecified: bool) -> ModelSpec:
     from acsi.resources import bundled
     from acsi.spec.load import load_spec
@@ -161,7 +161,7 @@ def _spec(misspecified: bool) -> ModelSpec:
     return replace(spec, paths=tuple(p for p in spec.paths if p.key != OMITTED_PATH))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _population(dgp: str):  # noqa: ANN202
     from acsi.simulate import ACSI_LOADINGS, ACSI_PATHS, CompositePopulationModel, acsi_population
 
@@ -201,7 +201,7 @@ def _locations(spec: ModelSpec) -> np.ndarray:
     return np.array([ACSI_LOCATIONS.get(i, ACSI_LOCATIONS.get(owner[i], default)) for i in spec.indicators])
 
 
-@lru_cache(maxsize=None)
+@cache
 def true_indices(distribution: str) -> dict[str, float]:
     """Population 0-100 index of every ACSI construct under ``distribution`` (numerical integration)."""
     spec = _spec(False)
@@ -236,9 +236,7 @@ def true_cbsem_paths(spec: ModelSpec) -> dict[str, float]:
 
     population = _population("factor")
     first = {c.name: population.loadings[c.indicators[0]] for c in spec.constructs}
-    return {
-        p.key: ACSI_PATHS[p.key] * first[p.target] / first[p.source] for p in spec.paths
-    }
+    return {p.key: ACSI_PATHS[p.key] * first[p.target] / first[p.source] for p in spec.paths}
 
 
 # ---------------------------------------------------------------------- one replication
@@ -250,8 +248,15 @@ def _estimator(name: str):  # noqa: ANN202
 
 def _fit_one(name: str, spec: ModelSpec, frame: pd.DataFrame, n_boot: int, seed: int, cover: bool) -> dict[str, Any]:
     """Fit one estimator; return its paths, indices, intervals and diagnostics."""
-    out: dict[str, Any] = {"paths": {}, "index": {}, "intervals": {}, "converged": True, "inadmissible": False,
-                           "error": False, "seconds": float("nan")}
+    out: dict[str, Any] = {
+        "paths": {},
+        "index": {},
+        "intervals": {},
+        "converged": True,
+        "inadmissible": False,
+        "error": False,
+        "seconds": float("nan"),
+    }
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
@@ -278,8 +283,9 @@ def _fit_one(name: str, spec: ModelSpec, frame: pd.DataFrame, n_boot: int, seed:
             elif name != "cbsem" and n_boot > 0:
                 from acsi.inference import bootstrap
 
-                boot = bootstrap(estimator, spec, frame, n_boot=n_boot, seed=seed, workers=1,
-                                 engine="batched" if name == "pls" else "refit")
+                boot = bootstrap(
+                    estimator, spec, frame, n_boot=n_boot, seed=seed, workers=1, engine="batched" if name == "pls" else "refit"
+                )
                 for kind, key, (low, high) in zip(boot.kinds, boot.keys, boot.intervals):
                     if kind == "paths":
                         out["intervals"][key[0]] = (low, high, None)
@@ -307,8 +313,18 @@ def _replication(task: tuple[int, int, tuple[str, str, int, bool], StudySettings
     cover_cbsem = dgp == "factor" and distribution == "normal"
     for name in settings.estimators:
         fitted = _fit_one(name, spec, frame, settings.n_boot, boot_seed, cover_cbsem)
-        common = (dgp, distribution, n, misspecified, r, name, fitted["converged"], fitted["inadmissible"],
-                  fitted["error"], fitted["seconds"])
+        common = (
+            dgp,
+            distribution,
+            n,
+            misspecified,
+            r,
+            name,
+            fitted["converged"],
+            fitted["inadmissible"],
+            fitted["error"],
+            fitted["seconds"],
+        )
         if name != "equal":
             for path in spec.paths:
                 estimate = fitted["paths"].get(path.key, float("nan"))
@@ -319,13 +335,29 @@ def _replication(task: tuple[int, int, tuple[str, str, int, bool], StudySettings
                     covered = float(low <= target <= high)
                 rows.append(common + ("path", path.key, estimate, ACSI_PATHS[path.key], covered))
         for construct in spec.construct_names:
-            rows.append(common + ("index", construct, fitted["index"].get(construct, float("nan")),
-                                  truth_index[construct], float("nan")))
+            rows.append(
+                common + ("index", construct, fitted["index"].get(construct, float("nan")), truth_index[construct], float("nan"))
+            )
     return rows
 
 
-_COLUMNS = ["dgp", "distribution", "n", "misspecified", "replication", "estimator", "converged", "inadmissible",
-            "error", "seconds", "kind", "parameter", "estimate", "truth", "covered"]
+_COLUMNS = [
+    "dgp",
+    "distribution",
+    "n",
+    "misspecified",
+    "replication",
+    "estimator",
+    "converged",
+    "inadmissible",
+    "error",
+    "seconds",
+    "kind",
+    "parameter",
+    "estimate",
+    "truth",
+    "covered",
+]
 
 
 def _one_blas_thread():  # noqa: ANN202
@@ -389,8 +421,9 @@ def run_study(
                 if progress is not None:
                     progress(1)
     frame = pd.DataFrame(rows, columns=_COLUMNS)
-    frame = frame.sort_values(["dgp", "distribution", "n", "misspecified", "replication", "estimator", "kind", "parameter"],
-                              kind="stable").reset_index(drop=True)
+    frame = frame.sort_values(
+        ["dgp", "distribution", "n", "misspecified", "replication", "estimator", "kind", "parameter"], kind="stable"
+    ).reset_index(drop=True)
     return StudyResult(settings=settings, replications=frame, summary=summarise(frame))
 
 
@@ -398,23 +431,31 @@ def summarise(replications: pd.DataFrame) -> pd.DataFrame:
     """The tidy table: one row per condition x estimator x parameter."""
     keys = ["dgp", "distribution", "n", "misspecified", "estimator"]
     fits = replications.drop_duplicates(keys + ["replication"])
-    rates = fits.groupby(keys, sort=True).agg(
-        nonconvergence_rate=("converged", lambda s: float(1 - s.mean())),
-        inadmissible_rate=("inadmissible", "mean"),
-        error_rate=("error", "mean"),
-        seconds_per_fit=("seconds", "mean"),
-        replications=("replication", "nunique"),
-    ).reset_index()
+    rates = (
+        fits.groupby(keys, sort=True)
+        .agg(
+            nonconvergence_rate=("converged", lambda s: float(1 - s.mean())),
+            inadmissible_rate=("inadmissible", "mean"),
+            error_rate=("error", "mean"),
+            seconds_per_fit=("seconds", "mean"),
+            replications=("replication", "nunique"),
+        )
+        .reset_index()
+    )
     data = replications.assign(deviation=replications.estimate - replications.truth)
     ok = data[np.isfinite(data.estimate)]
-    stats = ok.groupby(keys + ["kind", "parameter"], sort=True).agg(
-        truth=("truth", "first"),
-        mean_estimate=("estimate", "mean"),
-        bias=("deviation", "mean"),
-        rmse=("deviation", lambda d: float(np.sqrt(np.mean(d**2)))),
-        coverage=("covered", "mean"),
-        used=("estimate", "size"),
-    ).reset_index()
+    stats = (
+        ok.groupby(keys + ["kind", "parameter"], sort=True)
+        .agg(
+            truth=("truth", "first"),
+            mean_estimate=("estimate", "mean"),
+            bias=("deviation", "mean"),
+            rmse=("deviation", lambda d: float(np.sqrt(np.mean(d**2)))),
+            coverage=("covered", "mean"),
+            used=("estimate", "size"),
+        )
+        .reset_index()
+    )
     return stats.merge(rates, on=keys, how="left")
 
 
@@ -437,9 +478,12 @@ def plot_study(summary: pd.DataFrame, folder: str | Path) -> list[Path]:
         fig, axes = plt.subplots(len(panels), 2, figsize=(10, 2.8 * len(panels)), squeeze=False, sharex=True)
         for row, (dgp, distribution) in enumerate(panels):
             cell = part[(part.dgp == dgp) & (part.distribution == distribution)]
-            agg = cell.assign(abs_bias=cell.bias.abs()).groupby(["estimator", "n"]).agg(
-                abs_bias=("abs_bias", "mean"), rmse=("rmse", "mean")
-            ).reset_index()
+            agg = (
+                cell.assign(abs_bias=cell.bias.abs())
+                .groupby(["estimator", "n"])
+                .agg(abs_bias=("abs_bias", "mean"), rmse=("rmse", "mean"))
+                .reset_index()
+            )
             for col, (measure, label) in enumerate((("abs_bias", "mean |bias|"), ("rmse", "mean RMSE"))):
                 ax = axes[row, col]
                 for estimator, line in agg.groupby("estimator"):

@@ -8,7 +8,7 @@ given, before any work starts. No numeric library is imported.
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Mapping
+from collections.abc import Collection
 
 from acsi.errors import ParameterError, shorten
 
@@ -40,23 +40,6 @@ def check_bool(name: str, value: object) -> None:
     """``value`` must be True or False."""
     if not isinstance(value, bool):
         raise ParameterError(f"{name} must be True or False; got {shorten(value)}.")
-
-
-def check_options_used_by(method: str, given: Mapping[str, object]) -> None:
-    """Refuse an option given (not None) that ``method`` does not use, saying which methods use it.
-
-    ``method`` must be a registered method (:mod:`acsi.estimators.registry`).
-    """
-    from acsi.estimators.registry import METHODS, REGISTRY, users_of
-
-    check_choice("method", method, METHODS)
-    for option, value in given.items():
-        if value is not None and option not in REGISTRY[method].options:
-            users = users_of(option)
-            raise ParameterError(
-                f"method={method!r} does not use {option}={shorten(value)}; {option} is used by "
-                f"method {' or '.join(repr(u) for u in users)}. Leave it out or choose one of those methods."
-            )
 
 
 def _is_int(value: object) -> bool:

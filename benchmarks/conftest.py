@@ -40,7 +40,6 @@ for _var in (
 ):
     os.environ.setdefault(_var, THREADS)
 
-import numpy as np  # noqa: E402  (after the environment above, on purpose)
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 

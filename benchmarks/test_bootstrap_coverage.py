@@ -77,8 +77,14 @@ def _study(label: str, ci: str) -> list[dict[str, Any]]:
     est, cov, se = np.array(estimates), np.array(covered), np.array(ses)
     return [
         {
-            "population": label, "ci": ci, "path": key, "truth": true[j], "mean_estimate": est[:, j].mean(),
-            "bias": est[:, j].mean() - true[j], "mean_boot_se": se[:, j].mean(), "mc_sd": est[:, j].std(ddof=1),
+            "population": label,
+            "ci": ci,
+            "path": key,
+            "truth": true[j],
+            "mean_estimate": est[:, j].mean(),
+            "bias": est[:, j].mean() - true[j],
+            "mean_boot_se": se[:, j].mean(),
+            "mc_sd": est[:, j].std(ddof=1),
             "coverage": cov[:, j].mean(),
         }
         for j, key in enumerate(keys)
@@ -101,7 +107,11 @@ def coverage_table(request: pytest.FixtureRequest) -> Any:
         f"{RESAMPLES} resamples each, n = {N_OBS} (Monte-Carlo SE of a 95% coverage: "
         f"{np.sqrt(0.95 * 0.05 / REPLICATIONS):.3f})"
     )
-    text = header + "\n\n" + frame.to_markdown(index=False, floatfmt=".3f") if _has_tabulate() else header + "\n\n" + frame.to_string(index=False, float_format="{:.3f}".format)
+    text = (
+        header + "\n\n" + frame.to_markdown(index=False, floatfmt=".3f")
+        if _has_tabulate()
+        else header + "\n\n" + frame.to_string(index=False, float_format="{:.3f}".format)
+    )
     OUT.mkdir(exist_ok=True)
     (OUT / "bootstrap_coverage.md").write_text(text + "\n")
     reporter = request.config.pluginmanager.get_plugin("terminalreporter")

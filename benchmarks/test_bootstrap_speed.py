@@ -23,9 +23,10 @@ the ratios at the end of the run (when timing is on) and writes it to
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from importlib.metadata import version
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import pytest
@@ -107,8 +108,9 @@ def test_acsi_refit_loop_bootstrap(benchmark: Any, sample: Any) -> None:
 
     fit = acsi.fit(sample.spec, sample.frame, method="pls", scheme="path")
     count = RESAMPLES["acsi-refit"]
-    boot = _time(benchmark, "acsi-refit", lambda: acsi.bootstrap(fit, n_boot=count, seed=SEED, engine="refit", workers=1),
-                 rounds=3)
+    boot = _time(
+        benchmark, "acsi-refit", lambda: acsi.bootstrap(fit, n_boot=count, seed=SEED, engine="refit", workers=1), rounds=3
+    )
     batched = acsi.bootstrap(fit, n_boot=count, seed=SEED, engine="batched")
     np.testing.assert_allclose(boot.replicates, batched.replicates, rtol=0.0, atol=1e-9)
 

@@ -27,16 +27,20 @@ import pandas as pd
 from scipy import stats
 
 FULL = os.environ.get("ACSI_BENCH_FULL", "").strip().lower() in {"1", "true", "yes", "on"}
-BANK = {"branches": 500, "respondents": 300, "n_boot": 1000, "jobs": 2} if FULL else {"branches": 20, "respondents": 300, "n_boot": 100, "jobs": 1}
+BANK = (
+    {"branches": 500, "respondents": 300, "n_boot": 1000, "jobs": 2}
+    if FULL
+    else {"branches": 20, "respondents": 300, "n_boot": 100, "jobs": 1}
+)
 MC = {"reps": 200, "n": 150, "n_boot": 200, "n_perm": 199} if FULL else {"reps": 4, "n": 100, "n_boot": 50, "n_perm": 19}
 SAT = "customer_satisfaction"
 SHIFT = 0.5  # raise of the satisfaction items' location (1-10 scale) in the branch that truly differs
 
 
 def _bank_population() -> Any:
-    from acsi.simulate import PopulationModel
-    from acsi.resources import bundled
     import acsi
+    from acsi.resources import bundled
+    from acsi.simulate import PopulationModel
 
     spec = acsi.load_spec(bundled("models/bank_branch.yaml"))
     paths = {p.key: 0.35 for p in spec.paths}
@@ -88,8 +92,14 @@ def test_bank_branches(benchmark: Any) -> None:
     assert (lower <= est.index).all() and (est.index <= upper).all()
     fits = BANK["branches"] * (BANK["n_boot"] + 1)
     benchmark.extra_info.update(
-        branches=BANK["branches"], respondents=BANK["respondents"], n_boot=BANK["n_boot"], jobs=BANK["jobs"],
-        seconds=seconds[-1], fits_per_second=fits / seconds[-1], peak_rss_mb=own, peak_rss_workers_mb=children,
+        branches=BANK["branches"],
+        respondents=BANK["respondents"],
+        n_boot=BANK["n_boot"],
+        jobs=BANK["jobs"],
+        seconds=seconds[-1],
+        fits_per_second=fits / seconds[-1],
+        peak_rss_mb=own,
+        peak_rss_workers_mb=children,
     )
     print(
         f"\nbank run: {BANK['branches']} branches x {BANK['respondents']} respondents, {BANK['n_boot']} resamples each "
@@ -119,8 +129,15 @@ def monte_carlo(reps: int, n: int, n_boot: int, n_perm: int, seed: int = 0) -> p
         table = compare_groups(est, parameters=[SAT], adjust="none", n_perm=n_perm, seed=rep)
         se = float(np.nanmean(est.index_se[:, est.construct_position(SAT)]))
         for r in table.itertuples():
-            rows.append({"pair": f"{r.group_a}-{r.group_b}", "parametric": r.p_parametric < 0.05, "henseler": r.p_henseler < 0.05,
-                         "permutation": r.p_permutation < 0.05, "se": se})
+            rows.append(
+                {
+                    "pair": f"{r.group_a}-{r.group_b}",
+                    "parametric": r.p_parametric < 0.05,
+                    "henseler": r.p_henseler < 0.05,
+                    "permutation": r.p_permutation < 0.05,
+                    "se": se,
+                }
+            )
     result = pd.DataFrame(rows).groupby("pair").mean()
     # Stated power: normal theory at the true difference of the population indices (large draws).
     big = 200_000
@@ -133,17 +150,24 @@ def monte_carlo(reps: int, n: int, n_boot: int, n_perm: int, seed: int = 0) -> p
     delta = acsi.fit(population.spec, high).index.to_dict()[SAT] - acsi.fit(population.spec, base).index.to_dict()[SAT]
     se_d = float(np.sqrt(2) * result["se"].mean())
     z = stats.norm.ppf(0.975)
-    result["stated"] = [stats.norm.sf(z - abs(delta) / se_d) + stats.norm.cdf(-z - abs(delta) / se_d) if p != "y-z" else 0.05 for p in result.index]
+    result["stated"] = [
+        stats.norm.sf(z - abs(delta) / se_d) + stats.norm.cdf(-z - abs(delta) / se_d) if p != "y-z" else 0.05
+        for p in result.index
+    ]
     result.attrs.update(delta=delta, se_d=se_d)
     return result.drop(columns="se")
 
 
 def test_tests_monte_carlo(benchmark: Any) -> None:
     result = benchmark.pedantic(lambda: monte_carlo(**MC), rounds=1, iterations=1, warmup_rounds=0)
-    print(f"\nMonte-Carlo, {MC['reps']} replications, n = {MC['n']} per branch, true difference "
-          f"{result.attrs['delta']:.2f} index points (se of the difference {result.attrs['se_d']:.2f}):")
+    print(
+        f"\nMonte-Carlo, {MC['reps']} replications, n = {MC['n']} per branch, true difference "
+        f"{result.attrs['delta']:.2f} index points (se of the difference {result.attrs['se_d']:.2f}):"
+    )
     print(result.to_string(float_format=lambda v: f"{v:.3f}"))
-    benchmark.extra_info.update(MC, delta=result.attrs["delta"], **{f"{p}_{t}": float(result.loc[p, t]) for p in result.index for t in result.columns})
+    benchmark.extra_info.update(
+        MC, delta=result.attrs["delta"], **{f"{p}_{t}": float(result.loc[p, t]) for p in result.index for t in result.columns}
+    )
     assert set(result.index) == {"x-y", "x-z", "y-z"}
     if FULL:  # at 200 replications: 5% +- 3 binomial sd, and within 0.1 of the stated power
         for test in ("parametric", "henseler", "permutation"):

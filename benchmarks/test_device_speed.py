@@ -18,7 +18,6 @@ Each test prints its rate with ``-s``; ``benchmark.extra_info`` carries it into 
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import time
 
@@ -26,9 +25,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
-import pytest
 
-from acsi.ingest.device.events import EVENT_COLUMNS
 from acsi.ingest.device.indicators import counts_from_parquet, indicators_from_counts
 from acsi.ingest.device.profile import load_profile
 from acsi.ingest.device.site import site_from_dict
@@ -39,22 +36,25 @@ FULL = os.environ.get("ACSI_BENCH_FULL", "").strip().lower() in {"1", "true", "y
 N_IMPORT = 1_000_000 if FULL else 20_000
 N_LIVE = 2_000 if FULL else 50
 N_STORED = int(os.environ.get("ACSI_BENCH_DEVICE_STORED", 10_000_000 if FULL else 20_000))
-SITE = site_from_dict({"bank_id": "B", "branch_id": "BR1", "tz": "Asia/Shanghai",
-                       "windows": [{"window_id": f"W{i}"} for i in range(1, 9)]})
+SITE = site_from_dict(
+    {"bank_id": "B", "branch_id": "BR1", "tz": "Asia/Shanghai", "windows": [{"window_id": f"W{i}"} for i in range(1, 9)]}
+)
 
 
 def _vendor_log(path, n: int, seed: int = 6) -> None:
     rng = np.random.default_rng(seed)
     start = np.datetime64("2023-01-01T08:30:00")
     seconds = np.sort(rng.integers(0, 730 * 86_400, n))
-    frame = pd.DataFrame({
-        "流水号": np.arange(1, n + 1),
-        "评价时间": pd.Series(start + seconds.astype("timedelta64[s]")).dt.strftime("%Y-%m-%d %H:%M:%S"),
-        "窗口号": "W" + pd.Series(rng.integers(1, 9, n)).astype(str),
-        "工号": "S" + pd.Series(rng.integers(1, 40, n)).astype(str),
-        "评价结果": rng.choice([5, 4, 3, 2, 1, 0], n, p=[0.6, 0.25, 0.08, 0.03, 0.02, 0.02]),
-        "原因": np.where(rng.random(n) < 0.05, "1|4", ""),
-    })
+    frame = pd.DataFrame(
+        {
+            "流水号": np.arange(1, n + 1),
+            "评价时间": pd.Series(start + seconds.astype("timedelta64[s]")).dt.strftime("%Y-%m-%d %H:%M:%S"),
+            "窗口号": "W" + pd.Series(rng.integers(1, 9, n)).astype(str),
+            "工号": "S" + pd.Series(rng.integers(1, 40, n)).astype(str),
+            "评价结果": rng.choice([5, 4, 3, 2, 1, 0], n, p=[0.6, 0.25, 0.08, 0.03, 0.02, 0.02]),
+            "原因": np.where(rng.random(n) < 0.05, "1|4", ""),
+        }
+    )
     frame.to_csv(path, index=False)
 
 
@@ -117,10 +117,13 @@ def test_import_rate_against_a_plain_sqlite_insert(benchmark, tmp_path) -> None:
     benchmark.pedantic(run, rounds=1, iterations=1)
     plain_rate, import_rate = N_IMPORT / min(plain), N_IMPORT / min(imported)
     ratio = import_rate / plain_rate
-    benchmark.extra_info.update(plain_insert_rows_per_s=round(plain_rate), import_events_per_s=round(import_rate),
-                                import_over_plain=round(ratio, 3))
-    print(f"\nplain executemany: {plain_rate:,.0f} rows/s; vendor-log import: {import_rate:,.0f} events/s; "
-          f"ratio {ratio:.2f} ({N_IMPORT:,} rows of {width} columns)")
+    benchmark.extra_info.update(
+        plain_insert_rows_per_s=round(plain_rate), import_events_per_s=round(import_rate), import_over_plain=round(ratio, 3)
+    )
+    print(
+        f"\nplain executemany: {plain_rate:,.0f} rows/s; vendor-log import: {import_rate:,.0f} events/s; "
+        f"ratio {ratio:.2f} ({N_IMPORT:,} rows of {width} columns)"
+    )
     assert ratio >= (0.5 if FULL else 0.3), f"import at {ratio:.2f} of a plain insert's rate"
 
 
@@ -147,9 +150,15 @@ def _columns(n: int, seed: int = 7) -> dict[str, np.ndarray]:
     k = np.where(rng.random(n) < 0.5, 4, 5)
     level = np.minimum(rng.integers(1, 6, n), k)
     outcome = np.where(rng.random(n) < 0.05, "timeout", "rated")
-    return {"branch_id": np.char.add("BR", rng.integers(0, 50, n).astype(str)), "local_date": days[rng.integers(0, len(days), n)],
-            "scale_levels": k, "level": np.where(outcome == "rated", level, 0), "outcome": outcome,
-            "satisfied_min_level": k - 1, "bad_max_level": np.where(k == 4, 1, 2)}
+    return {
+        "branch_id": np.char.add("BR", rng.integers(0, 50, n).astype(str)),
+        "local_date": days[rng.integers(0, len(days), n)],
+        "scale_levels": k,
+        "level": np.where(outcome == "rated", level, 0),
+        "outcome": outcome,
+        "satisfied_min_level": k - 1,
+        "bad_max_level": np.where(k == 4, 1, 2),
+    }
 
 
 def _stored_events(path, n: int) -> EventStore:
@@ -160,11 +169,21 @@ def _stored_events(path, n: int) -> EventStore:
         m = len(c["level"])
         columns = {name: values for name, values in c.items()}
         columns["level"] = np.where(c["level"] > 0, c["level"], np.nan)
-        columns.update(event_id=[f"ev{start + i}" for i in range(m)],
-                       captured_at_utc=np.char.add(c["local_date"].astype(str), "T02:00:00.000Z").astype(object),
-                       local_date=c["local_date"].astype(object), branch_id=c["branch_id"].astype(object),
-                       outcome=c["outcome"].astype(object), tz="Asia/Shanghai", bank_id="B", profile_id="p",
-                       window_id="W1", staff_id="S1", reason_codes="[]", flags="[]", schema_version=1)
+        columns.update(
+            event_id=[f"ev{start + i}" for i in range(m)],
+            captured_at_utc=np.char.add(c["local_date"].astype(str), "T02:00:00.000Z").astype(object),
+            local_date=c["local_date"].astype(object),
+            branch_id=c["branch_id"].astype(object),
+            outcome=c["outcome"].astype(object),
+            tz="Asia/Shanghai",
+            bank_id="B",
+            profile_id="p",
+            window_id="W1",
+            staff_id="S1",
+            reason_codes="[]",
+            flags="[]",
+            schema_version=1,
+        )
         store.add_columns(columns, m, batch=chunk)
     return store
 
@@ -172,6 +191,7 @@ def _stored_events(path, n: int) -> EventStore:
 def test_branch_month_indicators_from_stored_events_in_sql(benchmark, tmp_path) -> None:
     store = _stored_events(tmp_path / "big.sqlite", N_STORED)
     try:
+
         def run() -> pd.DataFrame:
             return indicators_from_counts(*store.count_table(by="branch,month"), by="branch,month")
 

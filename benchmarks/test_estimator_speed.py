@@ -24,7 +24,8 @@ from __future__ import annotations
 import os
 import statistics
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pytest
@@ -101,6 +102,8 @@ def test_cbsem_wrapper_overhead(bench_data: Callable[[int], BenchData], n: int, 
         raw()
         raw_t.append(time.perf_counter() - start)
     overhead = statistics.median(ours_t) / statistics.median(raw_t) - 1
-    print(f"\nCB-SEM n={n}: acsi {statistics.median(ours_t) * 1e3:.1f} ms, semopy {statistics.median(raw_t) * 1e3:.1f} ms,"
-          f" overhead {overhead:+.1%} (median of {rounds} interleaved rounds)")
+    print(
+        f"\nCB-SEM n={n}: acsi {statistics.median(ours_t) * 1e3:.1f} ms, semopy {statistics.median(raw_t) * 1e3:.1f} ms,"
+        f" overhead {overhead:+.1%} (median of {rounds} interleaved rounds)"
+    )
     assert np.isfinite(overhead)

@@ -20,8 +20,9 @@ they stay out of the estimator ratio table; compare the medians in pytest-benchm
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd

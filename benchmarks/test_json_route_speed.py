@@ -19,8 +19,9 @@ skipped elsewhere. The benchmarks record ``route_engine`` rather than ``engine``
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import pytest
@@ -80,7 +81,9 @@ def test_acsi_fit_and_to_dict(benchmark: Any, sample: Any) -> None:
 
     out = _time(benchmark, "acsi fit+to_dict", lambda: acsi.fit(sample.spec, sample.frame, method="pls", scheme="path").to_dict())
     assert out["n_obs"] == N_OBS and out["converged"] is True
-    np.testing.assert_allclose([out["paths"][k] for k in sample.acsi_paths], list(sample.acsi_paths.values()), rtol=0.0, atol=1e-12)
+    np.testing.assert_allclose(
+        [out["paths"][k] for k in sample.acsi_paths], list(sample.acsi_paths.values()), rtol=0.0, atol=1e-12
+    )
 
 
 def test_acsi_fit_alone(benchmark: Any, sample: Any) -> None:

@@ -25,8 +25,9 @@ The peers live in ``.venv-peers`` (plspm needs pandas < 3); elsewhere they are s
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from importlib.metadata import version
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import pytest
@@ -61,9 +62,7 @@ def test_acsi_fit(timed: Callable[..., Any], bench_data: Callable[[int], BenchDa
     assert out["converged"] is True
     assert out["n_obs"] == n
     assert set(out["paths"]) == {p.key for p in data.spec.paths}
-    np.testing.assert_allclose(
-        [out["paths"][k] for k in data.acsi_paths], list(data.acsi_paths.values()), rtol=0.0, atol=1e-12
-    )
+    np.testing.assert_allclose([out["paths"][k] for k in data.acsi_paths], list(data.acsi_paths.values()), rtol=0.0, atol=1e-12)
 
 
 # ---------------------------------------------------------------------- seminr
@@ -119,6 +118,4 @@ def test_plspm_fit(
     others = [k for k in got if k not in touching]
     assert touching, f"the spec has no path touching {PLSPM_SIGN_DEFECT}; update PLSPM_SIGN_DEFECT"
     np.testing.assert_allclose([got[k] for k in others], [want[k] for k in others], rtol=0.0, atol=PLSPM_PATH_TOL)
-    np.testing.assert_allclose(
-        [abs(got[k]) for k in touching], [abs(want[k]) for k in touching], rtol=0.0, atol=PLSPM_PATH_TOL
-    )
+    np.testing.assert_allclose([abs(got[k]) for k in touching], [abs(want[k]) for k in touching], rtol=0.0, atol=PLSPM_PATH_TOL)

@@ -46,13 +46,19 @@ def _fill(engine) -> int:
     from sqlalchemy import insert
 
     from acsi.server.org import import_org
-    from acsi.server.schema import agg_day, agg_fine, branch_state
-
-    from acsi.server.schema import agg_month
+    from acsi.server.schema import agg_day, agg_fine, agg_month, branch_state
 
     codes = [f"B{i:04d}" for i in range(1, BRANCHES + 1)]
-    org = {"regions": [{"id": f"R{r}", "name": f"Region {r}", "branches": [
-        {"id": c, "name": f"Branch {c}", "counters": ["W1", "W2", "W3"]} for c in codes[r::10]]} for r in range(10)]}
+    org = {
+        "regions": [
+            {
+                "id": f"R{r}",
+                "name": f"Region {r}",
+                "branches": [{"id": c, "name": f"Branch {c}", "counters": ["W1", "W2", "W3"]} for c in codes[r::10]],
+            }
+            for r in range(10)
+        ]
+    }
     with engine.begin() as conn:
         import_org(conn, org)
     rng = np.random.default_rng(5)
@@ -69,23 +75,60 @@ def _fill(engine) -> int:
                     for level in range(4):
                         n = int(counts[w, h, level])
                         if n:
-                            fine.append({"bank_id": "BANK", "branch_id": code, "window_id": f"W{w + 1}",
-                                         "staff_id": f"S{code}{w}", "local_date": iso, "local_hour": 9 + h,
-                                         "scale_levels": 4, "satisfied_min_level": 3, "bad_max_level": 1,
-                                         "outcome": "rated", "level": level + 1, "label": "", "flags": "[]",
-                                         "prompted": True, "n": n})
+                            fine.append(
+                                {
+                                    "bank_id": "BANK",
+                                    "branch_id": code,
+                                    "window_id": f"W{w + 1}",
+                                    "staff_id": f"S{code}{w}",
+                                    "local_date": iso,
+                                    "local_hour": 9 + h,
+                                    "scale_levels": 4,
+                                    "satisfied_min_level": 3,
+                                    "bad_max_level": 1,
+                                    "outcome": "rated",
+                                    "level": level + 1,
+                                    "label": "",
+                                    "flags": "[]",
+                                    "prompted": True,
+                                    "n": n,
+                                }
+                            )
             per_level = counts.sum(axis=(0, 1))
             for level in range(4):
-                day_rows.append({"branch_id": code, "local_date": iso, "scale_levels": 4, "satisfied_min_level": 3,
-                                 "bad_max_level": 1, "outcome": "rated", "level": level + 1, "n": int(per_level[level])})
+                day_rows.append(
+                    {
+                        "branch_id": code,
+                        "local_date": iso,
+                        "scale_levels": 4,
+                        "satisfied_min_level": 3,
+                        "bad_max_level": 1,
+                        "outcome": "rated",
+                        "level": level + 1,
+                        "n": int(per_level[level]),
+                    }
+                )
                 months[(iso[:7], level + 1)] = months.get((iso[:7], level + 1), 0) + int(per_level[level])
             total += int(per_level.sum())
         with engine.begin() as conn:
             conn.execute(insert(agg_fine), fine)
             conn.execute(insert(agg_day), day_rows)
-            conn.execute(insert(agg_month), [{"branch_id": code, "month": m, "scale_levels": 4, "satisfied_min_level": 3,
-                                              "bad_max_level": 1, "outcome": "rated", "level": lv, "n": n}
-                                             for (m, lv), n in months.items()])
+            conn.execute(
+                insert(agg_month),
+                [
+                    {
+                        "branch_id": code,
+                        "month": m,
+                        "scale_levels": 4,
+                        "satisfied_min_level": 3,
+                        "bad_max_level": 1,
+                        "outcome": "rated",
+                        "level": lv,
+                        "n": n,
+                    }
+                    for (m, lv), n in months.items()
+                ],
+            )
             conn.execute(insert(branch_state).values(branch_id=code, version=1))
     return total
 
@@ -94,7 +137,6 @@ def _fill(engine) -> int:
 def bank_app(tmp_path_factory):
     from argon2 import PasswordHasher
     from fastapi.testclient import TestClient
-
     from sqlalchemy import func, select
 
     from acsi.server import users
@@ -115,8 +157,10 @@ def bank_app(tmp_path_factory):
         print(f"\nreusing {path}: {filled} branches, {events:,} events")
     else:
         events = _fill(engine)
-        print(f"\nfilled aggregates of {events:,} events ({BRANCHES} branches x {DAYS} days) in "
-              f"{time.perf_counter() - started:.1f} s")
+        print(
+            f"\nfilled aggregates of {events:,} events ({BRANCHES} branches x {DAYS} days) in "
+            f"{time.perf_counter() - started:.1f} s"
+        )
     with engine.begin() as conn:
         for name, role, scope in (("head", "head_office", None), ("mgr", "branch_manager", "B0001")):
             if users.find_user(conn, name) is None:
@@ -131,8 +175,7 @@ def _logged_in(client, name):
     client.cookies.clear()
     page = client.get("/login")
     csrf = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)
-    answer = client.post("/login", data={"username": name, "password": "bench-password", "csrf": csrf},
-                         follow_redirects=False)
+    answer = client.post("/login", data={"username": name, "password": "bench-password", "csrf": csrf}, follow_redirects=False)
     assert answer.status_code == 303
     return client
 
@@ -201,11 +244,27 @@ def test_ingest_over_http_from_concurrent_collectors(benchmark, tmp_path):
             made = [dict(e, event_id=f"{code}-{i}") for i, e in enumerate(made)]
             day += dt.timedelta(days=1)
         made = made[:EVENTS_EACH]
-        batches.append((token, [json.dumps(made[i:i + 100]).encode() for i in range(0, len(made), 100)]))
+        batches.append((token, [json.dumps(made[i : i + 100]).encode() for i in range(0, len(made), 100)]))
     port = _free_port()
-    server = subprocess.Popen([sys.executable, "-m", "acsi.cli", "serve", "--db", db, "--port", str(port),
-                               "--log-level", "warning", "--workers", str(WORKERS)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                              env={**os.environ, "PYTHONPATH": os.getcwd()})
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "acsi.cli",
+            "serve",
+            "--db",
+            db,
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+            "--workers",
+            str(WORKERS),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": os.getcwd()},
+    )
     url = f"http://127.0.0.1:{port}/api/v1/events"
     try:
         _wait(port)
@@ -213,8 +272,12 @@ def test_ingest_over_http_from_concurrent_collectors(benchmark, tmp_path):
 
         def collector(token, bodies):
             for body in bodies:
-                request = urllib.request.Request(url, data=body, method="POST", headers={
-                    "Content-Type": "application/json", "Authorization": f"Bearer {token}"})
+                request = urllib.request.Request(
+                    url,
+                    data=body,
+                    method="POST",
+                    headers={"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
+                )
                 try:
                     with urllib.request.urlopen(request, timeout=120) as answer:
                         json.loads(answer.read())

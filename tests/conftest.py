@@ -18,11 +18,7 @@ def reference_cases(*estimators: str) -> list[Path]:
     folder = REFERENCE / "expected"
     if not folder.is_dir():
         return []
-    return [
-        path
-        for path in sorted(folder.glob("*.json"))
-        if json.loads(path.read_text())["settings"]["estimator"] in estimators
-    ]
+    return [path for path in sorted(folder.glob("*.json")) if json.loads(path.read_text())["settings"]["estimator"] in estimators]
 
 
 @pytest.fixture(scope="session")

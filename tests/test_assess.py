@@ -84,7 +84,11 @@ def test_f_squared_is_the_r_squared_change_when_a_predictor_is_dropped(demo) -> 
     spec, frame, result = demo
     a = assess(result)
     key = "perceived_quality -> customer_satisfaction"
-    reduced = acsi.parse_syntax(acsi.to_syntax(spec).replace("customer_satisfaction ~ customer_expectations + perceived_quality", "customer_satisfaction ~ customer_expectations"))
+    reduced = acsi.parse_syntax(
+        acsi.to_syntax(spec).replace(
+            "customer_satisfaction ~ customer_expectations + perceived_quality", "customer_satisfaction ~ customer_expectations"
+        )
+    )
     # the reduced model's R² from the full model's construct scores, by OLS
     scores = result.scores
     y, x = scores["customer_satisfaction"], scores[["customer_expectations", "perceived_value"]]
@@ -110,8 +114,12 @@ def test_summary_states_thresholds_and_flags_violations() -> None:
     rng = np.random.default_rng(2)
     x = rng.standard_normal((300, 1))
     frame = pd.DataFrame(
-        {"a1": x[:, 0] + rng.normal(0, 0.3, 300), "a2": x[:, 0] + rng.normal(0, 0.3, 300),
-         "b1": x[:, 0] + rng.normal(0, 2.0, 300), "b2": rng.standard_normal(300)}
+        {
+            "a1": x[:, 0] + rng.normal(0, 0.3, 300),
+            "a2": x[:, 0] + rng.normal(0, 0.3, 300),
+            "b1": x[:, 0] + rng.normal(0, 2.0, 300),
+            "b2": rng.standard_normal(300),
+        }
     )
     a = assess(acsi.fit(acsi.parse_syntax("A =~ a1 + a2\nB =~ b1 + b2\nB ~ A"), frame))
     flags = a.flags()
@@ -139,8 +147,10 @@ def test_q_squared_is_positive_for_a_predictive_model_and_below_r_squared(demo) 
 def test_q_squared_is_near_zero_without_structural_signal() -> None:
     rng = np.random.default_rng(5)
     x, y = rng.standard_normal((300, 1)), rng.standard_normal((300, 1))
-    frame = pd.DataFrame(np.hstack([x + rng.normal(0, 0.5, (300, 3)), y + rng.normal(0, 0.5, (300, 3))]),
-                         columns=["x1", "x2", "x3", "y1", "y2", "y3"])
+    frame = pd.DataFrame(
+        np.hstack([x + rng.normal(0, 0.5, (300, 3)), y + rng.normal(0, 0.5, (300, 3))]),
+        columns=["x1", "x2", "x3", "y1", "y2", "y3"],
+    )
     q2 = q_squared(acsi.fit(acsi.parse_syntax("X =~ x1 + x2 + x3\nY =~ y1 + y2 + y3\nY ~ X"), frame))
     assert abs(q2["Y"]) < 0.02
 

@@ -19,14 +19,15 @@ import acsi
 from acsi.assess import assess
 from acsi.errors import InadmissibleSolutionWarning, MultipleOptimaWarning
 
-from .conftest import REFERENCE
 from ._reference import tolerance
 from ._tolerances import EXACT
+from .conftest import REFERENCE
 
-FIT_CASES = sorted(
-    p for p in (REFERENCE / "expected").glob("*.json")
-    if {"fit", "srmr"} & set(json.loads(p.read_text())["expected"])
-) if (REFERENCE / "expected").is_dir() else []
+FIT_CASES = (
+    sorted(p for p in (REFERENCE / "expected").glob("*.json") if {"fit", "srmr"} & set(json.loads(p.read_text())["expected"]))
+    if (REFERENCE / "expected").is_dir()
+    else []
+)
 
 
 def _applicable(case: dict, method: str) -> bool:
@@ -37,12 +38,7 @@ def _applicable(case: dict, method: str) -> bool:
     return not case["model"].get("residual_covariances")
 
 
-PAIRS = [
-    (path, method)
-    for path in FIT_CASES
-    for method in acsi.api.METHODS
-    if _applicable(json.loads(path.read_text()), method)
-]
+PAIRS = [(path, method) for path in FIT_CASES for method in acsi.api.METHODS if _applicable(json.loads(path.read_text()), method)]
 
 
 def _fit(case: dict, method: str) -> acsi.FitResult:

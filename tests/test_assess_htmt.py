@@ -23,14 +23,16 @@ def reversed_item() -> tuple[acsi.FitResult, np.ndarray]:
     n = 400
     f = rng.standard_normal(n)
     g = 0.5 * f + math.sqrt(0.75) * rng.standard_normal(n)
-    frame = pd.DataFrame({
-        "a1": 0.8 * f + 0.6 * rng.standard_normal(n),
-        "a2": 0.7 * f + 0.7 * rng.standard_normal(n),
-        "a3": -0.5 * f + math.sqrt(0.75) * rng.standard_normal(n),
-        "a4": 0.75 * f + 0.66 * rng.standard_normal(n),
-        "b1": 0.8 * g + 0.6 * rng.standard_normal(n),
-        "b2": 0.75 * g + 0.66 * rng.standard_normal(n),
-    })
+    frame = pd.DataFrame(
+        {
+            "a1": 0.8 * f + 0.6 * rng.standard_normal(n),
+            "a2": 0.7 * f + 0.7 * rng.standard_normal(n),
+            "a3": -0.5 * f + math.sqrt(0.75) * rng.standard_normal(n),
+            "a4": 0.75 * f + 0.66 * rng.standard_normal(n),
+            "b1": 0.8 * g + 0.6 * rng.standard_normal(n),
+            "b2": 0.75 * g + 0.66 * rng.standard_normal(n),
+        }
+    )
     result = acsi.fit(acsi.parse_syntax(SYNTAX), frame, method="pls")
     return result, np.corrcoef(frame.to_numpy().T)
 

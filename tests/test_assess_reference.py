@@ -18,8 +18,8 @@ import pytest
 import acsi
 from acsi.assess import assess
 
-from .conftest import REFERENCE, reference_cases
 from ._reference import flatten, tolerance
+from .conftest import REFERENCE, reference_cases
 from .test_reference import ASSESSMENT_KEYS
 
 PLS_CASES = reference_cases("pls")

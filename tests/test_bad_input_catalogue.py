@@ -22,9 +22,10 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -46,8 +47,12 @@ SPEC = {
     "paths": ["SAT -> LOY"],
 }
 MAPPING = {"defaults": {"scale": [1, 5]}, "indicators": {q: q for q in ("q1", "q2", "q3", "q4", "q5")}}
-SITE = {"bank_id": "B", "branch_id": "BR1", "tz": "Asia/Shanghai",
-        "windows": [{"window_id": "W1", "device_uid": "1209:0002:SN0001"}]}
+SITE = {
+    "bank_id": "B",
+    "branch_id": "BR1",
+    "tz": "Asia/Shanghai",
+    "windows": [{"window_id": "W1", "device_uid": "1209:0002:SN0001"}],
+}
 LOG_HEADER = "流水号,评价时间,窗口号,工号,评价结果,原因\n"
 LOG = LOG_HEADER + "1001,2024-03-05 09:15:02,W1,S01,5,\n1002,2024-03-05 09:20:40,W1,S01,2,1|4\n"
 PROFILE_DIR = Path(acsi.__file__).parent / "ingest" / "device" / "profiles"
@@ -57,8 +62,9 @@ def frame(n: int = 40, seed: int = 0) -> pd.DataFrame:
     """Five 1-5 items, a case weight, a branch (two groups) and a quarter: a valid survey."""
     rng = np.random.default_rng(seed)
     base = rng.integers(1, 6, size=(n, 1))
-    data = pd.DataFrame(np.clip(base + rng.integers(-1, 2, size=(n, 5)), 1, 5).astype(float),
-                        columns=["q1", "q2", "q3", "q4", "q5"])
+    data = pd.DataFrame(
+        np.clip(base + rng.integers(-1, 2, size=(n, 5)), 1, 5).astype(float), columns=["q1", "q2", "q3", "q4", "q5"]
+    )
     data["wgt"] = rng.uniform(0.5, 2.0, size=n).round(3)
     data["branch"] = np.where(np.arange(n) % 2 == 0, "north", "south")
     data["period"] = np.where(np.arange(n) < n // 2, "2024Q1", "2024Q2")
@@ -108,8 +114,12 @@ Content = str | bytes | pd.DataFrame | Callable[[Path], Any]
 
 def _write_files(folder: Path, files: dict[str, Content]) -> None:
     base: dict[str, Content] = {
-        "model.lav": LAV, "model.yaml": _yaml(SPEC), "data.csv": frame(), "map.yaml": _yaml(MAPPING),
-        "site.yaml": _yaml(SITE), "log.csv": LOG,
+        "model.lav": LAV,
+        "model.yaml": _yaml(SPEC),
+        "data.csv": frame(),
+        "map.yaml": _yaml(MAPPING),
+        "site.yaml": _yaml(SITE),
+        "log.csv": LOG,
     }
     for name, content in {**base, **files}.items():
         path = folder / name
@@ -183,11 +193,19 @@ SPECS = [
     cli("yaml-scale-min-above-max", FITY, "scale", model__yaml=_spec(scale={"min": 5, "max": 1})),
     cli("yaml-scale-not-a-number", FITY, "scale", model__yaml=_spec(scale={"min": "one", "max": 5})),
     cli("yaml-scale-missing-bound", FITY, "'max'", model__yaml=_spec(scale={"min": 1})),
-    cli("yaml-construct-scale-reversed", FITY, "constructs.LOY.scale",
-        model__yaml=_constructs(LOY={"indicators": ["q4", "q5"], "scale": {"min": 7, "max": 1}})),
+    cli(
+        "yaml-construct-scale-reversed",
+        FITY,
+        "constructs.LOY.scale",
+        model__yaml=_constructs(LOY={"indicators": ["q4", "q5"], "scale": {"min": 7, "max": 1}}),
+    ),
     cli("yaml-syntax-error", FITY, "line", model__yaml="constructs:\n  SAT: {indicators: [q1, q2\npaths: [SAT -> LOY]\n"),
-    cli("yaml-key-given-twice", FITY, "SAT",
-        model__yaml="constructs:\n  SAT: {indicators: [q1]}\n  SAT: {indicators: [q2]}\npaths: []\n"),
+    cli(
+        "yaml-key-given-twice",
+        FITY,
+        "SAT",
+        model__yaml="constructs:\n  SAT: {indicators: [q1]}\n  SAT: {indicators: [q2]}\npaths: []\n",
+    ),
     cli("yaml-mode-b-single-indicator", FITY, "LOY", model__yaml=_constructs(LOY={"mode": "formative", "indicators": ["q4"]})),
     cli("yaml-indicator-not-in-data", FITY, "q9", model__yaml=_constructs(LOY={"indicators": ["q4", "q9"]})),
     cli("lavaan-unknown-operator", FIT, ":=", model__lav=LAV + "ab := a*b\n"),
@@ -213,8 +231,12 @@ DATA = [
     cli("data-non-numeric-cell", FIT, "'q3'", data__csv=_with(q3=([4, 10], "dont know"))),
     cli("data-inf-cell", FIT, "q2", data__csv=_with(q2=([5], np.inf))),
     cli("data-minus-inf-cell", FIT, "q4", data__csv=_with(q4=([7], -np.inf))),
-    cli("data-inf-text-cell", FIT, "q1", data__csv=lambda p: p.write_text(
-        frame().to_csv(index=False).replace("\n3.0,", "\ninf,", 1))),
+    cli(
+        "data-inf-text-cell",
+        FIT,
+        "q1",
+        data__csv=lambda p: p.write_text(frame().to_csv(index=False).replace("\n3.0,", "\ninf,", 1)),
+    ),
     cli("data-all-missing-column", FIT + " --missing listwise", "q4", data__csv=_with(q4=(slice(None), np.nan))),
     cli("data-missing-cells-refused-by-default", FIT, "q2", data__csv=_with(q2=([3, 9], np.nan))),
     cli("data-constant-column", FIT, "q4", data__csv=frame().assign(q4=3.0)),
@@ -240,49 +262,119 @@ DATA = [
 MAPPINGS = [
     cli("mapping-file-missing", FIT + " --mapping {d}/none.yaml", "none.yaml"),
     cli("mapping-unknown-source-column", FIT + " --mapping {d}/map.yaml", "Q9", map__yaml=_mapping(q5="Q9")),
-    cli("mapping-unknown-recode", FIT + " --mapping {d}/map.yaml", "percent",
-        map__yaml=_mapping(q1={"column": "q1", "recode": "percent"})),
-    cli("mapping-recode-to-text", FIT + " --mapping {d}/map.yaml", "indicators.q1.recode",
-        map__yaml=_mapping(q1={"column": "q1", "recode": {1: "low", 2: "high"}})),
-    cli("mapping-recode-outside-scale", FIT + " --mapping {d}/map.yaml", "indicators.q1.recode",
-        map__yaml=_mapping(q1={"column": "q1", "recode": {1: 0, 9: 100}})),
-    cli("mapping-recode-one-value", FIT + " --mapping {d}/map.yaml", "indicators.q1.recode",
-        map__yaml=_mapping(q1={"column": "q1", "recode": {1: 5, 2: 5}})),
-    cli("mapping-five-level-on-1-7", FIT + " --mapping {d}/map.yaml", "five_level",
-        map__yaml=_mapping(q1={"column": "q1", "scale": [1, 7], "recode": "five_level"})),
-    cli("mapping-bad-missing-code", FIT + " --mapping {d}/map.yaml", "indicators.q2.missing",
-        map__yaml=_mapping(q2={"column": "q2", "missing": [[98]]})),
-    cli("mapping-bad-default-missing", FIT + " --mapping {d}/map.yaml", "defaults.missing",
-        map__yaml=_yaml({**MAPPING, "defaults": {"scale": [1, 5], "missing": [[98, 99]]}})),
-    cli("mapping-unknown-weight-column", FIT + " --mapping {d}/map.yaml", "nowhere", map__yaml=_yaml({**MAPPING, "weight": "nowhere"})),
-    cli("mapping-negative-weights", FIT + " --mapping {d}/map.yaml", "wgt",
-        map__yaml=_yaml({**MAPPING, "weight": "wgt"}), data__csv=_with(wgt=([2, 7], -1.0))),
+    cli(
+        "mapping-unknown-recode",
+        FIT + " --mapping {d}/map.yaml",
+        "percent",
+        map__yaml=_mapping(q1={"column": "q1", "recode": "percent"}),
+    ),
+    cli(
+        "mapping-recode-to-text",
+        FIT + " --mapping {d}/map.yaml",
+        "indicators.q1.recode",
+        map__yaml=_mapping(q1={"column": "q1", "recode": {1: "low", 2: "high"}}),
+    ),
+    cli(
+        "mapping-recode-outside-scale",
+        FIT + " --mapping {d}/map.yaml",
+        "indicators.q1.recode",
+        map__yaml=_mapping(q1={"column": "q1", "recode": {1: 0, 9: 100}}),
+    ),
+    cli(
+        "mapping-recode-one-value",
+        FIT + " --mapping {d}/map.yaml",
+        "indicators.q1.recode",
+        map__yaml=_mapping(q1={"column": "q1", "recode": {1: 5, 2: 5}}),
+    ),
+    cli(
+        "mapping-five-level-on-1-7",
+        FIT + " --mapping {d}/map.yaml",
+        "five_level",
+        map__yaml=_mapping(q1={"column": "q1", "scale": [1, 7], "recode": "five_level"}),
+    ),
+    cli(
+        "mapping-bad-missing-code",
+        FIT + " --mapping {d}/map.yaml",
+        "indicators.q2.missing",
+        map__yaml=_mapping(q2={"column": "q2", "missing": [[98]]}),
+    ),
+    cli(
+        "mapping-bad-default-missing",
+        FIT + " --mapping {d}/map.yaml",
+        "defaults.missing",
+        map__yaml=_yaml({**MAPPING, "defaults": {"scale": [1, 5], "missing": [[98, 99]]}}),
+    ),
+    cli(
+        "mapping-unknown-weight-column",
+        FIT + " --mapping {d}/map.yaml",
+        "nowhere",
+        map__yaml=_yaml({**MAPPING, "weight": "nowhere"}),
+    ),
+    cli(
+        "mapping-negative-weights",
+        FIT + " --mapping {d}/map.yaml",
+        "wgt",
+        map__yaml=_yaml({**MAPPING, "weight": "wgt"}),
+        data__csv=_with(wgt=([2, 7], -1.0)),
+    ),
     cli("mapping-text-weights", FIT + " --mapping {d}/map.yaml", "branch", map__yaml=_yaml({**MAPPING, "weight": "branch"})),
     cli("mapping-weight-is-an-indicator", FIT + " --mapping {d}/map.yaml", "q1", map__yaml=_yaml({**MAPPING, "weight": "q1"})),
     cli("mapping-unknown-top-level-key", FIT + " --mapping {d}/map.yaml", "colour", map__yaml=_yaml({**MAPPING, "colour": 1})),
-    cli("mapping-misspelt-rule-key", FIT + " --mapping {d}/map.yaml", "scael",
-        map__yaml=_mapping(q1={"column": "q1", "scael": [1, 5]})),
-    cli("mapping-scale-reversed", FIT + " --mapping {d}/map.yaml", "indicators.q1.scale",
-        map__yaml=_mapping(q1={"column": "q1", "scale": [5, 1]})),
-    cli("mapping-scale-one-number", FIT + " --mapping {d}/map.yaml", "indicators.q1.scale",
-        map__yaml=_mapping(q1={"column": "q1", "scale": [5]})),
-    cli("mapping-reverse-not-boolean", FIT + " --mapping {d}/map.yaml", "indicators.q1.reverse",
-        map__yaml=_mapping(q1={"column": "q1", "reverse": "yes"})),
-    cli("mapping-reverse-without-scale", FIT + " --mapping {d}/map.yaml", "indicators.q1",
-        map__yaml=_yaml({"indicators": {"q1": {"column": "q1", "reverse": True}}})),
+    cli(
+        "mapping-misspelt-rule-key",
+        FIT + " --mapping {d}/map.yaml",
+        "scael",
+        map__yaml=_mapping(q1={"column": "q1", "scael": [1, 5]}),
+    ),
+    cli(
+        "mapping-scale-reversed",
+        FIT + " --mapping {d}/map.yaml",
+        "indicators.q1.scale",
+        map__yaml=_mapping(q1={"column": "q1", "scale": [5, 1]}),
+    ),
+    cli(
+        "mapping-scale-one-number",
+        FIT + " --mapping {d}/map.yaml",
+        "indicators.q1.scale",
+        map__yaml=_mapping(q1={"column": "q1", "scale": [5]}),
+    ),
+    cli(
+        "mapping-reverse-not-boolean",
+        FIT + " --mapping {d}/map.yaml",
+        "indicators.q1.reverse",
+        map__yaml=_mapping(q1={"column": "q1", "reverse": "yes"}),
+    ),
+    cli(
+        "mapping-reverse-without-scale",
+        FIT + " --mapping {d}/map.yaml",
+        "indicators.q1",
+        map__yaml=_yaml({"indicators": {"q1": {"column": "q1", "reverse": True}}}),
+    ),
     cli("mapping-without-indicators", FIT + " --mapping {d}/map.yaml", "indicators", map__yaml=_yaml({"weight": "wgt"})),
     cli("mapping-is-a-list", FIT + " --mapping {d}/map.yaml", "map.yaml", map__yaml="- q1\n- q2\n"),
     cli("mapping-yaml-syntax-error", FIT + " --mapping {d}/map.yaml", "line", map__yaml="indicators:\n  q1: [q1\n"),
     cli("mapping-key-given-twice", FIT + " --mapping {d}/map.yaml", "'q1'", map__yaml="indicators:\n  q1: q1\n  q1: q2\n"),
     cli("mapping-groups-not-a-list", FIT + " --mapping {d}/map.yaml", "groups", map__yaml=_yaml({**MAPPING, "groups": 3})),
-    cli("mapping-rename-onto-existing-column", FIT + " --mapping {d}/map.yaml", "q2",
-        map__yaml=_yaml({"defaults": {"scale": [1, 5]}, "indicators": {"q2": "q1"}})),
+    cli(
+        "mapping-rename-onto-existing-column",
+        FIT + " --mapping {d}/map.yaml",
+        "q2",
+        map__yaml=_yaml({"defaults": {"scale": [1, 5]}, "indicators": {"q2": "q1"}}),
+    ),
     cli("mapping-out-of-scale-answer", FIT + " --mapping {d}/map.yaml", "q4", data__csv=_with(q4=([5], 7.0))),
-    cli("mapping-answer-missing-from-table", FIT + " --mapping {d}/map.yaml", "q1",
-        map__yaml=_mapping(q1={"column": "q1", "recode": {1: 0, 2: 50, 3: 100}})),
+    cli(
+        "mapping-answer-missing-from-table",
+        FIT + " --mapping {d}/map.yaml",
+        "q1",
+        map__yaml=_mapping(q1={"column": "q1", "recode": {1: 0, 2: 50, 3: 100}}),
+    ),
     cli("ingest-missing-treatment-without-mapping", "ingest survey {d}/data.csv --missing listwise --out {d}/o.csv", "--mapping"),
-    cli("ingest-mapping-unknown-column", "ingest survey {d}/data.csv --mapping {d}/map.yaml --out {d}/o.csv", "Q7",
-        map__yaml=_mapping(q3="Q7")),
+    cli(
+        "ingest-mapping-unknown-column",
+        "ingest survey {d}/data.csv --mapping {d}/map.yaml --out {d}/o.csv",
+        "Q7",
+        map__yaml=_mapping(q3="Q7"),
+    ),
 ]
 
 FLAGS = [
@@ -309,8 +401,12 @@ FLAGS = [
     cli("flag-unknown-command", "fitt {d}/model.lav {d}/data.csv", "fitt"),
     cli("flag-fit-without-data", "fit {d}/model.lav", "data"),
     cli("flag-predict-folds-one", "assess {d}/model.lav {d}/data.csv --predict-folds 1", "PLSpredict folds", "1"),
-    cli("flag-omission-distance-text", "assess {d}/model.lav {d}/data.csv --q-squared --omission-distance x",
-        "--omission-distance", "x"),
+    cli(
+        "flag-omission-distance-text",
+        "assess {d}/model.lav {d}/data.csv --q-squared --omission-distance x",
+        "--omission-distance",
+        "x",
+    ),
     cli("flag-ingest-without-out", "ingest survey {d}/data.csv", "--out"),
     cli("flag-ingest-missing-em", "ingest survey {d}/data.csv --missing em --out {d}/o.csv", "--missing", "em"),
     cli("flag-compare-methods-unknown", "compare-methods {d}/model.lav {d}/data.csv --methods pls,lisrel", "--methods", "lisrel"),
@@ -319,8 +415,12 @@ FLAGS = [
     cli("flag-compare-jobs-text", COMPARE + " --jobs all", "--jobs", "all"),
     cli("flag-compare-pooled-plsc", COMPARE + " --mode pooled --method plsc", "--mode pooled", "plsc"),
     cli("flag-compare-permutation-without-permutations", COMPARE + " --test permutation", "--permutations"),
-    cli("flag-device-indicators-bad-period", "device indicators --db {d}/e.sqlite --by branch,decade", "decade",
-        e__sqlite=lambda p: main(IMPORT.replace("{d}", str(p.parent)).split())),
+    cli(
+        "flag-device-indicators-bad-period",
+        "device indicators --db {d}/e.sqlite --by branch,decade",
+        "decade",
+        e__sqlite=lambda p: main(IMPORT.replace("{d}", str(p.parent)).split()),
+    ),
     cli("flag-device-small-n-unknown", "device indicators --db {d}/e.sqlite --small-n hide", "--small-n", "hide"),
     cli("flag-device-learn-vendor-id-text", "device learn --vendor-id acme", "--vendor-id", "acme"),
 ]
@@ -342,19 +442,38 @@ PROFILES = [
     cli("profile-unknown-decoder", LIST_P, "decoder.kind", p__yaml=_profile_file(decoder__kind="magic")),
     cli("profile-header-not-hex", LIST_P, "decoder.header", p__yaml=_profile_file(decoder__header="GG68")),
     cli("profile-trailer-not-hex", LIST_P, "decoder.trailer", p__yaml=_profile_file(decoder__trailer="zz")),
-    cli("profile-request-data-not-hex", LIST_P, "transport.request", p__yaml=_profile_file(transport__request={"func": 16, "data": "XYZ"})),
-    cli("profile-poll-data-not-hex", "device list --profile {d}/p.yaml", "transport.poll.data",
-        p__yaml=_yaml(_profile("hid-poll-3level", transport__poll__data="zz"))),
+    cli(
+        "profile-request-data-not-hex",
+        LIST_P,
+        "transport.request",
+        p__yaml=_profile_file(transport__request={"func": 16, "data": "XYZ"}),
+    ),
+    cli(
+        "profile-poll-data-not-hex",
+        "device list --profile {d}/p.yaml",
+        "transport.poll.data",
+        p__yaml=_yaml(_profile("hid-poll-3level", transport__poll__data="zz")),
+    ),
     cli("profile-level-out-of-range", LIST_P, "codes.5.level", p__yaml=_profile_file(codes__5={"level": 9})),
-    cli("profile-code-level-and-outcome", LIST_P, "codes.4", p__yaml=_profile_file(codes__4={"level": 4, "outcome": "cancelled"})),
+    cli(
+        "profile-code-level-and-outcome", LIST_P, "codes.4", p__yaml=_profile_file(codes__4={"level": 4, "outcome": "cancelled"})
+    ),
     cli("profile-unknown-outcome", LIST_P, "codes.0.outcome", p__yaml=_profile_file(codes__0={"outcome": "maybe"})),
-    cli("profile-non-canonical-label", LIST_P, "scale.labels[0]",
-        p__yaml=_profile_file(scale__labels=["awful", "dissatisfied", "basic", "satisfied", "very_satisfied"])),
+    cli(
+        "profile-non-canonical-label",
+        LIST_P,
+        "scale.labels[0]",
+        p__yaml=_profile_file(scale__labels=["awful", "dissatisfied", "basic", "satisfied", "very_satisfied"]),
+    ),
     cli("profile-levels-and-labels-disagree", LIST_P, "scale.labels", p__yaml=_profile_file(scale__levels=3)),
     cli("profile-no-out-endpoint-for-prompts", LIST_P, "usb.endpoint_out", p__yaml=_profile_file(usb__endpoint_out="none")),
     cli("profile-export-without-time-column", LIST_P, "export.columns.time", p__yaml=_profile_file(export__columns__time=None)),
-    cli("profile-poll-no-default-thresholds", "device list --profile {d}/p.yaml", "scale",
-        p__yaml=_yaml(_profile("hid-poll-3level", scale__satisfied_min_level=None))),
+    cli(
+        "profile-poll-no-default-thresholds",
+        "device list --profile {d}/p.yaml",
+        "scale",
+        p__yaml=_yaml(_profile("hid-poll-3level", scale__satisfied_min_level=None)),
+    ),
     cli("profile-without-export-for-import", IMPORT.replace("framed-5level", "hid-keyboard-4key"), "export"),
 ]
 
@@ -374,19 +493,39 @@ LOGS = [
     cli("log-site-missing", IMPORT.replace("site.yaml", "nosite.yaml"), "nosite.yaml"),
     cli("log-site-unknown-tz", IMPORT, "tz", "Mars/Olympus", site__yaml=_yaml({**SITE, "tz": "Mars/Olympus"})),
     cli("log-site-unknown-key", IMPORT, "colour", site__yaml=_yaml({**SITE, "colour": "red"})),
-    cli("log-site-device-at-two-windows", IMPORT, "windows[1].device_uid",
-        site__yaml=_yaml({**SITE, "windows": SITE["windows"] * 2})),
+    cli(
+        "log-site-device-at-two-windows",
+        IMPORT,
+        "windows[1].device_uid",
+        site__yaml=_yaml({**SITE, "windows": SITE["windows"] * 2}),
+    ),
     cli("log-site-business-hours-text", IMPORT, "business_hours", site__yaml=_yaml({**SITE, "business_hours": "all day"})),
-    cli("log-profile-broken-export-time-format", IMPORT_P, "p.yaml", "export.time_format", p__yaml=_profile_file(export__time_format=5)),
+    cli(
+        "log-profile-broken-export-time-format",
+        IMPORT_P,
+        "p.yaml",
+        "export.time_format",
+        p__yaml=_profile_file(export__time_format=5),
+    ),
     cli("log-export-not-an-export", "device import {d}/log.csv --db {d}/e.sqlite", "log.csv"),
 ]
 
 STORES = [
     cli("store-missing-for-indicators", "device indicators --db {d}/none.sqlite", "none.sqlite"),
-    cli("store-not-sqlite-for-indicators", "device indicators --db {d}/x.sqlite", "x.sqlite", "not an SQLite database",
-        x__sqlite=_not_sqlite),
-    cli("store-not-sqlite-for-export", "device export --db {d}/x.sqlite --out {d}/o.parquet", "x.sqlite", "not an SQLite database",
-        x__sqlite=_not_sqlite),
+    cli(
+        "store-not-sqlite-for-indicators",
+        "device indicators --db {d}/x.sqlite",
+        "x.sqlite",
+        "not an SQLite database",
+        x__sqlite=_not_sqlite,
+    ),
+    cli(
+        "store-not-sqlite-for-export",
+        "device export --db {d}/x.sqlite --out {d}/o.parquet",
+        "x.sqlite",
+        "not an SQLite database",
+        x__sqlite=_not_sqlite,
+    ),
     cli("store-not-sqlite-for-import", IMPORT.replace("e.sqlite", "x.sqlite"), "x.sqlite", x__sqlite=_not_sqlite),
     cli("store-is-a-directory", "device indicators --db {d}/x.sqlite", "x.sqlite", x__sqlite=lambda p: p.mkdir()),
     cli("store-parquet-export-missing", "device indicators --db {d}/none.parquet", "none.parquet"),
@@ -407,27 +546,49 @@ COMPARISONS = [
 #: Cases fixed by the other hardening items (checks before work, ParameterError, periods, stores).
 FIXED_LATER = [
     cli("flag-jobs-zero-on-compare", COMPARE + " --jobs 0", "--jobs"),
-    cli("flag-omission-distance-zero", "assess {d}/model.lav {d}/data.csv --q-squared --omission-distance 0",
-        "--omission-distance"),
+    cli(
+        "flag-omission-distance-zero",
+        "assess {d}/model.lav {d}/data.csv --q-squared --omission-distance 0",
+        "--omission-distance",
+    ),
     cli("flag-bootstrap-one", FIT + " --bootstrap 1 --seed 1", "--bootstrap"),
     cli("out-json-is-a-directory", FIT + " --json {d}", "--json"),
     cli("out-json-in-a-missing-folder", FIT + " --json {d}/nodir/r.json", "nodir"),
     cli("compare-unknown-construct", COMPARE + " --construct UNKNOWN", "UNKNOWN"),
-    cli("yaml-spec-without-constructs", "fit {d}/m.yaml {d}/data.csv", "constructs",
-        m__yaml="name: T\npaths: [SAT -> LOY]\n"),
-    cli("yaml-spec-misspelt-constructs", "fit {d}/m.yaml {d}/data.csv", "construct",
-        m__yaml="name: T\nconstruct:\n  SAT: {indicators: [q1, q2]}\n"),
-    cli("compare-period-not-a-period", COMPARE + " --period period", "sometime",
-        data__csv=frame().assign(period=np.where(np.arange(40) < 20, "2024Q1", "sometime"))),
-    cli("compare-period-month-13", COMPARE + " --period period", "2024-13",
-        data__csv=frame().assign(period=np.where(np.arange(40) < 20, "2024-12", "2024-13"))),
-    cli("compare-period-quarter-5", COMPARE + " --period period", "Q5/24",
-        data__csv=frame().assign(period=np.where(np.arange(40) < 20, "Q4/24", "Q5/24"))),
-    cli("mapping-one-column-two-indicators", "fit {d}/model.lav {d}/data.csv --mapping {d}/m.yaml", "q1", "q2",
-        m__yaml=_mapping(q2="q1")),
+    cli("yaml-spec-without-constructs", "fit {d}/m.yaml {d}/data.csv", "constructs", m__yaml="name: T\npaths: [SAT -> LOY]\n"),
+    cli(
+        "yaml-spec-misspelt-constructs",
+        "fit {d}/m.yaml {d}/data.csv",
+        "construct",
+        m__yaml="name: T\nconstruct:\n  SAT: {indicators: [q1, q2]}\n",
+    ),
+    cli(
+        "compare-period-not-a-period",
+        COMPARE + " --period period",
+        "sometime",
+        data__csv=frame().assign(period=np.where(np.arange(40) < 20, "2024Q1", "sometime")),
+    ),
+    cli(
+        "compare-period-month-13",
+        COMPARE + " --period period",
+        "2024-13",
+        data__csv=frame().assign(period=np.where(np.arange(40) < 20, "2024-12", "2024-13")),
+    ),
+    cli(
+        "compare-period-quarter-5",
+        COMPARE + " --period period",
+        "Q5/24",
+        data__csv=frame().assign(period=np.where(np.arange(40) < 20, "Q4/24", "Q5/24")),
+    ),
+    cli(
+        "mapping-one-column-two-indicators",
+        "fit {d}/model.lav {d}/data.csv --mapping {d}/m.yaml",
+        "q1",
+        "q2",
+        m__yaml=_mapping(q2="q1"),
+    ),
     cli("store-mistyped-for-export", "device export --db {d}/typo.sqlite --out {d}/o.parquet", "typo.sqlite"),
-    cli("store-parquet-not-parquet", "device indicators --db {d}/x.parquet", "x.parquet",
-        x__parquet=b"garbage" * 50),
+    cli("store-parquet-not-parquet", "device indicators --db {d}/x.parquet", "x.parquet", x__parquet=b"garbage" * 50),
 ]
 
 CLI_CASES = SPECS + DATA + MAPPINGS + FLAGS + PROFILES + LOGS + STORES + COMPARISONS + FIXED_LATER
@@ -445,7 +606,7 @@ def _check(case: Cli, code: Any, err: str) -> None:
     assert "Traceback" not in err, err
     found = _ERROR_LINE.search(err)
     assert found, f"no error line on stderr:\n{err}"
-    message = err[found.start():]
+    message = err[found.start() :]
     for culprit in case.culprit:
         assert culprit in message, f"{culprit!r} not named in:\n{message}"
 
@@ -469,8 +630,9 @@ def test_bad_input_through_a_real_process_exits_2_without_a_traceback(name: str,
     case = next(c for c in CLI_CASES if c.id == name)
     _write_files(tmp_path, case.files)
     env = {**os.environ, "PYTHONWARNINGS": "error"}
-    run = subprocess.run([sys.executable, "-m", "acsi.cli", *_argv(case, tmp_path)], capture_output=True, text=True,
-                         timeout=120, env=env)
+    run = subprocess.run(
+        [sys.executable, "-m", "acsi.cli", *_argv(case, tmp_path)], capture_output=True, text=True, timeout=120, env=env
+    )
     _check(case, run.returncode, run.stderr)
 
 
@@ -536,22 +698,35 @@ API_CASES = [
     Api("api-fit-text-cell", _fit_frame(_with(q1=([1], "x"))), DataError, ("q1",)),
     Api("api-fit-inf-cell", _fit_frame(_with(q5=([2], np.inf))), DataError, ("q5",)),
     Api("api-fit-constant-column", _fit_frame(frame().assign(q2=1.0)), DataError, ("q2",)),
-    Api("api-prepare-unknown-missing-policy",
-        lambda d: acsi.prepare(acsi.parse_syntax(LAV), frame(), missing="impute"), DataError, ("impute",)),
+    Api(
+        "api-prepare-unknown-missing-policy",
+        lambda d: acsi.prepare(acsi.parse_syntax(LAV), frame(), missing="impute"),
+        DataError,
+        ("impute",),
+    ),
     Api("api-load-spec-empty-text", lambda d: acsi.load_spec(""), SpecError, ("Empty spec",)),
     Api("api-load-spec-wrong-type", lambda d: acsi.load_spec(42), SpecError, ("int",)),
     Api("api-load-spec-missing-file", lambda d: acsi.load_spec(d / "gone.yaml"), SpecError, ("gone.yaml",)),
     Api("api-load-spec-unknown-construct", lambda d: acsi.load_spec("A =~ a1\nB ~ A"), SpecError, ("'B'",)),
-    Api("api-load-spec-yaml-bad-mode",
-        lambda d: acsi.load_spec("constructs:\n  A: {mode: Q, indicators: [a]}\n"), SpecError, ("constructs.A.mode",)),
-    Api("api-read-survey-missing", lambda d: __import__("acsi.ingest", fromlist=["x"]).read_survey(d / "none.csv"),
-        IngestError, ("none.csv",)),
+    Api(
+        "api-load-spec-yaml-bad-mode",
+        lambda d: acsi.load_spec("constructs:\n  A: {mode: Q, indicators: [a]}\n"),
+        SpecError,
+        ("constructs.A.mode",),
+    ),
+    Api(
+        "api-read-survey-missing",
+        lambda d: __import__("acsi.ingest", fromlist=["x"]).read_survey(d / "none.csv"),
+        IngestError,
+        ("none.csv",),
+    ),
     Api("api-read-parquet-not-parquet", _read("x.parquet", b"garbage" * 50), IngestError, ("x.parquet",)),
     Api("api-read-empty-csv", _read("x.csv", ""), IngestError, ("x.csv",)),
     Api("api-mapping-not-a-mapping", _mapping_dict(["q1"]), IngestError, ("(top level)",)),
     Api("api-mapping-indicators-empty", _mapping_dict({"indicators": {}}), IngestError, ("indicators",)),
-    Api("api-mapping-column-not-text", _mapping_dict({"indicators": {"a": {"column": 5}}}), IngestError,
-        ("indicators.a.column",)),
+    Api(
+        "api-mapping-column-not-text", _mapping_dict({"indicators": {"a": {"column": 5}}}), IngestError, ("indicators.a.column",)
+    ),
     Api("api-profile-unknown-top-key", _profile_dict(colour="red"), IngestError, ("colour",)),
     Api("api-profile-level-not-integer", _profile_dict(codes__5={"level": "five"}), IngestError, ("codes.5",)),
     Api("api-site-not-a-mapping", _site_dict(["W1"]), IngestError, ("s.yaml",)),
@@ -595,16 +770,32 @@ NO_DATE = "0000-0-0T0:00:00"  # YAML reads it as a timestamp, and Python has no 
 API_CASES += [
     Api("api-load-spec-tilde-of-unknown-user", lambda d: acsi.load_spec("~0"), SpecError, ("~0",)),
     Api("api-load-spec-null-byte", lambda d: acsi.load_spec("~\x00"), SpecError, ("~",)),
-    Api("api-spec-yaml-impossible-date", _file("s.yaml", f"name: {NO_DATE}\nconstructs: {{A: {{indicators: [a]}}}}\n",
-                                               acsi.load_spec), SpecError, ("s.yaml", "year 0")),
-    Api("api-mapping-yaml-impossible-date", _file("m.yaml", f"description: {NO_DATE}\nindicators: {{a: q1}}\n", _load_mapping),
-        IngestError, ("m.yaml", "year 0")),
-    Api("api-profile-yaml-impossible-date", _file("p.yaml", f"profile: {{id: {NO_DATE}}}\n", _load_profile), IngestError,
-        ("p.yaml", "year 0")),
+    Api(
+        "api-spec-yaml-impossible-date",
+        _file("s.yaml", f"name: {NO_DATE}\nconstructs: {{A: {{indicators: [a]}}}}\n", acsi.load_spec),
+        SpecError,
+        ("s.yaml", "year 0"),
+    ),
+    Api(
+        "api-mapping-yaml-impossible-date",
+        _file("m.yaml", f"description: {NO_DATE}\nindicators: {{a: q1}}\n", _load_mapping),
+        IngestError,
+        ("m.yaml", "year 0"),
+    ),
+    Api(
+        "api-profile-yaml-impossible-date",
+        _file("p.yaml", f"profile: {{id: {NO_DATE}}}\n", _load_profile),
+        IngestError,
+        ("p.yaml", "year 0"),
+    ),
     Api("api-site-yaml-impossible-date", _file("s.yaml", f"bank_id: {NO_DATE}\n", _load_site), IngestError, ("s.yaml", "year 0")),
     Api("api-site-overlong-time-zone", _site_dict({"tz": "Europe/" + "x" * 400}), IngestError, ("tz", "xxxx")),
-    Api("api-site-device-id-a-list", _site_dict({"windows": [{"window_id": "W1", "device_uid": ["a"]}]}), IngestError,
-        ("windows[0].device_uid",)),
+    Api(
+        "api-site-device-id-a-list",
+        _site_dict({"windows": [{"window_id": "W1", "device_uid": ["a"]}]}),
+        IngestError,
+        ("windows[0].device_uid",),
+    ),
 ]
 
 

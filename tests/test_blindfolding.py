@@ -138,7 +138,6 @@ def test_mobi_q_squared_with_the_default_distance_is_finite_for_every_construct(
 def test_acsi_assess_without_a_distance_moves_off_a_divisor_of_n_and_refuses_one_given(tmp_path) -> None:  # noqa: ANN001
     """The CLI's default is the library's (7, or the nearest D not dividing n), not a fixed 7."""
     from acsi.cli import main
-
     from acsi.spec.yaml_io import spec_to_yaml
 
     spec, frame = _seven_indicator_model(252)

@@ -19,8 +19,26 @@ from ._reference import tolerance
 from .conftest import REFERENCE, reference_cases
 
 ML_CASES = reference_cases("ml")
-_FIT_KEYS = ("n", "npar", "chisq", "df", "pvalue", "baseline_chisq", "baseline_df", "cfi", "tli", "rmsea",
-             "rmsea_ci_lower", "rmsea_ci_upper", "srmr", "logl", "unrestricted_logl", "aic", "bic", "sabic")
+_FIT_KEYS = (
+    "n",
+    "npar",
+    "chisq",
+    "df",
+    "pvalue",
+    "baseline_chisq",
+    "baseline_df",
+    "cfi",
+    "tli",
+    "rmsea",
+    "rmsea_ci_lower",
+    "rmsea_ci_upper",
+    "srmr",
+    "logl",
+    "unrestricted_logl",
+    "aic",
+    "bic",
+    "sabic",
+)
 
 
 def _fit(case: dict) -> acsi.FitResult:
@@ -56,7 +74,9 @@ def test_cbsem_fit_indices_use_lavaan_definitions(reference: Path, path: Path) -
     checked = [key for key in _FIT_KEYS if key in case["expected"]]
     assert "chisq" in checked and "srmr" in checked
     for key in checked:
-        assert abs(fit[key] - case["expected"][key]) <= tolerance(case, key, None)[0], f"{key}: {fit[key]} vs {case['expected'][key]}"
+        assert abs(fit[key] - case["expected"][key]) <= tolerance(case, key, None)[0], (
+            f"{key}: {fit[key]} vs {case['expected'][key]}"
+        )
 
 
 @pytest.mark.parametrize("path", ML_CASES, ids=[p.stem for p in ML_CASES])
@@ -132,7 +152,16 @@ def test_semopy_log_messages_are_reissued_as_acsi_warnings(caplog: pytest.LogCap
     # Collinear indicators make the sample covariance singular: semopy logs and falls back to nearPD.
     rng = np.random.default_rng(0)
     x = rng.standard_normal((100, 3))
-    frame = pd.DataFrame({"a": x[:, 0], "b": x[:, 1], "c": x[:, 0] + x[:, 1], "d": x[:, 2], "e": x[:, 2] + rng.standard_normal(100), "f": rng.standard_normal(100)})
+    frame = pd.DataFrame(
+        {
+            "a": x[:, 0],
+            "b": x[:, 1],
+            "c": x[:, 0] + x[:, 1],
+            "d": x[:, 2],
+            "e": x[:, 2] + rng.standard_normal(100),
+            "f": rng.standard_normal(100),
+        }
+    )
     with caplog.at_level(logging.DEBUG), warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:

@@ -16,8 +16,8 @@ from acsi.errors import InadmissibleSolutionWarning, MultipleOptimaWarning
 from acsi.estimators import cbsem
 from acsi.estimators.cbsem import CBSEM, _fabin3, _lavaan_starts, to_semopy_syntax
 
-from .conftest import REFERENCE
 from ._tolerances import EXACT
+from .conftest import REFERENCE
 
 
 def _exact(sigma: np.ndarray, n: int, columns: list[str]) -> pd.DataFrame:

@@ -40,8 +40,19 @@ def test_fit_prints_a_summary_and_writes_the_json_contract(
     reference: Path, spec_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out_file = tmp_path / "out.json"
-    code = main(["fit", str(spec_file), str(reference / "data" / "satisfaction.csv"), "--scheme", "centroid",
-                 "--scale", "0,10", "--json", str(out_file)])
+    code = main(
+        [
+            "fit",
+            str(spec_file),
+            str(reference / "data" / "satisfaction.csv"),
+            "--scheme",
+            "centroid",
+            "--scale",
+            "0,10",
+            "--json",
+            str(out_file),
+        ]
+    )
     assert code == 0
     printed = capsys.readouterr().out
     assert "Structural model" in printed and "Index (0-100" in printed
@@ -50,9 +61,7 @@ def test_fit_prints_a_summary_and_writes_the_json_contract(
     assert payload["n_obs"] == 250 and set(payload["index"]) == {"IMAG", "EXPE", "QUAL", "VAL", "SAT", "LOY"}
 
 
-def test_fit_json_to_standard_output_is_pure_json(
-    reference: Path, spec_file: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_fit_json_to_standard_output_is_pure_json(reference: Path, spec_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["fit", str(spec_file), str(reference / "data" / "satisfaction.csv"), "--json", "-"]) == 0
     assert json.loads(capsys.readouterr().out)["scheme"] == "path"
 
@@ -63,9 +72,7 @@ def test_demo_fits_the_acsi_model_on_the_bundled_data(capsys: pytest.CaptureFixt
     assert "customer_satisfaction" in out and "Index (0-100" in out
 
 
-def test_errors_are_one_readable_line_with_status_2(
-    reference: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_errors_are_one_readable_line_with_status_2(reference: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     bad_spec = tmp_path / "bad.model"
     bad_spec.write_text("SAT =~ sat1 + sat2\nLOY =~ loy1 + loy2\nLOY ~ SATT\n")
     assert main(["fit", str(bad_spec), str(reference / "data" / "satisfaction.csv")]) == 2
@@ -85,7 +92,9 @@ def test_bad_scale_option_is_refused_by_the_parser(spec_file: Path, capsys: pyte
     assert "the minimum must be below the maximum" in capsys.readouterr().err
 
 
-def test_raw_option_is_refused_for_methods_other_than_pls(reference: Path, spec_file: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_raw_option_is_refused_for_methods_other_than_pls(
+    reference: Path, spec_file: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["fit", str(spec_file), str(reference / "data" / "satisfaction.csv"), "--method", "plsc", "--raw"]) == 2
     assert "only offered by method='pls'" in capsys.readouterr().err
 
@@ -102,8 +111,19 @@ def test_installed_console_script_runs(spec_file: Path) -> None:
 
 def test_shipped_models_fit_from_the_command_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out_file = tmp_path / "demo.json"
-    assert main(["fit", str(MODELS / "acsi.yaml"), str(MODELS.parent / "datasets" / "acsi_demo.csv"),
-                 "--json", str(out_file), "--quiet"]) == 0
+    assert (
+        main(
+            [
+                "fit",
+                str(MODELS / "acsi.yaml"),
+                str(MODELS.parent / "datasets" / "acsi_demo.csv"),
+                "--json",
+                str(out_file),
+                "--quiet",
+            ]
+        )
+        == 0
+    )
     payload = json.loads(out_file.read_text())
     assert payload["paths"]["customer_satisfaction -> customer_complaints"] < 0
     assert all(0 <= v <= 100 for v in payload["index"].values())

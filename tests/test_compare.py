@@ -31,7 +31,8 @@ from acsi.compare import (
 from acsi.core import corrections
 from acsi.errors import DataError, SpecError
 from acsi.simulate import ACSI_LOCATIONS, PopulationModel, acsi_population
-from acsi.spec.model import Construct, ModelSpec, Path as SpecPath
+from acsi.spec.model import Construct, ModelSpec
+from acsi.spec.model import Path as SpecPath
 
 from ._models import SATISFACTION_SYNTAX
 from ._tolerances import EXACT, NUMERIC
@@ -255,7 +256,11 @@ def test_ipma_importance_is_the_total_effect_and_performance_the_index(satisfact
     assert maps.act_first in maps.constructs.index[maps.constructs.quadrant == "concentrate here"]
     assert maps.mediators == ("EXPE", "QUAL", "VAL")  # IMAG is the only construct nothing drives
     # VAL, a mediator, comes first: the lever is its driver with the largest importance x (100 - performance)
-    feeding = [n for n in maps.constructs.index if n != "VAL" and result.total_effect_matrix[result.constructs.index(n), result.constructs.index("VAL")] != 0]
+    feeding = [
+        n
+        for n in maps.constructs.index
+        if n != "VAL" and result.total_effect_matrix[result.constructs.index(n), result.constructs.index("VAL")] != 0
+    ]
     assert maps.act_first == "VAL" and maps.lever == maps.constructs.loc[feeding, "priority"].idxmax()
     items = maps.indicators.loc["QUAL"]
     assert_allclose(items["importance"].sum(), maps.constructs.loc["QUAL", "importance"], **EXACT)
@@ -279,7 +284,13 @@ def test_group_ipma_uses_each_groups_effects_and_indices(estimates) -> None:
 # ---------------------------------------------------------------------- tidy tables (survey and device indicators)
 def test_period_changes_against_previous_period_and_last_year() -> None:
     table = pd.DataFrame(
-        {"group": ["w1"] * 3, "period": ["2023Q1", "2023Q4", "2024Q1"], "value": [70.0, 72.0, 75.0], "se": [1.0, 2.0, 2.0], "n": 100}
+        {
+            "group": ["w1"] * 3,
+            "period": ["2023Q1", "2023Q4", "2024Q1"],
+            "value": [70.0, 72.0, 75.0],
+            "se": [1.0, 2.0, 2.0],
+            "n": 100,
+        }
     )
     out = period_changes(table).set_index("period")
     assert out.loc["2024Q1", "prev_period"] == "2023Q4" and out.loc["2024Q1", "yoy_period"] == "2023Q1"
@@ -303,7 +314,11 @@ def test_device_rates_rank_with_uncertainty_lower_is_better() -> None:
 def test_aggregation_weights_children_and_carries_intervals() -> None:
     firms = pd.DataFrame({"group": ["f1", "f2", "f3"], "value": [80.0, 70.0, 60.0], "se": [1.0, 2.0, 3.0]})
     hierarchy = pd.DataFrame(
-        {"unit": ["f1", "f2", "f3", "banks", "insurers"], "parent": ["banks", "banks", "insurers", "nation", "nation"], "weight": [3, 1, 5, 2, 1]}
+        {
+            "unit": ["f1", "f2", "f3", "banks", "insurers"],
+            "parent": ["banks", "banks", "insurers", "nation", "nation"],
+            "weight": [3, 1, 5, 2, 1],
+        }
     )
     out = aggregate(firms, hierarchy).set_index("unit")
     assert_allclose(out.loc["banks", "value"], 0.75 * 80 + 0.25 * 70, **EXACT)
@@ -331,11 +346,31 @@ def survey_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_compare_command_writes_the_json_contract_and_every_chart(survey_file: Path, tmp_path: Path, capsys) -> None:
     hierarchy = tmp_path / "regions.csv"
     pd.DataFrame({"unit": ["north", "south", "east"], "parent": ["bank"] * 3, "weight": [1, 1, 2]}).to_csv(hierarchy, index=False)
-    status = main([
-        "compare", str(acsi.resources.bundled("models/acsi.yaml")), str(survey_file), "--group", "branch",
-        "--period", "quarter", "--bootstrap", "40", "--permutations", "19", "--seed", "1", "--json", str(tmp_path / "out.json"),
-        "--plot", str(tmp_path / "plots"), "--hierarchy", str(hierarchy), "--scheme", "path",
-    ])
+    status = main(
+        [
+            "compare",
+            str(acsi.resources.bundled("models/acsi.yaml")),
+            str(survey_file),
+            "--group",
+            "branch",
+            "--period",
+            "quarter",
+            "--bootstrap",
+            "40",
+            "--permutations",
+            "19",
+            "--seed",
+            "1",
+            "--json",
+            str(tmp_path / "out.json"),
+            "--plot",
+            str(tmp_path / "plots"),
+            "--hierarchy",
+            str(hierarchy),
+            "--scheme",
+            "path",
+        ]
+    )
     assert status == 0
     printed = capsys.readouterr().out
     assert "Ranking by customer_satisfaction" in printed and "north" in printed
@@ -352,10 +387,21 @@ def test_compare_command_writes_the_json_contract_and_every_chart(survey_file: P
 
 
 def test_ipma_command_per_group(survey_file: Path, tmp_path: Path, capsys) -> None:
-    status = main([
-        "ipma", str(acsi.resources.bundled("models/acsi.yaml")), str(survey_file), "--target", "customer_loyalty",
-        "--group", "branch", "--json", str(tmp_path / "ipma.json"), "--plot", str(tmp_path),
-    ])
+    status = main(
+        [
+            "ipma",
+            str(acsi.resources.bundled("models/acsi.yaml")),
+            str(survey_file),
+            "--target",
+            "customer_loyalty",
+            "--group",
+            "branch",
+            "--json",
+            str(tmp_path / "ipma.json"),
+            "--plot",
+            str(tmp_path),
+        ]
+    )
     assert status == 0
     assert "act first on" in capsys.readouterr().out
     out = json.loads((tmp_path / "ipma.json").read_text())["ipma"]
@@ -370,8 +416,19 @@ def test_compare_command_names_a_missing_group_column(survey_file: Path, capsys)
 
 
 def test_compare_command_refuses_pooled_mode_for_other_methods(survey_file: Path, capsys) -> None:
-    status = main(["compare", str(acsi.resources.bundled("models/acsi.yaml")), str(survey_file), "--group", "branch",
-                   "--method", "plsc", "--mode", "pooled"])
+    status = main(
+        [
+            "compare",
+            str(acsi.resources.bundled("models/acsi.yaml")),
+            str(survey_file),
+            "--group",
+            "branch",
+            "--method",
+            "plsc",
+            "--mode",
+            "pooled",
+        ]
+    )
     assert status == 2
     assert "built for --method pls only" in capsys.readouterr().err
 
@@ -381,7 +438,11 @@ def test_every_chart_is_written_and_not_empty(estimates, tmp_path: Path) -> None
 
     ranked = ranking(estimates, SAT)
     periods = pd.DataFrame(
-        [(g, q, 70.0 + i + j, 68.0 + i + j, 72.0 + i + j) for i, g in enumerate("ab") for j, q in enumerate(["2024Q1", "2024Q2"])],
+        [
+            (g, q, 70.0 + i + j, 68.0 + i + j, 72.0 + i + j)
+            for i, g in enumerate("ab")
+            for j, q in enumerate(["2024Q1", "2024Q2"])
+        ],
         columns=["group", "period", "value", "ci_lower", "ci_upper"],
     )
     maps = ipma_groups(estimates, SAT)["a"]
@@ -452,8 +513,19 @@ def test_ipma_command_weights_the_whole_sample_like_repeated_rows(tmp_path: Path
     outputs = []
     for path, extra in ((weighted_file, ["--weights", "w"]), (repeated_file, [])):
         out = tmp_path / f"{path.stem}.json"
-        status = main(["ipma", str(acsi.resources.bundled("models/acsi.yaml")), str(path), "--target",
-                       "customer_loyalty", "--json", str(out), "--quiet", *extra])
+        status = main(
+            [
+                "ipma",
+                str(acsi.resources.bundled("models/acsi.yaml")),
+                str(path),
+                "--target",
+                "customer_loyalty",
+                "--json",
+                str(out),
+                "--quiet",
+                *extra,
+            ]
+        )
         assert status == 0
         outputs.append(json.loads(out.read_text()))
     weighted, repeated = (out["ipma"]["constructs"] for out in outputs)

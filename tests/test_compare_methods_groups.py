@@ -31,7 +31,9 @@ Y ~ X
 def _groups(sizes: dict[str, int], seed: int = 0) -> tuple[acsi.ModelSpec, pd.DataFrame]:
     spec = acsi.parse_syntax(SMALL)
     population = PopulationModel(spec, paths={"X -> Y": 0.5}, loadings=0.8)
-    frames = [population.draw(n, seed=seed * 100 + b, scale=(1, 10)).assign(branch=name) for b, (name, n) in enumerate(sizes.items())]
+    frames = [
+        population.draw(n, seed=seed * 100 + b, scale=(1, 10)).assign(branch=name) for b, (name, n) in enumerate(sizes.items())
+    ]
     return population.spec, pd.concat(frames, ignore_index=True)
 
 
@@ -88,7 +90,9 @@ def test_resample_draws_are_refits_on_the_pls_paths_resampled_rows(small) -> Non
     est = _estimate(spec, frame, "gsca", n_boot=20, seed=11)
     g = est.position("b")
     group = frame[frame.branch == "b"].drop(columns="branch").reset_index(drop=True)
-    rows = np.random.default_rng(np.random.SeedSequence(11).spawn(len(est.labels))[g]).integers(0, len(group), size=(20, len(group)))
+    rows = np.random.default_rng(np.random.SeedSequence(11).spawn(len(est.labels))[g]).integers(
+        0, len(group), size=(20, len(group))
+    )
     for b in (0, 7, 19):
         result = acsi.fit(spec, group.iloc[rows[b]].reset_index(drop=True), method="gsca", scale=(1, 10))
         assert_allclose(est.index_draws[g, b], result.index.values, **NUMERIC)
@@ -133,7 +137,9 @@ def test_inadmissible_resamples_are_dropped_and_counted() -> None:
     spec, frame = _groups({"a": 40, "b": 40}, seed=1)
     task_data = acsi.prepare(spec, frame[frame.branch == "a"].drop(columns="branch"), scale=(1, 10))
     extract = Extract(spec.construct_names, ("X", "Y"), spec.indicators, np.array([0]), np.array([1]))
-    out = run_group(GroupTask.of(make_estimator("plsc"), spec, subset(task_data, np.arange(40), None), np.random.SeedSequence(0), 60, extract))
+    out = run_group(
+        GroupTask.of(make_estimator("plsc"), spec, subset(task_data, np.arange(40), None), np.random.SeedSequence(0), 60, extract)
+    )
     dropped = np.isnan(out["path_draws"][:, 0])
     assert out["failures"]["inadmissible"] > 0
     assert dropped.sum() == sum(out["failures"].values())
@@ -184,8 +190,23 @@ def _run(args: list[str], path: Path) -> dict:
 
 def test_compare_command_with_plsc_writes_groups_and_differences_reproducibly(small_file, tmp_path: Path) -> None:
     model, data = small_file
-    args = ["compare", str(model), str(data), "--group", "branch", "--scale", "1,10", "--method", "plsc", "--bootstrap", "20", "--seed", "9",
-            "--permutations", "19"]
+    args = [
+        "compare",
+        str(model),
+        str(data),
+        "--group",
+        "branch",
+        "--scale",
+        "1,10",
+        "--method",
+        "plsc",
+        "--bootstrap",
+        "20",
+        "--seed",
+        "9",
+        "--permutations",
+        "19",
+    ]
     out = _run(args, tmp_path / "one.json")
     again = _run(args, tmp_path / "two.json")
     assert out == again
@@ -197,8 +218,24 @@ def test_compare_command_with_plsc_writes_groups_and_differences_reproducibly(sm
 
 def test_compare_command_with_cbsem_per_group(small_file, tmp_path: Path) -> None:
     model, data = small_file
-    out = _run(["compare", str(model), str(data), "--group", "branch", "--scale", "1,10", "--method", "cbsem", "--bootstrap", "20", "--seed", "2"],
-               tmp_path / "cb.json")
+    out = _run(
+        [
+            "compare",
+            str(model),
+            str(data),
+            "--group",
+            "branch",
+            "--scale",
+            "1,10",
+            "--method",
+            "cbsem",
+            "--bootstrap",
+            "20",
+            "--seed",
+            "2",
+        ],
+        tmp_path / "cb.json",
+    )
     assert out["method"] == "cbsem" and out["differences"]
     assert all(g["ci"]["Y"][0] is not None for g in out["groups"].values())
 

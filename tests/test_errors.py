@@ -98,9 +98,10 @@ def test_validator_accepts_valid_values() -> None:
     import numpy as np
 
     from acsi import validate
+    from acsi.estimators.registry import check_options_used_by
 
     validate.check_choice("ci", "bca", ("percentile", "bca"))
     validate.check_int("n_boot", np.int64(5), 1)
     validate.check_level("level", 0.95)
     validate.check_bool("std_lv", False)
-    validate.check_options_used_by("pls", {"scheme": "path", "objective": None})
+    check_options_used_by("pls", {"scheme": "path", "objective": None})

@@ -16,8 +16,22 @@ from acsi.estimators.registry import METHODS, REGISTRY
 from acsi.resources import bundled
 
 BASE_KEYS = {
-    "method", "scheme", "standardized", "converged", "iterations", "n_obs", "n_dropped", "weights", "loadings",
-    "paths", "r_squared", "adjusted_r_squared", "effects", "construct_correlations", "warnings", "index",
+    "method",
+    "scheme",
+    "standardized",
+    "converged",
+    "iterations",
+    "n_obs",
+    "n_dropped",
+    "weights",
+    "loadings",
+    "paths",
+    "r_squared",
+    "adjusted_r_squared",
+    "effects",
+    "construct_correlations",
+    "warnings",
+    "index",
     "index_weights",
 }
 

@@ -11,10 +11,10 @@ import pytest
 import acsi
 from acsi.core import gsca as kernel
 from acsi.estimators.gsca import GSCA
-from acsi.structure import model_structure
 from acsi.resources import bundled
 from acsi.simulate import ACSI_PATHS, CompositePopulationModel
 from acsi.spec.model import Mode
+from acsi.structure import model_structure
 
 from ._tolerances import EXACT, POPULATION
 
@@ -45,7 +45,9 @@ def test_gsca_is_close_to_unequal_population_weights(acsi_spec: acsi.ModelSpec) 
     # population weights when these are unequal; PLS Mode B recovers them exactly.
     assert deviation.max() < 0.02
     mode_b = acsi.ModelSpec(
-        constructs=tuple(dataclasses.replace(c, mode=Mode.COMPOSITE) if len(c.indicators) > 1 else c for c in acsi_spec.constructs),
+        constructs=tuple(
+            dataclasses.replace(c, mode=Mode.COMPOSITE) if len(c.indicators) > 1 else c for c in acsi_spec.constructs
+        ),
         paths=acsi_spec.paths,
     )
     pls_b = acsi.fit(mode_b, frame, method="pls")
@@ -79,7 +81,9 @@ def test_gsca_components_have_unit_variance_and_reproduce_the_paths(satisfaction
 
 
 def test_gsca_reports_non_convergence(satisfaction: pd.DataFrame) -> None:
-    spec = acsi.parse_syntax("IMAG =~ imag1 + imag2 + imag3\nSAT =~ sat1 + sat2 + sat3\nLOY =~ loy1 + loy2\nSAT ~ IMAG\nLOY ~ SAT + IMAG\n")
+    spec = acsi.parse_syntax(
+        "IMAG =~ imag1 + imag2 + imag3\nSAT =~ sat1 + sat2 + sat3\nLOY =~ loy1 + loy2\nSAT ~ IMAG\nLOY ~ SAT + IMAG\n"
+    )
     with pytest.warns(acsi.ConvergenceWarning, match="GSCA did not converge"):
         result = GSCA(max_iter=1, tol=1e-15).fit(spec, satisfaction)
     assert not result.converged

@@ -87,7 +87,12 @@ def test_negative_index_weight_warns_and_names_the_indicator() -> None:
     weights = np.array([0.7, 0.5, -0.1])
     with pytest.warns(acsi.NegativeWeightWarning, match="c3"):
         normed = normalised_index_weights(
-            weights, np.ones(3), np.zeros(3, dtype=int), "standardized", construct_names=("C",), indicator_names=("c1", "c2", "c3")
+            weights,
+            np.ones(3),
+            np.zeros(3, dtype=int),
+            "standardized",
+            construct_names=("C",),
+            indicator_names=("c1", "c2", "c3"),
         )
     np.testing.assert_allclose(normed.sum(), 1.0, **EXACT)
 

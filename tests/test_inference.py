@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import json
 import dataclasses
+import json
 from dataclasses import dataclass
 
 import numpy as np
@@ -146,7 +146,9 @@ def test_individual_sign_change_gives_every_signed_replicate_the_estimates_sign(
 
 
 def test_construct_sign_change_flips_a_construct_whose_loadings_oppose_the_originals() -> None:
-    structure = Structure(block=np.array([0, 0, 1, 1]), mode_b=np.array([False, False]), adjacency=np.array([[0.0, 1.0], [0.0, 0.0]]))
+    structure = Structure(
+        block=np.array([0, 0, 1, 1]), mode_b=np.array([False, False]), adjacency=np.array([[0.0, 1.0], [0.0, 0.0]])
+    )
     S = np.array([[1, 0.5, 0.3, 0.3], [0.5, 1, 0.3, 0.3], [0.3, 0.3, 1, 0.6], [0.3, 0.3, 0.6, 1.0]])[None]
     kwargs = dict(tol=1e-12, max_iter=100)
     plain = resample.pls_replicates(S, structure, "path", **kwargs)
@@ -167,8 +169,15 @@ def test_contract_keys_have_the_shapes_of_the_estimates(acsi_fit: acsi.FitResult
     for pair in out["ci"]["paths"].values():
         assert len(pair) == 2 and pair[0] <= pair[1]
     assert out["bootstrap"] | {"seed": 0} == {
-        "requested": 60, "used": 60, "failed": 0, "failures": {}, "seed": 0, "ci_method": "percentile",
-        "level": 0.95, "sign_change": "none", "engine": "batched",
+        "requested": 60,
+        "used": 60,
+        "failed": 0,
+        "failures": {},
+        "seed": 0,
+        "ci_method": "percentile",
+        "level": 0.95,
+        "sign_change": "none",
+        "engine": "batched",
     }
     json.dumps(out, allow_nan=False)  # strict JSON: undefined values are null
 
@@ -230,7 +239,9 @@ def test_resamples_with_a_constant_indicator_are_counted_as_failures_and_reporte
 def test_coverage_of_path_intervals_is_near_nominal_for_composite_truth() -> None:
     """Small, fixed-seed version of benchmarks/test_bootstrap_coverage.py (Mode B, composite data)."""
     spec = acsi.parse_syntax("X =~ x1 + x2 + x3\nY =~ y1 + y2 + y3\nZ =~ z1 + z2 + z3\nY ~ X\nZ ~ X + Y")
-    population = composite_population(acsi.simulate.PopulationModel(spec, paths={"X -> Y": 0.5, "X -> Z": 0.2, "Y -> Z": 0.4}, loadings=0.8))
+    population = composite_population(
+        acsi.simulate.PopulationModel(spec, paths={"X -> Y": 0.5, "X -> Z": 0.2, "Y -> Z": 0.4}, loadings=0.8)
+    )
     rng = np.random.default_rng(2024)
     covered = np.zeros(3)
     replications = 30

@@ -13,8 +13,22 @@ from acsi.cli import main
 from acsi.resources import bundled
 
 BASE_KEYS = {
-    "method", "scheme", "standardized", "converged", "iterations", "n_obs", "n_dropped", "weights", "loadings",
-    "paths", "r_squared", "adjusted_r_squared", "effects", "construct_correlations", "warnings", "index",
+    "method",
+    "scheme",
+    "standardized",
+    "converged",
+    "iterations",
+    "n_obs",
+    "n_dropped",
+    "weights",
+    "loadings",
+    "paths",
+    "r_squared",
+    "adjusted_r_squared",
+    "effects",
+    "construct_correlations",
+    "warnings",
+    "index",
     "index_weights",
 }
 
@@ -46,8 +60,18 @@ def test_unknown_method_is_refused(demo: tuple[acsi.ModelSpec, pd.DataFrame]) ->
 @pytest.mark.parametrize("method", ["plsc", "cbsem", "gsca"])
 def test_cli_fit_method_writes_the_json_contract(method: str, tmp_path: Path) -> None:
     out = tmp_path / "out.json"
-    code = main(["fit", str(bundled("models/acsi.yaml")), str(bundled("datasets/acsi_demo.csv")), "--method", method,
-                 "--json", str(out), "--quiet"])
+    code = main(
+        [
+            "fit",
+            str(bundled("models/acsi.yaml")),
+            str(bundled("datasets/acsi_demo.csv")),
+            "--method",
+            method,
+            "--json",
+            str(out),
+            "--quiet",
+        ]
+    )
     assert code == 0
     payload = json.loads(out.read_text())
     assert payload["method"] == method and BASE_KEYS <= set(payload)
@@ -55,8 +79,7 @@ def test_cli_fit_method_writes_the_json_contract(method: str, tmp_path: Path) ->
 
 def test_compare_methods_prints_one_row_per_parameter_with_a_column_per_method(tmp_path: Path, capsys) -> None:
     out = tmp_path / "table.json"
-    code = main(["compare-methods", str(bundled("models/acsi.yaml")), str(bundled("datasets/acsi_demo.csv")),
-                 "--json", str(out)])
+    code = main(["compare-methods", str(bundled("models/acsi.yaml")), str(bundled("datasets/acsi_demo.csv")), "--json", str(out)])
     assert code == 0
     payload = json.loads(out.read_text())
     assert payload["methods"] == ["pls", "plsc", "cbsem", "gsca"]
@@ -84,8 +107,22 @@ def test_compare_methods_leaves_out_a_method_that_cannot_take_the_spec(tmp_path:
 
 def test_cli_bootstraps_other_methods_by_refitting(tmp_path: Path) -> None:
     out = tmp_path / "out.json"
-    code = main(["fit", str(bundled("models/acsi.yaml")), str(bundled("datasets/acsi_demo.csv")), "--method", "gsca",
-                 "--bootstrap", "10", "--seed", "3", "--json", str(out), "--quiet"])
+    code = main(
+        [
+            "fit",
+            str(bundled("models/acsi.yaml")),
+            str(bundled("datasets/acsi_demo.csv")),
+            "--method",
+            "gsca",
+            "--bootstrap",
+            "10",
+            "--seed",
+            "3",
+            "--json",
+            str(out),
+            "--quiet",
+        ]
+    )
     assert code == 0
     payload = json.loads(out.read_text())
     assert payload["method"] == "gsca" and payload["bootstrap"]["engine"] == "refit"
@@ -103,8 +140,22 @@ def test_estimators_are_public_and_semopy_loads_only_when_cbsem_is_used() -> Non
 
 def test_cbsem_bootstrap_keeps_the_model_based_standard_errors_beside_the_bootstrap_ones(tmp_path: Path) -> None:
     out = tmp_path / "out.json"
-    code = main(["fit", str(bundled("models/acsi.yaml")), str(bundled("datasets/acsi_demo.csv")), "--method", "cbsem",
-                 "--bootstrap", "5", "--seed", "3", "--json", str(out), "--quiet"])
+    code = main(
+        [
+            "fit",
+            str(bundled("models/acsi.yaml")),
+            str(bundled("datasets/acsi_demo.csv")),
+            "--method",
+            "cbsem",
+            "--bootstrap",
+            "5",
+            "--seed",
+            "3",
+            "--json",
+            str(out),
+            "--quiet",
+        ]
+    )
     assert code == 0
     payload = json.loads(out.read_text())
     assert payload["bootstrap"]["used"] + payload["bootstrap"]["failed"] == 5
@@ -116,8 +167,20 @@ def test_assess_uses_the_cbsem_objective_it_is_given(tmp_path: Path) -> None:
     outputs = {}
     for objective in ("MLW", "GLS"):
         out = tmp_path / f"{objective}.json"
-        code = main(["assess", str(bundled("models/acsi.yaml")), str(bundled("datasets/acsi_demo.csv")),
-                     "--method", "cbsem", "--objective", objective, "--json", str(out), "--quiet"])
+        code = main(
+            [
+                "assess",
+                str(bundled("models/acsi.yaml")),
+                str(bundled("datasets/acsi_demo.csv")),
+                "--method",
+                "cbsem",
+                "--objective",
+                objective,
+                "--json",
+                str(out),
+                "--quiet",
+            ]
+        )
         assert code == 0
         outputs[objective] = json.loads(out.read_text())
     assert outputs["MLW"]["rho_c"] != outputs["GLS"]["rho_c"]
@@ -131,8 +194,20 @@ def test_compare_methods_in_python_gives_what_the_command_writes(tmp_path: Path,
     from ._tolerances import NUMERIC, assert_nested_close
 
     out = tmp_path / "table.json"
-    assert main(["compare-methods", str(bundled("models/acsi.yaml")), str(bundled("datasets/acsi_demo.csv")),
-                 "--methods", "pls,gsca", "--json", str(out)]) == 0
+    assert (
+        main(
+            [
+                "compare-methods",
+                str(bundled("models/acsi.yaml")),
+                str(bundled("datasets/acsi_demo.csv")),
+                "--methods",
+                "pls,gsca",
+                "--json",
+                str(out),
+            ]
+        )
+        == 0
+    )
     spec = acsi.load_spec(bundled("models/acsi.yaml"))
     data = prepare(spec, read_survey(str(bundled("datasets/acsi_demo.csv"))))
     comparison = compare_methods(spec, data, ["pls", "gsca"])

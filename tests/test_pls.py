@@ -14,9 +14,8 @@ import acsi
 from acsi.core import pls as kernel
 from acsi.spec.model import Construct, Mode, ModelSpec, Path
 
-from ._tolerances import EXACT, NUMERIC, POPULATION
 from ._models import SATISFACTION_SYNTAX as SATISFACTION_MODEL
-
+from ._tolerances import EXACT, NUMERIC, POPULATION
 
 
 def exact_sample(sigma: np.ndarray, n: int, seed: int) -> np.ndarray:

@@ -13,9 +13,9 @@ import pytest
 import acsi
 from acsi.core import plsc as kernel
 from acsi.core.pls import orient, outer_weights
-from acsi.structure import model_structure
 from acsi.estimators.plsc import PLSc
 from acsi.simulate import PopulationModel
+from acsi.structure import model_structure
 
 from ._reference import flatten
 from ._tolerances import EXACT, POPULATION
@@ -134,9 +134,7 @@ def test_inadmissible_solution_is_reported_not_clamped() -> None:
     # Two weak blocks (within-block correlation 0.3, rho_A = 0.46) whose scores correlate
     # 0.77: the disattenuated correlation is 0.77 / 0.46 = 1.67.
     spec = acsi.parse_syntax("x =~ x1 + x2\ny =~ y1 + y2\ny ~ x\n")
-    sigma = np.array(
-        [[1.0, 0.3, 0.5, 0.5], [0.3, 1.0, 0.5, 0.5], [0.5, 0.5, 1.0, 0.3], [0.5, 0.5, 0.3, 1.0]]
-    )
+    sigma = np.array([[1.0, 0.3, 0.5, 0.5], [0.3, 1.0, 0.5, 0.5], [0.5, 0.5, 1.0, 0.3], [0.5, 0.5, 0.3, 1.0]])
     rng = np.random.default_rng(0)
     z = rng.standard_normal((400, 4))
     z -= z.mean(axis=0)

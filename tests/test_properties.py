@@ -45,8 +45,14 @@ def survey(seed: int, n: int) -> pd.DataFrame:
 
 
 def _estimates(result: acsi.FitResult) -> np.ndarray:
-    return np.concatenate([result.weights.sort_index().to_numpy(), result.loadings.sort_index().to_numpy(),
-                           result.path_coefficients.sort_index().to_numpy(), result.r_squared.sort_index().to_numpy()])
+    return np.concatenate(
+        [
+            result.weights.sort_index().to_numpy(),
+            result.loadings.sort_index().to_numpy(),
+            result.path_coefficients.sort_index().to_numpy(),
+            result.r_squared.sort_index().to_numpy(),
+        ]
+    )
 
 
 @SETTINGS
@@ -65,9 +71,7 @@ def test_row_order_does_not_change_the_estimates(seed: int, n: int, scheme: str,
 @given(seed=st.integers(0, 2**32 - 1), scheme=SCHEMES, data=st.data())
 def test_indicator_and_construct_order_do_not_change_the_estimates(seed: int, scheme: str, data: st.DataObject) -> None:
     frame = survey(seed, 150)
-    constructs = [
-        Construct(c.name, tuple(data.draw(st.permutations(c.indicators))), c.mode) for c in SPEC.constructs
-    ]
+    constructs = [Construct(c.name, tuple(data.draw(st.permutations(c.indicators))), c.mode) for c in SPEC.constructs]
     reordered = ModelSpec(
         constructs=tuple(data.draw(st.permutations(constructs))),
         paths=tuple(data.draw(st.permutations([Path(p.source, p.target) for p in SPEC.paths]))),
@@ -97,11 +101,13 @@ def test_standardised_estimates_ignore_affine_rescaling_of_an_indicator(
 
 
 @SETTINGS
-@given(seed=st.integers(0, 2**32 - 1), n=st.integers(20, 200), scheme=SCHEMES,
-       weights=st.sampled_from(["fornell", "standardized", "equal"]))
-def test_index_lies_in_0_100_for_every_respondent_with_non_negative_weights(
-    seed: int, n: int, scheme: str, weights: str
-) -> None:
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    n=st.integers(20, 200),
+    scheme=SCHEMES,
+    weights=st.sampled_from(["fornell", "standardized", "equal"]),
+)
+def test_index_lies_in_0_100_for_every_respondent_with_non_negative_weights(seed: int, n: int, scheme: str, weights: str) -> None:
     frame = survey(seed, n)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", acsi.NegativeWeightWarning)  # checked below instead

@@ -59,7 +59,8 @@ def test_every_acsi_name_in_the_readme_resolves() -> None:
 
 def test_every_error_and_warning_class_is_in_errors_and_exported() -> None:
     ours = [
-        value for value in vars(errors).values()
+        value
+        for value in vars(errors).values()
         if isinstance(value, type) and issubclass(value, (errors.AcsiError, errors.AcsiWarning))
     ]
     assert {cls.__name__ for cls in ours} <= set(acsi.__all__)

@@ -32,8 +32,13 @@ from acsi.ingest.device.vendor_log import read_vendor_log
 from acsi.spec import ModelSpec, parse_syntax, spec_from_dict
 from acsi.spec.yaml_io import spec_from_text
 
-FUZZ = settings(max_examples=150, deadline=None, derandomize=True, database=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+FUZZ = settings(
+    max_examples=150,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
 
 
 def outcome(call, *args: Any, **kwargs: Any) -> Any:
@@ -48,7 +53,11 @@ def outcome(call, *args: Any, **kwargs: Any) -> Any:
 _NAMES = ["SAT", "LOY", "IMAG", "q1", "q2", "q3", "x", "F", "1a", "", " ", "é", "a.b", "_"]
 _names = st.one_of(st.sampled_from(_NAMES), st.text(max_size=6))
 _scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(-(2**70), 2**70), st.floats(), _names,
+    st.none(),
+    st.booleans(),
+    st.integers(-(2**70), 2**70),
+    st.floats(),
+    _names,
     st.sampled_from(["reflective", "composite", "A", "B", "formative", "->", "~~", "=~", "SAT -> LOY", "1,5", "0x1E"]),
 )
 
@@ -93,17 +102,75 @@ def _dump(value: Any) -> str | None:
 
 
 # ---------------------------------------------------------------- specs
-_SPEC_KEYS = ["name", "description", "scale", "constructs", "paths", "covariances", "fixed", "label", "mode",
-              "indicators", "min", "max", "wording", "lhs", "op", "rhs", "value", "SAT", "LOY", "q1"]
+_SPEC_KEYS = [
+    "name",
+    "description",
+    "scale",
+    "constructs",
+    "paths",
+    "covariances",
+    "fixed",
+    "label",
+    "mode",
+    "indicators",
+    "min",
+    "max",
+    "wording",
+    "lhs",
+    "op",
+    "rhs",
+    "value",
+    "SAT",
+    "LOY",
+    "q1",
+]
 VALID_SPEC = {
-    "name": "T", "scale": {"min": 1, "max": 5},
-    "constructs": {"SAT": {"mode": "reflective", "indicators": ["q1", "q2"]},
-                   "LOY": {"indicators": {"q3": {"scale": [1, 7], "wording": "How likely?"}, "q4": None}}},
-    "paths": ["SAT -> LOY", ["SAT", "LOY"]], "covariances": [["q1", "q2"]],
+    "name": "T",
+    "scale": {"min": 1, "max": 5},
+    "constructs": {
+        "SAT": {"mode": "reflective", "indicators": ["q1", "q2"]},
+        "LOY": {"indicators": {"q3": {"scale": [1, 7], "wording": "How likely?"}, "q4": None}},
+    },
+    "paths": ["SAT -> LOY", ["SAT", "LOY"]],
+    "covariances": [["q1", "q2"]],
     "fixed": [{"lhs": "SAT", "op": "=~", "rhs": "q1", "value": 1}],
 }
-_TOKENS = ["=~", "<~", "~", "~~", "+", "*", "1", "0.5", "NA", ":=", "==", "#", ";", "(", ")", " ", " ", "\n", "\t",
-           "SAT", "LOY", "q1", "q2", "q3", "a", "2x", "@", "start", "-", "e", "\r", "\\", "'", '"']
+_TOKENS = [
+    "=~",
+    "<~",
+    "~",
+    "~~",
+    "+",
+    "*",
+    "1",
+    "0.5",
+    "NA",
+    ":=",
+    "==",
+    "#",
+    ";",
+    "(",
+    ")",
+    " ",
+    " ",
+    "\n",
+    "\t",
+    "SAT",
+    "LOY",
+    "q1",
+    "q2",
+    "q3",
+    "a",
+    "2x",
+    "@",
+    "start",
+    "-",
+    "e",
+    "\r",
+    "\\",
+    "'",
+    '"',
+]
 lavaan_like = st.lists(st.sampled_from(_TOKENS), max_size=40).map("".join)
 
 
@@ -151,16 +218,48 @@ def test_load_spec_of_any_text_returns_a_spec_or_our_error(text: str) -> None:
 
 
 # ---------------------------------------------------------------- survey mappings
-_MAPPING_KEYS = ["indicators", "defaults", "weight", "groups", "description", "column", "scale", "missing", "reverse",
-                 "recode", "label", "q1", "q2", "q3", "wgt", "branch", "acsi", "five_level"]
-VALID_MAPPING = {"weight": "wgt", "groups": ["branch"], "defaults": {"scale": [1, 5], "missing": {98: "dk"}},
-                 "indicators": {"q1": "q1", "q2": {"column": "q2", "reverse": True},
-                                "q3": {"column": "q3", "recode": "five_level"},
-                                "q4": {"column": "q4", "recode": {1: 0, 2: 50, 5: 100}, "missing": [99, "DK"]}}}
-SURVEY = pd.DataFrame({
-    "q1": [1, 2, 3, 4, 5, 98], "q2": [5, 4, 3, 2, 1, 2], "q3": [1, 2, 3, 4, 5, 5], "q4": [1, 2, 5, 99, 1, 2],
-    "wgt": [1.0, 2.0, 0.5, 1.0, 1.5, 1.0], "branch": ["n", "s", "n", "s", "n", "s"], "text": ["a", "b", "c", "d", "e", "f"],
-})
+_MAPPING_KEYS = [
+    "indicators",
+    "defaults",
+    "weight",
+    "groups",
+    "description",
+    "column",
+    "scale",
+    "missing",
+    "reverse",
+    "recode",
+    "label",
+    "q1",
+    "q2",
+    "q3",
+    "wgt",
+    "branch",
+    "acsi",
+    "five_level",
+]
+VALID_MAPPING = {
+    "weight": "wgt",
+    "groups": ["branch"],
+    "defaults": {"scale": [1, 5], "missing": {98: "dk"}},
+    "indicators": {
+        "q1": "q1",
+        "q2": {"column": "q2", "reverse": True},
+        "q3": {"column": "q3", "recode": "five_level"},
+        "q4": {"column": "q4", "recode": {1: 0, 2: 50, 5: 100}, "missing": [99, "DK"]},
+    },
+}
+SURVEY = pd.DataFrame(
+    {
+        "q1": [1, 2, 3, 4, 5, 98],
+        "q2": [5, 4, 3, 2, 1, 2],
+        "q3": [1, 2, 3, 4, 5, 5],
+        "q4": [1, 2, 5, 99, 1, 2],
+        "wgt": [1.0, 2.0, 0.5, 1.0, 1.5, 1.0],
+        "branch": ["n", "s", "n", "s", "n", "s"],
+        "text": ["a", "b", "c", "d", "e", "f"],
+    }
+)
 
 
 @FUZZ
@@ -186,10 +285,20 @@ def test_mapping_file_reader_returns_a_mapping_or_our_error(text: str) -> None:
 
 # ---------------------------------------------------------------- device profiles and sites
 _PROFILES = {p.stem: yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted(PROFILE_DIR.glob("*.yaml"))}
-_PROFILE_KEYS = sorted({k for raw in _PROFILES.values() for section in raw.values() if isinstance(section, dict)
-                        for k in section if isinstance(k, str)} | set(next(iter(_PROFILES.values()))))
-_profile_junk = structures(_PROFILE_KEYS, leaves=st.one_of(_scalars, st.sampled_from(["FF68", "zz", "0x81", "none", "%Y", 0x81, 300])),
-                           depth=2)
+_PROFILE_KEYS = sorted(
+    {
+        k
+        for raw in _PROFILES.values()
+        for section in raw.values()
+        if isinstance(section, dict)
+        for k in section
+        if isinstance(k, str)
+    }
+    | set(next(iter(_PROFILES.values())))
+)
+_profile_junk = structures(
+    _PROFILE_KEYS, leaves=st.one_of(_scalars, st.sampled_from(["FF68", "zz", "0x81", "none", "%Y", 0x81, 300])), depth=2
+)
 
 
 @FUZZ
@@ -200,8 +309,13 @@ def test_profile_reader_returns_a_profile_or_our_error(name: str, data: st.DataO
 
 
 @FUZZ
-@given(st.one_of(st.text(max_size=200), st.binary(max_size=200).map(lambda b: b.decode("latin-1")),
-                 structures(_PROFILE_KEYS).map(_dump).filter(lambda t: t is not None)))
+@given(
+    st.one_of(
+        st.text(max_size=200),
+        st.binary(max_size=200).map(lambda b: b.decode("latin-1")),
+        structures(_PROFILE_KEYS).map(_dump).filter(lambda t: t is not None),
+    )
+)
 def test_profile_file_reader_returns_a_profile_or_our_error(text: str) -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "p.yaml"
@@ -209,8 +323,14 @@ def test_profile_file_reader_returns_a_profile_or_our_error(text: str) -> None:
         outcome(load_profile, path)
 
 
-_SITE = {"bank_id": "B", "branch_id": "BR1", "tz": "Asia/Shanghai", "business_hours": ["08:30", "17:30"],
-         "burst": {"max_events": 5, "seconds": 60}, "windows": [{"window_id": "W1", "device_uid": "1209:0002:SN1"}]}
+_SITE = {
+    "bank_id": "B",
+    "branch_id": "BR1",
+    "tz": "Asia/Shanghai",
+    "business_hours": ["08:30", "17:30"],
+    "burst": {"max_events": 5, "seconds": 60},
+    "windows": [{"window_id": "W1", "device_uid": "1209:0002:SN1"}],
+}
 _SITE_KEYS = [*_SITE, "window_id", "device_uid", "max_events", "seconds", "host_id", "UTC", "08:30", "25:00"]
 
 
@@ -224,16 +344,43 @@ def test_site_reader_returns_a_site_or_our_error(data: st.DataObject) -> None:
 # ---------------------------------------------------------------- vendor logs
 _HEADER = ["流水号", "评价时间", "窗口号", "工号", "评价结果", "原因"]
 _cells = st.one_of(
-    st.sampled_from(["", "1001", "2024-03-05 09:15:02", "2024-02-30 09:00:00", "yesterday", "W1", "W9", "S01", "007",
-                     "5", "0", "9", "-1", "0x05", "1|4", "|", "1||99", "abc", "5.0", "1e400", '"', '""', "\n", "a,b"]),
+    st.sampled_from(
+        [
+            "",
+            "1001",
+            "2024-03-05 09:15:02",
+            "2024-02-30 09:00:00",
+            "yesterday",
+            "W1",
+            "W9",
+            "S01",
+            "007",
+            "5",
+            "0",
+            "9",
+            "-1",
+            "0x05",
+            "1|4",
+            "|",
+            "1||99",
+            "abc",
+            "5.0",
+            "1e400",
+            '"',
+            '""',
+            "\n",
+            "a,b",
+        ]
+    ),
     st.text(max_size=12),
 )
 
 
 @st.composite
 def vendor_logs(draw: st.DrawFn) -> bytes:
-    header = draw(st.one_of(st.permutations(_HEADER), st.lists(st.one_of(st.sampled_from(_HEADER), st.text(max_size=5)),
-                                                                 max_size=7)))
+    header = draw(
+        st.one_of(st.permutations(_HEADER), st.lists(st.one_of(st.sampled_from(_HEADER), st.text(max_size=5)), max_size=7))
+    )
     width = draw(st.integers(max(len(header) - 2, 0), len(header) + 2))
     rows = draw(st.lists(st.lists(_cells, min_size=width, max_size=width), max_size=6))
     frame_text = "\n".join(",".join(cells) for cells in [list(header), *rows])
@@ -257,4 +404,3 @@ def test_vendor_log_reader_returns_events_or_our_error(raw: bytes) -> None:
     if events is not None:
         assert isinstance(events, pd.DataFrame)
         assert events["event_id"].notna().all()
-

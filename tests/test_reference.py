@@ -22,8 +22,18 @@ from .conftest import REFERENCE, reference_cases
 
 CORE_KEYS = ("weights", "loadings", "paths", "r_squared", "adjusted_r_squared", "effects", "index", "mean_rescaled_score_0_10")
 ASSESSMENT_KEYS = {
-    "communality", "redundancy", "inner_regressions", "block_communality", "mean_redundancy", "ave",
-    "cronbach_alpha", "dillon_goldstein_rho", "eigenvalue_1", "eigenvalue_2", "gof", "fit",
+    "communality",
+    "redundancy",
+    "inner_regressions",
+    "block_communality",
+    "mean_redundancy",
+    "ave",
+    "cronbach_alpha",
+    "dillon_goldstein_rho",
+    "eigenvalue_1",
+    "eigenvalue_2",
+    "gof",
+    "fit",
 }
 
 PLS_CASES = reference_cases("pls")

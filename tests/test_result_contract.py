@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+
 import pandas as pd
 import pytest
 
@@ -20,8 +21,8 @@ def results() -> dict[str, object]:
     from acsi.assess import assess
     from acsi.compare import compare_branches, compare_methods, estimate_groups, ipma
     from acsi.data import prepare
-    from acsi.ingest.survey import read_survey
     from acsi.inference import bootstrap
+    from acsi.ingest.survey import read_survey
 
     spec = acsi.load_spec(bundled("models/acsi.yaml"))
     frame = pd.read_csv(bundled("datasets/acsi_demo.csv"))
@@ -40,7 +41,16 @@ def results() -> dict[str, object]:
     }
 
 
-NAMES = ["FitResult", "FitResult(cbsem, ULS)", "BootstrapResult", "Assessment", "IPMAResult", "GroupEstimates", "MethodComparison", "BranchComparison"]
+NAMES = [
+    "FitResult",
+    "FitResult(cbsem, ULS)",
+    "BootstrapResult",
+    "Assessment",
+    "IPMAResult",
+    "GroupEstimates",
+    "MethodComparison",
+    "BranchComparison",
+]
 
 
 @pytest.mark.parametrize("name", NAMES)

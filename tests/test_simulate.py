@@ -148,9 +148,7 @@ def test_acsi_population_values(acsi_pop: PopulationModel) -> None:
 
 def test_exogenous_correlations() -> None:
     spec = _small_spec()
-    pop = PopulationModel(
-        spec, paths={"a -> c": 0.4, "b->c": 0.3}, loadings=0.8, exogenous_correlations={"b ~~ a": 0.5}
-    )
+    pop = PopulationModel(spec, paths={"a -> c": 0.4, "b->c": 0.3}, loadings=0.8, exogenous_correlations={"b ~~ a": 0.5})
     assert dict(pop.exogenous_correlations) == {"a ~~ b": 0.5}
     assert_allclose(pop.construct_correlations()[0, 1], 0.5, **EXACT)
     assert_allclose(pop.r_squared()["c"], 0.4**2 + 0.3**2 + 2 * 0.4 * 0.3 * 0.5, **EXACT)

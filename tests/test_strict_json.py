@@ -16,7 +16,9 @@ def test_non_finite_numbers_are_written_as_null() -> None:
     text = strict_json.dumps(record)
     assert "NaN" not in text and "Infinity" not in text
     assert json.loads(text, parse_constant=lambda token: pytest.fail(f"bare {token} token")) == {
-        "a": None, "b": [None, None, 1.5], "c": {"d": None, "e": 3},
+        "a": None,
+        "b": [None, None, 1.5],
+        "c": {"d": None, "e": 3},
     }
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from acsi.cli import main
 from acsi.simulate import ACSI_PATHS
-from acsi.study import StudySettings, draw_sample, run_study, true_cbsem_paths, true_indices, _spec
+from acsi.study import StudySettings, _spec, draw_sample, run_study, true_cbsem_paths, true_indices
 
 SMALL = StudySettings(ns=(60,), replications=2, distributions=("normal", "discrete"), n_boot=0, seed=7)
 
@@ -68,15 +68,35 @@ def test_cbsem_marker_metric_truth_scales_paths_by_first_loadings() -> None:
 
 
 def test_bootstrap_coverage_for_pls_when_asked() -> None:
-    settings = StudySettings(ns=(60,), replications=1, dgps=("factor",), distributions=("normal",),
-                             estimators=("pls",), n_boot=20, seed=1)
+    settings = StudySettings(
+        ns=(60,), replications=1, dgps=("factor",), distributions=("normal",), estimators=("pls",), n_boot=20, seed=1
+    )
     summary = run_study(settings, workers=1).summary
     assert summary[summary.kind == "path"].coverage.notna().all()
 
 
 def test_cli_bench_estimators_writes_table_and_plots(tmp_path: Path) -> None:
-    code = main(["bench", "estimators", "--n", "60", "--replications", "1", "--dgp", "factor", "--distribution", "discrete",
-                 "--estimators", "pls,plsc,equal", "--workers", "1", "--out", str(tmp_path), "--no-progress"])
+    code = main(
+        [
+            "bench",
+            "estimators",
+            "--n",
+            "60",
+            "--replications",
+            "1",
+            "--dgp",
+            "factor",
+            "--distribution",
+            "discrete",
+            "--estimators",
+            "pls,plsc,equal",
+            "--workers",
+            "1",
+            "--out",
+            str(tmp_path),
+            "--no-progress",
+        ]
+    )
     assert code == 0
     table = pd.read_csv(tmp_path / "estimators.csv")
     assert set(table.estimator) == {"pls", "plsc", "equal"}

@@ -19,7 +19,7 @@ import argparse
 import os
 import sys
 import warnings
-from typing import Sequence
+from collections.abc import Sequence
 
 from acsi.cli import assess, bench, compare, compare_methods, device, fit, ingest, ipma, serve, server_admin
 from acsi.errors import AcsiError, AcsiWarning

@@ -38,8 +38,14 @@ def run_assess(args: argparse.Namespace) -> int:
             f"--predict-folds {args.predict_folds} must be at most n/2 = {data.n_obs // 2} (n = {data.n_obs} rows)."
         )
     result = estimator_from_args(args).fit(spec, data)
-    assessment = assess(result, data=data, blindfolding=args.q_squared, omission_distance=args.omission_distance,
-                        predict_folds=args.predict_folds, seed=args.seed)
+    assessment = assess(
+        result,
+        data=data,
+        blindfolding=args.q_squared,
+        omission_distance=args.omission_distance,
+        predict_folds=args.predict_folds,
+        seed=args.seed,
+    )
     if not args.quiet and args.json != "-":
         print(assessment.summary())
     if args.json:
@@ -65,8 +71,17 @@ def register(commands: argparse._SubParsersAction) -> None:
     add_fit_options(parser)
     group = parser.add_argument_group("prediction")
     group.add_argument("--q-squared", action="store_true", help="also compute Stone-Geisser Q² by blindfolding")
-    group.add_argument("--omission-distance", type=whole_number(2, "the omission distance"), default=None,
-                       help="blindfolding omission distance D (default: 7, or the nearest D that does not divide n)")
-    group.add_argument("--predict-folds", type=whole_number(2, "the number of PLSpredict folds"), metavar="K", help="also run PLSpredict with K folds")
+    group.add_argument(
+        "--omission-distance",
+        type=whole_number(2, "the omission distance"),
+        default=None,
+        help="blindfolding omission distance D (default: 7, or the nearest D that does not divide n)",
+    )
+    group.add_argument(
+        "--predict-folds",
+        type=whole_number(2, "the number of PLSpredict folds"),
+        metavar="K",
+        help="also run PLSpredict with K folds",
+    )
     group.add_argument("--seed", type=whole_number(0, "the seed"), default=0, help="seed of the PLSpredict folds (default: 0)")
     parser.set_defaults(run=run_assess)

@@ -66,9 +66,14 @@ def run_estimators(args: argparse.Namespace) -> int:
     table = (
         paths.assign(abs_bias=paths.bias.abs())
         .groupby(["dgp", "distribution", "n", "misspecified", "estimator"])
-        .agg(mean_abs_bias=("abs_bias", "mean"), mean_rmse=("rmse", "mean"), coverage=("coverage", "mean"),
-             inadmissible=("inadmissible_rate", "first"), nonconverged=("nonconvergence_rate", "first"),
-             ms_per_fit=("seconds_per_fit", lambda s: 1000 * s.iloc[0]))
+        .agg(
+            mean_abs_bias=("abs_bias", "mean"),
+            mean_rmse=("rmse", "mean"),
+            coverage=("coverage", "mean"),
+            inadmissible=("inadmissible_rate", "first"),
+            nonconverged=("nonconvergence_rate", "first"),
+            ms_per_fit=("seconds_per_fit", lambda s: 1000 * s.iloc[0]),
+        )
     )
     print(table.to_string(float_format=lambda v: f"{v:.4f}"))
     print("\nwritten: " + ", ".join(str(p) for p in written))
@@ -90,16 +95,38 @@ def register(commands: argparse._SubParsersAction) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--n", type=_ints, default=(50, 100, 250, 1000, 5000), help="sample sizes (default 50,100,250,1000,5000)")
-    parser.add_argument("--replications", type=whole_number(1, "the number of replications"), default=200, help="samples per condition (default 200)")
+    parser.add_argument(
+        "--replications",
+        type=whole_number(1, "the number of replications"),
+        default=200,
+        help="samples per condition (default 200)",
+    )
     parser.add_argument("--dgp", type=_choices(DGPS), default=DGPS, help="factor,composite (default both)")
-    parser.add_argument("--distribution", type=_choices(DISTRIBUTIONS), default=DISTRIBUTIONS,
-                        help="normal,skewed,discrete (default all)")
-    parser.add_argument("--estimators", type=_choices(ESTIMATORS), default=ESTIMATORS,
-                        help="pls,plsc,cbsem,gsca,equal (default all; 'equal' is the item-mean index)")
-    parser.add_argument("--misspecified", action="store_true", help="also fit the model without perceived_value -> customer_satisfaction")
-    parser.add_argument("--n-boot", type=whole_number(0, "the number of resamples"), default=0, help="bootstrap resamples per fit for PLS/PLSc/GSCA coverage (default 0: none)")
+    parser.add_argument(
+        "--distribution", type=_choices(DISTRIBUTIONS), default=DISTRIBUTIONS, help="normal,skewed,discrete (default all)"
+    )
+    parser.add_argument(
+        "--estimators",
+        type=_choices(ESTIMATORS),
+        default=ESTIMATORS,
+        help="pls,plsc,cbsem,gsca,equal (default all; 'equal' is the item-mean index)",
+    )
+    parser.add_argument(
+        "--misspecified", action="store_true", help="also fit the model without perceived_value -> customer_satisfaction"
+    )
+    parser.add_argument(
+        "--n-boot",
+        type=whole_number(0, "the number of resamples"),
+        default=0,
+        help="bootstrap resamples per fit for PLS/PLSc/GSCA coverage (default 0: none)",
+    )
     parser.add_argument("--seed", type=whole_number(0, "the seed"), default=0, help="seed of the study (default 0)")
-    parser.add_argument("--workers", type=whole_number(1, "the number of workers"), default=None, help="worker processes (default: CPU count); results do not depend on it")
+    parser.add_argument(
+        "--workers",
+        type=whole_number(1, "the number of workers"),
+        default=None,
+        help="worker processes (default: CPU count); results do not depend on it",
+    )
     parser.add_argument("--out", default="estimator-study", help="output folder (default estimator-study/)")
     parser.add_argument("--no-plots", action="store_true", help="write the tables only")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")

@@ -11,8 +11,8 @@ from __future__ import annotations
 import difflib
 import math
 import os
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from acsi.errors import ParameterError, shorten
 

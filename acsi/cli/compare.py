@@ -15,8 +15,6 @@ from acsi.errors import ParameterError
 from acsi.spec.load import load_spec
 
 if TYPE_CHECKING:  # the numeric stack is imported when the command runs
-    import pandas as pd
-
     from acsi.ingest.survey import Survey
 
 _EPILOG = """examples:
@@ -42,7 +40,7 @@ def estimator_from(args: argparse.Namespace) -> Any:
     return estimator_from_args(args)
 
 
-def check_compare_request(args: argparse.Namespace, spec: Any, survey: "Survey") -> None:
+def check_compare_request(args: argparse.Namespace, spec: Any, survey: Survey) -> None:
     """Every flag of ``acsi compare`` that names something or sizes the work, before the estimation."""
     if args.test == "permutation" and args.method != "pls":
         raise NotImplementedError(
@@ -52,8 +50,9 @@ def check_compare_request(args: argparse.Namespace, spec: Any, survey: "Survey")
     if args.test == "permutation" and not args.permutations:
         raise ParameterError("--test permutation needs permutations: add --permutations N (e.g. 1000).")
     if 0 < args.bootstrap < MIN_GROUP_BOOT:
-        raise ParameterError(f"--bootstrap {args.bootstrap} is too few resamples for an interval; use 0 (none) or at "
-                             f"least {MIN_GROUP_BOOT}.")
+        raise ParameterError(
+            f"--bootstrap {args.bootstrap} is too few resamples for an interval; use 0 (none) or at least {MIN_GROUP_BOOT}."
+        )
     if 0 < args.permutations < 19:
         raise ParameterError(f"--permutations {args.permutations} is too few for a 5% test; use 0 (none) or at least 19.")
     if args.hierarchy is not None:
@@ -85,7 +84,7 @@ def check_compare_request(args: argparse.Namespace, spec: Any, survey: "Survey")
         checks.check_bootstrap("--bootstrap", args.bootstrap, n_estimates(spec), groups=max(groups, 1))
 
 
-def check_index_construct(flag: str, name: str | None, spec: Any, survey: "Survey", args: argparse.Namespace) -> None:
+def check_index_construct(flag: str, name: str | None, spec: Any, survey: Survey, args: argparse.Namespace) -> None:
     """Refuse a construct of ``flag`` that has no 0-100 index (an indicator without a scale), before the estimation."""
     if name is None:
         return
@@ -114,11 +113,29 @@ def run_compare(args: argparse.Namespace) -> int:
     check_compare_request(args, spec, frame)
     check_index_construct("--construct", args.construct, spec, frame, args)
     comparison = compare_branches(
-        spec, frame, args.group, construct=args.construct, target=args.target, period=args.period,
-        hierarchy=args.hierarchy, test=args.test, adjust=args.adjust, permutations=args.permutations,
-        max_pair_groups=args.max_pair_groups, lower_is_better=args.lower_is_better, seed=args.seed,
-        estimator=estimator_from(args), mode=args.mode, weights=args.weights, n_boot=args.bootstrap, level=args.level,
-        min_n=args.min_n, scale=args.scale, missing=args.missing, workers=args.jobs, strict=args.strict,
+        spec,
+        frame,
+        args.group,
+        construct=args.construct,
+        target=args.target,
+        period=args.period,
+        hierarchy=args.hierarchy,
+        test=args.test,
+        adjust=args.adjust,
+        permutations=args.permutations,
+        max_pair_groups=args.max_pair_groups,
+        lower_is_better=args.lower_is_better,
+        seed=args.seed,
+        estimator=estimator_from(args),
+        mode=args.mode,
+        weights=args.weights,
+        n_boot=args.bootstrap,
+        level=args.level,
+        min_n=args.min_n,
+        scale=args.scale,
+        missing=args.missing,
+        workers=args.jobs,
+        strict=args.strict,
         mapping=args.mapping,
     )
     if not args.quiet and args.json != "-":
@@ -128,7 +145,9 @@ def run_compare(args: argparse.Namespace) -> int:
 
         folder = Path(args.plot)
         ranked = comparison.ranked
-        plot_ranking(ranked, folder / "ranking.png", title=f"{comparison.construct} by {args.group}", overall=ranked.attrs["overall"])
+        plot_ranking(
+            ranked, folder / "ranking.png", title=f"{comparison.construct} by {args.group}", overall=ranked.attrs["overall"]
+        )
         if comparison.periods is not None:
             plot_periods(comparison.periods, folder / "periods.png", title=f"{comparison.construct} by {args.period}")
         if comparison.ipma is not None:
@@ -144,22 +163,44 @@ def lower_is_better(text: str) -> tuple[str, ...]:
 
 
 def add_ipma_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--lower-is-better", type=lower_is_better, default=(), metavar="C1,C2",
-                        help="constructs where a higher index is worse (complaints): IPMA enters them reversed; "
-                        "adds to the spec's 'better: lower' declarations")
+    parser.add_argument(
+        "--lower-is-better",
+        type=lower_is_better,
+        default=(),
+        metavar="C1,C2",
+        help="constructs where a higher index is worse (complaints): IPMA enters them reversed; "
+        "adds to the spec's 'better: lower' declarations",
+    )
 
 
 def add_compare_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--weights", metavar="COLUMN", help="case (sampling) weights column: weighted PLS")
-    parser.add_argument("--mode", default="separate", choices=["separate", "pooled"],
-                        help="estimate the model per group (default) or once, with group-specific indices")
-    parser.add_argument("--bootstrap", type=whole_number(0, "the number of resamples"), default=0, metavar="N",
-                        help=f"bootstrap resamples per group (default 0: no intervals; else at least {MIN_GROUP_BOOT})")
-    parser.add_argument("--seed", type=whole_number(0, "the seed"), default=None, help="random seed of resampling and permutations")
+    parser.add_argument(
+        "--mode",
+        default="separate",
+        choices=["separate", "pooled"],
+        help="estimate the model per group (default) or once, with group-specific indices",
+    )
+    parser.add_argument(
+        "--bootstrap",
+        type=whole_number(0, "the number of resamples"),
+        default=0,
+        metavar="N",
+        help=f"bootstrap resamples per group (default 0: no intervals; else at least {MIN_GROUP_BOOT})",
+    )
+    parser.add_argument(
+        "--seed", type=whole_number(0, "the seed"), default=None, help="random seed of resampling and permutations"
+    )
     parser.add_argument("--level", type=level, default=0.95, help="confidence level of intervals (default 0.95)")
-    parser.add_argument("--min-n", type=whole_number(3, "the smallest group size"), default=DEFAULT_MIN_N,
-                        help=f"smallest group reported (default {DEFAULT_MIN_N})")
-    parser.add_argument("--jobs", type=whole_number(1, "the number of worker processes"), default=1, help="worker processes (default 1)")
+    parser.add_argument(
+        "--min-n",
+        type=whole_number(3, "the smallest group size"),
+        default=DEFAULT_MIN_N,
+        help=f"smallest group reported (default {DEFAULT_MIN_N})",
+    )
+    parser.add_argument(
+        "--jobs", type=whole_number(1, "the number of worker processes"), default=1, help="worker processes (default 1)"
+    )
     parser.add_argument("--plot", metavar="DIR", help="write PNG charts to DIR")
 
 
@@ -181,10 +222,20 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--target", help="IPMA target construct (default: the ranked construct)")
     parser.add_argument("--test", default="henseler", choices=TESTS, help="test behind the p-values (default henseler)")
     parser.add_argument("--adjust", default="holm", choices=ADJUSTMENTS, help="multiple-comparison adjustment (default holm)")
-    parser.add_argument("--permutations", type=whole_number(0, "the number of permutations"), default=0, metavar="N",
-                        help="permutations for the permutation test, the omnibus test and MICOM (default 0: skipped)")
-    parser.add_argument("--max-pair-groups", type=whole_number(2, "--max-pair-groups"), default=20, metavar="G",
-                        help="test all pairs up to G groups, else adjacent ranks only (default 20)")
+    parser.add_argument(
+        "--permutations",
+        type=whole_number(0, "the number of permutations"),
+        default=0,
+        metavar="N",
+        help="permutations for the permutation test, the omnibus test and MICOM (default 0: skipped)",
+    )
+    parser.add_argument(
+        "--max-pair-groups",
+        type=whole_number(2, "--max-pair-groups"),
+        default=20,
+        metavar="G",
+        help="test all pairs up to G groups, else adjacent ranks only (default 20)",
+    )
     parser.add_argument("--hierarchy", metavar="FILE", help="CSV unit,parent,weight: aggregate group indices upwards")
     add_compare_options(parser)
     add_ipma_options(parser)

@@ -52,8 +52,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         return values
 
     parser.add_argument("--methods", type=methods, default=METHODS, help="comma-separated (default: pls,plsc,cbsem,gsca)")
-    parser.add_argument("--scheme", default="path", choices=SCHEMES,
-                        help="PLS/PLSc inner weighting scheme (default: path)")
+    parser.add_argument("--scheme", default="path", choices=SCHEMES, help="PLS/PLSc inner weighting scheme (default: path)")
     parser.add_argument("--index-weights", default="fornell", choices=INDEX_WEIGHTS)
     parser.add_argument("--scale", type=_scale, metavar="MIN,MAX", help="theoretical bounds for indicators without a scale")
     parser.add_argument("--missing", default="error", choices=list(MISSING_POLICIES), help="missing-value treatment")

@@ -59,16 +59,21 @@ def _reading(path: str, check: bool = True):
             if check:
                 problems = [r[0] for r in store._conn.execute("PRAGMA quick_check").fetchall()]
                 if problems != ["ok"]:
-                    raise StoreError(f"Event store '{path}' is damaged ({problems[0]}). Nothing was changed. Run "
-                                     f"'acsi device check --db {path}'; a writer ('acsi device import' or 'listen') "
-                                     "keeps the damaged file aside and starts a fresh store.", source=str(path))
+                    raise StoreError(
+                        f"Event store '{path}' is damaged ({problems[0]}). Nothing was changed. Run "
+                        f"'acsi device check --db {path}'; a writer ('acsi device import' or 'listen') "
+                        "keeps the damaged file aside and starts a fresh store.",
+                        source=str(path),
+                    )
             yield store
         except Exception as err:
             cause = err if isinstance(err, sqlite3.DatabaseError) else err.__cause__
             if isinstance(err, AcsiError) or not isinstance(cause, sqlite3.DatabaseError):
                 raise
-            raise StoreError(f"Event store '{path}' cannot be read: {cause}. Nothing was changed; run "
-                             f"'acsi device check --db {path}'.", source=str(path)) from err
+            raise StoreError(
+                f"Event store '{path}' cannot be read: {cause}. Nothing was changed; run 'acsi device check --db {path}'.",
+                source=str(path),
+            ) from err
 
 
 def _int(text: str) -> int:
@@ -95,12 +100,26 @@ def _fake(path: str | None):
     for i, spec in enumerate(data.get("devices", [])):
         spec = dict(spec)
         steps = spec.pop("steps", [])
-        allowed = {"vendor_id", "product_id", "serial", "product", "interface_class", "ep_in", "ep_out", "packet_size",
-                   "kernel_driver", "bus", "port_numbers"}
+        allowed = {
+            "vendor_id",
+            "product_id",
+            "serial",
+            "product",
+            "interface_class",
+            "ep_in",
+            "ep_out",
+            "packet_size",
+            "kernel_driver",
+            "bus",
+            "port_numbers",
+        }
         unknown = set(spec) - allowed
         if unknown:
-            raise IngestError(f"Fake script '{path}', devices[{i}]: unknown keys {', '.join(sorted(unknown))}; "
-                              f"allowed: {', '.join(sorted(allowed))}.", source=str(path))
+            raise IngestError(
+                f"Fake script '{path}', devices[{i}]: unknown keys {', '.join(sorted(unknown))}; "
+                f"allowed: {', '.join(sorted(allowed))}.",
+                source=str(path),
+            )
         if "port_numbers" in spec:
             spec["port_numbers"] = tuple(spec["port_numbers"])
         bound.append((backend.add_device(**spec), steps))
@@ -115,7 +134,7 @@ def _bind_steps(device, steps, worker, source: str) -> None:
     for i, step in enumerate(steps):
         if not isinstance(step, dict) or len(step) != 1:
             raise IngestError(f"Fake script '{source}': step {i} must be a one-key mapping such as {{report: \"00001e\"}}.")
-        (kind, value), = step.items()
+        ((kind, value),) = step.items()
         if worker is None and kind in ("login", "logout", "prompt"):
             raise IngestError(f"Fake script '{source}': step {i} ({kind}) needs a reader; use it with 'acsi device listen'.")
         if kind == "report":
@@ -135,16 +154,21 @@ def _bind_steps(device, steps, worker, source: str) -> None:
         elif kind == "prompt":
             device.add(fb.call(lambda v=value: worker().request_evaluation(None if v is None else str(v))))
         else:
-            raise IngestError(f"Fake script '{source}': unknown step {kind!r}; use report, silence, unplug, busy, deny, "
-                              "login, logout or prompt.")
+            raise IngestError(
+                f"Fake script '{source}': unknown step {kind!r}; use report, silence, unplug, busy, deny, "
+                "login, logout or prompt."
+            )
 
 
 def _print_event(event) -> None:
     level = "" if event.level is None else f" level {event.level}/{event.scale_levels} ({event.label})"
     flags = "" if event.flags == "[]" else f" flags {event.flags}"
     reasons = "" if event.reason_codes == "[]" else f" reasons {event.reason_codes}"
-    print(f"{event.captured_at_utc} {event.branch_id or '-'}/{event.window_id or '-'} staff {event.staff_id or '-'} "
-          f"{event.outcome}{level}{reasons}{flags} raw {event.raw_code} id {event.event_id}", flush=True)
+    print(
+        f"{event.captured_at_utc} {event.branch_id or '-'}/{event.window_id or '-'} staff {event.staff_id or '-'} "
+        f"{event.outcome}{level}{reasons}{flags} raw {event.raw_code} id {event.event_id}",
+        flush=True,
+    )
 
 
 # -- commands -------------------------------------------------------------------------------------
@@ -155,8 +179,10 @@ def run_list(args: argparse.Namespace) -> int:
     profiles = [load_profile(p) for p in args.profile] if args.profile else list(shipped_profiles().values())
     print("Profiles:")
     for p in profiles:
-        print(f"  {p.id} v{p.version}  {p.usb.vendor_id:04x}:{p.usb.product_id:04x}  {p.transport.kind}, {p.decoder.kind}, "
-              f"{p.scale.levels} levels  ({p.source})")
+        print(
+            f"  {p.id} v{p.version}  {p.usb.vendor_id:04x}:{p.usb.product_id:04x}  {p.transport.kind}, {p.decoder.kind}, "
+            f"{p.scale.levels} levels  ({p.source})"
+        )
     backend, _ = _fake(args.fake_script)
     devices = find_devices(backend)
     print(f"USB devices ({len(devices)}):")
@@ -172,12 +198,13 @@ _REPLAY_CAP_S = 3600.0  # a fake script without --duration ends after this much 
 
 def _print_status(uid: str, state: str, detail: str) -> None:
     """One console line per state row: ``device UID: STATE - detail`` (the uid not repeated)."""
-    detail = detail[len(uid):].strip() if detail.startswith(uid) else detail
+    detail = detail[len(uid) :].strip() if detail.startswith(uid) else detail
     print(f"device {uid}: {state}" + (f" - {detail}" if detail else ""), file=sys.stderr, flush=True)
 
 
 def _reader_of(service, device):
     """A function returning the worker reading a fake ``device`` (matched by serial or port)."""
+
     def find():
         head = f"{device.vendor_id:04x}:{device.product_id:04x}"
         ports = ".".join(str(p) for p in device.port_numbers)
@@ -185,6 +212,7 @@ def _reader_of(service, device):
             if uid == f"{head}:{device.serial}" or (uid.startswith(head + "@") and uid.endswith(f":{device.bus}-{ports}")):
                 return worker
         raise IngestError(f"Fake script: no reader for device {head} (serial {device.serial}) when its step ran.")
+
     return find
 
 
@@ -221,8 +249,9 @@ def run_listen(args: argparse.Namespace) -> int:
 
     with EventStore(args.db) as store:
         extra = {"clock": backend.clock, "worker_options": {"rescan_s": (0.5, 4.0)}} if backend is not None else {}
-        service = CaptureService(profiles, site, store, backend=backend, host_id=args.host_id, on_event=on_event,
-                                 on_status=on_status, **extra)
+        service = CaptureService(
+            profiles, site, store, backend=backend, host_id=args.host_id, on_event=on_event, on_status=on_status, **extra
+        )
         with _ctrl_c_sets(stop := threading.Event()):
             try:
                 if backend is not None:
@@ -269,8 +298,10 @@ def _replay(args, service, backend, bound, staff, stop: threading.Event) -> None
     why = service.replay(duration_s=duration, max_steps=args.max_steps, realtime=args.fake_realtime, stop=stop)
     if why not in ("done", "stopped"):
         busy = [f"{uid} ({w.state.lower()})" for uid, w in service.workers.items() if w.state not in ("READY", "STOPPED")]
-        print(f"replay ended after {duration:g} s of device time" if why == "duration" else "replay ended: step limit",
-              file=sys.stderr)
+        print(
+            f"replay ended after {duration:g} s of device time" if why == "duration" else "replay ended: step limit",
+            file=sys.stderr,
+        )
         if busy:
             print(f"not reading at the end: {', '.join(busy)}", file=sys.stderr)
     for uid, worker in service.workers.items():
@@ -314,8 +345,10 @@ def _listen_and_push(args: argparse.Namespace) -> int:
     if report is None:
         print(f"push to {args.push} failed; the events stay in {args.db} and go with the next push", file=sys.stderr)
     else:
-        print(f"pushed {report.sent} events to {args.push} (accepted {report.accepted}, duplicates {report.duplicates})",
-              file=sys.stderr)
+        print(
+            f"pushed {report.sent} events to {args.push} (accepted {report.accepted}, duplicates {report.duplicates})",
+            file=sys.stderr,
+        )
     return code
 
 
@@ -367,8 +400,7 @@ def run_export(args: argparse.Namespace) -> int:
         with _reading(args.db, check=False) as store:
             problems = store.integrity_check()
         if problems:
-            raise StoreError(f"Event store '{args.db}' is damaged ({problems[0]}); nothing exported or changed.",
-                             source=args.db)
+            raise StoreError(f"Event store '{args.db}' is damaged ({problems[0]}); nothing exported or changed.", source=args.db)
         with EventStore(args.db, check=False) as store:
             n = store.export(args.out, since_watermark=args.since)
     print(f"{n} events written to {args.out}")
@@ -382,15 +414,19 @@ def run_check(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(report, ensure_ascii=False, indent=2))
     else:
-        print(f"{report['path']}: {'ok' if report['ok'] else 'DAMAGED'}"
-              + ("" if report["schema_version"] is None else f" (schema {report['schema_version']})"))
+        print(
+            f"{report['path']}: {'ok' if report['ok'] else 'DAMAGED'}"
+            + ("" if report["schema_version"] is None else f" (schema {report['schema_version']})")
+        )
         for table, n in report["counts"].items():
             print(f"  {table}: {n}")
         for problem in report["problems"][:20]:
             print(f"  problem: {problem}")
         if not report["ok"]:
-            print(f"  a writer ('acsi device import' or 'listen' with --db {report['path']}) sets the damaged file aside "
-                  "as <name>.corrupt-<time> and starts a fresh store; copy it first if you want to salvage it.")
+            print(
+                f"  a writer ('acsi device import' or 'listen' with --db {report['path']}) sets the damaged file aside "
+                "as <name>.corrupt-<time> and starts a fresh store; copy it first if you want to salvage it."
+            )
     return 0 if report["ok"] else 1
 
 
@@ -407,8 +443,9 @@ def run_indicators(args: argparse.Namespace) -> int:
         with _reading(args.db, check=not args.no_check) as store:
             counts, reasons = store.count_table(by=args.by)
     try:
-        table = indicators_from_counts(counts, reasons, by=args.by, min_n=args.min_n, small_n=args.small_n,
-                                       compare=not args.no_compare)
+        table = indicators_from_counts(
+            counts, reasons, by=args.by, min_n=args.min_n, small_n=args.small_n, compare=not args.no_compare
+        )
     except ValueError as err:
         raise IngestError(str(err)) from err
     out = args.out
@@ -430,10 +467,18 @@ def run_learn(args: argparse.Namespace) -> int:
     backend, bound = _fake(args.fake_script)
     for device, steps in bound:
         _bind_steps(device, steps, None, args.fake_script)
-    result = learn(backend=backend, vendor_id=args.vendor_id, product_id=args.product_id, interface=args.interface,
-                   seconds=args.seconds, keys=args.keys.split(",") if args.keys else None, draft=args.draft,
-                   clock=backend.clock if backend is not None else None, host_id=args.host_id,
-                   on_line=lambda line: print(line, flush=True))
+    result = learn(
+        backend=backend,
+        vendor_id=args.vendor_id,
+        product_id=args.product_id,
+        interface=args.interface,
+        seconds=args.seconds,
+        keys=args.keys.split(",") if args.keys else None,
+        draft=args.draft,
+        clock=backend.clock if backend is not None else None,
+        host_id=args.host_id,
+        on_line=lambda line: print(line, flush=True),
+    )
     if result.draft_path:
         print(f"draft profile written to {result.draft_path}")
     elif result.draft_text is not None:
@@ -445,10 +490,14 @@ def register(commands: argparse._SubParsersAction) -> None:
     """Add ``acsi device`` and its sub-commands."""
     import socket
 
-    device = commands.add_parser("device", help="evaluator devices: read, store, import, indicators",
-                                 description="Evaluator devices at service windows: read them with pyusb, store every press "
-                                             "durably, import vendor logs, and compute branch x period indicators.",
-                                 epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    device = commands.add_parser(
+        "device",
+        help="evaluator devices: read, store, import, indicators",
+        description="Evaluator devices at service windows: read them with pyusb, store every press "
+        "durably, import vendor logs, and compute branch x period indicators.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     sub = device.add_subparsers(dest="device_command", metavar="SUBCOMMAND")
     sub.required = True
 
@@ -498,11 +547,16 @@ def register(commands: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("indicators", help="indicators per unit x period")
     p.add_argument("--db", required=True, help="event store (SQLite) or a Parquet export")
-    p.add_argument("--by", default="branch,month", help="units (bank, branch, window, staff) and one period "
-                   "(day, week, month, quarter, year); default branch,month")
+    p.add_argument(
+        "--by",
+        default="branch,month",
+        help="units (bank, branch, window, staff) and one period (day, week, month, quarter, year); default branch,month",
+    )
     p.add_argument("--out", help="CSV or Parquet file (default: print)")
     p.add_argument("--min-n", type=int, default=30, help="minimum rated events for a reportable cell (default 30)")
-    p.add_argument("--small-n", choices=["mask", "flag"], default="mask", help="mask small cells' rates (default) or keep and flag")
+    p.add_argument(
+        "--small-n", choices=["mask", "flag"], default="mask", help="mask small cells' rates (default) or keep and flag"
+    )
     p.add_argument("--no-compare", action="store_true", help="omit previous-period and last-year comparisons")
     p.add_argument("--no-check", action="store_true", help="skip the quick integrity check of a SQLite store (large stores)")
     p.set_defaults(run=run_indicators)

@@ -12,7 +12,16 @@ from typing import TYPE_CHECKING
 from acsi import strict_json
 from acsi.cli import checks
 from acsi.cli.ingest import add_strictness, parse_sheet
-from acsi.cli.options import BCA_MIN_RESAMPLES, CI_METHODS, INDEX_WEIGHTS, METHODS, MISSING_POLICIES, OBJECTIVES, SCHEMES, SIGN_CHANGES
+from acsi.cli.options import (
+    BCA_MIN_RESAMPLES,
+    CI_METHODS,
+    INDEX_WEIGHTS,
+    METHODS,
+    MISSING_POLICIES,
+    OBJECTIVES,
+    SCHEMES,
+    SIGN_CHANGES,
+)
 from acsi.errors import ParameterError
 from acsi.spec.load import load_spec
 
@@ -46,7 +55,7 @@ def _scale(text: str) -> tuple[float, float]:
     return low, high
 
 
-def read_table(path: str, *, sheet: str | int | None = None) -> "pd.DataFrame":
+def read_table(path: str, *, sheet: str | int | None = None) -> pd.DataFrame:
     """Read a survey file (CSV/TSV, Excel, SPSS, Parquet; by extension) as a frame.
 
     The index holds source row numbers (see :mod:`acsi.ingest.survey`).
@@ -76,31 +85,55 @@ def load_data(args: argparse.Namespace, spec: ModelSpec, weights: str | None = N
 
 
 def add_fit_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--method", default="pls", choices=METHODS,
-                        help="estimator: PLS path modelling, consistent PLS, covariance-based SEM (semopy) "
-                        "or GSCA (default: pls); every method writes the same JSON keys")
-    parser.add_argument("--objective", default="MLW", choices=OBJECTIVES,
-                        help="cbsem objective (default: MLW, maximum likelihood)")
-    parser.add_argument("--std-lv", action="store_true",
-                        help="cbsem identification by unit factor variances (lavaan std.lv = TRUE) "
-                        "instead of a first loading fixed to 1")
-    parser.add_argument("--scheme", default="path", choices=SCHEMES,
-                        help="PLS inner weighting scheme (default: path)")
-    parser.add_argument("--raw", action="store_true",
-                        help="work on centred raw indicators instead of standardised ones (R plspm scaled = FALSE)")
-    parser.add_argument("--scale", type=_scale, metavar="MIN,MAX",
-                        help="theoretical bounds of every indicator whose scale the spec does not give, e.g. 1,10")
-    parser.add_argument("--index-weights", default="fornell", choices=INDEX_WEIGHTS,
-                        help="weights of the 0-100 index (default: fornell, raw-scale outer weights)")
-    parser.add_argument("--tol", type=positive_number("the tolerance"), default=1e-10,
-                        help="convergence tolerance (default: 1e-10)")
-    parser.add_argument("--max-iter", type=whole_number(1, "the iteration limit"), default=1000,
-                        help="iteration limit (default: 1000)")
-    parser.add_argument("--missing", default="error", choices=list(MISSING_POLICIES),
-                        help="missing indicator values: refuse (error, default), drop rows (listwise), replace by "
-                             "the mean (mean), or estimate the moments by pairwise deletion (pairwise) or EM/FIML (em)")
-    parser.add_argument("--mapping", metavar="MAP.yaml",
-                        help="mapping from DATA's columns to the indicators: rename, scales, missing codes, reverse, recode")
+    parser.add_argument(
+        "--method",
+        default="pls",
+        choices=METHODS,
+        help="estimator: PLS path modelling, consistent PLS, covariance-based SEM (semopy) "
+        "or GSCA (default: pls); every method writes the same JSON keys",
+    )
+    parser.add_argument(
+        "--objective", default="MLW", choices=OBJECTIVES, help="cbsem objective (default: MLW, maximum likelihood)"
+    )
+    parser.add_argument(
+        "--std-lv",
+        action="store_true",
+        help="cbsem identification by unit factor variances (lavaan std.lv = TRUE) instead of a first loading fixed to 1",
+    )
+    parser.add_argument("--scheme", default="path", choices=SCHEMES, help="PLS inner weighting scheme (default: path)")
+    parser.add_argument(
+        "--raw", action="store_true", help="work on centred raw indicators instead of standardised ones (R plspm scaled = FALSE)"
+    )
+    parser.add_argument(
+        "--scale",
+        type=_scale,
+        metavar="MIN,MAX",
+        help="theoretical bounds of every indicator whose scale the spec does not give, e.g. 1,10",
+    )
+    parser.add_argument(
+        "--index-weights",
+        default="fornell",
+        choices=INDEX_WEIGHTS,
+        help="weights of the 0-100 index (default: fornell, raw-scale outer weights)",
+    )
+    parser.add_argument(
+        "--tol", type=positive_number("the tolerance"), default=1e-10, help="convergence tolerance (default: 1e-10)"
+    )
+    parser.add_argument(
+        "--max-iter", type=whole_number(1, "the iteration limit"), default=1000, help="iteration limit (default: 1000)"
+    )
+    parser.add_argument(
+        "--missing",
+        default="error",
+        choices=list(MISSING_POLICIES),
+        help="missing indicator values: refuse (error, default), drop rows (listwise), replace by "
+        "the mean (mean), or estimate the moments by pairwise deletion (pairwise) or EM/FIML (em)",
+    )
+    parser.add_argument(
+        "--mapping",
+        metavar="MAP.yaml",
+        help="mapping from DATA's columns to the indicators: rename, scales, missing codes, reverse, recode",
+    )
     parser.add_argument("--sheet", help="Excel worksheet of DATA, name or 0-based position (default: the first)")
     add_strictness(parser)
     parser.add_argument("--json", metavar="FILE", help="write the result as JSON to FILE ('-' for standard output)")
@@ -148,28 +181,33 @@ def level(text: str) -> float:
     return value
 
 
-def n_estimates(spec: "ModelSpec") -> int:
+def n_estimates(spec: ModelSpec) -> int:
     """Numbers one fit stores per resample: weights and loadings, paths, total effects, R² and indices."""
     p, k = len(spec.indicators), len(spec.constructs)
     return 2 * p + len(spec.paths) + k * k + 2 * k
 
 
-def check_bootstrap_request(args: argparse.Namespace, spec: "ModelSpec", n_obs: int) -> None:
+def check_bootstrap_request(args: argparse.Namespace, spec: ModelSpec, n_obs: int) -> None:
     """Refuse ``--bootstrap N`` beyond the available memory, and warn (stderr) below the percentile minimum."""
     n_boot = getattr(args, "bootstrap", None)
     if not n_boot:
         return
     if args.ci == "bca" and n_boot < BCA_MIN_RESAMPLES:
-        raise UsageError(f"--ci bca: BCa intervals need at least {BCA_MIN_RESAMPLES} resamples (1,000 or more "
-                         f"recommended); got --bootstrap {n_boot}. Raise --bootstrap or use --ci percentile.")
+        raise UsageError(
+            f"--ci bca: BCa intervals need at least {BCA_MIN_RESAMPLES} resamples (1,000 or more "
+            f"recommended); got --bootstrap {n_boot}. Raise --bootstrap or use --ci percentile."
+        )
     checks.check_bootstrap("--bootstrap", n_boot, n_estimates(spec), n_obs)
     minimum = checks.percentile_minimum(args.level)
     if args.ci != "bca" and n_boot < minimum:
-        print(f"warning: --bootstrap {n_boot}: the {args.level:g} interval ends at the most extreme resamples; "
-              f"use at least {minimum} (2/(1 - level)), 1,000 or more for reported intervals", file=sys.stderr)
+        print(
+            f"warning: --bootstrap {n_boot}: the {args.level:g} interval ends at the most extreme resamples; "
+            f"use at least {minimum} (2/(1 - level)), 1,000 or more for reported intervals",
+            file=sys.stderr,
+        )
 
 
-def announce_bootstrap(args: argparse.Namespace, spec: "ModelSpec", n_obs: int, seconds_per_fit: float) -> None:
+def announce_bootstrap(args: argparse.Namespace, spec: ModelSpec, n_obs: int, seconds_per_fit: float) -> None:
     """A note on stderr with the estimated time and memory of a long bootstrap (over a minute)."""
     import os
 
@@ -177,22 +215,38 @@ def announce_bootstrap(args: argparse.Namespace, spec: "ModelSpec", n_obs: int, 
     seconds = args.bootstrap * seconds_per_fit / workers
     if seconds > 60 and not args.quiet:
         memory = checks.human_bytes(checks.bootstrap_memory(args.bootstrap, n_estimates(spec), n_obs))
-        print(f"note: --bootstrap {args.bootstrap}: up to {seconds / 60:.0f} min ({1000 * seconds_per_fit:.0f} ms per "
-              f"fit, {workers} workers) and about {memory} of memory; Ctrl-C stops it", file=sys.stderr)
+        print(
+            f"note: --bootstrap {args.bootstrap}: up to {seconds / 60:.0f} min ({1000 * seconds_per_fit:.0f} ms per "
+            f"fit, {workers} workers) and about {memory} of memory; Ctrl-C stops it",
+            file=sys.stderr,
+        )
 
 
 def add_bootstrap_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("bootstrap")
-    group.add_argument("--bootstrap", type=whole_number(2, "the number of resamples"), metavar="N",
-                       help="add bootstrap standard errors and confidence intervals from N resamples (at least 2; "
-                       "percentile intervals want N >= 2/(1 - level), 40 at 95%%; 1,000-10,000 are usual)")
-    group.add_argument("--seed", type=whole_number(0, "the seed"), help="random seed of the resamples (default: fresh, reported in the output)")
-    group.add_argument("--ci", default="percentile", choices=CI_METHODS,
-                       help="confidence interval method (default: percentile; bca needs N >= 200)")
+    group.add_argument(
+        "--bootstrap",
+        type=whole_number(2, "the number of resamples"),
+        metavar="N",
+        help="add bootstrap standard errors and confidence intervals from N resamples (at least 2; "
+        "percentile intervals want N >= 2/(1 - level), 40 at 95%%; 1,000-10,000 are usual)",
+    )
+    group.add_argument(
+        "--seed", type=whole_number(0, "the seed"), help="random seed of the resamples (default: fresh, reported in the output)"
+    )
+    group.add_argument(
+        "--ci",
+        default="percentile",
+        choices=CI_METHODS,
+        help="confidence interval method (default: percentile; bca needs N >= 200)",
+    )
     group.add_argument("--level", type=level, default=0.95, help="confidence level (default: 0.95)")
-    group.add_argument("--sign-change", default="none", choices=SIGN_CHANGES,
-                       help="sign-change correction of the resamples (default: none)")
-    group.add_argument("--workers", type=whole_number(1, "the number of workers"), help="threads for the resamples (default: all CPUs)")
+    group.add_argument(
+        "--sign-change", default="none", choices=SIGN_CHANGES, help="sign-change correction of the resamples (default: none)"
+    )
+    group.add_argument(
+        "--workers", type=whole_number(1, "the number of workers"), help="threads for the resamples (default: all CPUs)"
+    )
 
 
 def run_bootstrap(result, args: argparse.Namespace, spec: ModelSpec | None = None):  # noqa: ANN001, ANN201
@@ -207,8 +261,14 @@ def run_bootstrap(result, args: argparse.Namespace, spec: ModelSpec | None = Non
         # Other estimators refit the same resamples; filled or modelled missing values are treated
         # again in every resample, from the raw survey.
         target = estimator_from_args(args)
-        extra = {"spec": spec, "data": read_survey(args.data, sheet=parse_sheet(getattr(args, "sheet", None))),
-                 "scale": args.scale, "missing": args.missing, "strict": args.strict, "mapping": args.mapping}
+        extra = {
+            "spec": spec,
+            "data": read_survey(args.data, sheet=parse_sheet(getattr(args, "sheet", None))),
+            "scale": args.scale,
+            "missing": args.missing,
+            "strict": args.strict,
+            "mapping": args.mapping,
+        }
 
     bar = None
     if not args.quiet and args.bootstrap >= 2000:
@@ -321,8 +381,11 @@ def register(commands: argparse._SubParsersAction) -> None:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     fit_parser.add_argument("spec", help="model spec: YAML file or lavaan-style text file (detected by content)")
-    fit_parser.add_argument("data", help="survey file (.csv, .tsv, .xlsx, .sav, .parquet), one row per respondent, "
-                                         "indicator columns named as in the spec or mapped by --mapping")
+    fit_parser.add_argument(
+        "data",
+        help="survey file (.csv, .tsv, .xlsx, .sav, .parquet), one row per respondent, "
+        "indicator columns named as in the spec or mapped by --mapping",
+    )
     add_fit_options(fit_parser)
     add_bootstrap_options(fit_parser)
     fit_parser.set_defaults(run=run_fit)
@@ -331,7 +394,6 @@ def register(commands: argparse._SubParsersAction) -> None:
         help="fit the ACSI model to the bundled demo data",
         description="Fit models/acsi.yaml to the bundled datasets/acsi_demo.csv (generated data with known truth).",
     )
-    demo.add_argument("--scheme", default="path", choices=SCHEMES,
-                      help="PLS inner weighting scheme (default: path)")
+    demo.add_argument("--scheme", default="path", choices=SCHEMES, help="PLS inner weighting scheme (default: path)")
     demo.add_argument("--json", metavar="FILE", help="also write the result as JSON to FILE ('-' for standard output)")
     demo.set_defaults(run=run_demo)

@@ -28,10 +28,19 @@ INGEST_MISSING = ("keep", "error", "listwise", "mean")
 def add_strictness(parser: argparse.ArgumentParser) -> None:
     """``--strict`` (default) / ``--lenient``: out-of-scale values are errors or become missing."""
     group = parser.add_mutually_exclusive_group()
-    group.add_argument("--strict", dest="strict", action="store_true", default=True,
-                       help="values outside an item's scale (or recoding table) are errors (default)")
-    group.add_argument("--lenient", dest="strict", action="store_false",
-                       help="values outside an item's scale (or recoding table) become missing and are counted")
+    group.add_argument(
+        "--strict",
+        dest="strict",
+        action="store_true",
+        default=True,
+        help="values outside an item's scale (or recoding table) are errors (default)",
+    )
+    group.add_argument(
+        "--lenient",
+        dest="strict",
+        action="store_false",
+        help="values outside an item's scale (or recoding table) become missing and are counted",
+    )
 
 
 def run_survey(args: argparse.Namespace) -> int:
@@ -53,8 +62,9 @@ def run_survey(args: argparse.Namespace) -> int:
     if mapping is not None:
         survey = apply_mapping(original, mapping, strict=args.strict)
         validate_as = "mean" if args.missing == "keep" else args.missing  # "mean" validates without dropping
-        data = prepare_indicators(survey, mapping.indicators, scales=survey.metadata.scales,
-                                  missing=validate_as, strict=args.strict)
+        data = prepare_indicators(
+            survey, mapping.indicators, scales=survey.metadata.scales, missing=validate_as, strict=args.strict
+        )
         survey = _treated(survey, data, args.missing)
     report = validation_report(original, survey, mapping=mapping, data=data, strict=args.strict, treatment=args.missing)
     write_survey(survey, args.out)
@@ -70,7 +80,7 @@ def parse_sheet(text: str | None) -> str | int | None:
     return int(text) if text.isdigit() else text
 
 
-def _treated(survey: "Survey", data, treatment: str) -> "Survey":  # noqa: ANN001 - IndicatorData
+def _treated(survey: Survey, data, treatment: str) -> Survey:  # noqa: ANN001 - IndicatorData
     """The frame to write: listwise drops rows, mean fills cells; keep/error change nothing."""
     from acsi.ingest.survey import Survey
 
@@ -108,12 +118,16 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     survey.add_argument("file", help="survey file: .csv/.txt, .tsv/.tab, .xlsx/.xlsm, .sav/.zsav, .parquet/.pq")
     survey.add_argument("--mapping", metavar="MAP.yaml", help="mapping from source columns to indicators (YAML)")
-    survey.add_argument("--out", required=True, metavar="DATA",
-                        help="output file, .parquet (keeps scales, labels, weight and groups) or .csv")
+    survey.add_argument(
+        "--out", required=True, metavar="DATA", help="output file, .parquet (keeps scales, labels, weight and groups) or .csv"
+    )
     survey.add_argument("--sheet", help="Excel worksheet name or 0-based position (default: the first)")
-    survey.add_argument("--missing", default="keep", choices=INGEST_MISSING,
-                        help="missing indicator cells in the output: keep (default), error, listwise, mean")
+    survey.add_argument(
+        "--missing",
+        default="keep",
+        choices=INGEST_MISSING,
+        help="missing indicator cells in the output: keep (default), error, listwise, mean",
+    )
     add_strictness(survey)
     survey.add_argument("--quiet", action="store_true", help="print nothing but errors and warnings")
     survey.set_defaults(run=run_survey)
-

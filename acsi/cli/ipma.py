@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from acsi.cli import checks
 from acsi.cli.compare import add_ipma_options, check_method, estimator_from
@@ -24,7 +22,7 @@ _EPILOG = """examples:
 """
 
 
-def ipma_text(result: "IPMAResult", title: str) -> str:
+def ipma_text(result: IPMAResult, title: str) -> str:
     lines = [title, f"{'construct':<28} {'importance':>10} {'performance':>11}  quadrant"]
     for name, row in result.constructs.sort_values("importance", ascending=False).iterrows():
         marks = [m for m, on in (("mediator", row.mediator), ("reversed", name in result.reversed)) if on]
@@ -35,7 +33,7 @@ def ipma_text(result: "IPMAResult", title: str) -> str:
     return "\n".join(lines)
 
 
-def _via(result: "IPMAResult") -> str:
+def _via(result: IPMAResult) -> str:
     if result.act_first in result.mediators:
         return f" (a mediator: it moves only through its drivers; act on {result.lever})"
     return ""
@@ -55,9 +53,18 @@ def run_ipma(args: argparse.Namespace) -> int:
     out: dict[str, Any]
     if args.group:
         est = estimate_groups(
-            spec, read_survey(args.data, sheet=parse_sheet(args.sheet)), args.group, estimator=estimator_from(args),
-            mode=args.mode, weights=args.weights, n_boot=0, min_n=args.min_n, scale=args.scale, missing=args.missing,
-            strict=args.strict, mapping=args.mapping,
+            spec,
+            read_survey(args.data, sheet=parse_sheet(args.sheet)),
+            args.group,
+            estimator=estimator_from(args),
+            mode=args.mode,
+            weights=args.weights,
+            n_boot=0,
+            min_n=args.min_n,
+            scale=args.scale,
+            missing=args.missing,
+            strict=args.strict,
+            mapping=args.mapping,
         )
         maps = ipma_groups(est, args.target, lower_is_better=args.lower_is_better)
         out = {"target": args.target, "groups": {str(g): r.to_dict() for g, r in maps.items()}}
@@ -94,9 +101,18 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--target", required=True, help="target construct (satisfaction, loyalty)")
     parser.add_argument("--group", metavar="COLUMN", help="one map per group of COLUMN")
     parser.add_argument("--weights", metavar="COLUMN", help="case (sampling) weights column (with --group): weighted PLS")
-    parser.add_argument("--mode", default="separate", choices=["separate", "pooled"],
-                        help="with --group: a model per group (default) or one pooled model")
-    parser.add_argument("--min-n", type=whole_number(3, "the smallest group size"), default=DEFAULT_MIN_N, help=f"smallest group mapped (default {DEFAULT_MIN_N})")
+    parser.add_argument(
+        "--mode",
+        default="separate",
+        choices=["separate", "pooled"],
+        help="with --group: a model per group (default) or one pooled model",
+    )
+    parser.add_argument(
+        "--min-n",
+        type=whole_number(3, "the smallest group size"),
+        default=DEFAULT_MIN_N,
+        help=f"smallest group mapped (default {DEFAULT_MIN_N})",
+    )
     parser.add_argument("--plot", metavar="DIR", help="write the map as DIR/ipma.png")
     add_ipma_options(parser)
     add_fit_options(parser)

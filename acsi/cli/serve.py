@@ -23,8 +23,9 @@ def require_server_extra() -> None:
 
     from acsi.errors import AcsiError
 
-    missing = [m for m in ("fastapi", "uvicorn", "sqlalchemy", "alembic", "argon2", "jinja2")
-               if importlib.util.find_spec(m) is None]
+    missing = [
+        m for m in ("fastapi", "uvicorn", "sqlalchemy", "alembic", "argon2", "jinja2") if importlib.util.find_spec(m) is None
+    ]
     if missing:
         raise AcsiError(f"the server needs {', '.join(missing)}: pip install 'acsi[server]' (or '.[server]' in a checkout).")
 
@@ -47,8 +48,13 @@ def run_serve(args: argparse.Namespace) -> int:
             print(f"  {name:<14} {password:<14} {role}{' ' + scope if scope else ''}")
     elif db is None:
         db = "sqlite:///bank.sqlite"
-    options = {"host": args.host, "port": args.port, "log_level": args.log_level, "proxy_headers": True,
-               "forwarded_allow_ips": args.forwarded_allow_ips}
+    options = {
+        "host": args.host,
+        "port": args.port,
+        "log_level": args.log_level,
+        "proxy_headers": True,
+        "forwarded_allow_ips": args.forwarded_allow_ips,
+    }
     if args.workers > 1:  # worker processes import the app through a factory; migrate once, here
         import os
 
@@ -67,10 +73,14 @@ def run_serve(args: argparse.Namespace) -> int:
 
 def register(commands: argparse._SubParsersAction) -> None:
     """Add ``acsi serve``."""
-    p = commands.add_parser("serve", help="run the bank's evaluation server (dashboard and collector API)",
-                            description="The bank's evaluation server: dashboard per region, branch, counter and clerk; "
-                                        "push API for the branch collectors (acsi device listen --push).",
-                            epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = commands.add_parser(
+        "serve",
+        help="run the bank's evaluation server (dashboard and collector API)",
+        description="The bank's evaluation server: dashboard per region, branch, counter and clerk; "
+        "push API for the branch collectors (acsi device listen --push).",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     p.add_argument("--db", help="database URL: sqlite:///FILE (default sqlite:///bank.sqlite) or postgresql://...")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
@@ -79,6 +89,9 @@ def register(commands: argparse._SubParsersAction) -> None:
     p.add_argument("--demo-per-day", type=int, default=24, help=argparse.SUPPRESS)
     p.add_argument("--workers", type=int, default=1, help="worker processes (default 1; more use more cores)")
     p.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
-    p.add_argument("--forwarded-allow-ips", default="127.0.0.1",
-                   help="proxies trusted for X-Forwarded-Proto (TLS termination; cookies become Secure)")
+    p.add_argument(
+        "--forwarded-allow-ips",
+        default="127.0.0.1",
+        help="proxies trusted for X-Forwarded-Proto (TLS termination; cookies become Secure)",
+    )
     p.set_defaults(run=run_serve)

@@ -20,7 +20,7 @@ def _begin(args: argparse.Namespace, *, write: bool = True):
 
     engine = open_database(args.db)
     try:
-        with (engine.begin() if write else engine.connect()) as conn:
+        with engine.begin() if write else engine.connect() as conn:
             yield conn
     finally:
         engine.dispose()
@@ -77,8 +77,11 @@ def run_tokens_add(args: argparse.Namespace) -> int:
     with _begin(args) as conn:
         token_id, token = add_token(conn, args.branch, args.label, actor="cli")
     print(token)
-    print(f"token {token_id} for branch {args.branch}: shown once, stored hashed; "
-          "use it as acsi device listen ... --push URL --token TOKEN", file=sys.stderr)
+    print(
+        f"token {token_id} for branch {args.branch}: shown once, stored hashed; "
+        "use it as acsi device listen ... --push URL --token TOKEN",
+        file=sys.stderr,
+    )
     return 0
 
 

@@ -44,7 +44,7 @@ def default_construct(est_constructs: tuple[str, ...], endogenous: tuple[str, ..
     return est_constructs[-1]
 
 
-def _adjacent_pairs(ranked: "pd.DataFrame") -> list[tuple[Any, Any]]:
+def _adjacent_pairs(ranked: pd.DataFrame) -> list[tuple[Any, Any]]:
     groups = list(ranked.loc[ranked["rank"].notna(), "group"])
     return list(zip(groups[:-1], groups[1:]))
 
@@ -53,7 +53,7 @@ def _fmt(value: float, digits: int = 1) -> str:
     return "-" if value is None or (isinstance(value, float) and math.isnan(value)) else f"{value:.{digits}f}"
 
 
-def ranking_text(ranked: "pd.DataFrame", construct: str, est: "GroupEstimates") -> str:
+def ranking_text(ranked: pd.DataFrame, construct: str, est: GroupEstimates) -> str:
     """The ranking as a text table with intervals, rank intervals and flags."""
     level = int(round(est.level * 100))
     lines = [
@@ -65,9 +65,13 @@ def ranking_text(ranked: "pd.DataFrame", construct: str, est: "GroupEstimates") 
         rank = "-" if math.isnan(row.rank) else f"{int(row.rank)}"
         interval = f"[{_fmt(row.ci_lower)}, {_fmt(row.ci_upper)}]" if not math.isnan(row.ci_lower) else "-"
         ranks = f"[{int(row.rank_lower)}, {int(row.rank_upper)}]" if not math.isnan(row.rank_lower) and est.n_boot else "-"
-        lines.append(f"{rank:>4}  {str(row.group):<20} {int(row.n):>6} {_fmt(row.value):>6}  {interval:<13}  {ranks:<13}  {row.flag}")
-    lines.append("flags: above/below = the interval excludes the overall index; small = fewer than "
-                 f"{est.min_n} respondents (not reported); not estimated = the model could not be fitted in that group")
+        lines.append(
+            f"{rank:>4}  {str(row.group):<20} {int(row.n):>6} {_fmt(row.value):>6}  {interval:<13}  {ranks:<13}  {row.flag}"
+        )
+    lines.append(
+        "flags: above/below = the interval excludes the overall index; small = fewer than "
+        f"{est.min_n} respondents (not reported); not estimated = the model could not be fitted in that group"
+    )
     return "\n".join(lines)
 
 
@@ -76,13 +80,13 @@ class BranchComparison:
     """Everything ``acsi compare`` reports; ``payload`` is the JSON document (see :meth:`to_dict`)."""
 
     payload: dict[str, Any]
-    estimates: "GroupEstimates"
-    ranked: "pd.DataFrame"
+    estimates: GroupEstimates
+    ranked: pd.DataFrame
     construct: str
     target: str
     pairs_note: str
-    periods: "pd.DataFrame | None" = None
-    ipma: "IPMAResult | None" = None
+    periods: pd.DataFrame | None = None
+    ipma: IPMAResult | None = None
 
     @strict
     def to_dict(self) -> dict[str, Any]:
@@ -90,7 +94,7 @@ class BranchComparison:
         differences_settings, [omnibus], invariance, [periods], [aggregation], ipma, notes (strict JSON)."""
         return copy.deepcopy(self.payload)
 
-    def to_frame(self) -> "pd.DataFrame":
+    def to_frame(self) -> pd.DataFrame:
         """The ranking table: one row per group."""
         return self.ranked.copy()
 
@@ -105,33 +109,53 @@ class BranchComparison:
         if differences:
             shown = [d for d in differences if d["quantity"] == "index" and d["parameter"] == self.construct]
             significant = [d for d in shown if d["significant"]]
-            lines.append(f"\nDifferences in {self.construct} ({settings['test']} test, {settings['adjust']} adjustment, "
-                         f"{self.pairs_note}): {len(significant)} of {len(shown)} pairs significant")
-            lines += [f"  {d['group_a']} - {d['group_b']}: {d['estimate']:+.2f}  adjusted p = {d['p_adjusted']:.4f}"
-                      for d in significant[:20]]
+            lines.append(
+                f"\nDifferences in {self.construct} ({settings['test']} test, {settings['adjust']} adjustment, "
+                f"{self.pairs_note}): {len(significant)} of {len(shown)} pairs significant"
+            )
+            lines += [
+                f"  {d['group_a']} - {d['group_b']}: {d['estimate']:+.2f}  adjusted p = {d['p_adjusted']:.4f}"
+                for d in significant[:20]
+            ]
         invariance = out["invariance"]
         if invariance:
             counts = pd.Series([v["verdict"] for v in invariance.values()]).value_counts().to_dict()
             lines.append(f"\nMICOM verdicts over {len(invariance)} pairs: {counts}")
         if self.ipma is not None:
-            via = (f" (a mediator: it moves only through its drivers; act on {self.ipma.lever})"
-                   if self.ipma.act_first in self.ipma.mediators else "")
+            via = (
+                f" (a mediator: it moves only through its drivers; act on {self.ipma.lever})"
+                if self.ipma.act_first in self.ipma.mediators
+                else ""
+            )
             lines.append(f"\nIPMA for {self.target}: act first on {self.ipma.act_first}{via}\n  rule: {self.ipma.rule}")
         lines += [f"note: {note}" for note in out["notes"]]
         return "\n".join(lines)
 
     def __repr__(self) -> str:
-        return (f"BranchComparison(construct={self.construct!r}, groups={len(self.payload['groups'])}, "
-                f"differences={len(self.payload['differences'])}, method={self.payload['method']!r})")
+        return (
+            f"BranchComparison(construct={self.construct!r}, groups={len(self.payload['groups'])}, "
+            f"differences={len(self.payload['differences'])}, method={self.payload['method']!r})"
+        )
 
     def _repr_html_(self) -> str:
         return f"<pre>{html.escape(self.summary())}</pre>"
 
 
 def compare_branches(
-    spec: Any, survey: "Survey", group: str, *, construct: str | None = None, target: str | None = None,
-    period: str | None = None, hierarchy: str | None = None, test: str = "henseler", adjust: str = "holm",
-    permutations: int = 0, max_pair_groups: int = 20, lower_is_better: tuple[str, ...] = (), seed: int | None = None,
+    spec: Any,
+    survey: Survey,
+    group: str,
+    *,
+    construct: str | None = None,
+    target: str | None = None,
+    period: str | None = None,
+    hierarchy: str | None = None,
+    test: str = "henseler",
+    adjust: str = "holm",
+    permutations: int = 0,
+    max_pair_groups: int = 20,
+    lower_is_better: tuple[str, ...] = (),
+    seed: int | None = None,
     **common: Any,
 ) -> BranchComparison:
     """Rank the groups of ``group`` by ``construct``'s index and test, check, trace and map them.
@@ -186,7 +210,9 @@ def compare_branches(
 
     n_reported = int(est.reported.sum())
     pairs: str | list[tuple[Any, Any]] = "all" if n_reported <= max_pair_groups else _adjacent_pairs(ranked)
-    pairs_note = "all pairs" if pairs == "all" else f"adjacent ranks only ({n_reported} groups > --max-pair-groups {max_pair_groups})"
+    pairs_note = (
+        "all pairs" if pairs == "all" else f"adjacent ranks only ({n_reported} groups > --max-pair-groups {max_pair_groups})"
+    )
     notes: list[str] = []
     differences: list[dict[str, Any]] = []
     pls = est.method == "pls"
@@ -198,7 +224,9 @@ def compare_branches(
             paths = compare_groups(est, quantity="paths", **kwargs)
             differences += [dict(d, quantity="path") for d in differences_to_dict(paths)]
     else:
-        notes.append("No tests of differences: use --bootstrap N (or --test permutation --permutations N) with at least two reported groups.")
+        notes.append(
+            "No tests of differences: use --bootstrap N (or --test permutation --permutations N) with at least two reported groups."
+        )
     out["differences"] = differences
     out["differences_settings"] = {"test": test, "adjust": adjust, "pairs": pairs_note}
 
@@ -214,7 +242,7 @@ def compare_branches(
             mi_pairs = pairs
             if mi_pairs == "all":
                 reported = [est.labels[g] for g in range(len(est.labels)) if est.reported[g]]
-                mi_pairs = [(a, b) for i, a in enumerate(reported) for b in reported[i + 1:]]
+                mi_pairs = [(a, b) for i, a in enumerate(reported) for b in reported[i + 1 :]]
             invariance = pair_verdicts(micom(est, pairs=mi_pairs, n_perm=permutations, alpha=1 - est.level, seed=seed))
     else:
         notes.append("MICOM (invariance) and the omnibus test need permutations: use --permutations N (e.g. 1000).")
@@ -223,10 +251,14 @@ def compare_branches(
     period_table = None
     if period:
         period_table = _periods(spec, survey, group, period, common, construct)
-        out["periods"] = [{k: (_num(v) if isinstance(v, float) else v) for k, v in row.items()} for row in period_table.to_dict("records")]
+        out["periods"] = [
+            {k: (_num(v) if isinstance(v, float) else v) for k, v in row.items()} for row in period_table.to_dict("records")
+        ]
     if hierarchy:
         agg = aggregate(est.table(construct), read_hierarchy(hierarchy), draws=est.draws(construct), level=est.level)
-        out["aggregation"] = [{k: (_num(v) if isinstance(v, float) else v) for k, v in row.items()} for row in agg.to_dict("records")]
+        out["aggregation"] = [
+            {k: (_num(v) if isinstance(v, float) else v) for k, v in row.items()} for row in agg.to_dict("records")
+        ]
 
     target = target or construct
     ipma_out: dict[str, Any] = {}
@@ -234,8 +266,17 @@ def compare_branches(
     try:
         block = model_structure(spec).block
         overall_ipma = ipma_from_arrays(
-            target, est.constructs, est.overall["total_effects"], est.index_constructs, est.overall["index"],
-            spec.indicators, block, est.overall["index_weights"], est.overall["means"], est.lower, est.upper,
+            target,
+            est.constructs,
+            est.overall["total_effects"],
+            est.index_constructs,
+            est.overall["index"],
+            spec.indicators,
+            block,
+            est.overall["index_weights"],
+            est.overall["means"],
+            est.lower,
+            est.upper,
             lower_is_better=lower_is_better_of(spec, lower_is_better),
         )
         group_maps = ipma_groups(est, target, lower_is_better=lower_is_better)
@@ -244,11 +285,19 @@ def compare_branches(
         notes.append(f"No IPMA: {err}")
     out["ipma"] = ipma_out
     out["notes"] = notes
-    return BranchComparison(payload=out, estimates=est, ranked=ranked, construct=construct, target=target,
-                            pairs_note=pairs_note, periods=period_table, ipma=overall_ipma)
+    return BranchComparison(
+        payload=out,
+        estimates=est,
+        ranked=ranked,
+        construct=construct,
+        target=target,
+        pairs_note=pairs_note,
+        periods=period_table,
+        ipma=overall_ipma,
+    )
 
 
-def _periods(spec: Any, survey: "Survey", group: str, period: str, common: dict[str, Any], construct: str) -> "pd.DataFrame":
+def _periods(spec: Any, survey: Survey, group: str, period: str, common: dict[str, Any], construct: str) -> pd.DataFrame:
     """Index per (group, period) cell and its changes against the previous period and a year earlier."""
     import numpy as np
 

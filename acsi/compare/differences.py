@@ -24,20 +24,20 @@ References: Keil, M. et al. (2000), *MIS Quarterly* 24(2), 299-325; Chin, W. W. 
 from __future__ import annotations
 
 import itertools
-from typing import Any, Iterable, Literal, Sequence
+from collections.abc import Iterable, Sequence
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
 from acsi.compare.groups import GroupEstimates, _num
-from acsi.core import corrections
+from acsi.core import corrections, resample
 from acsi.core import groups as core
-from acsi.core.moments import correlation_and_sd
 from acsi.core.intervals import percentile_interval
-from acsi.core import resample
-from acsi.structure import model_structure
+from acsi.core.moments import correlation_and_sd
 from acsi.errors import ParameterError
+from acsi.structure import model_structure
 
 Test = Literal["parametric", "henseler", "permutation"]
 Adjust = Literal["holm", "bh", "none"]
@@ -103,7 +103,14 @@ def _pair_moments(est: GroupEstimates, ga: int, gb: int, n_perm: int, rng: np.ra
     mean_b, C_b = basis.moments((1.0 - M) * w)
     mean_all, C_all = basis.moments(w[None, :])
     return {
-        "mean_a": mean_a, "C_a": C_a, "mean_b": mean_b, "C_b": C_b, "mean": mean_all[0], "C": C_all[0], "n_a": np.array(n_a), "n_b": np.array(rows.size - n_a),
+        "mean_a": mean_a,
+        "C_a": C_a,
+        "mean_b": mean_b,
+        "C_b": C_b,
+        "mean": mean_all[0],
+        "C": C_all[0],
+        "n_a": np.array(n_a),
+        "n_b": np.array(rows.size - n_a),
     }
 
 
@@ -118,8 +125,12 @@ def _split_statistics(est: GroupEstimates, mean: np.ndarray, C: np.ndarray) -> t
         index = core.index_stack(np.broadcast_to(est.overall["index_weights"], mean.shape), mean, lower, upper, structure)
         return index[..., indexed], np.full(mean.shape[:-1] + (len(est.spec.paths),), np.nan)
     S, sd = correlation_and_sd(C)
-    fit = core.fit_stack(S if settings["standardized"] else C, structure, settings["scheme"], tol=settings["tol"], max_iter=settings["max_iter"])
-    normalised = core.index_weights_stack(fit.weights, sd, structure, settings["index_weights"], standardized=settings["standardized"])
+    fit = core.fit_stack(
+        S if settings["standardized"] else C, structure, settings["scheme"], tol=settings["tol"], max_iter=settings["max_iter"]
+    )
+    normalised = core.index_weights_stack(
+        fit.weights, sd, structure, settings["index_weights"], standardized=settings["standardized"]
+    )
     index = core.index_stack(normalised, mean, lower, upper, structure)[..., indexed]
     pairs = (
         np.array([est.constructs.index(p.source) for p in est.spec.paths], dtype=int),
@@ -140,9 +151,7 @@ def require_pls(est: GroupEstimates, what: str) -> None:
         )
 
 
-def permutation_test(
-    est: GroupEstimates, a: Any, b: Any, *, n_perm: int = 1000, seed: int | None = None
-) -> dict[str, Any]:
+def permutation_test(est: GroupEstimates, a: Any, b: Any, *, n_perm: int = 1000, seed: int | None = None) -> dict[str, Any]:
     """Permutation MGA for one pair of groups: p-values of every index and path difference.
 
     Returns
@@ -234,7 +243,9 @@ def compare_groups(
         d = values[ga, cols] - values[gb, cols]
         if draws is not None:
             lo, hi = percentile_interval(draws[ga][:, cols] - draws[gb][:, cols], est.level, axis=0)
-            p_par = parametric_p(values[ga, cols], values[gb, cols], se[ga, cols], se[gb, cols], int(est.n_obs[ga]), int(est.n_obs[gb]))
+            p_par = parametric_p(
+                values[ga, cols], values[gb, cols], se[ga, cols], se[gb, cols], int(est.n_obs[ga]), int(est.n_obs[gb])
+            )
             p_hen = two_sided_henseler(draws[ga][:, cols], draws[gb][:, cols])
         else:
             lo = hi = p_par = p_hen = np.full(len(cols), np.nan)
@@ -245,7 +256,18 @@ def compare_groups(
         for j, name in enumerate(chosen):
             rows.append((est.labels[ga], est.labels[gb], name, d[j], lo[j], hi[j], p_par[j], p_hen[j], p_perm[j]))
     frame = pd.DataFrame(
-        rows, columns=["group_a", "group_b", "parameter", "estimate", "ci_lower", "ci_upper", "p_parametric", "p_henseler", "p_permutation"]
+        rows,
+        columns=[
+            "group_a",
+            "group_b",
+            "parameter",
+            "estimate",
+            "ci_lower",
+            "ci_upper",
+            "p_parametric",
+            "p_henseler",
+            "p_permutation",
+        ],
     )
     frame["p_value"] = frame[f"p_{test}"]
     frame["p_adjusted"] = adjust_pvalues(frame["p_value"].to_numpy(), adjust)
@@ -254,9 +276,7 @@ def compare_groups(
     return frame
 
 
-def omnibus_index_test(
-    est: GroupEstimates, construct: str, *, n_perm: int = 1000, seed: int | None = None
-) -> dict[str, float]:
+def omnibus_index_test(est: GroupEstimates, construct: str, *, n_perm: int = 1000, seed: int | None = None) -> dict[str, float]:
     """Do the reported groups differ at all in ``construct``'s index? A permutation test.
 
     Statistic ``F = sum_g N_g (I_g - I)^2`` with ``I_g`` the (weighted) mean respondent index
@@ -343,4 +363,3 @@ def differences_to_dict(frame: pd.DataFrame) -> list[dict[str, Any]]:
             }
         )
     return out
-

@@ -28,23 +28,23 @@ import contextlib
 import math
 import warnings
 from collections import Counter
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal, Sequence
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 
-from acsi.core import groups as core
-from acsi.core.moments import correlation_and_sd
-from acsi.core.intervals import percentile_interval
-from acsi.core import pls as kernel
 from acsi.compare import refit
+from acsi.core import groups as core
+from acsi.core import pls as kernel
 from acsi.core import resample
-from acsi.data import MissingPolicy, prepare
-from acsi.data import IndicatorData
+from acsi.core.intervals import percentile_interval
+from acsi.core.moments import correlation_and_sd
+from acsi.data import IndicatorData, MissingPolicy, prepare
 from acsi.errors import (
     BootstrapWarning,
     ConvergenceWarning,
@@ -52,14 +52,14 @@ from acsi.errors import (
     EstimationError,
     InadmissibleSolutionWarning,
     NegativeWeightWarning,
+    ParameterError,
 )
-from acsi.errors import ParameterError
 from acsi.estimators.pls import PLSPM
-from acsi.structure import model_structure
 from acsi.ingest.mapping import SurveyMapping
 from acsi.ingest.survey import Survey
 from acsi.spec.model import ModelSpec, Scale
 from acsi.strict_json import strict
+from acsi.structure import model_structure
 
 GroupMode = Literal["separate", "pooled"]
 #: Missing-data treatments that leave a complete indicator matrix to split by group.
@@ -86,7 +86,9 @@ class _Task:
     pooled_weights: np.ndarray | None  # normalised index weights (p,) in pooled mode
 
 
-def _group_moments(X: np.ndarray, w: np.ndarray | None, n_boot: int, seed: np.random.SeedSequence) -> tuple[np.ndarray, np.ndarray]:
+def _group_moments(
+    X: np.ndarray, w: np.ndarray | None, n_boot: int, seed: np.random.SeedSequence
+) -> tuple[np.ndarray, np.ndarray]:
     """Means (1 + n_boot, p) and covariances (1 + n_boot, p, p) of one group: the estimate, then resamples.
 
     Row 0 uses the (case-weighted) data; the others multiply bootstrap counts by the case
@@ -140,7 +142,9 @@ def _estimate(task: _Task) -> dict[str, np.ndarray]:
     if not settings["standardized"]:
         S = C
     fit = core.fit_stack(S, structure, settings["scheme"], tol=settings["tol"], max_iter=settings["max_iter"])
-    normalised = core.index_weights_stack(fit.weights, sd, structure, settings["index_weights"], standardized=settings["standardized"])
+    normalised = core.index_weights_stack(
+        fit.weights, sd, structure, settings["index_weights"], standardized=settings["standardized"]
+    )
     out.update(
         index=core.index_stack(normalised, mean, task.lower, task.upper, structure),
         paths=core.path_values(fit.B, settings["path_pairs"]),
@@ -331,8 +335,10 @@ class GroupEstimates:
         return self.index_draws[:, :, self.construct_position(construct)]
 
     def __repr__(self) -> str:
-        return (f"GroupEstimates(mode={self.mode!r}, group_column={self.group_column!r}, groups={len(self.labels)}, "
-                f"reported={int(sum(self.reported))})")
+        return (
+            f"GroupEstimates(mode={self.mode!r}, group_column={self.group_column!r}, groups={len(self.labels)}, "
+            f"reported={int(sum(self.reported))})"
+        )
 
     @strict
     def to_dict(self) -> dict[str, Any]:
@@ -540,7 +546,9 @@ def estimate_groups(
     structure = model_structure(spec)
     p, k = structure.n_indicators, structure.n_constructs
 
-    uniques, codes = np.unique(labels.astype(str) if labels.dtype == object and not _sortable(labels) else labels, return_inverse=True)
+    uniques, codes = np.unique(
+        labels.astype(str) if labels.dtype == object and not _sortable(labels) else labels, return_inverse=True
+    )
     label_tuple = tuple(u.item() if isinstance(u, np.generic) else u for u in uniques)
     G = len(label_tuple)
     n_obs = np.bincount(codes, minlength=G)
@@ -556,9 +564,26 @@ def estimate_groups(
     )
     if method != "pls":
         return _estimate_refit(
-            estimator, method, spec, data, values, w, labels=label_tuple, codes=codes, n_obs=n_obs, group=group,
-            indexed=indexed, index_constructs=index_constructs, lower=lower, upper=upper, n_boot=n_boot, seed=seed,
-            level=level, min_n=min_n, workers=workers, path_pairs=path_pairs,
+            estimator,
+            method,
+            spec,
+            data,
+            values,
+            w,
+            labels=label_tuple,
+            codes=codes,
+            n_obs=n_obs,
+            group=group,
+            indexed=indexed,
+            index_constructs=index_constructs,
+            lower=lower,
+            upper=upper,
+            n_boot=n_boot,
+            seed=seed,
+            level=level,
+            min_n=min_n,
+            workers=workers,
+            path_pairs=path_pairs,
         )
     settings = {
         "scheme": estimator.scheme,
@@ -786,7 +811,11 @@ def _estimate_refit(
         means[g] = _weighted_mean(values[rows], None if w is None else w[rows])
         if "index" not in out:
             reported[g] = False
-            cause = "an indicator is constant in this group" if out["reason"] == "constant_indicator" else f"{type(estimator).__name__} failed"
+            cause = (
+                "an indicator is constant in this group"
+                if out["reason"] == "constant_indicator"
+                else f"{type(estimator).__name__} failed"
+            )
             notes[g] = f"estimation failed ({cause}); not reported"
             continue
         if out["reason"] == "not_converged":
@@ -907,10 +936,14 @@ def _overall(
     centred = values - mean
     C = (centred * weights[:, None]).T @ centred / weights.sum()
     S, sd = correlation_and_sd(C)
-    fit = core.fit_stack(S if settings["standardized"] else C, structure, settings["scheme"], tol=settings["tol"], max_iter=settings["max_iter"])
+    fit = core.fit_stack(
+        S if settings["standardized"] else C, structure, settings["scheme"], tol=settings["tol"], max_iter=settings["max_iter"]
+    )
     if not fit.valid:
         raise EstimationError("The pooled model cannot be estimated: a Mode B block or a set of predictors is collinear.")
-    normalised = core.index_weights_stack(fit.weights, sd, structure, settings["index_weights"], standardized=settings["standardized"])
+    normalised = core.index_weights_stack(
+        fit.weights, sd, structure, settings["index_weights"], standardized=settings["standardized"]
+    )
     pairs = (
         np.array([spec.construct_names.index(pth.source) for pth in spec.paths], dtype=int),
         np.array([spec.construct_names.index(pth.target) for pth in spec.paths], dtype=int),

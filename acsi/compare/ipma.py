@@ -39,8 +39,9 @@ from your PLS-SEM results: the importance-performance map analysis, *Industrial 
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
-from typing import Any, Collection
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -123,8 +124,12 @@ class IPMAResult:
             "importance_cut": float(self.importance_cut),
             "performance_cut": float(self.performance_cut),
             "constructs": {
-                name: {"importance": float(r.importance), "performance": float(r.performance), "quadrant": r.quadrant,
-                       "mediator": bool(r.mediator)}
+                name: {
+                    "importance": float(r.importance),
+                    "performance": float(r.performance),
+                    "quadrant": r.quadrant,
+                    "mediator": bool(r.mediator),
+                }
                 for name, r in self.constructs.iterrows()
             },
             "indicators": {
@@ -163,14 +168,21 @@ def ipma_from_arrays(
     """
     unknown = [c for c in lower_is_better if c not in constructs]
     if unknown:
-        raise SpecError(f"Lower-is-better construct(s) {', '.join(map(repr, unknown))} are not constructs of the model; "
-                        f"constructs: {', '.join(constructs)}.", culprit=unknown[0])
+        raise SpecError(
+            f"Lower-is-better construct(s) {', '.join(map(repr, unknown))} are not constructs of the model; "
+            f"constructs: {', '.join(constructs)}.",
+            culprit=unknown[0],
+        )
     if target not in constructs:
-        raise SpecError(f"IPMA target {target!r} is not a construct of the model; constructs: {', '.join(constructs)}.", culprit=target)
+        raise SpecError(
+            f"IPMA target {target!r} is not a construct of the model; constructs: {', '.join(constructs)}.", culprit=target
+        )
     t = constructs.index(target)
     drivers = [j for j in range(len(constructs)) if j != t and total_effects[j, t] != 0 and np.isfinite(total_effects[j, t])]
     if not drivers:
-        raise SpecError(f"No construct has a path leading to IPMA target {target!r}; choose an endogenous construct.", culprit=target)
+        raise SpecError(
+            f"No construct has a path leading to IPMA target {target!r}; choose an endogenous construct.", culprit=target
+        )
     without_index = [constructs[j] for j in drivers if constructs[j] not in index_constructs]
     if without_index:
         raise SpecError(
@@ -207,14 +219,27 @@ def ipma_from_arrays(
         imp = float(sign[k] * index_weights[i] * total_effects[j, t])
         perf = float(100.0 * (means[i] - lower[i]) / (upper[i] - lower[i]))
         rows.append((constructs[j], indicator, imp, 100.0 - perf if flip[k] else perf))
-    items = pd.DataFrame(rows, columns=["construct", "indicator", "importance", "performance"]).set_index(["construct", "indicator"])
-    items["quadrant"] = quadrant(items["importance"].to_numpy(), items["performance"].to_numpy(), float(items["importance"].mean()), perf_cut)
+    items = pd.DataFrame(rows, columns=["construct", "indicator", "importance", "performance"]).set_index(
+        ["construct", "indicator"]
+    )
+    items["quadrant"] = quadrant(
+        items["importance"].to_numpy(), items["performance"].to_numpy(), float(items["importance"].mean()), perf_cut
+    )
     items["priority"] = items["importance"] * (100.0 - items["performance"])
     mediators = tuple(n for n, m in zip(names, mediator) if m)
     reversed_ = tuple(c for c in constructs if c in reverse and (c in names or c == target))
     return IPMAResult(
-        target=target, constructs=table, indicators=items, importance_cut=imp_cut, performance_cut=perf_cut,
-        act_first=act_first, group=group, reversed=reversed_, mediators=mediators, lever=lever, rule=_rule(reversed_),
+        target=target,
+        constructs=table,
+        indicators=items,
+        importance_cut=imp_cut,
+        performance_cut=perf_cut,
+        act_first=act_first,
+        group=group,
+        reversed=reversed_,
+        mediators=mediators,
+        lever=lever,
+        rule=_rule(reversed_),
     )
 
 
@@ -223,8 +248,9 @@ def _lever(start: str | None, table: pd.DataFrame, constructs: tuple[str, ...], 
     if start is None or not bool(table.loc[start, "mediator"]):
         return start
     j = constructs.index(start)
-    feeding = [n for n in table.index
-               if n != start and total_effects[constructs.index(n), j] != 0 and table.loc[n, "priority"] > 0]
+    feeding = [
+        n for n in table.index if n != start and total_effects[constructs.index(n), j] != 0 and table.loc[n, "priority"] > 0
+    ]
     return str(table.loc[feeding, "priority"].idxmax()) if feeding else start
 
 
@@ -235,12 +261,16 @@ def _is_driven(total_effects: np.ndarray, j: int) -> bool:
 
 
 def _rule(reversed_: tuple[str, ...]) -> str:
-    text = ("act first on the driver in 'concentrate here' with the largest importance x (100 - performance), else "
-            "the driver with the largest positive such product; a mediator moves only through its drivers, so the "
-            "lever is then its driver with the largest such product")
+    text = (
+        "act first on the driver in 'concentrate here' with the largest importance x (100 - performance), else "
+        "the driver with the largest positive such product; a mediator moves only through its drivers, so the "
+        "lever is then its driver with the largest such product"
+    )
     if reversed_:
-        text += (f"; lower is better for {', '.join(reversed_)}: entered reversed (importance = -total effect, "
-                 "performance = 100 - index)")
+        text += (
+            f"; lower is better for {', '.join(reversed_)}: entered reversed (importance = -total effect, "
+            "performance = 100 - index)"
+        )
     return text
 
 
@@ -280,8 +310,17 @@ def ipma(result: FitResult, target: str, *, lower_is_better: Collection[str] = (
             q = position[name]
             weights[i], means[i], lower[i], upper[i] = index.weights[q], index.means[q], index.lower[q], index.upper[q]
     return ipma_from_arrays(
-        target, result.constructs, result.total_effect_matrix, index.constructs, index.values,
-        result.indicators, result.block, weights, means, lower, upper,
+        target,
+        result.constructs,
+        result.total_effect_matrix,
+        index.constructs,
+        index.values,
+        result.indicators,
+        result.block,
+        weights,
+        means,
+        lower,
+        upper,
         lower_is_better=lower_is_better_of(result.spec, lower_is_better),
     )
 
@@ -301,8 +340,18 @@ def ipma_groups(est: Any, target: str, *, lower_is_better: Collection[str] = ())
         if not est.reported[g]:
             continue
         out[label] = ipma_from_arrays(
-            target, est.constructs, est.total_effects[g], est.index_constructs, est.index[g],
-            est.spec.indicators, block, est.index_weights[g], est.means[g], est.lower, est.upper, group=label,
+            target,
+            est.constructs,
+            est.total_effects[g],
+            est.index_constructs,
+            est.index[g],
+            est.spec.indicators,
+            block,
+            est.index_weights[g],
+            est.means[g],
+            est.lower,
+            est.upper,
+            group=label,
             lower_is_better=reverse,
         )
     return out

@@ -30,7 +30,7 @@ _KEY = ("lhs", "op", "rhs")
 _ORDER = {"=~": 0, "~": 1, "r2": 2, "index": 3}
 
 
-def _column(result: "FitResult") -> "pd.Series":
+def _column(result: FitResult) -> pd.Series:
     """Estimates keyed by (lhs, op, rhs): loadings, paths, R², 0-100 index."""
     import pandas as pd
 
@@ -46,7 +46,7 @@ def _column(result: "FitResult") -> "pd.Series":
     return frame.set_index(list(_KEY))[result.method]
 
 
-def side_by_side(results: list["FitResult"]) -> "pd.DataFrame":
+def side_by_side(results: list[FitResult]) -> pd.DataFrame:
     """One table of estimates, one column per method, joined on (lhs, op, rhs) (index: the key)."""
     import pandas as pd
 
@@ -68,14 +68,14 @@ class MethodComparison:
     rows: tuple[tuple[str, str, str, tuple[float, ...]], ...]
     notes: tuple[str, ...] = ()
 
-    def to_frame(self) -> "pd.DataFrame":
+    def to_frame(self) -> pd.DataFrame:
         """Tidy: one row per (lhs, op, rhs, method) with its ``estimate``."""
         import pandas as pd
 
         records = [(lhs, op, rhs, m, v) for lhs, op, rhs, values in self.rows for m, v in zip(self.methods, values)]
         return pd.DataFrame(records, columns=[*_KEY, "method", "estimate"])
 
-    def wide(self) -> "pd.DataFrame":
+    def wide(self) -> pd.DataFrame:
         """The side-by-side table: index (lhs, op, rhs), one column per method."""
         import pandas as pd
 
@@ -84,8 +84,7 @@ class MethodComparison:
 
     def to_dict(self) -> dict[str, Any]:
         """Strict JSON: {methods, estimates: [{lhs, op, rhs, <method>: value or null}], notes}."""
-        estimates = [{"lhs": lhs, "op": op, "rhs": rhs, **dict(zip(self.methods, values))}
-                     for lhs, op, rhs, values in self.rows]
+        estimates = [{"lhs": lhs, "op": op, "rhs": rhs, **dict(zip(self.methods, values))} for lhs, op, rhs, values in self.rows]
         return finite_or_none({"methods": list(self.methods), "estimates": estimates, "notes": list(self.notes)})
 
     def summary(self) -> str:
@@ -103,8 +102,14 @@ class MethodComparison:
         return self.wide().to_html(float_format=lambda v: f"{v:.4f}", na_rep="-") + (f"<ul>{notes}</ul>" if notes else "")
 
 
-def compare_methods(spec: Any, data: Any, methods: tuple[str, ...] | list[str] = ("pls", "plsc", "cbsem", "gsca"), *,
-                    scheme: str = "path", index_weights: str = "fornell") -> MethodComparison:
+def compare_methods(
+    spec: Any,
+    data: Any,
+    methods: tuple[str, ...] | list[str] = ("pls", "plsc", "cbsem", "gsca"),
+    *,
+    scheme: str = "path",
+    index_weights: str = "fornell",
+) -> MethodComparison:
     """Fit ``spec`` to ``data`` (an :class:`~acsi.data.IndicatorData`) with each of ``methods``, side by side.
 
     A method that raises one of our errors is left out with a note; each warning of a fit
@@ -126,8 +131,10 @@ def compare_methods(spec: Any, data: Any, methods: tuple[str, ...] | list[str] =
     if not results:
         raise AcsiError("no method could estimate the model.\n" + "\n".join(notes))
     table = side_by_side(results)
-    rows = tuple((str(k[0]), str(k[1]), str(k[2]), tuple(float("nan") if _missing(v) else float(v) for v in row))
-                 for k, row in zip(table.index, table.itertuples(index=False)))
+    rows = tuple(
+        (str(k[0]), str(k[1]), str(k[2]), tuple(float("nan") if _missing(v) else float(v) for v in row))
+        for k, row in zip(table.index, table.itertuples(index=False))
+    )
     return MethodComparison(methods=tuple(r.method for r in results), rows=rows, notes=tuple(notes))
 
 

@@ -27,7 +27,8 @@ invariance of composites using partial least squares. *International Marketing R
 from __future__ import annotations
 
 import itertools
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -36,8 +37,8 @@ from acsi.compare.differences import _pair_moments, _pairs
 from acsi.compare.groups import GroupEstimates
 from acsi.core import groups as core
 from acsi.core.moments import correlation_and_sd
-from acsi.structure import model_structure
 from acsi.errors import ParameterError
+from acsi.structure import model_structure
 
 
 def micom(
@@ -81,7 +82,15 @@ def micom(
         configural = bool(est.reported[ga] and est.reported[gb])
         if not configural:
             for name in est.constructs:
-                rows.append((est.labels[ga], est.labels[gb], name, False) + (np.nan,) * 3 + (False,) + (np.nan,) * 3 + (False,) + (np.nan,) * 3 + (False, "none"))
+                rows.append(
+                    (est.labels[ga], est.labels[gb], name, False)
+                    + (np.nan,) * 3
+                    + (False,)
+                    + (np.nan,) * 3
+                    + (False,)
+                    + (np.nan,) * 3
+                    + (False, "none")
+                )
             continue
         _pairs(est, [(est.labels[ga], est.labels[gb])])  # checks
         m = _pair_moments(est, ga, gb, n_perm, rng)
@@ -115,18 +124,45 @@ def micom(
             verdict = "full" if comp and eq_m and eq_v else ("partial" if comp else "none")
             rows.append(
                 (
-                    est.labels[ga], est.labels[gb], name, True,
-                    1.0 if single else float(c_obs[j]), 1.0 if single else float(c_quantile[j]), 1.0 if single else float(p_c[j]), comp,
-                    float(mean_diff[0, j]), float(lo_m[j]), float(hi_m[j]), eq_m,
-                    float(log_ratio[0, j]), float(lo_v[j]), float(hi_v[j]), eq_v, verdict,
+                    est.labels[ga],
+                    est.labels[gb],
+                    name,
+                    True,
+                    1.0 if single else float(c_obs[j]),
+                    1.0 if single else float(c_quantile[j]),
+                    1.0 if single else float(p_c[j]),
+                    comp,
+                    float(mean_diff[0, j]),
+                    float(lo_m[j]),
+                    float(hi_m[j]),
+                    eq_m,
+                    float(log_ratio[0, j]),
+                    float(lo_v[j]),
+                    float(hi_v[j]),
+                    eq_v,
+                    verdict,
                 )
             )
     return pd.DataFrame(
         rows,
         columns=[
-            "group_a", "group_b", "construct", "configural", "c", "c_quantile", "p_c", "compositional",
-            "mean_diff", "mean_lower", "mean_upper", "equal_means",
-            "log_var_ratio", "var_lower", "var_upper", "equal_variances", "verdict",
+            "group_a",
+            "group_b",
+            "construct",
+            "configural",
+            "c",
+            "c_quantile",
+            "p_c",
+            "compositional",
+            "mean_diff",
+            "mean_lower",
+            "mean_upper",
+            "equal_means",
+            "log_var_ratio",
+            "var_lower",
+            "var_upper",
+            "equal_variances",
+            "verdict",
         ],
     )
 

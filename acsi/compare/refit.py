@@ -108,8 +108,14 @@ def subset(data: IndicatorData, rows: np.ndarray, case_weights: np.ndarray | Non
     values = data.values[rows]
     values.setflags(write=False)
     return replace(
-        data, values=values, row_labels=data.row_labels[rows], case_weights=None if case_weights is None else case_weights[rows],
-        moments=None, groups=None, missing_report=None, n_dropped=0,
+        data,
+        values=values,
+        row_labels=data.row_labels[rows],
+        case_weights=None if case_weights is None else case_weights[rows],
+        moments=None,
+        groups=None,
+        missing_report=None,
+        n_dropped=0,
     )
 
 
@@ -133,12 +139,22 @@ class GroupTask:
     extract: Extract
 
     @classmethod
-    def of(cls, estimator: Any, spec: ModelSpec, data: IndicatorData, seed: np.random.SeedSequence, n_boot: int, extract: Extract) -> "GroupTask":
+    def of(
+        cls, estimator: Any, spec: ModelSpec, data: IndicatorData, seed: np.random.SeedSequence, n_boot: int, extract: Extract
+    ) -> GroupTask:
         from acsi.spec.yaml_io import spec_to_dict
 
         return cls(
-            estimator, spec_to_dict(spec), np.asarray(data.values), data.indicators, data.row_labels, dict(data.scales),
-            data.case_weights, seed, n_boot, extract,
+            estimator,
+            spec_to_dict(spec),
+            np.asarray(data.values),
+            data.indicators,
+            data.row_labels,
+            dict(data.scales),
+            data.case_weights,
+            seed,
+            n_boot,
+            extract,
         )
 
     def unpack(self) -> tuple[ModelSpec, IndicatorData]:
@@ -147,7 +163,10 @@ class GroupTask:
         values = np.array(self.values, dtype=float)
         values.setflags(write=False)
         data = IndicatorData(
-            values=values, indicators=self.indicators, row_labels=self.row_labels, scales=dict(self.scales),
+            values=values,
+            indicators=self.indicators,
+            row_labels=self.row_labels,
+            scales=dict(self.scales),
             case_weights=self.case_weights,
         )
         return spec_from_dict(self.spec), data

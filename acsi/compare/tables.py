@@ -23,15 +23,15 @@ staff member and period) alike. For device rates and means, :func:`proportion_se
 from __future__ import annotations
 
 import math
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
 from acsi.compare.periods import parse_periods
-from acsi.errors import DataError
-from acsi.errors import ParameterError
+from acsi.errors import DataError, ParameterError
 
 
 def proportion_se(value: np.ndarray | pd.Series, n: np.ndarray | pd.Series, *, percent: bool = False) -> np.ndarray:
@@ -235,7 +235,9 @@ def aggregate(
     h["parent"] = h["parent"].where(h["parent"].notna(), None)
     h["parent"] = [None if p is None or str(p).strip() == "" else str(p) for p in h["parent"]]
     if h["unit"].duplicated().any():
-        raise DataError(f"Unit {h['unit'][h['unit'].duplicated()].iloc[0]!r} appears twice in the hierarchy; list each unit once.")
+        raise DataError(
+            f"Unit {h['unit'][h['unit'].duplicated()].iloc[0]!r} appears twice in the hierarchy; list each unit once."
+        )
     weights = pd.to_numeric(h["weight"], errors="coerce").to_numpy(dtype=float)
     if (~np.isfinite(weights) | (weights < 0)).any():
         bad = h["unit"][~np.isfinite(weights) | (weights < 0)].iloc[0]
@@ -292,7 +294,9 @@ def aggregate(
                 drw[u] = share @ np.stack([drw[c] for c in kids])
         lo, hi = _interval(val[u], var[u], drw.get(u), z, alpha)
         rows.append((u, parent[u], names.get(u), depth[u], val[u], math.sqrt(var[u]), lo, hi, len(kids), weight[u]))
-    return pd.DataFrame(rows, columns=["unit", "parent", "level", "depth", "value", "se", "ci_lower", "ci_upper", "n_children", "weight"])
+    return pd.DataFrame(
+        rows, columns=["unit", "parent", "level", "depth", "value", "se", "ci_lower", "ci_upper", "n_children", "weight"]
+    )
 
 
 def _interval(value: float, variance: float, draws: np.ndarray | None, z: float, alpha: float) -> tuple[float, float]:

@@ -12,6 +12,8 @@ import numpy as np
 
 from acsi.core.implied import construct_covariance
 from acsi.core.pls import Structure
+from acsi.errors import InadmissibleSolutionWarning
+from acsi.notices import issue
 
 
 def implied_correlation(
@@ -93,9 +95,23 @@ def discrepancies(S: np.ndarray, Sigma: np.ndarray) -> dict[str, np.ndarray]:
     lower = np.tril(np.ones((p, p), dtype=bool))
     srmr = np.sqrt((diff**2 * lower).sum(axis=(-2, -1)) / lower.sum())
     d_uls = 0.5 * (diff**2).sum(axis=(-2, -1))
-    phi = np.linalg.eigvals(np.linalg.solve(S, Sigma)).real
-    d_g = 0.5 * (np.log10(phi) ** 2).sum(axis=-1)
-    return {"srmr": srmr, "d_uls": d_uls, "d_g": d_g}
+    return {"srmr": srmr, "d_uls": d_uls, "d_g": geodesic_discrepancy(S, Sigma)}
+
+
+def geodesic_discrepancy(S: np.ndarray, Sigma: np.ndarray) -> np.ndarray:
+    """``d_G = 0.5 sum_k (log10 phi_k)^2``, phi_k the eigenvalues of ``S^-1 Sigma``.
+
+    Defined only when both matrices are positive definite (every phi_k > 0): NaN otherwise
+    (a singular ``S``, or an inadmissible implied ``Sigma`` with a non-positive eigenvalue),
+    never a numpy warning. :func:`model_fit` reports the NaN with our warning.
+    """
+    try:
+        phi = np.linalg.eigvals(np.linalg.solve(S, Sigma)).real
+    except np.linalg.LinAlgError:  # S singular (duplicated indicators): d_G undefined
+        return np.full(np.shape(S)[:-2], np.nan)
+    positive = phi > 0
+    logs = np.log10(np.where(positive, phi, 1.0))
+    return np.where(positive.all(axis=-1), 0.5 * (logs**2).sum(axis=-1), np.nan)
 
 
 def model_fit(
@@ -125,6 +141,11 @@ def model_fit(
     estimated = implied_correlation(S, W, loadings, implied_constructs, structure, reflective)
     out = {}
     for part, sigma in (("saturated_model", saturated), ("estimated_model", estimated)):
-        with np.errstate(invalid="ignore", divide="ignore"):
-            out[part] = {key: float(v) for key, v in discrepancies(S, sigma).items()}
+        out[part] = {key: float(v) for key, v in discrepancies(S, sigma).items()}
+    if any(np.isnan(part["d_g"]) for part in out.values()):
+        issue(
+            "d_G is not reported (null): the observed or the model-implied indicator correlation matrix is not "
+            "positive definite (singular indicators, or an inadmissible solution); SRMR and d_ULS are.",
+            InadmissibleSolutionWarning,
+        )
     return out

@@ -98,8 +98,12 @@ def _fit_one_by_one(
 ) -> StackFit:
     m, p, k = block.shape[0], block.shape[-1], structure.n_constructs
     out = StackFit(
-        np.full((m, p, k), np.nan), np.full((m, k, k), np.nan), np.full((m, k, k), np.nan),
-        np.full((m, k), np.nan), np.zeros(m, dtype=bool), np.zeros(m, dtype=bool),
+        np.full((m, p, k), np.nan),
+        np.full((m, k, k), np.nan),
+        np.full((m, k, k), np.nan),
+        np.full((m, k), np.nan),
+        np.zeros(m, dtype=bool),
+        np.zeros(m, dtype=bool),
     )
     for i in np.flatnonzero(finite):
         try:

@@ -144,8 +144,14 @@ def gsca(S: np.ndarray, structure: Structure, *, tol: float = 1e-10, max_iter: i
     r_squared = np.array([B[:, j] @ R[:, j] for j in range(k)])
     loadings = C[structure.block, np.arange(p)]
     return GSCASolution(
-        weights=W, loadings=loadings, paths=B, r_squared=r_squared, fit=fit,
-        criterion=np.array(history), n_iter=n_iter, converged=converged,
+        weights=W,
+        loadings=loadings,
+        paths=B,
+        r_squared=r_squared,
+        fit=fit,
+        criterion=np.array(history),
+        n_iter=n_iter,
+        converged=converged,
     )
 
 

@@ -75,12 +75,12 @@ def pairwise_moments(X: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]
         Rows observing both indicators (diagonal: rows observing each).
     """
     observed = ~np.isnan(X)
-    O = observed.astype(float)
+    M = observed.astype(float)
     X0 = np.where(observed, X, 0.0)
-    n_pair = O.T @ O
+    n_pair = M.T @ M
     with np.errstate(invalid="ignore", divide="ignore"):
-        sums = X0.T @ O  # [i, j]: sum of x_i over rows observing j (and i)
-        squares = (X0 * X0).T @ O
+        sums = X0.T @ M  # [i, j]: sum of x_i over rows observing j (and i)
+        squares = (X0 * X0).T @ M
         cross = X0.T @ X0
         mean_ij = sums / n_pair
         var_ij = squares / n_pair - mean_ij**2
@@ -111,7 +111,7 @@ def _pattern_statistics(X: np.ndarray, patterns: Patterns) -> list[tuple[np.ndar
     stats = []
     for k, obs in enumerate(patterns.observed):
         idx = np.flatnonzero(obs)
-        rows = X[order[bounds[k]:bounds[k + 1]]][:, idx]
+        rows = X[order[bounds[k] : bounds[k + 1]]][:, idx]
         stats.append((idx, int(patterns.counts[k]), rows.sum(axis=0), rows.T @ rows))
     return stats
 
@@ -156,7 +156,7 @@ def em_moments(
         mean, covariance = (np.array(a, dtype=float, copy=True) for a in start)
     converged = False
     n_iter = 0
-    for n_iter in range(1, max_iter + 1):
+    for n_iter in range(1, max_iter + 1):  # noqa: B007 - read after the loop: iterations used
         total = np.zeros(p)
         products = np.zeros((p, p))
         for idx, count, s, T in stats:

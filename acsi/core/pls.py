@@ -75,7 +75,7 @@ class Structure:
         return ((self.adjacency + self.adjacency.T) > 0).astype(float)
 
     @cached_property
-    def regressions(self) -> "_Regressions":
+    def regressions(self) -> _Regressions:
         """Batched-OLS layout of the structural equations (see :class:`_Regressions`)."""
         targets = np.array([j for j in range(self.n_constructs) if self.adjacency[:, j].any()], dtype=int)
         width = max((int(self.adjacency[:, j].sum()) for j in targets), default=0)

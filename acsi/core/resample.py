@@ -69,7 +69,7 @@ class MomentBasis:
     variance: np.ndarray
 
     @classmethod
-    def from_data(cls, X: np.ndarray) -> "MomentBasis":
+    def from_data(cls, X: np.ndarray) -> MomentBasis:
         X = np.asarray(X, dtype=float)
         center = X.mean(axis=0)
         Xc = X - center

@@ -5,10 +5,9 @@ from __future__ import annotations
 import abc
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
+from acsi import notices
 from acsi.errors import ParameterError
 from acsi.validate import check_bool, check_choice, check_int, check_level
-
-from acsi import notices
 
 if TYPE_CHECKING:
     import numpy as np
@@ -21,7 +20,7 @@ if TYPE_CHECKING:
     from acsi.spec.model import ModelSpec, Scale
 
 
-def check_settings(estimator: object, constraints: "dict[str, tuple[str, object]]") -> None:
+def check_settings(estimator: object, constraints: dict[str, tuple[str, object]]) -> None:
     """Check an estimator's settings against a declarative table (sklearn ``_param_validation``).
 
     ``constraints`` maps a setting name to ``("fraction", None)`` (a number strictly between 0
@@ -55,13 +54,12 @@ class Estimator(Protocol):
 
     def fit(
         self,
-        spec: "ModelSpec",
-        data: "pd.DataFrame | IndicatorData",
+        spec: ModelSpec,
+        data: pd.DataFrame | IndicatorData,
         *,
-        scale: "tuple[float, float] | Scale | None" = None,
-        missing: "MissingPolicy" = "error",
-    ) -> "FitResult": ...
-
+        scale: tuple[float, float] | Scale | None = None,
+        missing: MissingPolicy = "error",
+    ) -> FitResult: ...
 
 
 class EstimatorBase(abc.ABC):
@@ -76,12 +74,12 @@ class EstimatorBase(abc.ABC):
 
     def fit(
         self,
-        spec: "ModelSpec",
-        data: "pd.DataFrame | IndicatorData",
+        spec: ModelSpec,
+        data: pd.DataFrame | IndicatorData,
         *,
-        scale: "tuple[float, float] | Scale | None" = None,
-        missing: "MissingPolicy" = "error",
-    ) -> "FitResult":
+        scale: tuple[float, float] | Scale | None = None,
+        missing: MissingPolicy = "error",
+    ) -> FitResult:
         """Estimate the model.
 
         Parameters
@@ -113,27 +111,28 @@ class EstimatorBase(abc.ABC):
         prepared, mean, covariance, issued = resolve_data(spec, data, scale, missing)
         return self.estimate(spec, prepared, mean, covariance, issued)
 
-    def check_spec(self, spec: "ModelSpec") -> None:
+    def check_spec(self, spec: ModelSpec) -> None:
         """Raise :class:`~acsi.errors.SpecError` if ``spec`` does not suit the method (default: the PLS rules)."""
         spec.check_pls()
 
     @abc.abstractmethod
     def estimate(
         self,
-        spec: "ModelSpec",
-        data: "IndicatorData",
-        mean: "np.ndarray",
-        covariance: "np.ndarray",
-        issued: "list[str]",
-    ) -> "FitResult":
+        spec: ModelSpec,
+        data: IndicatorData,
+        mean: np.ndarray,
+        covariance: np.ndarray,
+        issued: list[str],
+    ) -> FitResult:
         """Estimate from prepared data and their moments (divisor n); ``issued`` are the messages warned so far."""
 
+
 def resolve_data(
-    spec: "ModelSpec",
-    data: "pd.DataFrame | IndicatorData",
-    scale: "tuple[float, float] | Scale | None",
-    missing: "MissingPolicy",
-) -> "tuple[IndicatorData, np.ndarray, np.ndarray, list[str]]":
+    spec: ModelSpec,
+    data: pd.DataFrame | IndicatorData,
+    scale: tuple[float, float] | Scale | None,
+    missing: MissingPolicy,
+) -> tuple[IndicatorData, np.ndarray, np.ndarray, list[str]]:
     """Prepare ``data`` for ``spec`` once and return it with its moments.
 
     Returns
@@ -186,7 +185,7 @@ def resolve_data(
     return data, mean, covariance, messages
 
 
-def readonly(array: "np.ndarray") -> "np.ndarray":
+def readonly(array: np.ndarray) -> np.ndarray:
     """A read-only copy of ``array`` (the arrays a result holds)."""
     import numpy as np
 
@@ -196,14 +195,14 @@ def readonly(array: "np.ndarray") -> "np.ndarray":
 
 
 def build_index(
-    spec: "ModelSpec",
-    data: "IndicatorData",
-    standardized_weights: "np.ndarray",
-    sd: "np.ndarray",
-    mean: "np.ndarray",
-    structure: "Structure",
-    index_weights: "IndexWeights",
-) -> "tuple[IndexResult | None, list[str]]":
+    spec: ModelSpec,
+    data: IndicatorData,
+    standardized_weights: np.ndarray,
+    sd: np.ndarray,
+    mean: np.ndarray,
+    structure: Structure,
+    index_weights: IndexWeights,
+) -> tuple[IndexResult | None, list[str]]:
     """0-100 indices of the constructs whose indicators all have scales, and the warning messages.
 
     The one index step of every estimator: the standardised outer weights (one per indicator)

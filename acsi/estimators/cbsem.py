@@ -25,8 +25,8 @@ import logging
 import math
 import threading
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Iterator
 
 import numpy as np
 import pandas as pd
@@ -36,7 +36,6 @@ from scipy import special, stats
 from acsi import notices
 from acsi.core.implied import construct_covariance
 from acsi.data import IndicatorData
-from acsi.estimators.base import EstimatorBase, build_index, check_settings, readonly
 from acsi.errors import (
     ConvergenceWarning,
     DataError,
@@ -46,6 +45,7 @@ from acsi.errors import (
     MultipleOptimaWarning,
     SpecError,
 )
+from acsi.estimators.base import EstimatorBase, build_index, check_settings, readonly
 from acsi.index import INDEX_WEIGHTS, IndexWeights
 from acsi.results import FitResult
 from acsi.spec.model import Mode, ModelSpec
@@ -57,7 +57,17 @@ OBJECTIVES: tuple[str, ...] = ("MLW", "GLS", "ULS", "DWLS")
 #: Objectives whose minimum times n is a chi-square test statistic under normality.
 _CHI_SQUARE_OBJECTIVES = ("MLW", "GLS")
 FIT_INDEX_KEYS: tuple[str, ...] = (
-    "chisq", "df", "pvalue", "cfi", "tli", "rmsea", "rmsea_ci_lower", "rmsea_ci_upper", "srmr", "aic", "bic",
+    "chisq",
+    "df",
+    "pvalue",
+    "cfi",
+    "tli",
+    "rmsea",
+    "rmsea_ci_lower",
+    "rmsea_ci_upper",
+    "srmr",
+    "aic",
+    "bic",
 )
 _SLACK = 1e-8
 
@@ -105,8 +115,7 @@ def to_semopy_syntax(spec: ModelSpec, *, std_lv: bool = False) -> str:
     lines = []
     for construct in spec.constructs:
         terms = [
-            term(construct.name, "=~", i, _loading_label(construct.name, i) if std_lv else None)
-            for i in construct.indicators
+            term(construct.name, "=~", i, _loading_label(construct.name, i) if std_lv else None) for i in construct.indicators
         ]
         lines.append(f"{construct.name} =~ " + " + ".join(terms))
     for target in spec.endogenous:
@@ -138,7 +147,9 @@ def _starting_values(spec: ModelSpec, S: np.ndarray, indicators: tuple[str, ...]
     fixed = {(f.lhs, f.op, f.rhs) for f in spec.fixed}
     lines = [
         f"START({float(0.7 * sd[i])!r}) {_loading_label(c.name, i)}"
-        for c in spec.constructs for i in c.indicators if (c.name, "=~", i) not in fixed
+        for c in spec.constructs
+        for i in c.indicators
+        if (c.name, "=~", i) not in fixed
     ]
     return "\n".join(lines) + "\n"
 
@@ -146,6 +157,7 @@ def _starting_values(spec: ModelSpec, S: np.ndarray, indicators: tuple[str, ...]
 # ---------------------------------------------------------------------- semopy's logging -> warnings
 #: Serialises the process-wide logging/warning capture around semopy calls between threads.
 _SEMOPY_LOCK = threading.RLock()
+
 
 class _Capture(logging.Handler):
     def __init__(self) -> None:
@@ -334,7 +346,8 @@ class CBSEM(EstimatorBase):
                 if self.objective == "DWLS":
                     model = semopy.Model(syntax)
                     result = model.fit(
-                        pd.DataFrame(X, columns=observed), obj="DWLS",
+                        pd.DataFrame(X, columns=observed),
+                        obj="DWLS",
                         options={"ftol": self.ftol, "maxiter": self.max_iter},
                     )
                     model.load_cov(S)  # estimates are DWLS; S (divisor n) for what follows
@@ -361,7 +374,8 @@ class CBSEM(EstimatorBase):
             issued.append(message)
             notices.issue(message, MultipleOptimaWarning, stacklevel=3)
         messages = [
-            record.getMessage() for record in capture.records
+            record.getMessage()
+            for record in capture.records
             if record.levelno >= logging.WARNING and not (self.std_lv and "No fixed loadings" in record.getMessage())
         ]
         converged = bool(result.success) and np.isfinite(result.x).all()
@@ -408,10 +422,18 @@ class CBSEM(EstimatorBase):
             result = model.fit(obj=self.objective, options=options)
             converged = bool(result.success) and np.isfinite(result.x).all()
             problems = self._inspect(model, spec, observed, S) if converged else ["not converged"]
-            return model, result, {
-                "start": "", "objective": float(result.fun), "converged": bool(converged),
-                "proper": converged and not problems, "problems": problems, "chosen": False,
-            }
+            return (
+                model,
+                result,
+                {
+                    "start": "",
+                    "objective": float(result.fun),
+                    "converged": bool(converged),
+                    "proper": converged and not problems,
+                    "problems": problems,
+                    "chosen": False,
+                },
+            )
 
         lavaan = lambda model, default: _lavaan_starts(model, spec, S, observed, default, marker=not self.std_lv)  # noqa: E731
         starts = [("lavaan", lavaan), ("semopy", lambda model, default: default)]
@@ -424,14 +446,20 @@ class CBSEM(EstimatorBase):
         for label, x0 in starts[: self.max_starts]:
             model, result, record = run(x0)
             record["start"] = label
-            same = [f for f in fits if f[2]["converged"] and record["converged"] and _same(f[2]["objective"], record["objective"])]
+            same = [
+                f for f in fits if f[2]["converged"] and record["converged"] and _same(f[2]["objective"], record["objective"])
+            ]
             fits.append((model, result, record))
             if record["proper"] or same or len(fits) == 1 and not record["converged"]:
                 break  # proper; the same improper optimum from two starts; or no optimum (max_iter) at all
         records = [f[2] for f in fits]
         converged = [i for i, rec in enumerate(records) if rec["converged"]] or [0]
         best = min(records[i]["objective"] for i in converged)
-        proper = [i for i in converged if records[i]["proper"] and (records[i]["objective"] <= best or _same(records[i]["objective"], best))]
+        proper = [
+            i
+            for i in converged
+            if records[i]["proper"] and (records[i]["objective"] <= best or _same(records[i]["objective"], best))
+        ]
         pick = proper[0] if proper else min(converged, key=lambda i: records[i]["objective"])
         records[pick]["chosen"] = True
         return fits[pick][0], fits[pick][1], records
@@ -496,7 +524,8 @@ class CBSEM(EstimatorBase):
         problems = self._admissibility(names, indicators, Psi, Theta, Phi, std_loadings, std_B, path_pairs, free_by_name, S)
         if problems:
             message = (
-                "The covariance-based solution is inadmissible (improper): " + "; ".join(problems)
+                "The covariance-based solution is inadmissible (improper): "
+                + "; ".join(problems)
                 + ". Such estimates are not interpretable; check identification, sample size and the model."
             )
             issued.append(message)
@@ -550,7 +579,7 @@ class CBSEM(EstimatorBase):
             parameter_table=table,
         )
 
-    def _standard_errors(self, model, order: "_Order", free) -> dict[str, np.ndarray]:
+    def _standard_errors(self, model, order: _Order, free) -> dict[str, np.ndarray]:
         """Standard errors per matrix cell (0 for fixed parameters), from the expected information."""
         keys = ("Beta", "Lambda", "Psi", "Theta")
         if self.objective not in _CHI_SQUARE_OBJECTIVES:
@@ -615,12 +644,20 @@ class CBSEM(EstimatorBase):
         logl = -0.5 * n * (p * math.log(2 * math.pi) + logdet_sigma + np.trace(S @ inv_sigma))
         unrestricted = -0.5 * n * (p * math.log(2 * math.pi) + logdet_s + p)
         out |= {
-            "chisq": chisq, "pvalue": pvalue, "cfi": cfi, "tli": tli, "rmsea": rmsea,
-            "rmsea_ci_lower": lower_ci, "rmsea_ci_upper": upper_ci,
-            "aic": -2 * logl + 2 * npar, "bic": -2 * logl + npar * math.log(n),
+            "chisq": chisq,
+            "pvalue": pvalue,
+            "cfi": cfi,
+            "tli": tli,
+            "rmsea": rmsea,
+            "rmsea_ci_lower": lower_ci,
+            "rmsea_ci_upper": upper_ci,
+            "aic": -2 * logl + 2 * npar,
+            "bic": -2 * logl + npar * math.log(n),
         }
         extra |= {
-            "baseline_chisq": baseline_chisq, "baseline_df": float(baseline_df), "logl": float(logl),
+            "baseline_chisq": baseline_chisq,
+            "baseline_df": float(baseline_df),
+            "logl": float(logl),
             "unrestricted_logl": float(unrestricted),
             "sabic": float(-2 * logl + npar * math.log((n + 2) / 24)),
         }
@@ -641,12 +678,14 @@ class CBSEM(EstimatorBase):
         for pth in spec.paths:
             s, t = pos[pth.source], pos[pth.target]
             rows.append((pth.target, "~", pth.source, Beta[t, s], se["Beta"][t, s], Beta[t, s] * sd_eta[s] / sd_eta[t]))
+
         def cov_row(a, b, matrix, errors, sds, where):  # noqa: ANN001, ANN202
             # Variances are standardised by the total variance, (residual) covariances by the
             # residual standard deviations (lavaan's std.all).
             i, j = where[a], where[b]
             scale = sds[i] ** 2 if i == j else math.sqrt(abs(matrix[i, i] * matrix[j, j]))
             return (a, "~~", b, matrix[i, j], errors[i, j], matrix[i, j] / scale if scale > 0 else float("nan"))
+
         for cov in spec.covariances:
             if cov.left in ipos and cov.right in ipos:
                 rows.append(cov_row(cov.left, cov.right, Theta, se["Theta"], sd_x, ipos))
@@ -658,15 +697,21 @@ class CBSEM(EstimatorBase):
             rows.append(cov_row(name, name, Psi, se["Psi"], sd_eta, pos))
         exo = [n for n in names if n not in spec.endogenous]
         for a_i, a in enumerate(exo):
-            for b in exo[a_i + 1:]:
+            for b in exo[a_i + 1 :]:
                 rows.append(cov_row(a, b, Psi, se["Psi"], sd_eta, pos))
         lhs, op, rhs, estimate, std_error, std_all = zip(*rows)
         std_error = np.array(std_error, dtype=float)
         std_error[std_error == 0] = np.nan  # fixed parameters
-        return pd.DataFrame({
-            "lhs": np.array(lhs, dtype=object), "op": np.array(op, dtype=object), "rhs": np.array(rhs, dtype=object),
-            "estimate": np.array(estimate, dtype=float), "std_error": std_error, "std_all": np.array(std_all, dtype=float),
-        })
+        return pd.DataFrame(
+            {
+                "lhs": np.array(lhs, dtype=object),
+                "op": np.array(op, dtype=object),
+                "rhs": np.array(rhs, dtype=object),
+                "estimate": np.array(estimate, dtype=float),
+                "std_error": std_error,
+                "std_all": np.array(std_all, dtype=float),
+            }
+        )
 
     @staticmethod
     def _admissibility(names, indicators, Psi, Theta, Phi, std_loadings, std_B, path_pairs, free, S) -> list[str]:
@@ -700,7 +745,6 @@ def _standardise(spec: ModelSpec, Beta, Lam, Psi, Theta) -> dict:  # noqa: ANN00
     (lavaan ``std.all``). Matrices in spec order, ``Beta[target, source]``.
     """
     names = spec.construct_names
-    k = len(names)
     Phi = construct_covariance(Beta, Psi)
     Sigma = Lam @ Phi @ Lam.T + Theta
     sd_eta = np.sqrt(np.clip(np.diag(Phi), 0, None))
@@ -710,12 +754,17 @@ def _standardise(spec: ModelSpec, Beta, Lam, Psi, Theta) -> dict:  # noqa: ANN00
         std_loadings = Lam[np.arange(Lam.shape[0]), block] * sd_eta[block] / sd_x
         std_B = Beta.T * sd_eta[:, None] / sd_eta[None, :]  # [source, target]
     return {
-        "Phi": Phi, "Sigma": Sigma, "sd_eta": sd_eta, "sd_x": sd_x, "std_loadings": std_loadings, "std_B": std_B,
+        "Phi": Phi,
+        "Sigma": Sigma,
+        "sd_eta": sd_eta,
+        "sd_x": sd_x,
+        "std_loadings": std_loadings,
+        "std_B": std_B,
         "path_pairs": [(names.index(pth.source), names.index(pth.target)) for pth in spec.paths],
     }
 
 
-def _one_blas_thread() -> "contextlib.AbstractContextManager":
+def _one_blas_thread() -> contextlib.AbstractContextManager:
     """BLAS pinned to one thread: for CB-SEM's small matrices threads cost more than they save
     (a mobi fit spent most of its time in thread start-up inside 24 x 24 inversions)."""
     from threadpoolctl import threadpool_limits

@@ -17,8 +17,8 @@ from acsi import notices
 from acsi.core import gsca as kernel
 from acsi.core.moments import correlation
 from acsi.data import IndicatorData
-from acsi.estimators.base import EstimatorBase, build_index, check_settings, readonly
 from acsi.errors import ConvergenceWarning
+from acsi.estimators.base import EstimatorBase, build_index, check_settings, readonly
 from acsi.index import INDEX_WEIGHTS, IndexWeights
 from acsi.results import FitResult
 from acsi.spec.model import ModelSpec
@@ -92,7 +92,7 @@ class GSCA(EstimatorBase):
         rows = np.arange(structure.n_indicators)
         weights = W[rows, structure.block]
         R = W.T @ S @ W
-        cross = (S @ W)  # indicator-component correlations (unit-variance components)
+        cross = S @ W  # indicator-component correlations (unit-variance components)
         divisor = sd * math.sqrt(n / (n - 1))
         score_weights = W / divisor[:, None]
         index, index_messages = build_index(spec, data, weights, sd, mean, structure, self.index_weights)
@@ -100,8 +100,13 @@ class GSCA(EstimatorBase):
         return FitResult(
             spec=spec,
             method="gsca",
-            settings={"tol": self.tol, "max_iter": self.max_iter, "index_weights": self.index_weights,
-                      "missing": data.missing, "standardized": True},
+            settings={
+                "tol": self.tol,
+                "max_iter": self.max_iter,
+                "index_weights": self.index_weights,
+                "missing": data.missing,
+                "standardized": True,
+            },
             converged=solution.converged,
             n_iter=solution.n_iter,
             n_obs=n,

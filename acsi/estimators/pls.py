@@ -13,14 +13,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+
 import numpy as np
 
 from acsi import notices
 from acsi.core import pls as kernel
 from acsi.core.moments import correlation
 from acsi.data import IndicatorData
-from acsi.estimators.base import EstimatorBase, build_index, check_settings, readonly, resolve_data
 from acsi.errors import ConvergenceWarning, EstimationError
+from acsi.estimators.base import EstimatorBase, build_index, check_settings, readonly
 from acsi.index import INDEX_WEIGHTS, IndexWeights
 from acsi.results import FitResult
 from acsi.spec.model import ModelSpec

@@ -21,12 +21,12 @@ import numpy as np
 from acsi import notices
 from acsi.core import fit_measures
 from acsi.core import plsc as kernel
-from acsi.core.reliability import composite_reliability, cronbach_alpha
 from acsi.core.moments import correlation
 from acsi.core.pls import Scheme
+from acsi.core.reliability import composite_reliability, cronbach_alpha
 from acsi.data import IndicatorData
-from acsi.estimators.base import EstimatorBase, readonly
 from acsi.errors import InadmissibleSolutionWarning
+from acsi.estimators.base import EstimatorBase, readonly
 from acsi.estimators.pls import PLSPM
 from acsi.index import IndexWeights
 from acsi.results import FitResult

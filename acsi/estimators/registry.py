@@ -8,7 +8,11 @@ read the same list. The class is imported only when :meth:`Method.load` is calle
 from __future__ import annotations
 
 import importlib
+from collections.abc import Mapping
 from dataclasses import dataclass
+
+from acsi.errors import ParameterError, shorten
+from acsi.validate import check_choice
 
 
 @dataclass(frozen=True)
@@ -53,3 +57,18 @@ METHODS: tuple[str, ...] = tuple(REGISTRY)
 def users_of(option: str) -> tuple[str, ...]:
     """The methods that use ``option`` (for messages refusing it elsewhere)."""
     return tuple(name for name, entry in REGISTRY.items() if option in entry.options)
+
+
+def check_options_used_by(method: str, given: Mapping[str, object]) -> None:
+    """Refuse an option given (not None) that ``method`` does not use, saying which methods use it.
+
+    ``method`` must be a registered method.
+    """
+    check_choice("method", method, METHODS)
+    for option, value in given.items():
+        if value is not None and option not in REGISTRY[method].options:
+            users = users_of(option)
+            raise ParameterError(
+                f"method={method!r} does not use {option}={shorten(value)}; {option} is used by "
+                f"method {' or '.join(repr(u) for u in users)}. Leave it out or choose one of those methods."
+            )

@@ -42,10 +42,11 @@ from by the case weights (integer weights act as repeated rows), and so does the
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -141,9 +142,7 @@ class _Reader:
             raise self.error(key, f"expected a mapping with keys {', '.join(allowed)}; got {shorten(value)}.")
         unknown = [k for k in value if k not in allowed]
         if unknown:
-            raise self.error(
-                key, f"unknown key(s) {', '.join(map(repr, unknown))}. Allowed keys: {', '.join(allowed)}."
-            )
+            raise self.error(key, f"unknown key(s) {', '.join(map(repr, unknown))}. Allowed keys: {', '.join(allowed)}.")
         return value
 
     def scale(self, value: Any, key: str) -> Scale:
@@ -495,4 +494,3 @@ def apply_mapping(survey: Survey, mapping: SurveyMapping, *, strict: bool = True
             counts=counts,
         ),
     )
-

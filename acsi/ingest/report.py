@@ -62,7 +62,7 @@ def validation_report(
     survey: Survey,
     *,
     mapping: SurveyMapping | None = None,
-    data: "IndicatorData | None" = None,
+    data: IndicatorData | None = None,
     strict: bool = True,
     treatment: str = "keep",
 ) -> IngestReport:
@@ -84,8 +84,7 @@ def validation_report(
     meta = original.metadata
     frame = original.frame
     header = [
-        f"Survey: {meta.source} ({meta.format}; {len(frame)} rows, {frame.shape[1]} columns; "
-        f"row numbers: {meta.row_numbers})",
+        f"Survey: {meta.source} ({meta.format}; {len(frame)} rows, {frame.shape[1]} columns; row numbers: {meta.row_numbers})",
     ]
     if mapping is None:
         header.append("Mapping: none (columns pass through by name and type)")
@@ -120,7 +119,8 @@ def validation_report(
         + ")"
     )
     header.append(
-        "Mode: strict (values outside a scale are errors)" if strict
+        "Mode: strict (values outside a scale are errors)"
+        if strict
         else "Mode: lenient (values outside a scale or a recoding table become missing)"
     )
     by = data.missing_report.by_indicator if data is not None and data.missing_report is not None else {}

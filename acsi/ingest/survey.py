@@ -38,10 +38,11 @@ from __future__ import annotations
 import csv
 import json
 import zipfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Literal, Mapping
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -67,9 +68,7 @@ EXTENSIONS: Mapping[str, SurveyFormat] = MappingProxyType(
     }
 )
 #: First source row number of each format (see the module notes).
-FIRST_ROW: Mapping[str, int] = MappingProxyType(
-    {"csv": 2, "tsv": 2, "excel": 2, "spss": 1, "parquet": 1, "frame": 0}
-)
+FIRST_ROW: Mapping[str, int] = MappingProxyType({"csv": 2, "tsv": 2, "excel": 2, "spss": 1, "parquet": 1, "frame": 0})
 ROW_NAMES: Mapping[str, str] = MappingProxyType(
     {
         "csv": "file line (header = line 1)",
@@ -156,7 +155,7 @@ class Survey:
     metadata: SurveyMetadata = field(default_factory=SurveyMetadata)
 
     @classmethod
-    def from_frame(cls, frame: pd.DataFrame, *, source: str | None = None) -> "Survey":
+    def from_frame(cls, frame: pd.DataFrame, *, source: str | None = None) -> Survey:
         """Wrap an in-memory frame (index kept as the row labels)."""
         if not isinstance(frame, pd.DataFrame):
             raise IngestError(f"Survey data must be a pandas DataFrame; got {type(frame).__name__}.")
@@ -166,7 +165,7 @@ class Survey:
     def source(self) -> str | None:
         return self.metadata.source
 
-    def with_metadata(self, **changes: Any) -> "Survey":
+    def with_metadata(self, **changes: Any) -> Survey:
         return replace(self, metadata=replace(self.metadata, **changes))
 
 
@@ -226,14 +225,15 @@ def _read_excel(path: Path, sheet: str | int | None) -> pd.DataFrame:
         if sheet is None:
             sheet = names[0]
         elif isinstance(sheet, int) and not 0 <= sheet < len(names) or isinstance(sheet, str) and sheet not in names:
-            raise IngestError(
-                f"Survey file '{path}' has no worksheet {sheet!r}; its sheets are: {', '.join(map(repr, names))}."
-            )
+            raise IngestError(f"Survey file '{path}' has no worksheet {sheet!r}; its sheets are: {', '.join(map(repr, names))}.")
         frame = pd.read_excel(book, sheet_name=sheet)
     if frame.shape[1] == 0:
         raise IngestError(f"Worksheet {sheet!r} of '{path}' is empty: no header row with column names.")
-    mangled = [c for c in map(str, frame.columns) if "." in c and c.rsplit(".", 1)[0] in map(str, frame.columns)
-               and c.rsplit(".", 1)[1].isdigit()]
+    mangled = [
+        c
+        for c in map(str, frame.columns)
+        if "." in c and c.rsplit(".", 1)[0] in map(str, frame.columns) and c.rsplit(".", 1)[1].isdigit()
+    ]
     if mangled:
         raise IngestError(
             f"Worksheet {sheet!r} of '{path}' repeats column name(s) in its header row: "

@@ -27,7 +27,7 @@ SLACK = 1e-8
 MARK = "!"
 
 
-def marks(result: "FitResult") -> dict[str, dict[object, str]]:
+def marks(result: FitResult) -> dict[str, dict[object, str]]:
     """Inadmissible cells of a PLSc or CB-SEM fit: ``{table: {row key: reason}}``.
 
     Tables: ``"outer"`` (key ``(construct, indicator)``), ``"paths"`` (``"From -> To"``),
@@ -67,7 +67,7 @@ def marks(result: "FitResult") -> dict[str, dict[object, str]]:
     return out
 
 
-def _heywood(result: "FitResult", out: dict[str, dict[object, str]]) -> None:
+def _heywood(result: FitResult, out: dict[str, dict[object, str]]) -> None:
     """Free (residual) variances at or below 0 in the CB-SEM parameter table."""
     table = result.parameter_table
     if table is None:
@@ -77,14 +77,12 @@ def _heywood(result: "FitResult", out: dict[str, dict[object, str]]) -> None:
         free = not math.isnan(row.std_error)
         if row.op == "~~" and row.lhs == row.rhs and free and row.estimate <= SLACK:
             if row.lhs in construct_of:
-                out["outer"][(construct_of[row.lhs], row.lhs)] = (
-                    f"error variance {row.estimate:.3g} at or below 0 (Heywood case)"
-                )
+                out["outer"][(construct_of[row.lhs], row.lhs)] = f"error variance {row.estimate:.3g} at or below 0 (Heywood case)"
             else:
                 out["model"][row.lhs] = f"(residual) variance of {row.lhs} {row.estimate:.3g} at or below 0"
 
 
-def mark_tables(tables: "dict[str, pd.DataFrame]", result: "FitResult") -> list[str]:
+def mark_tables(tables: dict[str, pd.DataFrame], result: FitResult) -> list[str]:
     """Add a ``flag`` column (``!`` or empty) to the summary tables with inadmissible rows; return the footnotes.
 
     ``tables`` are those of :meth:`acsi.report.summary.Summary.tables` (changed in place).
@@ -92,7 +90,9 @@ def mark_tables(tables: "dict[str, pd.DataFrame]", result: "FitResult") -> list[
     found = marks(result)
     notes: list[str] = []
     titles = {
-        "outer": "Outer model", "paths": "Structural model (path coefficients)", "r_squared": "Explained variance",
+        "outer": "Outer model",
+        "paths": "Structural model (path coefficients)",
+        "r_squared": "Explained variance",
         "reliability": "Reliability",
     }
     for part, title in titles.items():

@@ -17,7 +17,7 @@ _FLOAT = "{:.3f}".format
 class AssessmentSummary:
     """Sections of an assessment summary; ``str(summary)`` is the text form."""
 
-    assessment: "Assessment"
+    assessment: Assessment
 
     def tables(self) -> dict[str, tuple[pd.DataFrame, str]]:
         """Section title -> (table, threshold text)."""
@@ -27,9 +27,7 @@ class AssessmentSummary:
         reliability = pd.concat(
             [a.cronbach_alpha, a.rho_a, a.rho_c, a.dillon_goldstein_rho, a.ave, a.eigenvalue_1, a.eigenvalue_2], axis=1
         )
-        threshold_lines = "; ".join(
-            f"{k}: {THRESHOLDS[k]}" for k in ("cronbach_alpha", "rho_a", "rho_c", "ave", "eigenvalue")
-        )
+        threshold_lines = "; ".join(f"{k}: {THRESHOLDS[k]}" for k in ("cronbach_alpha", "rho_a", "rho_c", "ave", "eigenvalue"))
         tables = {
             "Reliability and convergent validity": (reliability, threshold_lines),
             "Loadings and outer VIF": (
@@ -62,7 +60,9 @@ class AssessmentSummary:
         for title, (table, note) in self.tables().items():
             lines += ["", title, "-" * len(title), table.to_string(float_format=_FLOAT), f"  thresholds: {note}"]
         flags = self.assessment.flags()
-        lines += ["", "Flags", "-----"] + ([f"- {f}" for f in flags] if flags else ["none: every measure within its usual threshold"])
+        lines += ["", "Flags", "-----"] + (
+            [f"- {f}" for f in flags] if flags else ["none: every measure within its usual threshold"]
+        )
         return "\n".join(lines)
 
     def __str__(self) -> str:

@@ -27,7 +27,7 @@ class BootstrapSummary:
     (:attr:`acsi.inference.BootstrapResult.untested`: fixed by construction, or 0-100 indices).
     """
 
-    result: "BootstrapResult"
+    result: BootstrapResult
 
     def as_text(self) -> str:
         r = self.result

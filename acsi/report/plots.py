@@ -31,7 +31,9 @@ def plot_ranking(table: pd.DataFrame, path: str | Path, *, title: str = "", over
     lower = (shown["value"] - shown["ci_lower"]).to_numpy()
     upper = (shown["ci_upper"] - shown["value"]).to_numpy()
     err = np.vstack([np.nan_to_num(lower), np.nan_to_num(upper)])
-    colours = ["#1b7837" if f == "above" else "#c51b7d" if f == "below" else "#4d4d4d" for f in shown.get("flag", [""] * len(shown))]
+    colours = [
+        "#1b7837" if f == "above" else "#c51b7d" if f == "below" else "#4d4d4d" for f in shown.get("flag", [""] * len(shown))
+    ]
     ax.errorbar(shown["value"], y, xerr=err, fmt="none", ecolor="#999999", elinewidth=1)
     ax.scatter(shown["value"], y, c=colours, s=14, zorder=3)
     if overall is not None:
@@ -77,8 +79,15 @@ def plot_ipma(result: object, path: str | Path, *, title: str = "") -> Path:
     ax.axhline(result.performance_cut, color="#999999", linestyle=":", linewidth=1)  # type: ignore[attr-defined]
     if result.act_first is not None:  # type: ignore[attr-defined]
         row = table.loc[result.act_first]  # type: ignore[attr-defined]
-        ax.scatter([row["importance"]], [row["performance"]], s=160, facecolors="none", edgecolors="#c51b7d", linewidths=2,
-                   label=f"act first: {result.act_first}")  # type: ignore[attr-defined]
+        ax.scatter(
+            [row["importance"]],
+            [row["performance"]],
+            s=160,
+            facecolors="none",
+            edgecolors="#c51b7d",
+            linewidths=2,
+            label=f"act first: {result.act_first}",
+        )  # type: ignore[attr-defined]
         ax.legend(loc="lower right", fontsize=8)
     ax.set_xlabel(f"importance (total effect on {result.target})")  # type: ignore[attr-defined]
     ax.set_ylabel("performance (index 0-100)")

@@ -23,7 +23,7 @@ _FLOAT = "{:.3f}".format
 class Summary:
     """Sections of a fit summary; ``str(summary)`` is the text form."""
 
-    result: "FitResult"
+    result: FitResult
 
     def header(self) -> list[str]:
         result = self.result
@@ -62,7 +62,7 @@ class Summary:
             tables["Standardised paths (std.all)"] = pd.Series(result.standardized["paths"], name="std_all").to_frame()
         if result.reliability is not None:
             tables["Reliability"] = pd.DataFrame(dict(result.reliability))
-        for name, values in (("Fit indices", result.fit_indices), ):
+        for name, values in (("Fit indices", result.fit_indices),):
             if values is not None:
                 tables[name] = pd.Series(dict(values), name="value").to_frame()
         if result.model_fit is not None and result.model_fit:
@@ -87,4 +87,3 @@ class Summary:
 
     def __str__(self) -> str:
         return self.as_text()
-

@@ -30,7 +30,7 @@ log = logging.getLogger("acsi.server")
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-                               "frame-ancestors 'none'; form-action 'self'",
+    "frame-ancestors 'none'; form-action 'self'",
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "no-referrer",
@@ -44,8 +44,12 @@ def _is_api(request: Request) -> bool:
 def _error(request: Request, status: int, message: str):
     if _is_api(request):
         return JSONResponse({"error": message}, status_code=status)
-    return page(request, "error.html", {"title": f"Error {status}", "status": status, "message": message,
-                                        "viewer": current_viewer(request)}, status_code=status)
+    return page(
+        request,
+        "error.html",
+        {"title": f"Error {status}", "status": status, "message": message, "viewer": current_viewer(request)},
+        status_code=status,
+    )
 
 
 def route_table(app: FastAPI) -> list[tuple[str, str]]:

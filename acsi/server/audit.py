@@ -12,8 +12,21 @@ from acsi.errors import ParameterError
 from acsi.server.clock import now_iso
 from acsi.server.schema import audit_log
 
-ACTIONS = ("login", "login_failed", "login_throttled", "logout", "user_added", "role_changed", "token_added",
-           "token_revoked", "export", "org_imported", "event_conflict", "events_refused", "survey_uploaded")
+ACTIONS = (
+    "login",
+    "login_failed",
+    "login_throttled",
+    "logout",
+    "user_added",
+    "role_changed",
+    "token_added",
+    "token_revoked",
+    "export",
+    "org_imported",
+    "event_conflict",
+    "events_refused",
+    "survey_uploaded",
+)
 
 
 def record(conn: Connection, action: str, *, actor: str | None, detail: str = "", address: str | None = None) -> None:

@@ -7,5 +7,5 @@ import datetime as dt
 
 def now_iso() -> str:
     """Now in UTC, ISO-8601 with milliseconds and ``Z``."""
-    moment = dt.datetime.now(dt.timezone.utc)
+    moment = dt.datetime.now(dt.UTC)
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"

@@ -24,10 +24,15 @@ from acsi.server.users import add_user
 BRANCHES = ("B01", "B02", "B03", "B04", "B05", "B06", "B07", "B08")
 REGIONS = {"R1": ("North", BRANCHES[:4]), "R2": ("South", BRANCHES[4:])}
 EFFECTS = {"B01": 0.1, "B02": 0.6, "B03": 0.0, "B04": -0.1, "B05": -0.6, "B06": 0.2, "B07": -0.2, "B08": 0.05}
-LOGINS = (("admin", "demo-admin-1", "admin", None), ("headoffice", "demo-head-1", "head_office", None),
-          ("north", "demo-north-1", "region_manager", "R1"), ("manager-b01", "demo-b01-1", "branch_manager", "B01"),
-          ("manager-b05", "demo-b05-1", "branch_manager", "B05"), ("clerk-s0101", "demo-clerk-1", "clerk", "S0101"),
-          ("analyst", "demo-analyst-1", "analyst", None))
+LOGINS = (
+    ("admin", "demo-admin-1", "admin", None),
+    ("headoffice", "demo-head-1", "head_office", None),
+    ("north", "demo-north-1", "region_manager", "R1"),
+    ("manager-b01", "demo-b01-1", "branch_manager", "B01"),
+    ("manager-b05", "demo-b05-1", "branch_manager", "B05"),
+    ("clerk-s0101", "demo-clerk-1", "clerk", "S0101"),
+    ("analyst", "demo-analyst-1", "analyst", None),
+)
 
 
 def _staff(branch: str, i: int) -> str:
@@ -40,12 +45,18 @@ def demo_org(today: dt.date) -> dict:
     for code, (name, codes) in REGIONS.items():
         branches = []
         for b in codes:
-            staff = [{"id": _staff(b, i), "name": f"Clerk {b}-{i}", "counter": f"W{i}", "since": "2020-01-01"}
-                     for i in (1, 2, 3)]
+            staff = [{"id": _staff(b, i), "name": f"Clerk {b}-{i}", "counter": f"W{i}", "since": "2020-01-01"} for i in (1, 2, 3)]
             if b == "B02":
                 staff.append({"id": "S0102", "name": "Clerk B01-2", "counter": "W4", "since": moved})
-            branches.append({"id": b, "name": f"Branch {b}", "tz": "Asia/Shanghai",
-                             "counters": ["W1", "W2", "W3"] + (["W4"] if b == "B02" else []), "staff": staff})
+            branches.append(
+                {
+                    "id": b,
+                    "name": f"Branch {b}",
+                    "tz": "Asia/Shanghai",
+                    "counters": ["W1", "W2", "W3"] + (["W4"] if b == "B02" else []),
+                    "staff": staff,
+                }
+            )
         regions.append({"id": code, "name": name, "branches": branches})
     return {"bank": {"id": "BANK01", "name": "Demo Bank"}, "regions": regions}
 
@@ -69,8 +80,9 @@ def build_demo(db: str, *, years: int = 2, per_day: int = 24, today: dt.date | N
     after = {**pairs, "B01": [("W1", "S0101"), ("W3", "S0103")], "B02": [*pairs["B02"], ("W4", "S0102")]}
     batch: list[dict] = []
     for part, (first, last) in ((before, (start, moved - dt.timedelta(days=1))), (after, (moved, today))):
-        for event in generate(part, first, last, per_day=per_day, branch_effect=EFFECTS, season=0.25,
-                              seed=seed + first.toordinal()):
+        for event in generate(
+            part, first, last, per_day=per_day, branch_effect=EFFECTS, season=0.25, seed=seed + first.toordinal()
+        ):
             batch.append(event)
             if len(batch) == 5000:
                 store_events(engine, batch, branch=None, actor="demo")

@@ -17,8 +17,21 @@ from sqlalchemy import Connection, func, select
 from acsi.errors import ParameterError
 from acsi.server.schema import agg_fine, agg_reasons
 
-_COUNT_COLUMNS = ("bank_id", "branch_id", "window_id", "staff_id", "local_date", "scale_levels", "satisfied_min_level",
-                  "bad_max_level", "outcome", "level", "label", "flags", "prompted")
+_COUNT_COLUMNS = (
+    "bank_id",
+    "branch_id",
+    "window_id",
+    "staff_id",
+    "local_date",
+    "scale_levels",
+    "satisfied_min_level",
+    "bad_max_level",
+    "outcome",
+    "level",
+    "label",
+    "flags",
+    "prompted",
+)
 
 
 def _date(value: str | None, name: str) -> str | None:
@@ -52,8 +65,9 @@ def count_tables(conn: Connection, branch_codes: set[str] | None, since: str | N
 
     query, rquery = scoped(query, agg_fine), scoped(rquery, agg_reasons)
     counts = pd.DataFrame(conn.execute(query).all(), columns=[*_COUNT_COLUMNS, "n"])
-    reasons = pd.DataFrame(conn.execute(rquery).all(),
-                           columns=["bank_id", "branch_id", "window_id", "staff_id", "local_date", "reason", "n"])
+    reasons = pd.DataFrame(
+        conn.execute(rquery).all(), columns=["bank_id", "branch_id", "window_id", "staff_id", "local_date", "reason", "n"]
+    )
     for frame in (counts, reasons):
         for name in ("bank_id", "window_id", "staff_id"):
             frame[name] = frame[name].astype(object).where(frame[name] != "", None)
@@ -64,8 +78,17 @@ def count_tables(conn: Connection, branch_codes: set[str] | None, since: str | N
     return counts, reasons
 
 
-def indicator_rows(conn: Connection, branch_codes: set[str] | None, *, by: str = "branch,month", since: str | None = None,
-                   until: str | None = None, min_n: int = 30, small_n: str = "mask", compare: bool = True) -> list[dict]:
+def indicator_rows(
+    conn: Connection,
+    branch_codes: set[str] | None,
+    *,
+    by: str = "branch,month",
+    since: str | None = None,
+    until: str | None = None,
+    min_n: int = 30,
+    small_n: str = "mask",
+    compare: bool = True,
+) -> list[dict]:
     """Indicator rows (dicts, NaN as None) for the branches in scope."""
     from acsi.ingest.device.indicators import indicators_from_counts
     from acsi.strict_json import finite_or_none

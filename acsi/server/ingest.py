@@ -27,8 +27,9 @@ import hashlib
 import json
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any
 
 from sqlalchemy import Connection, Engine, insert, select
 
@@ -70,8 +71,9 @@ def _columns() -> tuple[str, ...]:
     return EVENT_COLUMNS
 
 
-def _int(event: dict, index: int, key: str, *, required: bool = True, low: int | None = None,
-         high: int | None = None) -> int | None:
+def _int(
+    event: dict, index: int, key: str, *, required: bool = True, low: int | None = None, high: int | None = None
+) -> int | None:
     value = event.get(key)
     if value is None:
         if required:
@@ -165,9 +167,22 @@ def _dialect_insert(conn: Connection):
 
 
 def fine_key(e: dict) -> tuple:
-    return (e["bank_id"] or "", e["branch_id"], e["window_id"] or "", e["staff_id"] or "", e["local_date"],
-            int(e["local_time"][:2]), e["scale_levels"], e["satisfied_min_level"], e["bad_max_level"], e["outcome"],
-            e["level"] or 0, e["label"] or "", e["flags"], e["prompt_id"] is not None)
+    return (
+        e["bank_id"] or "",
+        e["branch_id"],
+        e["window_id"] or "",
+        e["staff_id"] or "",
+        e["local_date"],
+        int(e["local_time"][:2]),
+        e["scale_levels"],
+        e["satisfied_min_level"],
+        e["bad_max_level"],
+        e["outcome"],
+        e["level"] or 0,
+        e["label"] or "",
+        e["flags"],
+        e["prompt_id"] is not None,
+    )
 
 
 def _upsert_counts(conn: Connection, table, keys: Sequence[str], counts: Counter) -> None:
@@ -193,8 +208,9 @@ def aggregate(conn: Connection, stored: list[dict]) -> None:
         month[(e["branch_id"], e["local_date"][:7], *rest)] += 1
         if e["outcome"] == "rated" and e["reason_codes"] != "[]":
             for reason in json.loads(e["reason_codes"]):
-                reasons[(e["bank_id"] or "", e["branch_id"], e["window_id"] or "", e["staff_id"] or "",
-                         e["local_date"], reason)] += 1
+                reasons[
+                    (e["bank_id"] or "", e["branch_id"], e["window_id"] or "", e["staff_id"] or "", e["local_date"], reason)
+                ] += 1
     _upsert_counts(conn, agg_fine, FINE_KEYS, fine)
     _upsert_counts(conn, agg_day, DAY_KEYS, day)
     _upsert_counts(conn, agg_month, MONTH_KEYS, month)
@@ -207,12 +223,16 @@ def _bump_branches(conn: Connection, stored: list[dict]) -> None:
     now = now_iso()
     for branch, n in sorted(per_branch.items()):
         stmt = dialect_insert(branch_state).values(branch_id=branch, version=n, last_event_at=now)
-        conn.execute(stmt.on_conflict_do_update(index_elements=["branch_id"],
-                                                set_={"version": branch_state.c.version + n, "last_event_at": now}))
+        conn.execute(
+            stmt.on_conflict_do_update(
+                index_elements=["branch_id"], set_={"version": branch_state.c.version + n, "last_event_at": now}
+            )
+        )
 
 
-def store_events(engine: Engine, raw_events: Sequence[Any], *, branch: str | None, token_id: int | None = None,
-                 actor: str | None = None) -> IngestResult:
+def store_events(
+    engine: Engine, raw_events: Sequence[Any], *, branch: str | None, token_id: int | None = None, actor: str | None = None
+) -> IngestResult:
     """Validate and store a batch (see the module docstring). ``branch`` None accepts any branch
     (the demo loader and tests); a collector's push always passes its token's branch."""
     if len(raw_events) > MAX_BATCH:
@@ -222,8 +242,12 @@ def store_events(engine: Engine, raw_events: Sequence[Any], *, branch: str | Non
         wrong = [(i, e["event_id"], e["branch_id"]) for i, e in enumerate(normal) if e["branch_id"] != branch]
         if wrong:
             with engine.begin() as conn:
-                audit.record(conn, "events_refused", actor=actor,
-                             detail=f"token id={token_id} branch={branch}: {len(wrong)} events of other branches")
+                audit.record(
+                    conn,
+                    "events_refused",
+                    actor=actor,
+                    detail=f"token id={token_id} branch={branch}: {len(wrong)} events of other branches",
+                )
             raise BranchRefused(branch, wrong)
     result = IngestResult()
     batch: dict[str, tuple[dict, str, str]] = {}
@@ -242,26 +266,42 @@ def store_events(engine: Engine, raw_events: Sequence[Any], *, branch: str | Non
         ids = sorted(batch)
         stored_hash: dict[str, str] = {}
         for start in range(0, len(ids), 500):
-            chunk = ids[start:start + 500]
-            stored_hash.update(conn.execute(select(events.c.event_id, events.c.payload_sha256)
-                                            .where(events.c.event_id.in_(chunk))).all())
+            chunk = ids[start : start + 500]
+            stored_hash.update(
+                conn.execute(select(events.c.event_id, events.c.payload_sha256).where(events.c.event_id.in_(chunk))).all()
+            )
         fresh = [batch[i] for i in ids if i not in stored_hash]
         inserted: set[str] = set()
         if fresh:
-            rows = [{"event_id": e["event_id"], "payload_sha256": digest, "bank_id": e["bank_id"],
-                     "branch_id": e["branch_id"], "window_id": e["window_id"], "staff_id": e["staff_id"],
-                     "captured_at_utc": e["captured_at_utc"], "local_date": e["local_date"],
-                     "local_hour": int(e["local_time"][:2]), "outcome": e["outcome"], "scale_levels": e["scale_levels"],
-                     "level": e["level"], "label": e["label"],
-                     "bad": e["outcome"] == "rated" and e["level"] is not None and e["level"] <= e["bad_max_level"],
-                     "payload": text, "received_at": received, "token_id": token_id}
-                    for e, text, digest in fresh]
+            rows = [
+                {
+                    "event_id": e["event_id"],
+                    "payload_sha256": digest,
+                    "bank_id": e["bank_id"],
+                    "branch_id": e["branch_id"],
+                    "window_id": e["window_id"],
+                    "staff_id": e["staff_id"],
+                    "captured_at_utc": e["captured_at_utc"],
+                    "local_date": e["local_date"],
+                    "local_hour": int(e["local_time"][:2]),
+                    "outcome": e["outcome"],
+                    "scale_levels": e["scale_levels"],
+                    "level": e["level"],
+                    "label": e["label"],
+                    "bad": e["outcome"] == "rated" and e["level"] is not None and e["level"] <= e["bad_max_level"],
+                    "payload": text,
+                    "received_at": received,
+                    "token_id": token_id,
+                }
+                for e, text, digest in fresh
+            ]
             stmt = _dialect_insert(conn)(events).on_conflict_do_nothing(index_elements=["event_id"])
             inserted = set(conn.execute(stmt.returning(events.c.event_id), rows).scalars())
             lost = [e["event_id"] for e, _, _ in fresh if e["event_id"] not in inserted]
             if lost:  # another transaction stored them meanwhile: compare with what it stored
-                stored_hash.update(conn.execute(select(events.c.event_id, events.c.payload_sha256)
-                                                .where(events.c.event_id.in_(lost))).all())
+                stored_hash.update(
+                    conn.execute(select(events.c.event_id, events.c.payload_sha256).where(events.c.event_id.in_(lost))).all()
+                )
         conflicts = list(in_batch_conflicts)
         for event_id in ids:
             if event_id in inserted:
@@ -276,12 +316,15 @@ def store_events(engine: Engine, raw_events: Sequence[Any], *, branch: str | Non
         if stored:
             _bump_branches(conn, stored)
         for event_id, text in conflicts:
-            conn.execute(insert(event_conflicts).values(event_id=event_id, payload=text, received_at=received,
-                                                        token_id=token_id))
+            conn.execute(insert(event_conflicts).values(event_id=event_id, payload=text, received_at=received, token_id=token_id))
         if conflicts:
-            audit.record(conn, "event_conflict", actor=actor,
-                         detail=f"token id={token_id}: {len(conflicts)} event id(s) resent with different content: "
-                                + ", ".join(c[0] for c in conflicts[:10]))
+            audit.record(
+                conn,
+                "event_conflict",
+                actor=actor,
+                detail=f"token id={token_id}: {len(conflicts)} event id(s) resent with different content: "
+                + ", ".join(c[0] for c in conflicts[:10]),
+            )
         result.accepted = len(stored)
         result.conflicts = [c[0] for c in conflicts]
     return result

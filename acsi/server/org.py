@@ -56,8 +56,9 @@ def read_org_file(path: str | Path) -> dict:
         except yaml.YAMLError as err:
             raise IngestError(f"Organisation file '{path}' is not valid YAML: {err}", source=str(path)) from err
         if not isinstance(data, dict) or not isinstance(data.get("regions"), list):
-            raise IngestError(f"Organisation file '{path}': expected a mapping with a 'regions' list.", source=str(path),
-                              key="regions")
+            raise IngestError(
+                f"Organisation file '{path}': expected a mapping with a 'regions' list.", source=str(path), key="regions"
+            )
         return data
     raise IngestError(f"Organisation file '{path}': use .yaml, .yml or .csv (found '{path.suffix}').", source=str(path))
 
@@ -67,19 +68,28 @@ def _from_csv(path: Path) -> dict:
         reader = csv.DictReader(handle)
         missing = [c for c in CSV_REQUIRED if c not in (reader.fieldnames or [])]
         if missing:
-            raise IngestError(f"Organisation file '{path}': missing column(s) {', '.join(missing)}; found "
-                              f"{', '.join(reader.fieldnames or [])}.", source=str(path), key=missing[0])
+            raise IngestError(
+                f"Organisation file '{path}': missing column(s) {', '.join(missing)}; found "
+                f"{', '.join(reader.fieldnames or [])}.",
+                source=str(path),
+                key=missing[0],
+            )
         regions_: dict[str, dict] = {}
         bank: dict[str, Any] = {}
         for line, row in enumerate(reader, start=2):
             for column in CSV_REQUIRED:
                 if not (row.get(column) or "").strip():
-                    raise IngestError(f"Organisation file '{path}', row {line}: column '{column}' is empty.",
-                                      source=str(path), key=column, record=line)
+                    raise IngestError(
+                        f"Organisation file '{path}', row {line}: column '{column}' is empty.",
+                        source=str(path),
+                        key=column,
+                        record=line,
+                    )
             if row.get("bank_id"):
                 bank["id"] = row["bank_id"].strip()
-            region = regions_.setdefault(row["region_id"].strip(), {"id": row["region_id"].strip(),
-                                                                     "name": row["region_name"].strip(), "branches": []})
+            region = regions_.setdefault(
+                row["region_id"].strip(), {"id": row["region_id"].strip(), "name": row["region_name"].strip(), "branches": []}
+            )
             branch = next((b for b in region["branches"] if b["id"] == row["branch_id"].strip()), None)
             if branch is None:
                 branch = {"id": row["branch_id"].strip(), "name": row["branch_name"].strip(), "counters": [], "staff": []}
@@ -90,8 +100,14 @@ def _from_csv(path: Path) -> dict:
             if counter not in [c["id"] for c in branch["counters"]]:
                 branch["counters"].append({"id": counter, "name": (row.get("counter_name") or counter).strip()})
             if (row.get("staff_id") or "").strip():
-                branch["staff"].append({"id": row["staff_id"].strip(), "name": (row.get("staff_name") or "").strip(),
-                                        "counter": counter, "since": (row.get("since") or "").strip() or None})
+                branch["staff"].append(
+                    {
+                        "id": row["staff_id"].strip(),
+                        "name": (row.get("staff_name") or "").strip(),
+                        "counter": counter,
+                        "since": (row.get("since") or "").strip() or None,
+                    }
+                )
     return {"bank": bank, "regions": list(regions_.values())}
 
 
@@ -131,9 +147,12 @@ def import_org(conn: Connection, data: dict, *, today: dt.date | None = None, ac
                 ZoneInfo(tz)
             except (ZoneInfoNotFoundError, ValueError) as err:
                 raise IngestError(f"Organisation {bwhere}: time zone {tz!r} is unknown.", key="tz", raw_value=tz) from err
-            branch_id = _upsert(conn, branches, {"code": bcode},
-                                {"name": str(branch.get("name") or bcode), "region_id": region_id, "bank_id": bank_id,
-                                 "tz": tz})
+            branch_id = _upsert(
+                conn,
+                branches,
+                {"code": bcode},
+                {"name": str(branch.get("name") or bcode), "region_id": region_id, "bank_id": bank_id, "tz": tz},
+            )
             counts["branches"] += 1
             for c_index, counter in enumerate(branch.get("counters") or []):
                 counter = counter if isinstance(counter, dict) else {"id": counter}
@@ -162,16 +181,21 @@ def _assign(conn: Connection, staff_id: int, branch_id: int, counter: str | None
     if current is not None:
         end = max(dt.date.fromisoformat(current["valid_from"]), since - dt.timedelta(days=1))
         conn.execute(update(sa).where(sa.c.id == current["id"]).values(valid_to=end.isoformat()))
-    conn.execute(insert(sa).values(staff_id=staff_id, branch_id=branch_id, counter_code=counter,
-                                   valid_from=since.isoformat(), valid_to=None))
+    conn.execute(
+        insert(sa).values(
+            staff_id=staff_id, branch_id=branch_id, counter_code=counter, valid_from=since.isoformat(), valid_to=None
+        )
+    )
     return 1 if current is not None else 0
 
 
 def branch_names(conn: Connection) -> dict[str, dict]:
     """Branch code -> {name, region code, region name, tz}."""
-    rows = conn.execute(select(branches.c.code, branches.c.name, branches.c.tz, regions.c.code.label("region"),
-                               regions.c.name.label("region_name"))
-                        .select_from(branches.outerjoin(regions, regions.c.id == branches.c.region_id))).mappings()
+    rows = conn.execute(
+        select(
+            branches.c.code, branches.c.name, branches.c.tz, regions.c.code.label("region"), regions.c.name.label("region_name")
+        ).select_from(branches.outerjoin(regions, regions.c.id == branches.c.region_id))
+    ).mappings()
     return {r["code"]: dict(r) for r in rows}
 
 

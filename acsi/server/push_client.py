@@ -21,9 +21,10 @@ import sqlite3
 import threading
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import TypeVar
 
 from acsi.errors import PushError
 
@@ -52,8 +53,16 @@ def events_url(url: str) -> str:
 class PushClient:
     """Pushes the events of the store at ``store_path`` to ``url`` with ``token``."""
 
-    def __init__(self, store_path: str | Path, url: str, token: str, *, batch: int = 500, timeout: float = 30.0,
-                 backoff: tuple[float, float] = (1.0, 60.0)) -> None:
+    def __init__(
+        self,
+        store_path: str | Path,
+        url: str,
+        token: str,
+        *,
+        batch: int = 500,
+        timeout: float = 30.0,
+        backoff: tuple[float, float] = (1.0, 60.0),
+    ) -> None:
         from acsi.ingest.device.events import EVENT_COLUMNS
 
         self.store_path = Path(store_path)
@@ -82,8 +91,11 @@ class PushClient:
     def _save_watermark(self, rowid: int) -> None:
         conn = self._connect()
         try:
-            conn.execute("INSERT OR REPLACE INTO export_watermark (name, last_rowid, at_utc) VALUES (?, ?, "
-                         "strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))", (self.watermark_name, rowid))
+            conn.execute(
+                "INSERT OR REPLACE INTO export_watermark (name, last_rowid, at_utc) VALUES (?, ?, "
+                "strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
+                (self.watermark_name, rowid),
+            )
         finally:
             conn.close()
 
@@ -92,8 +104,9 @@ class PushClient:
         after = self.watermark()
         conn = self._connect()
         try:
-            rows = conn.execute(f"SELECT rowid, {', '.join(self.columns)} FROM events WHERE rowid > ? ORDER BY rowid "
-                                "LIMIT ?", (after, self.batch)).fetchall()
+            rows = conn.execute(
+                f"SELECT rowid, {', '.join(self.columns)} FROM events WHERE rowid > ? ORDER BY rowid LIMIT ?", (after, self.batch)
+            ).fetchall()
             total = conn.execute("SELECT COUNT(*) FROM events WHERE rowid > ?", (after,)).fetchone()[0]
         finally:
             conn.close()
@@ -102,8 +115,12 @@ class PushClient:
     # -- the server ------------------------------------------------------------------------
     def post(self, events: list[dict]) -> dict:
         body = json.dumps(events, allow_nan=False).encode()
-        request = urllib.request.Request(self.url, data=body, method="POST", headers={
-            "Content-Type": "application/json", "Authorization": f"Bearer {self._token}"})
+        request = urllib.request.Request(
+            self.url,
+            data=body,
+            method="POST",
+            headers={"Content-Type": "application/json", "Authorization": f"Bearer {self._token}"},
+        )
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
                 return json.loads(response.read())
@@ -131,10 +148,16 @@ class PushClient:
             report.conflicts += len(conflicts)
             report.backlog = backlog
             if conflicts:
-                log.warning("server kept %d event(s) as conflicts (same id, other content): %s", len(conflicts),
-                            ", ".join(conflicts[:5]))
-            log.info("pushed %d events (accepted %d, duplicates %d); backlog %d", len(events),
-                     answer.get("accepted", 0), answer.get("duplicates", 0), backlog)
+                log.warning(
+                    "server kept %d event(s) as conflicts (same id, other content): %s", len(conflicts), ", ".join(conflicts[:5])
+                )
+            log.info(
+                "pushed %d events (accepted %d, duplicates %d); backlog %d",
+                len(events),
+                answer.get("accepted", 0),
+                answer.get("duplicates", 0),
+                backlog,
+            )
 
     def run(self, stop: threading.Event, *, interval: float = 2.0) -> None:
         """Push until ``stop`` is set: every ``interval`` seconds, backing off after failures."""

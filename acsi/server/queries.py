@@ -49,15 +49,25 @@ def newcombe(x1: int, n1: int, x2: int, n2: int) -> tuple[float, float, float] |
 
 def _rate_cells(rated: int, sat: int, bad: int) -> dict:
     low, high = wilson(sat, rated)
-    return {"n_rated": rated, "satisfied": sat, "bad": bad, "rate": sat / rated if rated else None, "low": low,
-            "high": high, "bad_rate": bad / rated if rated else None, "reportable": rated >= MIN_N}
+    return {
+        "n_rated": rated,
+        "satisfied": sat,
+        "bad": bad,
+        "rate": sat / rated if rated else None,
+        "low": low,
+        "high": high,
+        "bad_rate": bad / rated if rated else None,
+        "reportable": rated >= MIN_N,
+    }
 
 
 def _sums(table):
     rated = table.c.outcome == "rated"
-    return (func.sum(case((rated, table.c.n), else_=0)).label("rated"),
-            func.sum(case((and_(rated, table.c.level >= table.c.satisfied_min_level), table.c.n), else_=0)).label("sat"),
-            func.sum(case((and_(rated, table.c.level <= table.c.bad_max_level), table.c.n), else_=0)).label("bad"))
+    return (
+        func.sum(case((rated, table.c.n), else_=0)).label("rated"),
+        func.sum(case((and_(rated, table.c.level >= table.c.satisfied_min_level), table.c.n), else_=0)).label("sat"),
+        func.sum(case((and_(rated, table.c.level <= table.c.bad_max_level), table.c.n), else_=0)).label("bad"),
+    )
 
 
 def latest_day(conn: Connection, branch_codes: set[str] | None) -> dt.date:
@@ -89,11 +99,15 @@ def ranking(conn: Connection, branch_codes: set[str] | None, period: Period) -> 
     ranges = {"cur": period, "prev": previous(period), "yoy": last_year(period)}
     table, column, _, _ = _span(period)
     spans = {tag: _span(p)[2:] for tag, p in ranges.items()}
-    bucket = case(*[(and_(column >= first, column <= last), tag) for tag, (first, last) in spans.items()],
-                  else_=None).label("bucket")
+    bucket = case(*[(and_(column >= first, column <= last), tag) for tag, (first, last) in spans.items()], else_=None).label(
+        "bucket"
+    )
     lowest, highest = min(f for f, _ in spans.values()), max(last for _, last in spans.values())
-    query = (select(table.c.branch_id, bucket, *_sums(table))
-             .where(column >= lowest, column <= highest).group_by(table.c.branch_id, bucket))
+    query = (
+        select(table.c.branch_id, bucket, *_sums(table))
+        .where(column >= lowest, column <= highest)
+        .group_by(table.c.branch_id, bucket)
+    )
     if branch_codes is not None:
         query = query.where(table.c.branch_id.in_(sorted(branch_codes)))
     cells: dict[str, dict[str, dict]] = {}
@@ -104,21 +118,24 @@ def ranking(conn: Connection, branch_codes: set[str] | None, period: Period) -> 
         cur = by_tag.get("cur")
         if cur is None:
             continue
-        rows.append({"branch": branch, **cur, "prev": _compare(cur, by_tag.get("prev")),
-                     "yoy": _compare(cur, by_tag.get("yoy"))})
+        rows.append({"branch": branch, **cur, "prev": _compare(cur, by_tag.get("prev")), "yoy": _compare(cur, by_tag.get("yoy"))})
     rows.sort(key=lambda r: (not r["reportable"], -(r["rate"] or 0), r["branch"]))
     for rank, row in enumerate(rows, start=1):
         row["rank"] = rank
     return rows
 
 
-def by_unit(conn: Connection, unit: str, branch_codes: set[str] | None, period: Period, *,
-            staff: str | None = None) -> list[dict]:
+def by_unit(
+    conn: Connection, unit: str, branch_codes: set[str] | None, period: Period, *, staff: str | None = None
+) -> list[dict]:
     """Rates per counter (``unit='window_id'``) or per clerk (``'staff_id'``) in ``period``."""
     column = agg_fine.c[unit]
-    query = (select(agg_fine.c.branch_id, column.label("unit"), *_sums(agg_fine))
-             .where(agg_fine.c.local_date >= period.start.isoformat(), agg_fine.c.local_date <= period.end.isoformat())
-             .group_by(agg_fine.c.branch_id, column).order_by(agg_fine.c.branch_id, column))
+    query = (
+        select(agg_fine.c.branch_id, column.label("unit"), *_sums(agg_fine))
+        .where(agg_fine.c.local_date >= period.start.isoformat(), agg_fine.c.local_date <= period.end.isoformat())
+        .group_by(agg_fine.c.branch_id, column)
+        .order_by(agg_fine.c.branch_id, column)
+    )
     if branch_codes is not None:
         query = query.where(agg_fine.c.branch_id.in_(sorted(branch_codes)))
     if staff is not None:
@@ -126,8 +143,9 @@ def by_unit(conn: Connection, unit: str, branch_codes: set[str] | None, period: 
     return [{"branch": b, "unit": u or None, **_rate_cells(int(r), int(s), int(x))} for b, u, r, s, x in conn.execute(query)]
 
 
-def trend(conn: Connection, branch_codes: set[str] | None, *, months: int = 24, end: dt.date,
-          staff: str | None = None) -> list[dict]:
+def trend(
+    conn: Connection, branch_codes: set[str] | None, *, months: int = 24, end: dt.date, staff: str | None = None
+) -> list[dict]:
     """Monthly satisfied rate over the last ``months`` months up to ``end``."""
     first = period_containing(end, "month").start
     for _ in range(months - 1):
@@ -150,9 +168,11 @@ def trend(conn: Connection, branch_codes: set[str] | None, *, months: int = 24, 
 
 def heat_map(conn: Connection, branch_codes: set[str] | None, period: Period) -> dict[tuple[int, int], dict]:
     """(weekday 0=Monday, hour) -> rate cells over ``period``, from the per-day-and-hour aggregate."""
-    query = (select(agg_fine.c.local_date, agg_fine.c.local_hour, *_sums(agg_fine))
-             .where(agg_fine.c.local_date >= period.start.isoformat(), agg_fine.c.local_date <= period.end.isoformat())
-             .group_by(agg_fine.c.local_date, agg_fine.c.local_hour))
+    query = (
+        select(agg_fine.c.local_date, agg_fine.c.local_hour, *_sums(agg_fine))
+        .where(agg_fine.c.local_date >= period.start.isoformat(), agg_fine.c.local_date <= period.end.isoformat())
+        .group_by(agg_fine.c.local_date, agg_fine.c.local_hour)
+    )
     if branch_codes is not None:
         query = query.where(agg_fine.c.branch_id.in_(sorted(branch_codes)))
     sums: dict[tuple[int, int], list[int]] = {}
@@ -167,10 +187,22 @@ def heat_map(conn: Connection, branch_codes: set[str] | None, period: Period) ->
 
 def latest_dissatisfied(conn: Connection, branch_codes: set[str], limit: int = 20) -> list[dict]:
     """The newest bad ratings of the branches by capture time (index ``events_branch_bad_time``)."""
-    query = (select(events.c.branch_id, events.c.window_id, events.c.staff_id, events.c.local_date,
-                    events.c.local_hour, events.c.captured_at_utc, events.c.level, events.c.scale_levels, events.c.label)
-             .where(events.c.branch_id.in_(sorted(branch_codes)), events.c.bad.is_(True))
-             .order_by(events.c.captured_at_utc.desc(), events.c.seq.desc()).limit(limit))
+    query = (
+        select(
+            events.c.branch_id,
+            events.c.window_id,
+            events.c.staff_id,
+            events.c.local_date,
+            events.c.local_hour,
+            events.c.captured_at_utc,
+            events.c.level,
+            events.c.scale_levels,
+            events.c.label,
+        )
+        .where(events.c.branch_id.in_(sorted(branch_codes)), events.c.bad.is_(True))
+        .order_by(events.c.captured_at_utc.desc(), events.c.seq.desc())
+        .limit(limit)
+    )
     return [dict(r) for r in conn.execute(query).mappings()]
 
 

@@ -22,18 +22,18 @@ SQL unique keys treat NULLs as distinct; :mod:`acsi.server.queries` turns them b
 from __future__ import annotations
 
 from sqlalchemy import (
-                        BigInteger,
-                        Boolean,
-                        Column,
-                        Float,
-                        ForeignKey,
-                        Index,
-                        Integer,
-                        MetaData,
-                        String,
-                        Table,
-                        Text,
-                        UniqueConstraint,
+    BigInteger,
+    Boolean,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
 )
 
 metadata = MetaData()
@@ -41,14 +41,16 @@ metadata = MetaData()
 meta = Table("meta", metadata, Column("key", String(64), primary_key=True), Column("value", Text, nullable=False))
 
 regions = Table(
-    "regions", metadata,
+    "regions",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("code", String(64), nullable=False, unique=True),
     Column("name", Text, nullable=False),
 )
 
 branches = Table(
-    "branches", metadata,
+    "branches",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("code", String(64), nullable=False, unique=True),
     Column("name", Text, nullable=False),
@@ -58,7 +60,8 @@ branches = Table(
 )
 
 counters = Table(
-    "counters", metadata,
+    "counters",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("branch_id", Integer, ForeignKey("branches.id"), nullable=False),
     Column("code", String(64), nullable=False),
@@ -67,14 +70,16 @@ counters = Table(
 )
 
 staff = Table(
-    "staff", metadata,
+    "staff",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("code", String(64), nullable=False, unique=True),
     Column("name", Text, nullable=False),
 )
 
 staff_assignments = Table(
-    "staff_assignments", metadata,
+    "staff_assignments",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("staff_id", Integer, ForeignKey("staff.id"), nullable=False),
     Column("branch_id", Integer, ForeignKey("branches.id"), nullable=False),
@@ -84,7 +89,8 @@ staff_assignments = Table(
 )
 
 users = Table(
-    "users", metadata,
+    "users",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("name", String(128), nullable=False, unique=True),
     Column("password_hash", Text, nullable=False),
@@ -95,7 +101,8 @@ users = Table(
 )
 
 sessions = Table(
-    "sessions", metadata,
+    "sessions",
+    metadata,
     Column("id_hash", String(64), primary_key=True),
     Column("user_id", Integer, ForeignKey("users.id"), nullable=False),
     Column("csrf", String(64), nullable=False),
@@ -105,7 +112,8 @@ sessions = Table(
 )
 
 login_attempts = Table(
-    "login_attempts", metadata,
+    "login_attempts",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("at", Float, nullable=False),
     Column("username", String(128), nullable=False),
@@ -116,7 +124,8 @@ login_attempts = Table(
 )
 
 audit_log = Table(
-    "audit_log", metadata,
+    "audit_log",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("at", String(32), nullable=False),
     Column("actor", String(128), nullable=True),
@@ -126,7 +135,8 @@ audit_log = Table(
 )
 
 collector_tokens = Table(
-    "collector_tokens", metadata,
+    "collector_tokens",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("token_hash", String(64), nullable=False, unique=True),
     Column("prefix", String(16), nullable=False),
@@ -137,7 +147,8 @@ collector_tokens = Table(
 )
 
 events = Table(
-    "events", metadata,
+    "events",
+    metadata,
     Column("seq", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
     Column("event_id", String(200), nullable=False, unique=True),
     Column("payload_sha256", String(64), nullable=False),
@@ -160,7 +171,8 @@ events = Table(
 )
 
 event_conflicts = Table(
-    "event_conflicts", metadata,
+    "event_conflicts",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("event_id", String(200), nullable=False),
     Column("payload", Text, nullable=False),
@@ -168,11 +180,26 @@ event_conflicts = Table(
     Column("token_id", Integer, nullable=True),
 )
 
-FINE_KEYS = ("bank_id", "branch_id", "window_id", "staff_id", "local_date", "local_hour", "scale_levels",
-             "satisfied_min_level", "bad_max_level", "outcome", "level", "label", "flags", "prompted")
+FINE_KEYS = (
+    "bank_id",
+    "branch_id",
+    "window_id",
+    "staff_id",
+    "local_date",
+    "local_hour",
+    "scale_levels",
+    "satisfied_min_level",
+    "bad_max_level",
+    "outcome",
+    "level",
+    "label",
+    "flags",
+    "prompted",
+)
 
 agg_fine = Table(
-    "agg_fine", metadata,
+    "agg_fine",
+    metadata,
     Column("bank_id", String(64), nullable=False),
     Column("branch_id", String(64), nullable=False),
     Column("window_id", String(64), nullable=False),
@@ -196,7 +223,8 @@ agg_fine = Table(
 DAY_KEYS = ("branch_id", "local_date", "scale_levels", "satisfied_min_level", "bad_max_level", "outcome", "level")
 
 agg_day = Table(
-    "agg_day", metadata,
+    "agg_day",
+    metadata,
     Column("branch_id", String(64), nullable=False),
     Column("local_date", String(10), nullable=False),
     Column("scale_levels", Integer, nullable=False),
@@ -212,7 +240,8 @@ agg_day = Table(
 REASON_KEYS = ("bank_id", "branch_id", "window_id", "staff_id", "local_date", "reason")
 
 agg_reasons = Table(
-    "agg_reasons", metadata,
+    "agg_reasons",
+    metadata,
     Column("bank_id", String(64), nullable=False),
     Column("branch_id", String(64), nullable=False),
     Column("window_id", String(64), nullable=False),
@@ -224,7 +253,8 @@ agg_reasons = Table(
 )
 
 branch_state = Table(
-    "branch_state", metadata,
+    "branch_state",
+    metadata,
     Column("branch_id", String(64), primary_key=True),
     Column("version", BigInteger, nullable=False),
     Column("last_event_at", String(32), nullable=True),
@@ -232,7 +262,8 @@ branch_state = Table(
 
 # Revision 0002: uploaded surveys and their analysis (strict JSON).
 surveys = Table(
-    "surveys", metadata,
+    "surveys",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("name", Text, nullable=False),
     Column("uploaded_at", String(32), nullable=False),
@@ -245,7 +276,8 @@ surveys = Table(
 MONTH_KEYS = ("branch_id", "month", "scale_levels", "satisfied_min_level", "bad_max_level", "outcome", "level")
 
 agg_month = Table(
-    "agg_month", metadata,
+    "agg_month",
+    metadata,
     Column("branch_id", String(64), nullable=False),
     Column("month", String(7), nullable=False),
     Column("scale_levels", Integer, nullable=False),

@@ -45,8 +45,9 @@ class Viewer:
         if self.bank_wide:
             return None
         if self.role == "region_manager":
-            rows = conn.execute(select(branches.c.code).join(regions, regions.c.id == branches.c.region_id)
-                                .where(regions.c.code == self.scope))
+            rows = conn.execute(
+                select(branches.c.code).join(regions, regions.c.id == branches.c.region_id).where(regions.c.code == self.scope)
+            )
             return {r[0] for r in rows}
         if self.role == "branch_manager":
             return {self.scope} if self.scope else set()
@@ -95,9 +96,15 @@ def staff_branch_filter(conn: Connection, viewer: Viewer, code: str) -> set[str]
             raise NotFound(f"no staff member {code!r}.")
         return None
     worked = {r[0] for r in conn.execute(select(agg_fine.c.branch_id).where(agg_fine.c.staff_id == code).distinct())}
-    assigned = {r[0] for r in conn.execute(
-        select(branches.c.code).join(staff_assignments, staff_assignments.c.branch_id == branches.c.id)
-        .join(staff, staff.c.id == staff_assignments.c.staff_id).where(staff.c.code == code))}
+    assigned = {
+        r[0]
+        for r in conn.execute(
+            select(branches.c.code)
+            .join(staff_assignments, staff_assignments.c.branch_id == branches.c.id)
+            .join(staff, staff.c.id == staff_assignments.c.staff_id)
+            .where(staff.c.code == code)
+        )
+    }
     visible = (worked | assigned) & allowed
     if not visible:
         raise Forbidden(f"staff member {code!r} never worked in a branch within the scope of user {viewer.name!r}.")

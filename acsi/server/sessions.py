@@ -89,8 +89,16 @@ def create_session(conn: Connection, user_id: int) -> str:
     """A new session for ``user_id``; returns the session id (to be signed into the cookie)."""
     session_id = secrets.token_urlsafe(32)
     now = time.time()
-    conn.execute(insert(sessions).values(id_hash=_digest(session_id), user_id=user_id, csrf=secrets.token_urlsafe(24),
-                                         created_at=now, expires_at=now + SESSION_SECONDS, revoked=False))
+    conn.execute(
+        insert(sessions).values(
+            id_hash=_digest(session_id),
+            user_id=user_id,
+            csrf=secrets.token_urlsafe(24),
+            created_at=now,
+            expires_at=now + SESSION_SECONDS,
+            revoked=False,
+        )
+    )
     return session_id
 
 
@@ -98,12 +106,15 @@ def load_session(conn: Connection, session_id: str | None) -> dict | None:
     """The user and CSRF token of a live session (None when missing, expired or revoked)."""
     if not session_id:
         return None
-    row = conn.execute(
-        select(users.c.id, users.c.name, users.c.role, users.c.scope, users.c.active, sessions.c.csrf,
-               sessions.c.id_hash)
-        .join(users, users.c.id == sessions.c.user_id)
-        .where(sessions.c.id_hash == _digest(session_id), sessions.c.revoked.is_(False),
-               sessions.c.expires_at > time.time())).mappings().first()
+    row = (
+        conn.execute(
+            select(users.c.id, users.c.name, users.c.role, users.c.scope, users.c.active, sessions.c.csrf, sessions.c.id_hash)
+            .join(users, users.c.id == sessions.c.user_id)
+            .where(sessions.c.id_hash == _digest(session_id), sessions.c.revoked.is_(False), sessions.c.expires_at > time.time())
+        )
+        .mappings()
+        .first()
+    )
     if row is None or not row["active"]:
         return None
     return dict(row)

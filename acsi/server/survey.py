@@ -25,8 +25,7 @@ MODEL = "models/bank_branch.yaml"
 TARGET = "customer_satisfaction"
 
 
-def analyse(data: bytes | str | Path, *, group: str = "branch", n_boot: int = 200, seed: int = 1,
-            source: str = "upload") -> dict:
+def analyse(data: bytes | str | Path, *, group: str = "branch", n_boot: int = 200, seed: int = 1, source: str = "upload") -> dict:
     """Per-branch indices and IPMA of a survey CSV; raises :class:`acsi.errors.AcsiError` subclasses
     (naming file, column, row) on bad input."""
     import pandas as pd
@@ -42,31 +41,46 @@ def analyse(data: bytes | str | Path, *, group: str = "branch", n_boot: int = 20
     except (ValueError, UnicodeDecodeError) as err:
         raise IngestError(f"Survey '{source}' is not a readable CSV file: {err}", source=source) from err
     if group not in frame.columns:
-        raise IngestError(f"Survey '{source}' has no column '{group}' (found: {', '.join(map(str, frame.columns[:20]))}).",
-                          source=source, key=group)
+        raise IngestError(
+            f"Survey '{source}' has no column '{group}' (found: {', '.join(map(str, frame.columns[:20]))}).",
+            source=source,
+            key=group,
+        )
     frame[group] = frame[group].astype(str)
     spec = load_spec(bundled(MODEL))
     estimates = estimate_groups(spec, frame, group, n_boot=n_boot, seed=seed)
     table = estimates.table(TARGET)
-    rows = [{key: finite_or_none(value.item() if hasattr(value, "item") else value) for key, value in row.items()}
-            for row in table.to_dict(orient="records")]
+    rows = [
+        {key: finite_or_none(value.item() if hasattr(value, "item") else value) for key, value in row.items()}
+        for row in table.to_dict(orient="records")
+    ]
     maps = {}
     for label, result in ipma_groups(estimates, TARGET).items():
         constructs = result.constructs.reset_index().rename(columns={"index": "construct"})
         maps[str(label)] = {
             "act_first": result.act_first,
-            "constructs": [{k: finite_or_none(v.item() if hasattr(v, "item") else v) for k, v in r.items()}
-                           for r in constructs.to_dict(orient="records")],
+            "constructs": [
+                {k: finite_or_none(v.item() if hasattr(v, "item") else v) for k, v in r.items()}
+                for r in constructs.to_dict(orient="records")
+            ],
         }
-    return {"target": TARGET, "n_boot": n_boot, "level": estimates.level, "rows": rows, "ipma": maps,
-            "n_respondents": int(len(frame))}
+    return {
+        "target": TARGET,
+        "n_boot": n_boot,
+        "level": estimates.level,
+        "rows": rows,
+        "ipma": maps,
+        "n_respondents": int(len(frame)),
+    }
 
 
 def store(conn: Connection, name: str, result: dict, *, actor: str | None) -> int:
-    new_id = conn.execute(insert(surveys).values(name=name, uploaded_at=now_iso(), uploaded_by=actor,
-                                                 result=json.dumps(result, allow_nan=False))).inserted_primary_key[0]
-    audit.record(conn, "survey_uploaded", actor=actor, detail=f"survey id={new_id} name={name} "
-                                                               f"respondents={result['n_respondents']}")
+    new_id = conn.execute(
+        insert(surveys).values(name=name, uploaded_at=now_iso(), uploaded_by=actor, result=json.dumps(result, allow_nan=False))
+    ).inserted_primary_key[0]
+    audit.record(
+        conn, "survey_uploaded", actor=actor, detail=f"survey id={new_id} name={name} respondents={result['n_respondents']}"
+    )
     return int(new_id)
 
 

@@ -27,8 +27,10 @@ def heat_map(cells: dict[tuple[int, int], dict], hours: range = range(8, 19)) ->
     minimum n of rated events are drawn pale and say so in their tooltip."""
     size, left, top = 34, 40, 20
     width, height = left + size * len(hours) + 4, top + size * 7 + 4
-    parts = [f'<svg class="chart" role="img" aria-label="satisfied rate by weekday and hour" width="{width}" '
-             f'height="{height}" viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">']
+    parts = [
+        f'<svg class="chart" role="img" aria-label="satisfied rate by weekday and hour" width="{width}" '
+        f'height="{height}" viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">'
+    ]
     for j, hour in enumerate(hours):
         parts.append(f'<text x="{left + j * size + size / 2}" y="14" text-anchor="middle" class="axis">{hour}</text>')
     for day in range(7):
@@ -41,13 +43,18 @@ def heat_map(cells: dict[tuple[int, int], dict], hours: range = range(8, 19)) ->
                 parts.append(f'<rect x="{x}" y="{y}" width="{size - 2}" height="{size - 2}" fill="#f3f3f3"/>')
                 continue
             small = not cell["reportable"]
-            label = (f"{WEEKDAYS[day]} {hour}:00 - n={cell['n_rated']}, satisfied {cell['rate']:.1%}"
-                     + (" (fewer than 30 rated: indicative only)" if small else ""))
+            label = f"{WEEKDAYS[day]} {hour}:00 - n={cell['n_rated']}, satisfied {cell['rate']:.1%}" + (
+                " (fewer than 30 rated: indicative only)" if small else ""
+            )
             pale = ' fill-opacity="0.4"' if small else ""
-            parts.append(f'<rect x="{x}" y="{y}" width="{size - 2}" height="{size - 2}" fill="{_colour(cell["rate"])}"'
-                         f'{pale}><title>{escape(label)}</title></rect>')
-            parts.append(f'<text x="{x + size / 2 - 1}" y="{y + size / 2 + 3}" text-anchor="middle" '
-                         f'class="cell{" small" if small else ""}">{cell["rate"] * 100:.0f}</text>')
+            parts.append(
+                f'<rect x="{x}" y="{y}" width="{size - 2}" height="{size - 2}" fill="{_colour(cell["rate"])}"'
+                f"{pale}><title>{escape(label)}</title></rect>"
+            )
+            parts.append(
+                f'<text x="{x + size / 2 - 1}" y="{y + size / 2 + 3}" text-anchor="middle" '
+                f'class="cell{" small" if small else ""}">{cell["rate"] * 100:.0f}</text>'
+            )
     parts.append("</svg>")
     return Markup("".join(parts))
 
@@ -73,23 +80,30 @@ def trend_chart(points: list[dict], *, compare: list[dict] | None = None, width:
     def y(rate: float) -> float:
         return top + (1 - (rate - lo) / (1 - lo)) * (height - top - bottom)
 
-    parts = [f'<svg class="chart" role="img" aria-label="satisfied rate by month" width="{width}" height="{height}" '
-             f'viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">']
+    parts = [
+        f'<svg class="chart" role="img" aria-label="satisfied rate by month" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">'
+    ]
     for tick in (lo, (lo + 1) / 2, 1.0):
-        parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" class="grid"/>'
-                     f'<text x="2" y="{y(tick) + 4:.1f}" class="axis">{tick:.0%}</text>')
+        parts.append(
+            f'<line x1="{left}" x2="{width - right}" y1="{y(tick):.1f}" y2="{y(tick):.1f}" class="grid"/>'
+            f'<text x="2" y="{y(tick) + 4:.1f}" class="axis">{tick:.0%}</text>'
+        )
     ok = [p for p in points if p["reportable"]]
     if ok:
-        band = [f"{x(p['month']):.1f},{y(p['high']):.1f}" for p in ok] + \
-               [f"{x(p['month']):.1f},{y(p['low']):.1f}" for p in reversed(ok)]
+        band = [f"{x(p['month']):.1f},{y(p['high']):.1f}" for p in ok] + [
+            f"{x(p['month']):.1f},{y(p['low']):.1f}" for p in reversed(ok)
+        ]
         parts.append(f'<polygon points="{" ".join(band)}" class="band"/>')
         parts.append(f'<polyline points="{_path(ok, x, y)}" class="line"/>')
     cmp_ok = [p for p in compare or [] if p["reportable"]]
     if cmp_ok:
         parts.append(f'<polyline points="{_path(cmp_ok, x, y)}" class="line compare"/>')
     for p in ok:
-        parts.append(f'<circle cx="{x(p["month"]):.1f}" cy="{y(p["rate"]):.1f}" r="3" class="dot">'
-                     f'<title>{escape(p["month"])}: {p["rate"]:.1%} (n={p["n_rated"]})</title></circle>')
+        parts.append(
+            f'<circle cx="{x(p["month"]):.1f}" cy="{y(p["rate"]):.1f}" r="3" class="dot">'
+            f"<title>{escape(p['month'])}: {p['rate']:.1%} (n={p['n_rated']})</title></circle>"
+        )
     for i, month in enumerate(months):
         if i % max(1, len(months) // 8) == 0:
             parts.append(f'<text x="{x(month):.1f}" y="{height - 10}" text-anchor="middle" class="axis">{escape(month)}</text>')
@@ -110,14 +124,18 @@ def ranking_chart(rows: list[dict], names: dict[str, str], width: int = 640) -> 
     def x(rate: float) -> float:
         return left + (rate - lo) / max(1e-9, hi - lo) * (width - left - right)
 
-    parts = [f'<svg class="chart" role="img" aria-label="satisfied rate by branch" width="{width}" height="{height}" '
-             f'viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">']
+    parts = [
+        f'<svg class="chart" role="img" aria-label="satisfied rate by branch" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">'
+    ]
     for i, r in enumerate(rows):
         y = 14 + i * row_h
         label = f"{r['branch']} {names.get(r['branch'], '')}"[:26]
-        parts.append(f'<text x="2" y="{y + 4}" class="axis">{escape(label)}</text>'
-                     f'<line x1="{x(r["low"]):.1f}" x2="{x(r["high"]):.1f}" y1="{y}" y2="{y}" class="whisker"/>'
-                     f'<circle cx="{x(r["rate"]):.1f}" cy="{y}" r="4" class="dot"><title>{escape(r["branch"])}: '
-                     f'{r["rate"]:.1%} [{r["low"]:.1%}, {r["high"]:.1%}] n={r["n_rated"]}</title></circle>')
+        parts.append(
+            f'<text x="2" y="{y + 4}" class="axis">{escape(label)}</text>'
+            f'<line x1="{x(r["low"]):.1f}" x2="{x(r["high"]):.1f}" y1="{y}" y2="{y}" class="whisker"/>'
+            f'<circle cx="{x(r["rate"]):.1f}" cy="{y}" r="4" class="dot"><title>{escape(r["branch"])}: '
+            f"{r['rate']:.1%} [{r['low']:.1%}, {r['high']:.1%}] n={r['n_rated']}</title></circle>"
+        )
     parts.append("</svg>")
     return Markup("".join(parts))

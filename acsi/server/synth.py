@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-from typing import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 LABELS = ("dissatisfied", "basic", "satisfied", "very_satisfied")
 CUTS = (-3.0, -1.7, 0.5)
@@ -28,10 +28,20 @@ def level_probabilities(eta: float) -> list[float]:
     return [cum[0], cum[1] - cum[0], cum[2] - cum[1], 1 - cum[2]]
 
 
-def generate(branches: Mapping[str, Sequence[tuple[str, str]]], start: dt.date, end: dt.date, *, per_day: int = 20,
-             branch_effect: Mapping[str, float] | None = None, season: float = 0.0, timeout_share: float = 0.05,
-             seed: int = 1, bank_id: str = "BANK01", tz: str = "Asia/Shanghai",
-             business_days_only: bool = True) -> Iterator[dict]:
+def generate(
+    branches: Mapping[str, Sequence[tuple[str, str]]],
+    start: dt.date,
+    end: dt.date,
+    *,
+    per_day: int = 20,
+    branch_effect: Mapping[str, float] | None = None,
+    season: float = 0.0,
+    timeout_share: float = 0.05,
+    seed: int = 1,
+    bank_id: str = "BANK01",
+    tz: str = "Asia/Shanghai",
+    business_days_only: bool = True,
+) -> Iterator[dict]:
     """Events for every day from ``start`` to ``end`` (inclusive) and every branch.
 
     ``branches`` maps a branch code to its (counter, staff) pairs; each day each pair gets about
@@ -71,16 +81,35 @@ def generate(branches: Mapping[str, Sequence[tuple[str, str]]], start: dt.date, 
                     yield {
                         "event_id": f"demo-{branch}-{counter}-{day.isoformat()}-{i}",
                         "captured_at_utc": utc.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
-                        "captured_mono_ns": None, "tz": tz, "local_date": day.isoformat(),
-                        "local_time": local.strftime("%H:%M:%S"), "host_id": f"pc-{branch}",
-                        "device_uid": f"1209:0001:{branch}{counter}", "profile_id": "demo-4key", "profile_version": 1,
-                        "profile_sha256": "0" * 64, "bank_id": bank_id, "branch_id": branch, "window_id": counter,
-                        "staff_id": staff, "service_ref": None, "prompt_id": f"p-{branch}-{counter}-{day}-{i}",
+                        "captured_mono_ns": None,
+                        "tz": tz,
+                        "local_date": day.isoformat(),
+                        "local_time": local.strftime("%H:%M:%S"),
+                        "host_id": f"pc-{branch}",
+                        "device_uid": f"1209:0001:{branch}{counter}",
+                        "profile_id": "demo-4key",
+                        "profile_version": 1,
+                        "profile_sha256": "0" * 64,
+                        "bank_id": bank_id,
+                        "branch_id": branch,
+                        "window_id": counter,
+                        "staff_id": staff,
+                        "service_ref": None,
+                        "prompt_id": f"p-{branch}-{counter}-{day}-{i}",
                         "prompted_at_utc": utc.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
-                        "outcome": "rated" if rated else "timeout", "scale_levels": 4, "level": level,
+                        "outcome": "rated" if rated else "timeout",
+                        "scale_levels": 4,
+                        "level": level,
                         "label": LABELS[level - 1] if level else None,
-                        "score_0_100": (level - 1) / 3 * 100 if level else None, "satisfied_min_level": 3,
-                        "bad_max_level": 1, "reason_codes": "[]", "flags": json.dumps([]), "raw_code": None,
-                        "raw_report_id": None, "source": "capture", "app_version": "demo", "schema_version": 1,
+                        "score_0_100": (level - 1) / 3 * 100 if level else None,
+                        "satisfied_min_level": 3,
+                        "bad_max_level": 1,
+                        "reason_codes": "[]",
+                        "flags": json.dumps([]),
+                        "raw_code": None,
+                        "raw_report_id": None,
+                        "source": "capture",
+                        "app_version": "demo",
+                        "schema_version": 1,
                     }
         day += dt.timedelta(days=1)

@@ -29,9 +29,11 @@ def add_token(conn: Connection, branch: str, label: str = "", *, actor: str | No
     if conn.execute(select(branches.c.id).where(branches.c.code == branch)).first() is None:
         raise ServerError(f"Branch {branch!r} is not in the organisation; import it first (acsi org import).")
     token = "acsi_" + secrets.token_urlsafe(32)
-    new_id = conn.execute(insert(collector_tokens).values(
-        token_hash=_digest(token), prefix=token[:PREFIX_CHARS], branch_code=branch, label=label,
-        created_at=now_iso())).inserted_primary_key[0]
+    new_id = conn.execute(
+        insert(collector_tokens).values(
+            token_hash=_digest(token), prefix=token[:PREFIX_CHARS], branch_code=branch, label=label, created_at=now_iso()
+        )
+    ).inserted_primary_key[0]
     audit.record(conn, "token_added", actor=actor, detail=f"token={token[:PREFIX_CHARS]}... id={new_id} branch={branch}")
     return int(new_id), token
 
@@ -42,19 +44,36 @@ def revoke_token(conn: Connection, token_id: int, *, actor: str | None = None) -
         raise ServerError(f"No collector token with id {token_id}; see acsi tokens list.")
     if row["revoked_at"] is None:
         conn.execute(update(collector_tokens).where(collector_tokens.c.id == token_id).values(revoked_at=now_iso()))
-        audit.record(conn, "token_revoked", actor=actor, detail=f"token={row['prefix']}... id={token_id} branch={row['branch_code']}")
+        audit.record(
+            conn, "token_revoked", actor=actor, detail=f"token={row['prefix']}... id={token_id} branch={row['branch_code']}"
+        )
 
 
 def resolve(conn: Connection, token: str) -> dict | None:
     """The live token row for a presented token (None when unknown or revoked)."""
-    row = conn.execute(select(collector_tokens.c.id, collector_tokens.c.branch_code, collector_tokens.c.prefix)
-                       .where(collector_tokens.c.token_hash == _digest(token),
-                              collector_tokens.c.revoked_at.is_(None))).mappings().first()
+    row = (
+        conn.execute(
+            select(collector_tokens.c.id, collector_tokens.c.branch_code, collector_tokens.c.prefix).where(
+                collector_tokens.c.token_hash == _digest(token), collector_tokens.c.revoked_at.is_(None)
+            )
+        )
+        .mappings()
+        .first()
+    )
     return dict(row) if row else None
 
 
 def list_tokens(conn: Connection) -> list[dict]:
-    return [dict(r) for r in conn.execute(select(collector_tokens.c.id, collector_tokens.c.prefix,
-                                                 collector_tokens.c.branch_code, collector_tokens.c.label,
-                                                 collector_tokens.c.created_at, collector_tokens.c.revoked_at)
-                                          .order_by(collector_tokens.c.id)).mappings()]
+    return [
+        dict(r)
+        for r in conn.execute(
+            select(
+                collector_tokens.c.id,
+                collector_tokens.c.prefix,
+                collector_tokens.c.branch_code,
+                collector_tokens.c.label,
+                collector_tokens.c.created_at,
+                collector_tokens.c.revoked_at,
+            ).order_by(collector_tokens.c.id)
+        ).mappings()
+    ]

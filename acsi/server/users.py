@@ -85,12 +85,13 @@ def validate_role(role: str, scope: str | None, conn: Connection) -> None:
     if not scope:
         raise ServerError(f"Role {role!r} needs --scope (a {SCOPE_KIND[role]} code).")
     if conn.execute(select(table.c.id).where(table.c.code == scope)).first() is None:
-        raise ServerError(f"Scope {scope!r} of role {role!r} is not a known {SCOPE_KIND[role]} code; import the organisation first "
-                          "(acsi org import).")
+        raise ServerError(
+            f"Scope {scope!r} of role {role!r} is not a known {SCOPE_KIND[role]} code; import the organisation first "
+            "(acsi org import)."
+        )
 
 
-def add_user(conn: Connection, name: str, role: str, password: str, scope: str | None = None, *,
-             actor: str | None = None) -> int:
+def add_user(conn: Connection, name: str, role: str, password: str, scope: str | None = None, *, actor: str | None = None) -> int:
     """Create a user; returns its id."""
     name = name.strip()
     if not name:
@@ -100,8 +101,11 @@ def add_user(conn: Connection, name: str, role: str, password: str, scope: str |
         raise ServerError(f"Password of {name!r} is too short: at least {MIN_PASSWORD} characters, found {len(password)}.")
     if conn.execute(select(users.c.id).where(users.c.name == name)).first() is not None:
         raise ServerError(f"User {name!r} exists already.")
-    new_id = conn.execute(insert(users).values(name=name, password_hash=hash_password(password), role=role,
-                                               scope=scope or None, active=True, created_at=now_iso())).inserted_primary_key[0]
+    new_id = conn.execute(
+        insert(users).values(
+            name=name, password_hash=hash_password(password), role=role, scope=scope or None, active=True, created_at=now_iso()
+        )
+    ).inserted_primary_key[0]
     audit.record(conn, "user_added", actor=actor, detail=f"user={name} role={role} scope={scope or '-'}")
     return int(new_id)
 
@@ -116,8 +120,12 @@ def set_role(conn: Connection, user_id: int, role: str, scope: str | None, *, ac
     validate_role(role, scope, conn)
     conn.execute(update(users).where(users.c.id == user_id).values(role=role, scope=scope or None))
     revoke_user_sessions(conn, user_id)
-    audit.record(conn, "role_changed", actor=actor,
-                 detail=f"user={row['name']} role={row['role']}->{role} scope={row['scope'] or '-'}->{scope or '-'}")
+    audit.record(
+        conn,
+        "role_changed",
+        actor=actor,
+        detail=f"user={row['name']} role={row['role']}->{role} scope={row['scope'] or '-'}->{scope or '-'}",
+    )
 
 
 def find_user(conn: Connection, name: str) -> dict | None:
@@ -126,5 +134,11 @@ def find_user(conn: Connection, name: str) -> dict | None:
 
 
 def list_users(conn: Connection) -> list[dict]:
-    return [dict(r) for r in conn.execute(select(users.c.id, users.c.name, users.c.role, users.c.scope, users.c.active,
-                                                 users.c.created_at).order_by(users.c.name)).mappings()]
+    return [
+        dict(r)
+        for r in conn.execute(
+            select(users.c.id, users.c.name, users.c.role, users.c.scope, users.c.active, users.c.created_at).order_by(
+                users.c.name
+            )
+        ).mappings()
+    ]

@@ -130,6 +130,4 @@ def model(
         all_scales = {i: common for c in constructs for i in c.indicators}
     for indicator, value in (scales or {}).items():
         all_scales[indicator] = _scale(value, f"The scale of '{indicator}'")
-    return ModelSpec(
-        constructs=tuple(constructs), paths=tuple(flat), scales=all_scales, name=name, description=description
-    )
+    return ModelSpec(constructs=tuple(constructs), paths=tuple(flat), scales=all_scales, name=name, description=description)

@@ -100,8 +100,15 @@ class _Text:
         self.lines = text.splitlines()
         self.source = source
 
-    def error(self, message: str, token: _Token | None = None, *, culprit: str | None = None,
-              line: int | None = None, column: int | None = None) -> SpecError:
+    def error(
+        self,
+        message: str,
+        token: _Token | None = None,
+        *,
+        culprit: str | None = None,
+        line: int | None = None,
+        column: int | None = None,
+    ) -> SpecError:
         if token is not None:
             line, column = token.line, token.column
         if self.source is not None:
@@ -202,16 +209,14 @@ def _parse_statement(tokens: list[_Token], text: _Text) -> _Statement:
     if pos == len(tokens):
         last = tokens[-1]
         raise text.error(
-            f"Statement '{' + '.join(t.text for t in lhs)}' has no operator. Add one after it; "
-            f"operators: {_SUPPORTED_TEXT}.",
+            f"Statement '{' + '.join(t.text for t in lhs)}' has no operator. Add one after it; operators: {_SUPPORTED_TEXT}.",
             _Token(last.kind, last.text, last.line, last.column + len(last.text)),
             culprit=first.text,
         )
     op = tokens[pos]
     if op.kind != "op":
         raise text.error(
-            f"Expected an operator after '{tokens[pos - 1].text}'; found {_describe(op)}. "
-            f"Operators: {_SUPPORTED_TEXT}.",
+            f"Expected an operator after '{tokens[pos - 1].text}'; found {_describe(op)}. Operators: {_SUPPORTED_TEXT}.",
             op,
             culprit=op.text,
         )
@@ -271,9 +276,7 @@ def _parse_term(tokens: list[_Token], pos: int, op: _Token, text: _Text) -> tupl
     if token.kind == "name" and rest and rest[0].kind == "star":
         # 'label*x': a non-numeric pre-multiplier.
         if token.text == "NA":
-            raise text.error(
-                "Freeing a parameter with 'NA*' is not supported. Remove 'NA*'.", token, culprit=token.text
-            )
+            raise text.error("Freeing a parameter with 'NA*' is not supported. Remove 'NA*'.", token, culprit=token.text)
         raise text.error(
             f"Labels are not supported yet: remove the label '{token.text}' in '{token.text}*...'. "
             "Only numeric fixed values such as '1*x1' may pre-multiply a name.",
@@ -287,8 +290,9 @@ def _parse_term(tokens: list[_Token], pos: int, op: _Token, text: _Text) -> tupl
         start = token
         if token.kind == "minus":
             if not rest or rest[0].kind != "number":
-                raise text.error("Unexpected '-'. A minus sign may only precede a fixed value, as in '-1*x1'.",
-                                 token, culprit="-")
+                raise text.error(
+                    "Unexpected '-'. A minus sign may only precede a fixed value, as in '-1*x1'.", token, culprit="-"
+                )
             sign, pos = -1.0, pos + 1
             token, rest = tokens[pos], tokens[pos + 1 :]
         if not rest or rest[0].kind != "star":
@@ -300,8 +304,7 @@ def _parse_term(tokens: list[_Token], pos: int, op: _Token, text: _Text) -> tupl
                     culprit=f"~{token.text}",
                 )
             raise text.error(
-                f"Expected a name; found the number {token.text!r}. Write a fixed value as "
-                f"'{token.text}*name'.",
+                f"Expected a name; found the number {token.text!r}. Write a fixed value as '{token.text}*name'.",
                 start,
                 culprit=token.text,
             )
@@ -320,8 +323,7 @@ def _parse_term(tokens: list[_Token], pos: int, op: _Token, text: _Text) -> tupl
         raise text.error("Stray '+': expected a name before it.", token, culprit="+")
     if token.kind == "op":
         raise text.error(
-            f"Operator '{op.text}' is followed by a second operator '{token.text}'. Write one operator per "
-            "statement.",
+            f"Operator '{op.text}' is followed by a second operator '{token.text}'. Write one operator per statement.",
             token,
             culprit=token.text,
         )
@@ -421,7 +423,8 @@ def _build(statements: list[_Statement], text: _Text) -> ModelSpec:
                 if term.value is not None:
                     if key in fixed:
                         raise text.error(
-                            f"Parameter '{' '.join(key)}' is fixed twice. Keep one value.", term.token,
+                            f"Parameter '{' '.join(key)}' is fixed twice. Keep one value.",
+                            term.token,
                             culprit=" ".join(key),
                         )
                     fixed[key] = term.value
@@ -435,8 +438,7 @@ def _build(statements: list[_Statement], text: _Text) -> ModelSpec:
     order += [(p.target, "~", p.source) for p in paths] + [(c.left, "~~", c.right) for c in covariances]
     fixed_values = tuple(FixedValue(*key, fixed.pop(key)) for key in order if key in fixed)
     try:
-        return ModelSpec(constructs=constructs, paths=tuple(paths), covariances=tuple(covariances),
-                         fixed=fixed_values)
+        return ModelSpec(constructs=constructs, paths=tuple(paths), covariances=tuple(covariances), fixed=fixed_values)
     except SpecError as err:
         token = _locate(err.culprit, statements, where)
         if token is None:

@@ -9,10 +9,11 @@ knows nothing about any dataset (cSEM ``parseModel``, lavaan's parameter table).
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Mapping
+from typing import TYPE_CHECKING
 
 from acsi.errors import SpecError
 
@@ -41,7 +42,7 @@ class Mode(StrEnum):
         return "B" if self is Mode.COMPOSITE else "A"
 
     @classmethod
-    def parse(cls, value: object, *, where: str) -> "Mode":
+    def parse(cls, value: object, *, where: str) -> Mode:
         """Read a mode from a spec value; accepts the names and the aliases A / B."""
         aliases = {
             "reflective": cls.REFLECTIVE,
@@ -58,8 +59,7 @@ class Mode(StrEnum):
         key = str(value).strip().lower() if isinstance(value, str) else None
         if key not in aliases:
             raise SpecError(
-                f"{where}: invalid mode {value!r}. Expected one of 'reflective' (Mode A), "
-                "'composite' (Mode B) or 'composite_a'.",
+                f"{where}: invalid mode {value!r}. Expected one of 'reflective' (Mode A), 'composite' (Mode B) or 'composite_a'.",
                 culprit=where,
             )
         return aliases[key]
@@ -130,8 +130,11 @@ class FixedValue:
 
 
 def _check_name(name: object, where: str) -> str:
-    if not isinstance(name, str) or not name or not (name[0].isalpha() or name[0] == "_") or not all(
-        c.isalnum() or c in "_." for c in name
+    if (
+        not isinstance(name, str)
+        or not name
+        or not (name[0].isalpha() or name[0] == "_")
+        or not all(c.isalnum() or c in "_." for c in name)
     ):
         raise SpecError(f"{where}: invalid name {name!r}. {_NAME_HINT}", culprit=str(name))
     return name
@@ -245,8 +248,7 @@ class ModelSpec:
         if cycle:
             text = " -> ".join(cycle + [cycle[0]])
             raise SpecError(
-                f"The structural model has a cycle: {text}. Non-recursive models are not supported; "
-                "remove one of these paths.",
+                f"The structural model has a cycle: {text}. Non-recursive models are not supported; remove one of these paths.",
                 culprit=text,
             )
         for indicator, scale in self.scales.items():
@@ -319,7 +321,7 @@ class ModelSpec:
             fixed.add(key)
 
     # ------------------------------------------------------------------ views
-    def graph(self) -> "nx.DiGraph":
+    def graph(self) -> nx.DiGraph:
         """The structural model as a networkx directed graph over all constructs."""
         import networkx as nx  # imported on use: not needed to load and check a spec
 
@@ -354,7 +356,7 @@ class ModelSpec:
         targets = {p.target for p in self.paths}
         return tuple(c for c in self.construct_names if c in targets)
 
-    def with_scales(self, scales: Mapping[str, Scale], *, overwrite: bool = False) -> "ModelSpec":
+    def with_scales(self, scales: Mapping[str, Scale], *, overwrite: bool = False) -> ModelSpec:
         """A copy with ``scales`` added (existing scales kept unless ``overwrite``)."""
         merged = dict(scales) | dict(self.scales) if not overwrite else dict(self.scales) | dict(scales)
         return ModelSpec(
@@ -398,7 +400,6 @@ class ModelSpec:
                 )
 
 
-
 def _find_cycle(nodes: tuple[str, ...], edges: list[tuple[str, str]]) -> list[str]:
     """The nodes of one directed cycle in declaration order of the first node reached, or ``[]``
     when the graph is acyclic (depth-first search with white/grey/black marks)."""
@@ -419,7 +420,7 @@ def _find_cycle(nodes: tuple[str, ...], edges: list[tuple[str, str]]) -> list[st
                 stack[-1] = (node, i + 1)
                 nxt = successors[node][i]
                 if state[nxt] == 1:
-                    return path[path.index(nxt):]
+                    return path[path.index(nxt) :]
                 if state[nxt] == 0:
                     state[nxt] = 1
                     stack.append((nxt, 0))

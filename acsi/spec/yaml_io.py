@@ -45,8 +45,8 @@ from __future__ import annotations
 import difflib
 import math
 import os
-from itertools import groupby
 from collections.abc import Mapping
+from itertools import groupby
 from pathlib import Path as FilePath
 from typing import Any
 
@@ -61,9 +61,7 @@ _TOP_KEYS = ("name", "description", "scale", "constructs", "paths", "covariances
 _CONSTRUCT_KEYS = ("label", "mode", "better", "indicators", "scale")
 _INDICATOR_KEYS = ("scale", "wording")
 _FIXED_KEYS = ("lhs", "op", "rhs", "value")
-_MODES = (
-    "'reflective' (aliases 'A', 'mode_a'), 'composite' (aliases 'B', 'mode_b', 'formative') or 'composite_a'"
-)
+_MODES = "'reflective' (aliases 'A', 'mode_a'), 'composite' (aliases 'B', 'mode_b', 'formative') or 'composite_a'"
 
 
 class _UniqueKeyLoader(yaml.SafeLoader):
@@ -178,9 +176,7 @@ class _Reader:
         if "scale" in body:
             default = self.scale(body["scale"], f"{key}.scale")
         if "indicators" not in body:
-            raise self.error(
-                f"{key}.indicators", f"Construct '{name}' has no 'indicators'. List its indicators under '{key}'."
-            )
+            raise self.error(f"{key}.indicators", f"Construct '{name}' has no 'indicators'. List its indicators under '{key}'.")
         raw = body["indicators"]
         scales: dict[str, Scale] = {}
         indicators: list[str] = []
@@ -228,14 +224,11 @@ class _Reader:
                 elif isinstance(item, list) and len(item) == 2:
                     source, target = item
                 else:
-                    raise self.error(
-                        key, f"Path at '{key}' must be 'source -> target' or [source, target]; got {_show(item)}."
-                    )
+                    raise self.error(key, f"Path at '{key}' must be 'source -> target' or [source, target]; got {_show(item)}.")
                 pairs.append((source, target, key))
         else:
             raise self.error(
-                "paths", f"Paths must be a list of 'source -> target' or a mapping target: [sources]; "
-                f"got {_show(value)}."
+                "paths", f"Paths must be a list of 'source -> target' or a mapping target: [sources]; got {_show(value)}."
             )
         return [Path(self.name(s, key), self.name(t, key)) for s, t, key in pairs]
 
@@ -267,8 +260,9 @@ class _Reader:
             number = body["value"]
             if isinstance(number, bool) or not isinstance(number, (int, float)):
                 raise self.error(f"{key}.value", f"Fixed value at '{key}.value' must be a number; got {_show(number)}.")
-            out.append(FixedValue(self.name(body["lhs"], key), self.text(body["op"], f"{key}.op"),
-                                  self.name(body["rhs"], key), number))
+            out.append(
+                FixedValue(self.name(body["lhs"], key), self.text(body["op"], f"{key}.op"), self.name(body["rhs"], key), number)
+            )
         return out
 
 
@@ -313,9 +307,7 @@ def spec_from_dict(d: Mapping[str, Any], *, source: str | os.PathLike[str] | Non
     default = reader.scale(body["scale"], "scale") if "scale" in body else None
     raw_constructs = body["constructs"]
     if not isinstance(raw_constructs, Mapping):
-        raise reader.error(
-            "constructs", f"Constructs must be a mapping name -> construct; got {_show(raw_constructs)}."
-        )
+        raise reader.error("constructs", f"Constructs must be a mapping name -> construct; got {_show(raw_constructs)}.")
     constructs: list[Construct] = []
     scales: dict[str, Scale] = {}
     for name, value in raw_constructs.items():
@@ -327,9 +319,7 @@ def spec_from_dict(d: Mapping[str, Any], *, source: str | os.PathLike[str] | Non
         "covariances": reader.covariances(body["covariances"]) if body.get("covariances") is not None else [],
         "fixed": reader.fixed(body["fixed"]) if body.get("fixed") is not None else [],
         "name": reader.text(body["name"], "name") if body.get("name") is not None else None,
-        "description": (
-            reader.text(body["description"], "description") if body.get("description") is not None else None
-        ),
+        "description": (reader.text(body["description"], "description") if body.get("description") is not None else None),
     }
     try:
         return ModelSpec(constructs=tuple(constructs), scales=scales, **parts)
@@ -410,8 +400,10 @@ def _represent_list(dumper: _Dumper, data: list[Any]) -> yaml.Node:
 
 
 def _represent_dict(dumper: _Dumper, data: dict[str, Any]) -> yaml.Node:
-    flow = set(data) == {"min", "max"} or all(isinstance(v, (str, int, float)) for v in data.values()) and (
-        set(data) == set(_FIXED_KEYS)
+    flow = (
+        set(data) == {"min", "max"}
+        or all(isinstance(v, (str, int, float)) for v in data.values())
+        and (set(data) == set(_FIXED_KEYS))
     )
     return dumper.represent_mapping("tag:yaml.org,2002:map", data.items(), flow_style=flow)
 

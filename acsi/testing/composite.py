@@ -18,9 +18,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from acsi.errors import ParameterError
 from acsi.simulate import PopulationModel
 from acsi.spec.model import Construct, Mode, ModelSpec
-from acsi.errors import ParameterError
 
 
 @dataclass(frozen=True)

@@ -94,13 +94,12 @@ def model_specs(
     if not pls_ready:
         variables = [*construct_names, *(i for c in constructs for i in c.indicators)]
         cov_pairs = draw(
-            st.lists(st.tuples(st.sampled_from(variables), st.sampled_from(variables)), max_size=3,
-                     unique_by=lambda p: frozenset(p))
+            st.lists(
+                st.tuples(st.sampled_from(variables), st.sampled_from(variables)), max_size=3, unique_by=lambda p: frozenset(p)
+            )
         )
         covariances = [Covariance(a, b) for a, b in cov_pairs]
-        statements = [
-            (c.name, "<~" if c.mode is Mode.COMPOSITE else "=~", i) for c in constructs for i in c.indicators
-        ]
+        statements = [(c.name, "<~" if c.mode is Mode.COMPOSITE else "=~", i) for c in constructs for i in c.indicators]
         statements += [(p.target, "~", p.source) for p in paths] + [(c.left, "~~", c.right) for c in covariances]
         for lhs, op, rhs in statements:
             if draw(st.integers(0, 4)) == 0:

@@ -19,15 +19,23 @@ from ._make import profile, site
 
 PROFILES = Path(__file__).resolve().parents[2] / "acsi/ingest/device/profiles"
 SHIPPED = {p.stem: yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted(PROFILES.glob("*.yaml"))}
-FUZZ = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                        HealthCheck.too_slow])
+FUZZ = settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 
-scalars = st.one_of(st.none(), st.booleans(), st.integers(-2**70, 2**70), st.floats(allow_nan=True),
-                    st.text(max_size=12), st.sampled_from(["0x1E", "0xZZ", "", "auto-first-interrupt-in", "none",
-                                                           "FF68", "sum8", "press", "hid-poll", "frame", "-1"]))
-values = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=4),
-                                                      st.dictionaries(st.text(max_size=8), inner, max_size=4)),
-                      max_leaves=8)
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-(2**70), 2**70),
+    st.floats(allow_nan=True),
+    st.text(max_size=12),
+    st.sampled_from(["0x1E", "0xZZ", "", "auto-first-interrupt-in", "none", "FF68", "sum8", "press", "hid-poll", "frame", "-1"]),
+)
+values = st.recursive(
+    scalars,
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(st.text(max_size=8), inner, max_size=4)),
+    max_leaves=8,
+)
 
 
 def _paths(data, prefix=()):
@@ -80,8 +88,12 @@ def test_any_profile_file_is_read_or_refused_with_our_error(tmp_path_factory, ra
 
 
 HEADER = "流水号,评价时间,窗口号,工号,评价结果,原因"
-cells = st.one_of(st.text(max_size=10), st.sampled_from(["2024-03-05 09:15:02", "2024-02-30 10:00:00", "5", "0x1E",
-                                                         "1|4", "W1", "", '"', "\x00", "9" * 30, "2024-03-10 02:30:00"]))
+cells = st.one_of(
+    st.text(max_size=10),
+    st.sampled_from(
+        ["2024-03-05 09:15:02", "2024-02-30 10:00:00", "5", "0x1E", "1|4", "W1", "", '"', "\x00", "9" * 30, "2024-03-10 02:30:00"]
+    ),
+)
 
 
 @st.composite

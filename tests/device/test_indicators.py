@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
@@ -35,16 +34,27 @@ def test_mixed_scales_pool_rates_as_counts_and_means_weighted_by_n() -> None:
     scores_5 = [100, 75, 25, 0]
     assert_allclose(row["mean_score_0_100"], (sum(scores_4) + sum(scores_5)) / 11, **EXACT)
     # share_level never pools across scales
-    assert_allclose([row["share_level_4_of_4"], row["share_level_1_of_4"], row["share_level_5_of_5"], row["share_level_1_of_5"]],
-                    [3 / 7, 1 / 7, 1 / 4, 1 / 4], **EXACT)
-    assert (row["n_rated_4_levels"], row["n_rated_5_levels"], row["n_timeout"], row["n_unmapped"], row["n_late"]) == (7, 4, 1, 1, 1)
+    assert_allclose(
+        [row["share_level_4_of_4"], row["share_level_1_of_4"], row["share_level_5_of_5"], row["share_level_1_of_5"]],
+        [3 / 7, 1 / 7, 1 / 4, 1 / 4],
+        **EXACT,
+    )
+    assert (row["n_rated_4_levels"], row["n_rated_5_levels"], row["n_timeout"], row["n_unmapped"], row["n_late"]) == (
+        7,
+        4,
+        1,
+        1,
+        1,
+    )
 
 
 def test_window_unit_splits_by_window_and_rates_use_each_devices_scale() -> None:
     table = events_to_indicators(frame(_mixed_month()), by="window,month", min_n=1, compare=False)
     w2 = table[table["window_id"] == "W2"].iloc[0]
     assert w2["n_rated"] == 4 and not w2["scales_mixed"]
-    assert_allclose([w2["top_box"], w2["satisfied_rate"], w2["bad_rate"], w2["mean_score_0_100"]], [0.25, 0.5, 0.5, 50.0], **EXACT)
+    assert_allclose(
+        [w2["top_box"], w2["satisfied_rate"], w2["bad_rate"], w2["mean_score_0_100"]], [0.25, 0.5, 0.5, 50.0], **EXACT
+    )
 
 
 def test_cells_below_min_n_are_masked_or_flagged() -> None:
@@ -57,8 +67,13 @@ def test_cells_below_min_n_are_masked_or_flagged() -> None:
 
 
 def test_response_rate_counts_prompts_that_ended() -> None:
-    events = [event(4, prompt="a"), event(3, prompt="b"), event(None, outcome="timeout", prompt="c"),
-              event(None, outcome="cancelled", prompt="d"), event(2, outcome="late", prompt="c")]
+    events = [
+        event(4, prompt="a"),
+        event(3, prompt="b"),
+        event(None, outcome="timeout", prompt="c"),
+        event(None, outcome="cancelled", prompt="d"),
+        event(2, outcome="late", prompt="c"),
+    ]
     row = events_to_indicators(frame(events), by="branch,day", min_n=1, compare=False).iloc[0]
     assert (row["n_prompted"], row["n_rated"], row["n_timeout"], row["n_cancelled"]) == (4, 2, 1, 1)
     assert_allclose(row["response_rate"], 0.5, **EXACT)
@@ -70,8 +85,12 @@ def test_unprompted_devices_have_no_response_rate() -> None:
 
 
 def test_complaints_and_reason_shares() -> None:
-    events = [event(3, k=3, reasons=("slow_service",)), event(1, k=3, complaint=True, reasons=("slow_service", "fees")),
-              event(1, k=3), event(2, k=3)]
+    events = [
+        event(3, k=3, reasons=("slow_service",)),
+        event(1, k=3, complaint=True, reasons=("slow_service", "fees")),
+        event(1, k=3),
+        event(2, k=3),
+    ]
     row = events_to_indicators(frame(events), by="branch,month", min_n=1, compare=False).iloc[0]
     assert_allclose([row["complaint_rate"], row["bad_rate"], row["satisfied_rate"]], [0.25, 0.5, 0.25], **EXACT)
     assert_allclose([row["reason_share_slow_service"], row["reason_share_fees"]], [0.5, 0.25], **EXACT)
@@ -83,8 +102,10 @@ def test_quality_flags_are_counted_not_filtered() -> None:
     assert (row["n_rated"], row["n_burst"], row["n_no_staff"]) == (3, 2, 1)
 
 
-@pytest.mark.parametrize(("x", "n", "low", "high"), [
-    (81, 263, 0.2553, 0.3662), (15, 148, 0.0624, 0.1605), (0, 20, 0.0, 0.1611), (1, 29, 0.0061, 0.1718)])
+@pytest.mark.parametrize(
+    ("x", "n", "low", "high"),
+    [(81, 263, 0.2553, 0.3662), (15, 148, 0.0624, 0.1605), (0, 20, 0.0, 0.1611), (1, 29, 0.0061, 0.1718)],
+)
 def test_wilson_interval_matches_newcombe_1998_table(x: int, n: int, low: float, high: float) -> None:
     # Newcombe (1998), Statistics in Medicine 17:857-872, Table II, method 3 (score without continuity correction)
     got = wilson_interval(x, n)
@@ -113,10 +134,17 @@ def test_same_period_last_year_and_small_n_blocks_comparison() -> None:
     assert math.isnan(row["top_box_diff_prev"])  # February has 5 ratings < 30
 
 
-@pytest.mark.parametrize(("day", "kind", "label", "start"), [
-    ("2024-03-05", "day", "2024-03-05", "2024-03-05"), ("2024-03-05", "week", "2024-W10", "2024-03-04"),
-    ("2021-01-01", "week", "2020-W53", "2020-12-28"), ("2024-03-05", "month", "2024-03", "2024-03-01"),
-    ("2024-08-31", "quarter", "2024Q3", "2024-07-01"), ("2024-12-31", "year", "2024", "2024-01-01")])
+@pytest.mark.parametrize(
+    ("day", "kind", "label", "start"),
+    [
+        ("2024-03-05", "day", "2024-03-05", "2024-03-05"),
+        ("2024-03-05", "week", "2024-W10", "2024-03-04"),
+        ("2021-01-01", "week", "2020-W53", "2020-12-28"),
+        ("2024-03-05", "month", "2024-03", "2024-03-01"),
+        ("2024-08-31", "quarter", "2024Q3", "2024-07-01"),
+        ("2024-12-31", "year", "2024", "2024-01-01"),
+    ],
+)
 def test_periods_are_calendar_periods_in_local_time(day: str, kind: str, label: str, start: str) -> None:
     import datetime as dt
 
@@ -148,8 +176,12 @@ def test_bad_by_names_what_is_allowed() -> None:
 def test_sql_and_parquet_counts_folded_to_periods_give_the_same_indicators(tmp_path, by: str) -> None:
     from acsi.ingest.device.indicators import counts_from_parquet, indicators_from_counts
 
-    events = _mixed_month() + [event(4, day="2024-04-02", reasons=("fees", "slow")), event(2, k=5, day="2024-04-03", window="W2"),
-                               event(3, day="2023-03-30", staff="S2", reasons=("fees",)), event(None, prompt="p1", day="2024-03-31")]
+    events = _mixed_month() + [
+        event(4, day="2024-04-02", reasons=("fees", "slow")),
+        event(2, k=5, day="2024-04-03", window="W2"),
+        event(3, day="2023-03-30", staff="S2", reasons=("fees",)),
+        event(None, prompt="p1", day="2024-03-31"),
+    ]
     with EventStore(tmp_path / "e.sqlite") as store:
         store.add_events(events)
         store.correct(events[-3].event_id, "staff_id", "S7", reason="wrong login", by="supervisor")

@@ -22,8 +22,12 @@ UP = "0000000000000000"
 
 
 def _site(n: int) -> dict:
-    return {"bank_id": "B", "branch_id": "BR1", "tz": "Asia/Shanghai",
-            "windows": [{"window_id": f"W{i}", "device_uid": f"1209:0001:SN{i:04d}"} for i in range(1, n + 1)]}
+    return {
+        "bank_id": "B",
+        "branch_id": "BR1",
+        "tz": "Asia/Shanghai",
+        "windows": [{"window_id": f"W{i}", "device_uid": f"1209:0001:SN{i:04d}"} for i in range(1, n + 1)],
+    }
 
 
 def _pad(i: int, steps: list) -> dict:
@@ -41,8 +45,19 @@ def _presses(i: int, n: int) -> list:
 def _listen(tmp_path, pads: list, *extra: str) -> tuple[int, str, str]:
     (tmp_path / "site.yaml").write_text(yaml.safe_dump(_site(max(8, len(pads)))))
     (tmp_path / "fake.yaml").write_text(yaml.safe_dump({"devices": pads}))
-    return ["device", "listen", "--profile", "hid-keyboard-4key", "--site", str(tmp_path / "site.yaml"),
-            "--db", str(tmp_path / "e.sqlite"), "--fake-script", str(tmp_path / "fake.yaml"), *extra]
+    return [
+        "device",
+        "listen",
+        "--profile",
+        "hid-keyboard-4key",
+        "--site",
+        str(tmp_path / "site.yaml"),
+        "--db",
+        str(tmp_path / "e.sqlite"),
+        "--fake-script",
+        str(tmp_path / "fake.yaml"),
+        *extra,
+    ]
 
 
 def _events(tmp_path):
@@ -69,8 +84,15 @@ def test_every_pad_is_read_and_presses_interleave(tmp_path, capsys, n_pads: int)
 
 
 def test_an_unplugged_pad_returns_while_the_others_keep_working(tmp_path, capsys) -> None:
-    flaky = [{"report": KEYS[0]}, {"report": UP}, {"silence": 100}, {"unplug": 3000}, {"report": KEYS[3]}, {"report": UP},
-             {"silence": 100}]
+    flaky = [
+        {"report": KEYS[0]},
+        {"report": UP},
+        {"silence": 100},
+        {"unplug": 3000},
+        {"report": KEYS[3]},
+        {"report": UP},
+        {"silence": 100},
+    ]
     steady = [{"silence": 600}] + [s for _ in range(6) for s in ({"report": KEYS[1]}, {"report": UP}, {"silence": 700})]
     assert main(_listen(tmp_path, [_pad(1, flaky), _pad(2, steady), _pad(3, list(steady))])) == 0
     err = capsys.readouterr().err
@@ -79,8 +101,7 @@ def test_an_unplugged_pad_returns_while_the_others_keep_working(tmp_path, capsys
     assert "device 1209:0001:SN0001: disconnected" in err and err.count("SN0001: connected") == 2
     assert "SN0002: disconnected" not in err and "SN0003: disconnected" not in err
     w1 = events[events["window_id"] == "W1"]["captured_at_utc"].tolist()
-    during = events[(events["window_id"] != "W1") & (events["captured_at_utc"] > w1[0])
-                    & (events["captured_at_utc"] < w1[1])]
+    during = events[(events["window_id"] != "W1") & (events["captured_at_utc"] > w1[0]) & (events["captured_at_utc"] < w1[1])]
     assert len(during) >= 2  # the other pads stored presses while pad 1 was away
 
 
@@ -103,7 +124,9 @@ def test_a_pad_that_stays_busy_is_shown_once_and_rate_limited(tmp_path, capsys) 
     err = capsys.readouterr().err
     assert err.count("SN0001: busy") == 1 and "not reading at the end: 1209:0001:SN0001" in err
     with EventStore.open_readonly(tmp_path / "e.sqlite") as store:
-        rows = store._conn.execute("SELECT detail FROM device_status WHERE state = 'busy' AND device_uid LIKE '%SN0001'").fetchall()
+        rows = store._conn.execute(
+            "SELECT detail FROM device_status WHERE state = 'busy' AND device_uid LIKE '%SN0001'"
+        ).fetchall()
     assert 1 <= len(rows) <= 10  # an hour of retries every 5 s: ~720 attempts
     assert "repeated" in rows[-1][0]
 
@@ -112,8 +135,13 @@ def test_a_pad_that_stays_busy_is_shown_once_and_rate_limited(tmp_path, capsys) 
 def test_ctrl_c_stops_listening_cleanly(tmp_path) -> None:
     steps = [{"report": KEYS[0]}, {"report": UP}, {"silence": 600_000}]
     args = _listen(tmp_path, [_pad(1, steps), _pad(2, _presses(2, 1) + [{"silence": 600_000}])], "--fake-realtime")
-    with subprocess.Popen([sys.executable, "-m", "acsi.cli", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                          text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"}) as proc:
+    with subprocess.Popen(
+        [sys.executable, "-m", "acsi.cli", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    ) as proc:
         try:
             lines = [proc.stdout.readline(), proc.stdout.readline()]
             proc.send_signal(signal.SIGINT)
@@ -142,8 +170,14 @@ def test_stopping_threaded_workers_does_not_wait_out_a_busy_retry(tmp_path) -> N
         backend.add_device(vendor_id=0x1209, product_id=0x0001, serial=f"SN{i:04d}", port_numbers=(2, i))
     seen = []
     with EventStore(tmp_path / "e.sqlite") as store:
-        service = CaptureService([profile], site_from_dict(_site(2)), store, backend=backend, clock=SystemClock(),
-                                 on_status=lambda uid, state, detail: seen.append((uid, state)))
+        service = CaptureService(
+            [profile],
+            site_from_dict(_site(2)),
+            store,
+            backend=backend,
+            clock=SystemClock(),
+            on_status=lambda uid, state, detail: seen.append((uid, state)),
+        )
         workers = service.scan()
         for worker in workers:
             worker.busy_retry_s = 30.0

@@ -26,7 +26,11 @@ def _raw(name: str) -> dict:
 def test_shipped_profiles_cover_keyboard_framed_and_polled_pads() -> None:
     profiles = shipped_profiles()
     kinds = {(p.decoder.kind, p.transport.kind, p.scale.levels) for p in profiles.values()}
-    assert {("hid-boot-keyboard", "interrupt-stream", 4), ("frame", "request-response", 5), ("byte-field", "hid-poll", 3)} <= kinds
+    assert {
+        ("hid-boot-keyboard", "interrupt-stream", 4),
+        ("frame", "request-response", 5),
+        ("byte-field", "hid-poll", 3),
+    } <= kinds
     p5 = profiles["framed-5level"]
     assert (p5.scale.satisfied_min_level, p5.scale.bad_max_level) == (4, 2)  # 好差评 defaults
     assert len(p5.sha256) == 64
@@ -48,23 +52,26 @@ def _set(data: dict, dotted: str, value) -> dict:
 _DELETE = object()
 
 
-@pytest.mark.parametrize(("name", "dotted", "value", "key", "message"), [
-    ("hid-keyboard-4key", "codes.0x1E", {"level": 5}, "codes.30.level", "outside the allowed range 1..4"),
-    ("hid-keyboard-4key", "codes.0x1F", {"level": 3, "outcome": "cancelled"}, "codes.31", "exactly one of"),
-    ("hid-keyboard-4key", "codes.0x29", {"outcome": "maybe"}, "codes.41.outcome", "not one of cancelled, timeout, ignore"),
-    ("hid-keyboard-4key", "scale.labels", ["bad", "ok", "good", "great"], "scale.labels[0]", "not a canonical label"),
-    ("hid-keyboard-4key", "scale.levels", 3, "scale.labels", "expected a list of 3 labels"),
-    ("hid-keyboard-4key", "match.vendor_id", "acme", "match.vendor_id", "expected an integer"),
-    ("hid-keyboard-4key", "transport.kind", "bluetooth", "transport.kind", "not one of interrupt-stream"),
-    ("hid-keyboard-4key", "decoder.kind", "magic", "decoder.kind", "not one of hid-boot-keyboard"),
-    ("hid-keyboard-4key", "usb.colour", "red", "usb.colour", "unknown key"),
-    ("hid-keyboard-4key", "profile.id", "", "profile.id", "non-empty string"),
-    ("hid-poll-3level", "scale.satisfied_min_level", _DELETE, "scale", "no default thresholds"),
-    ("hid-poll-3level", "transport.poll.data", "zz", "transport.poll.data", "hex bytes"),
-    ("framed-5level", "usb.endpoint_out", "none", "usb.endpoint_out", "needs an OUT endpoint"),
-    ("framed-5level", "export.columns.time", _DELETE, "export.columns.time", "required"),
-    ("framed-5level", "export.time_format", 5, "export.time_format", "strftime pattern"),
-])
+@pytest.mark.parametrize(
+    ("name", "dotted", "value", "key", "message"),
+    [
+        ("hid-keyboard-4key", "codes.0x1E", {"level": 5}, "codes.30.level", "outside the allowed range 1..4"),
+        ("hid-keyboard-4key", "codes.0x1F", {"level": 3, "outcome": "cancelled"}, "codes.31", "exactly one of"),
+        ("hid-keyboard-4key", "codes.0x29", {"outcome": "maybe"}, "codes.41.outcome", "not one of cancelled, timeout, ignore"),
+        ("hid-keyboard-4key", "scale.labels", ["bad", "ok", "good", "great"], "scale.labels[0]", "not a canonical label"),
+        ("hid-keyboard-4key", "scale.levels", 3, "scale.labels", "expected a list of 3 labels"),
+        ("hid-keyboard-4key", "match.vendor_id", "acme", "match.vendor_id", "expected an integer"),
+        ("hid-keyboard-4key", "transport.kind", "bluetooth", "transport.kind", "not one of interrupt-stream"),
+        ("hid-keyboard-4key", "decoder.kind", "magic", "decoder.kind", "not one of hid-boot-keyboard"),
+        ("hid-keyboard-4key", "usb.colour", "red", "usb.colour", "unknown key"),
+        ("hid-keyboard-4key", "profile.id", "", "profile.id", "non-empty string"),
+        ("hid-poll-3level", "scale.satisfied_min_level", _DELETE, "scale", "no default thresholds"),
+        ("hid-poll-3level", "transport.poll.data", "zz", "transport.poll.data", "hex bytes"),
+        ("framed-5level", "usb.endpoint_out", "none", "usb.endpoint_out", "needs an OUT endpoint"),
+        ("framed-5level", "export.columns.time", _DELETE, "export.columns.time", "required"),
+        ("framed-5level", "export.time_format", 5, "export.time_format", "strftime pattern"),
+    ],
+)
 def test_profile_errors_name_the_file_and_the_key(name, dotted, value, key, message) -> None:
     data = _set(_raw(name), dotted, value)
     with pytest.raises(IngestError) as info:
@@ -85,12 +92,21 @@ def test_missing_profile_lists_the_shipped_ones(tmp_path) -> None:
 # The code tables of section 1.3 of the design note, written as profiles: the same raw value
 # means different things per vendor, and "no rating" is never a rating.
 VENDOR_TABLES = {
-    "XJPJQ.getKey": (4, {0: {"outcome": "ignore"}, 1: {"level": 4}, 2: {"level": 3}, 3: {"level": 2}, 4: {"level": 1}, 5: {"level": 1}},
-                     {3: "basic", 1: "very_satisfied", 0: None}),
-    "AxScoreOcx": (4, {3: {"level": 4}, 2: {"level": 3}, 1: {"level": 2}, 0: {"level": 1}},
-                   {3: "very_satisfied", 0: "dissatisfied"}),
-    "JT/T 905": (3, {0: {"outcome": "ignore"}, 1: {"level": 3}, 2: {"level": 2}, 3: {"level": 1}, 4: {"level": 1, "complaint": True}},
-                 {3: "dissatisfied", 4: "complaint", 1: "satisfied"}),
+    "XJPJQ.getKey": (
+        4,
+        {0: {"outcome": "ignore"}, 1: {"level": 4}, 2: {"level": 3}, 3: {"level": 2}, 4: {"level": 1}, 5: {"level": 1}},
+        {3: "basic", 1: "very_satisfied", 0: None},
+    ),
+    "AxScoreOcx": (
+        4,
+        {3: {"level": 4}, 2: {"level": 3}, 1: {"level": 2}, 0: {"level": 1}},
+        {3: "very_satisfied", 0: "dissatisfied"},
+    ),
+    "JT/T 905": (
+        3,
+        {0: {"outcome": "ignore"}, 1: {"level": 3}, 2: {"level": 2}, 3: {"level": 1}, 4: {"level": 1, "complaint": True}},
+        {3: "dissatisfied", 4: "complaint", 1: "satisfied"},
+    ),
 }
 
 
@@ -116,8 +132,16 @@ def _codes(decoder, *hexes: str) -> list:
 
 def test_boot_keyboard_emits_on_press_and_ignores_repeats_release_and_rollover() -> None:
     d = make_decoder(profile("hid-keyboard-4key"))
-    assert _codes(d, "00001e0000000000", "00001e0000000000", "0000000000000000", "00001e1f00000000",
-                  "0000010101010101", "00001f0000000000", "0000") == [(0x1E, None), (0x1E, None), (0x1F, None), (None, "short_report")]
+    assert _codes(
+        d,
+        "00001e0000000000",
+        "00001e0000000000",
+        "0000000000000000",
+        "00001e1f00000000",
+        "0000010101010101",
+        "00001f0000000000",
+        "0000",
+    ) == [(0x1E, None), (0x1E, None), (0x1F, None), (None, "short_report")]
 
 
 def test_boot_keyboard_release_trigger() -> None:
@@ -142,8 +166,12 @@ def test_frames_split_across_reports_bad_checksum_length_and_other_functions() -
     inputs = []
     for chunk in (b"\x00\x01" + good[:5], good[5:] + heartbeat, bad_cs, bad_len, good):
         inputs.extend(d.feed(chunk))
-    assert [(k.code, k.reasons, k.problem) for k in inputs] == [(4, (2,), None), (None, (), "bad_checksum"),
-                                                                (None, (), "bad_length"), (4, (2,), None)]
+    assert [(k.code, k.reasons, k.problem) for k in inputs] == [
+        (4, (2,), None),
+        (None, (), "bad_checksum"),
+        (None, (), "bad_length"),
+        (4, (2,), None),
+    ]
     assert inputs[0].ack == good
 
 
@@ -182,8 +210,11 @@ def test_prompt_timeout_then_late_press_then_unprompted() -> None:
     (timeout,) = s.tick(*_at(30))
     (late,) = s.on_key(_key(5), *_at(40))
     (free,) = s.on_key(_key(4), *_at(100))
-    assert [(timeout.outcome, timeout.prompt_id, timeout.service_ref), (late.outcome, late.prompt_id), (free.outcome, free.prompt_id)] == \
-        [("timeout", pid, "T1"), ("late", pid), ("unprompted", None)]
+    assert [
+        (timeout.outcome, timeout.prompt_id, timeout.service_ref),
+        (late.outcome, late.prompt_id),
+        (free.outcome, free.prompt_id),
+    ] == [("timeout", pid, "T1"), ("late", pid), ("unprompted", None)]
 
 
 def test_a_new_prompt_supersedes_an_open_one() -> None:

@@ -13,8 +13,7 @@ import time
 
 import pytest
 
-from acsi.errors import IngestError
-from acsi.errors import StoreRecoveredWarning
+from acsi.errors import IngestError, StoreRecoveredWarning
 from acsi.ingest.device.store import EventStore
 
 from ._make import event
@@ -29,8 +28,12 @@ def test_store_runs_wal_with_full_sync(tmp_path) -> None:
 def test_events_and_raw_reports_are_append_only(tmp_path) -> None:
     with EventStore(tmp_path / "e.sqlite") as store:
         store.capture([event(4)], raw=b"\x00\x00\x1e", device_uid="d")
-        for sql in ("UPDATE events SET level = 1", "DELETE FROM events", "UPDATE raw_reports SET bytes = x'00'",
-                    "DELETE FROM raw_reports"):
+        for sql in (
+            "UPDATE events SET level = 1",
+            "DELETE FROM events",
+            "UPDATE raw_reports SET bytes = x'00'",
+            "DELETE FROM raw_reports",
+        ):
             with pytest.raises(sqlite3.IntegrityError, match="append-only"):
                 store._conn.execute(sql)
         assert store.count() == 1 and store.count("raw_reports") == 1
@@ -92,7 +95,7 @@ def test_a_corrupt_store_is_kept_aside_and_a_fresh_one_started(tmp_path) -> None
         store.add_events([event(4) for _ in range(2000)])
         store._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     data = bytearray(path.read_bytes())
-    data[4096 * 3: 4096 * 3 + 512] = b"\xff" * 512  # clobber a b-tree page
+    data[4096 * 3 : 4096 * 3 + 512] = b"\xff" * 512  # clobber a b-tree page
     path.write_bytes(bytes(data))
     with pytest.warns(StoreRecoveredWarning, match="kept it as"):
         store = EventStore(path)

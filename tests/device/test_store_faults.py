@@ -44,8 +44,10 @@ def _logs(folder, per_day: int = 2000) -> tuple[list, int]:
         lines = ["流水号,评价时间,窗口号,工号,评价结果,原因\n"]
         for i in range(per_day):
             seconds = 9 * 3600 + i * 17
-            line = (f"{i + 1},2024-03-{day + 1:02d} {seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d},"
-                    f"W{1 + i % 3},S{i % 7},{rng.integers(1, 6)},\n")
+            line = (
+                f"{i + 1},2024-03-{day + 1:02d} {seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d},"
+                f"W{1 + i % 3},S{i % 7},{rng.integers(1, 6)},\n"
+            )
             lines.append(line)
             distinct += 1
             if i % 97 == 0:
@@ -66,8 +68,12 @@ def test_sigkill_during_import_then_reimport_stores_each_distinct_press_once(tmp
     counts = []
     for _ in range(4):  # each child re-imports from the first day (idempotent), then is killed further on
         wait_for = int(rng.integers(0, DAYS - 2))
-        with subprocess.Popen([sys.executable, "-c", CHILD, str(site_file), str(db), *map(str, logs)],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) as proc:
+        with subprocess.Popen(
+            [sys.executable, "-c", CHILD, str(site_file), str(db), *map(str, logs)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        ) as proc:
             try:
                 seen = [proc.stdout.readline().strip() for _ in range(wait_for + 1)]
                 time.sleep(float(rng.uniform(0.0, 0.1)))  # inside the next day's import, most often

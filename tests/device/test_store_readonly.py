@@ -12,8 +12,7 @@ import pytest
 import yaml
 
 from acsi.cli import main
-from acsi.errors import StoreError
-from acsi.errors import StoreRecoveredWarning
+from acsi.errors import StoreError, StoreRecoveredWarning
 from acsi.ingest.device.store import EventStore, check_store
 
 from ._make import event
@@ -38,8 +37,9 @@ def _digest(path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-@pytest.mark.parametrize("command", [["indicators"], ["export", "--out", "{tmp}/x.csv"],
-                                     ["export", "--out", "{tmp}/x.csv", "--since", "daily"]])
+@pytest.mark.parametrize(
+    "command", [["indicators"], ["export", "--out", "{tmp}/x.csv"], ["export", "--out", "{tmp}/x.csv", "--since", "daily"]]
+)
 def test_reading_commands_fail_on_a_store_cut_mid_page_and_leave_it_as_it_was(tmp_path, capsys, command) -> None:
     db = _store(tmp_path / "e.sqlite")
     _cut(db)
@@ -78,8 +78,22 @@ def test_a_writer_sets_a_damaged_store_aside_and_says_where(tmp_path, capsys) ->
     (tmp_path / "site.yaml").write_text(yaml.safe_dump(SITE))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", StoreRecoveredWarning)
-        assert main(["device", "import", str(log), "--profile", "framed-5level", "--site", str(tmp_path / "site.yaml"),
-                     "--db", str(db)]) == 0
+        assert (
+            main(
+                [
+                    "device",
+                    "import",
+                    str(log),
+                    "--profile",
+                    "framed-5level",
+                    "--site",
+                    str(tmp_path / "site.yaml"),
+                    "--db",
+                    str(db),
+                ]
+            )
+            == 0
+        )
     err = capsys.readouterr().err
     kept = list(tmp_path.glob("e.sqlite.corrupt-*"))
     assert len(kept) == 1 and kept[0].read_bytes() == cut
@@ -111,7 +125,7 @@ def test_check_finds_a_damaged_page_that_the_header_does_not_show(tmp_path) -> N
     db = _store(tmp_path / "e.sqlite")
     data = bytearray(db.read_bytes())
     page = 4096
-    data[3 * page: 3 * page + 200] = b"\xff" * 200  # garble a page, keep the length
+    data[3 * page : 3 * page + 200] = b"\xff" * 200  # garble a page, keep the length
     db.write_bytes(bytes(data))
     report = check_store(db)
     assert not report["ok"] and report["problems"]
@@ -121,7 +135,7 @@ def test_check_finds_a_damaged_page_that_the_header_does_not_show(tmp_path) -> N
 def test_reading_commands_fail_on_a_damaged_page_the_queries_would_not_touch(tmp_path, capsys, command) -> None:
     db = _store(tmp_path / "e.sqlite")
     data = bytearray(db.read_bytes())
-    data[3 * 4096: 3 * 4096 + 200] = b"\xff" * 200
+    data[3 * 4096 : 3 * 4096 + 200] = b"\xff" * 200
     db.write_bytes(bytes(data))
     before = _digest(db)
     assert main(["device", *[a.replace("{tmp}", str(tmp_path)) for a in command], "--db", str(db)]) == 2

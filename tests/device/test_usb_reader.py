@@ -10,10 +10,10 @@ import pytest
 import usb.backend
 import usb.core
 
+from acsi.errors import DeviceError
 from acsi.ingest.device.decode import build_frame
 from acsi.ingest.device.fake_backend import FakeBackend, busy, call, deny, report, silence, unplug
 from acsi.ingest.device.store import EventStore
-from acsi.errors import DeviceError
 from acsi.ingest.device.usb_reader import CaptureService, DeviceWorker, device_uid, find_devices
 
 from ._make import profile, site
@@ -30,14 +30,29 @@ def store(tmp_path):
 
 def _worker(store, backend, name="hid-keyboard-4key", **kw):
     seen = []
-    w = DeviceWorker(profile(name), site(), store, backend=backend, clock=backend.clock, host_id="pc1",
-                     rescan_s=(0.5, 4.0), on_event=seen.append, **kw)
+    w = DeviceWorker(
+        profile(name),
+        site(),
+        store,
+        backend=backend,
+        clock=backend.clock,
+        host_id="pc1",
+        rescan_s=(0.5, 4.0),
+        on_event=seen.append,
+        **kw,
+    )
     return w, seen
 
 
 def _run(worker, backend):
-    return worker.run(until=lambda: backend.exhausted and worker.state in ("READY", "PROMPTED")
-                      and (worker.session is None or worker.session.prompt is None), max_steps=100_000)
+    return worker.run(
+        until=lambda: (
+            backend.exhausted
+            and worker.state in ("READY", "PROMPTED")
+            and (worker.session is None or worker.session.prompt is None)
+        ),
+        max_steps=100_000,
+    )
 
 
 def _statuses(store):
@@ -65,19 +80,39 @@ def test_keyboard_session_across_unplug_and_replug_loses_and_duplicates_nothing(
     fake = FakeBackend()
     pad = fake.add_device(vendor_id=0x1209, product_id=0x0001)
     worker, seen = _worker(store, fake)
-    pad.add(call(lambda: worker.login("S1")),
-            report(KEY["1"]), report(KEY["1"]), report(UP),       # press, repeat, release: one event
-            silence(800), report(KEY["4"]), report(UP),
-            silence(500), unplug(3000),
-            report(KEY["2"]), report(UP),                          # after replug
-            call(worker.logout), silence(500), report(KEY["3"]), report(UP),
-            report("0000290000000000"), report(UP),                # Esc: cancelled
-            silence(500), report("0000990000000000"), report(UP),  # unknown key: unmapped, kept
-            silence(200))
+    pad.add(
+        call(lambda: worker.login("S1")),
+        report(KEY["1"]),
+        report(KEY["1"]),
+        report(UP),  # press, repeat, release: one event
+        silence(800),
+        report(KEY["4"]),
+        report(UP),
+        silence(500),
+        unplug(3000),
+        report(KEY["2"]),
+        report(UP),  # after replug
+        call(worker.logout),
+        silence(500),
+        report(KEY["3"]),
+        report(UP),
+        report("0000290000000000"),
+        report(UP),  # Esc: cancelled
+        silence(500),
+        report("0000990000000000"),
+        report(UP),  # unknown key: unmapped, kept
+        silence(200),
+    )
     assert _run(worker, fake) == "READY"
     got = [(e.outcome, e.level, e.staff_id, e.raw_code) for e in seen]
-    assert got == [("rated", 4, "S1", "0x1e"), ("rated", 1, "S1", "0x21"), ("rated", 3, "S1", "0x1f"),
-                   ("rated", 2, None, "0x20"), ("cancelled", None, None, "0x29"), ("unmapped", None, None, "0x99")]
+    assert got == [
+        ("rated", 4, "S1", "0x1e"),
+        ("rated", 1, "S1", "0x21"),
+        ("rated", 3, "S1", "0x1f"),
+        ("rated", 2, None, "0x20"),
+        ("cancelled", None, None, "0x29"),
+        ("unmapped", None, None, "0x99"),
+    ]
     stored = store.events_frame()
     assert list(stored["event_id"]) == [e.event_id for e in seen] and stored["event_id"].is_unique
     assert list(stored["window_id"].unique()) == ["W1"] and list(stored["branch_id"].unique()) == ["BR1"]
@@ -128,12 +163,26 @@ def test_polled_three_level_pad_sends_set_report_and_emits_on_state_change(store
     fake = FakeBackend()
     pad = fake.add_device(vendor_id=0x1209, product_id=0x0003, serial="SN0003")
     worker, seen = _worker(store, fake, name="hid-poll-3level")
-    pad.add(call(lambda: worker.login("S3")), report("00" * 8), report("01" + "00" * 7), report("01" + "00" * 7),
-            report("00" * 8), silence(400), report("04" + "00" * 7), report("00" * 8), silence(400),
-            report("03" + "00" * 7), report("00" * 8), silence(100))
+    pad.add(
+        call(lambda: worker.login("S3")),
+        report("00" * 8),
+        report("01" + "00" * 7),
+        report("01" + "00" * 7),
+        report("00" * 8),
+        silence(400),
+        report("04" + "00" * 7),
+        report("00" * 8),
+        silence(400),
+        report("03" + "00" * 7),
+        report("00" * 8),
+        silence(100),
+    )
     _run(worker, fake)
-    assert [(e.outcome, e.level, e.label) for e in seen] == [("rated", 3, "satisfied"), ("rated", 1, "complaint"),
-                                                             ("rated", 1, "dissatisfied")]
+    assert [(e.outcome, e.level, e.label) for e in seen] == [
+        ("rated", 3, "satisfied"),
+        ("rated", 1, "complaint"),
+        ("rated", 1, "dissatisfied"),
+    ]
     assert all(e.window_id == "W3" and e.staff_id == "S3" for e in seen)
     polls = [c for c in pad.controls if c[:2] == (0x21, 0x09)]
     assert polls and polls[0] == (0x21, 0x09, 0x0200, 0, bytes.fromhex("0000000000000002"))
@@ -143,8 +192,15 @@ def test_polled_three_level_pad_sends_set_report_and_emits_on_state_change(store
 def test_prompted_pad_rates_times_out_and_flags_late_presses_with_ack_after_commit(store) -> None:
     prof = profile("framed-5level")
     fake = FakeBackend()
-    pad = fake.add_device(vendor_id=0x1209, product_id=0x0002, serial="SN0002", interface_class=255, ep_out=0x01,
-                          packet_size=16, kernel_driver=False)
+    pad = fake.add_device(
+        vendor_id=0x1209,
+        product_id=0x0002,
+        serial="SN0002",
+        interface_class=255,
+        ep_out=0x01,
+        packet_size=16,
+        kernel_driver=False,
+    )
     worker, seen = _worker(store, fake, name="framed-5level")
     acked_after_commit = []
     pad.on_write = lambda data: acked_after_commit.append((data, store.count()))
@@ -153,17 +209,32 @@ def test_prompted_pad_rates_times_out_and_flags_late_presses_with_ack_after_comm
         return report(build_frame(prof, bytes([0, 0x11, code, *reasons])))
 
     frame = build_frame(prof, bytes([0, 0x11, 2, 1, 4]))
-    pad.add(call(lambda: worker.login("S2")), call(lambda: worker.request_evaluation("T001")), silence(300),
-            report(frame[:7]), report(frame[7:]),                    # a frame split across two reports
-            silence(300), call(lambda: worker.request_evaluation("T002")), silence(31_000),  # deadline 30 s
-            rating(5),                                                # after the timeout: late
-            silence(40_000), rating(4),                               # long after: unprompted
-            call(lambda: worker.request_evaluation("T003")), silence(300), rating(0),  # customer cancels
-            silence(300))
+    pad.add(
+        call(lambda: worker.login("S2")),
+        call(lambda: worker.request_evaluation("T001")),
+        silence(300),
+        report(frame[:7]),
+        report(frame[7:]),  # a frame split across two reports
+        silence(300),
+        call(lambda: worker.request_evaluation("T002")),
+        silence(31_000),  # deadline 30 s
+        rating(5),  # after the timeout: late
+        silence(40_000),
+        rating(4),  # long after: unprompted
+        call(lambda: worker.request_evaluation("T003")),
+        silence(300),
+        rating(0),  # customer cancels
+        silence(300),
+    )
     _run(worker, fake)
     got = [(e.outcome, e.level, e.service_ref, json.loads(e.reason_codes)) for e in seen]
-    assert got == [("rated", 2, "T001", ["slow_service", "long_wait"]), ("timeout", None, "T002", []),
-                   ("late", 5, None, []), ("unprompted", 4, None, []), ("cancelled", None, "T003", [])]
+    assert got == [
+        ("rated", 2, "T001", ["slow_service", "long_wait"]),
+        ("timeout", None, "T002", []),
+        ("late", 5, None, []),
+        ("unprompted", 4, None, []),
+        ("cancelled", None, "T003", []),
+    ]
     assert seen[2].prompt_id == seen[1].prompt_id  # the late press belongs to the expired prompt
     prompts = [w for w, _ in acked_after_commit if w[6] == 0x10]
     acks = [(w, n) for w, n in acked_after_commit if w[6] == 0x11]
@@ -175,15 +246,24 @@ def test_prompted_pad_rates_times_out_and_flags_late_presses_with_ack_after_comm
 def test_corrupt_frames_are_stored_as_unmapped_never_dropped(store) -> None:
     prof = profile("framed-5level")
     fake = FakeBackend()
-    pad = fake.add_device(vendor_id=0x1209, product_id=0x0002, serial="SN0002", interface_class=255, ep_out=0x01,
-                          packet_size=16, kernel_driver=False)
+    pad = fake.add_device(
+        vendor_id=0x1209,
+        product_id=0x0002,
+        serial="SN0002",
+        interface_class=255,
+        ep_out=0x01,
+        packet_size=16,
+        kernel_driver=False,
+    )
     worker, seen = _worker(store, fake, name="framed-5level")
     good = bytearray(build_frame(prof, bytes([0, 0x11, 5])))
     bad = bytes(good[:-2]) + bytes([(good[-2] + 1) % 256, 0x16])
     pad.add(call(lambda: worker.request_evaluation("T1")), report(bad), report(bytes(good)), silence(100))
     _run(worker, fake)
-    assert [(e.outcome, json.loads(e.flags)) for e in seen] == [("unmapped", ["bad_checksum", "no_staff"]),
-                                                                ("rated", ["no_staff"])]
+    assert [(e.outcome, json.loads(e.flags)) for e in seen] == [
+        ("unmapped", ["bad_checksum", "no_staff"]),
+        ("rated", ["no_staff"]),
+    ]
     assert seen[0].raw_code == "0x" + bad.hex()
 
 
@@ -191,8 +271,9 @@ def test_capture_service_routes_staff_and_prompts_by_window(store) -> None:
     fake = FakeBackend()
     fake.add_device(vendor_id=0x1209, product_id=0x0001, serial="SN0001")
     fake.add_device(vendor_id=0x1209, product_id=0x0002, serial="SN0002", interface_class=255, ep_out=0x01, kernel_driver=False)
-    service = CaptureService([profile("hid-keyboard-4key"), profile("framed-5level")], site(), store, backend=fake,
-                             clock=fake.clock, host_id="pc1")
+    service = CaptureService(
+        [profile("hid-keyboard-4key"), profile("framed-5level")], site(), store, backend=fake, clock=fake.clock, host_id="pc1"
+    )
     workers = service.scan()
     assert sorted(w.window_id for w in workers) == ["W1", "W2"] and service.scan() == []
     service.login("W1", "S9")

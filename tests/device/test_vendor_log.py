@@ -58,8 +58,9 @@ def test_a_log_without_record_ids_keeps_identical_rows_apart_and_stays_idempoten
     columns = {k: v for k, v in prof.export.columns.items() if k != "record_id"}
     prof = dataclasses.replace(prof, export=dataclasses.replace(prof.export, columns=columns))
     path = tmp_path / "norecord.csv"
-    path.write_text("评价时间,窗口号,工号,评价结果,原因\n2024-03-05 09:15:02,W1,S01,5,\n2024-03-05 09:15:02,W1,S01,5,\n",
-                    encoding="utf-8")
+    path.write_text(
+        "评价时间,窗口号,工号,评价结果,原因\n2024-03-05 09:15:02,W1,S01,5,\n2024-03-05 09:15:02,W1,S01,5,\n", encoding="utf-8"
+    )
     with EventStore(tmp_path / "e.sqlite") as store:
         assert import_vendor_log(store, path, prof, site()) == (2, 2)
         assert import_vendor_log(store, path, prof, site()) == (0, 2)
@@ -111,7 +112,7 @@ def test_iso_text_matches_the_event_timestamp_format() -> None:
     rng = np.random.default_rng(3)
     values = np.datetime64("1999-12-31T23:59:59.999") + rng.integers(0, 40 * 365 * 86_400_000, 500).astype("timedelta64[ms]")
     utc, date, time = _iso_text(values, "utc_ms", "date", "time")
-    moments = [dt.datetime.fromisoformat(str(v)).replace(tzinfo=dt.timezone.utc) for v in values]
+    moments = [dt.datetime.fromisoformat(str(v)).replace(tzinfo=dt.UTC) for v in values]
     assert list(utc) == [iso_utc(m) for m in moments]
     assert list(date) == [m.date().isoformat() for m in moments]
     assert list(time) == [m.strftime("%H:%M:%S") for m in moments]

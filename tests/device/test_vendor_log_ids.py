@@ -33,12 +33,17 @@ def test_a_restarted_record_counter_imports_the_next_days_presses(tmp_path) -> N
 
 def test_a_record_number_repeated_in_one_file_keeps_both_presses(tmp_path) -> None:
     path = tmp_path / "repeat.csv"
-    path.write_text(HEADER + "7,2024-03-05 09:00:00,W1,S01,5,\n7,2024-03-05 09:03:00,W1,S01,2,\n"
-                    "7,2024-03-06 09:00:00,W1,S01,5,\n", encoding="utf-8")
+    path.write_text(
+        HEADER + "7,2024-03-05 09:00:00,W1,S01,5,\n7,2024-03-05 09:03:00,W1,S01,2,\n7,2024-03-06 09:00:00,W1,S01,5,\n",
+        encoding="utf-8",
+    )
     with EventStore(tmp_path / "e.sqlite") as store:
         assert import_vendor_log(store, path, profile("framed-5level"), site()) == (3, 3)
         assert sorted(store.events_frame()["captured_at_utc"]) == [
-            "2024-03-05T01:00:00.000Z", "2024-03-05T01:03:00.000Z", "2024-03-06T01:00:00.000Z"]
+            "2024-03-05T01:00:00.000Z",
+            "2024-03-05T01:03:00.000Z",
+            "2024-03-06T01:00:00.000Z",
+        ]
 
 
 def test_the_same_file_imported_twice_adds_nothing_the_second_time(tmp_path) -> None:
@@ -60,8 +65,10 @@ def test_a_line_repeated_verbatim_is_one_press(tmp_path) -> None:
 
 def test_two_lines_with_one_id_but_different_staff_are_refused_naming_both(tmp_path) -> None:
     path = tmp_path / "clash.csv"
-    path.write_text(HEADER + "7,2024-03-05 09:00:00,W1,S01,5,\n8,2024-03-05 09:01:00,W1,S01,5,\n"
-                    "7,2024-03-05 09:00:00,W1,S09,5,\n", encoding="utf-8")
+    path.write_text(
+        HEADER + "7,2024-03-05 09:00:00,W1,S01,5,\n8,2024-03-05 09:01:00,W1,S01,5,\n7,2024-03-05 09:00:00,W1,S09,5,\n",
+        encoding="utf-8",
+    )
     with EventStore(tmp_path / "e.sqlite") as store:
         with pytest.raises(EventConflictError, match=r"clash.csv': lines 2 and 4 .*'S01'.*'S09'") as info:
             import_vendor_log(store, path, profile("framed-5level"), site())
@@ -74,8 +81,11 @@ def test_a_line_whose_id_is_stored_as_another_press_is_refused_with_file_line_an
     second.write_text(HEADER + "6,2024-03-05 08:00:00,W1,S01,5,\n7,2024-03-05 09:00:00,W1,S01,2,4\n", encoding="utf-8")
     with EventStore(tmp_path / "e.sqlite") as store:
         assert import_vendor_log(store, first, profile("framed-5level"), site()) == (1, 1)
-        with pytest.raises(EventConflictError, match=r"b.csv', line 3: .*stored already as a different press"
-                                                     r".*slow_service.*long_wait") as info:
+        with pytest.raises(
+            EventConflictError,
+            match=r"b.csv', line 3: .*stored already as a different press"
+            r".*slow_service.*long_wait",
+        ) as info:
             import_vendor_log(store, second, profile("framed-5level"), site())
         assert info.value.record == 3 and store.count() == 1  # the batch was rolled back
 

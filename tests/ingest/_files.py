@@ -8,8 +8,15 @@ import numpy as np
 import pandas as pd
 import pyreadstat
 
-ANSWERS = {1: "very dissatisfied", 2: "dissatisfied", 3: "neutral", 4: "satisfied", 5: "very satisfied",
-           98: "don't know", 99: "refused"}
+ANSWERS = {
+    1: "very dissatisfied",
+    2: "dissatisfied",
+    3: "neutral",
+    4: "satisfied",
+    5: "very satisfied",
+    98: "don't know",
+    99: "refused",
+}
 
 
 def survey_frame(n: int = 40, seed: int = 0) -> pd.DataFrame:

@@ -80,8 +80,20 @@ def test_ingest_with_mapping_reports_counts_and_writes_indicators(files, capsys)
 @pytest.mark.parametrize(("treatment", "rows", "holes"), [("listwise", 117, 0), ("mean", 120, 0), ("keep", 120, 3)])
 def test_ingest_applies_listwise_and_mean_to_the_output(files, capsys, treatment: str, rows: int, holes: int) -> None:
     out = files["dir"] / "out.csv"
-    code = main(["ingest", "survey", str(files["sav"]), "--mapping", str(files["map"]), "--missing", treatment,
-                 "--out", str(out), "--quiet"])
+    code = main(
+        [
+            "ingest",
+            "survey",
+            str(files["sav"]),
+            "--mapping",
+            str(files["map"]),
+            "--missing",
+            treatment,
+            "--out",
+            str(out),
+            "--quiet",
+        ]
+    )
     assert code == 0 and capsys.readouterr().out == ""
     frame = pd.read_csv(out)
     assert len(frame) == rows and int(frame["sat2"].isna().sum()) == holes
@@ -89,8 +101,17 @@ def test_ingest_applies_listwise_and_mean_to_the_output(files, capsys, treatment
 
 def test_ingest_strict_error_names_file_rows_and_values(files, capsys) -> None:
     (files["dir"] / "narrow.yaml").write_text("indicators:\n  sat1: {column: q1, scale: [1, 3]}\n")
-    code = main(["ingest", "survey", str(files["xlsx"]), "--mapping", str(files["dir"] / "narrow.yaml"),
-                 "--out", str(files["dir"] / "o.csv")])
+    code = main(
+        [
+            "ingest",
+            "survey",
+            str(files["xlsx"]),
+            "--mapping",
+            str(files["dir"] / "narrow.yaml"),
+            "--out",
+            str(files["dir"] / "o.csv"),
+        ]
+    )
     err = capsys.readouterr().err
     assert code == 2 and err.startswith("error: 1 problem(s) in the survey in")
     assert "wave.xlsx" in err and "'q1'" in err and "outside its scale 1-3: rows" in err and "--lenient" in err
@@ -98,8 +119,18 @@ def test_ingest_strict_error_names_file_rows_and_values(files, capsys) -> None:
 
 def test_ingest_lenient_counts_out_of_scale_values(files, capsys) -> None:
     (files["dir"] / "narrow.yaml").write_text("indicators:\n  sat1: {column: q1, scale: [1, 3]}\n  sat3: q3\n")
-    code = main(["ingest", "survey", str(files["xlsx"]), "--mapping", str(files["dir"] / "narrow.yaml"),
-                 "--lenient", "--out", str(files["dir"] / "o.csv")])
+    code = main(
+        [
+            "ingest",
+            "survey",
+            str(files["xlsx"]),
+            "--mapping",
+            str(files["dir"] / "narrow.yaml"),
+            "--lenient",
+            "--out",
+            str(files["dir"] / "o.csv"),
+        ]
+    )
     n_out = int((survey_frame(n=120, seed=4)["q1"] > 3).sum())
     assert code == 0 and f"out of scale {n_out}" in capsys.readouterr().out
 
@@ -111,8 +142,7 @@ def test_ingest_treatment_without_mapping_is_refused(files, capsys) -> None:
 
 @pytest.mark.parametrize("kind", ["sav", "xlsx"])
 def test_fit_reads_survey_files_with_a_mapping_and_reports_missing(files, capsys, kind: str) -> None:
-    code = main(["fit", str(files["model"]), str(files[kind]), "--mapping", str(files["map"]), "--missing", "em",
-                 "--json", "-"])
+    code = main(["fit", str(files["model"]), str(files[kind]), "--mapping", str(files["map"]), "--missing", "em", "--json", "-"])
     captured = capsys.readouterr()
     assert code == 0
     payload = json.loads(captured.out)
@@ -125,6 +155,7 @@ def test_fit_reads_survey_files_with_a_mapping_and_reports_missing(files, capsys
 def test_fit_keeps_the_old_missing_choices(files, capsys) -> None:
     code = main(["fit", str(files["model"]), str(files["sav"]), "--mapping", str(files["map"]), "--missing", "error"])
     assert code == 2 and "missing indicator values" in capsys.readouterr().err
-    code = main(["fit", str(files["model"]), str(files["sav"]), "--mapping", str(files["map"]), "--missing", "listwise",
-                 "--quiet"])
+    code = main(
+        ["fit", str(files["model"]), str(files["sav"]), "--mapping", str(files["map"]), "--missing", "listwise", "--quiet"]
+    )
     assert code == 0

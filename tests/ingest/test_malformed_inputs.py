@@ -171,7 +171,9 @@ def test_lenient_mode_makes_out_of_scale_values_missing_and_says_how_many(tmp_pa
 def test_answers_missing_from_a_recoding_table_in_strict_mode(tmp_path: Path) -> None:
     survey = read_survey(write(survey_frame(), tmp_path / "wave.csv"))
     mapping = mapping_from_dict({"indicators": {"a": {"column": "q2", "missing": [98, 99], "recode": {1: 0, 2: 50, 3: 100}}}})
-    with pytest.raises(DataError, match=r"'q2' \(indicator 'a'\).*wave.csv has \d+ answer\(s\) missing from its recoding table \(1, 2, 3\): rows"):
+    with pytest.raises(
+        DataError, match=r"'q2' \(indicator 'a'\).*wave.csv has \d+ answer\(s\) missing from its recoding table \(1, 2, 3\): rows"
+    ):
         apply_mapping(survey, mapping)
 
 

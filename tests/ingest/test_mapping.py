@@ -10,7 +10,6 @@ import pandas as pd
 import pytest
 
 import acsi
-from acsi.errors import MissingDataWarning
 from acsi.ingest import Survey, apply_mapping, load_mapping, mapping_from_dict, read_survey
 from acsi.spec.model import Scale
 
@@ -71,8 +70,12 @@ def test_any_recoding_table_and_reverse_before_recode() -> None:
 
 
 def test_defaults_apply_unless_an_indicator_overrides_them() -> None:
-    m = mapping_from_dict({"defaults": {"scale": [1, 5], "missing": [98, 99]},
-                           "indicators": {"a": "q1", "b": {"column": "q2", "scale": [1, 7], "missing": []}}})
+    m = mapping_from_dict(
+        {
+            "defaults": {"scale": [1, 5], "missing": [98, 99]},
+            "indicators": {"a": "q1", "b": {"column": "q2", "scale": [1, 7], "missing": []}},
+        }
+    )
     a, b = m.rules
     assert a.scale == Scale(1, 5) and a.missing == (98, 99)
     assert b.scale == Scale(1, 7) and b.missing == ()
@@ -81,8 +84,11 @@ def test_defaults_apply_unless_an_indicator_overrides_them() -> None:
 def test_lenient_mode_turns_out_of_scale_and_unmapped_values_missing_and_counts_them() -> None:
     frame = survey_frame()
     frame.loc[[1, 2], "q1"] = 7.0
-    out = mapped({"sat1": {"column": "q1", "scale": [1, 5]}, "sat2": {"column": "q2", "recode": {1: 0, 2: 50, 3: 100}}},
-                 frame, strict=False)
+    out = mapped(
+        {"sat1": {"column": "q1", "scale": [1, 5]}, "sat2": {"column": "q2", "recode": {1: 0, 2: 50, 3: 100}}},
+        frame,
+        strict=False,
+    )
     assert out.metadata.counts["sat1"]["out_of_scale"] == 2 and out.frame["sat1"].isna().sum() == 2
     n_unmapped = int((~survey_frame()["q2"].isin([1, 2, 3])).sum())
     assert out.metadata.counts["sat2"]["unmapped"] == n_unmapped
@@ -109,8 +115,7 @@ def test_weight_and_groups_reach_the_prepared_data_and_weight_the_estimates() ->
 
 def test_groups_follow_the_rows_kept_by_listwise_deletion() -> None:
     frame = survey_frame()
-    m = {"indicators": {f"x{i}": f"q{i}" for i in range(1, 6)}, "groups": ["branch"],
-         "defaults": {"missing": [98, 99]}}
+    m = {"indicators": {f"x{i}": f"q{i}" for i in range(1, 6)}, "groups": ["branch"], "defaults": {"missing": [98, 99]}}
     survey = apply_mapping(Survey.from_frame(frame), mapping_from_dict(m))
     data = acsi.data.prepare_indicators(survey, [f"x{i}" for i in range(1, 6)], missing="listwise")
     assert data.n_dropped == 3 and len(data.groups) == 37
@@ -120,8 +125,9 @@ def test_groups_follow_the_rows_kept_by_listwise_deletion() -> None:
 def test_mapping_file_and_fit_on_a_spss_file(tmp_path: Path) -> None:
     rng = np.random.default_rng(5)
     base = rng.integers(1, 6, size=(80, 1))
-    frame = pd.DataFrame(np.clip(base + rng.integers(-1, 2, size=(80, 5)), 1, 5).astype(float),
-                         columns=["Q1", "Q2", "Q3", "Q4", "Q5"])
+    frame = pd.DataFrame(
+        np.clip(base + rng.integers(-1, 2, size=(80, 5)), 1, 5).astype(float), columns=["Q1", "Q2", "Q3", "Q4", "Q5"]
+    )
     frame.loc[[4, 9], "Q2"] = 99.0
     path = write(frame, tmp_path / "w.sav", missing_codes={"Q2": [99]})
     (tmp_path / "map.yaml").write_text(

@@ -44,7 +44,8 @@ def _write(frame: pd.DataFrame, path: Path) -> None:
     if path.suffix == ".sav":
         items = [c for c in frame.columns if c.startswith("Q_")]
         pyreadstat.write_sav(
-            frame, str(path),
+            frame,
+            str(path),
             column_labels={c: f"Item {c[2:]}" for c in items},
             variable_value_labels={c: {0: "worst", 10: "best", 98: "don't know", 99: "refused"} for c in items},
         )

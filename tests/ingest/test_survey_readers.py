@@ -92,4 +92,3 @@ def test_csv_output_round_trips_values(tmp_path: Path) -> None:
     survey = Survey.from_frame(survey_frame())
     write_survey(survey, tmp_path / "out.csv")
     pd.testing.assert_frame_equal(read_survey(tmp_path / "out.csv").frame.reset_index(drop=True), survey_frame())
-

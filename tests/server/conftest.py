@@ -82,33 +82,63 @@ def engine(db_url):
 ORG = {
     "bank": {"id": "BANK01"},
     "regions": [
-        {"id": "R1", "name": "North", "branches": [
-            {"id": "B01", "name": "Main Street", "counters": ["W1", "W2"],
-             "staff": [{"id": "S1", "name": "Ann", "counter": "W1", "since": "2024-01-01"},
-                       {"id": "S2", "name": "Bo", "counter": "W2", "since": "2024-01-01"}]},
-            {"id": "B02", "name": "Harbour", "counters": ["W1"],
-             "staff": [{"id": "S3", "name": "Cy", "counter": "W1", "since": "2024-01-01"}]}]},
-        {"id": "R2", "name": "South", "branches": [
-            {"id": "B03", "name": "Station", "counters": ["W1"],
-             "staff": [{"id": "S4", "name": "Di", "counter": "W1", "since": "2024-01-01"}]}]},
+        {
+            "id": "R1",
+            "name": "North",
+            "branches": [
+                {
+                    "id": "B01",
+                    "name": "Main Street",
+                    "counters": ["W1", "W2"],
+                    "staff": [
+                        {"id": "S1", "name": "Ann", "counter": "W1", "since": "2024-01-01"},
+                        {"id": "S2", "name": "Bo", "counter": "W2", "since": "2024-01-01"},
+                    ],
+                },
+                {
+                    "id": "B02",
+                    "name": "Harbour",
+                    "counters": ["W1"],
+                    "staff": [{"id": "S3", "name": "Cy", "counter": "W1", "since": "2024-01-01"}],
+                },
+            ],
+        },
+        {
+            "id": "R2",
+            "name": "South",
+            "branches": [
+                {
+                    "id": "B03",
+                    "name": "Station",
+                    "counters": ["W1"],
+                    "staff": [{"id": "S4", "name": "Di", "counter": "W1", "since": "2024-01-01"}],
+                }
+            ],
+        },
     ],
 }
 
 # role -> (own user, other-scope user); bank-wide roles have one user for both.
 PASSWORD = "correct horse battery"
 USERS = {
-    "admin": ("admin", None), "head_office": ("head", None), "analyst": ("analyst", None),
-    "region_manager": ("north", "R1"), "branch_manager": ("mgr1", "B01"), "clerk": ("clerk1", "S1"),
+    "admin": ("admin", None),
+    "head_office": ("head", None),
+    "analyst": ("analyst", None),
+    "region_manager": ("north", "R1"),
+    "branch_manager": ("mgr1", "B01"),
+    "clerk": ("clerk1", "S1"),
 }
 
 
-def make_events(branches=("B01", "B02", "B03"), start=dt.date(2025, 1, 1), end=dt.date(2025, 2, 28), per_day=12,
-                seed=3) -> list[dict]:
+def make_events(
+    branches=("B01", "B02", "B03"), start=dt.date(2025, 1, 1), end=dt.date(2025, 2, 28), per_day=12, seed=3
+) -> list[dict]:
     from acsi.server.synth import generate
 
     pairs = {"B01": [("W1", "S1"), ("W2", "S2")], "B02": [("W1", "S3")], "B03": [("W1", "S4")]}
-    return list(generate({b: pairs[b] for b in branches}, start, end, per_day=per_day, seed=seed,
-                         branch_effect={"B02": 0.8, "B03": -0.8}))
+    return list(
+        generate({b: pairs[b] for b in branches}, start, end, per_day=per_day, seed=seed, branch_effect={"B02": 0.8, "B03": -0.8})
+    )
 
 
 @pytest.fixture
@@ -146,8 +176,9 @@ def csrf_of(html: str) -> str:
 
 def login(client, name: str, password: str = PASSWORD):
     page = client.get("/login")
-    return client.post("/login", data={"username": name, "password": password, "csrf": csrf_of(page.text)},
-                       follow_redirects=False)
+    return client.post(
+        "/login", data={"username": name, "password": password, "csrf": csrf_of(page.text)}, follow_redirects=False
+    )
 
 
 def free_port() -> int:
@@ -168,12 +199,11 @@ class LiveServer:
 
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(create_app(engine), host="127.0.0.1", port=self.port, log_level="warning",
-                                lifespan="off")
+        config = uvicorn.Config(create_app(engine), host="127.0.0.1", port=self.port, log_level="warning", lifespan="off")
         self.server = uvicorn.Server(config)
         self.thread = None
 
-    def start(self) -> "LiveServer":
+    def start(self) -> LiveServer:
         import threading
         import time
 

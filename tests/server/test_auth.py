@@ -98,8 +98,11 @@ def test_role_change_is_audited_and_ends_the_users_sessions(client, bank):
     with bank.connect() as conn:
         user_id = find_user(conn, "mgr1")["id"]
     page = admin_client.get("/admin/users")
-    answer = admin_client.post(f"/admin/users/{user_id}/role", data={"role": "branch_manager", "scope": "B02",
-                                                                     "csrf": csrf_of(page.text)}, follow_redirects=False)
+    answer = admin_client.post(
+        f"/admin/users/{user_id}/role",
+        data={"role": "branch_manager", "scope": "B02", "csrf": csrf_of(page.text)},
+        follow_redirects=False,
+    )
     assert answer.status_code == 303
     assert client.get("/branch/B01", follow_redirects=False).status_code == 303  # logged out
     assert "role_changed" in _audit_actions(bank)

@@ -16,8 +16,16 @@ from tests.server.conftest import PASSWORD, local_store, make_events
 
 CHROMIUM = "/usr/bin/chromium"
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"{CHROMIUM} is missing: apt-get install -y chromium")
 
@@ -82,9 +90,22 @@ def test_a_collectors_push_shows_on_the_open_branch_page_within_5_seconds(browse
     page = _login(browser, live_server, "mgr1")
     rated_before = page.locator("#table-counters tbody tr").first.inner_text()
     template = make_events(("B01",), start=dt.date(2025, 2, 27), end=dt.date(2025, 2, 27))[0]
-    fresh = [{**template, "event_id": f"live-{i}", "local_date": "2025-02-28", "local_time": "16:59:5" + str(i),
-              "captured_at_utc": f"2025-02-28T08:59:5{i}.000Z", "outcome": "rated", "level": 1, "label": "dissatisfied",
-              "score_0_100": 0.0, "window_id": "W1", "staff_id": "S1"} for i in range(3)]
+    fresh = [
+        {
+            **template,
+            "event_id": f"live-{i}",
+            "local_date": "2025-02-28",
+            "local_time": "16:59:5" + str(i),
+            "captured_at_utc": f"2025-02-28T08:59:5{i}.000Z",
+            "outcome": "rated",
+            "level": 1,
+            "label": "dissatisfied",
+            "score_0_100": 0.0,
+            "window_id": "W1",
+            "staff_id": "S1",
+        }
+        for i in range(3)
+    ]
     store = local_store(tmp_path / "collector.sqlite", fresh)
     assert PushClient(store, live_server.url, token).push_pending().accepted == 3
     expect(page.locator("#table-dissatisfied tbody tr").first).to_contain_text("2025-02-28T08:59:52.000Z", timeout=5000)

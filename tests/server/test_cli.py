@@ -12,8 +12,10 @@ from sqlalchemy import select
 
 
 def test_import_acsi_and_help_load_no_server_dependency():
-    code = ("import sys, acsi\nfrom acsi.cli import build_parser\nbuild_parser().format_help()\n"
-            "print(','.join(m for m in ('fastapi', 'sqlalchemy', 'uvicorn', 'starlette', 'alembic') if m in sys.modules))")
+    code = (
+        "import sys, acsi\nfrom acsi.cli import build_parser\nbuild_parser().format_help()\n"
+        "print(','.join(m for m in ('fastapi', 'sqlalchemy', 'uvicorn', 'starlette', 'alembic') if m in sys.modules))"
+    )
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert loaded == ""
 
@@ -47,10 +49,22 @@ def test_cli_bootstraps_org_admin_and_a_token_shown_once(db_url, tmp_path, monke
     org = tmp_path / "org.yaml"
     org.write_text(ORG_YAML)
     assert _run(["org", "import", str(org), "--db", db_url]) == 0
-    assert _run(["users", "add", "root", "--role", "admin", "--password-stdin", "--db", db_url],
-                stdin="s3cret-pass-word\n", monkeypatch=monkeypatch) == 0
-    assert _run(["users", "add", "boss", "--role", "branch_manager", "--scope", "B01", "--password-stdin", "--db", db_url],
-                stdin="another-pass-1\n", monkeypatch=monkeypatch) == 0
+    assert (
+        _run(
+            ["users", "add", "root", "--role", "admin", "--password-stdin", "--db", db_url],
+            stdin="s3cret-pass-word\n",
+            monkeypatch=monkeypatch,
+        )
+        == 0
+    )
+    assert (
+        _run(
+            ["users", "add", "boss", "--role", "branch_manager", "--scope", "B01", "--password-stdin", "--db", db_url],
+            stdin="another-pass-1\n",
+            monkeypatch=monkeypatch,
+        )
+        == 0
+    )
     capsys.readouterr()
     assert _run(["tokens", "add", "--branch", "B01", "--db", db_url]) == 0
     token = capsys.readouterr().out.strip()
@@ -67,13 +81,16 @@ def test_cli_bootstraps_org_admin_and_a_token_shown_once(db_url, tmp_path, monke
     engine.dispose()
 
 
-@pytest.mark.parametrize("argv, message", [
-    (["users", "add", "x", "--role", "branch_manager", "--scope", "B99", "--password-stdin"], "not a known branch code"),
-    (["users", "add", "x", "--role", "admin", "--password-stdin"], "too short: at least 8 characters, found 5"),
-    (["users", "add", "x", "--role", "clerk", "--password-stdin"], "needs --scope"),
-    (["tokens", "add", "--branch", "B99"], "not in the organisation"),
-    (["tokens", "revoke", "42"], "No collector token with id 42"),
-])
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["users", "add", "x", "--role", "branch_manager", "--scope", "B99", "--password-stdin"], "not a known branch code"),
+        (["users", "add", "x", "--role", "admin", "--password-stdin"], "too short: at least 8 characters, found 5"),
+        (["users", "add", "x", "--role", "clerk", "--password-stdin"], "needs --scope"),
+        (["tokens", "add", "--branch", "B99"], "not in the organisation"),
+        (["tokens", "revoke", "42"], "No collector token with id 42"),
+    ],
+)
 def test_cli_mistakes_are_one_line_errors(db_url, monkeypatch, capsys, argv, message):
     assert _run([*argv, "--db", db_url], stdin="short\n", monkeypatch=monkeypatch) == 2
     err = capsys.readouterr().err

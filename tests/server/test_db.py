@@ -31,8 +31,12 @@ def test_migrations_are_idempotent_and_upgrade_an_older_schema(db_url):
         command.upgrade(config, "0001")
     assert "surveys" not in inspect(engine).get_table_names()
     with engine.begin() as conn:  # counts stored before revision 0003 get their monthly sums
-        conn.execute(text("INSERT INTO agg_day VALUES ('B01', '2025-01-02', 4, 3, 1, 'rated', 4, 5), "
-                          "('B01', '2025-01-30', 4, 3, 1, 'rated', 4, 2), ('B01', '2025-02-01', 4, 3, 1, 'rated', 4, 1)"))
+        conn.execute(
+            text(
+                "INSERT INTO agg_day VALUES ('B01', '2025-01-02', 4, 3, 1, 'rated', 4, 5), "
+                "('B01', '2025-01-30', 4, 3, 1, 'rated', 4, 2), ('B01', '2025-02-01', 4, 3, 1, 'rated', 4, 1)"
+            )
+        )
     engine.dispose()
     engine = open_database(db_url)  # the server start upgrades to the newest revision
     open_database(db_url).dispose()  # and a second start changes nothing
@@ -44,8 +48,9 @@ def test_migrations_are_idempotent_and_upgrade_an_older_schema(db_url):
     engine.dispose()
 
 
-@pytest.mark.parametrize("url, message", [("mysql://u@h/d", "only SQLite and PostgreSQL"),
-                                          ("postgresql://nobody@127.0.0.1:1/x", "cannot be opened")])
+@pytest.mark.parametrize(
+    "url, message", [("mysql://u@h/d", "only SQLite and PostgreSQL"), ("postgresql://nobody@127.0.0.1:1/x", "cannot be opened")]
+)
 def test_unusable_database_urls_give_our_error(url, message):
     from acsi.server.db import ServerError, open_database
 

@@ -24,8 +24,7 @@ def test_demo_bank_has_the_known_branch_differences(tmp_path):
 
     url = f"sqlite:///{tmp_path / 'demo.sqlite'}"
     logins = build_demo(url, years=1, per_day=30, today=dt.date(2026, 6, 30))
-    assert {role for _, _, role, _ in logins} == {"admin", "head_office", "region_manager", "branch_manager", "clerk",
-                                                   "analyst"}
+    assert {role for _, _, role, _ in logins} == {"admin", "head_office", "region_manager", "branch_manager", "clerk", "analyst"}
     assert build_demo(url, years=1, today=dt.date(2026, 6, 30)) == logins  # a second start keeps the demo
     engine = open_database(url)
     with engine.connect() as conn:
@@ -45,10 +44,29 @@ def test_demo_bank_has_the_known_branch_differences(tmp_path):
 def test_acsi_serve_demo_prints_url_and_logins_and_serves_the_dashboard(tmp_path):
     port = free_port()
     db = f"sqlite:///{tmp_path / 'demo.sqlite'}"
-    process = subprocess.Popen([sys.executable, "-m", "acsi.cli", "serve", "--demo", "--db", db, "--port", str(port),
-                                "--demo-years", "1", "--demo-per-day", "6", "--log-level", "warning"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               env={**os.environ, "PYTHONPATH": os.getcwd()})
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "acsi.cli",
+            "serve",
+            "--demo",
+            "--db",
+            db,
+            "--port",
+            str(port),
+            "--demo-years",
+            "1",
+            "--demo-per-day",
+            "6",
+            "--log-level",
+            "warning",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": os.getcwd()},
+    )
     try:
         lines = []
         deadline = time.monotonic() + 120
@@ -96,9 +114,12 @@ def test_serve_with_two_worker_processes_answers_on_one_database(tmp_path):
         token = add_token(conn, "B01")[1]
     engine.dispose()
     port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "acsi.cli", "serve", "--db", db, "--port", str(port), "--workers", "2",
-                                "--log-level", "warning"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                               env={**os.environ, "PYTHONPATH": os.getcwd()})
+    process = subprocess.Popen(
+        [sys.executable, "-m", "acsi.cli", "serve", "--db", db, "--port", str(port), "--workers", "2", "--log-level", "warning"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "PYTHONPATH": os.getcwd()},
+    )
     try:
         for _ in range(300):
             try:
@@ -109,8 +130,12 @@ def test_serve_with_two_worker_processes_answers_on_one_database(tmp_path):
         events = make_events(("B01",), start=dt.date(2025, 1, 1), end=dt.date(2025, 1, 3))
         answers = []
         for part in (events[: len(events) // 2], events):  # the second resends the first half
-            request = urllib.request.Request(f"http://127.0.0.1:{port}/api/v1/events", data=json.dumps(part).encode(),
-                                             method="POST", headers={"Authorization": f"Bearer {token}"})
+            request = urllib.request.Request(
+                f"http://127.0.0.1:{port}/api/v1/events",
+                data=json.dumps(part).encode(),
+                method="POST",
+                headers={"Authorization": f"Bearer {token}"},
+            )
             with urllib.request.urlopen(request, timeout=30) as answer:
                 answers.append(json.loads(answer.read()))
     finally:

@@ -28,9 +28,11 @@ def _counts(engine):
     from acsi.server.schema import agg_day, agg_fine, events
 
     with engine.connect() as conn:
-        return (conn.execute(select(func.count()).select_from(events)).scalar_one(),
-                conn.execute(select(func.coalesce(func.sum(agg_fine.c.n), 0))).scalar_one(),
-                conn.execute(select(func.coalesce(func.sum(agg_day.c.n), 0))).scalar_one())
+        return (
+            conn.execute(select(func.count()).select_from(events)).scalar_one(),
+            conn.execute(select(func.coalesce(func.sum(agg_fine.c.n), 0))).scalar_one(),
+            conn.execute(select(func.coalesce(func.sum(agg_day.c.n), 0))).scalar_one(),
+        )
 
 
 def test_push_accepts_new_events_and_resend_counts_duplicates_without_doubling(client, bank, token):
@@ -55,7 +57,9 @@ def test_same_id_with_other_content_is_kept_as_a_conflict_and_audited(client, ba
     answer = _post(client, token, [changed]).json()
     assert answer == {"accepted": 0, "duplicates": 0, "conflicts": [original["event_id"]]}
     with bank.connect() as conn:
-        kept = conn.execute(select(event_conflicts.c.payload).where(event_conflicts.c.event_id == original["event_id"])).scalar_one()
+        kept = conn.execute(
+            select(event_conflicts.c.payload).where(event_conflicts.c.event_id == original["event_id"])
+        ).scalar_one()
         stored_level = conn.execute(select(events.c.level).where(events.c.event_id == original["event_id"])).scalar_one()
         actions = [r[0] for r in conn.execute(select(audit_log.c.action))]
     assert json.loads(kept)["level"] == changed["level"]
@@ -85,9 +89,16 @@ def test_push_without_or_with_a_revoked_token_is_refused_at_once(client, bank, t
     assert _post(client, token, events[1:]).status_code == 401
 
 
-@pytest.mark.parametrize("change, key", [({"event_id": ""}, "event_id"), ({"local_date": "2025-13-01"}, "local_date"),
-                                         ({"level": 9}, "level"), ({"outcome": "great"}, "outcome"),
-                                         ({"flags": "not json"}, "flags")])
+@pytest.mark.parametrize(
+    "change, key",
+    [
+        ({"event_id": ""}, "event_id"),
+        ({"local_date": "2025-13-01"}, "local_date"),
+        ({"level": 9}, "level"),
+        ({"outcome": "great"}, "outcome"),
+        ({"flags": "not json"}, "flags"),
+    ],
+)
 def test_malformed_event_is_refused_naming_position_and_key(client, token, change, key):
     events = make_events(("B01",))[:3]
     events[2] = {**events[2], **change}
@@ -124,18 +135,32 @@ def test_aggregates_equal_a_recount_of_stored_events(bank):
     from acsi.server.schema import agg_day, events
 
     with bank.connect() as conn:
-        from_events = dict(((b, d), n) for b, d, n in conn.execute(
-            select(events.c.branch_id, events.c.local_date, func.count()).group_by(events.c.branch_id, events.c.local_date)))
-        from_agg = dict(((b, d), int(n)) for b, d, n in conn.execute(
-            select(agg_day.c.branch_id, agg_day.c.local_date, func.sum(agg_day.c.n)).group_by(agg_day.c.branch_id,
-                                                                                            agg_day.c.local_date)))
+        from_events = dict(
+            ((b, d), n)
+            for b, d, n in conn.execute(
+                select(events.c.branch_id, events.c.local_date, func.count()).group_by(events.c.branch_id, events.c.local_date)
+            )
+        )
+        from_agg = dict(
+            ((b, d), int(n))
+            for b, d, n in conn.execute(
+                select(agg_day.c.branch_id, agg_day.c.local_date, func.sum(agg_day.c.n)).group_by(
+                    agg_day.c.branch_id, agg_day.c.local_date
+                )
+            )
+        )
     assert from_agg == from_events and sum(from_events.values()) > 1000
     from acsi.server.schema import agg_month
 
     with bank.connect() as conn:
-        by_month = {(b, m): int(n) for b, m, n in conn.execute(
-            select(agg_month.c.branch_id, agg_month.c.month, func.sum(agg_month.c.n)).group_by(agg_month.c.branch_id,
-                                                                                              agg_month.c.month))}
+        by_month = {
+            (b, m): int(n)
+            for b, m, n in conn.execute(
+                select(agg_month.c.branch_id, agg_month.c.month, func.sum(agg_month.c.n)).group_by(
+                    agg_month.c.branch_id, agg_month.c.month
+                )
+            )
+        }
     expected_months: dict = {}
     for (b, d), n in from_events.items():
         expected_months[(b, d[:7])] = expected_months.get((b, d[:7]), 0) + n

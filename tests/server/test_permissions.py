@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 import pytest
+
 from tests.server.conftest import USERS, csrf_of, login
 
 ROLES = (*USERS, "none")
@@ -84,13 +85,18 @@ def _url(path: str, own: bool, ids: dict) -> str:
     for key, value in nodes.items():
         url = url.replace("{" + key + "}", value)
     prefix = "/" + path.split("/")[1]
-    return (url.replace("{table}", TABLE_OF.get(prefix, "x")).replace("{fmt}", "csv")
-            .replace("{user_id}", str(ids["user"])).replace("{token_id}", str(ids["token"])))
+    return (
+        url.replace("{table}", TABLE_OF.get(prefix, "x"))
+        .replace("{fmt}", "csv")
+        .replace("{user_id}", str(ids["user"]))
+        .replace("{token_id}", str(ids["token"]))
+    )
 
 
 def _classify(answer, method: str, path: str) -> str:
-    if answer.status_code in (401,) or (answer.status_code == 303 and answer.headers["location"] == "/login"
-                                         and path not in ("/", "/logout")):
+    if answer.status_code in (401,) or (
+        answer.status_code == 303 and answer.headers["location"] == "/login" and path not in ("/", "/logout")
+    ):
         return "login"
     if answer.status_code == 403:
         return "403"
@@ -139,8 +145,9 @@ def test_permission_matrix_of_every_route_role_and_scope(client, bank):
                 else:
                     want = POLICY[(method, path)](role, own)
                 if got != want:
-                    wrong.append(f"{method} {url} as {role} ({'own' if own else 'other'} scope): "
-                                 f"expected {want}, got {answer.status_code}")
+                    wrong.append(
+                        f"{method} {url} as {role} ({'own' if own else 'other'} scope): expected {want}, got {answer.status_code}"
+                    )
     assert not wrong, "\n".join(wrong)
     assert checked >= 150, f"only {checked} requests made"
 

@@ -19,8 +19,7 @@ def _server_count(engine, branch="B01", since="2025-06-01") -> int:
     from acsi.server.schema import events
 
     with engine.connect() as conn:
-        return conn.execute(select(func.count()).where(events.c.branch_id == branch,
-                                                       events.c.local_date >= since)).scalar_one()
+        return conn.execute(select(func.count()).where(events.c.branch_id == branch, events.c.local_date >= since)).scalar_one()
 
 
 def _new_events(days=10):
@@ -126,8 +125,9 @@ def test_sigkill_of_the_collector_mid_push_loses_and_doubles_nothing(bank, live_
 
     events = _new_events(10)
     store = local_store(tmp_path / "b01.sqlite", events)
-    process = subprocess.Popen([sys.executable, "-c", KILLED_PUSHER, str(store), live_server.url, token],
-                               env={**os.environ, "PYTHONPATH": os.getcwd()})
+    process = subprocess.Popen(
+        [sys.executable, "-c", KILLED_PUSHER, str(store), live_server.url, token], env={**os.environ, "PYTHONPATH": os.getcwd()}
+    )
     deadline = time.monotonic() + 30
     while _server_count(bank) < len(events) // 3 and time.monotonic() < deadline:
         time.sleep(0.01)
@@ -146,16 +146,51 @@ def test_device_listen_with_push_forwards_the_captured_events(bank, live_server,
     from acsi.cli import main
     from acsi.ingest.device.store import EventStore
 
-    site = {"bank_id": "BANK01", "branch_id": "B01", "tz": "Asia/Shanghai",
-            "windows": [{"window_id": "W1", "device_uid": "1209:0001:SN0001"}]}
-    script = {"devices": [{"vendor_id": 0x1209, "product_id": 0x0001, "serial": "SN0001", "steps": [
-        {"login": "S1"}, {"report": "00001e0000000000"}, {"report": "0000000000000000"}, {"silence": 600},
-        {"report": "0000210000000000"}, {"report": "0000000000000000"}, {"silence": 100}]}]}
+    site = {
+        "bank_id": "BANK01",
+        "branch_id": "B01",
+        "tz": "Asia/Shanghai",
+        "windows": [{"window_id": "W1", "device_uid": "1209:0001:SN0001"}],
+    }
+    script = {
+        "devices": [
+            {
+                "vendor_id": 0x1209,
+                "product_id": 0x0001,
+                "serial": "SN0001",
+                "steps": [
+                    {"login": "S1"},
+                    {"report": "00001e0000000000"},
+                    {"report": "0000000000000000"},
+                    {"silence": 600},
+                    {"report": "0000210000000000"},
+                    {"report": "0000000000000000"},
+                    {"silence": 100},
+                ],
+            }
+        ]
+    }
     (tmp_path / "site.yaml").write_text(yaml.safe_dump(site))
     (tmp_path / "fake.yaml").write_text(yaml.safe_dump(script))
     db = tmp_path / "b01.sqlite"
-    code = main(["device", "listen", "--profile", "hid-keyboard-4key", "--site", str(tmp_path / "site.yaml"),
-                 "--db", str(db), "--fake-script", str(tmp_path / "fake.yaml"), "--push", live_server.url, "--token", token])
+    code = main(
+        [
+            "device",
+            "listen",
+            "--profile",
+            "hid-keyboard-4key",
+            "--site",
+            str(tmp_path / "site.yaml"),
+            "--db",
+            str(db),
+            "--fake-script",
+            str(tmp_path / "fake.yaml"),
+            "--push",
+            live_server.url,
+            "--token",
+            token,
+        ]
+    )
     assert code == 0
     with EventStore(db) as store:
         local = store.event_ids()
@@ -171,6 +206,18 @@ def test_device_listen_push_without_a_token_is_a_one_line_error(tmp_path, capsys
     from acsi.cli import main
 
     monkeypatch.delenv("ACSI_PUSH_TOKEN", raising=False)
-    code = main(["device", "listen", "--profile", "hid-keyboard-4key", "--site", str(tmp_path / "s.yaml"),
-                 "--db", str(tmp_path / "x.sqlite"), "--push", "http://127.0.0.1:9"])
+    code = main(
+        [
+            "device",
+            "listen",
+            "--profile",
+            "hid-keyboard-4key",
+            "--site",
+            str(tmp_path / "s.yaml"),
+            "--db",
+            str(tmp_path / "x.sqlite"),
+            "--push",
+            "http://127.0.0.1:9",
+        ]
+    )
     assert code == 2 and "--push needs a collector token" in capsys.readouterr().err

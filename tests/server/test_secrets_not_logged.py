@@ -30,8 +30,9 @@ def test_passwords_and_tokens_never_appear_in_logs_or_the_audit_log(bank, client
     token = made.text.split('id="new-token">')[1].split("<")[0]
     secrets.append(token)
     page = client.get("/admin/users")
-    client.post("/admin/users", data={"name": "newbie", "role": "analyst", "password": "brand-new-secret-1",
-                                      "csrf": csrf_of(page.text)})
+    client.post(
+        "/admin/users", data={"name": "newbie", "role": "analyst", "password": "brand-new-secret-1", "csrf": csrf_of(page.text)}
+    )
     secrets.append("brand-new-secret-1")
     events = make_events(("B01",), start=dt.date(2025, 7, 1), end=dt.date(2025, 7, 2))
     store = local_store(tmp_path / "b01.sqlite", events)

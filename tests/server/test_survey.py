@@ -53,8 +53,12 @@ def test_branch_manager_sees_only_the_own_branch_survey_rows(client, bank):
         assert other not in page.text
     export = manager.get("/survey/export/indices.csv").text
     assert [line.split(",")[0] for line in export.splitlines()[1:]] == ["B01"]
-    assert manager.post("/survey", data={"csrf": csrf_of(page.text)},
-                        files={"file": ("s.csv", DEMO.read_bytes(), "text/csv")}).status_code == 403
+    assert (
+        manager.post(
+            "/survey", data={"csrf": csrf_of(page.text)}, files={"file": ("s.csv", DEMO.read_bytes(), "text/csv")}
+        ).status_code
+        == 403
+    )
 
 
 def test_a_bad_survey_file_is_reported_on_the_page(client):

@@ -6,9 +6,8 @@ import pytest
 
 from acsi.errors import SpecError
 from acsi.spec import Mode, Scale, composite, load_spec, model, parse_syntax, path, paths, reflective
-from tests.spec._models import MODELS
 from tests._models import SATISFACTION_SYNTAX as SATISFACTION_A
-
+from tests.spec._models import MODELS
 
 
 def _satisfaction(block=reflective):

@@ -85,37 +85,60 @@ MODEL_ERRORS = [
     ("construct-declared-with-both-operators", _text("F =~ x1\nF <~ x2 + x3"), "F", "both '=~'"),
     ("construct-and-indicator-share-a-name", _text("F =~ x1 + G\nG =~ y1"), "G", "both as a construct"),
     ("mode-b-with-one-indicator", _text("F <~ x1"), "F", "at least two"),
-    ("invalid-mode-yaml", _yaml("constructs: {F: {mode: formativ, indicators: [x1]}}"), "constructs.F.mode",
-     "formativ"),
-    ("scale-min-not-below-max-yaml", _yaml("constructs: {F: {indicators: [x1], scale: {min: 10, max: 1}}}"),
-     "constructs.F.scale", "below its maximum"),
-    ("scale-not-a-number-yaml", _yaml("constructs: {F: {indicators: [x1], scale: {min: one, max: 10}}}"),
-     "constructs.F.scale", "finite numbers"),
+    ("invalid-mode-yaml", _yaml("constructs: {F: {mode: formativ, indicators: [x1]}}"), "constructs.F.mode", "formativ"),
+    (
+        "scale-min-not-below-max-yaml",
+        _yaml("constructs: {F: {indicators: [x1], scale: {min: 10, max: 1}}}"),
+        "constructs.F.scale",
+        "below its maximum",
+    ),
+    (
+        "scale-not-a-number-yaml",
+        _yaml("constructs: {F: {indicators: [x1], scale: {min: one, max: 10}}}"),
+        "constructs.F.scale",
+        "finite numbers",
+    ),
     ("scale-missing-bound-yaml", _yaml("scale: {min: 1}\nconstructs: {F: {indicators: [x1]}}"), "scale", "'max'"),
-    ("indicators-not-a-list-yaml", _yaml("constructs: {F: {indicators: x1}}"), "constructs.F.indicators",
-     "must be a list"),
-    ("unknown-top-level-key-yaml", _yaml("constructs: {F: {indicators: [x1]}}\npath: [F -> G]"), "path",
-     "Allowed keys: name, description, scale, constructs, paths, covariances, fixed"),
-    ("unknown-construct-key-yaml", _yaml("constructs: {F: {indicator: [x1]}}"), "indicator",
-     "Allowed keys: label, mode, better, indicators, scale"),
+    ("indicators-not-a-list-yaml", _yaml("constructs: {F: {indicators: x1}}"), "constructs.F.indicators", "must be a list"),
+    (
+        "unknown-top-level-key-yaml",
+        _yaml("constructs: {F: {indicators: [x1]}}\npath: [F -> G]"),
+        "path",
+        "Allowed keys: name, description, scale, constructs, paths, covariances, fixed",
+    ),
+    (
+        "unknown-construct-key-yaml",
+        _yaml("constructs: {F: {indicator: [x1]}}"),
+        "indicator",
+        "Allowed keys: label, mode, better, indicators, scale",
+    ),
     ("missing-constructs-yaml", _yaml("paths: [A -> B]"), "constructs", "no 'constructs'"),
-    ("covariance-with-unknown-variable", _spec(constructs=(_F,), covariances=(Covariance("x1", "z9"),)), "z9",
-     "neither a construct"),
+    (
+        "covariance-with-unknown-variable",
+        _spec(constructs=(_F,), covariances=(Covariance("x1", "z9"),)),
+        "z9",
+        "neither a construct",
+    ),
     ("covariance-declared-twice", _text("F =~ x1 + x2\nx1 ~~ x2\nx2 ~~ x1"), "x2 ~~ x1", "declared twice"),
-    ("fixed-value-without-statement",
-     _spec(constructs=(_F, _G), paths=(Path("F", "G"),), fixed=(FixedValue("G", "~", "x1", 0.0),)), "G ~ x1",
-     "does not match any statement"),
-    ("fixed-value-not-a-number", _spec(constructs=(_F,), fixed=(FixedValue("F", "=~", "x1", float("nan")),)),
-     "F =~ x1", "finite number"),
+    (
+        "fixed-value-without-statement",
+        _spec(constructs=(_F, _G), paths=(Path("F", "G"),), fixed=(FixedValue("G", "~", "x1", 0.0),)),
+        "G ~ x1",
+        "does not match any statement",
+    ),
+    (
+        "fixed-value-not-a-number",
+        _spec(constructs=(_F,), fixed=(FixedValue("F", "=~", "x1", float("nan")),)),
+        "F =~ x1",
+        "finite number",
+    ),
 ]
 
 
 @pytest.mark.parametrize(
     ("build", "culprit", "words"), [case[1:] for case in MODEL_ERRORS], ids=[case[0] for case in MODEL_ERRORS]
 )
-def test_malformed_model_raises_spec_error_naming_the_culprit(
-    build: Callable[[], object], culprit: str, words: str
-) -> None:
+def test_malformed_model_raises_spec_error_naming_the_culprit(build: Callable[[], object], culprit: str, words: str) -> None:
     with pytest.raises(SpecError) as info:
         build()
     err = info.value

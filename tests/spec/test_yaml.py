@@ -135,9 +135,7 @@ def test_spec_to_dict_writes_scales_at_the_highest_level_that_holds_them() -> No
     common = spec_to_dict(ModelSpec(constructs=blocks, scales={i: Scale(1, 10) for i in ("f1", "f2", "g1", "g2")}))
     assert common["scale"] == {"min": 1, "max": 10}
     assert "scale" not in common["constructs"]["F"]
-    mixed = spec_to_dict(
-        ModelSpec(constructs=blocks, scales={"f1": Scale(1, 10), "f2": Scale(1, 10), "g1": Scale(1, 5)})
-    )
+    mixed = spec_to_dict(ModelSpec(constructs=blocks, scales={"f1": Scale(1, 10), "f2": Scale(1, 10), "g1": Scale(1, 5)}))
     assert "scale" not in mixed
     assert mixed["constructs"]["F"]["scale"] == {"min": 1, "max": 10}
     assert mixed["constructs"]["G"]["indicators"] == {"g1": {"scale": {"min": 1, "max": 5}}, "g2": None}
@@ -210,9 +208,7 @@ def test_load_spec_reads_single_line_lavaan_text() -> None:
     assert load_spec("F =~ x1; G =~ y1; G ~ F").paths == (Path("F", "G"),)
 
 
-def test_load_spec_expands_the_home_directory_in_a_file_name(
-    tmp_path: FilePath, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_load_spec_expands_the_home_directory_in_a_file_name(tmp_path: FilePath, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HOME", str(tmp_path))
     (tmp_path / "model.txt").write_text("F =~ x1\n")
     assert load_spec("~/model.txt") == parse_syntax("F =~ x1")

@@ -206,8 +206,9 @@ class FrameDecoder(Decoder):
             reasons: tuple[int, ...] = ()
             if o["reasons_offset"] is not None:
                 reasons = tuple(b for b in body[o["reasons_offset"] :] if b != 0)
-            out.append(KeyInput(code=body[o["code_offset"]], reasons=reasons, raw=frame,
-                                ack=frame if o["ack"] == "echo" else None))
+            out.append(
+                KeyInput(code=body[o["code_offset"]], reasons=reasons, raw=frame, ack=frame if o["ack"] == "echo" else None)
+            )
 
 
 def make_decoder(profile: Profile) -> Decoder:

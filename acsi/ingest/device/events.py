@@ -30,7 +30,7 @@ CLOCK_JUMP_NS = 2_000_000_000
 
 def iso_utc(moment: dt.datetime) -> str:
     """ISO-8601 UTC with milliseconds: ``2024-03-05T01:02:03.456Z``."""
-    return moment.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
 @dataclass(frozen=True)
@@ -133,8 +133,9 @@ class WindowSession:
     def prompted(self) -> bool:
         return self.profile.transport.kind == "request-response"
 
-    def request_evaluation(self, mono_ns: int, wall: dt.datetime, service_ref: str | None = None,
-                           deadline_s: float | None = None) -> tuple[str, list[EvaluationEvent]]:
+    def request_evaluation(
+        self, mono_ns: int, wall: dt.datetime, service_ref: str | None = None, deadline_s: float | None = None
+    ) -> tuple[str, list[EvaluationEvent]]:
         """Open a prompt; a prompt still open ends as ``timeout`` with the ``superseded`` flag."""
         events = []
         if self.prompt is not None:
@@ -187,8 +188,17 @@ class WindowSession:
         return [self._event(key, "unprompted", mono_ns, wall, meaning=meaning, extra_flags=flags)]
 
     # -- building events -----------------------------------------------------------------------
-    def _event(self, key: KeyInput | None, outcome: str, mono_ns: int, wall: dt.datetime, *, meaning=None,
-               extra_flags: list[str] | None = None, prompt_id: str | None = None) -> EvaluationEvent:
+    def _event(
+        self,
+        key: KeyInput | None,
+        outcome: str,
+        mono_ns: int,
+        wall: dt.datetime,
+        *,
+        meaning=None,
+        extra_flags: list[str] | None = None,
+        prompt_id: str | None = None,
+    ) -> EvaluationEvent:
         profile, site, scale = self.profile, self.site, self.profile.scale
         local = wall.astimezone(site.zone)
         flags = list(extra_flags or [])

@@ -23,8 +23,9 @@ import array
 import datetime as dt
 import errno
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 import usb.backend
 import usb.core
@@ -36,7 +37,7 @@ class FakeClock:
     """Virtual monotonic and wall clocks; ``sleep`` advances both."""
 
     def __init__(self, start: dt.datetime | None = None) -> None:
-        self.start = start or dt.datetime(2024, 3, 4, 1, 0, tzinfo=dt.timezone.utc)  # 09:00 in Shanghai
+        self.start = start or dt.datetime(2024, 3, 4, 1, 0, tzinfo=dt.UTC)  # 09:00 in Shanghai
         self.ns = 1_000_000_000
 
     def monotonic_ns(self) -> int:
@@ -117,7 +118,7 @@ class FakeDevice:
     on_write: Callable[[bytes], None] | None = None
     _silence_left_ns: int = 0
 
-    def add(self, *steps: tuple) -> "FakeDevice":
+    def add(self, *steps: tuple) -> FakeDevice:
         self.script.extend(steps)
         return self
 
@@ -183,33 +184,81 @@ class FakeBackend(usb.backend.IBackend):
                 yield device
 
     def get_device_descriptor(self, dev: FakeDevice) -> _Desc:
-        return _Desc(dict(
-            bLength=18, bDescriptorType=1, bcdUSB=0x0200, bDeviceClass=0, bDeviceSubClass=0, bDeviceProtocol=0,
-            bMaxPacketSize0=64, idVendor=dev.vendor_id, idProduct=dev.product_id, bcdDevice=0x0100,
-            iManufacturer=0, iProduct=2, iSerialNumber=3 if dev.serial else 0, bNumConfigurations=1,
-            bus=dev.bus, address=dev.address, port_number=dev.port_numbers[-1], port_numbers=dev.port_numbers,
-            speed=2,
-        ))
+        return _Desc(
+            dict(
+                bLength=18,
+                bDescriptorType=1,
+                bcdUSB=0x0200,
+                bDeviceClass=0,
+                bDeviceSubClass=0,
+                bDeviceProtocol=0,
+                bMaxPacketSize0=64,
+                idVendor=dev.vendor_id,
+                idProduct=dev.product_id,
+                bcdDevice=0x0100,
+                iManufacturer=0,
+                iProduct=2,
+                iSerialNumber=3 if dev.serial else 0,
+                bNumConfigurations=1,
+                bus=dev.bus,
+                address=dev.address,
+                port_number=dev.port_numbers[-1],
+                port_numbers=dev.port_numbers,
+                speed=2,
+            )
+        )
 
     def get_configuration_descriptor(self, dev: FakeDevice, config: int) -> _Desc:
-        return _Desc(dict(bLength=9, bDescriptorType=2, wTotalLength=34, bNumInterfaces=1, bConfigurationValue=1,
-                          iConfiguration=0, bmAttributes=0x80, bMaxPower=50, extra_descriptors=[]))
+        return _Desc(
+            dict(
+                bLength=9,
+                bDescriptorType=2,
+                wTotalLength=34,
+                bNumInterfaces=1,
+                bConfigurationValue=1,
+                iConfiguration=0,
+                bmAttributes=0x80,
+                bMaxPower=50,
+                extra_descriptors=[],
+            )
+        )
 
     def get_interface_descriptor(self, dev: FakeDevice, intf: int, alt: int, config: int) -> _Desc:
         if intf != 0 or alt != 0:
             raise IndexError("no such interface")
         n = 1 + (dev.ep_out is not None)
-        return _Desc(dict(bLength=9, bDescriptorType=4, bInterfaceNumber=0, bAlternateSetting=0, bNumEndpoints=n,
-                          bInterfaceClass=dev.interface_class, bInterfaceSubClass=1 if dev.interface_class == 3 else 0,
-                          bInterfaceProtocol=1 if dev.interface_class == 3 else 0, iInterface=0, extra_descriptors=[]))
+        return _Desc(
+            dict(
+                bLength=9,
+                bDescriptorType=4,
+                bInterfaceNumber=0,
+                bAlternateSetting=0,
+                bNumEndpoints=n,
+                bInterfaceClass=dev.interface_class,
+                bInterfaceSubClass=1 if dev.interface_class == 3 else 0,
+                bInterfaceProtocol=1 if dev.interface_class == 3 else 0,
+                iInterface=0,
+                extra_descriptors=[],
+            )
+        )
 
     def get_endpoint_descriptor(self, dev: FakeDevice, ep: int, intf: int, alt: int, config: int) -> _Desc:
         address = dev.ep_in if ep == 0 else dev.ep_out
         if address is None or ep > 1:
             raise IndexError("no such endpoint")
-        return _Desc(dict(bLength=7, bDescriptorType=5, bEndpointAddress=address, bmAttributes=3,
-                          wMaxPacketSize=dev.packet_size, bInterval=10, bRefresh=0, bSynchAddress=0,
-                          extra_descriptors=[]))
+        return _Desc(
+            dict(
+                bLength=7,
+                bDescriptorType=5,
+                bEndpointAddress=address,
+                bmAttributes=3,
+                wMaxPacketSize=dev.packet_size,
+                bInterval=10,
+                bRefresh=0,
+                bSynchAddress=0,
+                extra_descriptors=[],
+            )
+        )
 
     # -- handles --------------------------------------------------------------------------------
     def open_device(self, dev: FakeDevice) -> _Handle:
@@ -297,8 +346,9 @@ class FakeBackend(usb.backend.IBackend):
 
     bulk_write = intr_write
 
-    def ctrl_transfer(self, handle: _Handle, bmRequestType: int, bRequest: int, wValue: int, wIndex: int,
-                      data: array.array, timeout: int) -> int:
+    def ctrl_transfer(
+        self, handle: _Handle, bmRequestType: int, bRequest: int, wValue: int, wIndex: int, data: array.array, timeout: int
+    ) -> int:
         dev = handle.device
         self._check_plugged(dev, handle)
         if bmRequestType == 0x80 and bRequest == 0x06 and wValue >> 8 == 3:  # GET_DESCRIPTOR(string)

@@ -38,11 +38,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections.abc import Sequence
 from statistics import NormalDist
-from typing import Sequence
 
 import numpy as np
 import pandas as pd
+
 from acsi.errors import IngestError, ParameterError
 
 __all__ = [
@@ -57,12 +58,29 @@ __all__ = [
     "wilson_interval",
 ]
 
-COUNT_KEYS = ("bank_id", "branch_id", "window_id", "staff_id", "local_date", "scale_levels", "satisfied_min_level",
-              "bad_max_level", "outcome", "level", "label", "flags", "prompted")
+COUNT_KEYS = (
+    "bank_id",
+    "branch_id",
+    "window_id",
+    "staff_id",
+    "local_date",
+    "scale_levels",
+    "satisfied_min_level",
+    "bad_max_level",
+    "outcome",
+    "level",
+    "label",
+    "flags",
+    "prompted",
+)
 REASON_KEYS = ("bank_id", "branch_id", "window_id", "staff_id", "local_date")
 PERIODS = ("day", "week", "month", "quarter", "year")
-UNITS = {"bank": ("bank_id",), "branch": ("bank_id", "branch_id"), "window": ("bank_id", "branch_id", "window_id"),
-         "staff": ("bank_id", "branch_id", "staff_id")}
+UNITS = {
+    "bank": ("bank_id",),
+    "branch": ("bank_id", "branch_id"),
+    "window": ("bank_id", "branch_id", "window_id"),
+    "staff": ("bank_id", "branch_id", "staff_id"),
+}
 SHARES = ("top_box", "satisfied_rate", "bad_rate", "complaint_rate")
 COMPARED = ("mean_score_0_100", *SHARES)
 QUALITY_FLAGS = ("burst", "no_staff", "off_hours", "duplicate_press")
@@ -196,8 +214,11 @@ def counts_from_parquet(path, *, by: str | Sequence[str] | None = None) -> tuple
     except (pa.ArrowInvalid, OSError) as err:
         raise IngestError(f"'{path}' is not a readable Parquet export of an event store: {err}", source=str(path)) from err
     schema = file.schema_arrow
-    texts = [c for c in {*count_keys, "reason_codes", "outcome"}
-             if c in schema.names and (pa.types.is_string(schema.field(c).type) or pa.types.is_large_string(schema.field(c).type))]
+    texts = [
+        c
+        for c in {*count_keys, "reason_codes", "outcome"}
+        if c in schema.names and (pa.types.is_string(schema.field(c).type) or pa.types.is_large_string(schema.field(c).type))
+    ]
     file = pq.ParquetFile(path, read_dictionary=texts)
     read = [*dict.fromkeys([*count_keys, "prompt_id", "reason_codes"])]
     codes: dict[str, dict] = {c: {} for c in read}  # value -> integer code, per text column
@@ -228,7 +249,7 @@ def counts_from_parquet(path, *, by: str | Sequence[str] | None = None) -> tuple
         batch = file.read_row_group(group, columns=[c for c in read if c in schema.names])
         n = batch.num_rows
 
-        def column(name: str):
+        def column(name: str, batch=batch, n=n):  # bound now: called within this row group
             return batch[name] if name in batch.column_names else pa.nulls(n, pa.string())
 
         keys = {name: encode(name, column(name)) for name in count_keys}
@@ -254,8 +275,13 @@ def counts_from_parquet(path, *, by: str | Sequence[str] | None = None) -> tuple
             frame[name] = values
         return pd.DataFrame(frame)
 
-    empty = pa.table({**{k: pa.array([], pa.int32()) for k in count_keys}, "prompted": pa.array([], pa.bool_()),
-                      "count_all": pa.array([], pa.int64())})
+    empty = pa.table(
+        {
+            **{k: pa.array([], pa.int32()) for k in count_keys},
+            "prompted": pa.array([], pa.bool_()),
+            "count_all": pa.array([], pa.int64()),
+        }
+    )
     total = pa.concat_tables(counts_parts) if counts_parts else empty
     total = total.group_by([*count_keys, "prompted"], use_threads=True).aggregate([("count_all", "sum")])
     counts = decode(total).rename(columns={"count_all_sum": "n"})[[*count_keys, "prompted", "n"]]
@@ -265,8 +291,9 @@ def counts_from_parquet(path, *, by: str | Sequence[str] | None = None) -> tuple
         r = decode(r).rename(columns={"count_all_sum": "n"})
         reasons = _explode_reasons(r, reason_keys)
     else:
-        reasons = pd.DataFrame({**{k: pd.Series([], dtype=object) for k in [*reason_keys, "reason"]},
-                                "n": pd.Series([], dtype="int64")})
+        reasons = pd.DataFrame(
+            {**{k: pd.Series([], dtype=object) for k in [*reason_keys, "reason"]}, "n": pd.Series([], dtype="int64")}
+        )
     counts = _normalise_counts(counts)
     made_for = (tuple(units), kind, by if isinstance(by, str) or by is None else ",".join(by))
     counts.attrs["acsi_by"] = reasons.attrs["acsi_by"] = made_for
@@ -368,9 +395,11 @@ def indicators_from_counts(
     keys, kind = _parse_by(by)
     made_for = counts.attrs.get("acsi_by")
     if made_for is not None and made_for[1] is not None and (made_for[1] != kind or not set(keys) <= set(made_for[0])):
-        raise ParameterError(f"These counts were made for by={made_for[2]!r} (days folded into {made_for[1]}s, only the "
-                         f"columns {', '.join(made_for[0])}); make them with by={by if isinstance(by, str) else ','.join(by)!r}, "
-                         "or without by.")
+        raise ParameterError(
+            f"These counts were made for by={made_for[2]!r} (days folded into {made_for[1]}s, only the "
+            f"columns {', '.join(made_for[0])}); make them with by={by if isinstance(by, str) else ','.join(by)!r}, "
+            "or without by."
+        )
     z = NormalDist().inv_cdf(0.5 + confidence / 2)
     c = counts.copy()
     days = {d: period_of(dt.date.fromisoformat(d), kind) for d in c["local_date"].unique()}
@@ -448,8 +477,15 @@ def indicators_from_counts(
                 out[f"reason_share_{name}"] = out[col] / nr.where(nr > 0)
             reason_cols.append(f"reason_share_{name}")
     out["reportable"] = out["n_rated"] >= min_n
-    masked = ["response_rate", "response_rate_low", "response_rate_high", "mean_score_se",
-              *[f"{c}{s}" for c in COMPARED for s in ("", "_low", "_high")], *share_cols, *reason_cols]
+    masked = [
+        "response_rate",
+        "response_rate_low",
+        "response_rate_high",
+        "mean_score_se",
+        *[f"{c}{s}" for c in COMPARED for s in ("", "_low", "_high")],
+        *share_cols,
+        *reason_cols,
+    ]
     if small_n == "mask":
         out.loc[~out["reportable"], masked] = np.nan
     if compare:

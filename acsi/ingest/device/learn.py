@@ -16,15 +16,16 @@ from typing import Any
 
 import yaml
 
-from acsi.ingest.device.profile import LABELS, profile_from_dict
 from acsi.errors import DeviceError
+from acsi.ingest.device.profile import LABELS, profile_from_dict
 from acsi.ingest.device.usb_reader import PyUsbTransport, SystemClock, device_uid, find_devices
 
 __all__ = ["LearnResult", "draft_profile", "learn"]
 
 
-def draft_profile(reports: list[bytes], keys: list[str] | None, vendor_id: int, product_id: int,
-                  interface_class: int | None) -> dict[str, Any]:
+def draft_profile(
+    reports: list[bytes], keys: list[str] | None, vendor_id: int, product_id: int, interface_class: int | None
+) -> dict[str, Any]:
     """A draft profile mapping from the distinct non-idle reports seen, in order."""
     idle = {bytes(len(r)) for r in reports}
     keyed: list[bytes] = []
@@ -53,10 +54,16 @@ def draft_profile(reports: list[bytes], keys: list[str] | None, vendor_id: int, 
     if k not in (4, 5):
         scale.update(satisfied_min_level=k, bad_max_level=1)
     return {
-        "profile": {"id": f"draft-{vendor_id:04x}-{product_id:04x}", "version": 1,
-                    "description": f"DRAFT from acsi device learn on {dt.date.today().isoformat()}: check every key"},
-        "match": {"vendor_id": vendor_id, "product_id": product_id,
-                  **({"interface_class": interface_class} if interface_class is not None else {})},
+        "profile": {
+            "id": f"draft-{vendor_id:04x}-{product_id:04x}",
+            "version": 1,
+            "description": f"DRAFT from acsi device learn on {dt.date.today().isoformat()}: check every key",
+        },
+        "match": {
+            "vendor_id": vendor_id,
+            "product_id": product_id,
+            **({"interface_class": interface_class} if interface_class is not None else {}),
+        },
         "usb": {"interface": 0, "detach_kernel_driver": True, "endpoint_in": "auto", "endpoint_out": "none"},
         "transport": {"kind": "interrupt-stream"},
         "decoder": decoder,
@@ -91,16 +98,30 @@ class LearnResult:
         return "\n".join(out)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"devices": list(self.lines), "reports": [{"ms": ms, "hex": d.hex(" ")} for ms, d in self.reports],
-                "profile": self.profile, "draft_path": self.draft_path}
+        return {
+            "devices": list(self.lines),
+            "reports": [{"ms": ms, "hex": d.hex(" ")} for ms, d in self.reports],
+            "profile": self.profile,
+            "draft_path": self.draft_path,
+        }
 
     def __repr__(self) -> str:
         return f"LearnResult({len(self.lines)} listing lines, {len(self.reports)} reports, draft={self.profile is not None})"
 
 
-def learn(*, backend: Any = None, vendor_id: int | None = None, product_id: int | None = None, interface: int = 0,
-          seconds: float = 30.0, keys: list[str] | None = None, draft: str | None = None, clock: Any = None,
-          host_id: str = "host", on_line: Callable[[str], None] | None = None) -> LearnResult:
+def learn(
+    *,
+    backend: Any = None,
+    vendor_id: int | None = None,
+    product_id: int | None = None,
+    interface: int = 0,
+    seconds: float = 30.0,
+    keys: list[str] | None = None,
+    draft: str | None = None,
+    clock: Any = None,
+    host_id: str = "host",
+    on_line: Callable[[str], None] | None = None,
+) -> LearnResult:
     """List USB devices and, for ``vendor_id``/``product_id``, read raw reports for ``seconds`` and draft a profile.
 
     Nothing is printed: ``on_line`` (if given) receives each line as it happens (the CLI passes
@@ -130,20 +151,26 @@ def learn(*, backend: Any = None, vendor_id: int | None = None, product_id: int 
         return LearnResult(lines=tuple(lines))
     target = next((d for d in devices if d.idVendor == vendor_id and d.idProduct == product_id), None)
     if target is None:
-        raise DeviceError(f"No device {vendor_id:04x}:{product_id:04x} found; plug it in or check the ids above.", kind="disconnected")
+        raise DeviceError(
+            f"No device {vendor_id:04x}:{product_id:04x} found; plug it in or check the ids above.", kind="disconnected"
+        )
     interface_class = None
     for cfg in target:
         for intf in cfg:
             if intf.bInterfaceNumber == interface:
                 interface_class = intf.bInterfaceClass
-    probe = profile_from_dict({
-        "profile": {"id": "learn", "version": 1},
-        "match": {"vendor_id": vendor_id, "product_id": product_id},
-        "usb": {"interface": interface, "endpoint_in": "auto", "read_slice_ms": 200},
-        "transport": {"kind": "interrupt-stream"}, "decoder": {"kind": "byte-field"},
-        "scale": {"levels": 2, "labels": ["dissatisfied", "satisfied"], "satisfied_min_level": 2, "bad_max_level": 1},
-        "codes": {0: {"outcome": "ignore"}},
-    }, source="<learn>")
+    probe = profile_from_dict(
+        {
+            "profile": {"id": "learn", "version": 1},
+            "match": {"vendor_id": vendor_id, "product_id": product_id},
+            "usb": {"interface": interface, "endpoint_in": "auto", "read_slice_ms": 200},
+            "transport": {"kind": "interrupt-stream"},
+            "decoder": {"kind": "byte-field"},
+            "scale": {"levels": 2, "labels": ["dissatisfied", "satisfied"], "satisfied_min_level": 2, "bad_max_level": 1},
+            "codes": {0: {"outcome": "ignore"}},
+        },
+        source="<learn>",
+    )
     transport = PyUsbTransport(target, probe, device_uid(target, host_id))
     transport.open()
     if keys:
@@ -164,7 +191,8 @@ def learn(*, backend: Any = None, vendor_id: int | None = None, product_id: int 
         transport.close()
     profile = draft_profile([d for _, d in reports], keys, vendor_id, product_id, interface_class)
     text = "# DRAFT written by acsi device learn: check codes, transport and scale before use.\n" + yaml.safe_dump(
-        profile, sort_keys=False, allow_unicode=True)
+        profile, sort_keys=False, allow_unicode=True
+    )
     if draft:
         with open(draft, "w", encoding="utf-8") as fh:
             fh.write(text)

@@ -15,9 +15,10 @@ e.g. ``Profile 'pad.yaml', key 'codes.0x1E.level': level 5 is outside the scale 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import yaml
 
@@ -193,7 +194,9 @@ class _Reader:
         name = key.rsplit(".", 1)[-1]
         if name not in data:
             if required:
-                raise self.fail(key, "this section is required. Add it (see the shipped profiles in acsi/ingest/device/profiles/).")
+                raise self.fail(
+                    key, "this section is required. Add it (see the shipped profiles in acsi/ingest/device/profiles/)."
+                )
             return {}
         value = data[name]
         if not isinstance(value, Mapping):
@@ -203,11 +206,20 @@ class _Reader:
     def known(self, data: Mapping[str, Any], prefix: str, allowed: set[str]) -> None:
         for name in data:
             if name not in allowed:
-                raise self.fail(f"{prefix}.{name}" if prefix else str(name),
-                                f"unknown key. Allowed here: {', '.join(sorted(allowed))}.", name)
+                raise self.fail(
+                    f"{prefix}.{name}" if prefix else str(name), f"unknown key. Allowed here: {', '.join(sorted(allowed))}.", name
+                )
 
-    def int_(self, data: Mapping[str, Any], key: str, *, default: Any = ..., low: int | None = None,
-             high: int | None = None, none_ok: bool = False) -> Any:
+    def int_(
+        self,
+        data: Mapping[str, Any],
+        key: str,
+        *,
+        default: Any = ...,
+        low: int | None = None,
+        high: int | None = None,
+        none_ok: bool = False,
+    ) -> Any:
         name = key.rsplit(".", 1)[-1]
         if name not in data:
             if default is ...:
@@ -242,13 +254,13 @@ class _Reader:
         name = key.rsplit(".", 1)[-1]
         if name not in data:
             if default is ...:
-                raise self.fail(key, "this key is required (hex bytes such as \"FF68\").")
+                raise self.fail(key, 'this key is required (hex bytes such as "FF68").')
             return default
         value = data[name]
         try:
             return bytes.fromhex(str(value).replace(" ", ""))
         except ValueError:
-            raise self.fail(key, f"expected hex bytes such as \"FF68\", got {value!r}.", value) from None
+            raise self.fail(key, f'expected hex bytes such as "FF68", got {value!r}.', value) from None
 
 
 def _code_key(reader: _Reader, raw: object, key: str) -> int:
@@ -271,7 +283,9 @@ def _scale(reader: _Reader, data: Mapping[str, Any]) -> Scale:
         raise reader.fail("scale.labels", f"expected a list of {k} labels (worst first), got {labels!r}.", labels)
     for i, label in enumerate(labels):
         if label not in LABELS[:5]:
-            raise reader.fail(f"scale.labels[{i}]", f"{label!r} is not a canonical label; use one of {', '.join(LABELS[:5])}.", label)
+            raise reader.fail(
+                f"scale.labels[{i}]", f"{label!r} is not a canonical label; use one of {', '.join(LABELS[:5])}.", label
+            )
     if len(set(labels)) != k:
         raise reader.fail("scale.labels", "labels must be distinct.", labels)
     default_sat = k - 1 if k in (4, 5) else ...
@@ -326,9 +340,11 @@ def _decoder(reader: _Reader, data: Mapping[str, Any]) -> DecoderSpec:
         idle = section.get("idle", [0])
         if not isinstance(idle, list):
             raise reader.fail("decoder.idle", f"expected a list of idle byte values, got {idle!r}.", idle)
-        options["idle"] = frozenset(_code_key(reader, v, f"decoder.idle") for v in idle)
+        options["idle"] = frozenset(_code_key(reader, v, "decoder.idle") for v in idle)
     else:
-        reader.known(section, "decoder", common | {"header", "length", "sync", "checksum", "trailer", "func", "code", "reasons", "ack"})
+        reader.known(
+            section, "decoder", common | {"header", "length", "sync", "checksum", "trailer", "func", "code", "reasons", "ack"}
+        )
         options["header"] = reader.hexbytes(section, "decoder.header")
         length = reader.table(section, "decoder.length")
         reader.known(length, "decoder.length", {"offset", "dup_offset", "min", "max"})
@@ -338,17 +354,26 @@ def _decoder(reader: _Reader, data: Mapping[str, Any]) -> DecoderSpec:
         options["length_max"] = reader.int_(length, "decoder.length.max", default=64, low=1, high=255)
         sync = reader.table(section, "decoder.sync", required=False)
         reader.known(sync, "decoder.sync", {"offset", "value"})
-        options["sync"] = (reader.int_(sync, "decoder.sync.offset", low=0, high=15),
-                           reader.int_(sync, "decoder.sync.value", low=0, high=255)) if sync else None
-        offsets = [options["length_offset"]] + ([options["length_dup_offset"]] if options["length_dup_offset"] is not None else []) \
+        options["sync"] = (
+            (reader.int_(sync, "decoder.sync.offset", low=0, high=15), reader.int_(sync, "decoder.sync.value", low=0, high=255))
+            if sync
+            else None
+        )
+        offsets = (
+            [options["length_offset"]]
+            + ([options["length_dup_offset"]] if options["length_dup_offset"] is not None else [])
             + ([options["sync"][0]] if options["sync"] else [])
+        )
         options["body_offset"] = max([len(options["header"]) - 1, *offsets]) + 1
         options["checksum"] = reader.choice(section, "decoder.checksum", ("sum8", "xor8", "none"), default="sum8")
         options["trailer"] = reader.hexbytes(section, "decoder.trailer", default=b"")
         func = reader.table(section, "decoder.func", required=False)
         reader.known(func, "decoder.func", {"offset", "rating"})
-        options["func"] = (reader.int_(func, "decoder.func.offset", low=0, high=63),
-                           reader.int_(func, "decoder.func.rating", low=0, high=255)) if func else None
+        options["func"] = (
+            (reader.int_(func, "decoder.func.offset", low=0, high=63), reader.int_(func, "decoder.func.rating", low=0, high=255))
+            if func
+            else None
+        )
         code = reader.table(section, "decoder.code")
         reader.known(code, "decoder.code", {"offset"})
         options["code_offset"] = reader.int_(code, "decoder.code.offset", low=0, high=63)
@@ -386,8 +411,10 @@ def _transport(reader: _Reader, data: Mapping[str, Any], decoder: DecoderSpec) -
             raise reader.fail("transport.kind", "request-response needs a frame decoder (the prompt is sent as a frame).", kind)
         r = reader.table(section, "transport.request")
         reader.known(r, "transport.request", {"func", "data"})
-        request = {"func": reader.int_(r, "transport.request.func", low=0, high=255),
-                   "data": reader.hexbytes(r, "transport.request.data", default=b"")}
+        request = {
+            "func": reader.int_(r, "transport.request.func", low=0, high=255),
+            "data": reader.hexbytes(r, "transport.request.data", default=b""),
+        }
     deadline = section.get("deadline_s", 30.0)
     if isinstance(deadline, bool) or not isinstance(deadline, (int, float)) or not 0 < deadline <= 600:
         raise reader.fail("transport.deadline_s", f"expected seconds in (0, 600], got {deadline!r}.", deadline)
@@ -398,8 +425,11 @@ def _usb(reader: _Reader, data: Mapping[str, Any], transport: TransportSpec) -> 
     match = reader.table(data, "match")
     reader.known(match, "match", {"vendor_id", "product_id", "interface_class", "serial_required"})
     usb = reader.table(data, "usb", required=False)
-    reader.known(usb, "usb", {"interface", "alt_setting", "detach_kernel_driver", "set_configuration",
-                              "endpoint_in", "endpoint_out", "read_slice_ms"})
+    reader.known(
+        usb,
+        "usb",
+        {"interface", "alt_setting", "detach_kernel_driver", "set_configuration", "endpoint_in", "endpoint_out", "read_slice_ms"},
+    )
     spec = UsbSpec(
         vendor_id=reader.int_(match, "match.vendor_id", low=0, high=0xFFFF),
         product_id=reader.int_(match, "match.product_id", low=0, high=0xFFFF),
@@ -409,7 +439,9 @@ def _usb(reader: _Reader, data: Mapping[str, Any], transport: TransportSpec) -> 
         alt_setting=reader.int_(usb, "usb.alt_setting", default=0, low=0, high=255),
         detach_kernel_driver=bool(usb.get("detach_kernel_driver", True)),
         set_configuration=reader.choice(usb, "usb.set_configuration", SET_CONFIGURATION, default="if-unconfigured"),
-        endpoint_in=None if usb.get("endpoint_in", "auto") == "auto" else reader.int_(usb, "usb.endpoint_in", low=0x80, high=0x8F),
+        endpoint_in=None
+        if usb.get("endpoint_in", "auto") == "auto"
+        else reader.int_(usb, "usb.endpoint_in", low=0x80, high=0x8F),
         endpoint_out=reader.int_(usb, "usb.endpoint_out", default=None, low=0x00, high=0x0F, none_ok=True),
         read_slice_ms=reader.int_(usb, "usb.read_slice_ms", default=300, low=1, high=5000),
     )
@@ -431,8 +463,9 @@ def _export(reader: _Reader, data: Mapping[str, Any]) -> ExportFormat | None:
             raise reader.fail(f"export.columns.{needed}", "this column is required.")
     time_format = section.get("time_format")
     if time_format is not None and not (isinstance(time_format, str) and time_format.strip()):
-        raise reader.fail("export.time_format", f"expected a strftime pattern such as \"%Y-%m-%d %H:%M:%S\", got {time_format!r}.",
-                          time_format)
+        raise reader.fail(
+            "export.time_format", f'expected a strftime pattern such as "%Y-%m-%d %H:%M:%S", got {time_format!r}.', time_format
+        )
     return ExportFormat(
         columns={k: str(v) for k, v in columns.items()},
         time_format=time_format,
@@ -467,9 +500,18 @@ def profile_from_dict(data: Mapping[str, Any], *, source: str = "<dict>", sha256
             raise reader.fail(f"reasons.{raw}", f"expected a reason id (text), got {name!r}.", name)
         reasons[code] = name
     return Profile(
-        id=pid, version=version, description=str(head.get("description", "")), usb=usb, transport=transport,
-        decoder=decoder, scale=scale, codes=codes, reasons=reasons, export=_export(reader, data),
-        source=source, sha256=sha256,
+        id=pid,
+        version=version,
+        description=str(head.get("description", "")),
+        usb=usb,
+        transport=transport,
+        decoder=decoder,
+        scale=scale,
+        codes=codes,
+        reasons=reasons,
+        export=_export(reader, data),
+        source=source,
+        sha256=sha256,
     )
 
 

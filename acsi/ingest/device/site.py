@@ -21,9 +21,10 @@ and the ``unknown_window`` flag, so nothing is lost while the site file is fixed
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
@@ -82,7 +83,7 @@ def _time(source: str, key: str, text: object) -> dt.time:
     try:
         return dt.time.fromisoformat(str(text))
     except ValueError:
-        raise _fail(source, key, f"expected a time such as \"08:30\", got {text!r}.", text) from None
+        raise _fail(source, key, f'expected a time such as "08:30", got {text!r}.', text) from None
 
 
 def site_from_dict(data: Mapping[str, Any], *, source: str = "<dict>") -> Site:
@@ -110,25 +111,29 @@ def site_from_dict(data: Mapping[str, Any], *, source: str = "<dict>") -> Site:
             raise _fail(source, f"windows[{i}]", "expected a mapping with at least window_id.", w)
         for key in w:
             if key not in {"window_id", "device_uid", "branch_id", "bank_id"}:
-                raise _fail(source, f"windows[{i}].{key}", "unknown key. Allowed: bank_id, branch_id, device_uid, window_id.", key)
+                raise _fail(
+                    source, f"windows[{i}].{key}", "unknown key. Allowed: bank_id, branch_id, device_uid, window_id.", key
+                )
         uid = w.get("device_uid")
         if uid is not None and not isinstance(uid, (str, int)):
-            raise _fail(source, f"windows[{i}].device_uid", f"expected a device id such as \"1209:0001:SN0001\", got {uid!r}.", uid)
+            raise _fail(source, f"windows[{i}].device_uid", f'expected a device id such as "1209:0001:SN0001", got {uid!r}.', uid)
         if uid is not None and uid in seen:
             raise _fail(source, f"windows[{i}].device_uid", f"device {uid!r} is listed at two windows.", uid)
         if uid is not None:
             seen.add(str(uid))
-        windows.append(WindowPlace(
-            bank_id=str(w.get("bank_id", bank)) if w.get("bank_id", bank) is not None else None,
-            branch_id=str(w.get("branch_id", branch)) if w.get("branch_id", branch) is not None else None,
-            window_id=str(w["window_id"]),
-            device_uid=str(uid) if uid is not None else None,
-        ))
+        windows.append(
+            WindowPlace(
+                bank_id=str(w.get("bank_id", bank)) if w.get("bank_id", bank) is not None else None,
+                branch_id=str(w.get("branch_id", branch)) if w.get("branch_id", branch) is not None else None,
+                window_id=str(w["window_id"]),
+                device_uid=str(uid) if uid is not None else None,
+            )
+        )
     hours = data.get("business_hours")
     business = None
     if hours is not None:
         if not isinstance(hours, list) or len(hours) != 2:
-            raise _fail(source, "business_hours", "expected [start, end] such as [\"08:30\", \"17:30\"].", hours)
+            raise _fail(source, "business_hours", 'expected [start, end] such as ["08:30", "17:30"].', hours)
         business = (_time(source, "business_hours[0]", hours[0]), _time(source, "business_hours[1]", hours[1]))
     burst = data.get("burst", {}) or {}
     if not isinstance(burst, Mapping):
@@ -139,9 +144,17 @@ def site_from_dict(data: Mapping[str, Any], *, source: str = "<dict>") -> Site:
         raise _fail(source, "burst.max_events", f"expected a positive integer, got {max_events!r}.", max_events)
     if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or seconds <= 0:
         raise _fail(source, "burst.seconds", f"expected positive seconds, got {seconds!r}.", seconds)
-    return Site(bank_id=None if bank is None else str(bank), branch_id=None if branch is None else str(branch),
-                tz=tz, windows=tuple(windows), business_hours=business, burst_max_events=max_events,
-                burst_seconds=float(seconds), source=source, zone=zone)
+    return Site(
+        bank_id=None if bank is None else str(bank),
+        branch_id=None if branch is None else str(branch),
+        tz=tz,
+        windows=tuple(windows),
+        business_hours=business,
+        burst_max_events=max_events,
+        burst_seconds=float(seconds),
+        source=source,
+        zone=zone,
+    )
 
 
 def load_site(path: str | Path) -> Site:

@@ -47,9 +47,10 @@ import sqlite3
 import threading
 import urllib.parse
 import warnings
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -57,16 +58,35 @@ import pandas as pd
 from acsi.errors import EventConflictError, IngestError, ParameterError, StoreError, StoreRecoveredWarning
 from acsi.ingest.device.events import EVENT_COLUMNS, OUTCOMES, EvaluationEvent, iso_utc
 
-__all__ = ["CORRECTABLE", "PRESS_COLUMNS", "EventStore", "StoreRecoveredWarning", "check_store", "id_hash", "id_hashes", "store_damage"]
+__all__ = [
+    "CORRECTABLE",
+    "PRESS_COLUMNS",
+    "EventStore",
+    "StoreRecoveredWarning",
+    "check_store",
+    "id_hash",
+    "id_hashes",
+    "store_damage",
+]
 
 CORRECTABLE = ("staff_id", "window_id", "branch_id", "bank_id", "service_ref", "outcome")
 
 _EVENT_TYPES = {
-    "captured_mono_ns": "INTEGER", "profile_version": "INTEGER", "scale_levels": "INTEGER NOT NULL",
-    "level": "INTEGER", "score_0_100": "REAL", "satisfied_min_level": "INTEGER NOT NULL",
-    "bad_max_level": "INTEGER NOT NULL", "raw_report_id": "INTEGER", "schema_version": "INTEGER NOT NULL",
-    "event_id": "TEXT NOT NULL", "captured_at_utc": "TEXT NOT NULL", "local_date": "TEXT NOT NULL",
-    "outcome": "TEXT NOT NULL", "tz": "TEXT NOT NULL", "profile_id": "TEXT NOT NULL",
+    "captured_mono_ns": "INTEGER",
+    "profile_version": "INTEGER",
+    "scale_levels": "INTEGER NOT NULL",
+    "level": "INTEGER",
+    "score_0_100": "REAL",
+    "satisfied_min_level": "INTEGER NOT NULL",
+    "bad_max_level": "INTEGER NOT NULL",
+    "raw_report_id": "INTEGER",
+    "schema_version": "INTEGER NOT NULL",
+    "event_id": "TEXT NOT NULL",
+    "captured_at_utc": "TEXT NOT NULL",
+    "local_date": "TEXT NOT NULL",
+    "outcome": "TEXT NOT NULL",
+    "tz": "TEXT NOT NULL",
+    "profile_id": "TEXT NOT NULL",
 }
 
 SCHEMA_VERSION = 3
@@ -95,7 +115,8 @@ def _trigger_statements(table: str) -> tuple[str, str]:
     return tuple(  # type: ignore[return-value]
         f"CREATE TRIGGER IF NOT EXISTS {table}_no_{op.lower()} BEFORE {op} ON {table} "
         f"BEGIN SELECT RAISE(ABORT, '{table} are append-only; write a correction instead'); END"
-        for op in ("UPDATE", "DELETE"))
+        for op in ("UPDATE", "DELETE")
+    )
 
 
 TRIGGERS = "".join(f"\n{statement};" for t in _APPEND_ONLY for statement in _trigger_statements(t))
@@ -195,8 +216,10 @@ def store_damage(path: str | os.PathLike[str]) -> str | None:
     page_size = 65536 if page_size == 1 else page_size
     pages = int.from_bytes(header[28:32], "big")
     if pages and header[24:28] == header[92:96] and size < pages * page_size:
-        return (f"the file is cut short: {size} bytes where the header promises {pages} pages of {page_size} bytes "
-                f"({pages * page_size} bytes)")
+        return (
+            f"the file is cut short: {size} bytes where the header promises {pages} pages of {page_size} bytes "
+            f"({pages * page_size} bytes)"
+        )
     return None
 
 
@@ -235,7 +258,7 @@ def check_store(path: str | os.PathLike[str], *, quick: bool = False) -> dict[st
 
 
 def _now() -> str:
-    return iso_utc(dt.datetime.now(dt.timezone.utc))
+    return iso_utc(dt.datetime.now(dt.UTC))
 
 
 class EventStore:
@@ -256,8 +279,9 @@ class EventStore:
         renamed or written; a missing or damaged file raises :class:`StoreError`.
     """
 
-    def __init__(self, path: str | os.PathLike[str], *, synchronous: str = "FULL", check: bool = True,
-                 readonly: bool = False) -> None:
+    def __init__(
+        self, path: str | os.PathLike[str], *, synchronous: str = "FULL", check: bool = True, readonly: bool = False
+    ) -> None:
         if synchronous not in ("FULL", "NORMAL"):
             raise ParameterError(f"synchronous must be 'FULL' or 'NORMAL', got {synchronous!r}.")
         self.path = Path(path)
@@ -286,11 +310,14 @@ class EventStore:
             side = Path(str(self.path) + suffix)
             if side.exists():
                 side.rename(Path(str(kept) + suffix))
-        warnings.warn(f"Event store '{self.path}' is damaged ({problem}); kept it as '{kept}' and started a fresh "
-                      "store.", StoreRecoveredWarning, stacklevel=3)
+        warnings.warn(
+            f"Event store '{self.path}' is damaged ({problem}); kept it as '{kept}' and started a fresh store.",
+            StoreRecoveredWarning,
+            stacklevel=3,
+        )
 
     @classmethod
-    def open_readonly(cls, path: str | os.PathLike[str]) -> "EventStore":
+    def open_readonly(cls, path: str | os.PathLike[str]) -> EventStore:
         """Open an existing store for reading only (SQLite ``mode=ro``): never created, renamed
         or written. Damage found at opening raises :class:`StoreError` (see :func:`store_damage`)."""
         return cls(path, readonly=True)
@@ -298,24 +325,32 @@ class EventStore:
     def _connect_readonly(self) -> sqlite3.Connection:
         if not self.path.is_file():
             where = "is a directory" if self.path.is_dir() else "does not exist"
-            raise StoreError(f"Event store '{self.path}' {where}; give the path of an existing store "
-                             "(commands that only read never create one).", source=str(self.path))
+            raise StoreError(
+                f"Event store '{self.path}' {where}; give the path of an existing store "
+                "(commands that only read never create one).",
+                source=str(self.path),
+            )
         damage = store_damage(self.path)
         if damage:
-            raise StoreError(f"Event store '{self.path}' is damaged: {damage}. Nothing was changed. Run "
-                             f"'acsi device check --db {self.path}'; a writer ('acsi device import' or 'listen') "
-                             "keeps the damaged file aside and starts a fresh store.", source=str(self.path))
+            raise StoreError(
+                f"Event store '{self.path}' is damaged: {damage}. Nothing was changed. Run "
+                f"'acsi device check --db {self.path}'; a writer ('acsi device import' or 'listen') "
+                "keeps the damaged file aside and starts a fresh store.",
+                source=str(self.path),
+            )
         uri = "file:" + urllib.parse.quote(str(self.path.resolve())) + "?mode=ro"
         try:
             conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False, timeout=30)
             tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         except sqlite3.DatabaseError as err:
-            raise StoreError(f"Event store '{self.path}' cannot be read: {err}. Is it an acsi event store (SQLite)?",
-                             source=str(self.path)) from err
+            raise StoreError(
+                f"Event store '{self.path}' cannot be read: {err}. Is it an acsi event store (SQLite)?", source=str(self.path)
+            ) from err
         if "events" not in tables:
             conn.close()
-            raise StoreError(f"'{self.path}' is an SQLite file but not an acsi event store (no 'events' table).",
-                             source=str(self.path))
+            raise StoreError(
+                f"'{self.path}' is an SQLite file but not an acsi event store (no 'events' table).", source=str(self.path)
+            )
         return conn
 
     def _connect(self, synchronous: str) -> sqlite3.Connection:
@@ -334,8 +369,9 @@ class EventStore:
             conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
             self._migrate_v2(conn)
         except sqlite3.DatabaseError as err:
-            raise IngestError(f"Event store '{self.path}' cannot be opened: {err}. "
-                              "Is it an acsi event store (SQLite)?", source=str(self.path)) from err
+            raise IngestError(
+                f"Event store '{self.path}' cannot be opened: {err}. Is it an acsi event store (SQLite)?", source=str(self.path)
+            ) from err
         return conn
 
     @staticmethod
@@ -390,10 +426,11 @@ class EventStore:
         found: dict[str, tuple] = {}
         ids = list(event_ids)
         for start in range(0, len(ids), 20_000):
-            chunk = json.dumps(id_hashes(ids[start:start + 20_000]))
+            chunk = json.dumps(id_hashes(ids[start : start + 20_000]))
             for event_id, captured, code in self._conn.execute(
-                    "SELECT event_id, captured_at_utc, raw_code FROM events WHERE id_hash IN "
-                    "(SELECT value FROM json_each(?))", (chunk,)):
+                "SELECT event_id, captured_at_utc, raw_code FROM events WHERE id_hash IN (SELECT value FROM json_each(?))",
+                (chunk,),
+            ):
                 found[event_id] = (captured, code)
         return np.array([found.get(e) == (c, r) for e, c, r in zip(ids, captured_at_utc, raw_code)], dtype=bool)
 
@@ -414,7 +451,7 @@ class EventStore:
         with self._lock:
             self._conn.close()
 
-    def __enter__(self) -> "EventStore":
+    def __enter__(self) -> EventStore:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -432,8 +469,15 @@ class EventStore:
         return self._conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
 
     # -- writing -------------------------------------------------------------------------------
-    def capture(self, events: Sequence[EvaluationEvent], *, raw: bytes | None = None, device_uid: str | None = None,
-                captured_at_utc: str | None = None, mono_ns: int | None = None) -> list[EvaluationEvent]:
+    def capture(
+        self,
+        events: Sequence[EvaluationEvent],
+        *,
+        raw: bytes | None = None,
+        device_uid: str | None = None,
+        captured_at_utc: str | None = None,
+        mono_ns: int | None = None,
+    ) -> list[EvaluationEvent]:
         """Write one raw report and the events decoded from it in one durable transaction.
 
         Returns the events as stored (with ``raw_report_id``), after the commit: only then may
@@ -445,8 +489,10 @@ class EventStore:
             try:
                 stored = list(events)
                 if raw is not None:
-                    cur.execute("INSERT INTO raw_reports (device_uid, captured_at_utc, captured_mono_ns, bytes) VALUES (?,?,?,?)",
-                                (device_uid, captured_at_utc or _now(), mono_ns, bytes(raw)))
+                    cur.execute(
+                        "INSERT INTO raw_reports (device_uid, captured_at_utc, captured_mono_ns, bytes) VALUES (?,?,?,?)",
+                        (device_uid, captured_at_utc or _now(), mono_ns, bytes(raw)),
+                    )
                     rid = cur.lastrowid
                     stored = [replace(e, raw_report_id=rid) for e in stored]
                 if stored:
@@ -535,12 +581,16 @@ class EventStore:
     def _check_ids(ids: Sequence, offset: int = 0) -> None:
         for i, event_id in enumerate(ids):
             if not isinstance(event_id, str) or not event_id:
-                raise IngestError(f"Event {offset + i + 1} of the batch has no event id ({event_id!r}); "
-                                  "every event needs a non-empty text id.", key="event_id", record=offset + i + 1,
-                                  raw_value=event_id)
+                raise IngestError(
+                    f"Event {offset + i + 1} of the batch has no event id ({event_id!r}); every event needs a non-empty text id.",
+                    key="event_id",
+                    record=offset + i + 1,
+                    raw_value=event_id,
+                )
 
-    def _commit(self, names: Sequence[str], rows: list[tuple], constants: Mapping[str, Any] | None = None,
-                offset: int = 0) -> int:
+    def _commit(
+        self, names: Sequence[str], rows: list[tuple], constants: Mapping[str, Any] | None = None, offset: int = 0
+    ) -> int:
         """Write one batch in one transaction (``BEGIN IMMEDIATE`` ... ``COMMIT``)."""
         with self._lock:
             cur = self._conn.cursor()
@@ -553,8 +603,14 @@ class EventStore:
                 raise
         return added
 
-    def _write(self, cur: sqlite3.Cursor, names: Sequence[str], rows: Sequence[tuple],
-               constants: Mapping[str, Any] | None = None, offset: int = 0) -> int:
+    def _write(
+        self,
+        cur: sqlite3.Cursor,
+        names: Sequence[str],
+        rows: Sequence[tuple],
+        constants: Mapping[str, Any] | None = None,
+        offset: int = 0,
+    ) -> int:
         """Insert rows (``names`` order, ``id_hash`` last) inside the caller's transaction;
         ``constants`` are columns shared by every row, written as SQL literals.
 
@@ -582,11 +638,14 @@ class EventStore:
         id_pos = names.index("event_id")
         press = ", ".join(PRESS_COLUMNS)
         for start in range(0, len(rows), 20_000):
-            chunk = rows[start:start + 20_000]
+            chunk = rows[start : start + 20_000]
             keys = json.dumps([row[-1] for row in chunk])
-            stored = {r[0]: r[1:] for r in cur.execute(
-                f"SELECT id_hash, event_id, {press} FROM events WHERE id_hash IN (SELECT value FROM json_each(?))",
-                (keys,)).fetchall()}
+            stored = {
+                r[0]: r[1:]
+                for r in cur.execute(
+                    f"SELECT id_hash, event_id, {press} FROM events WHERE id_hash IN (SELECT value FROM json_each(?))", (keys,)
+                ).fetchall()
+            }
             for i, row in enumerate(chunk):
                 event_id = row[id_pos]
                 found = stored.get(row[-1])
@@ -611,7 +670,11 @@ class EventStore:
         err = EventConflictError(
             f"Event '{event_id}' (input row {index + 1}) has the id of a stored event but is a different press "
             f"({', '.join(differ)} differ): stored {_show(before)}; incoming {_show(incoming)}. Nothing of this "
-            "batch was stored.", key="event_id", record=index + 1, raw_value=event_id)
+            "batch was stored.",
+            key="event_id",
+            record=index + 1,
+            raw_value=event_id,
+        )
         err.stored, err.incoming, err.index = before, incoming, index
         raise err
 
@@ -625,9 +688,12 @@ class EventStore:
                 try:
                     cur.execute(insert, (*row[:-1], key))
                 except sqlite3.IntegrityError as err:
-                    raise IngestError(f"Event '{event_id}' cannot be stored: {err}. Check the source of this "
-                                      "event; required fields must not be empty.", key="event_id",
-                                      raw_value=event_id) from err
+                    raise IngestError(
+                        f"Event '{event_id}' cannot be stored: {err}. Check the source of this "
+                        "event; required fields must not be empty.",
+                        key="event_id",
+                        raw_value=event_id,
+                    ) from err
                 return 1
             if found[0] == event_id:
                 return 0
@@ -637,8 +703,9 @@ class EventStore:
         """The rowid of ``event_id``, following its probe chain; None when it is not stored."""
         probe = 0
         while True:
-            found = self._conn.execute("SELECT rowid, event_id FROM events WHERE id_hash = ?",
-                                       (id_hash(event_id, probe),)).fetchone()
+            found = self._conn.execute(
+                "SELECT rowid, event_id FROM events WHERE id_hash = ?", (id_hash(event_id, probe),)
+            ).fetchone()
             if found is None:
                 return None
             if found[1] == event_id:
@@ -668,13 +735,16 @@ class EventStore:
         """Append a staff ``login`` or ``logout`` row."""
         if action not in ("login", "logout"):
             raise ParameterError(f"action must be 'login' or 'logout', got {action!r}.")
-        self._log("INSERT INTO staff_session (window_id, staff_id, action, at_utc) VALUES (?,?,?,?)",
-                  (window_id, staff_id, action, _now()))
+        self._log(
+            "INSERT INTO staff_session (window_id, staff_id, action, at_utc) VALUES (?,?,?,?)",
+            (window_id, staff_id, action, _now()),
+        )
 
     def log_status(self, device_uid: str | None, state: str, detail: str = "") -> None:
         """Append a ``device_status`` row (connected, disconnected, busy, permission, ...)."""
-        self._log("INSERT INTO device_status (device_uid, at_utc, state, detail) VALUES (?,?,?,?)",
-                  (device_uid, _now(), state, detail))
+        self._log(
+            "INSERT INTO device_status (device_uid, at_utc, state, detail) VALUES (?,?,?,?)", (device_uid, _now(), state, detail)
+        )
 
     def correct(self, event_id: str, field: str, new_value: str | None, *, reason: str, by: str) -> None:
         """Record a correction; events themselves never change.
@@ -690,8 +760,10 @@ class EventStore:
             raise IngestError(f"Outcome {new_value!r} is not one of {', '.join(OUTCOMES)}, void.", key=field, raw_value=new_value)
         if self._find(event_id) is None:
             raise IngestError(f"No event with id '{event_id}' in '{self.path}'.", raw_value=event_id)
-        self._log("INSERT INTO corrections (event_id, field, new_value, reason, at_utc, by) VALUES (?,?,?,?,?,?)",
-                  (event_id, field, new_value, reason, _now(), by))
+        self._log(
+            "INSERT INTO corrections (event_id, field, new_value, reason, at_utc, by) VALUES (?,?,?,?,?,?)",
+            (event_id, field, new_value, reason, _now(), by),
+        )
 
     # -- reading -------------------------------------------------------------------------------
     def event_ids(self) -> set[str]:
@@ -703,8 +775,9 @@ class EventStore:
         A correction of ``outcome`` to ``void`` removes the event from the frame.
         """
         with self._lock:
-            frame = pd.read_sql_query(f"SELECT {', '.join(EVENT_COLUMNS)} FROM events {where} ORDER BY rowid",
-                                      self._conn, params=params)
+            frame = pd.read_sql_query(
+                f"SELECT {', '.join(EVENT_COLUMNS)} FROM events {where} ORDER BY rowid", self._conn, params=params
+            )
             fixes = pd.read_sql_query("SELECT event_id, field, new_value FROM corrections ORDER BY id", self._conn)
         if corrected and len(fixes):
             frame = apply_corrections(frame, fixes)
@@ -739,12 +812,16 @@ class EventStore:
         with self._lock:
             counts = pd.read_sql_query(
                 f"SELECT {select}, prompt_id IS NOT NULL AS prompted, COUNT(*) AS n FROM events {exclude} "
-                f"GROUP BY {group}, prompted", self._conn)
+                f"GROUP BY {group}, prompted",
+                self._conn,
+            )
             reasons = pd.read_sql_query(
                 f"SELECT {reason_units}, {day.replace('local_date', 'e.local_date')} AS period_day, j.value AS reason, "
                 "COUNT(*) AS n FROM events e, json_each(e.reason_codes) j "
                 f"WHERE e.outcome = 'rated' AND e.reason_codes != '[]' {and_exclude} "
-                f"GROUP BY {reason_units}, period_day, reason", self._conn)
+                f"GROUP BY {reason_units}, period_day, reason",
+                self._conn,
+            )
         counts = counts.rename(columns={"period_day": "local_date"})
         reasons = reasons.rename(columns={"period_day": "local_date"})
         if fixed:
@@ -782,8 +859,10 @@ class EventStore:
         else:
             frame.to_csv(target, index=False, na_rep=r"\N")  # NULL apart from the empty string
         if since_watermark:
-            self._log("INSERT OR REPLACE INTO export_watermark (name, last_rowid, at_utc) VALUES (?,?,?)",
-                      (since_watermark, top, _now()))
+            self._log(
+                "INSERT OR REPLACE INTO export_watermark (name, last_rowid, at_utc) VALUES (?,?,?)",
+                (since_watermark, top, _now()),
+            )
         return len(frame)
 
     def import_export(self, source: str | os.PathLike[str]) -> int:

@@ -33,8 +33,9 @@ import queue
 import socket
 import threading
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import usb.core
 import usb.util
@@ -50,16 +51,20 @@ __all__ = ["CaptureService", "DeviceError", "DeviceWorker", "PyUsbTransport", "S
 
 log = logging.getLogger("acsi.device")
 
-NO_BACKEND_HINT = ("No USB backend found: pyusb needs libusb. Install it with 'apt-get install libusb-1.0-0' "
-                   "(Debian/Ubuntu) or 'pip install libusb-package'.")
+NO_BACKEND_HINT = (
+    "No USB backend found: pyusb needs libusb. Install it with 'apt-get install libusb-1.0-0' "
+    "(Debian/Ubuntu) or 'pip install libusb-package'."
+)
 
 
 def udev_hint(profile: Profile) -> str:
-    return (f"Permission denied on the USB device {profile.usb.vendor_id:04x}:{profile.usb.product_id:04x}. Install a udev "
-            f"rule such as SUBSYSTEM==\"usb\", ATTRS{{idVendor}}==\"{profile.usb.vendor_id:04x}\", "
-            f"ATTRS{{idProduct}}==\"{profile.usb.product_id:04x}\", TAG+=\"uaccess\", GROUP=\"plugdev\", MODE=\"0660\" "
-            "in /etc/udev/rules.d/99-acsi-evaluator.rules, run 'udevadm control --reload && udevadm trigger', "
-            "and replug the device.")
+    return (
+        f"Permission denied on the USB device {profile.usb.vendor_id:04x}:{profile.usb.product_id:04x}. Install a udev "
+        f'rule such as SUBSYSTEM=="usb", ATTRS{{idVendor}}=="{profile.usb.vendor_id:04x}", '
+        f'ATTRS{{idProduct}}=="{profile.usb.product_id:04x}", TAG+="uaccess", GROUP="plugdev", MODE="0660" '
+        "in /etc/udev/rules.d/99-acsi-evaluator.rules, run 'udevadm control --reload && udevadm trigger', "
+        "and replug the device."
+    )
 
 
 class SystemClock:
@@ -69,7 +74,7 @@ class SystemClock:
         return time.monotonic_ns()
 
     def now(self) -> dt.datetime:
-        return dt.datetime.now(dt.timezone.utc)
+        return dt.datetime.now(dt.UTC)
 
     def sleep(self, seconds: float) -> None:
         time.sleep(seconds)
@@ -138,10 +143,16 @@ class PyUsbTransport:
         if err.errno == errno.EACCES:
             raise DeviceError(udev_hint(self.profile), kind="permission", device_uid=self.uid) from err
         if err.errno == errno.EBUSY:
-            raise DeviceError(f"Device {self.uid} is held by another driver or process ({action}: {err}). "
-                              "Close the vendor software or detach its driver; retrying.", kind="busy", device_uid=self.uid) from err
+            raise DeviceError(
+                f"Device {self.uid} is held by another driver or process ({action}: {err}). "
+                "Close the vendor software or detach its driver; retrying.",
+                kind="busy",
+                device_uid=self.uid,
+            ) from err
         if err.errno in (errno.ENODEV, errno.EIO, errno.ENOENT):
-            raise DeviceError(f"Device {self.uid} disconnected ({action}: {err}).", kind="disconnected", device_uid=self.uid) from err
+            raise DeviceError(
+                f"Device {self.uid} disconnected ({action}: {err}).", kind="disconnected", device_uid=self.uid
+            ) from err
         raise DeviceError(f"Device {self.uid}: {action} failed: {err}.", kind="io", device_uid=self.uid) from err
 
     def open(self) -> None:
@@ -167,17 +178,29 @@ class PyUsbTransport:
             try:
                 usb.util.claim_interface(dev, u.interface)
             except NotImplementedError as err:
-                raise DeviceError(f"Device {self.uid}: claiming the interface is unsupported on this OS.",
-                                  kind="unsupported", device_uid=self.uid) from err
+                raise DeviceError(
+                    f"Device {self.uid}: claiming the interface is unsupported on this OS.",
+                    kind="unsupported",
+                    device_uid=self.uid,
+                ) from err
             intf = dev.get_active_configuration()[(u.interface, u.alt_setting)]
             if u.endpoint_in is not None:
                 ep = usb.util.find_descriptor(intf, bEndpointAddress=u.endpoint_in)
             else:
-                ep = usb.util.find_descriptor(intf, custom_match=lambda e: usb.util.endpoint_direction(e.bEndpointAddress)
-                                              == usb.util.ENDPOINT_IN and usb.util.endpoint_type(e.bmAttributes) == usb.util.ENDPOINT_TYPE_INTR)
+                ep = usb.util.find_descriptor(
+                    intf,
+                    custom_match=lambda e: (
+                        usb.util.endpoint_direction(e.bEndpointAddress) == usb.util.ENDPOINT_IN
+                        and usb.util.endpoint_type(e.bmAttributes) == usb.util.ENDPOINT_TYPE_INTR
+                    ),
+                )
             if ep is None:
-                raise DeviceError(f"Device {self.uid} has no IN endpoint {u.endpoint_in!r} on interface {u.interface}; "
-                                  f"check usb.endpoint_in in profile '{self.profile.source}'.", kind="unsupported", device_uid=self.uid)
+                raise DeviceError(
+                    f"Device {self.uid} has no IN endpoint {u.endpoint_in!r} on interface {u.interface}; "
+                    f"check usb.endpoint_in in profile '{self.profile.source}'.",
+                    kind="unsupported",
+                    device_uid=self.uid,
+                )
             self.ep_in = ep.bEndpointAddress
             self.packet_size = ep.wMaxPacketSize
         except usb.core.USBError as err:
@@ -200,7 +223,9 @@ class PyUsbTransport:
                         pass
                     continue
                 if err.errno == errno.EPIPE:
-                    raise DeviceError(f"Device {self.uid}: endpoint stalled twice.", kind="disconnected", device_uid=self.uid) from err
+                    raise DeviceError(
+                        f"Device {self.uid}: endpoint stalled twice.", kind="disconnected", device_uid=self.uid
+                    ) from err
                 self._raise(err, "read")
         return None  # pragma: no cover
 
@@ -272,7 +297,11 @@ class DeviceWorker:
     # -- commands ------------------------------------------------------------------------------
     @property
     def window_id(self) -> str | None:
-        return self.session.place.window_id if self.session else (self.site.place_of_device(self.uid).window_id if self.uid else None)
+        return (
+            self.session.place.window_id
+            if self.session
+            else (self.site.place_of_device(self.uid).window_id if self.uid else None)
+        )
 
     def login(self, staff_id: str) -> None:
         """Staff member on duty from now; logged as an append-only ``staff_session`` row."""
@@ -314,7 +343,7 @@ class DeviceWorker:
                 self.transport.write(build_frame(self.profile, bytes([0, req["func"]]) + req["data"]))
 
     # -- running --------------------------------------------------------------------------------
-    def start(self) -> "DeviceWorker":
+    def start(self) -> DeviceWorker:
         self._thread = threading.Thread(target=self.run, name=f"acsi-device-{self.profile.id}", daemon=True)
         self._thread.start()
         return self
@@ -447,12 +476,14 @@ class DeviceWorker:
             self.transport.control(poll["request_type"], poll["request"], poll["value"], poll["index"], poll["data"])  # type: ignore[union-attr]
             self._next_poll_ns = now + poll["every_ms"] * 1_000_000
 
-    def _commit(self, events: list[EvaluationEvent], raw: bytes | None = None, mono_ns: int | None = None,
-                wall: dt.datetime | None = None) -> list[EvaluationEvent]:
+    def _commit(
+        self, events: list[EvaluationEvent], raw: bytes | None = None, mono_ns: int | None = None, wall: dt.datetime | None = None
+    ) -> list[EvaluationEvent]:
         if not events and raw is None:
             return []
-        stored = self.store.capture(events, raw=raw, device_uid=self.uid,
-                                    captured_at_utc=iso_utc(wall) if wall else None, mono_ns=mono_ns)
+        stored = self.store.capture(
+            events, raw=raw, device_uid=self.uid, captured_at_utc=iso_utc(wall) if wall else None, mono_ns=mono_ns
+        )
         if self.on_event is not None:
             for event in stored:
                 self.on_event(event)
@@ -504,15 +535,31 @@ class CaptureService:
                 if uid in self.workers:
                     continue
                 report = None if self.on_status is None else (lambda state, detail, uid=uid: self.on_status(uid, state, detail))
-                worker = DeviceWorker(profile, self.site, self.store, backend=self.backend, clock=self.clock,
-                                      host_id=self.host_id, uid=uid, on_event=self.on_event, on_status=report,
-                                      **self.worker_options)
+                worker = DeviceWorker(
+                    profile,
+                    self.site,
+                    self.store,
+                    backend=self.backend,
+                    clock=self.clock,
+                    host_id=self.host_id,
+                    uid=uid,
+                    on_event=self.on_event,
+                    on_status=report,
+                    **self.worker_options,
+                )
                 self.workers[uid] = worker
                 new.append(worker)
         return new
 
-    def replay(self, *, duration_s: float | None = None, max_steps: int | None = None, realtime: bool = False,
-               rescan_s: float = 2.0, stop: threading.Event | None = None) -> str:
+    def replay(
+        self,
+        *,
+        duration_s: float | None = None,
+        max_steps: int | None = None,
+        realtime: bool = False,
+        rescan_s: float = 2.0,
+        stop: threading.Event | None = None,
+    ) -> str:
         """Run every worker in turn on the (fake) backend's virtual clock until nothing is left
         to do: every script consumed with each worker idle (READY without a prompt) or stopped,
         ``duration_s`` of virtual time, or ``max_steps`` worker steps. ``realtime`` keeps the
@@ -557,7 +604,8 @@ class CaptureService:
         exhausted = getattr(self.backend, "exhausted", True)
         return exhausted and all(
             w.state == "STOPPED" or (w.state == "READY" and w.session is not None and w.session.prompt is None)
-            for w in self.workers.values())
+            for w in self.workers.values()
+        )
 
     def worker_at(self, window_id: str) -> DeviceWorker:
         for worker in self.workers.values():

@@ -88,8 +88,9 @@ def _read_csv_text(file: Path, encoding: str):
         table = pacsv.read_csv(
             file,
             read_options=pacsv.ReadOptions(encoding=encoding, column_names=names, skip_rows=1, block_size=1 << 22),
-            convert_options=pacsv.ConvertOptions(column_types={name: pa.string() for name in names},
-                                                 strings_can_be_null=False, quoted_strings_can_be_null=False),
+            convert_options=pacsv.ConvertOptions(
+                column_types={name: pa.string() for name in names}, strings_can_be_null=False, quoted_strings_can_be_null=False
+            ),
         )
     except (UnicodeDecodeError, LookupError, pa.ArrowInvalid) as err:
         raise IngestError(f"Device log '{file}' cannot be read as CSV ({encoding}): {err}", source=str(file)) from err
@@ -122,16 +123,24 @@ def _vendor_columns(path, profile: Profile, site: Site) -> tuple[dict, int, np.n
     file = Path(path)
     fmt = profile.export
     if fmt is None:
-        raise IngestError(f"Profile '{profile.id}' has no 'export' section describing the vendor's CSV columns; "
-                          "add one (see acsi/ingest/device/profiles/framed-5level.yaml).", source=profile.source, key="export")
+        raise IngestError(
+            f"Profile '{profile.id}' has no 'export' section describing the vendor's CSV columns; "
+            "add one (see acsi/ingest/device/profiles/framed-5level.yaml).",
+            source=profile.source,
+            key="export",
+        )
     if not file.is_file():
         raise FileNotFoundError(f"Device log '{path}' not found.")
     raw = _read_csv_text(file, fmt.encoding)
     cols = fmt.columns
     missing = [f"{ours} ('{theirs}')" for ours, theirs in cols.items() if theirs not in raw.column_names]
     if missing:
-        raise IngestError(f"Device log '{file}' lacks the columns {', '.join(missing)} named in profile '{profile.id}'. "
-                          f"Columns found: {', '.join(raw.column_names)}.", source=str(file), key=missing[0])
+        raise IngestError(
+            f"Device log '{file}' lacks the columns {', '.join(missing)} named in profile '{profile.id}'. "
+            f"Columns found: {', '.join(raw.column_names)}.",
+            source=str(file),
+            key=missing[0],
+        )
     n = raw.num_rows
 
     def col(name: str) -> pa.Array:
@@ -149,23 +158,34 @@ def _vendor_columns(path, profile: Profile, site: Site) -> tuple[dict, int, np.n
         """``fn`` applied once per distinct value: (indices into the distinct values, results)."""
         encoded = array.dictionary_encode()
         return encoded.indices.to_numpy(zero_copy_only=False), np.array(
-            [fn(v) for v in encoded.dictionary.to_pylist()] or [None], dtype=object)
+            [fn(v) for v in encoded.dictionary.to_pylist()] or [None], dtype=object
+        )
 
     time_text = col("time")
-    times = pd.to_datetime(pd.Series(time_text.to_numpy(zero_copy_only=False), dtype=object), format=fmt.time_format,
-                           errors="coerce")
+    times = pd.to_datetime(
+        pd.Series(time_text.to_numpy(zero_copy_only=False), dtype=object), format=fmt.time_format, errors="coerce"
+    )
     bad = times.isna().to_numpy()
     if bad.any():
         first = int(np.flatnonzero(bad)[0])
         shown = raw[cols["time"]][first].as_py()
-        raise IngestError(f"Device log '{file}', column '{cols['time']}': {int(bad.sum())} time(s) cannot be read "
-                          f"(rows {_rows(bad)}; first {shown!r}); expected format {fmt.time_format or 'ISO 8601'}.",
-                          source=str(file), key=cols["time"], record=first + 2, raw_value=shown)
+        raise IngestError(
+            f"Device log '{file}', column '{cols['time']}': {int(bad.sum())} time(s) cannot be read "
+            f"(rows {_rows(bad)}; first {shown!r}); expected format {fmt.time_format or 'ISO 8601'}.",
+            source=str(file),
+            key=cols["time"],
+            record=first + 2,
+            raw_value=shown,
+        )
     local = times.dt.tz_localize(site.zone, ambiguous="NaT", nonexistent="NaT")
     bad = local.isna().to_numpy()
     if bad.any():
-        raise IngestError(f"Device log '{file}': local times on rows {_rows(bad)} do not exist or are ambiguous in {site.tz} "
-                          "(a daylight-saving change).", source=str(file), key=cols["time"])
+        raise IngestError(
+            f"Device log '{file}': local times on rows {_rows(bad)} do not exist or are ambiguous in {site.tz} "
+            "(a daylight-saving change).",
+            source=str(file),
+            key=cols["time"],
+        )
     utc = local.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy()
     (captured,) = _iso_text(utc, "utc_ms")  # 2024-03-05T01:02:03.456Z
     local_date, local_time = _iso_text(times.to_numpy(), "date", "time")  # 2024-03-05, 09:02:03
@@ -197,8 +217,13 @@ def _vendor_columns(path, profile: Profile, site: Site) -> tuple[dict, int, np.n
     unknown_of = np.array([(not w) or (bool(site.windows) and w not in known) for w in w_names] or [True])
     unknown_window = unknown_of[w_index] if n else np.zeros(0, bool)
     if no_staff.any() or off.any() or unknown_window.any():
-        flags = np.array([json.dumps([f for f, on in (("no_staff", a), ("off_hours", b), ("unknown_window", c)) if on])
-                          for a, b, c in zip(no_staff, off, unknown_window)], dtype=object)
+        flags = np.array(
+            [
+                json.dumps([f for f, on in (("no_staff", a), ("off_hours", b), ("unknown_window", c)) if on])
+                for a, b, c in zip(no_staff, off, unknown_window)
+            ],
+            dtype=object,
+        )
     else:
         flags = "[]"
     if "reasons" in cols:
@@ -229,8 +254,9 @@ def _vendor_columns(path, profile: Profile, site: Site) -> tuple[dict, int, np.n
         keys = pc.binary_join_element_wise(base, device_arr, window_arr, record, captured_arr, code_text, "|")
 
         def legacy() -> np.ndarray:
-            return _event_ids(pc.binary_join_element_wise(base, device_arr, window_arr, record, "|")
-                              .to_numpy(zero_copy_only=False))
+            return _event_ids(
+                pc.binary_join_element_wise(base, device_arr, window_arr, record, "|").to_numpy(zero_copy_only=False)
+            )
     else:
         content = pc.binary_join_element_wise(base, window_arr, time_text, code_text, staff_arr, "|")
         content_np = pd.Series(content.to_numpy(zero_copy_only=False), dtype=object)
@@ -301,12 +327,17 @@ def _refuse_conflicting_rows(file: Path, raw, keys) -> None:
         f"Device log '{file}': lines {earlier + 2} and {later + 2} are the same press by device, window, record id, "
         f"time and code but differ elsewhere; line {earlier + 2}: {show(earlier)}; line {later + 2}: {show(later)}. "
         "Nothing was imported; correct the log (or drop one line) and import again.",
-        source=str(file), record=later + 2, key="record_id")
+        source=str(file),
+        record=later + 2,
+        key="record_id",
+    )
 
 
 _LAYOUTS = {  # template and (field, position, digits)
-    "utc_ms": (b"0000-00-00T00:00:00.000Z", (("year", 0, 4), ("month", 5, 2), ("day", 8, 2), ("hour", 11, 2),
-                                            ("minute", 14, 2), ("second", 17, 2), ("milli", 20, 3))),
+    "utc_ms": (
+        b"0000-00-00T00:00:00.000Z",
+        (("year", 0, 4), ("month", 5, 2), ("day", 8, 2), ("hour", 11, 2), ("minute", 14, 2), ("second", 17, 2), ("milli", 20, 3)),
+    ),
     "date": (b"0000-00-00", (("year", 0, 4), ("month", 5, 2), ("day", 8, 2))),
     "time": (b"00:00:00", (("hour", 0, 2), ("minute", 3, 2), ("second", 6, 2))),
 }
@@ -325,15 +356,24 @@ def _iso_text(values: np.ndarray, *kinds: str) -> list[np.ndarray]:
     year = year_start.astype(np.int64) + 1970
     if n == 0 or year.min() < 1000 or year.max() > 9999:  # not 4 digits: the slow, general way
         text = np.datetime_as_string(ms, unit="ms").astype(object)
-        slow = {"utc_ms": text + "Z", "date": np.array([t[:10] for t in text], dtype=object),
-                "time": np.array([t[11:19] for t in text], dtype=object)}
+        slow = {
+            "utc_ms": text + "Z",
+            "date": np.array([t[:10] for t in text], dtype=object),
+            "time": np.array([t[11:19] for t in text], dtype=object),
+        }
         return [slow[kind] for kind in kinds]
     seconds, milli = np.divmod((ms - day.astype("datetime64[ms]")).astype(np.int64), 1000)
     hour, rest = np.divmod(seconds, 3600)
     minute, second = np.divmod(rest, 60)
-    fields = {"year": year, "month": (month_start - year_start.astype("datetime64[M]")).astype(np.int64) + 1,
-              "day": (day - month_start.astype("datetime64[D]")).astype(np.int64) + 1,
-              "hour": hour, "minute": minute, "second": second, "milli": milli}
+    fields = {
+        "year": year,
+        "month": (month_start - year_start.astype("datetime64[M]")).astype(np.int64) + 1,
+        "day": (day - month_start.astype("datetime64[D]")).astype(np.int64) + 1,
+        "hour": hour,
+        "minute": minute,
+        "second": second,
+        "milli": milli,
+    }
     out = []
     for kind in kinds:
         template, layout = _LAYOUTS[kind]
@@ -394,8 +434,9 @@ def sql_rows(frame: pd.DataFrame):
     return zip(*columns)
 
 
-def import_vendor_log(store, path: str | os.PathLike[str], profile: Profile, site: Site, *,
-                      batch: int = 200_000) -> tuple[int, int]:
+def import_vendor_log(
+    store, path: str | os.PathLike[str], profile: Profile, site: Site, *, batch: int = 200_000
+) -> tuple[int, int]:
     """Import a vendor CSV log into ``store`` column-wise (:meth:`EventStore.add_columns`, durable
     transactions of ``batch`` events); returns (events new to the store, events in the log).
     Interrupted at any point (even SIGKILL), the store holds whole batches only; importing the
@@ -409,8 +450,7 @@ def import_vendor_log(store, path: str | os.PathLike[str], profile: Profile, sit
     """
     columns, n, lines, legacy = _vendor_columns(path, profile, site)
     if legacy is not None and n and store.has_legacy_vendor_ids():
-        old = store.stored_presses(legacy(), _broadcast(columns["captured_at_utc"], n),
-                                   _broadcast(columns["raw_code"], n))
+        old = store.stored_presses(legacy(), _broadcast(columns["captured_at_utc"], n), _broadcast(columns["raw_code"], n))
         if old.any():  # stored by an earlier version under the record-number id: the same press
             new = ~old
             columns = {k: v[new] if isinstance(v, np.ndarray) else v for k, v in columns.items()}
@@ -431,7 +471,11 @@ def _add(store, columns: dict, n: int, lines: np.ndarray, path, batch: int) -> i
         raise EventConflictError(
             f"Device log '{path}', line {line}: event '{err.raw_value}' is stored already as a different press "
             f"(stored {stored}; this line {incoming}). Nothing of its batch was stored.",
-            source=str(path), record=line, key="event_id", raw_value=err.raw_value) from err
+            source=str(path),
+            record=line,
+            key="event_id",
+            raw_value=err.raw_value,
+        ) from err
 
 
 def read_event_export(path: str | os.PathLike[str]) -> pd.DataFrame:
@@ -448,16 +492,32 @@ def read_event_export(path: str | os.PathLike[str]) -> pd.DataFrame:
     if file.suffix.lower() == ".parquet":
         frame = pd.read_parquet(file)
     elif file.suffix.lower() == ".csv":
-        text_cols = [c for c in EVENT_COLUMNS if c not in ("captured_mono_ns", "profile_version", "scale_levels", "level",
-                                                          "score_0_100", "satisfied_min_level", "bad_max_level",
-                                                          "raw_report_id", "schema_version")]
+        text_cols = [
+            c
+            for c in EVENT_COLUMNS
+            if c
+            not in (
+                "captured_mono_ns",
+                "profile_version",
+                "scale_levels",
+                "level",
+                "score_0_100",
+                "satisfied_min_level",
+                "bad_max_level",
+                "raw_report_id",
+                "schema_version",
+            )
+        ]
         frame = pd.read_csv(file, dtype={c: str for c in text_cols}, keep_default_na=False, na_values=[r"\N"])
     else:
         raise IngestError(f"Event export '{file}' must be .parquet or .csv.", source=str(file))
     missing = [c for c in EVENT_COLUMNS if c not in frame.columns]
     if missing:
-        raise IngestError(f"Event export '{file}' lacks the columns {', '.join(missing)}; is it an acsi event export?",
-                          source=str(file), key=missing[0])
+        raise IngestError(
+            f"Event export '{file}' lacks the columns {', '.join(missing)}; is it an acsi event export?",
+            source=str(file),
+            key=missing[0],
+        )
     frame = frame[list(EVENT_COLUMNS)]
     bad = frame["event_id"].isna().to_numpy()
     if bad.any():
@@ -465,6 +525,10 @@ def read_event_export(path: str | os.PathLike[str]) -> pd.DataFrame:
     bad = ~frame["outcome"].isin(OUTCOMES).to_numpy()
     if bad.any():
         first = frame["outcome"].to_numpy()[bad][0]
-        raise IngestError(f"Event export '{file}': outcome {first!r} on rows {_rows(bad)} is not one of {', '.join(OUTCOMES)}.",
-                          source=str(file), key="outcome", raw_value=first)
+        raise IngestError(
+            f"Event export '{file}': outcome {first!r} on rows {_rows(bad)} is not one of {', '.join(OUTCOMES)}.",
+            source=str(file),
+            key="outcome",
+            raw_value=first,
+        )
     return frame

@@ -17,8 +17,12 @@ router = APIRouter(prefix="/admin")
 def _users_page(request: Request, who: Viewer, message: str = "", status_code: int = 200):
     with engine_of(request).connect() as conn:
         rows = users.list_users(conn)
-    return page(request, "admin_users.html", {"title": "Users", "viewer": who, "users": rows, "roles": users.ROLES,
-                                              "message": message}, status_code=status_code)
+    return page(
+        request,
+        "admin_users.html",
+        {"title": "Users", "viewer": who, "users": rows, "roles": users.ROLES, "message": message},
+        status_code=status_code,
+    )
 
 
 @router.get("/users")
@@ -30,8 +34,14 @@ def users_page(request: Request, who: Viewer = Depends(admin)):
 def add_user(request: Request, who: Viewer = Depends(admin), form: dict = Depends(checked_form)):
     try:
         with engine_of(request).begin() as conn:
-            users.add_user(conn, str(form.get("name", "")), str(form.get("role", "")), str(form.get("password", "")),
-                           str(form.get("scope", "")).strip() or None, actor=who.name)
+            users.add_user(
+                conn,
+                str(form.get("name", "")),
+                str(form.get("role", "")),
+                str(form.get("password", "")),
+                str(form.get("scope", "")).strip() or None,
+                actor=who.name,
+            )
     except ServerError as err:
         return _users_page(request, who, str(err), status_code=422)
     return RedirectResponse("/admin/users", status_code=303)
@@ -41,8 +51,7 @@ def add_user(request: Request, who: Viewer = Depends(admin), form: dict = Depend
 def change_role(request: Request, user_id: int, who: Viewer = Depends(admin), form: dict = Depends(checked_form)):
     try:
         with engine_of(request).begin() as conn:
-            users.set_role(conn, user_id, str(form.get("role", "")), str(form.get("scope", "")).strip() or None,
-                           actor=who.name)
+            users.set_role(conn, user_id, str(form.get("role", "")), str(form.get("scope", "")).strip() or None, actor=who.name)
     except ServerError as err:
         return _users_page(request, who, str(err), status_code=422)
     return RedirectResponse("/admin/users", status_code=303)
@@ -51,8 +60,12 @@ def change_role(request: Request, user_id: int, who: Viewer = Depends(admin), fo
 def _tokens_page(request: Request, who: Viewer, new_token: str | None = None, message: str = "", status_code: int = 200):
     with engine_of(request).connect() as conn:
         rows = tokens.list_tokens(conn)
-    return page(request, "admin_tokens.html", {"title": "Collector tokens", "viewer": who, "tokens": rows,
-                                               "new_token": new_token, "message": message}, status_code=status_code)
+    return page(
+        request,
+        "admin_tokens.html",
+        {"title": "Collector tokens", "viewer": who, "tokens": rows, "new_token": new_token, "message": message},
+        status_code=status_code,
+    )
 
 
 @router.get("/tokens")
@@ -94,8 +107,12 @@ def _org_page(request: Request, who: Viewer, message: str = "", status_code: int
 
     with engine_of(request).connect() as conn:
         rows = sorted(branch_names(conn).values(), key=lambda r: (r["region"] or "", r["code"]))
-    return page(request, "admin_org.html", {"title": "Organisation", "viewer": who, "branches": rows,
-                                            "message": message}, status_code=status_code)
+    return page(
+        request,
+        "admin_org.html",
+        {"title": "Organisation", "viewer": who, "branches": rows, "message": message},
+        status_code=status_code,
+    )
 
 
 @router.get("/org")
@@ -125,8 +142,9 @@ async def org_upload(request: Request, who: Viewer = Depends(admin), form: dict 
                 with engine_of(request).begin() as conn:
                     counts = import_org(conn, data, actor=who.name)
             except AcsiError as err:
-                return _org_page(request, who, f"Not imported: {str(err).replace(str(path), upload.filename or '')}",
-                                 status_code=422)
+                return _org_page(
+                    request, who, f"Not imported: {str(err).replace(str(path), upload.filename or '')}", status_code=422
+                )
     finally:
         if hasattr(upload, "close"):
             await upload.close()

@@ -55,14 +55,27 @@ async def post_events(request: Request):
         raise EventError(0, "(body)", f"is not JSON: {err}") from err
     if not isinstance(payload, list):
         raise EventError(0, "(body)", f"must be a JSON array of events, found {type(payload).__name__}")
-    result = await run_in_threadpool(store_events, engine_of(request), payload, branch=row["branch_code"],
-                                     token_id=row["id"], actor=f"token {row['prefix']}...")
+    result = await run_in_threadpool(
+        store_events,
+        engine_of(request),
+        payload,
+        branch=row["branch_code"],
+        token_id=row["id"],
+        actor=f"token {row['prefix']}...",
+    )
     return JSONResponse(result.to_dict())
 
 
 @router.get("/indicators")
-def get_indicators(request: Request, by: str = "branch,month", since: str | None = None, until: str | None = None,
-                   min_n: int = 30, small_n: str = "mask", compare: bool = True):
+def get_indicators(
+    request: Request,
+    by: str = "branch,month",
+    since: str | None = None,
+    until: str | None = None,
+    min_n: int = 30,
+    small_n: str = "mask",
+    compare: bool = True,
+):
     row = _token_row(request)
     engine = engine_of(request)
     if row is not None:

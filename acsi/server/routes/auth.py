@@ -30,10 +30,12 @@ def home_of(viewer) -> str:  # noqa: ANN001
 
 def _login_page(request: Request, message: str = "", status_code: int = 200):
     cookie, token = request.app.state.signer.login_csrf()
-    response = page(request, "login.html", {"title": "Log in", "csrf": token, "message": message, "viewer": None},
-                    status_code=status_code)
-    response.set_cookie(sessions.LOGIN_COOKIE, cookie, httponly=True, samesite="strict",
-                        secure=request.url.scheme == "https", max_age=3600)
+    response = page(
+        request, "login.html", {"title": "Log in", "csrf": token, "message": message, "viewer": None}, status_code=status_code
+    )
+    response.set_cookie(
+        sessions.LOGIN_COOKIE, cookie, httponly=True, samesite="strict", secure=request.url.scheme == "https", max_age=3600
+    )
     return response
 
 
@@ -77,8 +79,14 @@ async def login(request: Request):
 
     target = home_of(Viewer(user["id"], user["name"], user["role"], user["scope"]))
     response = RedirectResponse(target, status_code=303)
-    response.set_cookie(sessions.COOKIE, request.app.state.signer.sign_session(session_id), httponly=True,
-                        samesite="lax", secure=request.url.scheme == "https", max_age=sessions.SESSION_SECONDS)
+    response.set_cookie(
+        sessions.COOKIE,
+        request.app.state.signer.sign_session(session_id),
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+        max_age=sessions.SESSION_SECONDS,
+    )
     response.delete_cookie(sessions.LOGIN_COOKIE)
     return response
 

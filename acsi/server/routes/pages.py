@@ -19,8 +19,10 @@ from acsi.server.tables import to_csv, to_xlsx
 
 router = APIRouter()
 
-FORMATS = {"csv": ("text/csv; charset=utf-8", to_csv),
-           "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", to_xlsx)}
+FORMATS = {
+    "csv": ("text/csv; charset=utf-8", to_csv),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", to_xlsx),
+}
 
 
 def _render(request: Request, who: Viewer, template: str, context: dict):
@@ -42,8 +44,13 @@ def _export(request: Request, who: Viewer, context: dict, table: str, fmt: str, 
     media, writer = FORMATS[fmt]
     data = writer(context["tables"][table])
     with engine_of(request).begin() as conn:
-        audit.record(conn, "export", actor=who.name, detail=f"{what} {table}.{fmt} rows={len(context['tables'][table].rows)}",
-                     address=client_address(request))
+        audit.record(
+            conn,
+            "export",
+            actor=who.name,
+            detail=f"{what} {table}.{fmt} rows={len(context['tables'][table].rows)}",
+            address=client_address(request),
+        )
     label = context["period"].label if "period" in context else context["label"]
     filename = f"{what.replace('/', '_')}_{table}_{label}.{fmt}"
     return Response(data, media_type=media, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
@@ -57,56 +64,75 @@ def overview_page(request: Request, period: str | None = None, at: str | None = 
 
 
 @router.get("/overview/export/{table}.{fmt}")
-def overview_export(request: Request, table: str, fmt: str, period: str | None = None, at: str | None = None,
-                    who: Viewer = Depends(viewer)):
+def overview_export(
+    request: Request, table: str, fmt: str, period: str | None = None, at: str | None = None, who: Viewer = Depends(viewer)
+):
     with engine_of(request).connect() as conn:
         context = views.overview(conn, who, period, at)
     return _export(request, who, context, table, fmt, "overview")
 
 
 @router.get("/region/{region}")
-def region_page(request: Request, region: str, period: str | None = None, at: str | None = None,
-                who: Viewer = Depends(viewer)):
+def region_page(request: Request, region: str, period: str | None = None, at: str | None = None, who: Viewer = Depends(viewer)):
     with engine_of(request).connect() as conn:
         context = views.region(conn, who, region, period, at)
     return _render(request, who, "overview.html", context)
 
 
 @router.get("/region/{region}/export/{table}.{fmt}")
-def region_export(request: Request, region: str, table: str, fmt: str, period: str | None = None, at: str | None = None,
-                  who: Viewer = Depends(viewer)):
+def region_export(
+    request: Request,
+    region: str,
+    table: str,
+    fmt: str,
+    period: str | None = None,
+    at: str | None = None,
+    who: Viewer = Depends(viewer),
+):
     with engine_of(request).connect() as conn:
         context = views.region(conn, who, region, period, at)
     return _export(request, who, context, table, fmt, f"region/{region}")
 
 
 @router.get("/branch/{branch}")
-def branch_page(request: Request, branch: str, period: str | None = None, at: str | None = None,
-                who: Viewer = Depends(viewer)):
+def branch_page(request: Request, branch: str, period: str | None = None, at: str | None = None, who: Viewer = Depends(viewer)):
     with engine_of(request).connect() as conn:
         context = views.branch(conn, who, branch, period, at)
     return _render(request, who, "branch.html", context)
 
 
 @router.get("/branch/{branch}/export/{table}.{fmt}")
-def branch_export(request: Request, branch: str, table: str, fmt: str, period: str | None = None, at: str | None = None,
-                  who: Viewer = Depends(viewer)):
+def branch_export(
+    request: Request,
+    branch: str,
+    table: str,
+    fmt: str,
+    period: str | None = None,
+    at: str | None = None,
+    who: Viewer = Depends(viewer),
+):
     with engine_of(request).connect() as conn:
         context = views.branch(conn, who, branch, period, at)
     return _export(request, who, context, table, fmt, f"branch/{branch}")
 
 
 @router.get("/clerk/{staff}")
-def clerk_page(request: Request, staff: str, period: str | None = None, at: str | None = None,
-               who: Viewer = Depends(viewer)):
+def clerk_page(request: Request, staff: str, period: str | None = None, at: str | None = None, who: Viewer = Depends(viewer)):
     with engine_of(request).connect() as conn:
         context = views.clerk(conn, who, staff, period, at)
     return _render(request, who, "clerk.html", context)
 
 
 @router.get("/clerk/{staff}/export/{table}.{fmt}")
-def clerk_export(request: Request, staff: str, table: str, fmt: str, period: str | None = None, at: str | None = None,
-                 who: Viewer = Depends(viewer)):
+def clerk_export(
+    request: Request,
+    staff: str,
+    table: str,
+    fmt: str,
+    period: str | None = None,
+    at: str | None = None,
+    who: Viewer = Depends(viewer),
+):
     with engine_of(request).connect() as conn:
         context = views.clerk(conn, who, staff, period, at)
     return _export(request, who, context, table, fmt, f"clerk/{staff}")

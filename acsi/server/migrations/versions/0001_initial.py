@@ -15,9 +15,25 @@ depends_on = None
 
 # The tables as acsi/server/schema.py defines them at revision 0001. A later change to schema.py
 # comes with a new revision that alters the tables with op.* calls.
-_TABLES = ("meta", "regions", "branches", "counters", "staff", "staff_assignments", "users", "sessions",
-           "login_attempts", "audit_log", "collector_tokens", "events", "event_conflicts", "agg_fine", "agg_day",
-           "agg_reasons", "branch_state")
+_TABLES = (
+    "meta",
+    "regions",
+    "branches",
+    "counters",
+    "staff",
+    "staff_assignments",
+    "users",
+    "sessions",
+    "login_attempts",
+    "audit_log",
+    "collector_tokens",
+    "events",
+    "event_conflicts",
+    "agg_fine",
+    "agg_day",
+    "agg_reasons",
+    "branch_state",
+)
 
 
 def upgrade() -> None:

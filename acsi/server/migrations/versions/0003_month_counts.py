@@ -29,10 +29,12 @@ def upgrade() -> None:
         sa.UniqueConstraint(*KEYS, name="agg_month_key"),
     )
     op.create_index("agg_month_month", "agg_month", ["month"])
-    op.execute("INSERT INTO agg_month (branch_id, month, scale_levels, satisfied_min_level, bad_max_level, outcome, "
-               "level, n) SELECT branch_id, substr(local_date, 1, 7), scale_levels, satisfied_min_level, bad_max_level, "
-               "outcome, level, SUM(n) FROM agg_day GROUP BY branch_id, substr(local_date, 1, 7), scale_levels, "
-               "satisfied_min_level, bad_max_level, outcome, level")
+    op.execute(
+        "INSERT INTO agg_month (branch_id, month, scale_levels, satisfied_min_level, bad_max_level, outcome, "
+        "level, n) SELECT branch_id, substr(local_date, 1, 7), scale_levels, satisfied_min_level, bad_max_level, "
+        "outcome, level, SUM(n) FROM agg_day GROUP BY branch_id, substr(local_date, 1, 7), scale_levels, "
+        "satisfied_min_level, bad_max_level, outcome, level"
+    )
 
 
 def downgrade() -> None:
