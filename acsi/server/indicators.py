@@ -15,23 +15,8 @@ import datetime as dt
 from sqlalchemy import Connection, func, select
 
 from acsi.errors import ParameterError
+from acsi.ingest.device.indicators import COUNT_KEYS
 from acsi.server.schema import agg_fine, agg_reasons
-
-_COUNT_COLUMNS = (
-    "bank_id",
-    "branch_id",
-    "window_id",
-    "staff_id",
-    "local_date",
-    "scale_levels",
-    "satisfied_min_level",
-    "bad_max_level",
-    "outcome",
-    "level",
-    "label",
-    "flags",
-    "prompted",
-)
 
 
 def _date(value: str | None, name: str) -> str | None:
@@ -49,7 +34,7 @@ def count_tables(conn: Connection, branch_codes: set[str] | None, since: str | N
     import pandas as pd
 
     since, until = _date(since, "since"), _date(until, "until")
-    cols = [agg_fine.c[name] for name in _COUNT_COLUMNS]
+    cols = [agg_fine.c[name] for name in COUNT_KEYS]
     query = select(*cols, func.sum(agg_fine.c.n).label("n")).group_by(*cols)
     reason_cols = [agg_reasons.c[name] for name in ("bank_id", "branch_id", "window_id", "staff_id", "local_date", "reason")]
     rquery = select(*reason_cols, func.sum(agg_reasons.c.n).label("n")).group_by(*reason_cols)
@@ -64,7 +49,7 @@ def count_tables(conn: Connection, branch_codes: set[str] | None, since: str | N
         return stmt
 
     query, rquery = scoped(query, agg_fine), scoped(rquery, agg_reasons)
-    counts = pd.DataFrame(conn.execute(query).all(), columns=[*_COUNT_COLUMNS, "n"])
+    counts = pd.DataFrame(conn.execute(query).all(), columns=[*COUNT_KEYS, "n"])
     reasons = pd.DataFrame(
         conn.execute(rquery).all(), columns=["bank_id", "branch_id", "window_id", "staff_id", "local_date", "reason", "n"]
     )
