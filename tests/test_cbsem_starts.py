@@ -14,7 +14,8 @@ import semopy
 import acsi
 from acsi.errors import InadmissibleSolutionWarning, MultipleOptimaWarning
 from acsi.estimators import cbsem
-from acsi.estimators.cbsem import CBSEM, _fabin3, _lavaan_starts, to_semopy_syntax
+from acsi.estimators.cbsem import CBSEM, _lavaan_starts, to_semopy_syntax
+from acsi.estimators.factor_solution import fabin3
 
 from ._tolerances import EXACT
 from .conftest import REFERENCE
@@ -31,7 +32,7 @@ def _exact(sigma: np.ndarray, n: int, columns: list[str]) -> pd.DataFrame:
 def test_fabin3_loading_of_a_three_indicator_block_is_the_covariance_ratio() -> None:
     # With one instrument z = x3: lambda_2 = s_23 s_31 / (s_13 s_31) = s_23 / s_13.
     S = np.array([[2.0, 0.9, 0.6], [0.9, 1.5, 0.45], [0.6, 0.45, 1.2]])
-    assert _fabin3(S, 0, 1, [2]) == pytest.approx(0.45 / 0.6, **{"rel": EXACT["rtol"], "abs": EXACT["atol"]})
+    assert fabin3(S, 0, 1, [2]) == pytest.approx(0.45 / 0.6, **{"rel": EXACT["rtol"], "abs": EXACT["atol"]})
 
 
 def test_lavaan_starts_half_the_observed_variances_small_factor_variances_zero_regressions(reference: Path) -> None:
@@ -64,7 +65,7 @@ def test_lavaan_starts_half_the_observed_variances_small_factor_variances_zero_r
             construct, indicator = model.names_lambda[1][c], model.names_lambda[0][r]
             items = [where[i] for i in spec.construct(construct).indicators]
             j = where[indicator]
-            assert value == pytest.approx(_fabin3(S, items[0], j, [i for i in items[1:] if i != j]), abs=EXACT["atol"])
+            assert value == pytest.approx(fabin3(S, items[0], j, [i for i in items[1:] if i != j]), abs=EXACT["atol"])
             checked.add("lambda")
     assert checked == {"theta", "psi", "beta", "lambda"}
 

@@ -31,10 +31,9 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import semopy
-from scipy import special, stats
+from scipy import stats
 
 from acsi import notices
-from acsi.core.implied import construct_covariance
 from acsi.data import IndicatorData
 from acsi.errors import (
     ConvergenceWarning,
@@ -46,6 +45,13 @@ from acsi.errors import (
     SpecError,
 )
 from acsi.estimators.base import EstimatorBase, build_index, check_settings, readonly
+from acsi.estimators.factor_solution import (
+    admissibility_problems,
+    fabin3,
+    parameter_table,
+    rmsea_interval,
+    standardised_solution,
+)
 from acsi.index import INDEX_WEIGHTS, IndexWeights
 from acsi.results import FitResult
 from acsi.spec.model import Mode, ModelSpec
@@ -69,7 +75,6 @@ FIT_INDEX_KEYS: tuple[str, ...] = (
     "aic",
     "bic",
 )
-_SLACK = 1e-8
 
 
 # ---------------------------------------------------------------------- spec -> semopy syntax
@@ -469,9 +474,9 @@ class CBSEM(EstimatorBase):
         names = spec.construct_names
         order = _Order(model, names, tuple(observed))
         Beta, Lam, Psi, Theta = order.matrices(model.matrices[:4])
-        sol = _standardise(spec, Beta, Lam, Psi, Theta)
+        sol = standardised_solution(spec, Beta, Lam, Psi, Theta)
         free = dict(zip(("Beta", "Lambda", "Psi", "Theta"), order.matrices(_free_cells(model))))
-        return self._admissibility(
+        return admissibility_problems(
             names, list(observed), Psi, Theta, sol["Phi"], sol["std_loadings"], sol["std_B"], sol["path_pairs"], free, S
         )
 
@@ -481,7 +486,7 @@ class CBSEM(EstimatorBase):
         k = len(names)
         order = _Order(model, names, indicators)
         Beta, Lam, Psi, Theta = order.matrices(model.matrices[:4])  # Beta[target, source]
-        sol = _standardise(spec, Beta, Lam, Psi, Theta)
+        sol = standardised_solution(spec, Beta, Lam, Psi, Theta)
         Phi, Sigma, sd_eta, sd_x = sol["Phi"], sol["Sigma"], sol["sd_eta"], sol["sd_x"]
         std_loadings, std_B, path_pairs = sol["std_loadings"], sol["std_B"], sol["path_pairs"]
         free = order.matrices(_free_cells(model))
@@ -518,10 +523,10 @@ class CBSEM(EstimatorBase):
         standardized = {"loadings": nested(std_loadings), "paths": paths_of(std_B)}
         std_errors = {"loadings": nested(se_loadings), "paths": paths_of(se["Beta"].T)}
         fit_indices, extra = self._fit_indices(model, result, S, Sigma, n, p)
-        table = self._table(spec, names, indicators, Lam, Beta, Psi, Theta, se, sd_eta, sd_x, block)
+        table = parameter_table(spec, names, indicators, Lam, Beta, Psi, Theta, se, sd_eta, sd_x, block)
 
         free_by_name = dict(zip(("Beta", "Lambda", "Psi", "Theta"), free))
-        problems = self._admissibility(names, indicators, Psi, Theta, Phi, std_loadings, std_B, path_pairs, free_by_name, S)
+        problems = admissibility_problems(names, indicators, Psi, Theta, Phi, std_loadings, std_B, path_pairs, free_by_name, S)
         if problems:
             message = (
                 "The covariance-based solution is inadmissible (improper): "
@@ -640,7 +645,7 @@ class CBSEM(EstimatorBase):
         cfi = 1.0 if den == 0 else 1.0 - num / den
         tli = (baseline_chisq / baseline_df - chisq / df) / (baseline_chisq / baseline_df - 1.0) if df > 0 else nan
         rmsea = math.sqrt(max(chisq / df - 1.0, 0.0) / n) if df > 0 else nan
-        lower_ci, upper_ci = _rmsea_interval(chisq, df, n)
+        lower_ci, upper_ci = rmsea_interval(chisq, df, n)
         logl = -0.5 * n * (p * math.log(2 * math.pi) + logdet_sigma + np.trace(S @ inv_sigma))
         unrestricted = -0.5 * n * (p * math.log(2 * math.pi) + logdet_s + p)
         out |= {
@@ -666,103 +671,6 @@ class CBSEM(EstimatorBase):
             extra |= {"logl": nan, "sabic": nan}
         return out, extra
 
-    @staticmethod
-    def _table(spec, names, indicators, Lam, Beta, Psi, Theta, se, sd_eta, sd_x, block) -> pd.DataFrame:
-        rows = []
-        pos = {name: b for b, name in enumerate(names)}
-        ipos = {name: j for j, name in enumerate(indicators)}
-        for b, construct in enumerate(spec.constructs):
-            for indicator in construct.indicators:
-                j = ipos[indicator]
-                rows.append((construct.name, "=~", indicator, Lam[j, b], se["Lambda"][j, b], Lam[j, b] * sd_eta[b] / sd_x[j]))
-        for pth in spec.paths:
-            s, t = pos[pth.source], pos[pth.target]
-            rows.append((pth.target, "~", pth.source, Beta[t, s], se["Beta"][t, s], Beta[t, s] * sd_eta[s] / sd_eta[t]))
-
-        def cov_row(a, b, matrix, errors, sds, where):  # noqa: ANN001, ANN202
-            # Variances are standardised by the total variance, (residual) covariances by the
-            # residual standard deviations (lavaan's std.all).
-            i, j = where[a], where[b]
-            scale = sds[i] ** 2 if i == j else math.sqrt(abs(matrix[i, i] * matrix[j, j]))
-            return (a, "~~", b, matrix[i, j], errors[i, j], matrix[i, j] / scale if scale > 0 else float("nan"))
-
-        for cov in spec.covariances:
-            if cov.left in ipos and cov.right in ipos:
-                rows.append(cov_row(cov.left, cov.right, Theta, se["Theta"], sd_x, ipos))
-            elif cov.left in pos and cov.right in pos and cov.left != cov.right:
-                rows.append(cov_row(cov.left, cov.right, Psi, se["Psi"], sd_eta, pos))
-        for indicator in indicators:
-            rows.append(cov_row(indicator, indicator, Theta, se["Theta"], sd_x, ipos))
-        for name in names:
-            rows.append(cov_row(name, name, Psi, se["Psi"], sd_eta, pos))
-        exo = [n for n in names if n not in spec.endogenous]
-        for a_i, a in enumerate(exo):
-            for b in exo[a_i + 1 :]:
-                rows.append(cov_row(a, b, Psi, se["Psi"], sd_eta, pos))
-        lhs, op, rhs, estimate, std_error, std_all = zip(*rows)
-        std_error = np.array(std_error, dtype=float)
-        std_error[std_error == 0] = np.nan  # fixed parameters
-        return pd.DataFrame(
-            {
-                "lhs": np.array(lhs, dtype=object),
-                "op": np.array(op, dtype=object),
-                "rhs": np.array(rhs, dtype=object),
-                "estimate": np.array(estimate, dtype=float),
-                "std_error": std_error,
-                "std_all": np.array(std_all, dtype=float),
-            }
-        )
-
-    @staticmethod
-    def _admissibility(names, indicators, Psi, Theta, Phi, std_loadings, std_B, path_pairs, free, S) -> list[str]:
-        problems = []
-        # semopy bounds variances below by 0, so a Heywood case shows as a free variance at 0.
-        for j, value in enumerate(np.diag(Theta)):
-            if free["Theta"][j, j] and value < 1e-6 * S[j, j]:
-                problems.append(
-                    f"error variance of '{indicators[j]}' is {value:.3g}, at or below its bound 0 (a Heywood case: "
-                    "the unconstrained estimate is negative)"
-                )
-        for b, value in enumerate(np.diag(Psi)):
-            if free["Psi"][b, b] and value < 1e-6 * max(abs(Phi[b, b]), 1e-300):
-                problems.append(f"(residual) variance of '{names[b]}' is {value:.3g}, at or below its bound 0")
-        for j, value in enumerate(std_loadings):
-            if abs(value) > 1 + _SLACK:
-                problems.append(f"standardised loading of '{indicators[j]}' is {value:.4f}")
-        for i, j in path_pairs:
-            if abs(std_B[i, j]) > 1 + _SLACK:
-                problems.append(f"standardised path '{names[i]} -> {names[j]}' is {std_B[i, j]:.4f}")
-        if np.isfinite(Phi).all() and np.linalg.eigvalsh((Phi + Phi.T) / 2)[0] < -_SLACK:
-            problems.append("the factor covariance matrix is not positive definite")
-        return problems
-
-
-def _standardise(spec: ModelSpec, Beta, Lam, Psi, Theta) -> dict:  # noqa: ANN001
-    """Implied moments and completely standardised loadings and paths of one solution.
-
-    ``Phi = (I - B)^-1 Psi (I - B)^-T`` (factor covariances), ``Sigma = Lambda Phi Lambda' +
-    Theta``; standardised loading ``lambda sd_eta / sd_x``, path ``beta sd_source / sd_target``
-    (lavaan ``std.all``). Matrices in spec order, ``Beta[target, source]``.
-    """
-    names = spec.construct_names
-    Phi = construct_covariance(Beta, Psi)
-    Sigma = Lam @ Phi @ Lam.T + Theta
-    sd_eta = np.sqrt(np.clip(np.diag(Phi), 0, None))
-    sd_x = np.sqrt(np.clip(np.diag(Sigma), 0, None))
-    block = model_structure(spec).block
-    with np.errstate(divide="ignore", invalid="ignore"):
-        std_loadings = Lam[np.arange(Lam.shape[0]), block] * sd_eta[block] / sd_x
-        std_B = Beta.T * sd_eta[:, None] / sd_eta[None, :]  # [source, target]
-    return {
-        "Phi": Phi,
-        "Sigma": Sigma,
-        "sd_eta": sd_eta,
-        "sd_x": sd_x,
-        "std_loadings": std_loadings,
-        "std_B": std_B,
-        "path_pairs": [(names.index(pth.source), names.index(pth.target)) for pth in spec.paths],
-    }
-
 
 def _one_blas_thread() -> contextlib.AbstractContextManager:
     """BLAS pinned to one thread: for CB-SEM's small matrices threads cost more than they save
@@ -770,15 +678,6 @@ def _one_blas_thread() -> contextlib.AbstractContextManager:
     from threadpoolctl import threadpool_limits
 
     return threadpool_limits(limits=1, user_api="blas")
-
-
-def _fabin3(S: np.ndarray, marker: int, indicator: int, others: list[int]) -> float:
-    """FABIN 3 loading of ``indicator`` relative to the ``marker`` (Hägglund 1982, lavaan's
-    ``fabin3``): instrumental-variable estimate with the block's other indicators ``Z`` as
-    instruments, ``lambda = s_iZ S_ZZ^-1 s_Z1 / s_1Z S_ZZ^-1 s_Z1``."""
-    a = np.linalg.solve(S[np.ix_(others, others)], S[others, marker])
-    denominator = float(S[marker, others] @ a)
-    return float(S[indicator, others] @ a / denominator) if denominator > 0 else 1.0
 
 
 def _lavaan_starts(model, spec: ModelSpec, S: np.ndarray, observed, default: np.ndarray, *, marker: bool) -> np.ndarray:  # noqa: ANN001
@@ -795,9 +694,7 @@ def _lavaan_starts(model, spec: ModelSpec, S: np.ndarray, observed, default: np.
         items = [where[i] for i in construct.indicators]
         for position, j in enumerate(items[1:], start=1):
             others = [i for i in items[1:] if i != j]
-            loading[(construct.name, construct.indicators[position])] = (
-                _fabin3(S, items[0], j, others) if len(items) >= 3 else 1.0
-            )
+            loading[(construct.name, construct.indicators[position])] = fabin3(S, items[0], j, others) if len(items) >= 3 else 1.0
     matrices = [id(m) for m in model.matrices[:4]]
     out = np.array(default, dtype=float)
     active = [param for param in model.parameters.values() if param.active]
@@ -868,20 +765,3 @@ def _free_cells(model, values: np.ndarray | None = None) -> list[np.ndarray]:  #
             if loc.symmetric:
                 out[which][loc.indices[::-1]] = value
     return out
-
-
-def _rmsea_interval(chisq: float, df: int, n: int, level: float = 0.90) -> tuple[float, float]:
-    """lavaan's RMSEA interval: the noncentrality lambda with ``P(X2 <= chisq; df, lambda)`` equal to
-    0.95 (lower end) and 0.05 (upper end), 0 where even lambda = 0 gives less; then
-    ``sqrt(lambda / (n df))``."""
-    if df <= 0:
-        return float("nan"), float("nan")
-
-    def solve(target: float) -> float:
-        if special.chdtr(df, chisq) <= target:
-            return 0.0
-        return float(special.chndtrinc(chisq, df, target))
-
-    lam_lower = solve((1 + level) / 2)
-    lam_upper = solve((1 - level) / 2)
-    return math.sqrt(lam_lower / (n * df)), math.sqrt(lam_upper / (n * df))
