@@ -9,14 +9,8 @@ import pytest
 import acsi
 from acsi.baselines import ahp_weights, equal_weight_index, fuzzy_index, principal_component_index
 from acsi.errors import InconsistentJudgementWarning
-from acsi.resources import bundled
 
 from ._tolerances import EXACT
-
-
-@pytest.fixture(scope="module")
-def demo() -> tuple[acsi.ModelSpec, pd.DataFrame]:
-    return acsi.load_spec(bundled("models/acsi.yaml")), pd.read_csv(bundled("datasets/acsi_demo.csv"))
 
 
 def test_equal_weight_index_is_the_rescaled_item_mean(demo) -> None:

@@ -3,17 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import pytest
 
 import acsi
 from acsi.api import make_estimator
-from acsi.resources import bundled
-
-
-@pytest.fixture(scope="module")
-def demo() -> tuple[acsi.ModelSpec, pd.DataFrame]:
-    return acsi.load_spec(bundled("models/acsi.yaml")), pd.read_csv(bundled("datasets/acsi_demo.csv"))
 
 
 @pytest.mark.parametrize("method", ["pls", "plsc", "gsca"])

@@ -13,32 +13,8 @@ from acsi import strict_json
 from acsi.errors import ConvergenceWarning, DataError, ParameterError
 from acsi.estimators.base import EstimatorBase
 from acsi.estimators.registry import METHODS, REGISTRY
-from acsi.resources import bundled
 
-BASE_KEYS = {
-    "method",
-    "scheme",
-    "standardized",
-    "converged",
-    "iterations",
-    "n_obs",
-    "n_dropped",
-    "weights",
-    "loadings",
-    "paths",
-    "r_squared",
-    "adjusted_r_squared",
-    "effects",
-    "construct_correlations",
-    "warnings",
-    "index",
-    "index_weights",
-}
-
-
-@pytest.fixture(scope="module")
-def demo() -> tuple[acsi.ModelSpec, pd.DataFrame]:
-    return acsi.load_spec(bundled("models/acsi.yaml")), pd.read_csv(bundled("datasets/acsi_demo.csv"))
+from .conftest import FIT_RESULT_KEYS
 
 
 @pytest.fixture(scope="module")
@@ -68,10 +44,10 @@ def test_the_registered_options_are_options_of_acsi_fit() -> None:
 
 def test_every_method_returns_the_same_result_schema(fits: dict[str, dict]) -> None:
     for name, out in fits.items():
-        assert BASE_KEYS <= set(out), (name, BASE_KEYS - set(out))
+        assert FIT_RESULT_KEYS <= set(out), (name, FIT_RESULT_KEYS - set(out))
         assert out["method"] == name
     common = set.intersection(*(set(out) for out in fits.values()))
-    assert BASE_KEYS <= common
+    assert FIT_RESULT_KEYS <= common
 
 
 @pytest.mark.parametrize("method", METHODS)

@@ -12,30 +12,7 @@ import acsi
 from acsi.cli import main
 from acsi.resources import bundled
 
-BASE_KEYS = {
-    "method",
-    "scheme",
-    "standardized",
-    "converged",
-    "iterations",
-    "n_obs",
-    "n_dropped",
-    "weights",
-    "loadings",
-    "paths",
-    "r_squared",
-    "adjusted_r_squared",
-    "effects",
-    "construct_correlations",
-    "warnings",
-    "index",
-    "index_weights",
-}
-
-
-@pytest.fixture(scope="module")
-def demo() -> tuple[acsi.ModelSpec, pd.DataFrame]:
-    return acsi.load_spec(bundled("models/acsi.yaml")), pd.read_csv(bundled("datasets/acsi_demo.csv"))
+from .conftest import FIT_RESULT_KEYS
 
 
 @pytest.mark.parametrize("method", ["pls", "plsc", "cbsem", "gsca"])
@@ -43,7 +20,7 @@ def test_every_method_returns_the_same_json_keys(method: str, demo: tuple[acsi.M
     spec, frame = demo
     result = acsi.fit(spec, frame, method=method)
     out = result.to_dict()
-    assert BASE_KEYS <= set(out), BASE_KEYS - set(out)
+    assert FIT_RESULT_KEYS <= set(out), FIT_RESULT_KEYS - set(out)
     assert out["method"] == method
     assert set(out["paths"]) == {p.key for p in spec.paths}
     assert set(out["index"]) == set(spec.construct_names)
@@ -74,7 +51,7 @@ def test_cli_fit_method_writes_the_json_contract(method: str, tmp_path: Path) ->
     )
     assert code == 0
     payload = json.loads(out.read_text())
-    assert payload["method"] == method and BASE_KEYS <= set(payload)
+    assert payload["method"] == method and FIT_RESULT_KEYS <= set(payload)
 
 
 def test_compare_methods_prints_one_row_per_parameter_with_a_column_per_method(tmp_path: Path, capsys) -> None:

@@ -8,13 +8,7 @@ import pandas as pd
 import pytest
 
 import acsi
-from acsi.resources import bundled
 from tests._tolerances import EXACT, assert_nested_close
-
-
-@pytest.fixture(scope="module")
-def demo() -> tuple[acsi.ModelSpec, pd.DataFrame]:
-    return acsi.load_spec(bundled("models/acsi.yaml")), pd.read_csv(bundled("datasets/acsi_demo.csv"))
 
 
 def _from_tidy_views(result: acsi.FitResult) -> dict[str, Any]:

@@ -19,11 +19,6 @@ from acsi.errors import DataError, InadmissibleSolutionWarning, SmallSampleWarni
 from acsi.resources import bundled
 
 
-@pytest.fixture(scope="module")
-def demo() -> tuple[acsi.ModelSpec, pd.DataFrame]:
-    return acsi.load_spec(bundled("models/acsi.yaml")), pd.read_csv(bundled("datasets/acsi_demo.csv"))
-
-
 def test_three_respondents_are_refused_instead_of_an_r_squared_above_one(demo) -> None:  # noqa: ANN001
     spec, frame = demo
     with pytest.raises(DataError, match=r"Only 3 observation\(s\) for 14 indicators: at least 15 are needed"):
