@@ -150,6 +150,9 @@ class FitResult:
     parameter_table : DataFrame or None
         CB-SEM: the full lavaan-style table (variances, covariances, fixed parameters),
         returned by :attr:`params` instead of the PLS table.
+    estimator : EstimatorBase or None
+        The estimator (settings object) that produced the result; bootstrap, blindfolding,
+        PLSpredict and the group comparisons re-estimate through it. Not part of ``to_dict``.
     """
 
     spec: ModelSpec
@@ -183,6 +186,7 @@ class FitResult:
     std_errors: Mapping[str, Any] | None = None
     parameter_table: pd.DataFrame | None = field(default=None, repr=False)
     case_weights: np.ndarray | None = field(default=None, repr=False)
+    estimator: Any = field(default=None, repr=False, compare=False)
 
     @cached_property
     def score_matrix(self) -> np.ndarray:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import abc
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol, runtime_checkable
 
 from acsi import notices
 from acsi.errors import ParameterError
+from acsi.structure import model_structure
 from acsi.validate import check_bool, check_choice, check_int, check_level
 
 if TYPE_CHECKING:
@@ -62,15 +65,70 @@ class Estimator(Protocol):
     ) -> FitResult: ...
 
 
+@dataclass(frozen=True, kw_only=True)
+class Estimate:
+    """The arrays one method computes: all an estimator supplies to the shared ``fit`` skeleton.
+
+    Shapes: p indicators, k constructs. :meth:`EstimatorBase.fit` adds what every method
+    shares (the data's size, labels and missing-data report, the score offset
+    ``mean @ score_weights``, the 0-100 index and the warning messages) and builds the
+    :class:`~acsi.results.FitResult`; the attributes below keep its names.
+
+    Attributes
+    ----------
+    settings : mapping
+        The method's resolved settings (the skeleton adds ``missing``).
+    converged : bool
+    n_iter : int
+    outer_weights, standardized_weights : ndarray, shape (p,)
+        Weights of the construct scores; the standardised ones enter the 0-100 index.
+    cross_loading_matrix : ndarray, shape (p, k)
+    construct_correlation_matrix, path_matrix : ndarray, shape (k, k)
+    r_squared_vector : ndarray, shape (k,)
+    score_weights : ndarray, shape (p, k)
+        Scores are ``X @ score_weights - mean @ score_weights``.
+    warnings : tuple of str
+        Messages of the warnings the method issued.
+    reliability, model_fit, fit_indices, standardized, std_errors, parameter_table
+        Method-specific results (see :class:`~acsi.results.FitResult`), None when not computed.
+    """
+
+    settings: Mapping[str, Any]
+    converged: bool
+    n_iter: int
+    outer_weights: np.ndarray
+    standardized_weights: np.ndarray
+    cross_loading_matrix: np.ndarray
+    construct_correlation_matrix: np.ndarray
+    path_matrix: np.ndarray
+    r_squared_vector: np.ndarray
+    score_weights: np.ndarray
+    warnings: tuple[str, ...] = ()
+    reliability: Mapping[str, Mapping[str, float]] | None = None
+    model_fit: Mapping[str, Mapping[str, float]] | None = None
+    fit_indices: Mapping[str, float] | None = None
+    standardized: Mapping[str, Any] | None = None
+    std_errors: Mapping[str, Any] | None = None
+    parameter_table: pd.DataFrame | None = None
+
+
 class EstimatorBase(abc.ABC):
     """The one ``fit`` skeleton every estimator shares (PLSPM, PLSc, CBSEM, GSCA).
 
     ``fit`` (1) checks that the spec suits the method (:meth:`check_spec`), (2) prepares the
-    data once and computes their moments (:func:`resolve_data`), then (3) hands spec, prepared
-    data and moments to the method's :meth:`estimate`, which estimates the arrays, builds the
-    0-100 index once (:func:`build_index`) and returns the :class:`~acsi.results.FitResult`.
-    Subclasses are frozen keyword-only dataclasses holding the settings.
+    data once and computes their moments (:func:`resolve_data`), (3) has the method estimate
+    its arrays (:meth:`estimate`, an :class:`Estimate`), (4) builds the 0-100 index once
+    (:func:`build_index`) and (5) the :class:`~acsi.results.FitResult`, which keeps this
+    estimator (``result.estimator``) so that bootstrap, blindfolding, PLSpredict and the
+    group comparisons re-estimate with exactly these settings.
+    Subclasses are frozen keyword-only dataclasses holding the settings, with ``method`` the
+    name the registry gives them (:mod:`acsi.estimators.registry`) and an ``index_weights``
+    setting.
     """
+
+    #: The method's name in the registry (``"pls"``, ``"plsc"``, ``"cbsem"``, ``"gsca"``).
+    method: ClassVar[str]
+    index_weights: IndexWeights
 
     def fit(
         self,
@@ -96,7 +154,7 @@ class EstimatorBase(abc.ABC):
         Returns
         -------
         FitResult
-            See the method's :meth:`estimate` for what it adds.
+            See the method's :meth:`estimate` for what it adds; ``estimator`` is this estimator.
 
         Raises
         ------
@@ -107,24 +165,62 @@ class EstimatorBase(abc.ABC):
         ParameterError
             ``scale`` or ``missing`` given with already prepared data.
         """
+        import numpy as np
+
+        from acsi.results import FitResult
+
         self.check_spec(spec)
         prepared, mean, covariance, issued = resolve_data(spec, data, scale, missing)
-        return self.estimate(spec, prepared, mean, covariance, issued)
+        estimate = self.estimate(spec, prepared, mean, covariance)
+        structure = model_structure(spec)
+        index, index_messages = build_index(
+            spec, prepared, estimate.standardized_weights, np.sqrt(np.diag(covariance)), mean, structure, self.index_weights
+        )
+        return FitResult(
+            spec=spec,
+            method=self.method,
+            settings=dict(estimate.settings) | {"missing": prepared.missing},
+            converged=bool(estimate.converged),
+            n_iter=int(estimate.n_iter),
+            n_obs=prepared.values.shape[0],
+            n_dropped=prepared.n_dropped,
+            indicators=prepared.indicators,
+            constructs=spec.construct_names,
+            block=readonly(structure.block),
+            outer_weights=readonly(estimate.outer_weights),
+            standardized_weights=readonly(estimate.standardized_weights),
+            cross_loading_matrix=readonly(estimate.cross_loading_matrix),
+            construct_correlation_matrix=readonly(estimate.construct_correlation_matrix),
+            path_matrix=readonly(estimate.path_matrix),
+            r_squared_vector=readonly(estimate.r_squared_vector),
+            score_weights=readonly(estimate.score_weights),
+            score_offset=readonly(mean @ estimate.score_weights),
+            indicator_values=prepared.values,
+            row_labels=prepared.row_labels,
+            index=index,
+            warnings=(*issued, *estimate.warnings, *index_messages),
+            missing=prepared.missing_report.to_dict() if prepared.missing_report is not None else None,
+            reliability=estimate.reliability,
+            model_fit=estimate.model_fit,
+            fit_indices=estimate.fit_indices,
+            standardized=estimate.standardized,
+            std_errors=estimate.std_errors,
+            parameter_table=estimate.parameter_table,
+            case_weights=None if prepared.moments is not None else prepared.case_weights,
+            estimator=self,
+        )
 
     def check_spec(self, spec: ModelSpec) -> None:
         """Raise :class:`~acsi.errors.SpecError` if ``spec`` does not suit the method (default: the PLS rules)."""
         spec.check_pls()
 
     @abc.abstractmethod
-    def estimate(
-        self,
-        spec: ModelSpec,
-        data: IndicatorData,
-        mean: np.ndarray,
-        covariance: np.ndarray,
-        issued: list[str],
-    ) -> FitResult:
-        """Estimate from prepared data and their moments (divisor n); ``issued`` are the messages warned so far."""
+    def estimate(self, spec: ModelSpec, data: IndicatorData, mean: np.ndarray, covariance: np.ndarray) -> Estimate:
+        """The method's arrays from prepared data and their moments (divisor n).
+
+        Warnings go through :func:`acsi.notices.issue` with ``stacklevel=3`` (the caller of
+        ``fit``) and their messages into :attr:`Estimate.warnings`.
+        """
 
 
 def resolve_data(
@@ -239,7 +335,7 @@ def build_index(
             indicator_names=tuple(np.array(data.indicators)[keep]),
         )
     for category, message in caught:
-        notices.issue(message, category, stacklevel=4)
+        notices.issue(message, category, stacklevel=3)
     weights = np.zeros(structure.n_indicators)
     weights[keep] = normalised
     keep[keep] = ~np.isnan(normalised)  # constructs whose weights cannot be normalised get no index

@@ -27,6 +27,7 @@ import threading
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 import pandas as pd
@@ -44,7 +45,7 @@ from acsi.errors import (
     MultipleOptimaWarning,
     SpecError,
 )
-from acsi.estimators.base import EstimatorBase, build_index, check_settings, readonly
+from acsi.estimators.base import Estimate, EstimatorBase, check_settings
 from acsi.estimators.factor_solution import (
     admissibility_problems,
     fabin3,
@@ -53,7 +54,6 @@ from acsi.estimators.factor_solution import (
     standardised_solution,
 )
 from acsi.index import INDEX_WEIGHTS, IndexWeights
-from acsi.results import FitResult
 from acsi.spec.model import Mode, ModelSpec
 from acsi.structure import model_structure
 
@@ -266,6 +266,7 @@ class CBSEM(EstimatorBase):
     :class:`~acsi.errors.InadmissibleSolutionWarning`.
     """
 
+    method: ClassVar[str] = "cbsem"
     objective: str = "MLW"
     std_lv: bool = False
     ftol: float = 1e-14
@@ -290,20 +291,13 @@ class CBSEM(EstimatorBase):
         """Raise :class:`~acsi.errors.SpecError` for what CB-SEM cannot fit (a composite construct)."""
         to_semopy_syntax(spec, std_lv=self.std_lv)
 
-    def estimate(
-        self,
-        spec: ModelSpec,
-        data: IndicatorData,
-        mean: np.ndarray,
-        covariance: np.ndarray,
-        issued: list[str],
-    ) -> FitResult:
-        """Estimate the model by covariance structure analysis (the last step of :meth:`EstimatorBase.fit <acsi.estimators.base.EstimatorBase.fit>`).
+    def estimate(self, spec: ModelSpec, data: IndicatorData, mean: np.ndarray, covariance: np.ndarray) -> Estimate:
+        """Estimate the model by covariance structure analysis (step 3 of :meth:`EstimatorBase.fit <acsi.estimators.base.EstimatorBase.fit>`).
 
         Returns
         -------
-        FitResult
-            ``method="cbsem"`` with ``standardized``, ``std_errors``, ``fit_indices`` and
+        Estimate
+            With ``standardized``, ``std_errors``, ``fit_indices`` and
             the full lavaan-style ``params`` table (``std_error``, ``std_all`` columns).
 
         Raises
@@ -332,7 +326,7 @@ class CBSEM(EstimatorBase):
         if self.std_lv:
             syntax += _starting_values(spec, S, data.indicators)
         observed = list(data.indicators)
-        issued = list(issued)
+        issued: list[str] = []
         if data.case_weights is not None:
             if self.objective == "DWLS":
                 raise DataError(
@@ -397,7 +391,7 @@ class CBSEM(EstimatorBase):
             issued.append(message)
             notices.issue(message, ConvergenceWarning, stacklevel=3)
 
-        return self._result(spec, data, model, result, S, mean, n, p, converged, issued, optima)
+        return self._result(spec, data, model, result, S, n, p, converged, issued, optima)
 
     # ------------------------------------------------------------------ mapping back
     # ------------------------------------------------------------------ starts and optima
@@ -480,7 +474,7 @@ class CBSEM(EstimatorBase):
             names, list(observed), Psi, Theta, sol["Phi"], sol["std_loadings"], sol["std_B"], sol["path_pairs"], free, S
         )
 
-    def _result(self, spec, data, model, result, S, mean, n, p, converged, issued, optima) -> FitResult:
+    def _result(self, spec, data, model, result, S, n, p, converged, issued, optima) -> Estimate:
         names = spec.construct_names
         indicators = data.indicators
         k = len(names)
@@ -536,16 +530,9 @@ class CBSEM(EstimatorBase):
             issued.append(message)
             notices.issue(message, InadmissibleSolutionWarning, stacklevel=4)
 
-        # The index: the one index step of every estimator, on these weights.
-        structure = model_structure(spec)
-        index, index_messages = build_index(spec, data, standardized_weights, sd_sample, mean, structure, self.index_weights)
-        issued.extend(index_messages)
         cross = np.zeros((p, k))
         cross[rows, block] = loadings
-        B_source_target = Beta.T.copy()
-        return FitResult(
-            spec=spec,
-            method="cbsem",
+        return Estimate(
             settings={
                 "objective": self.objective,
                 "std_lv": self.std_lv,
@@ -553,29 +540,19 @@ class CBSEM(EstimatorBase):
                 "max_iter": self.max_iter,
                 "index_weights": self.index_weights,
                 "max_starts": self.max_starts,
-                "missing": data.missing,
                 "standardized": False,
                 "identification": "std.lv" if self.std_lv else "marker (first loading 1)",
                 "optima": tuple(optima),
             },
             converged=converged,
             n_iter=int(result.n_it),
-            n_obs=n,
-            n_dropped=data.n_dropped,
-            indicators=data.indicators,
-            constructs=names,
-            block=readonly(block),
-            outer_weights=readonly(weights),
-            standardized_weights=readonly(standardized_weights),
-            cross_loading_matrix=readonly(cross),
-            construct_correlation_matrix=readonly(phi_std),
-            path_matrix=readonly(B_source_target),
-            r_squared_vector=readonly(r2_eta),
-            score_weights=readonly(W),
-            score_offset=readonly(mean @ W),
-            indicator_values=data.values,
-            row_labels=data.row_labels,
-            index=index,
+            outer_weights=weights,
+            standardized_weights=standardized_weights,
+            cross_loading_matrix=cross,
+            construct_correlation_matrix=phi_std,
+            path_matrix=Beta.T.copy(),  # [source, target]
+            r_squared_vector=r2_eta,
+            score_weights=W,
             warnings=tuple(issued),
             fit_indices=fit_indices | extra,
             model_fit=self._model_fit(S, Sigma),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 
@@ -18,9 +19,8 @@ from acsi.core import gsca as kernel
 from acsi.core.moments import correlation
 from acsi.data import IndicatorData
 from acsi.errors import ConvergenceWarning
-from acsi.estimators.base import EstimatorBase, build_index, check_settings, readonly
+from acsi.estimators.base import Estimate, EstimatorBase, check_settings
 from acsi.index import INDEX_WEIGHTS, IndexWeights
-from acsi.results import FitResult
 from acsi.spec.model import ModelSpec
 from acsi.structure import model_structure
 
@@ -45,6 +45,7 @@ class GSCA(EstimatorBase):
     *Psychometrika* 69(1), 81-99.
     """
 
+    method: ClassVar[str] = "gsca"
     tol: float = 1e-10
     max_iter: int = 1000
     index_weights: IndexWeights = "fornell"
@@ -55,20 +56,13 @@ class GSCA(EstimatorBase):
             {"tol": ("fraction", None), "max_iter": ("positive_int", None), "index_weights": ("choice", INDEX_WEIGHTS)},
         )
 
-    def estimate(
-        self,
-        spec: ModelSpec,
-        data: IndicatorData,
-        mean: np.ndarray,
-        covariance: np.ndarray,
-        issued: list[str],
-    ) -> FitResult:
-        """Estimate the model by GSCA (the last step of :meth:`EstimatorBase.fit <acsi.estimators.base.EstimatorBase.fit>`).
+    def estimate(self, spec: ModelSpec, data: IndicatorData, mean: np.ndarray, covariance: np.ndarray) -> Estimate:
+        """GSCA arrays (step 3 of :meth:`EstimatorBase.fit <acsi.estimators.base.EstimatorBase.fit>`).
 
         Returns
         -------
-        FitResult
-            ``method="gsca"``; ``fit_indices`` holds FIT and AFIT.
+        Estimate
+            ``fit_indices`` holds FIT and AFIT.
 
         Warns
         -----
@@ -80,7 +74,7 @@ class GSCA(EstimatorBase):
         sd = np.sqrt(np.diag(covariance))
         S = correlation(covariance)
         solution = kernel.gsca(S, structure, tol=self.tol, max_iter=self.max_iter)
-        issued = list(issued)
+        issued: list[str] = []
         if not solution.converged:
             message = (
                 f"GSCA did not converge within max_iter={self.max_iter} iterations (tol={self.tol:g}); the estimates "
@@ -89,42 +83,19 @@ class GSCA(EstimatorBase):
             issued.append(message)
             notices.issue(message, ConvergenceWarning, stacklevel=3)
         W = solution.weights
-        rows = np.arange(structure.n_indicators)
-        weights = W[rows, structure.block]
-        R = W.T @ S @ W
-        cross = S @ W  # indicator-component correlations (unit-variance components)
+        weights = W[np.arange(structure.n_indicators), structure.block]
         divisor = sd * math.sqrt(n / (n - 1))
-        score_weights = W / divisor[:, None]
-        index, index_messages = build_index(spec, data, weights, sd, mean, structure, self.index_weights)
-        issued.extend(index_messages)
-        return FitResult(
-            spec=spec,
-            method="gsca",
-            settings={
-                "tol": self.tol,
-                "max_iter": self.max_iter,
-                "index_weights": self.index_weights,
-                "missing": data.missing,
-                "standardized": True,
-            },
+        return Estimate(
+            settings={"tol": self.tol, "max_iter": self.max_iter, "index_weights": self.index_weights, "standardized": True},
             converged=solution.converged,
             n_iter=solution.n_iter,
-            n_obs=n,
-            n_dropped=data.n_dropped,
-            indicators=data.indicators,
-            constructs=spec.construct_names,
-            block=readonly(structure.block),
-            outer_weights=readonly(weights),
-            standardized_weights=readonly(weights),
-            cross_loading_matrix=readonly(cross),
-            construct_correlation_matrix=readonly(R),
-            path_matrix=readonly(solution.paths),
-            r_squared_vector=readonly(solution.r_squared),
-            score_weights=readonly(score_weights),
-            score_offset=readonly(mean @ score_weights),
-            indicator_values=data.values,
-            row_labels=data.row_labels,
-            index=index,
+            outer_weights=weights,
+            standardized_weights=weights,
+            cross_loading_matrix=S @ W,  # indicator-component correlations (unit-variance components)
+            construct_correlation_matrix=W.T @ S @ W,
+            path_matrix=solution.paths,
+            r_squared_vector=solution.r_squared,
+            score_weights=W / divisor[:, None],
             warnings=tuple(issued),
             fit_indices={"fit": solution.fit, "afit": kernel.adjusted_fit(solution.fit, n, structure)},
         )

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 
@@ -21,9 +22,8 @@ from acsi.core import pls as kernel
 from acsi.core.moments import correlation
 from acsi.data import IndicatorData
 from acsi.errors import ConvergenceWarning, EstimationError
-from acsi.estimators.base import EstimatorBase, build_index, check_settings, readonly
+from acsi.estimators.base import Estimate, EstimatorBase, check_settings
 from acsi.index import INDEX_WEIGHTS, IndexWeights
-from acsi.results import FitResult
 from acsi.spec.model import ModelSpec
 from acsi.structure import model_structure
 
@@ -54,6 +54,7 @@ class PLSPM(EstimatorBase):
     does, and a negative relation to other constructs stays negative.
     """
 
+    method: ClassVar[str] = "pls"
     scheme: kernel.Scheme = "path"
     standardized: bool = True
     tol: float = 1e-10
@@ -72,18 +73,10 @@ class PLSPM(EstimatorBase):
             },
         )
 
-    def estimate(
-        self,
-        spec: ModelSpec,
-        data: IndicatorData,
-        mean: np.ndarray,
-        covariance: np.ndarray,
-        issued: list[str],
-    ) -> FitResult:
-        """Estimate from prepared data and their moments (:meth:`EstimatorBase.fit <acsi.estimators.base.EstimatorBase.fit>`).
+    def estimate(self, spec: ModelSpec, data: IndicatorData, mean: np.ndarray, covariance: np.ndarray) -> Estimate:
+        """PLS arrays from prepared data and their moments (step 3 of :meth:`EstimatorBase.fit <acsi.estimators.base.EstimatorBase.fit>`).
 
-        Also the first step of consistent PLS. ``issued`` are the messages of warnings issued
-        so far, carried into the result.
+        Also the first step of consistent PLS.
 
         Raises
         ------
@@ -97,12 +90,11 @@ class PLSPM(EstimatorBase):
         ConvergenceWarning
             The weights did not settle within ``max_iter`` iterations.
         NegativeWeightWarning
-            An index weight is negative.
+            (from ``fit``) An index weight is negative.
         """
-        issued = list(issued)
+        issued: list[str] = []
         structure = model_structure(spec)
-        X = data.values
-        n = X.shape[0]
+        n = data.values.shape[0]
         sd = np.sqrt(np.diag(covariance))  # divisor n
         S = correlation(covariance) if self.standardized else covariance
         self._check_mode_b_blocks(spec, S, structure)
@@ -130,46 +122,27 @@ class PLSPM(EstimatorBase):
         cross_loadings = C / np.sqrt(np.diag(S))[:, None]
         rows = np.arange(structure.n_indicators)
         weights = W[rows, structure.block]
-        standardized_weights = weights if self.standardized else weights * sd
         # Scores: standardised indicators (divisor n - 1, as R's scale()) or centred ones (divisor n),
         # as one product with the data: scores = X @ (W / d) - (mean / d) @ W.
         divisor = sd * math.sqrt(n / (n - 1)) if self.standardized else np.ones_like(sd)
-        score_weights = W / divisor[:, None]
-
-        index, index_warnings = build_index(spec, data, standardized_weights, sd, mean, structure, self.index_weights)
-        issued.extend(index_warnings)
-        return FitResult(
-            spec=spec,
-            method="pls",
+        return Estimate(
             settings={
                 "scheme": self.scheme,
                 "standardized": self.standardized,
                 "tol": self.tol,
                 "max_iter": self.max_iter,
                 "index_weights": self.index_weights,
-                "missing": data.missing,
             },
             converged=converged,
             n_iter=int(solution.n_iter),
-            n_obs=n,
-            n_dropped=data.n_dropped,
-            indicators=data.indicators,
-            constructs=spec.construct_names,
-            block=readonly(structure.block),
-            outer_weights=readonly(weights),
-            standardized_weights=readonly(standardized_weights),
-            cross_loading_matrix=readonly(cross_loadings),
-            construct_correlation_matrix=readonly(R),
-            path_matrix=readonly(B),
-            r_squared_vector=readonly(r_squared),
-            score_weights=readonly(score_weights),
-            score_offset=readonly(mean @ score_weights),
-            indicator_values=data.values,
-            row_labels=data.row_labels,
-            index=index,
+            outer_weights=weights,
+            standardized_weights=weights if self.standardized else weights * sd,
+            cross_loading_matrix=cross_loadings,
+            construct_correlation_matrix=R,
+            path_matrix=B,
+            r_squared_vector=r_squared,
+            score_weights=W / divisor[:, None],
             warnings=tuple(issued),
-            case_weights=None if data.moments is not None else data.case_weights,
-            missing=data.missing_report.to_dict() if data.missing_report is not None else None,
         )
 
     @staticmethod

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from typing import ClassVar
 
 import numpy as np
 
@@ -26,10 +27,9 @@ from acsi.core.pls import Scheme
 from acsi.core.reliability import composite_reliability, cronbach_alpha
 from acsi.data import IndicatorData
 from acsi.errors import InadmissibleSolutionWarning
-from acsi.estimators.base import EstimatorBase, readonly
+from acsi.estimators.base import Estimate, EstimatorBase
 from acsi.estimators.pls import PLSPM
 from acsi.index import IndexWeights
-from acsi.results import FitResult
 from acsi.spec.model import Mode, ModelSpec
 from acsi.structure import model_structure
 
@@ -61,6 +61,7 @@ class PLSc(EstimatorBase):
     *MIS Quarterly* 39(2), 297-316.
     """
 
+    method: ClassVar[str] = "plsc"
     scheme: Scheme = "path"
     tol: float = 1e-10
     max_iter: int = 1000
@@ -75,19 +76,12 @@ class PLSc(EstimatorBase):
             scheme=self.scheme, standardized=True, tol=self.tol, max_iter=self.max_iter, index_weights=self.index_weights
         )
 
-    def estimate(
-        self,
-        spec: ModelSpec,
-        data: IndicatorData,
-        mean: np.ndarray,
-        covariance: np.ndarray,
-        issued: list[str],
-    ) -> FitResult:
-        """Estimate the model with consistent PLS (the last step of :meth:`EstimatorBase.fit <acsi.estimators.base.EstimatorBase.fit>`).
+    def estimate(self, spec: ModelSpec, data: IndicatorData, mean: np.ndarray, covariance: np.ndarray) -> Estimate:
+        """Consistent PLS arrays (step 3 of :meth:`EstimatorBase.fit <acsi.estimators.base.EstimatorBase.fit>`).
 
         Returns
         -------
-        FitResult
+        Estimate
             ``method="plsc"``; ``loadings`` consistent, ``construct_correlations``,
             ``paths``, ``r_squared`` from the corrected correlations; ``reliability`` holds
             rho_A, rho_C (from the consistent loadings), Cronbach's alpha and AVE; ``model_fit``
@@ -100,7 +94,7 @@ class PLSc(EstimatorBase):
         ConvergenceWarning, NegativeWeightWarning
             As :meth:`PLSPM.fit`.
         """
-        base = self._pls().estimate(spec, data, mean, covariance, issued)
+        base = self._pls().estimate(spec, data, mean, covariance)
         structure = model_structure(spec)
         reflective = np.array([c.mode is Mode.REFLECTIVE for c in spec.constructs])
         S = correlation(covariance)
@@ -128,12 +122,11 @@ class PLSc(EstimatorBase):
         )
         return dataclasses.replace(
             base,
-            method="plsc",
             settings=dict(base.settings) | {"correction": "rho_a"},
-            cross_loading_matrix=readonly(cross),
-            construct_correlation_matrix=readonly(result.correlations),
-            path_matrix=readonly(result.paths),
-            r_squared_vector=readonly(result.r_squared),
+            cross_loading_matrix=cross,
+            construct_correlation_matrix=result.correlations,
+            path_matrix=result.paths,
+            r_squared_vector=result.r_squared,
             warnings=tuple(issued),
             reliability=reliability,
             model_fit=model_fit,
