@@ -5,7 +5,9 @@ every resample. For the PLS estimator (:class:`~acsi.estimators.pls.PLSPM`) this
 batches without refitting: resamples are rows of counts, one matrix product gives every
 resample's correlation matrix and the PLS kernel iterates them all at once
 (:mod:`acsi.core.resample`). Any other estimator with ``fit(spec, data) -> FitResult`` is
-bootstrapped by a refit loop over the very same resamples (``engine="refit"``).
+bootstrapped by the refit engine shared with the group comparisons (:mod:`acsi.refit`) over
+the very same resamples (``engine="refit"``). A result is bootstrapped with the estimator it
+keeps (``result.estimator``).
 
 Reproducibility: the B resamples are cut into chunks of :data:`CHUNK` resamples, whatever
 the number of workers; chunk c draws its resamples from the c-th child of
@@ -39,21 +41,15 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from acsi import notices
+from acsi import notices, refit
 from acsi.core import intervals as confidence
 from acsi.core import pls as kernel
 from acsi.core import resample
 from acsi.core.moments import correlation
 from acsi.data import IndicatorData, MissingPolicy, prepare
-from acsi.errors import (
-    AcsiError,
-    BootstrapWarning,
-    ConvergenceWarning,
-    EstimationError,
-    InadmissibleSolutionWarning,
-    ParameterError,
-)
+from acsi.errors import AcsiError, BootstrapWarning, ConvergenceWarning, EstimationError, ParameterError
 from acsi.estimators.pls import PLSPM
+from acsi.refit import FAILURE_REASONS
 from acsi.results import FitResult
 from acsi.spec.model import ModelSpec, Scale
 from acsi.strict_json import strict
@@ -75,8 +71,7 @@ BCA_MIN_RESAMPLES = 200
 
 #: Missing-data treatments that fill or model missing cells: a bootstrap must repeat them per resample.
 TREATED_MISSING = ("mean", "pairwise", "em")
-FAILURE_REASONS = ("constant_indicator", "singular", "not_converged", "non_finite", "error", "inadmissible")
-_OK = -1
+_OK = refit.OK
 _SIGNED_KINDS = {"weights", "loadings", "paths", "indirect", "total"}
 
 
@@ -385,23 +380,18 @@ def _data_from_result(result: FitResult) -> IndicatorData:
         scales=scales,
         n_dropped=result.n_dropped,
         missing=result.settings.get("missing", "error"),
+        case_weights=result.case_weights,
     )
 
 
-def _estimator_from_result(result: FitResult) -> PLSPM:
-    if result.method != "pls":
+def _estimator_of(result: FitResult) -> Any:
+    """The estimator kept on ``result`` (``result.estimator``), which the bootstrap refits."""
+    if result.estimator is None:
         raise ParameterError(
-            f"Cannot rebuild the {result.method!r} estimator from its result; pass the estimator itself: "
-            "acsi.bootstrap(estimator, spec, data, ...)."
+            f"This {result.method!r} result does not carry the estimator that produced it (it was not made by an "
+            "estimator's fit); pass the estimator itself: acsi.bootstrap(estimator, spec, data, ...)."
         )
-    s = result.settings
-    return PLSPM(
-        scheme=s.get("scheme", "path"),
-        standardized=bool(s.get("standardized", True)),
-        tol=s.get("tol", 1e-10),
-        max_iter=s.get("max_iter", 1000),
-        index_weights=s.get("index_weights", "fornell"),
-    )
+    return result.estimator
 
 
 # ---------------------------------------------------------------------- engines
@@ -516,7 +506,7 @@ class _BatchedPLS:
 
 @dataclass(frozen=True)
 class _Refit:
-    """The generic engine: refit the estimator on each resample.
+    """The generic engine: refit the estimator on each resample (:func:`acsi.refit.replicate`).
 
     With ``raw`` (the survey before its missing-data treatment) every resample draws raw rows
     and repeats ``prepare`` with ``prepare_options``, so imputation or moment estimation is
@@ -530,56 +520,28 @@ class _Refit:
     raw: Any = None
     prepare_options: Mapping[str, Any] = field(default_factory=dict)
 
-    def _subset(self, rows: np.ndarray) -> IndicatorData | int:
-        """The resample's data, or a failure code."""
-        if self.raw is not None:
-            frame = self.raw.frame if hasattr(self.raw, "frame") else self.raw
-            resampled = frame.iloc[rows].reset_index(drop=True)
-            source = replace(self.raw, frame=resampled) if hasattr(self.raw, "frame") else resampled
-            try:
-                with notices.recorded() as caught:
-                    data = prepare(self.spec, source, **self.prepare_options)
-            except AcsiError as err:
-                return FAILURE_REASONS.index("constant_indicator" if "constant" in str(err) else "error")
-            if any(issubclass(category, ConvergenceWarning) for category, _ in caught):
-                return FAILURE_REASONS.index("not_converged")
-            return data
-        values = self.data.values[rows]
-        if (values.min(axis=0) == values.max(axis=0)).any():
-            return FAILURE_REASONS.index("constant_indicator")
-        values.setflags(write=False)
-        weights = None if self.data.case_weights is None else self.data.case_weights[rows]
-        return replace(self.data, values=values, row_labels=self.data.row_labels[rows], case_weights=weights)
+    def _resampled(self, rows: np.ndarray) -> IndicatorData | str:
+        """The resample's data, or a failure reason."""
+        if self.raw is None:
+            return refit.subset(self.data, rows)
+        frame = self.raw.frame if hasattr(self.raw, "frame") else self.raw
+        resampled = frame.iloc[rows].reset_index(drop=True)
+        source = replace(self.raw, frame=resampled) if hasattr(self.raw, "frame") else resampled
+        try:
+            with notices.recorded() as caught:
+                data = prepare(self.spec, source, **self.prepare_options)
+        except AcsiError as err:
+            return "constant_indicator" if "constant" in str(err) else "error"
+        if any(issubclass(category, ConvergenceWarning) for category, _ in caught):
+            return "not_converged"
+        return data
 
     def run_rows(self, row_sets: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-        theta = np.full((len(row_sets), self.layout.size), np.nan)
-        code = np.full(len(row_sets), _OK)
-        for r, rows in enumerate(row_sets):
-            subset = self._subset(rows)
-            if isinstance(subset, int):
-                code[r] = subset
-                continue
-            try:
-                # Thread-safe: the estimator's warnings are recorded for this thread only (acsi.notices).
-                with notices.recorded() as caught:
-                    result = self.estimator.fit(self.spec, subset)
-            except np.linalg.LinAlgError:
-                code[r] = FAILURE_REASONS.index("singular")
-                continue
-            except (AcsiError, FloatingPointError, ValueError):
-                code[r] = FAILURE_REASONS.index("error")
-                continue
-            if not result.converged or any(issubclass(category, ConvergenceWarning) for category, _ in caught):
-                code[r] = FAILURE_REASONS.index("not_converged")
-                continue
-            if any(issubclass(category, InadmissibleSolutionWarning) for category, _ in caught):
-                # PLSc / CB-SEM solutions outside the parameter space are dropped and counted (cSEM's default).
-                code[r] = FAILURE_REASONS.index("inadmissible")
-                continue
-            theta[r] = self.layout.from_result(result)
-            if not np.isfinite(theta[r]).all():
-                code[r] = FAILURE_REASONS.index("non_finite")
-        return theta, code
+        """Statistics (b, P) and failure codes (b,) of the refits on ``row_sets``."""
+        out = refit.replicate(
+            self.estimator, self.spec, row_sets, self._resampled, self.layout.from_result, self.layout.size
+        )
+        return out.theta, out.codes
 
     def run(self, indices: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return self.run_rows(list(indices))
@@ -610,8 +572,8 @@ def bootstrap(
     ----------
     estimator : Estimator or FitResult
         An estimator (``fit(spec, data) -> FitResult``), then ``spec`` and ``data`` are
-        required; or a PLS :class:`~acsi.results.FitResult`, whose spec, data and settings
-        are reused.
+        required; or a :class:`~acsi.results.FitResult` of any method, whose spec, data and
+        estimator (``result.estimator``) are reused.
     spec : ModelSpec, optional
     data : pandas.DataFrame or IndicatorData, optional
     n_boot : int
@@ -707,7 +669,7 @@ def bootstrap(
                 f"missing={treated!r}, ...) with the data frame or survey (CLI: acsi fit --missing ... --bootstrap N)."
             )
         indicator_data = _data_from_result(base)
-        estimator = _estimator_from_result(base)
+        estimator = _estimator_of(base)
     else:
         if spec is None or data is None:
             raise ParameterError("bootstrap(estimator, spec, data): pass the spec and the data with an estimator.")
@@ -758,17 +720,17 @@ def bootstrap(
     code = np.concatenate(codes)
     if sign_change == "individual":
         theta = resample.individual_sign_change(theta, estimates, layout.signed)
-    failures = {reason: int((code == i).sum()) for i, reason in enumerate(FAILURE_REASONS) if (code == i).any()}
+    failures = refit.count_failures(code)
     replicates = theta[code == _OK]
     failed = n_boot - replicates.shape[0]
     if replicates.shape[0] == 0:
         raise EstimationError(
-            f"All {n_boot} bootstrap resamples failed ({_describe(failures)}); no standard errors or intervals "
+            f"All {n_boot} bootstrap resamples failed ({refit.describe(failures)}); no standard errors or intervals "
             "can be computed. Check the data for near-constant indicators or collinear blocks."
         )
     if failed:
         warnings.warn(
-            f"{failed} of {n_boot} bootstrap resamples failed ({_describe(failures)}) and are left out of the "
+            f"{failed} of {n_boot} bootstrap resamples failed ({refit.describe(failures)}) and are left out of the "
             f"standard errors and intervals, which use the {replicates.shape[0]} that succeeded.",
             BootstrapWarning,
             stacklevel=2,
@@ -817,10 +779,6 @@ def resample_indices(n_boot: int, n: int, seed: int) -> np.ndarray:
     return np.concatenate(
         [resample.draw_indices(np.random.default_rng(s), min(CHUNK, n_boot - a), n) for a, s in zip(starts, streams)]
     )
-
-
-def _describe(failures: Mapping[str, int]) -> str:
-    return ", ".join(f"{reason.replace('_', ' ')}: {count}" for reason, count in failures.items())
 
 
 def _map_chunks(

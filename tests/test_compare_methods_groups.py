@@ -15,8 +15,9 @@ import acsi
 from acsi.api import make_estimator
 from acsi.cli import main
 from acsi.compare import compare_groups, estimate_groups, micom, permutation_test, ranking
-from acsi.compare.refit import Extract, GroupTask, run_group, subset
+from acsi.compare.refit import Extract, GroupTask, run_group
 from acsi.errors import BootstrapWarning, InadmissibleSolutionWarning
+from acsi.refit import subset
 from acsi.simulate import PopulationModel
 
 from ._tolerances import EXACT, NUMERIC
@@ -138,7 +139,7 @@ def test_inadmissible_resamples_are_dropped_and_counted() -> None:
     task_data = acsi.prepare(spec, frame[frame.branch == "a"].drop(columns="branch"), scale=(1, 10))
     extract = Extract(spec.construct_names, ("X", "Y"), spec.indicators, np.array([0]), np.array([1]))
     out = run_group(
-        GroupTask.of(make_estimator("plsc"), spec, subset(task_data, np.arange(40), None), np.random.SeedSequence(0), 60, extract)
+        GroupTask.of(make_estimator("plsc"), spec, subset(task_data, np.arange(40)), np.random.SeedSequence(0), 60, extract)
     )
     dropped = np.isnan(out["path_draws"][:, 0])
     assert out["failures"]["inadmissible"] > 0

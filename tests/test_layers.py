@@ -23,7 +23,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("index",),
     ("estimators", "baselines"),
     ("api",),
-    ("inference",),
+    ("inference", "refit"),
     ("assess",),
     ("compare",),
     ("simulate", "study", "testing"),

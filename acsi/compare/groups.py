@@ -54,9 +54,11 @@ from acsi.errors import (
     NegativeWeightWarning,
     ParameterError,
 )
+from acsi.estimators.base import EstimatorBase
 from acsi.estimators.pls import PLSPM
 from acsi.ingest.mapping import SurveyMapping
 from acsi.ingest.survey import Survey
+from acsi.refit import FAILURE_REASONS, describe, subset
 from acsi.spec.model import ModelSpec, Scale
 from acsi.strict_json import strict
 from acsi.structure import model_structure
@@ -213,7 +215,7 @@ class GroupEstimates:
         (refitted per group and resample, :mod:`acsi.compare.refit`).
     failures : tuple of dict, shape (G,), or None
         Refit methods with a bootstrap: failed resamples of each group by reason
-        (:data:`acsi.compare.refit.REFIT_FAILURES`); their draws are NaN.
+        (:data:`acsi.refit.FAILURE_REASONS`); their draws are NaN.
     """
 
     spec: ModelSpec
@@ -411,7 +413,7 @@ def case_weight_column(frame: pd.DataFrame, weights: str | Sequence[float] | np.
 def _check_estimator(estimator: Any) -> Any:
     if estimator is None:
         return PLSPM()
-    if not callable(getattr(estimator, "fit", None)):
+    if not isinstance(estimator, EstimatorBase):
         raise ParameterError(
             f"estimator must be an acsi estimator with fit(spec, data) (PLSPM, PLSc, CBSEM, GSCA); got {type(estimator).__name__}."
         )
@@ -499,7 +501,7 @@ def estimate_groups(
     dropped (NaN) rather than failing the group.
     """
     estimator = _check_estimator(estimator)
-    method = refit.method_of(estimator)
+    method = estimator.method
     if mode not in ("separate", "pooled"):
         raise ParameterError(f"Unknown mode {mode!r}; expected 'separate' or 'pooled'.")
     if mode == "pooled" and method != "pls":
@@ -786,7 +788,7 @@ def _estimate_refit(
 
     todo = np.flatnonzero(reported)
     tasks = [
-        refit.GroupTask.of(estimator, spec, refit.subset(data, np.flatnonzero(codes == g), w), seeds[g], n_boot, extract)
+        refit.GroupTask.of(estimator, spec, subset(data, np.flatnonzero(codes == g)), seeds[g], n_boot, extract)
         for g in todo
     ]
     if workers > 1 and len(tasks) > 1:
@@ -833,12 +835,12 @@ def _estimate_refit(
         if n_boot:
             index_draws[g] = out["index_draws"][:, indexed]
             path_draws[g] = out["path_draws"]
-            failures[g] = {r: int(out["failures"][r]) for r in refit.REFIT_FAILURES if out["failures"].get(r)}
+            failures[g] = {r: int(out["failures"][r]) for r in FAILURE_REASONS if out["failures"].get(r)}
             total_failed.update(out["failures"])
             inside.update(out["resample_warnings"])
             failed = sum(failures[g].values())
             if failed:
-                extra = f"{failed} of {n_boot} resamples failed ({refit.describe(failures[g])}) and were left out"
+                extra = f"{failed} of {n_boot} resamples failed ({describe(failures[g])}) and were left out"
                 notes[g] = f"{notes[g]}; {extra}" if notes[g] else extra
     name = type(estimator).__name__
     if flagged["not_converged"]:
@@ -868,7 +870,7 @@ def _estimate_refit(
         shown = ", ".join(f"{cls}: {count}" for cls, count in sorted(inside.items()))
         warnings.warn(
             f"{failed} of {n_boot * len(todo)} {name} bootstrap resamples failed over {len(todo)} group(s) "
-            f"({refit.describe(total_failed)}); they are left out of the intervals and tests (per group counts in "
+            f"({describe(total_failed)}); they are left out of the intervals and tests (per group counts in "
             f"the notes and 'failed_resamples')." + (f" Warnings raised inside resamples: {shown}." if shown else ""),
             BootstrapWarning,
             stacklevel=3,

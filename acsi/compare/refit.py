@@ -3,50 +3,35 @@
 The PLS path of :func:`acsi.compare.estimate_groups` works on moments with the batched
 kernel. The other estimators have no batched form, so each group is fitted with the
 estimator itself (``estimator.fit(spec, group_data)``, exactly what :func:`acsi.fit` does on
-that group alone) and bootstrapped by refitting it on resamples of the group's rows.
+that group alone) and bootstrapped by refitting it on resamples of the group's rows, through
+the refit engine the bootstrap uses (:mod:`acsi.refit`: the same failure reasons).
 
 Resamples are drawn as in the PLS path: group g draws its ``n_boot`` resamples of its
 ``n_g`` rows from ``default_rng(SeedSequence(seed).spawn(G)[g])`` with
 :func:`acsi.core.resample.draw_indices`, so the same seed gives the same resampled rows
 whatever the method or the number of worker processes.
 
-Failures are never dropped silently. A resample fails when an indicator is constant in it,
-the estimator raises, does not converge (:class:`~acsi.errors.ConvergenceWarning` or
-``converged = False``), returns an inadmissible solution
-(:class:`~acsi.errors.InadmissibleSolutionWarning`: a Heywood case, a reliability or
-construct correlation above 1) or non-finite estimates. Failed resamples are NaN in the
-draws, counted per group and reason, and summarised once (a
+Failures are never dropped silently: failed resamples (:data:`acsi.refit.FAILURE_REASONS`;
+``non_finite`` when an index the group's own fit has, or a path, is not finite) are NaN in
+the draws, counted per group and reason, and summarised once (a
 :class:`~acsi.errors.BootstrapWarning`); other warnings raised inside resamples are counted
 by class, not re-issued one by one.
-
-Reference: Efron, B., & Tibshirani, R. J. (1993). *An Introduction to the Bootstrap*, ch. 6.
 """
 
 from __future__ import annotations
 
 import contextlib
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from acsi import notices
+from acsi import refit
 from acsi.core import resample
 from acsi.data import IndicatorData
-from acsi.errors import AcsiError, ConvergenceWarning, InadmissibleSolutionWarning
 from acsi.results import FitResult
 from acsi.spec.model import ModelSpec
-
-#: Reasons a resample (or a group's own fit) fails, in the order they are checked.
-REFIT_FAILURES: tuple[str, ...] = ("constant_indicator", "error", "not_converged", "inadmissible", "non_finite")
-
-
-def method_of(estimator: Any) -> str:
-    """``"pls"`` for :class:`~acsi.estimators.pls.PLSPM`, else the estimator's class name in lower case (plsc, cbsem, gsca)."""
-    from acsi.estimators.pls import PLSPM
-
-    return "pls" if isinstance(estimator, PLSPM) else type(estimator).__name__.lower()
 
 
 @dataclass(frozen=True)
@@ -81,44 +66,6 @@ class Extract:
         return out
 
 
-def fit_once(estimator: Any, spec: ModelSpec, data: IndicatorData) -> tuple[FitResult | None, str | None, list[str]]:
-    """Fit with warnings captured: (result or None, failure reason or None, warning class names).
-
-    The reason is None for a usable fit; ``"not_converged"`` and ``"inadmissible"`` still
-    return the result (a group's own fit is reported with a note; a resample is dropped).
-    """
-    values = data.values
-    if values.shape[0] < 2 or (values.min(axis=0) == values.max(axis=0)).any():
-        return None, "constant_indicator", []
-    try:
-        with notices.recorded() as caught:  # thread-safe, unlike warnings.catch_warnings
-            result = estimator.fit(spec, data)
-    except (AcsiError, np.linalg.LinAlgError, FloatingPointError, ValueError):
-        return None, "error", []
-    names = [category.__name__ for category, _ in caught]
-    if not result.converged or any(issubclass(category, ConvergenceWarning) for category, _ in caught):
-        return result, "not_converged", names
-    if any(issubclass(category, InadmissibleSolutionWarning) for category, _ in caught):
-        return result, "inadmissible", names
-    return result, None, names
-
-
-def subset(data: IndicatorData, rows: np.ndarray, case_weights: np.ndarray | None) -> IndicatorData:
-    """The prepared data of some rows (a group or a resample of it), read-only."""
-    values = data.values[rows]
-    values.setflags(write=False)
-    return replace(
-        data,
-        values=values,
-        row_labels=data.row_labels[rows],
-        case_weights=None if case_weights is None else case_weights[rows],
-        moments=None,
-        groups=None,
-        missing_report=None,
-        n_dropped=0,
-    )
-
-
 @dataclass(frozen=True)
 class GroupTask:
     """One group to fit and bootstrap, in picklable form for worker processes.
@@ -142,6 +89,7 @@ class GroupTask:
     def of(
         cls, estimator: Any, spec: ModelSpec, data: IndicatorData, seed: np.random.SeedSequence, n_boot: int, extract: Extract
     ) -> GroupTask:
+        """The task of one group's prepared data (its case weights included)."""
         from acsi.spec.yaml_io import spec_to_dict
 
         return cls(
@@ -189,10 +137,16 @@ def _one_blas_thread() -> Any:
 def _run_group(task: GroupTask) -> dict[str, Any]:
     ex = task.extract
     spec, data = task.unpack()
-    result, reason, names = fit_once(task.estimator, spec, data)
-    out: dict[str, Any] = {"reason": reason, "warnings": Counter(names), "failures": Counter(), "resample_warnings": Counter()}
-    if result is None:
+    own = refit.refit(task.estimator, spec, data)
+    out: dict[str, Any] = {
+        "reason": own.reason,
+        "warnings": Counter(own.warnings),
+        "failures": Counter(),
+        "resample_warnings": Counter(),
+    }
+    if own.result is None:
         return out
+    result = own.result
     out.update(
         index=ex.index(result),
         paths=ex.paths(result),
@@ -203,25 +157,21 @@ def _run_group(task: GroupTask) -> dict[str, Any]:
     if not task.n_boot:
         return out
     n = data.values.shape[0]
+    m = len(ex.construct_names)
     indices = resample.draw_indices(np.random.default_rng(task.seed), task.n_boot, n)
-    index_draws = np.full((task.n_boot, len(ex.construct_names)), np.nan)
-    path_draws = np.full((task.n_boot, ex.sources.size), np.nan)
-    for b, rows in enumerate(indices):
-        fitted, why, caught = fit_once(task.estimator, spec, subset(data, rows, data.case_weights))
-        out["resample_warnings"].update(caught)
-        if why is None:
-            idx, pth = ex.index(fitted), ex.paths(fitted)  # type: ignore[arg-type]
-            wanted = np.isfinite(out["index"])
-            if not (np.isfinite(idx[wanted]).all() and np.isfinite(pth).all()):
-                why = "non_finite"
-            else:
-                index_draws[b], path_draws[b] = idx, pth
-        if why is not None:
-            out["failures"][why] += 1
-    out.update(index_draws=index_draws, path_draws=path_draws)
+    reps = refit.replicate(
+        task.estimator,
+        spec,
+        indices,
+        lambda rows: refit.subset(data, rows),
+        lambda fitted: np.concatenate([ex.index(fitted), ex.paths(fitted)]),
+        m + ex.sources.size,
+        required=np.concatenate([np.isfinite(out["index"]), np.ones(ex.sources.size, dtype=bool)]),
+    )
+    out.update(
+        index_draws=reps.theta[:, :m],
+        path_draws=reps.theta[:, m:],
+        failures=Counter(reps.failures()),
+        resample_warnings=reps.warnings,
+    )
     return out
-
-
-def describe(failures: Counter | dict[str, int]) -> str:
-    """``"not converged: 3, inadmissible: 1"`` in :data:`REFIT_FAILURES` order."""
-    return ", ".join(f"{r.replace('_', ' ')}: {failures[r]}" for r in REFIT_FAILURES if failures.get(r))
