@@ -538,9 +538,7 @@ class _Refit:
 
     def run_rows(self, row_sets: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
         """Statistics (b, P) and failure codes (b,) of the refits on ``row_sets``."""
-        out = refit.replicate(
-            self.estimator, self.spec, row_sets, self._resampled, self.layout.from_result, self.layout.size
-        )
+        out = refit.replicate(self.estimator, self.spec, row_sets, self._resampled, self.layout.from_result, self.layout.size)
         return out.theta, out.codes
 
     def run(self, indices: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

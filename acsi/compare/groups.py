@@ -788,8 +788,7 @@ def _estimate_refit(
 
     todo = np.flatnonzero(reported)
     tasks = [
-        refit.GroupTask.of(estimator, spec, subset(data, np.flatnonzero(codes == g)), seeds[g], n_boot, extract)
-        for g in todo
+        refit.GroupTask.of(estimator, spec, subset(data, np.flatnonzero(codes == g)), seeds[g], n_boot, extract) for g in todo
     ]
     if workers > 1 and len(tasks) > 1:
         with ProcessPoolExecutor(max_workers=workers) as pool:
