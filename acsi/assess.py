@@ -565,16 +565,21 @@ def _correlation_of(result: FitResult, data: IndicatorData | None) -> np.ndarray
 
 
 def _refit(result: FitResult, values: np.ndarray, what: str) -> FitResult:
-    """Refit ``result``'s PLS model on other indicator values (same settings, no index).
+    """Refit ``result``'s model on other indicator values with the estimator it keeps (``result.estimator``).
+
+    The values come without scales, so the refit computes no index.
 
     Raises
     ------
     EstimationError
         An indicator is constant in ``values`` (``what`` says which blindfolding round or
         PLSpredict fold made it so): it cannot be standardised.
+    NotImplementedError
+        A fit of another method than PLS (the predictions use PLS composite scores).
+    ParameterError
+        A result that does not carry its estimator.
     """
     from acsi.data import IndicatorData
-    from acsi.estimators.pls import PLSPM
 
     constant = np.flatnonzero(values.min(axis=0) == values.max(axis=0))
     if constant.size:
@@ -588,14 +593,15 @@ def _refit(result: FitResult, values: np.ndarray, what: str) -> FitResult:
         raise NotImplementedError(
             f"Blindfolding and PLSpredict refit the model and are implemented for PLS fits only; got method={result.method!r}."
         )
-    settings = result.settings
-    estimator = PLSPM(
-        scheme=settings["scheme"], standardized=settings["standardized"], tol=settings["tol"], max_iter=settings["max_iter"]
-    )
+    if result.estimator is None:
+        raise ParameterError(
+            "Blindfolding and PLSpredict refit the model with the estimator that produced the result, and this "
+            "result does not carry one (result.estimator is None); fit it with acsi.fit or an estimator's fit."
+        )
     values = np.ascontiguousarray(values, dtype=float)
     values.setflags(write=False)
     data = IndicatorData(values=values, indicators=result.indicators, row_labels=pd.RangeIndex(values.shape[0]))
-    return estimator.fit(result.spec, data)
+    return result.estimator.fit(result.spec, data)
 
 
 #: Blindfolding's customary omission distance (SmartPLS; Hair et al. 2017 advise 5 to 10).

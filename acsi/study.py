@@ -283,9 +283,7 @@ def _fit_one(name: str, spec: ModelSpec, frame: pd.DataFrame, n_boot: int, seed:
             elif name != "cbsem" and n_boot > 0:
                 from acsi.inference import bootstrap
 
-                boot = bootstrap(
-                    estimator, spec, frame, n_boot=n_boot, seed=seed, workers=1, engine="batched" if name == "pls" else "refit"
-                )
+                boot = bootstrap(result, n_boot=n_boot, seed=seed, workers=1, engine="batched" if name == "pls" else "refit")
                 for kind, key, (low, high) in zip(boot.kinds, boot.keys, boot.intervals):
                     if kind == "paths":
                         out["intervals"][key[0]] = (low, high, None)

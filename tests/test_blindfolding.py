@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import warnings
 
@@ -10,7 +11,7 @@ import pandas as pd
 import pytest
 
 import acsi
-from acsi.assess import assess, q_squared, valid_omission_distance
+from acsi.assess import assess, pls_predict, q_squared, valid_omission_distance
 from acsi.errors import ParameterError
 
 
@@ -148,3 +149,16 @@ def test_acsi_assess_without_a_distance_moves_off_a_divisor_of_n_and_refuses_one
     assert main(["assess", str(spec_file), str(tmp_path / "d.csv"), "--q-squared", "--json", str(out), "--quiet"]) == 0
     assert json.loads(out.read_text())["omission_distance"] == 8
     assert main(["assess", str(spec_file), str(tmp_path / "d.csv"), "--q-squared", "--omission-distance", "7"]) == 2
+
+
+def test_blindfolding_and_pls_predict_refit_with_the_estimator_the_result_keeps() -> None:
+    """A result whose estimator stops after one iteration: every refit of Q² and PLSpredict warns so."""
+    spec, frame = _seven_indicator_model(120)
+    result = dataclasses.replace(acsi.fit(spec, frame), estimator=acsi.PLSPM(max_iter=1))
+    with pytest.warns(acsi.ConvergenceWarning, match="max_iter=1 "):
+        q_squared(result)
+    with pytest.warns(acsi.ConvergenceWarning, match="max_iter=1 "):
+        pls_predict(result, folds=3)
+    orphan = dataclasses.replace(result, estimator=None)
+    with pytest.raises(ParameterError, match="result.estimator"):
+        q_squared(orphan)

@@ -251,16 +251,16 @@ def add_bootstrap_options(parser: argparse.ArgumentParser) -> None:
 
 def run_bootstrap(result, args: argparse.Namespace, spec: ModelSpec | None = None):  # noqa: ANN001, ANN201
     """Bootstrap a fit (FitResult -> BootstrapResult) as the CLI options ask, with a progress bar on
-    stderr for long runs. Missing-data treatments that fill or model cells are repeated in every
-    resample, from the raw survey."""
+    stderr for long runs. The fit's own estimator is refitted (``result.estimator``); missing-data
+    treatments that fill or model cells are repeated in every resample, from the raw survey."""
     from acsi.inference import TREATED_MISSING, bootstrap
     from acsi.ingest.survey import read_survey
 
     target, extra = result, {}
-    if spec is not None and (result.method != "pls" or getattr(args, "missing", "error") in TREATED_MISSING):
-        # Other estimators refit the same resamples; filled or modelled missing values are treated
-        # again in every resample, from the raw survey.
-        target = estimator_from_args(args)
+    if spec is not None and getattr(args, "missing", "error") in TREATED_MISSING:
+        # Filled or modelled missing values are treated again in every resample, from the raw
+        # survey, by the estimator that made the fit.
+        target = result.estimator
         extra = {
             "spec": spec,
             "data": read_survey(args.data, sheet=parse_sheet(getattr(args, "sheet", None))),
