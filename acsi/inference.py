@@ -663,7 +663,7 @@ def bootstrap(
         if treated in TREATED_MISSING:
             raise ParameterError(
                 f"This fit treated missing values with missing={treated!r}; a bootstrap must repeat that treatment in "
-                "every resample, which needs the raw data. Call acsi.bootstrap(acsi.PLSPM(...), spec, frame, "
+                "every resample, which needs the raw data. Call acsi.bootstrap(result.estimator, result.spec, frame, "
                 f"missing={treated!r}, ...) with the data frame or survey (CLI: acsi fit --missing ... --bootstrap N)."
             )
         indicator_data = _data_from_result(base)
