@@ -70,6 +70,8 @@ def fit(
     Returns
     -------
     FitResult
+        ``result.estimator`` is the estimator built from these options (:func:`make_estimator`),
+        which :func:`acsi.bootstrap` and the assessment's refits re-use.
 
     Raises
     ------
