@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -10,6 +12,8 @@ import acsi
 from acsi import inference, refit
 from acsi.compare import groups
 from acsi.errors import ConvergenceWarning
+
+from ._tolerances import RESAMPLE
 
 SPEC = "A =~ a1 + a2\nB =~ b1 + b2\nB ~ A"
 
@@ -71,3 +75,14 @@ def test_replicate_fails_a_refit_whose_required_statistic_is_not_finite() -> Non
     failed = refit.replicate(acsi.PLSPM(), spec, rows, lambda r: refit.subset(data, r), statistics, 2)
     assert failed.failures() == {"non_finite": 2} and np.isnan(failed.theta).all()
     assert refit.describe(failed.failures()) == "non finite: 2"
+
+
+def test_a_weighted_result_is_refitted_with_its_case_weights_as_the_batched_engine_resamples_it() -> None:
+    spec = acsi.parse_syntax(SPEC)
+    frame = _frame(80, seed=4)
+    weights = np.random.default_rng(5).uniform(0.5, 2.0, len(frame))
+    data = dataclasses.replace(acsi.prepare(spec, frame, scale=(-10, 10)), case_weights=weights)
+    result = acsi.PLSPM().fit(spec, data)
+    batched = acsi.bootstrap(result, n_boot=30, seed=2, workers=1, engine="batched")
+    refitted = acsi.bootstrap(result, n_boot=30, seed=2, workers=1, engine="refit")
+    np.testing.assert_allclose(refitted.replicates, batched.replicates, **RESAMPLE)
