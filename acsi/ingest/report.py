@@ -8,15 +8,19 @@ report's :meth:`IngestReport.as_text` renders them. Nothing is computed while re
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 import pandas as pd
 
 from acsi.ingest.mapping import SurveyMapping
 from acsi.ingest.survey import Survey
 
-if TYPE_CHECKING:
-    from acsi.data import IndicatorData
+
+class ValidatedData(Protocol):
+    """What the report reads of :class:`acsi.data.IndicatorData` (a layer above ingest): the missing-data report."""
+
+    @property
+    def missing_report(self) -> Any: ...
 
 
 @dataclass(frozen=True)
@@ -62,7 +66,7 @@ def validation_report(
     survey: Survey,
     *,
     mapping: SurveyMapping | None = None,
-    data: IndicatorData | None = None,
+    data: ValidatedData | None = None,
     strict: bool = True,
     treatment: str = "keep",
 ) -> IngestReport:
@@ -75,7 +79,7 @@ def validation_report(
     survey : Survey
         After the mapping (the same object without one).
     mapping : SurveyMapping, optional
-    data : IndicatorData, optional
+    data : acsi.data.IndicatorData, optional
         The validated indicators (with a mapping).
     strict : bool
     treatment : str
