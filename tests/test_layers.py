@@ -1,6 +1,7 @@
 """The package's layers: every import (top-level, inside functions, under TYPE_CHECKING) goes down.
 
-Order (issue "One implementation of each thing", item 9): helpers < core < spec < ingest < data
+Order (issue "One implementation of each thing", item 9): helpers (with summary, result_contract,
+thresholds) < core < spec < ingest < data
 < structure < results < index < estimators < api < inference < assessment < compare <
 simulate/study < report < cli/server. A module may import its own layer and any layer below.
 """
