@@ -846,7 +846,7 @@ def pls_predict(result: FitResult, *, folds: int = 10, seed: int | None = 0) -> 
 
 # ---------------------------------------------------------------------- test-retest
 @dataclass(frozen=True)
-class RetestResult:
+class RetestResult(ResultContract):
     """Paired comparison of a questionnaire answered twice by the same respondents.
 
     ``items`` and ``constructs`` have one row each with ``n``, ``mean_first``, ``mean_second``,
@@ -863,6 +863,26 @@ class RetestResult:
             "constructs": _frame(self.constructs),
             "thresholds": {row.measure: row.text for row in RETEST},
         }
+
+    def to_frame(self) -> pd.DataFrame:
+        """Tidy: one row per indicator and per construct, ``level`` (``indicator`` or ``construct``) and ``name`` first."""
+        frames = [
+            frame.rename_axis("name").reset_index().assign(level=level)
+            for level, frame in (("indicator", self.items), ("construct", self.constructs))
+        ]
+        table = pd.concat(frames, ignore_index=True)
+        return table[["level", "name", *(c for c in table.columns if c not in ("level", "name"))]]
+
+    def summary(self) -> Summary:
+        """The paired comparison of each indicator and construct, with the thresholds."""
+        notes = tuple(f"  thresholds: {row.measure} {row.text}" for row in RETEST)
+        return Summary(
+            (f"Test-retest reliability of {len(self.items)} indicators and {len(self.constructs)} constructs",),
+            (Section("Indicators", self.items, notes), Section("Constructs", self.constructs, notes)),
+        )
+
+    def __repr__(self) -> str:
+        return f"RetestResult(indicators={len(self.items)}, constructs={len(self.constructs)})"
 
 
 def _paired(first: np.ndarray, second: np.ndarray) -> dict[str, float]:

@@ -24,7 +24,6 @@ Tenenhaus, M., Esposito Vinzi, V., Chatelin, Y.-M., & Lauro, C. (2005). PLS path
 
 from __future__ import annotations
 
-import math
 import numbers
 import os
 import secrets
@@ -325,8 +324,8 @@ class BootstrapResult(ResultContract):
         """
         se = self.std_errors
         return {
-            "std_errors": self._shaped(lambda j: _json_number(se[j])),
-            "ci": self._shaped(lambda j: [_json_number(self.intervals[j, 0]), _json_number(self.intervals[j, 1])]),
+            "std_errors": self._shaped(lambda j: float(se[j])),
+            "ci": self._shaped(lambda j: [float(self.intervals[j, 0]), float(self.intervals[j, 1])]),
             "bootstrap": {
                 "requested": self.requested,
                 "used": self.used,
@@ -396,10 +395,6 @@ def _lavaan_key(kind: str, key: tuple[str, ...]) -> tuple[str, str, str]:
         source, target = key[0].split(" -> ")
         return target, op, source
     return key[0], op, key[0]
-
-
-def _json_number(value: float) -> float | None:
-    return float(value) if math.isfinite(value) else None
 
 
 # ---------------------------------------------------------------------- validation

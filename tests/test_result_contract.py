@@ -24,7 +24,7 @@ def _refuse(token: str) -> None:
 
 @pytest.fixture(scope="module")
 def results() -> dict[str, object]:
-    from acsi.assess import assess
+    from acsi.assess import assess, retest_reliability
     from acsi.compare import compare_branches, compare_methods, estimate_groups, ipma
     from acsi.data import prepare
     from acsi.inference import bootstrap
@@ -41,6 +41,7 @@ def results() -> dict[str, object]:
         "FitResult(cbsem, ULS)": acsi.fit(spec, frame, method="cbsem", objective="ULS"),
         "BootstrapResult": bootstrap(fit, n_boot=30, seed=1),
         "Assessment": assess(fit),
+        "RetestResult": retest_reliability(spec, frame, frame.sample(frac=1.0, random_state=0).reset_index(drop=True)),
         "IPMAResult": ipma(fit, spec.endogenous[-1]),
         "GroupEstimates": estimate_groups(branch_spec, branches, "branch", n_boot=0),
         "GroupEstimates(bootstrap)": estimate_groups(branch_spec, branches, "branch", n_boot=20, seed=4),
@@ -55,6 +56,7 @@ NAMES = [
     "FitResult(cbsem, ULS)",
     "BootstrapResult",
     "Assessment",
+    "RetestResult",
     "IPMAResult",
     "GroupEstimates",
     "GroupEstimates(bootstrap)",
@@ -97,6 +99,7 @@ FRAME_COLUMNS = {
     "FitResult(cbsem, ULS)": ["lhs", "op", "rhs", "estimate", "std_error", "std_all"],
     "BootstrapResult": ["lhs", "op", "rhs", "estimate", "boot_mean", "bias", "std_error", "t", "p", "ci_lower", "ci_upper"],
     "Assessment": ["measure", "row", "column", "value"],
+    "RetestResult": ["level", "name", "n", "mean_first", "mean_second", "mean_difference", "sd_difference", "t", "df", "p"],
     "IPMAResult": ["level", "construct", "indicator", "importance", "performance", "quadrant"],
     "GroupEstimates": ["group", "quantity", "parameter", "n_obs", "estimate", "std_error", "ci_lower", "ci_upper"],
     "MethodComparison": ["lhs", "op", "rhs", "method", "estimate"],
@@ -120,7 +123,7 @@ def test_every_array_a_result_holds_or_hands_out_is_read_only(results, name) -> 
     names = [f.name for f in dataclasses.fields(result)]
     names += [n for n in dir(type(result)) if not n.startswith("_") and isinstance(getattr(type(result), n), property)]
     held = [a for n in names for a in _arrays(getattr(result, n))]
-    assert held or name in ("IPMAResult", "MethodComparison", "BranchComparison", "Assessment")
+    assert held or name in ("IPMAResult", "MethodComparison", "BranchComparison", "Assessment", "RetestResult")
     for array in held:
         assert not array.flags.writeable
         if array.size:
