@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -206,3 +207,16 @@ def test_the_assessment_flags_read_their_bounds_from_the_threshold_table(results
     srmr = assessment.srmr[1]
     monkeypatch.setattr(acsi.assess, "bound", lambda m: (srmr / 2,) if m == "srmr" else bound(m))
     assert any(flag.startswith("SRMR of the saturated model") for flag in assessment.flags())
+
+
+@pytest.mark.parametrize("method", ["pls", "plsc", "gsca", "cbsem"])
+def test_every_method_writes_one_parameter_table_keyed_by_lavaan_operators(demo, method) -> None:  # noqa: ANN001
+    spec, frame = demo
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        params = acsi.fit(spec, frame, method=method).params
+    assert list(params.columns[:4]) == ["lhs", "op", "rhs", "estimate"]
+    assert set(params.op) <= {"=~", "<~", "~", "~~", "r2"} and {"=~", "~"} <= set(params.op)
+    assert not params.duplicated(["lhs", "op", "rhs"]).any()
+    if method == "cbsem":  # one word per concept: std_error, and std_all for the standardised solution
+        assert {"std_error", "std_all"} <= set(params.columns)
