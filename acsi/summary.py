@@ -20,19 +20,19 @@ import pandas as pd
 class Section:
     """One titled block: an optional table, then lines of text.
 
-    ``digits`` is the number of decimals of the table's floats, ``na_rep`` what undefined
-    numbers show as, ``index`` whether the table's row labels are shown.
+    ``digits`` is the number of decimals of the table's floats (None: pandas' default format),
+    ``na_rep`` what undefined numbers show as, ``index`` whether the table's row labels are shown.
     """
 
     title: str
     table: pd.DataFrame | None = None
     lines: tuple[str, ...] = ()
-    digits: int = 3
+    digits: int | None = 3
     na_rep: str = "NaN"
     index: bool = True
 
-    def _float(self) -> Callable[[float], str]:
-        return f"{{:.{self.digits}f}}".format
+    def _float(self) -> Callable[[float], str] | None:
+        return None if self.digits is None else f"{{:.{self.digits}f}}".format
 
     def as_text(self) -> list[str]:
         out = ["", self.title, "-" * len(self.title)] if self.title else []
@@ -91,12 +91,12 @@ class Summary:
         return self.as_html()
 
 
-def _markdown_table(table: pd.DataFrame, number: Callable[[float], str], na_rep: str, index: bool) -> list[str]:
+def _markdown_table(table: pd.DataFrame, number: Callable[[float], str] | None, na_rep: str, index: bool) -> list[str]:
     """A GitHub-flavoured Markdown table (pipes escaped) of ``table``."""
 
     def cell(value: Any) -> str:
         if isinstance(value, float):
-            text = na_rep if value != value else number(value)
+            text = na_rep if value != value else (number or "{:g}".format)(value)
         else:
             text = "" if value is None else str(value)
         return text.replace("|", "\\|")

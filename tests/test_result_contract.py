@@ -29,6 +29,7 @@ def results() -> dict[str, object]:
     from acsi.compare import compare_branches, compare_methods, estimate_groups, ipma
     from acsi.data import prepare
     from acsi.inference import bootstrap
+    from acsi.ingest.report import validation_report
     from acsi.ingest.survey import read_survey
 
     spec = acsi.load_spec(bundled("models/acsi.yaml"))
@@ -48,6 +49,7 @@ def results() -> dict[str, object]:
         "GroupEstimates(bootstrap)": estimate_groups(branch_spec, branches, "branch", n_boot=20, seed=4),
         "MethodComparison": compare_methods(spec, prepare(spec, frame), ["pls", "gsca"]),
         "BranchComparison": compare_branches(branch_spec, branches, "branch"),
+        "IngestReport": validation_report(branches, branches),
     }
 
 
@@ -63,6 +65,7 @@ NAMES = [
     "GroupEstimates(bootstrap)",
     "MethodComparison",
     "BranchComparison",
+    "IngestReport",
 ]
 
 
@@ -105,6 +108,7 @@ FRAME_COLUMNS = {
     "GroupEstimates": ["group", "quantity", "parameter", "n_obs", "estimate", "std_error", "ci_lower", "ci_upper"],
     "MethodComparison": ["lhs", "op", "rhs", "method", "estimate"],
     "BranchComparison": ["group", "n", "value"],
+    "IngestReport": ["column", "type", "missing", "missing_codes", "min", "max"],
 }
 
 
@@ -124,7 +128,7 @@ def test_every_array_a_result_holds_or_hands_out_is_read_only(results, name) -> 
     names = [f.name for f in dataclasses.fields(result)]
     names += [n for n in dir(type(result)) if not n.startswith("_") and isinstance(getattr(type(result), n), property)]
     held = [a for n in names for a in _arrays(getattr(result, n))]
-    assert held or name in ("IPMAResult", "MethodComparison", "BranchComparison", "Assessment", "RetestResult")
+    assert held or name in ("IPMAResult", "MethodComparison", "BranchComparison", "Assessment", "RetestResult", "IngestReport")
     for array in held:
         assert not array.flags.writeable
         if array.size:
