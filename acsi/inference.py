@@ -24,7 +24,6 @@ Tenenhaus, M., Esposito Vinzi, V., Chatelin, Y.-M., & Lauro, C. (2005). PLS path
 
 from __future__ import annotations
 
-import math
 import numbers
 import os
 import secrets
@@ -33,7 +32,7 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -54,13 +53,11 @@ from acsi.errors import (
     ParameterError,
 )
 from acsi.estimators.pls import PLSPM
+from acsi.result_contract import ResultContract
 from acsi.results import FitResult
 from acsi.spec.model import ModelSpec, Scale
-from acsi.strict_json import strict
 from acsi.structure import model_structure
-
-if TYPE_CHECKING:
-    from acsi.report.inference import BootstrapSummary
+from acsi.summary import Section, Summary
 
 CIMethod = Literal["percentile", "bca", "basic"]
 CI_METHODS: tuple[str, ...] = ("percentile", "bca", "basic")
@@ -190,7 +187,7 @@ class _Layout:
 
 # ---------------------------------------------------------------------- result
 @dataclass(frozen=True)
-class BootstrapResult:
+class BootstrapResult(ResultContract):
     """Bootstrap distribution of the estimates of one fit.
 
     Attributes
@@ -315,7 +312,6 @@ class BootstrapResult:
             f"ci_method={self.ci_method!r}, level={self.level})"
         )
 
-    @strict
     def to_dict(self) -> dict[str, Any]:
         """The keys ``acsi fit --bootstrap`` adds to the JSON contract.
 
@@ -328,8 +324,8 @@ class BootstrapResult:
         """
         se = self.std_errors
         return {
-            "std_errors": self._shaped(lambda j: _json_number(se[j])),
-            "ci": self._shaped(lambda j: [_json_number(self.intervals[j, 0]), _json_number(self.intervals[j, 1])]),
+            "std_errors": self._shaped(lambda j: float(se[j])),
+            "ci": self._shaped(lambda j: [float(self.intervals[j, 0]), float(self.intervals[j, 1])]),
             "bootstrap": {
                 "requested": self.requested,
                 "used": self.used,
@@ -343,15 +339,62 @@ class BootstrapResult:
             },
         }
 
-    def summary(self) -> BootstrapSummary:
-        """A readable summary (``print(boot.summary())``)."""
-        from acsi.report.inference import BootstrapSummary
+    def to_frame(self) -> pd.DataFrame:
+        """:attr:`table` keyed like :attr:`acsi.results.FitResult.params`: (lhs, op, rhs) with lavaan's operators.
 
-        return BootstrapSummary(self)
+        ``=~`` loadings and ``<~`` weights (lhs the construct, rhs the indicator), ``~`` paths
+        (lhs the target, rhs the source), ``r2`` (lhs = rhs = construct); the statistics lavaan
+        has no operator for keep their kind as ``op``: ``indirect`` and ``total`` effects (lhs the
+        target, rhs the source) and the 0-100 ``index`` (lhs = rhs = construct). So
+        ``fit.params.merge(boot.to_frame(), on=["lhs", "op", "rhs"])`` pairs every estimate with
+        its bootstrap columns: ``boot_mean``, ``bias``, ``std_error``, ``t``, ``p``, ``ci_lower``, ``ci_upper``.
+        """
+        table = self.table.drop(columns=["kind", "key"])
+        keys = [_lavaan_key(kind, key) for kind, key in zip(self.kinds, self.keys)]
+        key_frame = pd.DataFrame(keys, columns=["lhs", "op", "rhs"])
+        return pd.concat([key_frame, table], axis=1)
+
+    def summary(self) -> Summary:
+        """A readable summary (``print(boot.summary())``): run settings, then one table per kind of statistic.
+
+        Undefined numbers are left blank, notably t and p of the statistics that have no test (:attr:`untested`).
+        """
+        header = [
+            f"Bootstrap: {self.used} of {self.requested} resamples used ({self.failed} failed), seed {self.seed}, "
+            f"{self.ci_method} {100 * self.level:g}% intervals, sign change: {self.sign_change}, engine: {self.engine}",
+        ]
+        if self.failures:
+            header.append("Failed resamples by reason: " + ", ".join(f"{k} {v}" for k, v in self.failures.items()))
+        table = self.table
+        sections = []
+        for kind, title in _KIND_TITLES.items():
+            part = table[table.kind == kind].drop(columns="kind").set_index("key")
+            if not part.empty:
+                sections.append(Section(title, part, digits=4, na_rep=""))
+        return Summary(tuple(header), tuple(sections))
 
 
-def _json_number(value: float) -> float | None:
-    return float(value) if math.isfinite(value) else None
+_KIND_TITLES = {
+    "paths": "Path coefficients",
+    "r_squared": "R-squared",
+    "indirect": "Indirect effects",
+    "total": "Total effects",
+    "index": "Index (0-100)",
+    "weights": "Outer weights",
+    "loadings": "Loadings",
+}
+_KIND_OPS = {"weights": "<~", "loadings": "=~", "paths": "~", "r_squared": "r2"}
+
+
+def _lavaan_key(kind: str, key: tuple[str, ...]) -> tuple[str, str, str]:
+    """(lhs, op, rhs) of one bootstrap statistic (see :meth:`BootstrapResult.to_frame`)."""
+    op = _KIND_OPS.get(kind, kind)
+    if kind in ("weights", "loadings"):
+        return key[0], op, key[1]
+    if kind in ("paths", "indirect", "total"):
+        source, target = key[0].split(" -> ")
+        return target, op, source
+    return key[0], op, key[0]
 
 
 # ---------------------------------------------------------------------- validation

@@ -57,9 +57,10 @@ from acsi.errors import (
 from acsi.estimators.pls import PLSPM
 from acsi.ingest.mapping import SurveyMapping
 from acsi.ingest.survey import Survey
+from acsi.result_contract import ResultContract
 from acsi.spec.model import ModelSpec, Scale
-from acsi.strict_json import strict
 from acsi.structure import model_structure
+from acsi.summary import Section, Summary
 
 GroupMode = Literal["separate", "pooled"]
 #: Missing-data treatments that leave a complete indicator matrix to split by group.
@@ -174,7 +175,7 @@ class GroupData:
 
 
 @dataclass(frozen=True)
-class GroupEstimates:
+class GroupEstimates(ResultContract):
     """Per-group estimates with bootstrap draws (from :func:`estimate_groups`).
 
     Attributes
@@ -340,7 +341,6 @@ class GroupEstimates:
             f"reported={int(sum(self.reported))})"
         )
 
-    @strict
     def to_dict(self) -> dict[str, Any]:
         """``{group: {n_obs, reported, note, index {construct: v}, ci {construct: [lo, hi]}, paths {key: v}, path_ci}}``."""
         lower, upper = self.index_interval
@@ -356,6 +356,52 @@ class GroupEstimates:
                 entry["failed_resamples"] = dict(self.failures[g])
             out[str(label)] = entry
         return out
+
+    def to_frame(self) -> pd.DataFrame:
+        """Tidy: one row per group and estimate, columns ``group``, ``quantity`` (``index`` or ``path``),
+        ``parameter`` (construct or "From -> To"), ``n_obs``, ``estimate``, ``std_error``, ``ci_lower``,
+        ``ci_upper``, ``reported``, ``note``."""
+        frames = []
+        for quantity, names, values, se, (lower, upper) in (
+            ("index", self.index_constructs, self.index, self.index_se, self.index_interval),
+            ("path", self.path_keys, self.paths, self.path_se, self.path_interval),
+        ):
+            G, m = len(self.labels), len(names)
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "group": np.repeat(np.array(self.labels, dtype=object), m),
+                        "quantity": quantity,
+                        "parameter": np.tile(np.array(names, dtype=object), G),
+                        "n_obs": np.repeat(self.n_obs, m),
+                        "estimate": values.reshape(-1),
+                        "std_error": se.reshape(-1),
+                        "ci_lower": lower.reshape(-1),
+                        "ci_upper": upper.reshape(-1),
+                        "reported": np.repeat(self.reported, m),
+                        "note": np.repeat(np.array(self.notes, dtype=object), m),
+                    }
+                )
+            )
+        return pd.concat(frames, ignore_index=True)
+
+    def summary(self) -> Summary:
+        """The 0-100 index of every group with its interval, then the path coefficients."""
+        level = f"{100 * self.level:g}%"
+        header = (
+            f"Groups of '{self.group_column}' ({self.method}, {self.mode} model): {len(self.labels)} groups, "
+            f"{int(sum(self.reported))} reported (at least {self.min_n} respondents), "
+            f"{self.n_boot} bootstrap resamples per group, {level} percentile intervals",
+        )
+        frame = self.to_frame()
+        index, paths = (frame[frame.quantity == q].drop(columns="quantity") for q in ("index", "path"))
+        return Summary(
+            header,
+            (
+                Section("Index (0-100)", index, digits=2, na_rep="-", index=False),
+                Section("Path coefficients", paths, digits=3, na_rep="-", index=False),
+            ),
+        )
 
 
 def _num(value: float) -> float | None:
