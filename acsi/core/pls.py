@@ -215,7 +215,9 @@ def outer_weights(
     Returns
     -------
     OuterSolution
-        Weights with unit-variance scores (w_b' S_bb w_b = 1), not yet sign-oriented.
+        Weights with unit-variance scores (w_b' S_bb w_b = 1), not yet sign-oriented. A matrix
+        of a stack keeps the weights of the iteration at which it converged, so it gets the
+        numbers it would get alone.
     """
     mask = structure.mask
     D = _mode_b_operator(S, structure)
@@ -229,9 +231,12 @@ def outer_weights(
         Z = C @ E
         if D is not None:
             Z = D @ Z
-        W_new, C = _normalise(Z * mask, S)
+        W_new, C_new = _normalise(Z * mask, S)
         change = np.abs(W_new - W).max(axis=(-2, -1))
-        W = W_new
+        if converged.any():  # a matrix keeps the weights it converged to, as if fitted alone
+            W_new = np.where(converged[..., None, None], W, W_new)
+            C_new = np.where(converged[..., None, None], C, C_new)
+        W, C = W_new, C_new
         newly = (change < tol) & ~converged
         n_iter = np.where(newly, iteration, n_iter)
         converged |= newly
