@@ -174,7 +174,8 @@ def fit_stack(
     k = structure.n_constructs
     shapes = {"W": (p, k), "C": (p, k), "R": (k, k), "B": (k, k), "r_squared": (k,)}
     shapes.update(converged=(), singular=(), valid=())
-    fields = {
-        name: np.concatenate([getattr(part, name) for part in parts]).reshape(lead + shape) for name, shape in shapes.items()
-    }
+    fields = {}
+    for name, shape in shapes.items():
+        pieces = [getattr(part, name) for part in parts]
+        fields[name] = (pieces[0] if len(pieces) == 1 else np.concatenate(pieces)).reshape(lead + shape)
     return StackFit(**fields)
