@@ -36,6 +36,7 @@ import pandas as pd
 from acsi.compare.differences import _pair_moments, _pairs
 from acsi.compare.groups import GroupEstimates
 from acsi.core import stack
+from acsi.core.intervals import percentile_interval
 from acsi.core.moments import correlation_and_sd
 from acsi.errors import ParameterError
 from acsi.structure import model_structure
@@ -114,8 +115,8 @@ def micom(
         var_a = ((m["C_a"] @ Wp) * Wp).sum(axis=-2)
         var_b = ((m["C_b"] @ Wp) * Wp).sum(axis=-2)
         log_ratio = np.log(var_a / var_b)
-        lo_m, hi_m = np.nanquantile(mean_diff[1:], [alpha / 2, 1 - alpha / 2], axis=0)
-        lo_v, hi_v = np.nanquantile(log_ratio[1:], [alpha / 2, 1 - alpha / 2], axis=0)
+        lo_m, hi_m = percentile_interval(mean_diff[1:], 1.0 - alpha, axis=0)
+        lo_v, hi_v = percentile_interval(log_ratio[1:], 1.0 - alpha, axis=0)
         for j, name in enumerate(est.constructs):
             single = int((structure.block == j).sum()) == 1
             comp = True if single else bool(c_obs[j] >= c_quantile[j] - 1e-12)
