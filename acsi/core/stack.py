@@ -92,54 +92,49 @@ def _flip(S: np.ndarray, W: np.ndarray, structure: kernel.Structure, reference: 
     return np.asarray(W * sign[..., None, :])
 
 
-def _fit_chunk(
-    S: np.ndarray,
-    structure: kernel.Structure,
-    scheme: kernel.Scheme,
-    tol: float,
-    max_iter: int,
-    reference_loadings: np.ndarray | None,
-) -> StackFit:
-    solution = kernel.outer_weights(S, structure, scheme, tol=tol, max_iter=max_iter)
-    W = kernel.orient(solution.weights, S, structure)
-    if reference_loadings is not None:
-        W = _flip(S, W, structure, reference_loadings)
-    C = S @ W
-    R = np.swapaxes(W, -1, -2) @ C
-    B, r_squared = kernel.path_coefficients(R, structure)
-    valid = np.isfinite(W).all(axis=(-2, -1)) & np.isfinite(B).all(axis=(-2, -1))
-    return StackFit(W, C, R, B, r_squared, solution.converged, np.zeros(valid.shape, dtype=bool), valid)
+@dataclass(frozen=True)
+class _Kernel:
+    """The PLS settings of one :func:`fit_stack` call, applied to a chunk or to its matrices one by one."""
 
+    structure: kernel.Structure
+    scheme: kernel.Scheme
+    tol: float
+    max_iter: int
+    reference_loadings: np.ndarray | None
 
-def _fit_one_by_one(
-    block: np.ndarray,
-    finite: np.ndarray,
-    structure: kernel.Structure,
-    scheme: kernel.Scheme,
-    tol: float,
-    max_iter: int,
-    reference_loadings: np.ndarray | None,
-) -> StackFit:
-    m, p, k = block.shape[0], block.shape[-1], structure.n_constructs
-    out = StackFit(
-        np.full((m, p, k), np.nan),
-        np.full((m, p, k), np.nan),
-        np.full((m, k, k), np.nan),
-        np.full((m, k, k), np.nan),
-        np.full((m, k), np.nan),
-        np.zeros(m, dtype=bool),
-        np.zeros(m, dtype=bool),
-        np.zeros(m, dtype=bool),
-    )
-    for i in np.flatnonzero(finite):
-        try:
-            one = _fit_chunk(block[i], structure, scheme, tol, max_iter, reference_loadings)
-        except np.linalg.LinAlgError:
-            out.singular[i] = True
-            continue
-        out.W[i], out.C[i], out.R[i], out.B[i], out.r_squared[i] = one.W, one.C, one.R, one.B, one.r_squared
-        out.converged[i], out.valid[i] = one.converged, one.valid
-    return out
+    def fit(self, S: np.ndarray) -> StackFit:
+        """All matrices of ``S`` (m, p, p) at once; raises ``LinAlgError`` if any one is singular."""
+        structure = self.structure
+        solution = kernel.outer_weights(S, structure, self.scheme, tol=self.tol, max_iter=self.max_iter)
+        W = kernel.orient(solution.weights, S, structure)
+        if self.reference_loadings is not None:
+            W = _flip(S, W, structure, self.reference_loadings)
+        C = S @ W
+        R = np.swapaxes(W, -1, -2) @ C
+        B, r_squared = kernel.path_coefficients(R, structure)
+        valid = np.isfinite(W).all(axis=(-2, -1)) & np.isfinite(B).all(axis=(-2, -1))
+        return StackFit(W, C, R, B, r_squared, solution.converged, np.zeros(valid.shape, dtype=bool), valid)
+
+    def fit_one_by_one(self, S: np.ndarray, finite: np.ndarray) -> StackFit:
+        """The ``finite`` matrices of ``S`` (m, p, p) one at a time; the others and the singular ones get NaN."""
+        m, p, k = S.shape[0], S.shape[-1], self.structure.n_constructs
+        out = StackFit(
+            np.full((m, p, k), np.nan),
+            np.full((m, p, k), np.nan),
+            np.full((m, k, k), np.nan),
+            np.full((m, k, k), np.nan),
+            np.full((m, k), np.nan),
+            *(np.zeros(m, dtype=bool) for _ in range(3)),
+        )
+        for i in np.flatnonzero(finite):
+            try:
+                one = self.fit(S[i])
+            except np.linalg.LinAlgError:
+                out.singular[i] = True
+                continue
+            out.W[i], out.C[i], out.R[i], out.B[i], out.r_squared[i] = one.W, one.C, one.R, one.B, one.r_squared
+            out.converged[i], out.valid[i] = one.converged, one.valid
+        return out
 
 
 def fit_stack(
@@ -160,6 +155,7 @@ def fit_stack(
     lead = S.shape[:-2]
     p = S.shape[-1]
     flat = S.reshape((-1, p, p))
+    fitter = _Kernel(structure, scheme, tol, max_iter, reference_loadings)
     parts: list[StackFit] = []
     with np.errstate(all="ignore"):
         for start in range(0, flat.shape[0], chunk):
@@ -168,9 +164,9 @@ def fit_stack(
             try:
                 if not finite.all():
                     raise np.linalg.LinAlgError("non-finite moments")
-                parts.append(_fit_chunk(block, structure, scheme, tol, max_iter, reference_loadings))
+                parts.append(fitter.fit(block))
             except np.linalg.LinAlgError:
-                parts.append(_fit_one_by_one(block, finite, structure, scheme, tol, max_iter, reference_loadings))
+                parts.append(fitter.fit_one_by_one(block, finite))
     k = structure.n_constructs
     shapes = {"W": (p, k), "C": (p, k), "R": (k, k), "B": (k, k), "r_squared": (k,)}
     shapes.update(converged=(), singular=(), valid=())
