@@ -72,7 +72,7 @@ class Structure:
     @cached_property
     def linked(self) -> np.ndarray:
         """(k, k) symmetric indicator of a path in either direction."""
-        return ((self.adjacency + self.adjacency.T) > 0).astype(float)
+        return np.asarray((self.adjacency + self.adjacency.T) > 0, dtype=float)
 
     @cached_property
     def regressions(self) -> _Regressions:
@@ -184,11 +184,11 @@ def inner_weights(R: np.ndarray, structure: Structure, scheme: Scheme) -> np.nda
     scheme : {"centroid", "factorial", "path"}
     """
     if scheme == "centroid":
-        return np.sign(R) * structure.linked
+        return np.asarray(np.sign(R) * structure.linked)
     if scheme == "factorial":
-        return R * structure.linked
+        return np.asarray(R * structure.linked)
     # Successors s of construct j enter its proxy with r_sj, predecessors with OLS weights.
-    return R * structure.adjacency.T + _structural_ols(R, structure)[0]
+    return np.asarray(R * structure.adjacency.T + _structural_ols(R, structure)[0])
 
 
 def outer_weights(

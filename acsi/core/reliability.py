@@ -21,7 +21,7 @@ def cronbach_alpha(S_bb: np.ndarray) -> float:
     p = S_bb.shape[0]
     if p < 2:
         return math.nan
-    return p / (p - 1) * (1.0 - p / S_bb.sum())
+    return float(p / (p - 1) * (1.0 - p / S_bb.sum()))
 
 
 def composite_reliability(loadings: np.ndarray) -> float:
