@@ -31,11 +31,11 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from acsi.compare.groups import GroupEstimates, _index_weights, _num
+from acsi.compare.groups import GroupEstimates, _fit_moments, _num
 from acsi.core import corrections, resample, stack
 from acsi.core.index import index_values
 from acsi.core.intervals import percentile_interval
-from acsi.core.moments import MomentBasis, correlation_and_sd
+from acsi.core.moments import MomentBasis
 from acsi.errors import ParameterError
 from acsi.structure import model_structure
 
@@ -124,12 +124,8 @@ def _split_statistics(est: GroupEstimates, mean: np.ndarray, C: np.ndarray) -> t
     if est.mode == "pooled":
         index = index_values(est.overall["index_weights"], mean, lower, upper, structure.block, structure.n_constructs)
         return index[..., indexed], np.full(mean.shape[:-1] + (len(est.spec.paths),), np.nan)
-    S, sd = correlation_and_sd(C)
-    fit = stack.fit_stack(
-        S if settings["standardized"] else C, structure, settings["scheme"], tol=settings["tol"], max_iter=settings["max_iter"]
-    )
-    normalised = _index_weights(fit, sd, structure, settings)
-    index = index_values(normalised, mean, lower, upper, structure.block, structure.n_constructs)[..., indexed]
+    fit, _, index = _fit_moments(mean, C, structure, settings, lower, upper)
+    index = index[..., indexed]
     pairs = (
         np.array([est.constructs.index(p.source) for p in est.spec.paths], dtype=int),
         np.array([est.constructs.index(p.target) for p in est.spec.paths], dtype=int),

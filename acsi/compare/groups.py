@@ -125,12 +125,19 @@ def _one_blas_thread() -> Any:
     return threadpool_limits(limits=1, user_api="blas")
 
 
-def _index_weights(fit: stack.StackFit, sd: np.ndarray, structure: kernel.Structure, settings: dict[str, Any]) -> np.ndarray:
-    """Normalised index weights (..., p) of a stack fit with the group settings (:func:`acsi.core.index.normalised_weights`)."""
-    own = fit.weights(structure)
+def _fit_moments(
+    mean: np.ndarray, C: np.ndarray, structure: kernel.Structure, settings: dict[str, Any], lower: np.ndarray, upper: np.ndarray
+) -> tuple[stack.StackFit, np.ndarray, np.ndarray]:
+    """PLS (:func:`acsi.core.stack.fit_stack`), normalised index weights (..., p) and 0-100 indices (..., k)
+    of a stack of means (..., p) and covariances (..., p, p): the one group estimate of every comparison."""
+    S, sd = correlation_and_sd(C)
+    standardized = settings["standardized"]
+    fit = stack.fit_stack(
+        S if standardized else C, structure, settings["scheme"], tol=settings["tol"], max_iter=settings["max_iter"]
+    )
     block, k = structure.block, structure.n_constructs
-    method, standardized = settings["index_weights"], settings["standardized"]
-    return normalised_weights(own, sd, block, k, method, standardized=standardized)[0]
+    normalised = normalised_weights(fit.weights(structure), sd, block, k, settings["index_weights"], standardized=standardized)[0]
+    return fit, normalised, index_values(normalised, mean, lower, upper, block, k)
 
 
 def _estimate(task: _Task) -> dict[str, np.ndarray]:
@@ -144,18 +151,14 @@ def _estimate(task: _Task) -> dict[str, np.ndarray]:
     mean = np.stack(means)  # (g, 1 + B, p)
     C = np.stack(covariances)
     del means, covariances
-    S, sd = correlation_and_sd(C)
     out: dict[str, np.ndarray] = {"mean": mean[:, 0]}
     if task.pooled_weights is not None:
         k = structure.n_constructs
         out["index"] = index_values(task.pooled_weights, mean, task.lower, task.upper, structure.block, k)
         return out
-    if not settings["standardized"]:
-        S = C
-    fit = stack.fit_stack(S, structure, settings["scheme"], tol=settings["tol"], max_iter=settings["max_iter"])
-    normalised = _index_weights(fit, sd, structure, settings)
+    fit, normalised, index = _fit_moments(mean, C, structure, settings, task.lower, task.upper)
     out.update(
-        index=index_values(normalised, mean, task.lower, task.upper, structure.block, structure.n_constructs),
+        index=index,
         paths=stack.path_values(fit.B, settings["path_pairs"]),
         B=fit.B[:, 0],
         converged=fit.converged,
@@ -937,20 +940,16 @@ def _overall(
 ) -> dict[str, Any]:
     """The pooled (weighted) estimate over all rows."""
     mean, C = mean_and_covariance(values, w)
-    S, sd = correlation_and_sd(C)
-    fit = stack.fit_stack(
-        S if settings["standardized"] else C, structure, settings["scheme"], tol=settings["tol"], max_iter=settings["max_iter"]
-    )
+    fit, normalised, index = _fit_moments(mean, C, structure, settings, lower, upper)
     if not fit.valid:
         raise EstimationError("The pooled model cannot be estimated: a Mode B block or a set of predictors is collinear.")
-    normalised = _index_weights(fit, sd, structure, settings)
     pairs = (
         np.array([spec.construct_names.index(pth.source) for pth in spec.paths], dtype=int),
         np.array([spec.construct_names.index(pth.target) for pth in spec.paths], dtype=int),
     )
     return {
         "n_obs": int(values.shape[0]),
-        "index": index_values(normalised, mean, lower, upper, structure.block, structure.n_constructs),
+        "index": index,
         "index_weights": normalised,
         "means": mean,
         "paths": stack.path_values(fit.B, pairs),
