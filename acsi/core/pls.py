@@ -225,23 +225,26 @@ def outer_weights(
     batch_shape = S.shape[:-2]
     n_iter = np.full(batch_shape, max_iter, dtype=int)
     converged = np.zeros(batch_shape, dtype=bool)
+    # The matrices of a stack are independent: one that converged is iterated on with the others,
+    # but the weights it converged to are kept, as if it had been fitted alone.
+    kept = np.empty_like(W)
     for iteration in range(1, max_iter + 1):
         R = np.swapaxes(W, -1, -2) @ C  # C = S @ W, carried from the normalisation
         E = inner_weights(R, structure, scheme)
         Z = C @ E
         if D is not None:
             Z = D @ Z
-        W_new, C_new = _normalise(Z * mask, S)
+        W_new, C = _normalise(Z * mask, S)
         change = np.abs(W_new - W).max(axis=(-2, -1))
-        if converged.any():  # a matrix keeps the weights it converged to, as if fitted alone
-            W_new = np.where(converged[..., None, None], W, W_new)
-            C_new = np.where(converged[..., None, None], C, C_new)
-        W, C = W_new, C_new
+        W = W_new
         newly = (change < tol) & ~converged
-        n_iter = np.where(newly, iteration, n_iter)
-        converged |= newly
+        if newly.any():
+            kept[newly] = W[newly]
+            n_iter = np.where(newly, iteration, n_iter)
+            converged |= newly
         if converged.all():
             break
+    W = np.where(converged[..., None, None], kept, W)
     return OuterSolution(weights=W, n_iter=n_iter, converged=converged)
 
 
