@@ -27,9 +27,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from acsi.core import fit_measures
+from acsi.core import fit_measures, reliability
 from acsi.core.fit_measures import discrepancies as _discrepancies
 from acsi.core.moments import correlation, mean_and_covariance
+from acsi.core.pls import Structure
 from acsi.core.reliability import composite_reliability, cronbach_alpha
 from acsi.errors import (
     BlindfoldingWarning,
@@ -55,17 +56,12 @@ def _blocks(block: np.ndarray, k: int) -> list[np.ndarray]:
     return [np.flatnonzero(block == b) for b in range(k)]
 
 
-def rho_a(S_bb: np.ndarray, w: np.ndarray) -> float:
-    """Dijkstra-Henseler rho_A from the standardised Mode A weights ``w`` (unit-variance score).
-
-    ``c^2 = w'(S - diag S)w / w'(ww' - diag ww')w``, ``rho_A = (w'w)^2 c^2`` (Dijkstra &
-    Henseler 2015, MIS Quarterly 39, 297-316). Threshold 0.7-0.95. 1 for a single indicator.
-    """
-    if S_bb.shape[0] < 2:
-        return 1.0
-    ww = np.outer(w, w)
-    c2 = (w @ (S_bb - np.diag(np.diag(S_bb))) @ w) / (ww * ww).sum(where=~np.eye(len(w), dtype=bool))
-    return float((w @ w) ** 2 * c2)
+def _rho_a(S: np.ndarray, w: np.ndarray, block: np.ndarray, k: int) -> np.ndarray:
+    """rho_A of every block (:func:`acsi.core.reliability.rho_a`) from the standardised weights ``w`` (p,)."""
+    W = np.zeros((w.shape[0], k))
+    W[np.arange(w.shape[0]), block] = w
+    structure = Structure(block=block, mode_b=np.zeros(k, dtype=bool), adjacency=np.zeros((k, k)))
+    return reliability.rho_a(S, W, structure)[0]
 
 
 def _first_components(S_bb: np.ndarray) -> tuple[float, float, np.ndarray]:
@@ -509,11 +505,12 @@ def assess(
     B = np.asarray(result.path_matrix, dtype=float)
     r2 = np.asarray(result.r_squared_vector, dtype=float)
 
+    rho_A = _rho_a(S, w, np.asarray(result.block), k)
     alpha, rhoa, rhoc, dg, ev1, ev2, ave, mean_red, vif_outer = ([] for _ in range(9))
     for b, idx in enumerate(blocks):
         S_bb = S[np.ix_(idx, idx)]
         alpha.append(cronbach_alpha(S_bb))
-        rhoa.append(1.0 if spec.constructs[b].mode.weighting == "B" else rho_a(S_bb, w[idx]))
+        rhoa.append(1.0 if spec.constructs[b].mode.weighting == "B" else float(rho_A[b]))
         rhoc.append(composite_reliability(loadings[idx]))
         first, second, pc_loadings = _first_components(S_bb)
         dg.append(composite_reliability(pc_loadings))

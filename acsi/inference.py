@@ -4,7 +4,7 @@
 every resample. For the PLS estimator (:class:`~acsi.estimators.pls.PLSPM`) this is done in
 batches without refitting: resamples are rows of counts, one matrix product gives every
 resample's correlation matrix and the PLS kernel iterates them all at once
-(:mod:`acsi.core.resample`). Any other estimator with ``fit(spec, data) -> FitResult`` is
+(:mod:`acsi.core.stack`). Any other estimator with ``fit(spec, data) -> FitResult`` is
 bootstrapped by a refit loop over the very same resamples (``engine="refit"``).
 
 Reproducibility: the B resamples are cut into chunks of :data:`CHUNK` resamples, whatever
@@ -39,10 +39,11 @@ import pandas as pd
 from scipy import stats
 
 from acsi import notices
+from acsi.core import index as core_index
 from acsi.core import intervals as confidence
 from acsi.core import pls as kernel
-from acsi.core import resample
-from acsi.core.moments import correlation
+from acsi.core import resample, stack
+from acsi.core.moments import MomentBasis, correlation
 from acsi.data import IndicatorData, MissingPolicy, prepare
 from acsi.errors import (
     AcsiError,
@@ -454,7 +455,7 @@ class _BatchedPLS:
 
     estimator: PLSPM
     structure: kernel.Structure
-    basis: resample.MomentBasis
+    basis: MomentBasis
     layout: _Layout
     reference_loadings: np.ndarray
     sign_change: str
@@ -482,7 +483,7 @@ class _BatchedPLS:
         return cls(
             estimator=estimator,
             structure=structure,
-            basis=resample.MomentBasis.from_data(base.indicator_values),
+            basis=MomentBasis.from_data(base.indicator_values),
             layout=layout,
             reference_loadings=np.asarray(base.loading_vector, dtype=float),
             sign_change=sign_change,
@@ -519,42 +520,32 @@ class _BatchedPLS:
     def _solve(
         self, S: np.ndarray, means: np.ndarray, sd: np.ndarray, rows: np.ndarray, theta: np.ndarray, code: np.ndarray
     ) -> None:
-        """Estimate a stack; isolate singular matrices by bisection (np.linalg raises for the whole stack)."""
-        try:
-            with np.errstate(all="ignore"):
-                rep = resample.pls_replicates(
-                    S,
-                    self.structure,
-                    self.estimator.scheme,
-                    tol=self.estimator.tol,
-                    max_iter=self.estimator.max_iter,
-                    sign_change="construct" if self.sign_change == "construct" else "none",
-                    reference_loadings=self.reference_loadings,
-                )
-        except np.linalg.LinAlgError:
-            if rows.size == 1:
-                code[rows] = FAILURE_REASONS.index("singular")
-                return
-            half = rows.size // 2
-            self._solve(S[:half], means[:half], sd[:half], rows[:half], theta, code)
-            self._solve(S[half:], means[half:], sd[half:], rows[half:], theta, code)
-            return
+        """Estimate a stack (:func:`acsi.core.stack.fit_stack` isolates singular matrices)."""
+        fit = stack.fit_stack(
+            S,
+            self.structure,
+            self.estimator.scheme,
+            tol=self.estimator.tol,
+            max_iter=self.estimator.max_iter,
+            reference_loadings=self.reference_loadings if self.sign_change == "construct" else None,
+        )
+        weights = fit.weights(self.structure)
         if self.index_member is not None:
             with np.errstate(all="ignore"):
-                index = resample.batched_index(
-                    rep.standardized_weights,
-                    sd,
-                    means,
-                    self.index_member,
-                    len(self.layout.index_constructs),
-                    self.index_lower,
-                    self.index_upper,
-                    self.index_method,
+                n_indexed = len(self.layout.index_constructs)
+                normalised, _ = core_index.normalised_weights(
+                    weights, sd, self.index_member, n_indexed, self.index_method, standardized=self.estimator.standardized
+                )
+                index = core_index.index_values(
+                    normalised, means, self.index_lower, self.index_upper, self.index_member, n_indexed
                 )
         else:
             index = np.zeros((rows.size, 0))
-        theta[rows] = self.layout.assemble(rep.weights, rep.loadings, rep.paths, rep.r_squared, rep.total, index)
-        code[rows[~rep.converged]] = FAILURE_REASONS.index("not_converged")
+        theta[rows] = self.layout.assemble(
+            weights, fit.loadings(self.structure, S), fit.B, fit.r_squared, fit.total_effects(), index
+        )
+        code[rows[fit.singular]] = FAILURE_REASONS.index("singular")
+        code[rows[~fit.singular & ~fit.converged]] = FAILURE_REASONS.index("not_converged")
 
 
 @dataclass(frozen=True)

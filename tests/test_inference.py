@@ -11,8 +11,7 @@ import pandas as pd
 import pytest
 
 import acsi
-from acsi.core import intervals, resample
-from acsi.core.pls import Structure
+from acsi.core import intervals
 from acsi.inference import BCA_MIN_RESAMPLES, CHUNK, bootstrap, resample_indices
 from acsi.simulate import ACSI_LOCATIONS, acsi_population
 from acsi.testing.composite import composite_population
@@ -143,21 +142,6 @@ def test_individual_sign_change_gives_every_signed_replicate_the_estimates_sign(
     boot = bootstrap(acsi_fit, n_boot=100, seed=1, sign_change="individual")
     signed = np.isin(boot.kinds, ["weights", "loadings", "paths", "total"]) & (boot.estimates != 0)
     assert (np.sign(boot.replicates[:, signed]) == np.sign(boot.estimates[signed])).all()
-
-
-def test_construct_sign_change_flips_a_construct_whose_loadings_oppose_the_originals() -> None:
-    structure = Structure(
-        block=np.array([0, 0, 1, 1]), mode_b=np.array([False, False]), adjacency=np.array([[0.0, 1.0], [0.0, 0.0]])
-    )
-    S = np.array([[1, 0.5, 0.3, 0.3], [0.5, 1, 0.3, 0.3], [0.3, 0.3, 1, 0.6], [0.3, 0.3, 0.6, 1.0]])[None]
-    kwargs = dict(tol=1e-12, max_iter=100)
-    plain = resample.pls_replicates(S, structure, "path", **kwargs)
-    kept = resample.pls_replicates(S, structure, "path", sign_change="construct", reference_loadings=plain.loadings[0], **kwargs)
-    reference = plain.loadings[0] * np.array([1, 1, -1, -1])  # the original had construct 1 reversed
-    flipped = resample.pls_replicates(S, structure, "path", sign_change="construct", reference_loadings=reference, **kwargs)
-    np.testing.assert_allclose(kept.weights, plain.weights, **EXACT)
-    np.testing.assert_allclose(flipped.weights, plain.weights * [1, 1, -1, -1], **EXACT)
-    np.testing.assert_allclose(flipped.paths[0, 0, 1], -plain.paths[0, 0, 1], **EXACT)
 
 
 def test_contract_keys_have_the_shapes_of_the_estimates(acsi_fit: acsi.FitResult) -> None:

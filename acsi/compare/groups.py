@@ -14,12 +14,13 @@ Case (sampling) weights give weighted PLS: weighted means and covariances everyw
 weighted correlation matrix in the PLS kernel, weighted means in the index), and the
 bootstrap multiplies its resampling counts by the weights.
 
-All groups and resamples are estimated together from moments (:mod:`acsi.core.groups`):
+All groups and resamples are estimated together from moments (:mod:`acsi.core.stack`):
 for each group, one matrix product gives its ``n_boot`` resampled correlation matrices, and
 the batched PLS kernel iterates thousands of them at once.
 
 The within-group resampling (:func:`_group_moments`) uses the bootstrap's resampled
-moments (:mod:`acsi.core.resample`, as :func:`acsi.bootstrap` does), per group.
+moments (:mod:`acsi.core.resample`, as :func:`acsi.bootstrap` does), per group; the point
+estimate uses the moments of a fit, so one group holding every row gives ``acsi.fit``'s numbers.
 """
 
 from __future__ import annotations
@@ -39,11 +40,11 @@ import numpy as np
 import pandas as pd
 
 from acsi.compare import refit
-from acsi.core import groups as core
 from acsi.core import pls as kernel
-from acsi.core import resample
+from acsi.core import resample, stack
+from acsi.core.index import index_values, normalised_weights
 from acsi.core.intervals import percentile_interval
-from acsi.core.moments import correlation_and_sd
+from acsi.core.moments import MomentBasis, correlation_and_sd, mean_and_covariance, weighted_mean
 from acsi.data import IndicatorData, MissingPolicy, prepare
 from acsi.errors import (
     BootstrapWarning,
@@ -92,17 +93,19 @@ def _group_moments(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Means (1 + n_boot, p) and covariances (1 + n_boot, p, p) of one group: the estimate, then resamples.
 
-    Row 0 uses the (case-weighted) data; the others multiply bootstrap counts by the case
-    weights. Resampling and moments are those of the bootstrap (:mod:`acsi.core.resample`).
+    Row 0 has the (case-weighted) moments of a fit (:func:`acsi.core.moments.mean_and_covariance`);
+    the others multiply bootstrap counts by the case weights. Resampling and moments are those
+    of the bootstrap (:mod:`acsi.core.resample`, :class:`acsi.core.moments.MomentBasis`).
     """
+    mean, C = mean_and_covariance(X, w)
+    if not n_boot:
+        return mean[None], C[None]
     n = X.shape[0]
-    V = np.ones((1, n))
-    if n_boot:
-        rng = np.random.default_rng(seed)
-        V = np.concatenate([V, resample.counts_from_indices(resample.draw_indices(rng, n_boot, n), n)])
+    V = resample.counts_from_indices(resample.draw_indices(np.random.default_rng(seed), n_boot, n), n)
     if w is not None:
         V = V * w
-    return resample.MomentBasis.from_data(X).moments(V)
+    means, covariances = MomentBasis.from_data(X).moments(V)
+    return np.concatenate([mean[None], means]), np.concatenate([C[None], covariances])
 
 
 def _estimate_task(task: _Task) -> dict[str, np.ndarray]:
@@ -123,6 +126,21 @@ def _one_blas_thread() -> Any:
     return threadpool_limits(limits=1, user_api="blas")
 
 
+def _fit_moments(
+    mean: np.ndarray, C: np.ndarray, structure: kernel.Structure, settings: dict[str, Any], lower: np.ndarray, upper: np.ndarray
+) -> tuple[stack.StackFit, np.ndarray, np.ndarray]:
+    """PLS (:func:`acsi.core.stack.fit_stack`), normalised index weights (..., p) and 0-100 indices (..., k)
+    of a stack of means (..., p) and covariances (..., p, p): the one group estimate of every comparison."""
+    S, sd = correlation_and_sd(C)
+    standardized = settings["standardized"]
+    fit = stack.fit_stack(
+        S if standardized else C, structure, settings["scheme"], tol=settings["tol"], max_iter=settings["max_iter"]
+    )
+    block, k = structure.block, structure.n_constructs
+    normalised = normalised_weights(fit.weights(structure), sd, block, k, settings["index_weights"], standardized=standardized)[0]
+    return fit, normalised, index_values(normalised, mean, lower, upper, block, k)
+
+
 def _estimate(task: _Task) -> dict[str, np.ndarray]:
     settings = task.settings
     structure = task.structure
@@ -134,21 +152,15 @@ def _estimate(task: _Task) -> dict[str, np.ndarray]:
     mean = np.stack(means)  # (g, 1 + B, p)
     C = np.stack(covariances)
     del means, covariances
-    S, sd = correlation_and_sd(C)
     out: dict[str, np.ndarray] = {"mean": mean[:, 0]}
     if task.pooled_weights is not None:
-        normalised = np.broadcast_to(task.pooled_weights, mean.shape)
-        out["index"] = core.index_stack(normalised, mean, task.lower, task.upper, structure)
+        k = structure.n_constructs
+        out["index"] = index_values(task.pooled_weights, mean, task.lower, task.upper, structure.block, k)
         return out
-    if not settings["standardized"]:
-        S = C
-    fit = core.fit_stack(S, structure, settings["scheme"], tol=settings["tol"], max_iter=settings["max_iter"])
-    normalised = core.index_weights_stack(
-        fit.weights, sd, structure, settings["index_weights"], standardized=settings["standardized"]
-    )
+    fit, normalised, index = _fit_moments(mean, C, structure, settings, task.lower, task.upper)
     out.update(
-        index=core.index_stack(normalised, mean, task.lower, task.upper, structure),
-        paths=core.path_values(fit.B, settings["path_pairs"]),
+        index=index,
+        paths=stack.path_values(fit.B, settings["path_pairs"]),
         B=fit.B[:, 0],
         converged=fit.converged,
         valid=fit.valid,
@@ -658,7 +670,7 @@ def estimate_groups(
     todo = np.flatnonzero(reported)
     pooled_weights = overall["index_weights"] if mode == "pooled" else None
     # Group the work so that each call of the kernel sees about DEFAULT_CHUNK matrices.
-    per_task = max(1, core.DEFAULT_CHUNK // (n_boot + 1))
+    per_task = max(1, stack.DEFAULT_CHUNK // (n_boot + 1))
     tasks = []
     for start in range(0, todo.size, per_task):
         chosen = todo[start : start + per_task]
@@ -824,7 +836,7 @@ def _estimate_refit(
         "n_obs": int(values.shape[0]),
         "index": extract.index(pooled)[indexed],
         "index_weights": extract.index_weights(pooled),
-        "means": _weighted_mean(values, w),
+        "means": weighted_mean(values, w),
         "paths": extract.paths(pooled),
         "total_effects": np.asarray(pooled.total_effect_matrix, dtype=float),
         "converged": bool(pooled.converged),
@@ -854,7 +866,7 @@ def _estimate_refit(
     inside: Counter = Counter()
     for g, out in zip(todo, results):
         rows = codes == g
-        means[g] = _weighted_mean(values[rows], None if w is None else w[rows])
+        means[g] = weighted_mean(values[rows], None if w is None else w[rows])
         if "index" not in out:
             reported[g] = False
             cause = (
@@ -950,10 +962,6 @@ def _estimate_refit(
     )
 
 
-def _weighted_mean(values: np.ndarray, w: np.ndarray | None) -> np.ndarray:
-    return values.mean(axis=0) if w is None else w @ values / w.sum()
-
-
 def _sortable(labels: np.ndarray) -> bool:
     try:
         np.unique(labels)
@@ -977,29 +985,20 @@ def _overall(
     spec: ModelSpec,
 ) -> dict[str, Any]:
     """The pooled (weighted) estimate over all rows."""
-    weights = np.ones(values.shape[0]) if w is None else w
-    mean = weights @ values / weights.sum()
-    centred = values - mean
-    C = (centred * weights[:, None]).T @ centred / weights.sum()
-    S, sd = correlation_and_sd(C)
-    fit = core.fit_stack(
-        S if settings["standardized"] else C, structure, settings["scheme"], tol=settings["tol"], max_iter=settings["max_iter"]
-    )
+    mean, C = mean_and_covariance(values, w)
+    fit, normalised, index = _fit_moments(mean, C, structure, settings, lower, upper)
     if not fit.valid:
         raise EstimationError("The pooled model cannot be estimated: a Mode B block or a set of predictors is collinear.")
-    normalised = core.index_weights_stack(
-        fit.weights, sd, structure, settings["index_weights"], standardized=settings["standardized"]
-    )
     pairs = (
         np.array([spec.construct_names.index(pth.source) for pth in spec.paths], dtype=int),
         np.array([spec.construct_names.index(pth.target) for pth in spec.paths], dtype=int),
     )
     return {
         "n_obs": int(values.shape[0]),
-        "index": core.index_stack(normalised, mean, lower, upper, structure),
+        "index": index,
         "index_weights": normalised,
         "means": mean,
-        "paths": core.path_values(fit.B, pairs),
+        "paths": stack.path_values(fit.B, pairs),
         "total_effects": kernel.total_effects(fit.B),
         "converged": bool(fit.converged),
     }

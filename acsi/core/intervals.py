@@ -13,11 +13,11 @@ from scipy import special
 
 
 def _normal_cdf(z: np.ndarray) -> np.ndarray:
-    return 0.5 * special.erfc(-np.asarray(z) / np.sqrt(2.0))
+    return np.asarray(0.5 * special.erfc(-np.asarray(z) / np.sqrt(2.0)))
 
 
 def _normal_ppf(q: np.ndarray | float) -> np.ndarray:
-    return special.ndtri(q)
+    return np.asarray(special.ndtri(q))
 
 
 def percentile_interval(draws: np.ndarray, level: float, axis: int = 0) -> tuple[np.ndarray, np.ndarray]:
