@@ -130,6 +130,16 @@ def test_bca_shifts_the_interval_towards_the_side_the_replicates_are_biased_from
     assert bca[0, 0] < percentile[0, 0] and bca[0, 1] < percentile[0, 1]
 
 
+def test_bca_counts_replicates_that_equal_the_estimate_up_to_rounding_as_ties() -> None:
+    rng = np.random.default_rng(3)
+    estimate = 17.8174
+    replicates = np.concatenate([rng.normal(estimate, 2.0, 300), np.full(100, estimate)])[:, None]
+    rounded = replicates.copy()
+    rounded[300:] += rng.choice([-1.0, 1.0], 100)[:, None] * np.spacing(estimate) * 4  # another route's last bits
+    exact = intervals.bca_interval(replicates, np.array([estimate]), np.zeros(1), 0.95)
+    np.testing.assert_array_equal(intervals.bca_interval(rounded, np.array([estimate]), np.zeros(1), 0.95), exact)
+
+
 def test_bca_bootstrap_runs_with_jackknife_acceleration(acsi_fit: acsi.FitResult) -> None:
     boot = bootstrap(acsi_fit, n_boot=BCA_MIN_RESAMPLES, seed=1, ci="bca")
     assert boot.acceleration is not None and boot.acceleration.shape == boot.estimates.shape
