@@ -11,7 +11,6 @@ import warnings
 import numpy as np
 from scipy import special
 
-
 #: Relative distance below which a bootstrap replicate counts as a tie with the estimate in BCa.
 TIE_TOLERANCE = 1e-9
 
