@@ -5,18 +5,9 @@ aside, saying where it went); ``export``, ``indicators`` and ``check`` only read
 store read-only (SQLite ``mode=ro``), refuse a missing one and fail on damage, changing nothing
 (``export --since`` writes only its watermark, into an existing, sound store).
 
-Every command that talks to USB accepts ``--fake-script FILE``: a YAML scenario replayed by the
-fake pyusb backend (:mod:`acsi.ingest.device.fake_backend`) instead of libusb, for demos and
-tests without hardware::
-
-    devices:
-      - {vendor_id: 0x1209, product_id: 0x0001, serial: SN0001, interface_class: 3,
-         steps: [{login: S001}, {report: "00001e0000000000"}, {report: "0000000000000000"},
-                 {silence: 500}, {unplug: 2000}, {report: "0000210000000000"}]}
-
-Steps: ``report`` (hex), ``silence`` (ms), ``unplug`` (ms absent), ``busy`` (n claims),
-``deny`` (permission denied from now on), ``login`` (staff id), ``logout``, ``prompt``
-(service reference; prompted devices).
+Every command that talks to USB accepts ``--fake-script FILE``: a YAML scenario
+(:mod:`acsi.ingest.device.scenario`) replayed by the fake pyusb backend instead of libusb, for
+demos and tests without hardware.
 """
 
 from __future__ import annotations
@@ -30,8 +21,6 @@ import sys
 import threading
 import time
 from pathlib import Path
-
-import yaml
 
 from acsi.errors import AcsiError, IngestError, StoreError
 
@@ -80,84 +69,13 @@ def _int(text: str) -> int:
     return int(text, 0)
 
 
-def _fake(path: str | None):
-    """A FakeBackend built from a scenario file, and the step lists to bind per device."""
+def _scenario(path: str | None):  # noqa: ANN202
+    """The scenario of ``--fake-script`` (None without one)."""
     if path is None:
-        return None, []
-    from acsi.ingest.device.fake_backend import FakeBackend
+        return None
+    from acsi.ingest.device.scenario import load_scenario
 
-    file = Path(path)
-    if not file.is_file():
-        raise FileNotFoundError(f"Fake script '{path}' not found.")
-    try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
-    except (yaml.YAMLError, UnicodeDecodeError, ValueError) as err:
-        raise IngestError(f"Fake script '{path}' is not valid UTF-8 YAML: {err}", source=str(path)) from err
-    if not isinstance(data, dict) or not isinstance(data.get("devices", []), list):
-        raise IngestError(f"Fake script '{path}': expected a mapping with a 'devices' list.", source=str(path))
-    backend = FakeBackend()
-    bound = []
-    for i, spec in enumerate(data.get("devices", [])):
-        spec = dict(spec)
-        steps = spec.pop("steps", [])
-        allowed = {
-            "vendor_id",
-            "product_id",
-            "serial",
-            "product",
-            "interface_class",
-            "ep_in",
-            "ep_out",
-            "packet_size",
-            "kernel_driver",
-            "bus",
-            "port_numbers",
-        }
-        unknown = set(spec) - allowed
-        if unknown:
-            raise IngestError(
-                f"Fake script '{path}', devices[{i}]: unknown keys {', '.join(sorted(unknown))}; "
-                f"allowed: {', '.join(sorted(allowed))}.",
-                source=str(path),
-            )
-        if "port_numbers" in spec:
-            spec["port_numbers"] = tuple(spec["port_numbers"])
-        bound.append((backend.add_device(**spec), steps))
-    return backend, bound
-
-
-def _bind_steps(device, steps, worker, source: str) -> None:
-    """Queue a device's scripted steps; ``worker`` is None (no reader: ``learn``) or a function
-    returning the device's reader when a login, logout or prompt step is reached."""
-    from acsi.ingest.device import fake_backend as fb
-
-    for i, step in enumerate(steps):
-        if not isinstance(step, dict) or len(step) != 1:
-            raise IngestError(f"Fake script '{source}': step {i} must be a one-key mapping such as {{report: \"00001e\"}}.")
-        ((kind, value),) = step.items()
-        if worker is None and kind in ("login", "logout", "prompt"):
-            raise IngestError(f"Fake script '{source}': step {i} ({kind}) needs a reader; use it with 'acsi device listen'.")
-        if kind == "report":
-            device.add(fb.report(str(value)))
-        elif kind == "silence":
-            device.add(fb.silence(float(value)))
-        elif kind == "unplug":
-            device.add(fb.unplug(float(value)))
-        elif kind == "busy":
-            device.add(fb.busy(int(value)))
-        elif kind == "deny":
-            device.add(fb.deny())
-        elif kind == "login":
-            device.add(fb.call(lambda v=str(value): worker().login(v)))
-        elif kind == "logout":
-            device.add(fb.call(lambda: worker().logout()))
-        elif kind == "prompt":
-            device.add(fb.call(lambda v=value: worker().request_evaluation(None if v is None else str(v))))
-        else:
-            raise IngestError(
-                f"Fake script '{source}': unknown step {kind!r}; use report, silence, unplug, busy, deny, "
-                "login, logout or prompt."
-            )
+    return load_scenario(path)
 
 
 def _print_event(event) -> None:
@@ -183,8 +101,8 @@ def run_list(args: argparse.Namespace) -> int:
             f"  {p.id} v{p.version}  {p.usb.vendor_id:04x}:{p.usb.product_id:04x}  {p.transport.kind}, {p.decoder.kind}, "
             f"{p.scale.levels} levels  ({p.source})"
         )
-    backend, _ = _fake(args.fake_script)
-    devices = find_devices(backend)
+    scenario = _scenario(args.fake_script)
+    devices = find_devices(None if scenario is None else scenario.backend)
     print(f"USB devices ({len(devices)}):")
     for dev in devices:
         uid = device_uid(dev, args.host_id)
@@ -193,27 +111,10 @@ def run_list(args: argparse.Namespace) -> int:
     return 0
 
 
-_REPLAY_CAP_S = 3600.0  # a fake script without --duration ends after this much virtual time at the latest
-
-
 def _print_status(uid: str, state: str, detail: str) -> None:
     """One console line per state row: ``device UID: STATE - detail`` (the uid not repeated)."""
     detail = detail[len(uid) :].strip() if detail.startswith(uid) else detail
     print(f"device {uid}: {state}" + (f" - {detail}" if detail else ""), file=sys.stderr, flush=True)
-
-
-def _reader_of(service, device):
-    """A function returning the worker reading a fake ``device`` (matched by serial or port)."""
-
-    def find():
-        head = f"{device.vendor_id:04x}:{device.product_id:04x}"
-        ports = ".".join(str(p) for p in device.port_numbers)
-        for uid, worker in service.workers.items():
-            if uid == f"{head}:{device.serial}" or (uid.startswith(head + "@") and uid.endswith(f":{device.bus}-{ports}")):
-                return worker
-        raise IngestError(f"Fake script: no reader for device {head} (serial {device.serial}) when its step ran.")
-
-    return find
 
 
 def run_listen(args: argparse.Namespace) -> int:
@@ -234,7 +135,8 @@ def run_listen(args: argparse.Namespace) -> int:
         staff.append((window, who))
     profiles = [load_profile(p) for p in args.profile]
     site = load_site(args.site)
-    backend, bound = _fake(args.fake_script)
+    scenario = _scenario(args.fake_script)
+    backend = None if scenario is None else scenario.backend
     count = [0]
     lock = threading.Lock()
 
@@ -255,7 +157,7 @@ def run_listen(args: argparse.Namespace) -> int:
         with _ctrl_c_sets(stop := threading.Event()):
             try:
                 if backend is not None:
-                    _replay(args, service, backend, bound, staff, stop)
+                    _replay(args, service, scenario, staff, stop)
                 else:
                     _listen(args, service, staff, stop)
             finally:
@@ -282,31 +184,32 @@ def _ctrl_c_sets(stop: threading.Event):
         signal.signal(signal.SIGINT, previous)
 
 
-def _replay(args, service, backend, bound, staff, stop: threading.Event) -> None:
-    """Deterministic replay of a fake script: all pads in turn on virtual time. Steps are queued
-    before the first scan, so a pad that denies access or is busy from the start shows it as a
-    real one would (its serial unreadable, it is known by its port)."""
-    for device, steps in bound:
-        if not any(p.matches(device.vendor_id, device.product_id) for p in service.profiles):
-            print(f"warning: no profile matches fake device {device.vendor_id:04x}:{device.product_id:04x}", file=sys.stderr)
-            continue
-        _bind_steps(device, steps, _reader_of(service, device), args.fake_script)
-    service.scan()
-    for window, who in staff:
-        service.login(window, who)
-    duration = args.duration if args.duration is not None else _REPLAY_CAP_S
-    why = service.replay(duration_s=duration, max_steps=args.max_steps, realtime=args.fake_realtime, stop=stop)
-    if why not in ("done", "stopped"):
-        busy = [f"{uid} ({w.state.lower()})" for uid, w in service.workers.items() if w.state not in ("READY", "STOPPED")]
+def _replay(args, service, scenario, staff, stop: threading.Event) -> None:
+    """Replay the fake script (:func:`acsi.ingest.device.scenario.replay_scenario`) and say how it ended."""
+    from acsi.ingest.device.scenario import replay_scenario
+
+    for head in scenario.unmatched(service.profiles):
+        print(f"warning: no profile matches fake device {head}", file=sys.stderr)
+    outcome = replay_scenario(
+        service,
+        scenario,
+        staff=tuple(staff),
+        duration_s=args.duration,
+        max_steps=args.max_steps,
+        realtime=args.fake_realtime,
+        stop=stop,
+    )
+    if outcome.reason not in ("done", "stopped"):
         print(
-            f"replay ended after {duration:g} s of device time" if why == "duration" else "replay ended: step limit",
+            f"replay ended after {outcome.duration_s:g} s of device time"
+            if outcome.reason == "duration"
+            else "replay ended: step limit",
             file=sys.stderr,
         )
-        if busy:
-            print(f"not reading at the end: {', '.join(busy)}", file=sys.stderr)
-    for uid, worker in service.workers.items():
-        if worker.state == "STOPPED":
-            print(f"stopped: {uid}: see device_status in {args.db}", file=sys.stderr)
+        if outcome.not_reading:
+            print(f"not reading at the end: {', '.join(outcome.not_reading)}", file=sys.stderr)
+    for uid in outcome.stopped:
+        print(f"stopped: {uid}: see device_status in {args.db}", file=sys.stderr)
 
 
 def _listen(args, service, staff, stop: threading.Event) -> None:
@@ -464,18 +367,18 @@ def run_indicators(args: argparse.Namespace) -> int:
 def run_learn(args: argparse.Namespace) -> int:
     from acsi.ingest.device.learn import learn
 
-    backend, bound = _fake(args.fake_script)
-    for device, steps in bound:
-        _bind_steps(device, steps, None, args.fake_script)
+    scenario = _scenario(args.fake_script)
+    if scenario is not None:
+        scenario.bind()
     result = learn(
-        backend=backend,
+        backend=None if scenario is None else scenario.backend,
         vendor_id=args.vendor_id,
         product_id=args.product_id,
         interface=args.interface,
         seconds=args.seconds,
         keys=args.keys.split(",") if args.keys else None,
         draft=args.draft,
-        clock=backend.clock if backend is not None else None,
+        clock=None if scenario is None else scenario.clock,
         host_id=args.host_id,
         on_line=lambda line: print(line, flush=True),
     )

@@ -10,7 +10,7 @@ indicator not otherwise given); an indicator key wins over its construct's, whic
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import numpy as np
 
@@ -93,16 +93,22 @@ def normalise_loadings(spec: ModelSpec, given: object) -> dict[str, float]:
             f"Population loadings must be a number or a mapping; got {type(given).__name__}.",
             culprit="loadings",
         )
+    return _numbers(
+        {i: raw[i] for i in indicators},
+        lambda v: math.isfinite(v) and 0 < abs(v) <= 1,
+        "Population loading of indicator '{key}' must satisfy 0 < |loading| <= 1 "
+        "(a standardised loading; 1 means no measurement error); got {value!r}.",
+    )
+
+
+def _numbers(raw: Mapping[str, object], admissible: Callable[[float], bool], message: str) -> dict[str, float]:
+    """``raw`` as floats when every value is a number that is ``admissible``; otherwise a
+    :class:`~acsi.errors.SpecError` from ``message`` (``{key}``, ``{value!r}``) naming the first culprit."""
     out: dict[str, float] = {}
-    for indicator in indicators:
-        value = raw[indicator]
-        if not is_number(value) or not math.isfinite(float(value)) or not 0 < abs(float(value)) <= 1:
-            raise SpecError(
-                f"Population loading of indicator '{indicator}' must satisfy 0 < |loading| <= 1 "
-                f"(a standardised loading; 1 means no measurement error); got {value!r}.",
-                culprit=indicator,
-            )
-        out[indicator] = float(value)
+    for key, value in raw.items():
+        if not is_number(value) or not admissible(float(value)):  # type: ignore[arg-type]
+            raise SpecError(message.format(key=key, value=value), culprit=key)
+        out[key] = float(value)  # type: ignore[arg-type]
     return out
 
 
@@ -163,16 +169,11 @@ def normalise_exogenous(exogenous: tuple[str, ...], given: object) -> dict[str, 
             f"Exogenous correlations must be a number, a mapping or None; got {type(given).__name__}.",
             culprit="exogenous_correlations",
         )
-    out: dict[str, float] = {}
-    for (a, b), value in values.items():
-        key = f"{a} ~~ {b}"
-        if not is_number(value) or not -1 < float(value) < 1:
-            raise SpecError(
-                f"Exogenous correlation '{key}' must be a number in (-1, 1); got {value!r}.",
-                culprit=key,
-            )
-        out[key] = float(value)
-    return out
+    return _numbers(
+        {f"{a} ~~ {b}": value for (a, b), value in values.items()},
+        lambda v: -1 < v < 1,
+        "Exogenous correlation '{key}' must be a number in (-1, 1); got {value!r}.",
+    )
 
 
 def normalise_relative_weights(spec: ModelSpec, given: object) -> dict[str, float]:
@@ -189,10 +190,8 @@ def normalise_relative_weights(spec: ModelSpec, given: object) -> dict[str, floa
     unknown = [key for key in given if key != WILDCARD and key not in owner and key not in spec.construct_names]
     if unknown:
         raise SpecError(f"Composite weight key {unknown[0]!r} is neither an indicator nor a construct.", culprit=str(unknown[0]))
-    out = {}
-    for i in indicators:
-        value = given.get(i, given.get(owner[i], default))
-        if not is_number(value) or not math.isfinite(float(value)):
-            raise SpecError(f"Composite weight of '{i}' must be a finite number; got {value!r}.", culprit=i)
-        out[i] = float(value)
-    return out
+    return _numbers(
+        {i: given.get(i, given.get(owner[i], default)) for i in indicators},
+        math.isfinite,
+        "Composite weight of '{key}' must be a finite number; got {value!r}.",
+    )
