@@ -16,13 +16,12 @@ import argparse
 import contextlib
 import json
 import signal
-import sqlite3
 import sys
 import threading
 import time
 from pathlib import Path
 
-from acsi.errors import AcsiError, IngestError, StoreError
+from acsi.errors import IngestError, StoreError
 
 _EPILOG = """examples:
   acsi device list
@@ -34,35 +33,6 @@ _EPILOG = """examples:
   acsi device check --db events.sqlite                         # integrity and counts; exit 1 when damaged
   acsi device learn --vendor-id 0x1209 --product-id 0x0001 --seconds 30 --keys very_satisfied,satisfied,basic,dissatisfied
 """
-
-
-@contextlib.contextmanager
-def _reading(path: str, check: bool = True):
-    """An existing store opened read-only and, with ``check``, verified by ``PRAGMA quick_check``
-    (about 2 s per million events) so that a damaged page is an error, not a silently short
-    table; damage met while reading also becomes a :class:`StoreError`."""
-    from acsi.ingest.device.store import EventStore
-
-    with EventStore.open_readonly(path) as store:
-        try:
-            if check:
-                problems = [r[0] for r in store._conn.execute("PRAGMA quick_check").fetchall()]
-                if problems != ["ok"]:
-                    raise StoreError(
-                        f"Event store '{path}' is damaged ({problems[0]}). Nothing was changed. Run "
-                        f"'acsi device check --db {path}'; a writer ('acsi device import' or 'listen') "
-                        "keeps the damaged file aside and starts a fresh store.",
-                        source=str(path),
-                    )
-            yield store
-        except Exception as err:
-            cause = err if isinstance(err, sqlite3.DatabaseError) else err.__cause__
-            if isinstance(err, AcsiError) or not isinstance(cause, sqlite3.DatabaseError):
-                raise
-            raise StoreError(
-                f"Event store '{path}' cannot be read: {cause}. Nothing was changed; run 'acsi device check --db {path}'.",
-                source=str(path),
-            ) from err
 
 
 def _int(text: str) -> int:
@@ -295,12 +265,13 @@ def run_import(args: argparse.Namespace) -> int:
 
 def run_export(args: argparse.Namespace) -> int:
     from acsi.ingest.device.store import EventStore
+    from acsi.ingest.device.store_check import open_checked
 
     if args.since is None:
-        with _reading(args.db, check=not args.no_check) as store:
+        with open_checked(args.db, check=not args.no_check) as store:
             n = store.export(args.out)
     else:  # the watermark is written: a sound, existing store opened for writing, never created
-        with _reading(args.db, check=False) as store:
+        with open_checked(args.db, check=False) as store:
             problems = store.integrity_check()
         if problems:
             raise StoreError(f"Event store '{args.db}' is damaged ({problems[0]}); nothing exported or changed.", source=args.db)
@@ -311,7 +282,7 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from acsi.ingest.device.store import check_store
+    from acsi.ingest.device.store_check import check_store
 
     report = check_store(args.db, quick=args.quick)
     if args.json:
@@ -335,6 +306,7 @@ def run_check(args: argparse.Namespace) -> int:
 
 def run_indicators(args: argparse.Namespace) -> int:
     from acsi.ingest.device.indicators import _parse_by, counts_from_parquet, indicators_from_counts
+    from acsi.ingest.device.store_check import open_checked
 
     try:
         _parse_by(args.by)
@@ -343,7 +315,7 @@ def run_indicators(args: argparse.Namespace) -> int:
     if args.db.endswith(".parquet"):
         counts, reasons = counts_from_parquet(args.db, by=args.by)
     else:
-        with _reading(args.db, check=not args.no_check) as store:
+        with open_checked(args.db, check=not args.no_check) as store:
             counts, reasons = store.count_table(by=args.by)
     try:
         table = indicators_from_counts(

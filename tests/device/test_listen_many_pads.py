@@ -15,7 +15,8 @@ import pytest
 import yaml
 
 from acsi.cli import main
-from acsi.ingest.device.store import EventStore, check_store
+from acsi.ingest.device.store import EventStore
+from acsi.ingest.device.store_check import check_store
 
 KEYS = ["00001e0000000000", "00001f0000000000", "0000200000000000", "0000210000000000"]  # levels 4, 3, 2, 1
 UP = "0000000000000000"

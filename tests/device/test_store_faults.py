@@ -13,7 +13,8 @@ import numpy as np
 import pytest
 import yaml
 
-from acsi.ingest.device.store import EventStore, check_store
+from acsi.ingest.device.store import EventStore
+from acsi.ingest.device.store_check import check_store
 from acsi.ingest.device.vendor_log import import_vendor_log
 
 from ._make import profile, site

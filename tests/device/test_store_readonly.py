@@ -13,7 +13,8 @@ import yaml
 
 from acsi.cli import main
 from acsi.errors import StoreError, StoreRecoveredWarning
-from acsi.ingest.device.store import EventStore, check_store
+from acsi.ingest.device.store import EventStore
+from acsi.ingest.device.store_check import check_store
 
 from ._make import event
 
