@@ -90,10 +90,10 @@ def _print_status(uid: str, state: str, detail: str) -> None:
 def run_listen(args: argparse.Namespace) -> int:
     """Read every matching pad (one worker each) until --duration, Ctrl-C or, for a fake
     script, the end of the script; state changes go to stderr, events to stdout."""
+    from acsi.ingest.device.capture import CaptureService
     from acsi.ingest.device.profile import load_profile
     from acsi.ingest.device.site import load_site
     from acsi.ingest.device.store import EventStore
-    from acsi.ingest.device.usb_reader import CaptureService
 
     if args.duration is not None and not args.duration > 0:
         raise IngestError(f"--duration must be a positive number of seconds, got {args.duration}.", key="--duration")

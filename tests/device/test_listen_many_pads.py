@@ -159,10 +159,11 @@ def test_ctrl_c_stops_listening_cleanly(tmp_path) -> None:
 def test_stopping_threaded_workers_does_not_wait_out_a_busy_retry(tmp_path) -> None:
     import dataclasses
 
+    from acsi.ingest.device.capture import CaptureService
     from acsi.ingest.device.fake_backend import FakeBackend
     from acsi.ingest.device.profile import load_profile
     from acsi.ingest.device.site import site_from_dict
-    from acsi.ingest.device.usb_reader import CaptureService, SystemClock
+    from acsi.ingest.device.worker import SystemClock
 
     profile = load_profile("hid-keyboard-4key")
     profile = dataclasses.replace(profile, usb=dataclasses.replace(profile.usb, detach_kernel_driver=False))

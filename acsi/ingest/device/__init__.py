@@ -3,7 +3,8 @@
 Layers (``shared/design/evaluator-devices.md``)::
 
     profiles/*.yaml --load_profile--> Profile (frozen, validated)
-    DeviceWorker (one per device, pyusb; usb_reader.py) -> raw reports
+    CaptureService (capture.py) -> DeviceWorker (one per device; worker.py)
+        -> PyUsbTransport (pyusb; usb_reader.py) -> raw reports
     Decoder (decode.py, pure) -> KeyInput -> WindowSession (events.py, pure) -> EvaluationEvent
     EventStore (store.py, SQLite WAL, synchronous=FULL, append-only, idempotent)
     counts -> indicators_from_counts (indicators.py): unit x period indicators

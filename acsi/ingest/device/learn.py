@@ -18,7 +18,8 @@ import yaml
 
 from acsi.errors import DeviceError
 from acsi.ingest.device.profile import LABELS, profile_from_dict
-from acsi.ingest.device.usb_reader import PyUsbTransport, SystemClock, device_uid, find_devices
+from acsi.ingest.device.usb_reader import PyUsbTransport, device_uid, find_devices
+from acsi.ingest.device.worker import SystemClock
 
 __all__ = ["LearnResult", "draft_profile", "learn"]
 

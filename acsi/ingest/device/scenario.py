@@ -11,7 +11,7 @@ without hardware (``acsi device list/listen/learn --fake-script FILE``)::
 Steps: ``report`` (hex), ``silence`` (ms), ``unplug`` (ms absent), ``busy`` (n claims),
 ``deny`` (permission denied from now on), ``login`` (staff id), ``logout``, ``prompt``
 (service reference; prompted devices). The last three act on the pad's reader, so they need a
-:class:`~acsi.ingest.device.usb_reader.CaptureService` (:func:`replay_scenario`); ``learn``
+:class:`~acsi.ingest.device.capture.CaptureService` (:func:`replay_scenario`); ``learn``
 reads without one.
 
 :func:`load_scenario` reads a file, :meth:`Scenario.bind` queues the steps and
@@ -219,7 +219,7 @@ def replay_scenario(
     realtime: bool = False,
     stop: threading.Event | None = None,
 ) -> ReplayOutcome:
-    """Deterministic replay of ``scenario`` by ``service`` (a :class:`~acsi.ingest.device.usb_reader.CaptureService`
+    """Deterministic replay of ``scenario`` by ``service`` (a :class:`~acsi.ingest.device.capture.CaptureService`
     built on ``scenario.backend`` and its clock): all pads in turn on virtual time.
 
     Steps are queued before the first scan, so a pad that denies access or is busy from the
