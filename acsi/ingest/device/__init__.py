@@ -14,6 +14,7 @@ Only ``usb_reader.py`` and ``fake_backend.py`` import ``usb``; import them expli
 
 from acsi.errors import StoreRecoveredWarning
 from acsi.ingest.device.decode import KeyInput, build_frame, make_decoder
+from acsi.ingest.device.event_export import read_event_export
 from acsi.ingest.device.events import EVENT_COLUMNS, EvaluationEvent, WindowSession
 from acsi.ingest.device.indicators import (
     counts_from_events,
@@ -25,7 +26,7 @@ from acsi.ingest.device.indicators import (
 from acsi.ingest.device.profile import Profile, load_profile, profile_from_dict, shipped_profiles
 from acsi.ingest.device.site import Site, load_site, site_from_dict
 from acsi.ingest.device.store import EventStore
-from acsi.ingest.device.vendor_log import import_vendor_log, read_event_export, read_vendor_log
+from acsi.ingest.device.vendor_log import import_vendor_log, read_vendor_log
 
 __all__ = [
     "EVENT_COLUMNS",

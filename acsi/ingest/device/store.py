@@ -452,6 +452,6 @@ class EventStore:
     def import_export(self, source: str | os.PathLike[str]) -> int:
         """Load an export (Parquet or CSV written by :meth:`export`) back; ids already stored are
         ignored. Returns the number of new events."""
-        from acsi.ingest.device.vendor_log import read_event_export, sql_rows
+        from acsi.ingest.device.event_export import read_event_export, sql_rows
 
         return self.add_rows(sql_rows(read_event_export(source)))
