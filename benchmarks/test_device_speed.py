@@ -28,7 +28,7 @@ import pyarrow.parquet as pq
 
 from acsi.ingest.device.event_export import sql_rows
 from acsi.ingest.device.indicators import counts_from_parquet, indicators_from_counts
-from acsi.ingest.device.profile import load_profile
+from acsi.ingest.device.profile_load import load_profile
 from acsi.ingest.device.site import site_from_dict
 from acsi.ingest.device.store import EventStore
 from acsi.ingest.device.vendor_log import import_vendor_log, read_vendor_log

@@ -61,7 +61,7 @@ def _print_event(event) -> None:
 
 # -- commands -------------------------------------------------------------------------------------
 def run_list(args: argparse.Namespace) -> int:
-    from acsi.ingest.device.profile import load_profile, shipped_profiles
+    from acsi.ingest.device.profile_load import load_profile, shipped_profiles
     from acsi.ingest.device.usb_reader import device_uid, find_devices
 
     profiles = [load_profile(p) for p in args.profile] if args.profile else list(shipped_profiles().values())
@@ -91,7 +91,7 @@ def run_listen(args: argparse.Namespace) -> int:
     """Read every matching pad (one worker each) until --duration, Ctrl-C or, for a fake
     script, the end of the script; state changes go to stderr, events to stdout."""
     from acsi.ingest.device.capture import CaptureService
-    from acsi.ingest.device.profile import load_profile
+    from acsi.ingest.device.profile_load import load_profile
     from acsi.ingest.device.site import load_site
     from acsi.ingest.device.store import EventStore
 
@@ -243,7 +243,7 @@ def _stdin_commands(service) -> None:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    from acsi.ingest.device.profile import load_profile
+    from acsi.ingest.device.profile_load import load_profile
     from acsi.ingest.device.site import load_site
     from acsi.ingest.device.store import EventStore
     from acsi.ingest.device.vendor_log import import_vendor_log

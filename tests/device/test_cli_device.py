@@ -118,7 +118,7 @@ def test_import_export_and_indicators(files, capsys) -> None:
 
 
 def test_learn_dumps_hex_and_drafts_a_loadable_profile(files, capsys) -> None:
-    from acsi.ingest.device.profile import load_profile
+    from acsi.ingest.device.profile_load import load_profile
 
     script = {
         "devices": [

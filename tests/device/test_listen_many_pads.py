@@ -161,7 +161,7 @@ def test_stopping_threaded_workers_does_not_wait_out_a_busy_retry(tmp_path) -> N
 
     from acsi.ingest.device.capture import CaptureService
     from acsi.ingest.device.fake_backend import FakeBackend
-    from acsi.ingest.device.profile import load_profile
+    from acsi.ingest.device.profile_load import load_profile
     from acsi.ingest.device.site import site_from_dict
     from acsi.ingest.device.worker import SystemClock
 

@@ -8,7 +8,7 @@ import yaml
 from acsi.cli import main
 from acsi.errors import IngestError
 from acsi.ingest.device.capture import CaptureService
-from acsi.ingest.device.profile import load_profile
+from acsi.ingest.device.profile_load import load_profile
 from acsi.ingest.device.scenario import load_scenario, replay_scenario, scenario_from_dict
 from acsi.ingest.device.site import site_from_dict
 from acsi.ingest.device.store import EventStore

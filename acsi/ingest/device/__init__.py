@@ -23,7 +23,8 @@ from acsi.ingest.device.indicators import (
     indicators_from_counts,
     wilson_interval,
 )
-from acsi.ingest.device.profile import Profile, load_profile, profile_from_dict, shipped_profiles
+from acsi.ingest.device.profile import Profile
+from acsi.ingest.device.profile_load import load_profile, profile_from_dict, shipped_profiles
 from acsi.ingest.device.site import Site, load_site, site_from_dict
 from acsi.ingest.device.store import EventStore
 from acsi.ingest.device.vendor_log import import_vendor_log, read_vendor_log

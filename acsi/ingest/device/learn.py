@@ -17,7 +17,8 @@ from typing import Any
 import yaml
 
 from acsi.errors import DeviceError
-from acsi.ingest.device.profile import LABELS, profile_from_dict
+from acsi.ingest.device.profile import LABELS
+from acsi.ingest.device.profile_load import profile_from_dict
 from acsi.ingest.device.usb_reader import PyUsbTransport, device_uid, find_devices
 from acsi.ingest.device.worker import SystemClock
 
