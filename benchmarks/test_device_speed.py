@@ -27,7 +27,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from acsi.ingest.device.event_export import sql_rows
-from acsi.ingest.device.indicators import counts_from_parquet, indicators_from_counts
+from acsi.ingest.device.indicators import indicators_from_counts
+from acsi.ingest.device.parquet_counts import counts_from_parquet
 from acsi.ingest.device.profile_load import load_profile
 from acsi.ingest.device.site import site_from_dict
 from acsi.ingest.device.store import EventStore

@@ -305,7 +305,8 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_indicators(args: argparse.Namespace) -> int:
-    from acsi.ingest.device.indicators import _parse_by, counts_from_parquet, indicators_from_counts
+    from acsi.ingest.device.indicators import _parse_by, indicators_from_counts
+    from acsi.ingest.device.parquet_counts import counts_from_parquet
     from acsi.ingest.device.store_check import open_checked
 
     try:

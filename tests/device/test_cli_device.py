@@ -245,7 +245,8 @@ def test_the_library_outside_the_cli_calls_no_print() -> None:
 
 
 def test_device_indicators_command_writes_the_library_table(files, capsys) -> None:
-    from acsi.ingest.device.indicators import counts_from_parquet, indicators_from_counts
+    from acsi.ingest.device.indicators import indicators_from_counts
+    from acsi.ingest.device.parquet_counts import counts_from_parquet
 
     log = files / "vendor.csv"
     log.write_text(LOG, encoding="utf-8")

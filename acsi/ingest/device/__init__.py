@@ -18,11 +18,11 @@ from acsi.ingest.device.event_export import read_event_export
 from acsi.ingest.device.events import EVENT_COLUMNS, EvaluationEvent, WindowSession
 from acsi.ingest.device.indicators import (
     counts_from_events,
-    counts_from_parquet,
     events_to_indicators,
     indicators_from_counts,
     wilson_interval,
 )
+from acsi.ingest.device.parquet_counts import counts_from_parquet
 from acsi.ingest.device.profile import Profile
 from acsi.ingest.device.profile_load import load_profile, profile_from_dict, shipped_profiles
 from acsi.ingest.device.site import Site, load_site, site_from_dict
