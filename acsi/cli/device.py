@@ -364,8 +364,6 @@ def run_learn(args: argparse.Namespace) -> int:
 
 def register(commands: argparse._SubParsersAction) -> None:
     """Add ``acsi device`` and its sub-commands."""
-    import socket
-
     device = commands.add_parser(
         "device",
         help="evaluator devices: read, store, import, indicators",
@@ -376,15 +374,24 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     sub = device.add_subparsers(dest="device_command", metavar="SUBCOMMAND")
     sub.required = True
+    _add_capture_commands(sub)
+    _add_store_commands(sub)
+    _add_learn(sub)
 
-    def common(p: argparse.ArgumentParser, fake: bool = True) -> None:
-        p.add_argument("--host-id", default=socket.gethostname(), help="host name stored in device ids (default: this host)")
-        if fake:
-            p.add_argument("--fake-script", metavar="FILE", help="replay a YAML scenario on the fake pyusb backend (no hardware)")
 
+def _usb_options(p: argparse.ArgumentParser) -> None:
+    """``--host-id`` and ``--fake-script``, for the commands that talk to USB."""
+    import socket
+
+    p.add_argument("--host-id", default=socket.gethostname(), help="host name stored in device ids (default: this host)")
+    p.add_argument("--fake-script", metavar="FILE", help="replay a YAML scenario on the fake pyusb backend (no hardware)")
+
+
+def _add_capture_commands(sub: argparse._SubParsersAction) -> None:
+    """``list`` and ``listen``."""
     p = sub.add_parser("list", help="list profiles and USB devices")
     p.add_argument("--profile", action="append", default=[], help="profile file or shipped name (default: all shipped)")
-    common(p)
+    _usb_options(p)
     p.set_defaults(run=run_list)
 
     p = sub.add_parser("listen", help="read devices until stopped, storing and printing each event")
@@ -398,9 +405,12 @@ def register(commands: argparse._SubParsersAction) -> None:
     p.add_argument("--fake-realtime", action="store_true", help=argparse.SUPPRESS)  # pace a replay to the wall clock
     p.add_argument("--push", metavar="URL", help="also forward new events to an acsi server (acsi serve) at URL")
     p.add_argument("--token", help="collector token for --push (default: $ACSI_PUSH_TOKEN)")
-    common(p)
+    _usb_options(p)
     p.set_defaults(run=_listen_and_push)
 
+
+def _add_store_commands(sub: argparse._SubParsersAction) -> None:
+    """``import``, ``export``, ``check`` and ``indicators``."""
     p = sub.add_parser("import", help="import a vendor CSV log (with --profile and --site) or an acsi export")
     p.add_argument("log", help="vendor CSV log, or an acsi export (.parquet/.csv) when --profile is omitted")
     p.add_argument("--db", required=True, help="event store (SQLite file, created if missing)")
@@ -437,6 +447,9 @@ def register(commands: argparse._SubParsersAction) -> None:
     p.add_argument("--no-check", action="store_true", help="skip the quick integrity check of a SQLite store (large stores)")
     p.set_defaults(run=run_indicators)
 
+
+def _add_learn(sub: argparse._SubParsersAction) -> None:
+    """``learn``."""
     p = sub.add_parser("learn", help="dump raw reports in hex while keys are pressed; draft a profile")
     p.add_argument("--vendor-id", type=_int, help="device to read (default: list devices only)")
     p.add_argument("--product-id", type=_int)
@@ -444,5 +457,5 @@ def register(commands: argparse._SubParsersAction) -> None:
     p.add_argument("--seconds", type=float, default=30.0, help="how long to read (default 30)")
     p.add_argument("--keys", help="labels in the order they will be pressed, e.g. very_satisfied,satisfied,basic,dissatisfied")
     p.add_argument("--draft", metavar="FILE", help="write a draft profile (YAML) to FILE")
-    common(p)
+    _usb_options(p)
     p.set_defaults(run=run_learn)
