@@ -64,6 +64,16 @@ class _Reader:
                     f"{prefix}.{name}" if prefix else str(name), f"unknown key. Allowed here: {', '.join(sorted(allowed))}.", name
                 )
 
+    def _lookup(self, data: Mapping[str, Any], key: str, default: Any, need: str) -> tuple[bool, Any]:
+        """``(True, value)`` when the last part of the dotted ``key`` is in ``data``, ``(False,
+        default)`` when it is not and a default is given; else "this key is required{need}."."""
+        name = key.rsplit(".", 1)[-1]
+        if name in data:
+            return True, data[name]
+        if default is ...:
+            raise self.fail(key, f"this key is required{need}.")
+        return False, default
+
     def int_(
         self,
         data: Mapping[str, Any],
@@ -74,12 +84,9 @@ class _Reader:
         high: int | None = None,
         none_ok: bool = False,
     ) -> Any:
-        name = key.rsplit(".", 1)[-1]
-        if name not in data:
-            if default is ...:
-                raise self.fail(key, "this key is required (an integer; hex such as 0x1A2B is fine).")
-            return default
-        value = data[name]
+        given, value = self._lookup(data, key, default, " (an integer; hex such as 0x1A2B is fine)")
+        if not given:
+            return value
         if none_ok and (value is None or value == "none"):
             return None
         if isinstance(value, str):
@@ -94,23 +101,17 @@ class _Reader:
         return value
 
     def choice(self, data: Mapping[str, Any], key: str, choices: tuple[str, ...], default: Any = ...) -> str:
-        name = key.rsplit(".", 1)[-1]
-        if name not in data:
-            if default is ...:
-                raise self.fail(key, f"this key is required; one of {', '.join(choices)}.")
-            return default
-        value = data[name]
+        given, value = self._lookup(data, key, default, f"; one of {', '.join(choices)}")
+        if not given:
+            return value
         if value not in choices:
             raise self.fail(key, f"{value!r} is not one of {', '.join(choices)}.", value)
         return value
 
     def hexbytes(self, data: Mapping[str, Any], key: str, default: Any = ...) -> bytes:
-        name = key.rsplit(".", 1)[-1]
-        if name not in data:
-            if default is ...:
-                raise self.fail(key, 'this key is required (hex bytes such as "FF68").')
-            return default
-        value = data[name]
+        given, value = self._lookup(data, key, default, ' (hex bytes such as "FF68")')
+        if not given:
+            return value
         try:
             return bytes.fromhex(str(value).replace(" ", ""))
         except ValueError:
@@ -181,6 +182,15 @@ def _codes(reader: _Reader, data: Mapping[str, Any], scale: Scale) -> dict[int, 
     return codes
 
 
+def _byte_at(reader: _Reader, section: Mapping[str, Any], key: str, value: str, *, max_offset: int) -> tuple[int, int] | None:
+    """An optional ``{offset, <value>}`` section: a frame byte position and the byte expected there, or None."""
+    table = reader.table(section, key, required=False)
+    reader.known(table, key, {"offset", value})
+    if not table:
+        return None
+    return reader.int_(table, f"{key}.offset", low=0, high=max_offset), reader.int_(table, f"{key}.{value}", low=0, high=255)
+
+
 def _decoder(reader: _Reader, data: Mapping[str, Any]) -> DecoderSpec:
     section = reader.table(data, "decoder")
     kind = reader.choice(section, "decoder.kind", DECODERS)
@@ -206,13 +216,7 @@ def _decoder(reader: _Reader, data: Mapping[str, Any]) -> DecoderSpec:
         options["length_dup_offset"] = reader.int_(length, "decoder.length.dup_offset", default=None, low=0, high=15)
         options["length_min"] = reader.int_(length, "decoder.length.min", default=1, low=1, high=255)
         options["length_max"] = reader.int_(length, "decoder.length.max", default=64, low=1, high=255)
-        sync = reader.table(section, "decoder.sync", required=False)
-        reader.known(sync, "decoder.sync", {"offset", "value"})
-        options["sync"] = (
-            (reader.int_(sync, "decoder.sync.offset", low=0, high=15), reader.int_(sync, "decoder.sync.value", low=0, high=255))
-            if sync
-            else None
-        )
+        options["sync"] = _byte_at(reader, section, "decoder.sync", "value", max_offset=15)
         offsets = (
             [options["length_offset"]]
             + ([options["length_dup_offset"]] if options["length_dup_offset"] is not None else [])
@@ -221,13 +225,7 @@ def _decoder(reader: _Reader, data: Mapping[str, Any]) -> DecoderSpec:
         options["body_offset"] = max([len(options["header"]) - 1, *offsets]) + 1
         options["checksum"] = reader.choice(section, "decoder.checksum", ("sum8", "xor8", "none"), default="sum8")
         options["trailer"] = reader.hexbytes(section, "decoder.trailer", default=b"")
-        func = reader.table(section, "decoder.func", required=False)
-        reader.known(func, "decoder.func", {"offset", "rating"})
-        options["func"] = (
-            (reader.int_(func, "decoder.func.offset", low=0, high=63), reader.int_(func, "decoder.func.rating", low=0, high=255))
-            if func
-            else None
-        )
+        options["func"] = _byte_at(reader, section, "decoder.func", "rating", max_offset=63)
         code = reader.table(section, "decoder.code")
         reader.known(code, "decoder.code", {"offset"})
         options["code_offset"] = reader.int_(code, "decoder.code.offset", low=0, high=63)
