@@ -108,6 +108,7 @@ def test_check_reports_counts_of_a_sound_store(tmp_path, capsys) -> None:
     assert main(["device", "check", "--db", str(db), "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["ok"] and report["counts"]["events"] == 25 and report["problems"] == []
+    assert report == check_store(db)  # the CLI prints the library call's report
     assert main(["device", "check", "--db", str(db), "--quick"]) == 0
     assert "ok" in capsys.readouterr().out
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -14,7 +15,7 @@ from acsi.ingest.device.events import EVENT_COLUMNS, OUTCOMES
 __all__ = ["read_event_export", "sql_rows"]
 
 
-def sql_rows(frame: pd.DataFrame):
+def sql_rows(frame: pd.DataFrame) -> Iterator[tuple]:
     """Rows for SQLite as tuples of Python values. NaN needs no conversion: SQLite stores a NaN
     bound as a REAL as NULL; pandas' NA and NaT become None."""
     columns = []

@@ -10,6 +10,7 @@ row group.
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Sequence
 from typing import Any
 
@@ -22,7 +23,9 @@ from acsi.ingest.device.indicators import COUNT_KEYS, UNITS, _normalise_counts, 
 __all__ = ["counts_from_parquet"]
 
 
-def counts_from_parquet(path, *, by: str | Sequence[str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def counts_from_parquet(
+    path: str | os.PathLike[str], *, by: str | Sequence[str] | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Count table and reason counts from a Parquet export (the input of
     :func:`~acsi.ingest.device.indicators.indicators_from_counts`).
 
