@@ -27,9 +27,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from acsi.core import fit_measures
+from acsi.core import fit_measures, reliability
 from acsi.core.fit_measures import discrepancies as _discrepancies
 from acsi.core.moments import correlation, mean_and_covariance
+from acsi.core.pls import Structure
 from acsi.core.reliability import composite_reliability, cronbach_alpha
 from acsi.errors import (
     BlindfoldingWarning,
@@ -39,35 +40,15 @@ from acsi.errors import (
     InadmissibleSolutionWarning,
     ParameterError,
 )
+from acsi.result_contract import ResultContract
 from acsi.results import FitResult
 from acsi.spec.model import Mode
-from acsi.strict_json import strict
 from acsi.structure import model_structure
+from acsi.summary import Section, Summary
+from acsi.thresholds import RETEST, THRESHOLDS, bound
 
 if TYPE_CHECKING:
     from acsi.data import IndicatorData
-    from acsi.report.assessment import AssessmentSummary
-
-#: The usual thresholds, shown in the summary; violations are flagged there.
-THRESHOLDS: dict[str, str] = {
-    "cronbach_alpha": ">= 0.9 high, 0.8-0.9 acceptable, 0.75-0.8 marginal, < 0.75 not acceptable "
-    "(customer satisfaction measurement practice)",
-    "rho_a": "0.7-0.95 (Dijkstra & Henseler 2015; above 0.95 suggests redundant items)",
-    "rho_c": "0.7-0.95 (Hair et al. 2017; above 0.95 suggests redundant items)",
-    "dillon_goldstein_rho": ">= 0.7 (unidimensional block; Tenenhaus et al. 2005)",
-    "eigenvalue": "first eigenvalue > 1 and second < 1 (unidimensional block)",
-    "ave": ">= 0.5 (Fornell & Larcker 1981)",
-    "loadings": ">= 0.708 (Hair et al. 2017), and above every cross-loading",
-    "htmt": "< 0.85 for conceptually distinct constructs, < 0.90 for similar ones (Henseler et al. 2015); "
-    'from absolute indicator correlations unless assess(..., htmt="signed")',
-    "fornell_larcker": "sqrt(AVE) of a construct above its correlations with every other construct",
-    "vif": "< 5, ideally < 3 (Hair et al. 2019)",
-    "f_squared": "0.02 small, 0.15 medium, 0.35 large (Cohen 1988)",
-    "r_squared": "0.75 substantial, 0.50 moderate, 0.25 weak (Hair et al. 2011)",
-    "gof": "no accepted cut-off; not a test of model validity (Henseler & Sarstedt 2013)",
-    "srmr": "< 0.08 (Hu & Bentler 1999; Henseler et al. 2014)",
-    "q_squared": "> 0: predictive relevance (Stone 1974; Geisser 1974)",
-}
 
 
 # ---------------------------------------------------------------------- pure numeric helpers
@@ -75,17 +56,12 @@ def _blocks(block: np.ndarray, k: int) -> list[np.ndarray]:
     return [np.flatnonzero(block == b) for b in range(k)]
 
 
-def rho_a(S_bb: np.ndarray, w: np.ndarray) -> float:
-    """Dijkstra-Henseler rho_A from the standardised Mode A weights ``w`` (unit-variance score).
-
-    ``c^2 = w'(S - diag S)w / w'(ww' - diag ww')w``, ``rho_A = (w'w)^2 c^2`` (Dijkstra &
-    Henseler 2015, MIS Quarterly 39, 297-316). Threshold 0.7-0.95. 1 for a single indicator.
-    """
-    if S_bb.shape[0] < 2:
-        return 1.0
-    ww = np.outer(w, w)
-    c2 = (w @ (S_bb - np.diag(np.diag(S_bb))) @ w) / (ww * ww).sum(where=~np.eye(len(w), dtype=bool))
-    return float((w @ w) ** 2 * c2)
+def _rho_a(S: np.ndarray, w: np.ndarray, block: np.ndarray, k: int) -> np.ndarray:
+    """rho_A of every block (:func:`acsi.core.reliability.rho_a`) from the standardised weights ``w`` (p,)."""
+    W = np.zeros((w.shape[0], k))
+    W[np.arange(w.shape[0]), block] = w
+    structure = Structure(block=block, mode_b=np.zeros(k, dtype=bool), adjacency=np.zeros((k, k)))
+    return reliability.rho_a(S, W, structure)[0]
 
 
 def _first_components(S_bb: np.ndarray) -> tuple[float, float, np.ndarray]:
@@ -197,7 +173,7 @@ def _htmt(S: np.ndarray, blocks: list[np.ndarray], geometric: bool, absolute: bo
 
 # ---------------------------------------------------------------------- result
 @dataclass(frozen=True)
-class Assessment:
+class Assessment(ResultContract):
     """Assessment tables of one fit; ``to_dict()`` gives the JSON of ``acsi assess``.
 
     Series are indexed by construct (or by (construct, indicator)); square frames by
@@ -246,42 +222,49 @@ class Assessment:
         return part, float(self.fit[part]["srmr"])
 
     def flags(self) -> list[str]:
-        """Violations of the usual thresholds (:data:`THRESHOLDS`), one readable line each."""
+        """Violations of the usual thresholds (:data:`acsi.thresholds.TABLE`), one readable line each."""
         out: list[str] = []
+        alpha_poor, alpha_marginal, _ = bound("cronbach_alpha")
         for name, value in self.cronbach_alpha.dropna().items():
-            if value < 0.75:
-                out.append(f"Cronbach's alpha of {name} is {value:.3f}: not acceptable (< 0.75).")
-            elif value < 0.8:
-                out.append(f"Cronbach's alpha of {name} is {value:.3f}: marginal (0.75-0.8).")
-        for label, series in (("rho_A", self.rho_a), ("rho_C", self.rho_c)):
+            if value < alpha_poor:
+                out.append(f"Cronbach's alpha of {name} is {value:.3f}: not acceptable (< {alpha_poor:g}).")
+            elif value < alpha_marginal:
+                out.append(f"Cronbach's alpha of {name} is {value:.3f}: marginal ({alpha_poor:g}-{alpha_marginal:g}).")
+        for label, measure, series in (("rho_A", "rho_a", self.rho_a), ("rho_C", "rho_c", self.rho_c)):
+            low, high = bound(measure)
             for name, value in series.dropna().items():
-                if self.result.spec.construct(str(name)).indicators[1:] and not 0.7 <= value <= 0.95:
-                    out.append(f"{label} of {name} is {value:.3f}, outside 0.7-0.95.")
+                if self.result.spec.construct(str(name)).indicators[1:] and not low <= value <= high:
+                    out.append(f"{label} of {name} is {value:.3f}, outside {low:g}-{high:g}.")
+        (ave_min,) = bound("ave")
         for name, value in self.ave.items():
-            if value < 0.5:
+            if value < ave_min:
                 out.append(
-                    f"AVE of {name} is {value:.3f} (< 0.5): the construct explains less than half its indicators' variance."
+                    f"AVE of {name} is {value:.3f} (< {ave_min:g}): the construct explains less than half its indicators' variance."
                 )
+        (loading_min,) = bound("loadings")
         for (construct, indicator), value in self.result.loadings.items():
-            if value < 0.708 and len(self.result.spec.construct(construct).indicators) > 1:
-                out.append(f"Loading of {indicator} on {construct} is {value:.3f} (< 0.708).")
+            if value < loading_min and len(self.result.spec.construct(construct).indicators) > 1:
+                out.append(f"Loading of {indicator} on {construct} is {value:.3f} (< {loading_min:g}).")
         cross = self.cross_loadings
         for j, indicator in enumerate(self.result.indicators):
             own = self.result.constructs[self.result.block[j]]
             others = cross.loc[indicator].drop(own)
             if (others.abs() >= abs(cross.at[indicator, own])).any():
                 out.append(f"Indicator {indicator} loads as high on {others.abs().idxmax()} as on its own construct {own}.")
-        names = list(self.htmt.index)
+        htmt = self.htmt
+        distinct, similar = bound("htmt")
+        names = list(htmt.index)
         for a in range(len(names)):
             for b in range(a + 1, len(names)):
-                value = self.htmt.iat[a, b]
-                if value >= 0.9:
+                value = htmt.iat[a, b]
+                if value >= similar:
                     out.append(
-                        f"HTMT of {names[a]} and {names[b]} is {value:.3f} (>= 0.90): discriminant validity not established."
+                        f"HTMT of {names[a]} and {names[b]} is {value:.3f} (>= {similar:.2f}): discriminant validity not established."
                     )
-                elif value >= 0.85:
+                elif value >= distinct:
                     out.append(
-                        f"HTMT of {names[a]} and {names[b]} is {value:.3f} (0.85-0.90): acceptable only for conceptually similar constructs."
+                        f"HTMT of {names[a]} and {names[b]} is {value:.3f} ({distinct:.2f}-{similar:.2f}): "
+                        "acceptable only for conceptually similar constructs."
                     )
         fl = self.fornell_larcker.to_numpy()
         for a, name in enumerate(names):
@@ -290,26 +273,28 @@ class Assessment:
                 out.append(
                     f"Fornell-Larcker: sqrt(AVE) of {name} ({fl[a, a]:.3f}) is not above its largest correlation ({others.max():.3f})."
                 )
+        vif_max = bound("vif")[0]
         for (construct, indicator), value in self.outer_vif.items():
-            if value >= 5:
-                out.append(f"Outer VIF of {indicator} ({construct}) is {value:.2f} (>= 5).")
+            if value >= vif_max:
+                out.append(f"Outer VIF of {indicator} ({construct}) is {value:.2f} (>= {vif_max:g}).")
         for target, series in self.inner_vif.items():
             for source, value in series.items():
-                if value >= 5:
-                    out.append(f"Inner VIF of {source} in the equation of {target} is {value:.2f} (>= 5).")
+                if value >= vif_max:
+                    out.append(f"Inner VIF of {source} in the equation of {target} is {value:.2f} (>= {vif_max:g}).")
         part, srmr = self.srmr
-        if srmr >= 0.08:
-            out.append(f"SRMR of the {part.replace('_', ' ')} is {srmr:.3f} (>= 0.08).")
+        (srmr_max,) = bound("srmr")
+        if srmr >= srmr_max:
+            out.append(f"SRMR of the {part.replace('_', ' ')} is {srmr:.3f} (>= {srmr_max:g}).")
         if self.q_squared is not None:
+            (q_min,) = bound("q_squared")
             for name, value in self.q_squared.items():
-                if value <= 0:
-                    out.append(f"Q² of {name} is {value:.3f} (<= 0): no predictive relevance.")
+                if value <= q_min:
+                    out.append(f"Q² of {name} is {value:.3f} (<= {q_min:g}): no predictive relevance.")
         return out
 
     def __repr__(self) -> str:
         return f"Assessment(method={self.result.method!r}, n_obs={self.result.n_obs}, constructs={len(self.result.constructs)})"
 
-    @strict
     def to_dict(self) -> dict[str, Any]:
         """The JSON object of ``acsi assess --json``.
 
@@ -355,11 +340,88 @@ class Assessment:
         out["flags"] = self.flags()
         return out
 
-    def summary(self) -> AssessmentSummary:
-        """Tables with their thresholds and the flagged violations (``print(a.summary())``)."""
-        from acsi.report.assessment import AssessmentSummary
+    def to_frame(self) -> pd.DataFrame:
+        """Tidy: one row per number, columns ``measure``, ``row``, ``column``, ``value``.
 
-        return AssessmentSummary(self)
+        ``row`` is the construct (or the indicator of ``cross_loadings``, the target of ``inner_vif``);
+        ``column`` the indicator, the second construct or the source ("" for one value per construct).
+        """
+        records: list[tuple[str, str, str, float]] = []
+        for measure in (
+            "cronbach_alpha", "rho_a", "rho_c", "dillon_goldstein_rho", "eigenvalue_1", "eigenvalue_2", "ave",
+            "communality", "redundancy", "mean_redundancy", "outer_vif", "f_squared", "r_squared",
+            "adjusted_r_squared", "q_squared",
+        ):  # fmt: skip
+            series = getattr(self, measure)
+            for key, value in [] if series is None else series.items():
+                row, column = key if isinstance(key, tuple) else (key, "")
+                records.append((measure, str(row), str(column), float(value)))
+        for measure in ("htmt", "htmt2", "fornell_larcker", "cross_loadings"):
+            for (row, column), value in getattr(self, measure).stack(future_stack=True).items():
+                records.append((measure, str(row), str(column), float(value)))
+        for target, series in self.inner_vif.items():
+            records += [("inner_vif", str(target), str(source), float(v)) for source, v in series.items()]
+        for model, values in self.fit.items():
+            records += [(name, model, "", float(v)) for name, v in values.items()]
+        records.append(("gof", "", "", float(self.gof)))
+        return pd.DataFrame(records, columns=["measure", "row", "column", "value"])
+
+    def summary(self) -> Summary:
+        """Tables with their thresholds and the flagged violations (``print(a.summary())``)."""
+        t = THRESHOLDS
+        reliability = pd.concat(
+            [
+                self.cronbach_alpha,
+                self.rho_a,
+                self.rho_c,
+                self.dillon_goldstein_rho,
+                self.ave,
+                self.eigenvalue_1,
+                self.eigenvalue_2,
+            ],
+            axis=1,
+        )
+        explained = [self.r_squared, self.adjusted_r_squared] + ([self.q_squared] if self.q_squared is not None else [])
+        tables: list[tuple[str, pd.DataFrame, str]] = [
+            (
+                "Reliability and convergent validity",
+                reliability,
+                "; ".join(f"{k}: {t[k]}" for k in ("cronbach_alpha", "rho_a", "rho_c", "ave", "eigenvalue")),
+            ),
+            (
+                "Loadings and outer VIF",
+                pd.concat([self.result.loadings, self.communality, self.outer_vif], axis=1).reset_index(),
+                f"loadings {t['loadings']}; VIF {t['vif']}",
+            ),
+            ("HTMT", self.htmt, t["htmt"]),
+            ("Fornell-Larcker (diagonal: sqrt(AVE))", self.fornell_larcker, t["fornell_larcker"]),
+            ("Cross-loadings", self.cross_loadings, t["loadings"]),
+            (
+                "Explained variance",
+                pd.concat(explained, axis=1),
+                f"R²: {t['r_squared']}" + (f"; Q²: {t['q_squared']}" if self.q_squared is not None else ""),
+            ),
+            ("Effect sizes f²", self.f_squared.to_frame(), t["f_squared"]),
+            ("Inner VIF", pd.concat({k: s for k, s in self.inner_vif.items()}).rename("vif").to_frame(), t["vif"]),
+            (
+                "Model fit (d_G with base-10 logarithms)",
+                pd.DataFrame(self.fit).T,
+                f"SRMR {t['srmr']}; GoF = {self.gof:.3f} ({t['gof']})",
+            ),
+        ]
+        if self.predict is not None:
+            tables.append(
+                ("PLSpredict (test-fold errors, PLS vs linear model)", self.predict, "PLS RMSE below LM RMSE: predictive power")
+            )
+        flags = self.flags()
+        sections = [Section(title, table, (f"  thresholds: {note}",)) for title, table, note in tables]
+        sections.append(
+            Section(
+                "Flags", lines=tuple(f"- {f}" for f in flags) if flags else ("none: every measure within its usual threshold",)
+            )
+        )
+        result = self.result
+        return Summary((f"acsi: assessment of {result.spec.name or 'model'} (n = {result.n_obs})",), tuple(sections))
 
 
 def _number(value: Any) -> float | None:
@@ -443,11 +505,12 @@ def assess(
     B = np.asarray(result.path_matrix, dtype=float)
     r2 = np.asarray(result.r_squared_vector, dtype=float)
 
+    rho_A = _rho_a(S, w, np.asarray(result.block), k)
     alpha, rhoa, rhoc, dg, ev1, ev2, ave, mean_red, vif_outer = ([] for _ in range(9))
     for b, idx in enumerate(blocks):
         S_bb = S[np.ix_(idx, idx)]
         alpha.append(cronbach_alpha(S_bb))
-        rhoa.append(1.0 if spec.constructs[b].mode.weighting == "B" else rho_a(S_bb, w[idx]))
+        rhoa.append(1.0 if spec.constructs[b].mode.weighting == "B" else float(rho_A[b]))
         rhoc.append(composite_reliability(loadings[idx]))
         first, second, pc_loadings = _first_components(S_bb)
         dg.append(composite_reliability(pc_loadings))
@@ -786,7 +849,7 @@ def pls_predict(result: FitResult, *, folds: int = 10, seed: int | None = 0) -> 
 
 # ---------------------------------------------------------------------- test-retest
 @dataclass(frozen=True)
-class RetestResult:
+class RetestResult(ResultContract):
     """Paired comparison of a questionnaire answered twice by the same respondents.
 
     ``items`` and ``constructs`` have one row each with ``n``, ``mean_first``, ``mean_second``,
@@ -801,11 +864,28 @@ class RetestResult:
         return {
             "items": _frame(self.items),
             "constructs": _frame(self.constructs),
-            "thresholds": {
-                "correlation": ">= 0.7 acceptable test-retest reliability (Nunnally & Bernstein 1994)",
-                "p": ">= 0.05: no significant change of the mean between the two administrations",
-            },
+            "thresholds": {row.measure: row.text for row in RETEST},
         }
+
+    def to_frame(self) -> pd.DataFrame:
+        """Tidy: one row per indicator and per construct, ``level`` (``indicator`` or ``construct``) and ``name`` first."""
+        frames = [
+            frame.rename_axis("name").reset_index().assign(level=level)
+            for level, frame in (("indicator", self.items), ("construct", self.constructs))
+        ]
+        table = pd.concat(frames, ignore_index=True)
+        return table[["level", "name", *(c for c in table.columns if c not in ("level", "name"))]]
+
+    def summary(self) -> Summary:
+        """The paired comparison of each indicator and construct, with the thresholds."""
+        notes = tuple(f"  thresholds: {row.measure} {row.text}" for row in RETEST)
+        return Summary(
+            (f"Test-retest reliability of {len(self.items)} indicators and {len(self.constructs)} constructs",),
+            (Section("Indicators", self.items, notes), Section("Constructs", self.constructs, notes)),
+        )
+
+    def __repr__(self) -> str:
+        return f"RetestResult(indicators={len(self.items)}, constructs={len(self.constructs)})"
 
 
 def _paired(first: np.ndarray, second: np.ndarray) -> dict[str, float]:

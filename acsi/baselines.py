@@ -29,10 +29,11 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from acsi.core.index import index_values
 from acsi.core.moments import correlation, mean_and_covariance
 from acsi.data import IndicatorData, MissingPolicy, prepare
 from acsi.errors import DataError, InconsistentJudgementWarning, ParameterError, SpecError
-from acsi.index import index_map, normalised_index_weights
+from acsi.index import normalised_index_weights
 from acsi.spec.model import ModelSpec, Scale
 
 #: Saaty's random consistency index by matrix order (1-10).
@@ -105,8 +106,7 @@ def _result(method: str, spec: ModelSpec, data: IndicatorData, weights: np.ndarr
     block = _block(spec, data)
     lower = np.array([data.scales[i].min for i in data.indicators])
     upper = np.array([data.scales[i].max for i in data.indicators])
-    mapping = index_map(weights, block, len(spec.construct_names), lower, upper)
-    values = mapping.apply(data.values.mean(axis=0))
+    values = index_values(weights, data.values.mean(axis=0), lower, upper, block, len(spec.construct_names))
     names = spec.construct_names
     series = pd.Series(
         weights,

@@ -1,21 +1,11 @@
-"""The 0-100 customer satisfaction index of each construct.
+"""The 0-100 customer satisfaction index of each construct: names, warnings and the respondent map.
 
-Following Fornell et al. (1996), the index of a construct is a weighted mean of its
-indicators on their theoretical scale, mapped to 0-100:
-
-    index = 100 * sum_i w~_i (mean_i - min_i) / (max_i - min_i),   w~_i = v_i / sum_j v_j
-
-where the unnormalised weights v_i are chosen by ``index_weights``:
-
-* ``"fornell"`` (default): the outer weights expressed for the raw indicators, the
-  standardised weight divided by the indicator's standard deviation (after a raw fit the
-  weights are already raw-scale);
-* ``"standardized"``: the standardised weights, as R plspm's ``rescale()`` does after a
-  standardised fit (``gastonstat/plspm: R/rescale.r``);
-* ``"equal"``: every indicator counts the same (the item mean).
-
-The same weights applied to each respondent's answers give per-respondent indices whose
-mean is the aggregate index.
+The arithmetic (index weights v_i chosen by ``index_weights``, normalised within each block,
+and ``index = 100 * sum_i w~_i (mean_i - min_i) / (max_i - min_i)``) lives in
+:mod:`acsi.core.index`, shared with the bootstrap and the group comparisons. This module adds
+what a fit reports around it: the warnings that name constructs and indicators, and the
+:class:`IndexMap` that turns each respondent's answers into indices whose mean is the
+aggregate index.
 
 Reference: Fornell, C., Johnson, M. D., Anderson, E. W., Cha, J., & Bryant, B. E. (1996).
 The American Customer Satisfaction Index: nature, purpose, and findings. *Journal of
@@ -25,18 +15,14 @@ Marketing* 60(4), 7-18.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 
 import numpy as np
 
 from acsi import notices
-from acsi.errors import NegativeWeightWarning, ParameterError
+from acsi.core.index import INDEX_WEIGHTS, ROUNDING, IndexWeights, clip_rounding, normalised_weights
+from acsi.errors import NegativeWeightWarning
 
-IndexWeights = Literal["fornell", "standardized", "equal"]
-
-#: Index points outside 0-100 that are rounding of a convex combination (about 1e-14 in practice).
-ROUNDING = 1e-9
-INDEX_WEIGHTS: tuple[str, ...] = ("fornell", "standardized", "equal")
+__all__ = ["INDEX_WEIGHTS", "ROUNDING", "IndexMap", "IndexWeights", "construct_index", "index_map", "normalised_index_weights"]
 
 
 def normalised_index_weights(
@@ -48,7 +34,7 @@ def normalised_index_weights(
     construct_names: tuple[str, ...] = (),
     indicator_names: tuple[str, ...] = (),
 ) -> np.ndarray:
-    """Index weights per indicator, normalised to sum to one within each block.
+    """Index weights per indicator, normalised to sum to one within each block (:func:`acsi.core.index.normalised_weights`).
 
     Parameters
     ----------
@@ -69,15 +55,7 @@ def normalised_index_weights(
         When a block's weights sum to zero or less: no normalisation exists, and that
         block's weights are returned as NaN (the caller then reports no index for it).
     """
-    if method == "fornell":
-        raw = standardized_weights / std
-    elif method == "standardized":
-        raw = np.asarray(standardized_weights, dtype=float)
-    elif method == "equal":
-        raw = np.ones_like(standardized_weights, dtype=float)
-    else:
-        raise ParameterError(f"Unknown index weights {method!r}; expected one of {', '.join(INDEX_WEIGHTS)}.")
-    totals = np.bincount(block, weights=raw)
+    normalised, totals = normalised_weights(standardized_weights, std, block, int(block.max()) + 1, method)
     for b in np.flatnonzero(totals <= 0):
         name = construct_names[b] if construct_names else str(b)
         notices.issue(
@@ -87,8 +65,6 @@ def normalised_index_weights(
             NegativeWeightWarning,
             stacklevel=3,
         )
-    totals = np.where(totals > 0, totals, np.nan)
-    normalised = raw / totals[block]
     negative = np.flatnonzero(np.nan_to_num(normalised) < 0)
     if negative.size:
         listed = ", ".join(f"{indicator_names[i] if indicator_names else i} ({normalised[i]:.3f})" for i in negative)
@@ -121,11 +97,7 @@ class IndexMap:
 
     def apply(self, values: np.ndarray) -> np.ndarray:
         """Indices for ``values`` of shape (..., p): means give (m,), respondents (n, m)."""
-        index = values @ self.loading - self.offset
-        part = index[..., self.convex]
-        rounding = ((part < 0.0) & (part >= -ROUNDING)) | ((part > 100.0) & (part <= 100.0 + ROUNDING))
-        index[..., self.convex] = np.where(rounding, np.clip(part, 0.0, 100.0), part)
-        return index
+        return clip_rounding(values @ self.loading - self.offset, self.convex)
 
 
 def index_map(

@@ -4,7 +4,7 @@
 every resample. For the PLS estimator (:class:`~acsi.estimators.pls.PLSPM`) this is done in
 batches without refitting: resamples are rows of counts, one matrix product gives every
 resample's correlation matrix and the PLS kernel iterates them all at once
-(:mod:`acsi.core.resample`). Any other estimator with ``fit(spec, data) -> FitResult`` is
+(:mod:`acsi.core.stack`). Any other estimator with ``fit(spec, data) -> FitResult`` is
 bootstrapped by the refit engine shared with the group comparisons (:mod:`acsi.refit`) over
 the very same resamples (``engine="refit"``). A result is bootstrapped with the estimator it
 keeps (``result.estimator``).
@@ -26,7 +26,6 @@ Tenenhaus, M., Esposito Vinzi, V., Chatelin, Y.-M., & Lauro, C. (2005). PLS path
 
 from __future__ import annotations
 
-import math
 import numbers
 import os
 import secrets
@@ -35,28 +34,27 @@ from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
 from acsi import notices, refit
+from acsi.core import index as core_index
 from acsi.core import intervals as confidence
 from acsi.core import pls as kernel
-from acsi.core import resample
-from acsi.core.moments import correlation
+from acsi.core import resample, stack
+from acsi.core.moments import MomentBasis, correlation
 from acsi.data import IndicatorData, MissingPolicy, prepare
 from acsi.errors import AcsiError, BootstrapWarning, ConvergenceWarning, EstimationError, ParameterError
 from acsi.estimators.pls import PLSPM
 from acsi.refit import FAILURE_REASONS
+from acsi.result_contract import ResultContract
 from acsi.results import FitResult
 from acsi.spec.model import ModelSpec, Scale
-from acsi.strict_json import strict
 from acsi.structure import model_structure
-
-if TYPE_CHECKING:
-    from acsi.report.inference import BootstrapSummary
+from acsi.summary import Section, Summary
 
 CIMethod = Literal["percentile", "bca", "basic"]
 CI_METHODS: tuple[str, ...] = ("percentile", "bca", "basic")
@@ -185,7 +183,7 @@ class _Layout:
 
 # ---------------------------------------------------------------------- result
 @dataclass(frozen=True)
-class BootstrapResult:
+class BootstrapResult(ResultContract):
     """Bootstrap distribution of the estimates of one fit.
 
     Attributes
@@ -310,7 +308,6 @@ class BootstrapResult:
             f"ci_method={self.ci_method!r}, level={self.level})"
         )
 
-    @strict
     def to_dict(self) -> dict[str, Any]:
         """The keys ``acsi fit --bootstrap`` adds to the JSON contract.
 
@@ -323,8 +320,8 @@ class BootstrapResult:
         """
         se = self.std_errors
         return {
-            "std_errors": self._shaped(lambda j: _json_number(se[j])),
-            "ci": self._shaped(lambda j: [_json_number(self.intervals[j, 0]), _json_number(self.intervals[j, 1])]),
+            "std_errors": self._shaped(lambda j: float(se[j])),
+            "ci": self._shaped(lambda j: [float(self.intervals[j, 0]), float(self.intervals[j, 1])]),
             "bootstrap": {
                 "requested": self.requested,
                 "used": self.used,
@@ -338,15 +335,62 @@ class BootstrapResult:
             },
         }
 
-    def summary(self) -> BootstrapSummary:
-        """A readable summary (``print(boot.summary())``)."""
-        from acsi.report.inference import BootstrapSummary
+    def to_frame(self) -> pd.DataFrame:
+        """:attr:`table` keyed like :attr:`acsi.results.FitResult.params`: (lhs, op, rhs) with lavaan's operators.
 
-        return BootstrapSummary(self)
+        ``=~`` loadings and ``<~`` weights (lhs the construct, rhs the indicator), ``~`` paths
+        (lhs the target, rhs the source), ``r2`` (lhs = rhs = construct); the statistics lavaan
+        has no operator for keep their kind as ``op``: ``indirect`` and ``total`` effects (lhs the
+        target, rhs the source) and the 0-100 ``index`` (lhs = rhs = construct). So
+        ``fit.params.merge(boot.to_frame(), on=["lhs", "op", "rhs"])`` pairs every estimate with
+        its bootstrap columns: ``boot_mean``, ``bias``, ``std_error``, ``t``, ``p``, ``ci_lower``, ``ci_upper``.
+        """
+        table = self.table.drop(columns=["kind", "key"])
+        keys = [_lavaan_key(kind, key) for kind, key in zip(self.kinds, self.keys)]
+        key_frame = pd.DataFrame(keys, columns=["lhs", "op", "rhs"])
+        return pd.concat([key_frame, table], axis=1)
+
+    def summary(self) -> Summary:
+        """A readable summary (``print(boot.summary())``): run settings, then one table per kind of statistic.
+
+        Undefined numbers are left blank, notably t and p of the statistics that have no test (:attr:`untested`).
+        """
+        header = [
+            f"Bootstrap: {self.used} of {self.requested} resamples used ({self.failed} failed), seed {self.seed}, "
+            f"{self.ci_method} {100 * self.level:g}% intervals, sign change: {self.sign_change}, engine: {self.engine}",
+        ]
+        if self.failures:
+            header.append("Failed resamples by reason: " + ", ".join(f"{k} {v}" for k, v in self.failures.items()))
+        table = self.table
+        sections = []
+        for kind, title in _KIND_TITLES.items():
+            part = table[table.kind == kind].drop(columns="kind").set_index("key")
+            if not part.empty:
+                sections.append(Section(title, part, digits=4, na_rep=""))
+        return Summary(tuple(header), tuple(sections))
 
 
-def _json_number(value: float) -> float | None:
-    return float(value) if math.isfinite(value) else None
+_KIND_TITLES = {
+    "paths": "Path coefficients",
+    "r_squared": "R-squared",
+    "indirect": "Indirect effects",
+    "total": "Total effects",
+    "index": "Index (0-100)",
+    "weights": "Outer weights",
+    "loadings": "Loadings",
+}
+_KIND_OPS = {"weights": "<~", "loadings": "=~", "paths": "~", "r_squared": "r2"}
+
+
+def _lavaan_key(kind: str, key: tuple[str, ...]) -> tuple[str, str, str]:
+    """(lhs, op, rhs) of one bootstrap statistic (see :meth:`BootstrapResult.to_frame`)."""
+    op = _KIND_OPS.get(kind, kind)
+    if kind in ("weights", "loadings"):
+        return key[0], op, key[1]
+    if kind in ("paths", "indirect", "total"):
+        source, target = key[0].split(" -> ")
+        return target, op, source
+    return key[0], op, key[0]
 
 
 # ---------------------------------------------------------------------- validation
@@ -401,7 +445,7 @@ class _BatchedPLS:
 
     estimator: PLSPM
     structure: kernel.Structure
-    basis: resample.MomentBasis
+    basis: MomentBasis
     layout: _Layout
     reference_loadings: np.ndarray
     sign_change: str
@@ -429,7 +473,7 @@ class _BatchedPLS:
         return cls(
             estimator=estimator,
             structure=structure,
-            basis=resample.MomentBasis.from_data(base.indicator_values),
+            basis=MomentBasis.from_data(base.indicator_values),
             layout=layout,
             reference_loadings=np.asarray(base.loading_vector, dtype=float),
             sign_change=sign_change,
@@ -466,42 +510,32 @@ class _BatchedPLS:
     def _solve(
         self, S: np.ndarray, means: np.ndarray, sd: np.ndarray, rows: np.ndarray, theta: np.ndarray, code: np.ndarray
     ) -> None:
-        """Estimate a stack; isolate singular matrices by bisection (np.linalg raises for the whole stack)."""
-        try:
-            with np.errstate(all="ignore"):
-                rep = resample.pls_replicates(
-                    S,
-                    self.structure,
-                    self.estimator.scheme,
-                    tol=self.estimator.tol,
-                    max_iter=self.estimator.max_iter,
-                    sign_change="construct" if self.sign_change == "construct" else "none",
-                    reference_loadings=self.reference_loadings,
-                )
-        except np.linalg.LinAlgError:
-            if rows.size == 1:
-                code[rows] = FAILURE_REASONS.index("singular")
-                return
-            half = rows.size // 2
-            self._solve(S[:half], means[:half], sd[:half], rows[:half], theta, code)
-            self._solve(S[half:], means[half:], sd[half:], rows[half:], theta, code)
-            return
+        """Estimate a stack (:func:`acsi.core.stack.fit_stack` isolates singular matrices)."""
+        fit = stack.fit_stack(
+            S,
+            self.structure,
+            self.estimator.scheme,
+            tol=self.estimator.tol,
+            max_iter=self.estimator.max_iter,
+            reference_loadings=self.reference_loadings if self.sign_change == "construct" else None,
+        )
+        weights = fit.weights(self.structure)
         if self.index_member is not None:
             with np.errstate(all="ignore"):
-                index = resample.batched_index(
-                    rep.standardized_weights,
-                    sd,
-                    means,
-                    self.index_member,
-                    len(self.layout.index_constructs),
-                    self.index_lower,
-                    self.index_upper,
-                    self.index_method,
+                n_indexed = len(self.layout.index_constructs)
+                normalised, _ = core_index.normalised_weights(
+                    weights, sd, self.index_member, n_indexed, self.index_method, standardized=self.estimator.standardized
+                )
+                index = core_index.index_values(
+                    normalised, means, self.index_lower, self.index_upper, self.index_member, n_indexed
                 )
         else:
             index = np.zeros((rows.size, 0))
-        theta[rows] = self.layout.assemble(rep.weights, rep.loadings, rep.paths, rep.r_squared, rep.total, index)
-        code[rows[~rep.converged]] = FAILURE_REASONS.index("not_converged")
+        theta[rows] = self.layout.assemble(
+            weights, fit.loadings(self.structure, S), fit.B, fit.r_squared, fit.total_effects(), index
+        )
+        code[rows[fit.singular]] = FAILURE_REASONS.index("singular")
+        code[rows[~fit.singular & ~fit.converged]] = FAILURE_REASONS.index("not_converged")
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """Immutable results of a fit: arrays with labels, tidy pandas views, the JSON contract.
 
 A result computes nothing expensive and prints nothing; :meth:`FitResult.summary` returns a
-:class:`acsi.report.summary.Summary` that renders it (lavaan's summary/print split).
+:class:`acsi.summary.Summary` that renders it (lavaan's summary/print split). Both classes keep
+the result contract (:mod:`acsi.result_contract`).
 """
 
 from __future__ import annotations
@@ -9,22 +10,26 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
 
+from acsi.admissibility import mark_tables
 from acsi.core.pls import total_effects
-from acsi.index import IndexMap
+from acsi.result_contract import ResultContract
 from acsi.spec.model import ModelSpec
-from acsi.strict_json import strict
+from acsi.summary import Section, Summary
 
-if TYPE_CHECKING:
-    from acsi.report.summary import Summary
+
+class IndicatorMap(Protocol):
+    """A map from indicator values (..., p) to 0-100 indices (..., m): :class:`acsi.index.IndexMap`."""
+
+    def apply(self, values: np.ndarray) -> np.ndarray: ...
 
 
 @dataclass(frozen=True)
-class IndexResult:
+class IndexResult(ResultContract):
     """0-100 indices of the constructs whose indicators all have a theoretical scale.
 
     Attributes
@@ -41,7 +46,7 @@ class IndexResult:
         Theoretical scale bounds used.
     means : ndarray, shape (q,)
         Indicator means.
-    mapping : IndexMap
+    mapping : IndicatorMap
         The linear map from all p indicator values to the m indices.
     indicator_values : ndarray, shape (n, p)
         The (read-only) data, from which :attr:`respondents` is computed on first use.
@@ -57,7 +62,7 @@ class IndexResult:
     lower: np.ndarray
     upper: np.ndarray
     means: np.ndarray
-    mapping: IndexMap = field(repr=False)
+    mapping: IndicatorMap = field(repr=False)
     indicator_values: np.ndarray = field(repr=False)
     row_labels: pd.Index = field(repr=False)
     method: str = "fornell"
@@ -92,9 +97,26 @@ class IndexResult:
         """Per-respondent 0-100 indices, rows labelled as in the input data."""
         return pd.DataFrame(self.respondents, index=self.row_labels, columns=list(self.constructs))
 
+    def to_frame(self) -> pd.DataFrame:
+        """Tidy: one row per indicator (:attr:`table`) with its construct's ``index`` beside it."""
+        index = dict(zip(self.constructs, self.values.tolist()))
+        return self.table.assign(index=[index[c] for c in self.indicator_constructs])
+
+    def summary(self) -> Summary:
+        """The indices, then the indicator weights and means behind them."""
+        values = pd.Series(self.to_dict(), name="index").to_frame()
+        return Summary(
+            (f"0-100 indices ({self.method} weights) of {len(self.constructs)} constructs",),
+            (Section("Index (0-100)", values), Section("Indicators", self.table, index=False)),
+        )
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{c}={v:.1f}" for c, v in zip(self.constructs, self.values.tolist()))
+        return f"IndexResult(method={self.method!r}, {shown})"
+
 
 @dataclass(frozen=True)
-class FitResult:
+class FitResult(ResultContract):
     """The estimates of one fit of a model to one dataset.
 
     Attributes
@@ -344,6 +366,10 @@ class FitResult:
             rows.append((self.constructs[j], "r2", self.constructs[j], self.r_squared_vector[j]))
         return pd.DataFrame(rows, columns=["lhs", "op", "rhs", "estimate"])
 
+    def to_frame(self) -> pd.DataFrame:
+        """Tidy: the parameter table :attr:`params` (lhs, op, rhs, estimate[, std_error, std_all])."""
+        return self.params
+
     # ------------------------------------------------------------------ contract and rendering
     def _nested(self, values: np.ndarray) -> dict[str, dict[str, float]]:
         nested: dict[str, dict[str, float]] = {name: {} for name in self.constructs}
@@ -358,7 +384,6 @@ class FitResult:
             f"indicators={len(self.indicators)}, converged={self.converged})"
         )
 
-    @strict
     def to_dict(self) -> dict[str, Any]:
         """The JSON object of ``acsi fit --json`` (a public contract).
 
@@ -425,10 +450,55 @@ class FitResult:
         return out
 
     def summary(self) -> Summary:
-        """A readable summary (``print(result.summary())``)."""
-        from acsi.report.summary import Summary
+        """A readable summary (``print(result.summary())``): estimates, fit, index, inadmissible marks, warnings."""
+        tables = self._summary_tables()
+        notes = mark_tables(tables, self)  # a "flag" column beside inadmissible PLSc / CB-SEM numbers
+        sections = [Section(title, table, index=title != "Outer model") for title, table in tables.items()]
+        if notes:
+            sections.append(Section("Inadmissible", lines=tuple(notes)))
+        if self.warnings:
+            sections.append(Section("Warnings", lines=tuple(f"- {message}" for message in self.warnings)))
+        return Summary(self._summary_header(), tuple(sections))
 
-        return Summary(self)
+    def _summary_header(self) -> tuple[str, str]:
+        settings = self.settings
+        scaling = "standardised indicators" if settings.get("standardized", True) else "centred raw indicators"
+        title = self.spec.name or "model"
+        status = f"yes, {self.n_iter} iterations" if self.converged else f"NO (stopped after {self.n_iter})"
+        dropped = f" ({self.n_dropped} dropped: missing values)" if self.n_dropped else ""
+        described = {
+            "pls": f"PLS path modelling of {title} ({settings.get('scheme')} scheme, {scaling})",
+            "plsc": f"consistent PLS (PLSc) of {title} ({settings.get('scheme')} scheme, rho_A correction)",
+            "cbsem": f"covariance-based SEM of {title} (semopy, objective {settings.get('objective')}, "
+            f"{settings.get('identification')}; loadings and paths unstandardised)",
+            "gsca": f"generalized structured component analysis (GSCA) of {title} (alternating least squares)",
+        }
+        return (
+            f"acsi: {described.get(self.method, described['pls'])}",
+            f"Observations: {self.n_obs}{dropped}   Constructs: {len(self.constructs)}   "
+            f"Indicators: {len(self.indicators)}   Converged: {status}",
+        )
+
+    def _summary_tables(self) -> dict[str, pd.DataFrame]:
+        """The tables of the summary, by section title."""
+        tables = {
+            "Outer model": pd.concat([self.weights, self.loadings], axis=1).reset_index(),
+            "Structural model (path coefficients)": self.path_coefficients.to_frame(),
+            "Explained variance": pd.concat([self.r_squared, self.adjusted_r_squared], axis=1),
+            "Effects": self.effects[["direct", "indirect", "total"]],
+        }
+        if self.standardized is not None:
+            tables["Standardised paths (std.all)"] = pd.Series(self.standardized["paths"], name="std_all").to_frame()
+        if self.reliability is not None:
+            tables["Reliability"] = pd.DataFrame(dict(self.reliability))
+        if self.fit_indices is not None:
+            tables["Fit indices"] = pd.Series(dict(self.fit_indices), name="value").to_frame()
+        if self.model_fit:
+            tables["Model fit (SRMR, d_ULS, d_G)"] = pd.DataFrame(dict(self.model_fit))
+        if self.index is not None:
+            index = pd.Series(self.index.to_dict(), name="index").to_frame()
+            tables[f"Index (0-100, {self.index.method} weights)"] = index
+        return tables
 
 
 def _plain(value: Any) -> Any:

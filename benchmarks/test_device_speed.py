@@ -26,11 +26,13 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from acsi.ingest.device.indicators import counts_from_parquet, indicators_from_counts
-from acsi.ingest.device.profile import load_profile
+from acsi.ingest.device.event_export import sql_rows
+from acsi.ingest.device.indicators import indicators_from_counts
+from acsi.ingest.device.parquet_counts import counts_from_parquet
+from acsi.ingest.device.profile_load import load_profile
 from acsi.ingest.device.site import site_from_dict
 from acsi.ingest.device.store import EventStore
-from acsi.ingest.device.vendor_log import import_vendor_log, read_vendor_log, sql_rows
+from acsi.ingest.device.vendor_log import import_vendor_log, read_vendor_log
 
 FULL = os.environ.get("ACSI_BENCH_FULL", "").strip().lower() in {"1", "true", "yes", "on"}
 N_IMPORT = 1_000_000 if FULL else 20_000

@@ -8,7 +8,7 @@ Writes ``datasets/acsi_demo.csv`` (500 respondents, integer ratings 1-10, column
 of ``models/acsi.yaml``) and ``datasets/acsi_demo.truth.json`` (the population the data were
 drawn from: paths, loadings, R-squared, construct and indicator correlations, and the
 generator settings). The output is reproducible: running the script again rewrites identical
-files (``tests/test_simulate.py::test_demo_data_is_reproducible`` checks this).
+files (``tests/simulate/test_bundled.py::test_demo_data_is_reproducible`` checks this).
 """
 
 from __future__ import annotations

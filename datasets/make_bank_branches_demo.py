@@ -13,7 +13,7 @@ loadings 0.85) with every rating's location moved by the branch's shift plus the
 (complaints item: moved the other way). So branch B02 truly rates higher and B05 lower than
 the rest, the other six do not differ, and 2026 is a little better than 2025: data for
 ``acsi compare ... --group branch --period quarter``. Reproducible: running the script again
-rewrites identical files (``tests/test_simulate.py`` checks this).
+rewrites identical files (``tests/simulate/test_bundled.py`` checks this).
 """
 
 from __future__ import annotations

@@ -18,8 +18,9 @@ from acsi.assess import (
     pls_predict,
     q_squared,
     retest_reliability,
-    rho_a,
 )
+from acsi.core.pls import Structure
+from acsi.core.reliability import rho_a
 from acsi.simulate import ACSI_LOCATIONS, PopulationModel, acsi_population
 
 from ._tolerances import EXACT, NUMERIC
@@ -46,7 +47,8 @@ def test_cronbach_alpha_equals_the_item_variance_formula_on_standardised_items()
 def test_rho_a_equals_alpha_for_equal_weights_and_equal_correlations() -> None:
     S = np.full((4, 4), 0.5) + 0.5 * np.eye(4)
     w = np.ones(4) / math.sqrt(np.ones(4) @ S @ np.ones(4))
-    np.testing.assert_allclose(rho_a(S, w), cronbach_alpha(S), **EXACT)
+    one_block = Structure(block=np.zeros(4, dtype=int), mode_b=np.array([False]), adjacency=np.zeros((1, 1)))
+    np.testing.assert_allclose(rho_a(S, w[:, None], one_block)[0], [cronbach_alpha(S)], **EXACT)
 
 
 def test_fit_measures_vanish_when_the_implied_matrix_is_s_and_d_g_uses_base_10_logs() -> None:

@@ -664,14 +664,14 @@ def _read(name: str, content: Content) -> Callable[[Path], Any]:
 
 
 def _profile_dict(**changes: Any) -> Callable[[Path], Any]:
-    from acsi.ingest.device.profile import profile_from_dict
+    from acsi.ingest.device.profile_load import profile_from_dict
 
     return lambda d: profile_from_dict(_profile(**changes), source="p.yaml")
 
 
 def _vendor_log(text: str) -> Callable[[Path], Any]:
     def call(folder: Path) -> Any:
-        from acsi.ingest.device.profile import load_profile
+        from acsi.ingest.device.profile_load import load_profile
         from acsi.ingest.device.site import site_from_dict
         from acsi.ingest.device.vendor_log import read_vendor_log
 
@@ -749,7 +749,7 @@ def _file(name: str, text: str, reader: Callable[[Path], Any]) -> Callable[[Path
 
 
 def _load_profile(path: Path) -> Any:
-    from acsi.ingest.device.profile import load_profile
+    from acsi.ingest.device.profile_load import load_profile
 
     return load_profile(path)
 

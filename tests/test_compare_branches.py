@@ -56,5 +56,5 @@ def test_compare_branches_in_python_gives_what_acsi_compare_writes(tmp_path: Pat
     written = json.loads(out.read_text())
     assert set(written) >= {"differences", "invariance", "periods", "ipma", "omnibus"}
     assert_nested_close(comparison.to_dict(), written, **NUMERIC)
-    assert comparison.summary() in printed
+    assert str(comparison.summary()) in printed
     assert "\n" not in repr(comparison) and len(comparison.to_frame()) == len(written["groups"])

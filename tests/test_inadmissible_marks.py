@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 
 import acsi
+from acsi.admissibility import MARK, marks
 from acsi.estimators.cbsem import CBSEM
-from acsi.report.admissibility import MARK, marks
 
 from .conftest import REFERENCE
 

@@ -9,7 +9,7 @@ import pytest
 import acsi
 from acsi.index import construct_index, normalised_index_weights
 
-from ._tolerances import EXACT, NUMERIC
+from ._tolerances import EXACT, NUMERIC, RESAMPLE
 
 MODEL = """
 QUAL =~ qual1 + qual2 + qual3
@@ -139,3 +139,28 @@ def test_index_map_clips_rounding_only_and_keeps_values_beyond_the_scale() -> No
     assert index[2] > 100.0 + 1.0  # 10.6 is outside 1-10: reported, not clipped to 100
     assert index[3] == 100.0  # 1e-12 above the maximum: rounding, clipped
     assert ROUNDING < 1e-6
+
+
+def test_group_fit_and_bootstrap_report_the_same_index_for_one_group(demo) -> None:  # noqa: ANN001
+    """One implementation of the index: ``estimate_groups`` over one group holding every row, ``acsi.fit``
+    and the estimate the bootstrap reports give identical numbers (same code path, same machine)."""
+    spec, frame = demo
+    fitted = acsi.fit(spec, frame)
+    groups = acsi.estimate_groups(spec, frame.assign(everyone="all"), "everyone", n_boot=25, seed=1)
+    boot = acsi.bootstrap(fitted, n_boot=25, seed=1)
+    assert groups.index_constructs == fitted.index.constructs
+    assert np.array_equal(groups.index[0], fitted.index.values)
+    assert np.array_equal(boot.estimates[np.asarray(boot.kinds) == "index"], fitted.index.values)
+
+
+def test_the_batched_bootstrap_replicate_of_the_full_sample_is_the_fit(demo) -> None:  # noqa: ANN001
+    """Row of unit counts through the batched engine: the fit's estimates (moments by another route, hence 1e-10)."""
+    from acsi.inference import _BatchedPLS, _Layout
+
+    spec, frame = demo
+    fitted = acsi.fit(spec, frame)
+    layout = _Layout.of(fitted)
+    engine = _BatchedPLS.build(acsi.PLSPM(), fitted, layout, "none")
+    theta, code = engine.run(np.ones((1, fitted.n_obs)))
+    assert code.tolist() == [-1]  # no failure
+    np.testing.assert_allclose(theta[0], layout.from_result(fitted), **RESAMPLE)

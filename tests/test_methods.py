@@ -190,6 +190,6 @@ def test_compare_methods_in_python_gives_what_the_command_writes(tmp_path: Path,
     comparison = compare_methods(spec, data, ["pls", "gsca"])
     assert isinstance(comparison, MethodComparison)
     assert_nested_close(comparison.to_dict(), json.loads(out.read_text()), **NUMERIC)
-    assert comparison.summary() in capsys.readouterr().out
+    assert str(comparison.summary()) in capsys.readouterr().out
     tidy = comparison.to_frame()
     assert list(tidy.columns) == ["lhs", "op", "rhs", "method", "estimate"] and len(tidy) == 2 * len(comparison.rows)

@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 import acsi
 from acsi.errors import AcsiError
 from acsi.ingest import Survey, apply_mapping, load_mapping, mapping_from_dict
-from acsi.ingest.device.profile import PROFILE_DIR, load_profile, profile_from_dict
+from acsi.ingest.device.profile_load import PROFILE_DIR, load_profile, profile_from_dict
 from acsi.ingest.device.site import site_from_dict
 from acsi.ingest.device.vendor_log import read_vendor_log
 from acsi.spec import ModelSpec, parse_syntax, spec_from_dict

@@ -5,18 +5,9 @@ aside, saying where it went); ``export``, ``indicators`` and ``check`` only read
 store read-only (SQLite ``mode=ro``), refuse a missing one and fail on damage, changing nothing
 (``export --since`` writes only its watermark, into an existing, sound store).
 
-Every command that talks to USB accepts ``--fake-script FILE``: a YAML scenario replayed by the
-fake pyusb backend (:mod:`acsi.ingest.device.fake_backend`) instead of libusb, for demos and
-tests without hardware::
-
-    devices:
-      - {vendor_id: 0x1209, product_id: 0x0001, serial: SN0001, interface_class: 3,
-         steps: [{login: S001}, {report: "00001e0000000000"}, {report: "0000000000000000"},
-                 {silence: 500}, {unplug: 2000}, {report: "0000210000000000"}]}
-
-Steps: ``report`` (hex), ``silence`` (ms), ``unplug`` (ms absent), ``busy`` (n claims),
-``deny`` (permission denied from now on), ``login`` (staff id), ``logout``, ``prompt``
-(service reference; prompted devices).
+Every command that talks to USB accepts ``--fake-script FILE``: a YAML scenario
+(:mod:`acsi.ingest.device.scenario`) replayed by the fake pyusb backend instead of libusb, for
+demos and tests without hardware.
 """
 
 from __future__ import annotations
@@ -25,15 +16,12 @@ import argparse
 import contextlib
 import json
 import signal
-import sqlite3
 import sys
 import threading
 import time
 from pathlib import Path
 
-import yaml
-
-from acsi.errors import AcsiError, IngestError, StoreError
+from acsi.errors import IngestError, StoreError
 
 _EPILOG = """examples:
   acsi device list
@@ -47,117 +35,17 @@ _EPILOG = """examples:
 """
 
 
-@contextlib.contextmanager
-def _reading(path: str, check: bool = True):
-    """An existing store opened read-only and, with ``check``, verified by ``PRAGMA quick_check``
-    (about 2 s per million events) so that a damaged page is an error, not a silently short
-    table; damage met while reading also becomes a :class:`StoreError`."""
-    from acsi.ingest.device.store import EventStore
-
-    with EventStore.open_readonly(path) as store:
-        try:
-            if check:
-                problems = [r[0] for r in store._conn.execute("PRAGMA quick_check").fetchall()]
-                if problems != ["ok"]:
-                    raise StoreError(
-                        f"Event store '{path}' is damaged ({problems[0]}). Nothing was changed. Run "
-                        f"'acsi device check --db {path}'; a writer ('acsi device import' or 'listen') "
-                        "keeps the damaged file aside and starts a fresh store.",
-                        source=str(path),
-                    )
-            yield store
-        except Exception as err:
-            cause = err if isinstance(err, sqlite3.DatabaseError) else err.__cause__
-            if isinstance(err, AcsiError) or not isinstance(cause, sqlite3.DatabaseError):
-                raise
-            raise StoreError(
-                f"Event store '{path}' cannot be read: {cause}. Nothing was changed; run 'acsi device check --db {path}'.",
-                source=str(path),
-            ) from err
-
-
 def _int(text: str) -> int:
     return int(text, 0)
 
 
-def _fake(path: str | None):
-    """A FakeBackend built from a scenario file, and the step lists to bind per device."""
+def _scenario(path: str | None):  # noqa: ANN202
+    """The scenario of ``--fake-script`` (None without one)."""
     if path is None:
-        return None, []
-    from acsi.ingest.device.fake_backend import FakeBackend
+        return None
+    from acsi.ingest.device.scenario import load_scenario
 
-    file = Path(path)
-    if not file.is_file():
-        raise FileNotFoundError(f"Fake script '{path}' not found.")
-    try:
-        data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
-    except (yaml.YAMLError, UnicodeDecodeError, ValueError) as err:
-        raise IngestError(f"Fake script '{path}' is not valid UTF-8 YAML: {err}", source=str(path)) from err
-    if not isinstance(data, dict) or not isinstance(data.get("devices", []), list):
-        raise IngestError(f"Fake script '{path}': expected a mapping with a 'devices' list.", source=str(path))
-    backend = FakeBackend()
-    bound = []
-    for i, spec in enumerate(data.get("devices", [])):
-        spec = dict(spec)
-        steps = spec.pop("steps", [])
-        allowed = {
-            "vendor_id",
-            "product_id",
-            "serial",
-            "product",
-            "interface_class",
-            "ep_in",
-            "ep_out",
-            "packet_size",
-            "kernel_driver",
-            "bus",
-            "port_numbers",
-        }
-        unknown = set(spec) - allowed
-        if unknown:
-            raise IngestError(
-                f"Fake script '{path}', devices[{i}]: unknown keys {', '.join(sorted(unknown))}; "
-                f"allowed: {', '.join(sorted(allowed))}.",
-                source=str(path),
-            )
-        if "port_numbers" in spec:
-            spec["port_numbers"] = tuple(spec["port_numbers"])
-        bound.append((backend.add_device(**spec), steps))
-    return backend, bound
-
-
-def _bind_steps(device, steps, worker, source: str) -> None:
-    """Queue a device's scripted steps; ``worker`` is None (no reader: ``learn``) or a function
-    returning the device's reader when a login, logout or prompt step is reached."""
-    from acsi.ingest.device import fake_backend as fb
-
-    for i, step in enumerate(steps):
-        if not isinstance(step, dict) or len(step) != 1:
-            raise IngestError(f"Fake script '{source}': step {i} must be a one-key mapping such as {{report: \"00001e\"}}.")
-        ((kind, value),) = step.items()
-        if worker is None and kind in ("login", "logout", "prompt"):
-            raise IngestError(f"Fake script '{source}': step {i} ({kind}) needs a reader; use it with 'acsi device listen'.")
-        if kind == "report":
-            device.add(fb.report(str(value)))
-        elif kind == "silence":
-            device.add(fb.silence(float(value)))
-        elif kind == "unplug":
-            device.add(fb.unplug(float(value)))
-        elif kind == "busy":
-            device.add(fb.busy(int(value)))
-        elif kind == "deny":
-            device.add(fb.deny())
-        elif kind == "login":
-            device.add(fb.call(lambda v=str(value): worker().login(v)))
-        elif kind == "logout":
-            device.add(fb.call(lambda: worker().logout()))
-        elif kind == "prompt":
-            device.add(fb.call(lambda v=value: worker().request_evaluation(None if v is None else str(v))))
-        else:
-            raise IngestError(
-                f"Fake script '{source}': unknown step {kind!r}; use report, silence, unplug, busy, deny, "
-                "login, logout or prompt."
-            )
+    return load_scenario(path)
 
 
 def _print_event(event) -> None:
@@ -173,7 +61,7 @@ def _print_event(event) -> None:
 
 # -- commands -------------------------------------------------------------------------------------
 def run_list(args: argparse.Namespace) -> int:
-    from acsi.ingest.device.profile import load_profile, shipped_profiles
+    from acsi.ingest.device.profile_load import load_profile, shipped_profiles
     from acsi.ingest.device.usb_reader import device_uid, find_devices
 
     profiles = [load_profile(p) for p in args.profile] if args.profile else list(shipped_profiles().values())
@@ -183,8 +71,8 @@ def run_list(args: argparse.Namespace) -> int:
             f"  {p.id} v{p.version}  {p.usb.vendor_id:04x}:{p.usb.product_id:04x}  {p.transport.kind}, {p.decoder.kind}, "
             f"{p.scale.levels} levels  ({p.source})"
         )
-    backend, _ = _fake(args.fake_script)
-    devices = find_devices(backend)
+    scenario = _scenario(args.fake_script)
+    devices = find_devices(None if scenario is None else scenario.backend)
     print(f"USB devices ({len(devices)}):")
     for dev in devices:
         uid = device_uid(dev, args.host_id)
@@ -193,36 +81,19 @@ def run_list(args: argparse.Namespace) -> int:
     return 0
 
 
-_REPLAY_CAP_S = 3600.0  # a fake script without --duration ends after this much virtual time at the latest
-
-
 def _print_status(uid: str, state: str, detail: str) -> None:
     """One console line per state row: ``device UID: STATE - detail`` (the uid not repeated)."""
     detail = detail[len(uid) :].strip() if detail.startswith(uid) else detail
     print(f"device {uid}: {state}" + (f" - {detail}" if detail else ""), file=sys.stderr, flush=True)
 
 
-def _reader_of(service, device):
-    """A function returning the worker reading a fake ``device`` (matched by serial or port)."""
-
-    def find():
-        head = f"{device.vendor_id:04x}:{device.product_id:04x}"
-        ports = ".".join(str(p) for p in device.port_numbers)
-        for uid, worker in service.workers.items():
-            if uid == f"{head}:{device.serial}" or (uid.startswith(head + "@") and uid.endswith(f":{device.bus}-{ports}")):
-                return worker
-        raise IngestError(f"Fake script: no reader for device {head} (serial {device.serial}) when its step ran.")
-
-    return find
-
-
 def run_listen(args: argparse.Namespace) -> int:
     """Read every matching pad (one worker each) until --duration, Ctrl-C or, for a fake
     script, the end of the script; state changes go to stderr, events to stdout."""
-    from acsi.ingest.device.profile import load_profile
+    from acsi.ingest.device.capture import CaptureService
+    from acsi.ingest.device.profile_load import load_profile
     from acsi.ingest.device.site import load_site
     from acsi.ingest.device.store import EventStore
-    from acsi.ingest.device.usb_reader import CaptureService
 
     if args.duration is not None and not args.duration > 0:
         raise IngestError(f"--duration must be a positive number of seconds, got {args.duration}.", key="--duration")
@@ -234,7 +105,8 @@ def run_listen(args: argparse.Namespace) -> int:
         staff.append((window, who))
     profiles = [load_profile(p) for p in args.profile]
     site = load_site(args.site)
-    backend, bound = _fake(args.fake_script)
+    scenario = _scenario(args.fake_script)
+    backend = None if scenario is None else scenario.backend
     count = [0]
     lock = threading.Lock()
 
@@ -255,7 +127,7 @@ def run_listen(args: argparse.Namespace) -> int:
         with _ctrl_c_sets(stop := threading.Event()):
             try:
                 if backend is not None:
-                    _replay(args, service, backend, bound, staff, stop)
+                    _replay(args, service, scenario, staff, stop)
                 else:
                     _listen(args, service, staff, stop)
             finally:
@@ -282,31 +154,32 @@ def _ctrl_c_sets(stop: threading.Event):
         signal.signal(signal.SIGINT, previous)
 
 
-def _replay(args, service, backend, bound, staff, stop: threading.Event) -> None:
-    """Deterministic replay of a fake script: all pads in turn on virtual time. Steps are queued
-    before the first scan, so a pad that denies access or is busy from the start shows it as a
-    real one would (its serial unreadable, it is known by its port)."""
-    for device, steps in bound:
-        if not any(p.matches(device.vendor_id, device.product_id) for p in service.profiles):
-            print(f"warning: no profile matches fake device {device.vendor_id:04x}:{device.product_id:04x}", file=sys.stderr)
-            continue
-        _bind_steps(device, steps, _reader_of(service, device), args.fake_script)
-    service.scan()
-    for window, who in staff:
-        service.login(window, who)
-    duration = args.duration if args.duration is not None else _REPLAY_CAP_S
-    why = service.replay(duration_s=duration, max_steps=args.max_steps, realtime=args.fake_realtime, stop=stop)
-    if why not in ("done", "stopped"):
-        busy = [f"{uid} ({w.state.lower()})" for uid, w in service.workers.items() if w.state not in ("READY", "STOPPED")]
+def _replay(args, service, scenario, staff, stop: threading.Event) -> None:
+    """Replay the fake script (:func:`acsi.ingest.device.scenario.replay_scenario`) and say how it ended."""
+    from acsi.ingest.device.scenario import replay_scenario
+
+    for head in scenario.unmatched(service.profiles):
+        print(f"warning: no profile matches fake device {head}", file=sys.stderr)
+    outcome = replay_scenario(
+        service,
+        scenario,
+        staff=tuple(staff),
+        duration_s=args.duration,
+        max_steps=args.max_steps,
+        realtime=args.fake_realtime,
+        stop=stop,
+    )
+    if outcome.reason not in ("done", "stopped"):
         print(
-            f"replay ended after {duration:g} s of device time" if why == "duration" else "replay ended: step limit",
+            f"replay ended after {outcome.duration_s:g} s of device time"
+            if outcome.reason == "duration"
+            else "replay ended: step limit",
             file=sys.stderr,
         )
-        if busy:
-            print(f"not reading at the end: {', '.join(busy)}", file=sys.stderr)
-    for uid, worker in service.workers.items():
-        if worker.state == "STOPPED":
-            print(f"stopped: {uid}: see device_status in {args.db}", file=sys.stderr)
+        if outcome.not_reading:
+            print(f"not reading at the end: {', '.join(outcome.not_reading)}", file=sys.stderr)
+    for uid in outcome.stopped:
+        print(f"stopped: {uid}: see device_status in {args.db}", file=sys.stderr)
 
 
 def _listen(args, service, staff, stop: threading.Event) -> None:
@@ -370,7 +243,7 @@ def _stdin_commands(service) -> None:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    from acsi.ingest.device.profile import load_profile
+    from acsi.ingest.device.profile_load import load_profile
     from acsi.ingest.device.site import load_site
     from acsi.ingest.device.store import EventStore
     from acsi.ingest.device.vendor_log import import_vendor_log
@@ -392,12 +265,13 @@ def run_import(args: argparse.Namespace) -> int:
 
 def run_export(args: argparse.Namespace) -> int:
     from acsi.ingest.device.store import EventStore
+    from acsi.ingest.device.store_check import open_checked
 
     if args.since is None:
-        with _reading(args.db, check=not args.no_check) as store:
+        with open_checked(args.db, check=not args.no_check) as store:
             n = store.export(args.out)
     else:  # the watermark is written: a sound, existing store opened for writing, never created
-        with _reading(args.db, check=False) as store:
+        with open_checked(args.db, check=False) as store:
             problems = store.integrity_check()
         if problems:
             raise StoreError(f"Event store '{args.db}' is damaged ({problems[0]}); nothing exported or changed.", source=args.db)
@@ -408,7 +282,7 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    from acsi.ingest.device.store import check_store
+    from acsi.ingest.device.store_check import check_store
 
     report = check_store(args.db, quick=args.quick)
     if args.json:
@@ -431,7 +305,9 @@ def run_check(args: argparse.Namespace) -> int:
 
 
 def run_indicators(args: argparse.Namespace) -> int:
-    from acsi.ingest.device.indicators import _parse_by, counts_from_parquet, indicators_from_counts
+    from acsi.ingest.device.indicators import _parse_by, indicators_from_counts
+    from acsi.ingest.device.parquet_counts import counts_from_parquet
+    from acsi.ingest.device.store_check import open_checked
 
     try:
         _parse_by(args.by)
@@ -440,7 +316,7 @@ def run_indicators(args: argparse.Namespace) -> int:
     if args.db.endswith(".parquet"):
         counts, reasons = counts_from_parquet(args.db, by=args.by)
     else:
-        with _reading(args.db, check=not args.no_check) as store:
+        with open_checked(args.db, check=not args.no_check) as store:
             counts, reasons = store.count_table(by=args.by)
     try:
         table = indicators_from_counts(
@@ -464,18 +340,18 @@ def run_indicators(args: argparse.Namespace) -> int:
 def run_learn(args: argparse.Namespace) -> int:
     from acsi.ingest.device.learn import learn
 
-    backend, bound = _fake(args.fake_script)
-    for device, steps in bound:
-        _bind_steps(device, steps, None, args.fake_script)
+    scenario = _scenario(args.fake_script)
+    if scenario is not None:
+        scenario.bind()
     result = learn(
-        backend=backend,
+        backend=None if scenario is None else scenario.backend,
         vendor_id=args.vendor_id,
         product_id=args.product_id,
         interface=args.interface,
         seconds=args.seconds,
         keys=args.keys.split(",") if args.keys else None,
         draft=args.draft,
-        clock=backend.clock if backend is not None else None,
+        clock=None if scenario is None else scenario.clock,
         host_id=args.host_id,
         on_line=lambda line: print(line, flush=True),
     )
@@ -488,8 +364,6 @@ def run_learn(args: argparse.Namespace) -> int:
 
 def register(commands: argparse._SubParsersAction) -> None:
     """Add ``acsi device`` and its sub-commands."""
-    import socket
-
     device = commands.add_parser(
         "device",
         help="evaluator devices: read, store, import, indicators",
@@ -500,15 +374,24 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     sub = device.add_subparsers(dest="device_command", metavar="SUBCOMMAND")
     sub.required = True
+    _add_capture_commands(sub)
+    _add_store_commands(sub)
+    _add_learn(sub)
 
-    def common(p: argparse.ArgumentParser, fake: bool = True) -> None:
-        p.add_argument("--host-id", default=socket.gethostname(), help="host name stored in device ids (default: this host)")
-        if fake:
-            p.add_argument("--fake-script", metavar="FILE", help="replay a YAML scenario on the fake pyusb backend (no hardware)")
 
+def _usb_options(p: argparse.ArgumentParser) -> None:
+    """``--host-id`` and ``--fake-script``, for the commands that talk to USB."""
+    import socket
+
+    p.add_argument("--host-id", default=socket.gethostname(), help="host name stored in device ids (default: this host)")
+    p.add_argument("--fake-script", metavar="FILE", help="replay a YAML scenario on the fake pyusb backend (no hardware)")
+
+
+def _add_capture_commands(sub: argparse._SubParsersAction) -> None:
+    """``list`` and ``listen``."""
     p = sub.add_parser("list", help="list profiles and USB devices")
     p.add_argument("--profile", action="append", default=[], help="profile file or shipped name (default: all shipped)")
-    common(p)
+    _usb_options(p)
     p.set_defaults(run=run_list)
 
     p = sub.add_parser("listen", help="read devices until stopped, storing and printing each event")
@@ -522,9 +405,12 @@ def register(commands: argparse._SubParsersAction) -> None:
     p.add_argument("--fake-realtime", action="store_true", help=argparse.SUPPRESS)  # pace a replay to the wall clock
     p.add_argument("--push", metavar="URL", help="also forward new events to an acsi server (acsi serve) at URL")
     p.add_argument("--token", help="collector token for --push (default: $ACSI_PUSH_TOKEN)")
-    common(p)
+    _usb_options(p)
     p.set_defaults(run=_listen_and_push)
 
+
+def _add_store_commands(sub: argparse._SubParsersAction) -> None:
+    """``import``, ``export``, ``check`` and ``indicators``."""
     p = sub.add_parser("import", help="import a vendor CSV log (with --profile and --site) or an acsi export")
     p.add_argument("log", help="vendor CSV log, or an acsi export (.parquet/.csv) when --profile is omitted")
     p.add_argument("--db", required=True, help="event store (SQLite file, created if missing)")
@@ -561,6 +447,9 @@ def register(commands: argparse._SubParsersAction) -> None:
     p.add_argument("--no-check", action="store_true", help="skip the quick integrity check of a SQLite store (large stores)")
     p.set_defaults(run=run_indicators)
 
+
+def _add_learn(sub: argparse._SubParsersAction) -> None:
+    """``learn``."""
     p = sub.add_parser("learn", help="dump raw reports in hex while keys are pressed; draft a profile")
     p.add_argument("--vendor-id", type=_int, help="device to read (default: list devices only)")
     p.add_argument("--product-id", type=_int)
@@ -568,5 +457,5 @@ def register(commands: argparse._SubParsersAction) -> None:
     p.add_argument("--seconds", type=float, default=30.0, help="how long to read (default 30)")
     p.add_argument("--keys", help="labels in the order they will be pressed, e.g. very_satisfied,satisfied,basic,dissatisfied")
     p.add_argument("--draft", metavar="FILE", help="write a draft profile (YAML) to FILE")
-    common(p)
+    _usb_options(p)
     p.set_defaults(run=run_learn)

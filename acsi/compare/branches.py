@@ -11,13 +11,13 @@ the IPMA of ``target``. :meth:`BranchComparison.to_dict` is what ``acsi compare 
 from __future__ import annotations
 
 import copy
-import html
 import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from acsi.errors import DataError
-from acsi.strict_json import strict
+from acsi.result_contract import ResultContract
+from acsi.summary import Summary
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -76,7 +76,7 @@ def ranking_text(ranked: pd.DataFrame, construct: str, est: GroupEstimates) -> s
 
 
 @dataclass(frozen=True, repr=False)
-class BranchComparison:
+class BranchComparison(ResultContract):
     """Everything ``acsi compare`` reports; ``payload`` is the JSON document (see :meth:`to_dict`)."""
 
     payload: dict[str, Any]
@@ -88,7 +88,6 @@ class BranchComparison:
     periods: pd.DataFrame | None = None
     ipma: IPMAResult | None = None
 
-    @strict
     def to_dict(self) -> dict[str, Any]:
         """construct, method, mode, group_column, n_boot, level, min_n, overall, groups, ranking, differences,
         differences_settings, [omnibus], invariance, [periods], [aggregation], ipma, notes (strict JSON)."""
@@ -98,7 +97,7 @@ class BranchComparison:
         """The ranking table: one row per group."""
         return self.ranked.copy()
 
-    def summary(self) -> str:
+    def summary(self) -> Summary:
         """Ranking, significant differences, MICOM verdict counts, IPMA's first lever, notes."""
         import pandas as pd
 
@@ -129,16 +128,13 @@ class BranchComparison:
             )
             lines.append(f"\nIPMA for {self.target}: act first on {self.ipma.act_first}{via}\n  rule: {self.ipma.rule}")
         lines += [f"note: {note}" for note in out["notes"]]
-        return "\n".join(lines)
+        return Summary(tuple("\n".join(lines).split("\n")))
 
     def __repr__(self) -> str:
         return (
             f"BranchComparison(construct={self.construct!r}, groups={len(self.payload['groups'])}, "
             f"differences={len(self.payload['differences'])}, method={self.payload['method']!r})"
         )
-
-    def _repr_html_(self) -> str:
-        return f"<pre>{html.escape(self.summary())}</pre>"
 
 
 def compare_branches(

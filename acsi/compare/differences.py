@@ -31,11 +31,11 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from acsi.compare.groups import GroupEstimates, _num
-from acsi.core import corrections, resample
-from acsi.core import groups as core
+from acsi.compare.groups import GroupEstimates, _fit_moments, _num
+from acsi.core import corrections, resample, stack
+from acsi.core.index import index_values
 from acsi.core.intervals import percentile_interval
-from acsi.core.moments import correlation_and_sd
+from acsi.core.moments import MomentBasis
 from acsi.errors import ParameterError
 from acsi.structure import model_structure
 
@@ -94,11 +94,11 @@ def _pair_moments(est: GroupEstimates, ga: int, gb: int, n_perm: int, rng: np.ra
     X = data.values[rows]
     w = data.case_weights[rows] if data.case_weights is not None else np.ones(rows.size)
     n_a = int((data.codes[rows] == ga).sum())
-    basis = resample.MomentBasis.from_data(X)
+    basis = MomentBasis.from_data(X)
     M = np.zeros((1, rows.size))
     M[0, :n_a] = 1.0
     if n_perm:
-        M = np.concatenate([M, core.permutation_memberships(rows.size, n_a, n_perm, rng)])
+        M = np.concatenate([M, resample.permutation_memberships(rows.size, n_a, n_perm, rng)])
     mean_a, C_a = basis.moments(M * w)
     mean_b, C_b = basis.moments((1.0 - M) * w)
     mean_all, C_all = basis.moments(w[None, :])
@@ -122,22 +122,16 @@ def _split_statistics(est: GroupEstimates, mean: np.ndarray, C: np.ndarray) -> t
     upper = np.where(np.isfinite(est.upper), est.upper, 1.0)
     indexed = [est.constructs.index(c) for c in est.index_constructs]
     if est.mode == "pooled":
-        index = core.index_stack(np.broadcast_to(est.overall["index_weights"], mean.shape), mean, lower, upper, structure)
+        index = index_values(est.overall["index_weights"], mean, lower, upper, structure.block, structure.n_constructs)
         return index[..., indexed], np.full(mean.shape[:-1] + (len(est.spec.paths),), np.nan)
-    S, sd = correlation_and_sd(C)
-    fit = core.fit_stack(
-        S if settings["standardized"] else C, structure, settings["scheme"], tol=settings["tol"], max_iter=settings["max_iter"]
-    )
-    normalised = core.index_weights_stack(
-        fit.weights, sd, structure, settings["index_weights"], standardized=settings["standardized"]
-    )
-    index = core.index_stack(normalised, mean, lower, upper, structure)[..., indexed]
+    fit, _, index = _fit_moments(mean, C, structure, settings, lower, upper)
+    index = index[..., indexed]
     pairs = (
         np.array([est.constructs.index(p.source) for p in est.spec.paths], dtype=int),
         np.array([est.constructs.index(p.target) for p in est.spec.paths], dtype=int),
     )
     ok = (fit.valid & fit.converged)[..., None]
-    return np.where(ok, index, np.nan), np.where(ok, core.path_values(fit.B, pairs), np.nan)
+    return np.where(ok, index, np.nan), np.where(ok, stack.path_values(fit.B, pairs), np.nan)
 
 
 def require_pls(est: GroupEstimates, what: str) -> None:

@@ -14,12 +14,13 @@ Case (sampling) weights give weighted PLS: weighted means and covariances everyw
 weighted correlation matrix in the PLS kernel, weighted means in the index), and the
 bootstrap multiplies its resampling counts by the weights.
 
-All groups and resamples are estimated together from moments (:mod:`acsi.core.groups`):
+All groups and resamples are estimated together from moments (:mod:`acsi.core.stack`):
 for each group, one matrix product gives its ``n_boot`` resampled correlation matrices, and
 the batched PLS kernel iterates thousands of them at once.
 
 The within-group resampling (:func:`_group_moments`) uses the bootstrap's resampled
-moments (:mod:`acsi.core.resample`, as :func:`acsi.bootstrap` does), per group.
+moments (:mod:`acsi.core.resample`, as :func:`acsi.bootstrap` does), per group; the point
+estimate uses the moments of a fit, so one group holding every row gives ``acsi.fit``'s numbers.
 """
 
 from __future__ import annotations
@@ -39,11 +40,11 @@ import numpy as np
 import pandas as pd
 
 from acsi.compare import refit
-from acsi.core import groups as core
 from acsi.core import pls as kernel
-from acsi.core import resample
+from acsi.core import resample, stack
+from acsi.core.index import index_values, normalised_weights
 from acsi.core.intervals import percentile_interval
-from acsi.core.moments import correlation_and_sd
+from acsi.core.moments import MomentBasis, correlation_and_sd, mean_and_covariance, weighted_mean
 from acsi.data import IndicatorData, MissingPolicy, prepare
 from acsi.errors import (
     BootstrapWarning,
@@ -59,9 +60,10 @@ from acsi.estimators.pls import PLSPM
 from acsi.ingest.mapping import SurveyMapping
 from acsi.ingest.survey import Survey
 from acsi.refit import FAILURE_REASONS, describe, subset
+from acsi.result_contract import ResultContract
 from acsi.spec.model import ModelSpec, Scale
-from acsi.strict_json import strict
 from acsi.structure import model_structure
+from acsi.summary import Section, Summary
 
 GroupMode = Literal["separate", "pooled"]
 #: Missing-data treatments that leave a complete indicator matrix to split by group.
@@ -93,17 +95,19 @@ def _group_moments(
 ) -> tuple[np.ndarray, np.ndarray]:
     """Means (1 + n_boot, p) and covariances (1 + n_boot, p, p) of one group: the estimate, then resamples.
 
-    Row 0 uses the (case-weighted) data; the others multiply bootstrap counts by the case
-    weights. Resampling and moments are those of the bootstrap (:mod:`acsi.core.resample`).
+    Row 0 has the (case-weighted) moments of a fit (:func:`acsi.core.moments.mean_and_covariance`);
+    the others multiply bootstrap counts by the case weights. Resampling and moments are those
+    of the bootstrap (:mod:`acsi.core.resample`, :class:`acsi.core.moments.MomentBasis`).
     """
+    mean, C = mean_and_covariance(X, w)
+    if not n_boot:
+        return mean[None], C[None]
     n = X.shape[0]
-    V = np.ones((1, n))
-    if n_boot:
-        rng = np.random.default_rng(seed)
-        V = np.concatenate([V, resample.counts_from_indices(resample.draw_indices(rng, n_boot, n), n)])
+    V = resample.counts_from_indices(resample.draw_indices(np.random.default_rng(seed), n_boot, n), n)
     if w is not None:
         V = V * w
-    return resample.MomentBasis.from_data(X).moments(V)
+    means, covariances = MomentBasis.from_data(X).moments(V)
+    return np.concatenate([mean[None], means]), np.concatenate([C[None], covariances])
 
 
 def _estimate_task(task: _Task) -> dict[str, np.ndarray]:
@@ -124,6 +128,21 @@ def _one_blas_thread() -> Any:
     return threadpool_limits(limits=1, user_api="blas")
 
 
+def _fit_moments(
+    mean: np.ndarray, C: np.ndarray, structure: kernel.Structure, settings: dict[str, Any], lower: np.ndarray, upper: np.ndarray
+) -> tuple[stack.StackFit, np.ndarray, np.ndarray]:
+    """PLS (:func:`acsi.core.stack.fit_stack`), normalised index weights (..., p) and 0-100 indices (..., k)
+    of a stack of means (..., p) and covariances (..., p, p): the one group estimate of every comparison."""
+    S, sd = correlation_and_sd(C)
+    standardized = settings["standardized"]
+    fit = stack.fit_stack(
+        S if standardized else C, structure, settings["scheme"], tol=settings["tol"], max_iter=settings["max_iter"]
+    )
+    block, k = structure.block, structure.n_constructs
+    normalised = normalised_weights(fit.weights(structure), sd, block, k, settings["index_weights"], standardized=standardized)[0]
+    return fit, normalised, index_values(normalised, mean, lower, upper, block, k)
+
+
 def _estimate(task: _Task) -> dict[str, np.ndarray]:
     settings = task.settings
     structure = task.structure
@@ -135,21 +154,15 @@ def _estimate(task: _Task) -> dict[str, np.ndarray]:
     mean = np.stack(means)  # (g, 1 + B, p)
     C = np.stack(covariances)
     del means, covariances
-    S, sd = correlation_and_sd(C)
     out: dict[str, np.ndarray] = {"mean": mean[:, 0]}
     if task.pooled_weights is not None:
-        normalised = np.broadcast_to(task.pooled_weights, mean.shape)
-        out["index"] = core.index_stack(normalised, mean, task.lower, task.upper, structure)
+        k = structure.n_constructs
+        out["index"] = index_values(task.pooled_weights, mean, task.lower, task.upper, structure.block, k)
         return out
-    if not settings["standardized"]:
-        S = C
-    fit = core.fit_stack(S, structure, settings["scheme"], tol=settings["tol"], max_iter=settings["max_iter"])
-    normalised = core.index_weights_stack(
-        fit.weights, sd, structure, settings["index_weights"], standardized=settings["standardized"]
-    )
+    fit, normalised, index = _fit_moments(mean, C, structure, settings, task.lower, task.upper)
     out.update(
-        index=core.index_stack(normalised, mean, task.lower, task.upper, structure),
-        paths=core.path_values(fit.B, settings["path_pairs"]),
+        index=index,
+        paths=stack.path_values(fit.B, settings["path_pairs"]),
         B=fit.B[:, 0],
         converged=fit.converged,
         valid=fit.valid,
@@ -176,7 +189,7 @@ class GroupData:
 
 
 @dataclass(frozen=True)
-class GroupEstimates:
+class GroupEstimates(ResultContract):
     """Per-group estimates with bootstrap draws (from :func:`estimate_groups`).
 
     Attributes
@@ -342,7 +355,6 @@ class GroupEstimates:
             f"reported={int(sum(self.reported))})"
         )
 
-    @strict
     def to_dict(self) -> dict[str, Any]:
         """``{group: {n_obs, reported, note, index {construct: v}, ci {construct: [lo, hi]}, paths {key: v}, path_ci}}``."""
         lower, upper = self.index_interval
@@ -358,6 +370,52 @@ class GroupEstimates:
                 entry["failed_resamples"] = dict(self.failures[g])
             out[str(label)] = entry
         return out
+
+    def to_frame(self) -> pd.DataFrame:
+        """Tidy: one row per group and estimate, columns ``group``, ``quantity`` (``index`` or ``path``),
+        ``parameter`` (construct or "From -> To"), ``n_obs``, ``estimate``, ``std_error``, ``ci_lower``,
+        ``ci_upper``, ``reported``, ``note``."""
+        frames = []
+        for quantity, names, values, se, (lower, upper) in (
+            ("index", self.index_constructs, self.index, self.index_se, self.index_interval),
+            ("path", self.path_keys, self.paths, self.path_se, self.path_interval),
+        ):
+            G, m = len(self.labels), len(names)
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "group": np.repeat(np.array(self.labels, dtype=object), m),
+                        "quantity": quantity,
+                        "parameter": np.tile(np.array(names, dtype=object), G),
+                        "n_obs": np.repeat(self.n_obs, m),
+                        "estimate": values.reshape(-1),
+                        "std_error": se.reshape(-1),
+                        "ci_lower": lower.reshape(-1),
+                        "ci_upper": upper.reshape(-1),
+                        "reported": np.repeat(self.reported, m),
+                        "note": np.repeat(np.array(self.notes, dtype=object), m),
+                    }
+                )
+            )
+        return pd.concat(frames, ignore_index=True)
+
+    def summary(self) -> Summary:
+        """The 0-100 index of every group with its interval, then the path coefficients."""
+        level = f"{100 * self.level:g}%"
+        header = (
+            f"Groups of '{self.group_column}' ({self.method}, {self.mode} model): {len(self.labels)} groups, "
+            f"{int(sum(self.reported))} reported (at least {self.min_n} respondents), "
+            f"{self.n_boot} bootstrap resamples per group, {level} percentile intervals",
+        )
+        frame = self.to_frame()
+        index, paths = (frame[frame.quantity == q].drop(columns="quantity") for q in ("index", "path"))
+        return Summary(
+            header,
+            (
+                Section("Index (0-100)", index, digits=2, na_rep="-", index=False),
+                Section("Path coefficients", paths, digits=3, na_rep="-", index=False),
+            ),
+        )
 
 
 def _num(value: float) -> float | None:
@@ -614,7 +672,7 @@ def estimate_groups(
     todo = np.flatnonzero(reported)
     pooled_weights = overall["index_weights"] if mode == "pooled" else None
     # Group the work so that each call of the kernel sees about DEFAULT_CHUNK matrices.
-    per_task = max(1, core.DEFAULT_CHUNK // (n_boot + 1))
+    per_task = max(1, stack.DEFAULT_CHUNK // (n_boot + 1))
     tasks = []
     for start in range(0, todo.size, per_task):
         chosen = todo[start : start + per_task]
@@ -780,7 +838,7 @@ def _estimate_refit(
         "n_obs": int(values.shape[0]),
         "index": extract.index(pooled)[indexed],
         "index_weights": extract.index_weights(pooled),
-        "means": _weighted_mean(values, w),
+        "means": weighted_mean(values, w),
         "paths": extract.paths(pooled),
         "total_effects": np.asarray(pooled.total_effect_matrix, dtype=float),
         "converged": bool(pooled.converged),
@@ -809,7 +867,7 @@ def _estimate_refit(
     inside: Counter = Counter()
     for g, out in zip(todo, results):
         rows = codes == g
-        means[g] = _weighted_mean(values[rows], None if w is None else w[rows])
+        means[g] = weighted_mean(values[rows], None if w is None else w[rows])
         if "index" not in out:
             reported[g] = False
             cause = (
@@ -905,10 +963,6 @@ def _estimate_refit(
     )
 
 
-def _weighted_mean(values: np.ndarray, w: np.ndarray | None) -> np.ndarray:
-    return values.mean(axis=0) if w is None else w @ values / w.sum()
-
-
 def _sortable(labels: np.ndarray) -> bool:
     try:
         np.unique(labels)
@@ -932,29 +986,20 @@ def _overall(
     spec: ModelSpec,
 ) -> dict[str, Any]:
     """The pooled (weighted) estimate over all rows."""
-    weights = np.ones(values.shape[0]) if w is None else w
-    mean = weights @ values / weights.sum()
-    centred = values - mean
-    C = (centred * weights[:, None]).T @ centred / weights.sum()
-    S, sd = correlation_and_sd(C)
-    fit = core.fit_stack(
-        S if settings["standardized"] else C, structure, settings["scheme"], tol=settings["tol"], max_iter=settings["max_iter"]
-    )
+    mean, C = mean_and_covariance(values, w)
+    fit, normalised, index = _fit_moments(mean, C, structure, settings, lower, upper)
     if not fit.valid:
         raise EstimationError("The pooled model cannot be estimated: a Mode B block or a set of predictors is collinear.")
-    normalised = core.index_weights_stack(
-        fit.weights, sd, structure, settings["index_weights"], standardized=settings["standardized"]
-    )
     pairs = (
         np.array([spec.construct_names.index(pth.source) for pth in spec.paths], dtype=int),
         np.array([spec.construct_names.index(pth.target) for pth in spec.paths], dtype=int),
     )
     return {
         "n_obs": int(values.shape[0]),
-        "index": core.index_stack(normalised, mean, lower, upper, structure),
+        "index": index,
         "index_weights": normalised,
         "means": mean,
-        "paths": core.path_values(fit.B, pairs),
+        "paths": stack.path_values(fit.B, pairs),
         "total_effects": kernel.total_effects(fit.B),
         "converged": bool(fit.converged),
     }

@@ -47,8 +47,9 @@ import numpy as np
 import pandas as pd
 
 from acsi.errors import SpecError
+from acsi.result_contract import ResultContract
 from acsi.results import FitResult
-from acsi.strict_json import strict
+from acsi.summary import Section, Summary
 
 CONCENTRATE = "concentrate here"
 KEEP_UP = "keep up the good work"
@@ -67,7 +68,7 @@ def quadrant(importance: np.ndarray, performance: np.ndarray, importance_cut: fl
 
 
 @dataclass(frozen=True)
-class IPMAResult:
+class IPMAResult(ResultContract):
     """An importance-performance map.
 
     Attributes
@@ -109,7 +110,6 @@ class IPMAResult:
     def __repr__(self) -> str:
         return f"IPMAResult(target={self.target!r}, act_first={self.act_first!r}, lever={self.lever!r}, group={self.group!r})"
 
-    @strict
     def to_dict(self) -> dict[str, Any]:
         """``{target, act_first, rule, reversed, mediators, importance_cut, performance_cut, constructs {name: {...}},
         indicators {name: {...}}}``."""
@@ -142,6 +142,31 @@ class IPMAResult:
                 for (construct, indicator), r in self.indicators.iterrows()
             },
         }
+
+    def to_frame(self) -> pd.DataFrame:
+        """Tidy: one row per construct (``indicator`` empty) and per indicator, columns ``level``
+        (``construct`` or ``indicator``), ``construct``, ``indicator``, ``importance``, ``performance``, ``quadrant``."""
+        columns = ["importance", "performance", "quadrant"]
+        constructs = self.constructs[columns].rename_axis("construct").reset_index()
+        constructs.insert(0, "level", "construct")
+        constructs.insert(2, "indicator", "")
+        indicators = self.indicators[columns].rename_axis(["construct", "indicator"]).reset_index()
+        indicators.insert(0, "level", "indicator")
+        return pd.concat([constructs, indicators], ignore_index=True)
+
+    def summary(self) -> Summary:
+        """What to act on first and why, then the construct and indicator maps."""
+        group = f" (group {self.group})" if self.group is not None else ""
+        via = f"; a mediator: act on {self.lever}" if self.act_first in self.mediators else ""
+        header = (
+            f"Importance-performance map of {self.target}{group}: act first on {self.act_first}{via}",
+            f"Rule: {self.rule}",
+            f"Cuts: importance {self.importance_cut:.3f}, performance {self.performance_cut:.1f}",
+        )
+        return Summary(
+            header,
+            (Section("Constructs", self.constructs), Section("Indicators", self.indicators)),
+        )
 
 
 def ipma_from_arrays(

@@ -10,14 +10,14 @@ the warnings each fit issues are kept as notes too.
 
 from __future__ import annotations
 
-import html
 import math
 import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from acsi.errors import AcsiError
-from acsi.strict_json import finite_or_none
+from acsi.result_contract import ResultContract
+from acsi.summary import Section, Summary
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -57,7 +57,7 @@ def side_by_side(results: list[FitResult]) -> pd.DataFrame:
 
 
 @dataclass(frozen=True, repr=False)
-class MethodComparison:
+class MethodComparison(ResultContract):
     """Estimates of several methods joined on (lhs, op, rhs), with the methods fitted and notes.
 
     ``rows`` holds one (lhs, op, rhs, estimates) entry per parameter, ``estimates`` a tuple of
@@ -85,21 +85,15 @@ class MethodComparison:
     def to_dict(self) -> dict[str, Any]:
         """Strict JSON: {methods, estimates: [{lhs, op, rhs, <method>: value or null}], notes}."""
         estimates = [{"lhs": lhs, "op": op, "rhs": rhs, **dict(zip(self.methods, values))} for lhs, op, rhs, values in self.rows]
-        return finite_or_none({"methods": list(self.methods), "estimates": estimates, "notes": list(self.notes)})
+        return {"methods": list(self.methods), "estimates": estimates, "notes": list(self.notes)}
 
-    def summary(self) -> str:
+    def summary(self) -> Summary:
         """The side-by-side table, then the notes."""
-        text = self.wide().to_string(float_format=lambda v: f"{v:.4f}", na_rep="-")
-        if self.notes:
-            text += "\n\nnotes:\n  " + "\n  ".join(self.notes)
-        return text
+        notes = ("", "notes:", *(f"  {note}" for note in self.notes)) if self.notes else ()
+        return Summary((), (Section("", self.wide(), lines=notes, digits=4, na_rep="-"),))
 
     def __repr__(self) -> str:
         return f"MethodComparison(methods={list(self.methods)}, {len(self.rows)} parameters, {len(self.notes)} notes)"
-
-    def _repr_html_(self) -> str:
-        notes = "".join(f"<li>{html.escape(n)}</li>" for n in self.notes)
-        return self.wide().to_html(float_format=lambda v: f"{v:.4f}", na_rep="-") + (f"<ul>{notes}</ul>" if notes else "")
 
 
 def compare_methods(

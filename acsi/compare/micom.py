@@ -35,7 +35,8 @@ import pandas as pd
 
 from acsi.compare.differences import _pair_moments, _pairs
 from acsi.compare.groups import GroupEstimates
-from acsi.core import groups as core
+from acsi.core import stack
+from acsi.core.intervals import percentile_interval
 from acsi.core.moments import correlation_and_sd
 from acsi.errors import ParameterError
 from acsi.structure import model_structure
@@ -97,10 +98,10 @@ def micom(
         # Step 2: group weights (for standardised indicators) from each half, observed and permuted.
         S_a, sd_a = correlation_and_sd(m["C_a"])
         S_b, sd_b = correlation_and_sd(m["C_b"])
-        fit_a = core.fit_stack(S_a, structure, settings["scheme"], tol=settings["tol"], max_iter=settings["max_iter"])
-        fit_b = core.fit_stack(S_b, structure, settings["scheme"], tol=settings["tol"], max_iter=settings["max_iter"])
+        fit_a = stack.fit_stack(S_a, structure, settings["scheme"], tol=settings["tol"], max_iter=settings["max_iter"])
+        fit_b = stack.fit_stack(S_b, structure, settings["scheme"], tol=settings["tol"], max_iter=settings["max_iter"])
         S, sd = correlation_and_sd(m["C"])
-        Wa, Wb = fit_a.weights, fit_b.weights  # (1 + R, p, k), unit variance within each half
+        Wa, Wb = fit_a.W, fit_b.W  # (1 + R, p, k), unit variance within each half
         cross = ((S @ Wb) * Wa).sum(axis=-2)
         c = cross / np.sqrt(((S @ Wa) * Wa).sum(axis=-2) * ((S @ Wb) * Wb).sum(axis=-2))
         c_obs, c_perm = c[0], c[1:]
@@ -108,14 +109,14 @@ def micom(
             p_c = (1.0 + (c_perm <= c_obs + 1e-12).sum(axis=0)) / (1.0 + np.isfinite(c_perm).sum(axis=0))
         c_quantile = np.nanquantile(c_perm, alpha, axis=0)
         # Step 3: pooled weights on the pooled standardised data.
-        pooled = core.fit_stack(S, structure, settings["scheme"], tol=settings["tol"], max_iter=settings["max_iter"])
-        Wp = pooled.weights / sd[:, None]  # raw-scale weights: score = (x - mean)' Wp has unit variance
+        pooled = stack.fit_stack(S, structure, settings["scheme"], tol=settings["tol"], max_iter=settings["max_iter"])
+        Wp = pooled.W / sd[:, None]  # raw-scale weights: score = (x - mean)' Wp has unit variance
         mean_diff = (m["mean_a"] - m["mean_b"]) @ Wp  # (1 + R, k)
         var_a = ((m["C_a"] @ Wp) * Wp).sum(axis=-2)
         var_b = ((m["C_b"] @ Wp) * Wp).sum(axis=-2)
         log_ratio = np.log(var_a / var_b)
-        lo_m, hi_m = np.nanquantile(mean_diff[1:], [alpha / 2, 1 - alpha / 2], axis=0)
-        lo_v, hi_v = np.nanquantile(log_ratio[1:], [alpha / 2, 1 - alpha / 2], axis=0)
+        lo_m, hi_m = percentile_interval(mean_diff[1:], 1.0 - alpha, axis=0)
+        lo_v, hi_v = percentile_interval(log_ratio[1:], 1.0 - alpha, axis=0)
         for j, name in enumerate(est.constructs):
             single = int((structure.block == j).sum()) == 1
             comp = True if single else bool(c_obs[j] >= c_quantile[j] - 1e-12)

@@ -15,4 +15,4 @@ def construct_covariance(Beta: np.ndarray, Psi: np.ndarray) -> np.ndarray:
     """``(I - Beta)^-1 Psi (I - Beta)^-T`` for one (k, k) model or a stack (..., k, k); ``Beta[target, source]``."""
     k = Beta.shape[-1]
     inv = np.linalg.inv(np.eye(k) - Beta)
-    return inv @ Psi @ np.swapaxes(inv, -1, -2)
+    return np.asarray(inv @ Psi @ np.swapaxes(inv, -1, -2))

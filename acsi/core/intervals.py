@@ -11,13 +11,16 @@ import warnings
 import numpy as np
 from scipy import special
 
+#: Relative distance below which a bootstrap replicate counts as a tie with the estimate in BCa.
+TIE_TOLERANCE = 1e-9
+
 
 def _normal_cdf(z: np.ndarray) -> np.ndarray:
-    return 0.5 * special.erfc(-np.asarray(z) / np.sqrt(2.0))
+    return np.asarray(0.5 * special.erfc(-np.asarray(z) / np.sqrt(2.0)))
 
 
 def _normal_ppf(q: np.ndarray | float) -> np.ndarray:
-    return special.ndtri(q)
+    return np.asarray(special.ndtri(q))
 
 
 def percentile_interval(draws: np.ndarray, level: float, axis: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -65,9 +68,15 @@ def bca_interval(replicates: np.ndarray, estimates: np.ndarray, acceleration: np
     quantiles ``Phi(z0 + (z0 + z_a) / (1 - a (z0 + z_a)))`` for ``z_a = Phi^-1((1 -+ level)/2)``.
     A statistic whose replicates all lie on one side of the estimate has an infinite bias
     correction; its interval is then NaN.
+
+    A replicate within :data:`TIE_TOLERANCE` (relative, at least absolute) of the estimate is a
+    tie: a discrete statistic (a one-item index) reproduces the estimate in many resamples, up
+    to the rounding of whichever route computed the moments, and the count must not depend on
+    the last bit.
     """
     B = replicates.shape[0]
-    below = (replicates < estimates).sum(axis=0) + 0.5 * (replicates == estimates).sum(axis=0)
+    tie = np.abs(replicates - estimates) <= TIE_TOLERANCE * np.maximum(1.0, np.abs(estimates))
+    below = (~tie & (replicates < estimates)).sum(axis=0) + 0.5 * tie.sum(axis=0)
     with np.errstate(divide="ignore", invalid="ignore"):
         z0 = _normal_ppf(below / B)
         alpha = (1.0 - level) / 2.0

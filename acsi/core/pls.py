@@ -72,7 +72,7 @@ class Structure:
     @cached_property
     def linked(self) -> np.ndarray:
         """(k, k) symmetric indicator of a path in either direction."""
-        return ((self.adjacency + self.adjacency.T) > 0).astype(float)
+        return np.asarray((self.adjacency + self.adjacency.T) > 0, dtype=float)
 
     @cached_property
     def regressions(self) -> _Regressions:
@@ -184,11 +184,11 @@ def inner_weights(R: np.ndarray, structure: Structure, scheme: Scheme) -> np.nda
     scheme : {"centroid", "factorial", "path"}
     """
     if scheme == "centroid":
-        return np.sign(R) * structure.linked
+        return np.asarray(np.sign(R) * structure.linked)
     if scheme == "factorial":
-        return R * structure.linked
+        return np.asarray(R * structure.linked)
     # Successors s of construct j enter its proxy with r_sj, predecessors with OLS weights.
-    return R * structure.adjacency.T + _structural_ols(R, structure)[0]
+    return np.asarray(R * structure.adjacency.T + _structural_ols(R, structure)[0])
 
 
 def outer_weights(
@@ -215,7 +215,9 @@ def outer_weights(
     Returns
     -------
     OuterSolution
-        Weights with unit-variance scores (w_b' S_bb w_b = 1), not yet sign-oriented.
+        Weights with unit-variance scores (w_b' S_bb w_b = 1), not yet sign-oriented. A matrix
+        of a stack keeps the weights of the iteration at which it converged, so it gets the
+        numbers it would get alone.
     """
     mask = structure.mask
     D = _mode_b_operator(S, structure)
@@ -223,6 +225,9 @@ def outer_weights(
     batch_shape = S.shape[:-2]
     n_iter = np.full(batch_shape, max_iter, dtype=int)
     converged = np.zeros(batch_shape, dtype=bool)
+    # The matrices of a stack are independent: one that converged is iterated on with the others,
+    # but the weights it converged to are kept, as if it had been fitted alone.
+    kept = np.empty_like(W)
     for iteration in range(1, max_iter + 1):
         R = np.swapaxes(W, -1, -2) @ C  # C = S @ W, carried from the normalisation
         E = inner_weights(R, structure, scheme)
@@ -233,10 +238,13 @@ def outer_weights(
         change = np.abs(W_new - W).max(axis=(-2, -1))
         W = W_new
         newly = (change < tol) & ~converged
-        n_iter = np.where(newly, iteration, n_iter)
-        converged |= newly
+        if newly.any():
+            kept[newly] = W[newly]
+            n_iter = np.where(newly, iteration, n_iter)
+            converged |= newly
         if converged.all():
             break
+    W = np.where(converged[..., None, None], kept, W)
     return OuterSolution(weights=W, n_iter=n_iter, converged=converged)
 
 

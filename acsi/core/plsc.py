@@ -31,6 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from acsi.core.pls import Structure, path_coefficients
+from acsi.core.reliability import rho_a
 
 #: Slack for admissibility checks: a correlation may exceed 1 by rounding only.
 ADMISSIBLE_SLACK = 1e-10
@@ -66,40 +67,6 @@ class Consistent:
     paths: np.ndarray
     r_squared: np.ndarray
     inadmissible: np.ndarray
-
-
-def rho_a(S: np.ndarray, W: np.ndarray, structure: Structure) -> tuple[np.ndarray, np.ndarray]:
-    """Dijkstra-Henseler ``rho_A`` and the correction factor ``c`` of every block.
-
-    Parameters
-    ----------
-    S : ndarray, shape (..., p, p)
-        Indicator correlation matrices.
-    W : ndarray, shape (..., p, k)
-        Outer weights, zero outside each block, scaled to unit-variance scores.
-
-    Returns
-    -------
-    rho_a, c : ndarray, shape (..., k)
-        ``c^2 = w'(S - diag S)w / w'(ww' - diag(ww'))w`` and ``rho_A = (w'w)^2 c^2`` per block;
-        single-indicator blocks get ``rho_A = 1`` and ``c = 1 / w`` (loading 1).
-    """
-    mask = structure.mask
-    offdiag_S = S - S * np.eye(S.shape[-1])
-    numerator = np.einsum("...ik,...ij,...jk->...k", W, offdiag_S, W)
-    ww = (W * W).sum(axis=-2)  # w'w per block
-    w4 = (W**4).sum(axis=-2)
-    denominator = ww**2 - w4  # w'(ww' - diag(ww'))w
-    sizes = mask.sum(axis=0)
-    single = sizes == 1
-    safe = np.where(single, 1.0, denominator)
-    c2 = numerator / safe
-    rho = ww**2 * c2
-    # A single indicator is its own construct: loading 1, reliability 1.
-    w_single = np.sqrt(np.where(single, ww, 1.0))
-    c = np.where(single, 1.0 / w_single, np.sqrt(np.abs(c2)) * np.sign(c2))
-    rho = np.where(single, 1.0, rho)
-    return rho, c
 
 
 def correct(S: np.ndarray, W: np.ndarray, structure: Structure, reflective: np.ndarray) -> Consistent:

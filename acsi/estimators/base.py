@@ -314,6 +314,7 @@ def build_index(
     """
     import numpy as np
 
+    from acsi.core.index import index_values
     from acsi.index import index_map, normalised_index_weights
     from acsi.results import IndexResult
 
@@ -349,7 +350,7 @@ def build_index(
     mapping = index_map(weights, block, len(indexed), lower, upper)
     result = IndexResult(
         constructs=tuple(names[b] for b in indexed),
-        values=readonly(mapping.apply(mean)),
+        values=readonly(index_values(weights, mean, lower, upper, block, len(indexed))),
         indicators=tuple(np.array(data.indicators)[keep]),
         indicator_constructs=tuple(names[b] for b in structure.block[keep]),
         weights=readonly(weights[keep]),

@@ -8,19 +8,25 @@ report's :meth:`IngestReport.as_text` renders them. Nothing is computed while re
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 import pandas as pd
 
 from acsi.ingest.mapping import SurveyMapping
 from acsi.ingest.survey import Survey
+from acsi.result_contract import ResultContract
+from acsi.summary import Section, Summary
 
-if TYPE_CHECKING:
-    from acsi.data import IndicatorData
+
+class ValidatedData(Protocol):
+    """What the report reads of :class:`acsi.data.IndicatorData` (a layer above ingest): the missing-data report."""
+
+    @property
+    def missing_report(self) -> Any: ...
 
 
 @dataclass(frozen=True)
-class IngestReport:
+class IngestReport(ResultContract):
     """What was read, what was changed, what is missing.
 
     Attributes
@@ -37,12 +43,32 @@ class IngestReport:
     columns: pd.DataFrame
     totals: tuple[str, ...] = field(default_factory=tuple)
 
+    def to_dict(self) -> dict[str, Any]:
+        """``{header: [str], columns: [{column: value}], totals: [str]}`` (strict JSON)."""
+        return {"header": list(self.header), "columns": self.columns.to_dict("records"), "totals": list(self.totals)}
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per column (or per mapped indicator)."""
+        return self.columns
+
+    def summary(self) -> Summary:
+        """Header, the per-column table, the totals."""
+        columns = self.columns
+        table = Section("", columns, ("", *self.totals), digits=None, na_rep="", index=False)
+        if not len(columns):
+            table = Section("", lines=("(no columns)", "", *self.totals))
+        return Summary((*self.header, ""), (table,))
+
     def as_text(self) -> str:
-        table = self.columns.to_string(index=False, na_rep="") if len(self.columns) else "(no columns)"
-        return "\n".join([*self.header, "", table, "", *self.totals])
+        return self.summary().as_text()
 
     def __str__(self) -> str:
         return self.as_text()
+
+    def __repr__(self) -> str:
+        source = self.header[0] if self.header else ""
+        shown = source if len(source) <= 80 else source[:77] + "..."
+        return f"IngestReport(columns={len(self.columns)}, {shown!r})"
 
 
 def _kind(series: pd.Series) -> str:
@@ -62,7 +88,7 @@ def validation_report(
     survey: Survey,
     *,
     mapping: SurveyMapping | None = None,
-    data: IndicatorData | None = None,
+    data: ValidatedData | None = None,
     strict: bool = True,
     treatment: str = "keep",
 ) -> IngestReport:
@@ -75,7 +101,7 @@ def validation_report(
     survey : Survey
         After the mapping (the same object without one).
     mapping : SurveyMapping, optional
-    data : IndicatorData, optional
+    data : acsi.data.IndicatorData, optional
         The validated indicators (with a mapping).
     strict : bool
     treatment : str

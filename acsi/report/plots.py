@@ -1,4 +1,4 @@
-"""Charts of group comparisons (matplotlib, Agg backend: files only, no display).
+"""Charts of group comparisons (matplotlib figures written to files; no display, no pyplot).
 
 * :func:`plot_ranking`: groups ranked by an index, with bootstrap intervals and the overall index;
 * :func:`plot_periods`: an index over time, one line per group, with interval bands;
@@ -6,18 +6,20 @@
 
 Each takes a tidy table (or an :class:`~acsi.compare.ipma.IPMAResult`) and a file name; the
 format follows the extension (``.png``, ``.svg``, ``.pdf``). They compute nothing.
+
+The charts are :class:`matplotlib.figure.Figure` objects built directly, not through
+``pyplot``: importing this module neither switches the user's backend (no ``matplotlib.use``)
+nor registers figures in pyplot's global state, so a notebook or GUI session is left as it was
+(matplotlib's "embedding" guidance: ``Figure`` + ``savefig`` needs no backend choice).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")  # files only; never needs a display
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
 
 _MAX_LABELLED = 60  # beyond this many groups the y labels are dropped
 
@@ -26,7 +28,8 @@ def plot_ranking(table: pd.DataFrame, path: str | Path, *, title: str = "", over
     """Horizontal dot-and-interval chart of ranked groups (a :func:`acsi.compare.ranking` table)."""
     shown = table[table["value"].notna()].sort_values("rank", ascending=False)
     height = min(0.25 * len(shown) + 1.5, 40.0)
-    fig, ax = plt.subplots(figsize=(7, max(height, 2.5)))
+    fig = Figure(figsize=(7, max(height, 2.5)))
+    ax = fig.subplots()
     y = np.arange(len(shown))
     lower = (shown["value"] - shown["ci_lower"]).to_numpy()
     upper = (shown["ci_upper"] - shown["value"]).to_numpy()
@@ -51,7 +54,8 @@ def plot_ranking(table: pd.DataFrame, path: str | Path, *, title: str = "", over
 
 def plot_periods(table: pd.DataFrame, path: str | Path, *, title: str = "", max_groups: int = 12) -> Path:
     """Index over time per group (columns ``group, period, value`` and optionally ``ci_lower``, ``ci_upper``)."""
-    fig, ax = plt.subplots(figsize=(7, 4))
+    fig = Figure(figsize=(7, 4))
+    ax = fig.subplots()
     periods = sorted(table["period"].astype(str).unique())
     x_of = {p: i for i, p in enumerate(periods)}
     groups = list(dict.fromkeys(table["group"]))[:max_groups]
@@ -71,7 +75,8 @@ def plot_periods(table: pd.DataFrame, path: str | Path, *, title: str = "", max_
 def plot_ipma(result: object, path: str | Path, *, title: str = "") -> Path:
     """Importance-performance map of an :class:`~acsi.compare.ipma.IPMAResult`."""
     table = result.constructs  # type: ignore[attr-defined]
-    fig, ax = plt.subplots(figsize=(6, 4.5))
+    fig = Figure(figsize=(6, 4.5))
+    ax = fig.subplots()
     ax.scatter(table["importance"], table["performance"], s=40, color="#2166ac", zorder=3)
     for name, row in table.iterrows():
         ax.annotate(str(name), (row["importance"], row["performance"]), textcoords="offset points", xytext=(4, 4), fontsize=8)
@@ -95,10 +100,10 @@ def plot_ipma(result: object, path: str | Path, *, title: str = "") -> Path:
     return _save(fig, path)
 
 
-def _save(fig: plt.Figure, path: str | Path) -> Path:
+def _save(fig: Figure, path: str | Path) -> Path:
+    """Lay out and write ``fig`` (format from the suffix); the figure is not kept anywhere."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     fig.tight_layout()
     fig.savefig(target, dpi=110)
-    plt.close(fig)
     return target

@@ -9,7 +9,7 @@ import json
 import pandas as pd
 
 from acsi.ingest.device.events import EVENT_COLUMNS, EvaluationEvent
-from acsi.ingest.device.profile import load_profile
+from acsi.ingest.device.profile_load import load_profile
 from acsi.ingest.device.site import site_from_dict
 
 _ids = itertools.count()

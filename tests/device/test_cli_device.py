@@ -118,7 +118,7 @@ def test_import_export_and_indicators(files, capsys) -> None:
 
 
 def test_learn_dumps_hex_and_drafts_a_loadable_profile(files, capsys) -> None:
-    from acsi.ingest.device.profile import load_profile
+    from acsi.ingest.device.profile_load import load_profile
 
     script = {
         "devices": [
@@ -192,8 +192,8 @@ def test_only_the_reader_and_the_fake_backend_import_usb() -> None:
 
 
 def test_learn_returns_the_reports_and_the_draft_without_printing(files, capsys) -> None:
-    from acsi.cli.device import _bind_steps, _fake
     from acsi.ingest.device.learn import learn
+    from acsi.ingest.device.scenario import load_scenario
 
     script = {
         "devices": [
@@ -211,11 +211,15 @@ def test_learn_returns_the_reports_and_the_draft_without_printing(files, capsys)
         ]
     }
     (files / "learn.yaml").write_text(yaml.safe_dump(script))
-    backend, bound = _fake(str(files / "learn.yaml"))
-    for device, steps in bound:
-        _bind_steps(device, steps, None, str(files / "learn.yaml"))
+    scenario = load_scenario(files / "learn.yaml")
+    scenario.bind()
     result = learn(
-        backend=backend, vendor_id=0x1209, product_id=0x0009, seconds=2, keys=["satisfied", "dissatisfied"], clock=backend.clock
+        backend=scenario.backend,
+        vendor_id=0x1209,
+        product_id=0x0009,
+        seconds=2,
+        keys=["satisfied", "dissatisfied"],
+        clock=scenario.clock,
     )
     assert capsys.readouterr().out == ""
     assert [d.hex() for _, d in result.reports] == [
@@ -241,7 +245,8 @@ def test_the_library_outside_the_cli_calls_no_print() -> None:
 
 
 def test_device_indicators_command_writes_the_library_table(files, capsys) -> None:
-    from acsi.ingest.device.indicators import counts_from_parquet, indicators_from_counts
+    from acsi.ingest.device.indicators import indicators_from_counts
+    from acsi.ingest.device.parquet_counts import counts_from_parquet
 
     log = files / "vendor.csv"
     log.write_text(LOG, encoding="utf-8")

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from acsi.errors import AcsiError
-from acsi.ingest.device.profile import load_profile, profile_from_dict
+from acsi.ingest.device.profile_load import load_profile, profile_from_dict
 from acsi.ingest.device.store import EventStore
 from acsi.ingest.device.vendor_log import import_vendor_log, read_vendor_log
 

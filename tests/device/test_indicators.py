@@ -152,7 +152,8 @@ def test_periods_are_calendar_periods_in_local_time(day: str, kind: str, label: 
 
 
 def test_sql_parquet_and_pandas_count_paths_agree(tmp_path) -> None:
-    from acsi.ingest.device.indicators import counts_from_parquet, indicators_from_counts
+    from acsi.ingest.device.indicators import indicators_from_counts
+    from acsi.ingest.device.parquet_counts import counts_from_parquet
 
     events = _mixed_month() + [event(4, day="2024-04-02", reasons=("fees",)), event(2, k=5, day="2024-04-03", window="W2")]
     with EventStore(tmp_path / "e.sqlite") as store:
@@ -174,7 +175,8 @@ def test_bad_by_names_what_is_allowed() -> None:
 
 @pytest.mark.parametrize("by", ["branch,month", "window,week", "staff,quarter", "bank,year", "branch,window,day"])
 def test_sql_and_parquet_counts_folded_to_periods_give_the_same_indicators(tmp_path, by: str) -> None:
-    from acsi.ingest.device.indicators import counts_from_parquet, indicators_from_counts
+    from acsi.ingest.device.indicators import indicators_from_counts
+    from acsi.ingest.device.parquet_counts import counts_from_parquet
 
     events = _mixed_month() + [
         event(4, day="2024-04-02", reasons=("fees", "slow")),
@@ -196,7 +198,8 @@ def test_sql_and_parquet_counts_folded_to_periods_give_the_same_indicators(tmp_p
 
 
 def test_counts_folded_for_one_by_refuse_another(tmp_path) -> None:
-    from acsi.ingest.device.indicators import counts_from_parquet, indicators_from_counts
+    from acsi.ingest.device.indicators import indicators_from_counts
+    from acsi.ingest.device.parquet_counts import counts_from_parquet
 
     with EventStore(tmp_path / "e.sqlite") as store:
         store.add_events(_mixed_month())

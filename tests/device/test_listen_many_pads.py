@@ -15,7 +15,8 @@ import pytest
 import yaml
 
 from acsi.cli import main
-from acsi.ingest.device.store import EventStore, check_store
+from acsi.ingest.device.store import EventStore
+from acsi.ingest.device.store_check import check_store
 
 KEYS = ["00001e0000000000", "00001f0000000000", "0000200000000000", "0000210000000000"]  # levels 4, 3, 2, 1
 UP = "0000000000000000"
@@ -158,10 +159,11 @@ def test_ctrl_c_stops_listening_cleanly(tmp_path) -> None:
 def test_stopping_threaded_workers_does_not_wait_out_a_busy_retry(tmp_path) -> None:
     import dataclasses
 
+    from acsi.ingest.device.capture import CaptureService
     from acsi.ingest.device.fake_backend import FakeBackend
-    from acsi.ingest.device.profile import load_profile
+    from acsi.ingest.device.profile_load import load_profile
     from acsi.ingest.device.site import site_from_dict
-    from acsi.ingest.device.usb_reader import CaptureService, SystemClock
+    from acsi.ingest.device.worker import SystemClock
 
     profile = load_profile("hid-keyboard-4key")
     profile = dataclasses.replace(profile, usb=dataclasses.replace(profile.usb, detach_kernel_driver=False))

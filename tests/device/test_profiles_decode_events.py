@@ -14,7 +14,7 @@ import yaml
 from acsi.errors import IngestError
 from acsi.ingest.device.decode import KeyInput, build_frame, make_decoder
 from acsi.ingest.device.events import WindowSession
-from acsi.ingest.device.profile import PROFILE_DIR, load_profile, profile_from_dict, shipped_profiles
+from acsi.ingest.device.profile_load import PROFILE_DIR, load_profile, profile_from_dict, shipped_profiles
 
 from ._make import T0, profile, site
 

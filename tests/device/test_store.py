@@ -158,15 +158,15 @@ def test_online_backup_is_a_consistent_copy(tmp_path) -> None:
 
 
 def test_ids_sharing_a_64_bit_key_are_both_stored_and_found(tmp_path, monkeypatch) -> None:
-    from acsi.ingest.device import store as store_module
+    from acsi.ingest.device import event_keys
 
-    real = store_module.id_hash
+    real = event_keys.id_hash
 
     def clashing(event_id: str, probe: int = 0) -> int:
         return 7 if probe == 0 else real(event_id, probe)  # every id starts on the same slot
 
-    monkeypatch.setattr(store_module, "id_hash", clashing)
-    monkeypatch.setattr(store_module, "id_hashes", lambda ids: [7] * len(ids))
+    monkeypatch.setattr(event_keys, "id_hash", clashing)
+    monkeypatch.setattr(event_keys, "id_hashes", lambda ids: [7] * len(ids))
     a, b, c = event(4), event(2), event(1)
     with EventStore(tmp_path / "e.sqlite") as store:
         assert store.add_events([a, b]) == 2

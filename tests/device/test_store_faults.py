@@ -13,7 +13,8 @@ import numpy as np
 import pytest
 import yaml
 
-from acsi.ingest.device.store import EventStore, check_store
+from acsi.ingest.device.store import EventStore
+from acsi.ingest.device.store_check import check_store
 from acsi.ingest.device.vendor_log import import_vendor_log
 
 from ._make import profile, site
@@ -21,7 +22,7 @@ from ._make import profile, site
 DAYS = 12
 CHILD = """
 import sys
-from acsi.ingest.device.profile import load_profile
+from acsi.ingest.device.profile_load import load_profile
 from acsi.ingest.device.site import load_site
 from acsi.ingest.device.store import EventStore
 from acsi.ingest.device.vendor_log import import_vendor_log

@@ -13,7 +13,8 @@ import yaml
 
 from acsi.cli import main
 from acsi.errors import StoreError, StoreRecoveredWarning
-from acsi.ingest.device.store import EventStore, check_store
+from acsi.ingest.device.store import EventStore
+from acsi.ingest.device.store_check import check_store
 
 from ._make import event
 
@@ -107,6 +108,7 @@ def test_check_reports_counts_of_a_sound_store(tmp_path, capsys) -> None:
     assert main(["device", "check", "--db", str(db), "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert report["ok"] and report["counts"]["events"] == 25 and report["problems"] == []
+    assert report == check_store(db)  # the CLI prints the library call's report
     assert main(["device", "check", "--db", str(db), "--quick"]) == 0
     assert "ok" in capsys.readouterr().out
 

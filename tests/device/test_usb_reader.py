@@ -11,10 +11,12 @@ import usb.backend
 import usb.core
 
 from acsi.errors import DeviceError
+from acsi.ingest.device.capture import CaptureService
 from acsi.ingest.device.decode import build_frame
 from acsi.ingest.device.fake_backend import FakeBackend, busy, call, deny, report, silence, unplug
 from acsi.ingest.device.store import EventStore
-from acsi.ingest.device.usb_reader import CaptureService, DeviceWorker, device_uid, find_devices
+from acsi.ingest.device.usb_reader import device_uid, find_devices
+from acsi.ingest.device.worker import DeviceWorker
 
 from ._make import profile, site
 

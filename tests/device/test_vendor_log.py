@@ -106,12 +106,12 @@ def test_iso_text_matches_the_event_timestamp_format() -> None:
 
     import numpy as np
 
+    from acsi.ingest.device.csv_text import iso_text
     from acsi.ingest.device.events import iso_utc
-    from acsi.ingest.device.vendor_log import _iso_text
 
     rng = np.random.default_rng(3)
     values = np.datetime64("1999-12-31T23:59:59.999") + rng.integers(0, 40 * 365 * 86_400_000, 500).astype("timedelta64[ms]")
-    utc, date, time = _iso_text(values, "utc_ms", "date", "time")
+    utc, date, time = iso_text(values, "utc_ms", "date", "time")
     moments = [dt.datetime.fromisoformat(str(v)).replace(tzinfo=dt.UTC) for v in values]
     assert list(utc) == [iso_utc(m) for m in moments]
     assert list(date) == [m.date().isoformat() for m in moments]

@@ -13,8 +13,8 @@ kernel-driver calls, ``claim_interface``, ``read``/``write`` and ``ctrl_transfer
 ``call(fn)``               run ``fn()`` (a staff login, a prompt) when the script reaches it
 
 Time is virtual (:class:`FakeClock`): read timeouts and the reader's back-off sleeps advance it,
-so a 30-second rating deadline takes no real time. Used by the tests and by
-``acsi device listen/learn --fake-script``.
+so a 30-second rating deadline takes no real time. Used by the tests and by the scenarios of
+:mod:`acsi.ingest.device.scenario` (``acsi device list/listen/learn --fake-script``).
 """
 
 from __future__ import annotations
@@ -127,6 +127,18 @@ class FakeDevice:
         return not self.script and self._silence_left_ns <= 0 and self.plugged
 
 
+#: (bLength, bDescriptorType) of each standard descriptor (USB 2.0 specification, chapter 9.6).
+_DESCRIPTOR_HEADERS = {"device": (18, 1), "configuration": (9, 2), "interface": (9, 4), "endpoint": (7, 5)}
+
+
+def _descriptor(kind: str, **fields: Any) -> _Desc:
+    """A standard descriptor of ``kind`` with its length and type; all but the device descriptor
+    carry the (empty) class-specific ``extra_descriptors`` that pyusb reads."""
+    length, descriptor_type = _DESCRIPTOR_HEADERS[kind]
+    extra = {} if kind == "device" else {"extra_descriptors": []}
+    return _Desc({"bLength": length, "bDescriptorType": descriptor_type, **fields, **extra})
+
+
 class _Handle:
     def __init__(self, device: FakeDevice) -> None:
         self.device = device
@@ -184,80 +196,65 @@ class FakeBackend(usb.backend.IBackend):
                 yield device
 
     def get_device_descriptor(self, dev: FakeDevice) -> _Desc:
-        return _Desc(
-            dict(
-                bLength=18,
-                bDescriptorType=1,
-                bcdUSB=0x0200,
-                bDeviceClass=0,
-                bDeviceSubClass=0,
-                bDeviceProtocol=0,
-                bMaxPacketSize0=64,
-                idVendor=dev.vendor_id,
-                idProduct=dev.product_id,
-                bcdDevice=0x0100,
-                iManufacturer=0,
-                iProduct=2,
-                iSerialNumber=3 if dev.serial else 0,
-                bNumConfigurations=1,
-                bus=dev.bus,
-                address=dev.address,
-                port_number=dev.port_numbers[-1],
-                port_numbers=dev.port_numbers,
-                speed=2,
-            )
+        return _descriptor(
+            "device",
+            bcdUSB=0x0200,
+            bDeviceClass=0,
+            bDeviceSubClass=0,
+            bDeviceProtocol=0,
+            bMaxPacketSize0=64,
+            idVendor=dev.vendor_id,
+            idProduct=dev.product_id,
+            bcdDevice=0x0100,
+            iManufacturer=0,
+            iProduct=2,
+            iSerialNumber=3 if dev.serial else 0,
+            bNumConfigurations=1,
+            bus=dev.bus,
+            address=dev.address,
+            port_number=dev.port_numbers[-1],
+            port_numbers=dev.port_numbers,
+            speed=2,
         )
 
     def get_configuration_descriptor(self, dev: FakeDevice, config: int) -> _Desc:
-        return _Desc(
-            dict(
-                bLength=9,
-                bDescriptorType=2,
-                wTotalLength=34,
-                bNumInterfaces=1,
-                bConfigurationValue=1,
-                iConfiguration=0,
-                bmAttributes=0x80,
-                bMaxPower=50,
-                extra_descriptors=[],
-            )
+        return _descriptor(
+            "configuration",
+            wTotalLength=34,
+            bNumInterfaces=1,
+            bConfigurationValue=1,
+            iConfiguration=0,
+            bmAttributes=0x80,
+            bMaxPower=50,
         )
 
     def get_interface_descriptor(self, dev: FakeDevice, intf: int, alt: int, config: int) -> _Desc:
         if intf != 0 or alt != 0:
             raise IndexError("no such interface")
-        n = 1 + (dev.ep_out is not None)
-        return _Desc(
-            dict(
-                bLength=9,
-                bDescriptorType=4,
-                bInterfaceNumber=0,
-                bAlternateSetting=0,
-                bNumEndpoints=n,
-                bInterfaceClass=dev.interface_class,
-                bInterfaceSubClass=1 if dev.interface_class == 3 else 0,
-                bInterfaceProtocol=1 if dev.interface_class == 3 else 0,
-                iInterface=0,
-                extra_descriptors=[],
-            )
+        hid = dev.interface_class == 3
+        return _descriptor(
+            "interface",
+            bInterfaceNumber=0,
+            bAlternateSetting=0,
+            bNumEndpoints=1 + (dev.ep_out is not None),
+            bInterfaceClass=dev.interface_class,
+            bInterfaceSubClass=1 if hid else 0,
+            bInterfaceProtocol=1 if hid else 0,
+            iInterface=0,
         )
 
     def get_endpoint_descriptor(self, dev: FakeDevice, ep: int, intf: int, alt: int, config: int) -> _Desc:
         address = dev.ep_in if ep == 0 else dev.ep_out
         if address is None or ep > 1:
             raise IndexError("no such endpoint")
-        return _Desc(
-            dict(
-                bLength=7,
-                bDescriptorType=5,
-                bEndpointAddress=address,
-                bmAttributes=3,
-                wMaxPacketSize=dev.packet_size,
-                bInterval=10,
-                bRefresh=0,
-                bSynchAddress=0,
-                extra_descriptors=[],
-            )
+        return _descriptor(
+            "endpoint",
+            bEndpointAddress=address,
+            bmAttributes=3,
+            wMaxPacketSize=dev.packet_size,
+            bInterval=10,
+            bRefresh=0,
+            bSynchAddress=0,
         )
 
     # -- handles --------------------------------------------------------------------------------

@@ -6,7 +6,8 @@ The work is split in two so that 10 million events never leave SQL or Arrow as r
 
 1. a **count table**: events counted per (bank, branch, window, staff, local day, scale,
    thresholds, outcome, level, label, flags, prompted), from SQL (:meth:`EventStore.count_table`),
-   from Parquet (:func:`counts_from_parquet`) or from a DataFrame (:func:`counts_from_events`);
+   from Parquet (:func:`~acsi.ingest.device.parquet_counts.counts_from_parquet`) or from a DataFrame
+   (:func:`counts_from_events`);
 2. :func:`indicators_from_counts`: the arithmetic below on those counts.
 
 Definitions (n = rated events of the cell; k = the device's number of levels; design note
@@ -44,13 +45,12 @@ from statistics import NormalDist
 import numpy as np
 import pandas as pd
 
-from acsi.errors import IngestError, ParameterError
+from acsi.errors import ParameterError
 
 __all__ = [
     "COUNT_KEYS",
     "PERIODS",
     "counts_from_events",
-    "counts_from_parquet",
     "events_to_indicators",
     "fold_counts",
     "indicators_from_counts",
@@ -176,130 +176,6 @@ def _reason_counts(frame: pd.DataFrame) -> pd.DataFrame:
     return reasons.groupby([*REASON_KEYS, "reason"], dropna=False).size().rename("n").reset_index()
 
 
-def counts_from_parquet(path, *, by: str | Sequence[str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Count table and reason counts from a Parquet export, aggregated by Arrow: the fast path
-    for many millions of events.
-
-    Parameters
-    ----------
-    path : str or Path
-        A Parquet file with the event columns (e.g. from :meth:`EventStore.export`).
-    by : str or sequence, optional
-        The ``by`` of the :func:`indicators_from_counts` call to come. When given, only the unit
-        columns it needs are read, and ``local_date`` is replaced by the first day of its period
-        (which maps to the same period), so the table has one row per period rather than per
-        day; the table remembers ``by`` and refuses a different one.
-
-    Notes
-    -----
-    Row group by row group, only the needed columns are read, text columns as Arrow
-    dictionaries; each dictionary is mapped to integer codes shared by the whole file, events
-    are counted per combination of integer keys (Arrow's hash group-by), and the per-row-group
-    counts are summed. No column of ten million strings is ever built, and memory stays at one
-    row group.
-    """
-    import pyarrow as pa
-    import pyarrow.compute as pc
-    import pyarrow.parquet as pq
-
-    if by is None:
-        units, kind = [k for unit in UNITS.values() for k in unit if k], None
-        units = list(dict.fromkeys(units))
-    else:
-        units, kind = _parse_by(by)
-    count_keys = [*units, *COUNT_KEYS[4:-1]]  # units, local_date, scale ... flags
-    reason_keys = [*units, "local_date"]
-    try:
-        file = pq.ParquetFile(path)
-    except (pa.ArrowInvalid, OSError) as err:
-        raise IngestError(f"'{path}' is not a readable Parquet export of an event store: {err}", source=str(path)) from err
-    schema = file.schema_arrow
-    texts = [
-        c
-        for c in {*count_keys, "reason_codes", "outcome"}
-        if c in schema.names and (pa.types.is_string(schema.field(c).type) or pa.types.is_large_string(schema.field(c).type))
-    ]
-    file = pq.ParquetFile(path, read_dictionary=texts)
-    read = [*dict.fromkeys([*count_keys, "prompt_id", "reason_codes"])]
-    codes: dict[str, dict] = {c: {} for c in read}  # value -> integer code, per text column
-    coded: set[str] = set()  # columns stored as codes (text, or entirely null)
-    starts: dict[str, str] = {}
-
-    def encode(name: str, column) -> pa.Array:
-        """Integer codes shared across row groups (null stays null)."""
-        array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
-        if pa.types.is_null(array.type):
-            coded.add(name)
-            return pa.nulls(len(array), pa.int32())
-        if not pa.types.is_dictionary(array.type):
-            if name in texts or pa.types.is_string(array.type):
-                array = array.dictionary_encode()
-            else:
-                return array
-        coded.add(name)
-        table = codes[name]
-        values = array.dictionary.to_pylist()
-        if name == "local_date" and kind is not None:
-            values = [_period_start(v, kind, starts) for v in values]
-        mapping = pa.array([table.setdefault(v, len(table)) for v in values], pa.int32())
-        return pc.take(mapping, array.indices)
-
-    counts_parts, reason_parts = [], []
-    for group in range(file.num_row_groups):
-        batch = file.read_row_group(group, columns=[c for c in read if c in schema.names])
-        n = batch.num_rows
-
-        def column(name: str, batch=batch, n=n):  # bound now: called within this row group
-            return batch[name] if name in batch.column_names else pa.nulls(n, pa.string())
-
-        keys = {name: encode(name, column(name)) for name in count_keys}
-        keys["prompted"] = pc.is_valid(column("prompt_id"))
-        table = pa.table(keys)
-        counts_parts.append(table.group_by(list(keys), use_threads=True).aggregate([([], "count_all")]))
-        outcome, reasons = column("outcome").combine_chunks(), column("reason_codes").combine_chunks()
-        mask = pc.and_(pc.equal(outcome, "rated"), pc.not_equal(reasons, "[]"))
-        if pc.any(mask).as_py():
-            r = {name: keys[name] for name in reason_keys}
-            r["reason_codes"] = encode("reason_codes", reasons)
-            part = pa.table(r).filter(mask)
-            reason_parts.append(part.group_by(list(r), use_threads=True).aggregate([([], "count_all")]))
-
-    def decode(table: pa.Table) -> pd.DataFrame:
-        frame = {}
-        for name in table.column_names:
-            values = table[name].to_numpy(zero_copy_only=False)
-            if name in coded:
-                lookup = np.array([*codes[name], None], dtype=object)  # value by code; a null code -> None
-                index = table[name].fill_null(len(codes[name])).to_numpy(zero_copy_only=False)
-                values = lookup[index]
-            frame[name] = values
-        return pd.DataFrame(frame)
-
-    empty = pa.table(
-        {
-            **{k: pa.array([], pa.int32()) for k in count_keys},
-            "prompted": pa.array([], pa.bool_()),
-            "count_all": pa.array([], pa.int64()),
-        }
-    )
-    total = pa.concat_tables(counts_parts) if counts_parts else empty
-    total = total.group_by([*count_keys, "prompted"], use_threads=True).aggregate([("count_all", "sum")])
-    counts = decode(total).rename(columns={"count_all_sum": "n"})[[*count_keys, "prompted", "n"]]
-    if reason_parts:
-        r = pa.concat_tables(reason_parts)
-        r = r.group_by([*reason_keys, "reason_codes"], use_threads=True).aggregate([("count_all", "sum")])
-        r = decode(r).rename(columns={"count_all_sum": "n"})
-        reasons = _explode_reasons(r, reason_keys)
-    else:
-        reasons = pd.DataFrame(
-            {**{k: pd.Series([], dtype=object) for k in [*reason_keys, "reason"]}, "n": pd.Series([], dtype="int64")}
-        )
-    counts = _normalise_counts(counts)
-    made_for = (tuple(units), kind, by if isinstance(by, str) or by is None else ",".join(by))
-    counts.attrs["acsi_by"] = reasons.attrs["acsi_by"] = made_for
-    return counts, reasons
-
-
 def fold_counts(counts: pd.DataFrame, units: Sequence[str], kind: str | None) -> pd.DataFrame:
     """A count (or reason count) table reduced to the unit columns ``units``, with each
     ``local_date`` replaced by the first day of its ``kind`` period, counts summed."""
@@ -319,17 +195,6 @@ def _period_start(day: str | None, kind: str, cache: dict[str, str]) -> str | No
     if day not in cache:
         cache[day] = period_of(dt.date.fromisoformat(day), kind)[1].isoformat()
     return cache[day]
-
-
-def _explode_reasons(table: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """Reason counts from counts per distinct ``reason_codes`` text (each text parsed once)."""
-    parsed = {text: json.loads(text) for text in table["reason_codes"].unique()}
-    rows = []
-    for values in table[[*keys, "reason_codes", "n"]].itertuples(index=False, name=None):
-        for reason in parsed[values[-2]]:
-            rows.append((*values[:-2], reason, values[-1]))
-    frame = pd.DataFrame(rows, columns=[*keys, "reason", "n"])
-    return frame.groupby([*keys, "reason"], dropna=False)["n"].sum().reset_index()
 
 
 # -- indicators ------------------------------------------------------------------------------
@@ -366,7 +231,7 @@ def indicators_from_counts(
     Parameters
     ----------
     counts, reasons : DataFrame
-        From :meth:`EventStore.count_table`, :func:`counts_from_parquet` or
+        From :meth:`EventStore.count_table`, :func:`~acsi.ingest.device.parquet_counts.counts_from_parquet` or
         :func:`counts_from_events`.
     by : str or sequence
         Units (``bank``, ``branch``, ``window``, ``staff``) and one period (``day``, ``week``,
@@ -401,6 +266,32 @@ def indicators_from_counts(
             "or without by."
         )
     z = NormalDist().inv_cdf(0.5 + confidence / 2)
+    out, scales = _cell_sums(counts, keys, kind)
+    _rates(out, scales, confidence, z)
+    share_cols = [f"share_level_{j}_of_{s}" for s in scales for j in range(1, s + 1)]
+    out, reason_cols = _reason_shares(out, reasons, keys, kind)
+    out["reportable"] = out["n_rated"] >= min_n
+    masked = [
+        "response_rate",
+        "response_rate_low",
+        "response_rate_high",
+        "mean_score_se",
+        *[f"{c}{s}" for c in COMPARED for s in ("", "_low", "_high")],
+        *share_cols,
+        *reason_cols,
+    ]
+    if small_n == "mask":
+        out.loc[~out["reportable"], masked] = np.nan
+    if compare:
+        out = _compare(out, keys, kind, z)
+    out = out.drop(columns=[c for c in out.columns if c.startswith("_")])
+    return out.sort_values([*keys, "period_start"], kind="stable").reset_index(drop=True)
+
+
+def _cell_sums(counts: pd.DataFrame, keys: list[str], kind: str) -> tuple[pd.DataFrame, list[int]]:
+    """Per unit x period: event counts by outcome and flag, and the sums the rates need (top box,
+    satisfied, bad, complaint, score and squared score of rated events, levels per scale);
+    columns starting with ``_`` are working sums. Also the scales (numbers of levels) rated."""
     c = counts.copy()
     days = {d: period_of(dt.date.fromisoformat(d), kind) for d in c["local_date"].unique()}
     c["period"] = c["local_date"].map(lambda d: days[d][0])
@@ -442,7 +333,12 @@ def indicators_from_counts(
         table[col] = c[col]
     out = table.groupby(group, dropna=False, sort=True).sum().reset_index()
     out["scales_mixed"] = (out[[f"n_rated_{s}_levels" for s in scales]] > 0).sum(axis=1) > 1 if scales else False
+    return out, scales
 
+
+def _rates(out: pd.DataFrame, scales: list[int], confidence: float, z: float) -> None:
+    """Add the response rate, the four shares (Wilson intervals), the mean score (normal
+    interval) and the share of each level per scale to the cell sums, in place."""
     nr = out["n_rated"].astype(float)
     with np.errstate(divide="ignore", invalid="ignore"):
         out["response_rate"] = out["_rated_prompted"] / out["n_prompted"].where(out["n_prompted"] > 0)
@@ -462,36 +358,26 @@ def indicators_from_counts(
             ns = out[f"n_rated_{s}_levels"].astype(float)
             for j in range(1, s + 1):
                 out[f"share_level_{j}_of_{s}"] = out[f"_lv_{j}_of_{s}"] / ns.where(ns > 0)
-    share_cols = [f"share_level_{j}_of_{s}" for s in scales for j in range(1, s + 1)]
+
+
+def _reason_shares(out: pd.DataFrame, reasons: pd.DataFrame | None, keys: list[str], kind: str) -> tuple[pd.DataFrame, list[str]]:
+    """The cells with ``reason_n_{r}`` counts and ``reason_share_{r}`` (of rated events) added, and the share columns."""
     reason_cols: list[str] = []
-    if reasons is not None and len(reasons):
-        r = reasons.copy()
-        r["period"] = r["local_date"].map(lambda d: period_of(dt.date.fromisoformat(d), kind)[0])
-        wide = r.groupby([*keys, "period", "reason"], dropna=False)["n"].sum().unstack("reason", fill_value=0)
-        wide.columns = [f"reason_n_{name}" for name in wide.columns]
-        out = out.merge(wide.reset_index(), on=[*keys, "period"], how="left")
-        for col in wide.columns:
-            out[col] = out[col].fillna(0).astype("int64")
-            name = col.removeprefix("reason_n_")
-            with np.errstate(divide="ignore", invalid="ignore"):
-                out[f"reason_share_{name}"] = out[col] / nr.where(nr > 0)
-            reason_cols.append(f"reason_share_{name}")
-    out["reportable"] = out["n_rated"] >= min_n
-    masked = [
-        "response_rate",
-        "response_rate_low",
-        "response_rate_high",
-        "mean_score_se",
-        *[f"{c}{s}" for c in COMPARED for s in ("", "_low", "_high")],
-        *share_cols,
-        *reason_cols,
-    ]
-    if small_n == "mask":
-        out.loc[~out["reportable"], masked] = np.nan
-    if compare:
-        out = _compare(out, keys, kind, z)
-    out = out.drop(columns=[c for c in out.columns if c.startswith("_")])
-    return out.sort_values([*keys, "period_start"], kind="stable").reset_index(drop=True)
+    if reasons is None or not len(reasons):
+        return out, reason_cols
+    nr = out["n_rated"].astype(float)
+    r = reasons.copy()
+    r["period"] = r["local_date"].map(lambda d: period_of(dt.date.fromisoformat(d), kind)[0])
+    wide = r.groupby([*keys, "period", "reason"], dropna=False)["n"].sum().unstack("reason", fill_value=0)
+    wide.columns = [f"reason_n_{name}" for name in wide.columns]
+    out = out.merge(wide.reset_index(), on=[*keys, "period"], how="left")
+    for col in wide.columns:
+        out[col] = out[col].fillna(0).astype("int64")
+        name = col.removeprefix("reason_n_")
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out[f"reason_share_{name}"] = out[col] / nr.where(nr > 0)
+        reason_cols.append(f"reason_share_{name}")
+    return out, reason_cols
 
 
 def _compare(out: pd.DataFrame, keys: list[str], kind: str, z: float) -> pd.DataFrame:

@@ -17,8 +17,10 @@ from typing import Any
 import yaml
 
 from acsi.errors import DeviceError
-from acsi.ingest.device.profile import LABELS, profile_from_dict
-from acsi.ingest.device.usb_reader import PyUsbTransport, SystemClock, device_uid, find_devices
+from acsi.ingest.device.profile import LABELS
+from acsi.ingest.device.profile_load import profile_from_dict
+from acsi.ingest.device.usb_reader import PyUsbTransport, device_uid, find_devices
+from acsi.ingest.device.worker import SystemClock
 
 __all__ = ["LearnResult", "draft_profile", "learn"]
 
@@ -136,16 +138,7 @@ def learn(
         emit(line)
 
     devices = find_devices(backend)
-    say(f"USB devices ({len(devices)}):")
-    for dev in devices:
-        say(f"  {device_uid(dev, host_id)}  bus {dev.bus} address {dev.address}")
-        try:
-            for cfg in dev:
-                for intf in cfg:
-                    eps = ", ".join(f"{ep.bEndpointAddress:#04x} (attr {ep.bmAttributes}, {ep.wMaxPacketSize} B)" for ep in intf)
-                    say(f"    interface {intf.bInterfaceNumber} class {intf.bInterfaceClass} endpoints: {eps or '-'}")
-        except Exception as err:  # noqa: BLE001 - descriptors of other devices may be unreadable
-            say(f"    descriptors unreadable: {err}")
+    _list_devices(devices, host_id, say)
     if vendor_id is None or product_id is None:
         say("Give --vendor-id and --product-id to read one device.")
         return LearnResult(lines=tuple(lines))
@@ -159,7 +152,41 @@ def learn(
         for intf in cfg:
             if intf.bInterfaceNumber == interface:
                 interface_class = intf.bInterfaceClass
-    probe = profile_from_dict(
+    transport = PyUsbTransport(target, _probe_profile(vendor_id, product_id, interface), device_uid(target, host_id))
+    transport.open()
+    if keys:
+        say("Press the keys in this order, one at a time: " + ", ".join(keys))
+    try:
+        reports = _read_reports(transport, clock, seconds, emit)
+    finally:
+        transport.close()
+    profile = draft_profile([d for _, d in reports], keys, vendor_id, product_id, interface_class)
+    text = "# DRAFT written by acsi device learn: check codes, transport and scale before use.\n" + yaml.safe_dump(
+        profile, sort_keys=False, allow_unicode=True
+    )
+    if draft:
+        with open(draft, "w", encoding="utf-8") as fh:
+            fh.write(text)
+    return LearnResult(lines=tuple(lines), reports=tuple(reports), profile=profile, draft_text=text, draft_path=draft)
+
+
+def _list_devices(devices: list, host_id: str, say: Callable[[str], None]) -> None:
+    """One line per device, and per interface its class and endpoints."""
+    say(f"USB devices ({len(devices)}):")
+    for dev in devices:
+        say(f"  {device_uid(dev, host_id)}  bus {dev.bus} address {dev.address}")
+        try:
+            for cfg in dev:
+                for intf in cfg:
+                    eps = ", ".join(f"{ep.bEndpointAddress:#04x} (attr {ep.bmAttributes}, {ep.wMaxPacketSize} B)" for ep in intf)
+                    say(f"    interface {intf.bInterfaceNumber} class {intf.bInterfaceClass} endpoints: {eps or '-'}")
+        except Exception as err:  # noqa: BLE001 - descriptors of other devices may be unreadable
+            say(f"    descriptors unreadable: {err}")
+
+
+def _probe_profile(vendor_id: int, product_id: int, interface: int) -> Any:
+    """A minimal profile that lets the transport open the device and read raw interrupt reports."""
+    return profile_from_dict(
         {
             "profile": {"id": "learn", "version": 1},
             "match": {"vendor_id": vendor_id, "product_id": product_id},
@@ -171,29 +198,21 @@ def learn(
         },
         source="<learn>",
     )
-    transport = PyUsbTransport(target, probe, device_uid(target, host_id))
-    transport.open()
-    if keys:
-        say("Press the keys in this order, one at a time: " + ", ".join(keys))
+
+
+def _read_reports(
+    transport: PyUsbTransport, clock: Any, seconds: float, emit: Callable[[str], None]
+) -> list[tuple[float, bytes]]:
+    """Each report that differs from the one before, with its milliseconds since the start, for ``seconds``."""
     start = clock.monotonic_ns()
     reports: list[tuple[float, bytes]] = []
     last = None
-    try:
-        while clock.monotonic_ns() - start < seconds * 1e9:
-            data = transport.read(200)
-            if data is None or data == last:
-                continue
-            last = data
-            ms = (clock.monotonic_ns() - start) / 1e6
-            reports.append((ms, data))
-            emit(f"  +{ms:9.1f} ms  {data.hex(' ')}")
-    finally:
-        transport.close()
-    profile = draft_profile([d for _, d in reports], keys, vendor_id, product_id, interface_class)
-    text = "# DRAFT written by acsi device learn: check codes, transport and scale before use.\n" + yaml.safe_dump(
-        profile, sort_keys=False, allow_unicode=True
-    )
-    if draft:
-        with open(draft, "w", encoding="utf-8") as fh:
-            fh.write(text)
-    return LearnResult(lines=tuple(lines), reports=tuple(reports), profile=profile, draft_text=text, draft_path=draft)
+    while clock.monotonic_ns() - start < seconds * 1e9:
+        data = transport.read(200)
+        if data is None or data == last:
+            continue
+        last = data
+        ms = (clock.monotonic_ns() - start) / 1e6
+        reports.append((ms, data))
+        emit(f"  +{ms:9.1f} ms  {data.hex(' ')}")
+    return reports

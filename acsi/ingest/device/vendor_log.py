@@ -1,4 +1,4 @@
-"""Importing device logs: the vendor PC software's CSV export, and our own event exports.
+"""Importing the vendor PC software's CSV logs (our own exports: :mod:`~acsi.ingest.device.event_export`).
 
 A vendor log row becomes the same :class:`~acsi.ingest.device.events.EvaluationEvent` row as a
 live capture: its code is mapped by the same profile (unknown codes become ``unmapped`` with the
@@ -26,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -33,25 +34,18 @@ import numpy as np
 import pandas as pd
 
 from acsi.errors import EventConflictError, IngestError
-from acsi.ingest.device.events import EVENT_COLUMNS, OUTCOMES, SCHEMA_VERSION
+from acsi.ingest.device.csv_text import iso_text, line_list
+from acsi.ingest.device.events import EVENT_COLUMNS, SCHEMA_VERSION
 from acsi.ingest.device.profile import Profile
 from acsi.ingest.device.site import Site
 
-__all__ = ["import_vendor_log", "read_event_export", "read_vendor_log", "vendor_log_columns"]
-
-_SHOW = 5
+__all__ = ["import_vendor_log", "read_vendor_log", "vendor_log_columns"]
 
 
 def _event_ids(keys) -> np.ndarray:
     """128-bit BLAKE2b digests in hex: stable across versions and machines (unlike pandas hashing)."""
     blake = hashlib.blake2b
     return np.array([blake(k.encode(), digest_size=16).hexdigest() for k in keys.tolist()], dtype=object)
-
-
-def _rows(mask: np.ndarray) -> str:
-    rows = (np.flatnonzero(mask) + 2).tolist()  # 1-based, after the header line
-    more = f" and {len(rows) - _SHOW} more" if len(rows) > _SHOW else ""
-    return ", ".join(map(str, rows[:_SHOW])) + more
 
 
 def read_vendor_log(path: str | os.PathLike[str], profile: Profile, site: Site) -> pd.DataFrame:
@@ -117,9 +111,6 @@ def vendor_log_columns(path: str | os.PathLike[str], profile: Profile, site: Sit
 def _vendor_columns(path, profile: Profile, site: Site) -> tuple[dict, int, np.ndarray, Any]:
     """:func:`vendor_log_columns` plus each event's line in the file and the legacy (schema 2)
     ids, computed only on demand: ``legacy()`` (None for logs without a record id)."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
     file = Path(path)
     fmt = profile.export
     if fmt is None:
@@ -131,139 +122,21 @@ def _vendor_columns(path, profile: Profile, site: Site) -> tuple[dict, int, np.n
         )
     if not file.is_file():
         raise FileNotFoundError(f"Device log '{path}' not found.")
-    raw = _read_csv_text(file, fmt.encoding)
-    cols = fmt.columns
-    missing = [f"{ours} ('{theirs}')" for ours, theirs in cols.items() if theirs not in raw.column_names]
+    log = _Log(file, _read_csv_text(file, fmt.encoding), fmt.columns)
+    missing = [f"{ours} ('{theirs}')" for ours, theirs in log.cols.items() if theirs not in log.raw.column_names]
     if missing:
         raise IngestError(
             f"Device log '{file}' lacks the columns {', '.join(missing)} named in profile '{profile.id}'. "
-            f"Columns found: {', '.join(raw.column_names)}.",
+            f"Columns found: {', '.join(log.raw.column_names)}.",
             source=str(file),
             key=missing[0],
         )
-    n = raw.num_rows
-
-    def col(name: str) -> pa.Array:
-        if name not in cols:
-            return pa.array([""] * n, pa.string())
-        return pc.utf8_trim_whitespace(raw[cols[name]].combine_chunks())
-
-    def text(array: pa.Array) -> np.ndarray:
-        """Object array of str, NaN for empty text (NaN binds as NULL, faster than None)."""
-        out = array.to_numpy(zero_copy_only=False).astype(object)
-        out[(pc.equal(array, "")).to_numpy(zero_copy_only=False)] = np.nan
-        return out
-
-    def per_value(array: pa.Array, fn) -> tuple[np.ndarray, np.ndarray]:
-        """``fn`` applied once per distinct value: (indices into the distinct values, results)."""
-        encoded = array.dictionary_encode()
-        return encoded.indices.to_numpy(zero_copy_only=False), np.array(
-            [fn(v) for v in encoded.dictionary.to_pylist()] or [None], dtype=object
-        )
-
-    time_text = col("time")
-    times = pd.to_datetime(
-        pd.Series(time_text.to_numpy(zero_copy_only=False), dtype=object), format=fmt.time_format, errors="coerce"
-    )
-    bad = times.isna().to_numpy()
-    if bad.any():
-        first = int(np.flatnonzero(bad)[0])
-        shown = raw[cols["time"]][first].as_py()
-        raise IngestError(
-            f"Device log '{file}', column '{cols['time']}': {int(bad.sum())} time(s) cannot be read "
-            f"(rows {_rows(bad)}; first {shown!r}); expected format {fmt.time_format or 'ISO 8601'}.",
-            source=str(file),
-            key=cols["time"],
-            record=first + 2,
-            raw_value=shown,
-        )
-    local = times.dt.tz_localize(site.zone, ambiguous="NaT", nonexistent="NaT")
-    bad = local.isna().to_numpy()
-    if bad.any():
-        raise IngestError(
-            f"Device log '{file}': local times on rows {_rows(bad)} do not exist or are ambiguous in {site.tz} "
-            "(a daylight-saving change).",
-            source=str(file),
-            key=cols["time"],
-        )
-    utc = local.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy()
-    (captured,) = _iso_text(utc, "utc_ms")  # 2024-03-05T01:02:03.456Z
-    local_date, local_time = _iso_text(times.to_numpy(), "date", "time")  # 2024-03-05, 09:02:03
-
-    code_text = col("code")
-    table = {code: m for code, m in profile.codes.items()}
-    index, meanings = per_value(code_text, lambda t: table.get(_parse_code(t, fmt.code_base)))
-    outcome = np.array([m.outcome if m is not None else "unmapped" for m in meanings], dtype=object)[index]
-    level = np.array([m.level if m is not None and m.level is not None else np.nan for m in meanings], dtype=float)[index]
-    label = np.array([m.label if m is not None and m.label is not None else np.nan for m in meanings], dtype=object)[index]
+    times, captured, local_date, local_time = _times(log, fmt.time_format, site)
+    outcome, level, label = _meanings(log.col("code"), profile)
     keep = outcome != "ignore"
     k = profile.scale.levels
-
-    window_arr = col("window")
-    window = text(window_arr)
-    window_values = window_arr.dictionary_encode()
-    places = {w: site.place_of_window(w or None) for w in window_values.dictionary.to_pylist()}
-    w_index = window_values.indices.to_numpy(zero_copy_only=False)
-    w_names = window_values.dictionary.to_pylist()
-    branch = _shared(np.array([places[w].branch_id for w in w_names] or [None], dtype=object)[w_index])
-    bank = _shared(np.array([places[w].bank_id for w in w_names] or [None], dtype=object)[w_index])
-    staff_arr, device_arr = col("staff"), col("device")
-    no_staff = pc.equal(staff_arr, "").to_numpy(zero_copy_only=False)
-    off = np.zeros(n, bool)
-    if site.business_hours is not None:
-        t = times.dt.time
-        off = ~((t >= site.business_hours[0]) & (t < site.business_hours[1])).to_numpy()
-    known = [w.window_id for w in site.windows]
-    unknown_of = np.array([(not w) or (bool(site.windows) and w not in known) for w in w_names] or [True])
-    unknown_window = unknown_of[w_index] if n else np.zeros(0, bool)
-    if no_staff.any() or off.any() or unknown_window.any():
-        flags = np.array(
-            [
-                json.dumps([f for f, on in (("no_staff", a), ("off_hours", b), ("unknown_window", c)) if on])
-                for a, b, c in zip(no_staff, off, unknown_window)
-            ],
-            dtype=object,
-        )
-    else:
-        flags = "[]"
-    if "reasons" in cols:
-        mapping = profile.reasons
-        sep = fmt.reasons_separator
-
-        def reasons_of(text: str) -> str:
-            if not text:
-                return "[]"
-            out = []
-            for part in text.split(sep):
-                part = part.strip()
-                if not part:
-                    continue
-                code = _parse_code(part, 10)
-                out.append(mapping.get(code, f"raw:{part}") if code is not None else part)
-            return json.dumps(out)
-
-        r_index, r_values = per_value(col("reasons"), reasons_of)
-        reasons = _shared(r_values[r_index]) if n else "[]"
-    else:
-        reasons = "[]"
-    base = f"{profile.id}|{site.bank_id}|{site.branch_id}"
-    legacy = None
-    if "record_id" in cols:
-        record = col("record_id")
-        captured_arr = pa.array(captured, pa.string())
-        keys = pc.binary_join_element_wise(base, device_arr, window_arr, record, captured_arr, code_text, "|")
-
-        def legacy() -> np.ndarray:
-            return _event_ids(
-                pc.binary_join_element_wise(base, device_arr, window_arr, record, "|").to_numpy(zero_copy_only=False)
-            )
-    else:
-        content = pc.binary_join_element_wise(base, window_arr, time_text, code_text, staff_arr, "|")
-        content_np = pd.Series(content.to_numpy(zero_copy_only=False), dtype=object)
-        occurrence = content_np.groupby(content_np, sort=False).cumcount().astype(str).to_numpy(object)
-        keys = pc.binary_join_element_wise(content, pa.array(occurrence, pa.string()), "|")
-    if len(pc.unique(keys)) != n:
-        _refuse_conflicting_rows(file, raw, keys)
+    window, bank, branch, unknown_window = _places(log.col("window"), site, log.n)
+    keys, legacy = _event_keys(log, f"{profile.id}|{site.bank_id}|{site.branch_id}", captured)
     columns = {
         "event_id": _event_ids(keys.to_numpy(zero_copy_only=False)),
         "captured_at_utc": captured,
@@ -272,15 +145,15 @@ def _vendor_columns(path, profile: Profile, site: Site) -> tuple[dict, int, np.n
         "local_date": local_date,
         "local_time": local_time,
         "host_id": None,
-        "device_uid": _shared(text(device_arr)),
+        "device_uid": _shared(_text(log.col("device"))),
         "profile_id": profile.id,
         "profile_version": profile.version,
         "profile_sha256": profile.sha256,
         "bank_id": bank,
         "branch_id": branch,
         "window_id": window,
-        "staff_id": text(staff_arr),
-        "service_ref": _shared(text(col("service_ref"))),
+        "staff_id": _text(log.col("staff")),
+        "service_ref": _shared(_text(log.col("service_ref"))),
         "prompt_id": None,
         "prompted_at_utc": None,
         "outcome": outcome,
@@ -290,15 +163,15 @@ def _vendor_columns(path, profile: Profile, site: Site) -> tuple[dict, int, np.n
         "score_0_100": (level - 1) / (k - 1) * 100,
         "satisfied_min_level": profile.scale.satisfied_min_level,
         "bad_max_level": profile.scale.bad_max_level,
-        "reason_codes": reasons,
-        "flags": flags,
-        "raw_code": code_text.to_numpy(zero_copy_only=False).astype(object),
+        "reason_codes": _reasons(log, profile) if "reasons" in log.cols else "[]",
+        "flags": _flags(log, times, site, unknown_window),
+        "raw_code": log.col("code").to_numpy(zero_copy_only=False).astype(object),
         "raw_report_id": None,
         "source": f"import:{file.name}",
         "app_version": _version(),
         "schema_version": SCHEMA_VERSION,
     }
-    lines = np.arange(2, n + 2)
+    lines = np.arange(2, log.n + 2)
     if not keep.all():
         columns = {name: v[keep] if isinstance(v, np.ndarray) else v for name, v in columns.items()}
         lines = lines[keep]
@@ -306,6 +179,170 @@ def _vendor_columns(path, profile: Profile, site: Site) -> tuple[dict, int, np.n
             full = legacy
             legacy = lambda: full()[keep]  # noqa: E731
     return columns, int(keep.sum()), lines, legacy
+
+
+class _Log:
+    """A vendor log read as Arrow text: the table, the profile's column names, the row count."""
+
+    def __init__(self, file: Path, raw: Any, cols: dict[str, str]) -> None:
+        self.file, self.raw, self.cols, self.n = file, raw, cols, raw.num_rows
+        self._trimmed: dict[str, Any] = {}
+
+    def col(self, name: str) -> Any:
+        """Our column ``name`` (time, code, window, staff ...) trimmed, once; empty text when the log has none."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        if name not in self._trimmed:
+            if name not in self.cols:
+                self._trimmed[name] = pa.array([""] * self.n, pa.string())
+            else:
+                self._trimmed[name] = pc.utf8_trim_whitespace(self.raw[self.cols[name]].combine_chunks())
+        return self._trimmed[name]
+
+
+def _text(array: Any) -> np.ndarray:
+    """Object array of str, NaN for empty text (NaN binds as NULL, faster than None)."""
+    import pyarrow.compute as pc
+
+    out = array.to_numpy(zero_copy_only=False).astype(object)
+    out[(pc.equal(array, "")).to_numpy(zero_copy_only=False)] = np.nan
+    return out
+
+
+def _per_value(array: Any, fn: Callable[[Any], Any]) -> tuple[np.ndarray, np.ndarray]:
+    """``fn`` applied once per distinct value: (indices into the distinct values, results)."""
+    encoded = array.dictionary_encode()
+    return encoded.indices.to_numpy(zero_copy_only=False), np.array(
+        [fn(v) for v in encoded.dictionary.to_pylist()] or [None], dtype=object
+    )
+
+
+def _times(log: _Log, time_format: str | None, site: Site) -> tuple[pd.Series, np.ndarray, np.ndarray, np.ndarray]:
+    """Local times read in the site's zone: (times, UTC text with ms, local date, local time);
+    unreadable, nonexistent or ambiguous times are an :class:`IngestError` naming the lines."""
+    file, cols = log.file, log.cols
+    time_text = log.col("time")
+    times = pd.to_datetime(pd.Series(time_text.to_numpy(zero_copy_only=False), dtype=object), format=time_format, errors="coerce")
+    bad = times.isna().to_numpy()
+    if bad.any():
+        first = int(np.flatnonzero(bad)[0])
+        shown = log.raw[cols["time"]][first].as_py()
+        raise IngestError(
+            f"Device log '{file}', column '{cols['time']}': {int(bad.sum())} time(s) cannot be read "
+            f"(rows {line_list(bad)}; first {shown!r}); expected format {time_format or 'ISO 8601'}.",
+            source=str(file),
+            key=cols["time"],
+            record=first + 2,
+            raw_value=shown,
+        )
+    local = times.dt.tz_localize(site.zone, ambiguous="NaT", nonexistent="NaT")
+    bad = local.isna().to_numpy()
+    if bad.any():
+        raise IngestError(
+            f"Device log '{file}': local times on rows {line_list(bad)} do not exist or are ambiguous in {site.tz} "
+            "(a daylight-saving change).",
+            source=str(file),
+            key=cols["time"],
+        )
+    utc = local.dt.tz_convert("UTC").dt.tz_localize(None).to_numpy()
+    (captured,) = iso_text(utc, "utc_ms")  # 2024-03-05T01:02:03.456Z
+    local_date, local_time = iso_text(times.to_numpy(), "date", "time")  # 2024-03-05, 09:02:03
+    return times, captured, local_date, local_time
+
+
+def _meanings(code_text: Any, profile: Profile) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each row's outcome, level and label from the profile's code table (``unmapped`` when unknown)."""
+    table = {code: m for code, m in profile.codes.items()}
+    base = profile.export.code_base  # type: ignore[union-attr]
+    index, meanings = _per_value(code_text, lambda t: table.get(_parse_code(t, base)))
+    outcome = np.array([m.outcome if m is not None else "unmapped" for m in meanings], dtype=object)[index]
+    level = np.array([m.level if m is not None and m.level is not None else np.nan for m in meanings], dtype=float)[index]
+    label = np.array([m.label if m is not None and m.label is not None else np.nan for m in meanings], dtype=object)[index]
+    return outcome, level, label
+
+
+def _places(window_arr: Any, site: Site, n: int) -> tuple[np.ndarray, Any, Any, np.ndarray]:
+    """Each row's window (text), bank and branch (one shared value where possible) from the
+    site file, and whether its window is unknown to the site."""
+    window = _text(window_arr)
+    window_values = window_arr.dictionary_encode()
+    places = {w: site.place_of_window(w or None) for w in window_values.dictionary.to_pylist()}
+    w_index = window_values.indices.to_numpy(zero_copy_only=False)
+    w_names = window_values.dictionary.to_pylist()
+    branch = _shared(np.array([places[w].branch_id for w in w_names] or [None], dtype=object)[w_index])
+    bank = _shared(np.array([places[w].bank_id for w in w_names] or [None], dtype=object)[w_index])
+    known = [w.window_id for w in site.windows]
+    unknown_of = np.array([(not w) or (bool(site.windows) and w not in known) for w in w_names] or [True])
+    unknown_window = unknown_of[w_index] if n else np.zeros(0, bool)
+    return window, bank, branch, unknown_window
+
+
+def _flags(log: _Log, times: pd.Series, site: Site, unknown_window: np.ndarray) -> Any:
+    """Quality flags per row as JSON text (``no_staff``, ``off_hours``, ``unknown_window``); ``"[]"`` for all when none."""
+    import pyarrow.compute as pc
+
+    no_staff = pc.equal(log.col("staff"), "").to_numpy(zero_copy_only=False)
+    off = np.zeros(log.n, bool)
+    if site.business_hours is not None:
+        t = times.dt.time
+        off = ~((t >= site.business_hours[0]) & (t < site.business_hours[1])).to_numpy()
+    if not (no_staff.any() or off.any() or unknown_window.any()):
+        return "[]"
+    return np.array(
+        [
+            json.dumps([f for f, on in (("no_staff", a), ("off_hours", b), ("unknown_window", c)) if on])
+            for a, b, c in zip(no_staff, off, unknown_window)
+        ],
+        dtype=object,
+    )
+
+
+def _reasons(log: _Log, profile: Profile) -> Any:
+    """Reason codes per row as JSON text, mapped by the profile (``raw:<code>`` when unknown)."""
+    mapping = profile.reasons
+    sep = profile.export.reasons_separator  # type: ignore[union-attr]
+
+    def reasons_of(text: str) -> str:
+        if not text:
+            return "[]"
+        out = []
+        for part in text.split(sep):
+            part = part.strip()
+            if not part:
+                continue
+            code = _parse_code(part, 10)
+            out.append(mapping.get(code, f"raw:{part}") if code is not None else part)
+        return json.dumps(out)
+
+    r_index, r_values = _per_value(log.col("reasons"), reasons_of)
+    return _shared(r_values[r_index]) if log.n else "[]"
+
+
+def _event_keys(log: _Log, base: str, captured: np.ndarray) -> tuple[Any, Callable[[], np.ndarray] | None]:
+    """The text each event id digests (see the module notes) and, with a record id, the legacy
+    ids on demand; rows sharing a key but differing elsewhere are refused."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    device_arr, window_arr, code_text = log.col("device"), log.col("window"), log.col("code")
+    legacy = None
+    if "record_id" in log.cols:
+        record = log.col("record_id")
+        keys = pc.binary_join_element_wise(base, device_arr, window_arr, record, pa.array(captured, pa.string()), code_text, "|")
+
+        def legacy() -> np.ndarray:
+            return _event_ids(
+                pc.binary_join_element_wise(base, device_arr, window_arr, record, "|").to_numpy(zero_copy_only=False)
+            )
+    else:
+        content = pc.binary_join_element_wise(base, window_arr, log.col("time"), code_text, log.col("staff"), "|")
+        content_np = pd.Series(content.to_numpy(zero_copy_only=False), dtype=object)
+        occurrence = content_np.groupby(content_np, sort=False).cumcount().astype(str).to_numpy(object)
+        keys = pc.binary_join_element_wise(content, pa.array(occurrence, pa.string()), "|")
+    if len(pc.unique(keys)) != log.n:
+        _refuse_conflicting_rows(log.file, log.raw, keys)
+    return keys, legacy
 
 
 def _refuse_conflicting_rows(file: Path, raw, keys) -> None:
@@ -333,70 +370,6 @@ def _refuse_conflicting_rows(file: Path, raw, keys) -> None:
     )
 
 
-_LAYOUTS = {  # template and (field, position, digits)
-    "utc_ms": (
-        b"0000-00-00T00:00:00.000Z",
-        (("year", 0, 4), ("month", 5, 2), ("day", 8, 2), ("hour", 11, 2), ("minute", 14, 2), ("second", 17, 2), ("milli", 20, 3)),
-    ),
-    "date": (b"0000-00-00", (("year", 0, 4), ("month", 5, 2), ("day", 8, 2))),
-    "time": (b"00:00:00", (("hour", 0, 2), ("minute", 3, 2), ("second", 6, 2))),
-}
-
-
-def _iso_text(values: np.ndarray, *kinds: str) -> list[np.ndarray]:
-    """ISO-8601 text of datetime64 values as object arrays of str, one per kind: ``"utc_ms"``
-    gives ``2024-03-05T01:02:03.456Z`` (as :func:`~acsi.ingest.device.events.iso_utc`),
-    ``"date"`` ``2024-03-05``, ``"time"`` ``09:02:03``. Written digit by digit into one byte
-    buffer: several times faster than ``numpy.datetime_as_string`` plus string operations."""
-    n = len(values)
-    ms = values.astype("datetime64[ms]")
-    day = ms.astype("datetime64[D]")
-    year_start = day.astype("datetime64[Y]")
-    month_start = day.astype("datetime64[M]")
-    year = year_start.astype(np.int64) + 1970
-    if n == 0 or year.min() < 1000 or year.max() > 9999:  # not 4 digits: the slow, general way
-        text = np.datetime_as_string(ms, unit="ms").astype(object)
-        slow = {
-            "utc_ms": text + "Z",
-            "date": np.array([t[:10] for t in text], dtype=object),
-            "time": np.array([t[11:19] for t in text], dtype=object),
-        }
-        return [slow[kind] for kind in kinds]
-    seconds, milli = np.divmod((ms - day.astype("datetime64[ms]")).astype(np.int64), 1000)
-    hour, rest = np.divmod(seconds, 3600)
-    minute, second = np.divmod(rest, 60)
-    fields = {
-        "year": year,
-        "month": (month_start - year_start.astype("datetime64[M]")).astype(np.int64) + 1,
-        "day": (day - month_start.astype("datetime64[D]")).astype(np.int64) + 1,
-        "hour": hour,
-        "minute": minute,
-        "second": second,
-        "milli": milli,
-    }
-    out = []
-    for kind in kinds:
-        template, layout = _LAYOUTS[kind]
-        width = len(template)
-        buf = np.frombuffer(template * n, dtype=np.uint8).reshape(n, width).copy()
-        for name, start, digits in layout:
-            value = fields[name]
-            for k in range(digits):
-                buf[:, start + digits - 1 - k] += (value // 10**k % 10).astype(np.uint8)
-        out.append(_text_array(buf.ravel(), width, n))
-    return out
-
-
-def _text_array(data: np.ndarray, width: int, n: int) -> np.ndarray:
-    """Fixed-width ASCII in one byte buffer as an object array of str, through a zero-copy Arrow
-    string array (converting ``S`` to ``U`` in numpy costs more than the conversion to str)."""
-    import pyarrow as pa
-
-    offsets = np.arange(0, (n + 1) * width, width, dtype=np.int32)
-    strings = pa.StringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(data))
-    return strings.to_numpy(zero_copy_only=False)
-
-
 def _shared(values: np.ndarray):
     """The one value shared by every row (NaN counts as missing: None), or the array itself."""
     if len(values) == 0:
@@ -418,20 +391,6 @@ def _version() -> str:
     from acsi import __version__
 
     return __version__
-
-
-def sql_rows(frame: pd.DataFrame):
-    """Rows for SQLite as tuples of Python values. NaN needs no conversion: SQLite stores a NaN
-    bound as a REAL as NULL; pandas' NA and NaT become None."""
-    columns = []
-    for name in frame.columns:
-        col = frame[name]
-        if col.dtype == object or isinstance(col.dtype, pd.StringDtype) or str(col.dtype).startswith(("Int", "datetime")):
-            values = col.astype(object).where(col.notna(), None).tolist()
-        else:
-            values = col.tolist()
-        columns.append(values)
-    return zip(*columns)
 
 
 def import_vendor_log(
@@ -476,59 +435,3 @@ def _add(store, columns: dict, n: int, lines: np.ndarray, path, batch: int) -> i
             key="event_id",
             raw_value=err.raw_value,
         ) from err
-
-
-def read_event_export(path: str | os.PathLike[str]) -> pd.DataFrame:
-    """Read an export written by :meth:`EventStore.export` (Parquet or CSV), validated.
-
-    Raises
-    ------
-    IngestError
-        Missing columns, empty event ids, or outcomes outside the vocabulary.
-    """
-    file = Path(path)
-    if not file.is_file():
-        raise FileNotFoundError(f"Event export '{path}' not found.")
-    if file.suffix.lower() == ".parquet":
-        frame = pd.read_parquet(file)
-    elif file.suffix.lower() == ".csv":
-        text_cols = [
-            c
-            for c in EVENT_COLUMNS
-            if c
-            not in (
-                "captured_mono_ns",
-                "profile_version",
-                "scale_levels",
-                "level",
-                "score_0_100",
-                "satisfied_min_level",
-                "bad_max_level",
-                "raw_report_id",
-                "schema_version",
-            )
-        ]
-        frame = pd.read_csv(file, dtype={c: str for c in text_cols}, keep_default_na=False, na_values=[r"\N"])
-    else:
-        raise IngestError(f"Event export '{file}' must be .parquet or .csv.", source=str(file))
-    missing = [c for c in EVENT_COLUMNS if c not in frame.columns]
-    if missing:
-        raise IngestError(
-            f"Event export '{file}' lacks the columns {', '.join(missing)}; is it an acsi event export?",
-            source=str(file),
-            key=missing[0],
-        )
-    frame = frame[list(EVENT_COLUMNS)]
-    bad = frame["event_id"].isna().to_numpy()
-    if bad.any():
-        raise IngestError(f"Event export '{file}': empty event_id on rows {_rows(bad)}.", source=str(file), key="event_id")
-    bad = ~frame["outcome"].isin(OUTCOMES).to_numpy()
-    if bad.any():
-        first = frame["outcome"].to_numpy()[bad][0]
-        raise IngestError(
-            f"Event export '{file}': outcome {first!r} on rows {_rows(bad)} is not one of {', '.join(OUTCOMES)}.",
-            source=str(file),
-            key="outcome",
-            raw_value=first,
-        )
-    return frame

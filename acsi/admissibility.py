@@ -85,7 +85,7 @@ def _heywood(result: FitResult, out: dict[str, dict[object, str]]) -> None:
 def mark_tables(tables: dict[str, pd.DataFrame], result: FitResult) -> list[str]:
     """Add a ``flag`` column (``!`` or empty) to the summary tables with inadmissible rows; return the footnotes.
 
-    ``tables`` are those of :meth:`acsi.report.summary.Summary.tables` (changed in place).
+    ``tables`` are those of :meth:`acsi.results.FitResult.summary`, by section title (changed in place).
     """
     found = marks(result)
     notes: list[str] = []

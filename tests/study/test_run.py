@@ -1,8 +1,7 @@
-"""The estimator study at a small setting: reproducible, worker-independent, sensible truth, outputs."""
+"""Running the study at a small setting: reproducible, worker-independent, the tidy table, the CLI outputs."""
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 import numpy as np
@@ -10,8 +9,9 @@ import pandas as pd
 import pytest
 
 from acsi.cli import main
-from acsi.simulate import ACSI_PATHS
-from acsi.study import StudySettings, _spec, draw_sample, run_study, true_cbsem_paths, true_indices
+from acsi.simulate.bundled import ACSI_PATHS
+from acsi.study.run import run_study
+from acsi.study.settings import StudySettings
 
 SMALL = StudySettings(ns=(60,), replications=2, distributions=("normal", "discrete"), n_boot=0, seed=7)
 
@@ -43,28 +43,6 @@ def test_only_cbsem_on_normal_factor_data_has_coverage_without_a_bootstrap(small
     paths = small.summary[small.summary.kind == "path"]
     has = paths[paths.coverage.notna()]
     assert set(zip(has.estimator, has.dgp, has.distribution)) == {("cbsem", "factor", "normal")}
-
-
-def test_true_index_is_50_for_symmetric_normal_ratings_and_above_for_skewed_ones() -> None:
-    assert all(abs(v - 50) < 1e-9 for v in true_indices("normal").values())
-    discrete = true_indices("discrete")
-    assert discrete["customer_satisfaction"] > 70 and discrete["customer_complaints"] < 25
-
-
-def test_samples_are_ratings_on_the_scale_and_seeded() -> None:
-    a = draw_sample("factor", "discrete", 100, 3)
-    b = draw_sample("factor", "discrete", 100, 3)
-    pd.testing.assert_frame_equal(a, b)
-    assert a.isin(range(1, 11)).all().all()
-    skewed = draw_sample("composite", "skewed", 2000, 1)
-    assert (skewed.skew() < -0.3).all() and skewed.min().min() >= 1 and skewed.max().max() <= 10
-
-
-def test_cbsem_marker_metric_truth_scales_paths_by_first_loadings() -> None:
-    truth = true_cbsem_paths(_spec(False))
-    assert math.isclose(truth["customer_expectations -> perceived_quality"], 0.55)
-    # complaints' single indicator has loading 1, satisfaction's first 0.85
-    assert math.isclose(truth["customer_satisfaction -> customer_complaints"], -0.40 * 1.0 / 0.85)
 
 
 def test_bootstrap_coverage_for_pls_when_asked() -> None:
@@ -103,10 +81,3 @@ def test_cli_bench_estimators_writes_table_and_plots(tmp_path: Path) -> None:
     assert pd.read_parquet(tmp_path / "estimators.parquet").shape == table.shape
     for name in ("paths_bias_rmse.png", "index_bias_rmse.png"):
         assert (tmp_path / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-
-
-def test_study_settings_are_checked() -> None:
-    with pytest.raises(ValueError, match="estimators"):
-        StudySettings(estimators=("ols",))
-    with pytest.raises(ValueError, match="ns"):
-        StudySettings(ns=(10,))
