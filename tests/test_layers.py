@@ -25,7 +25,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("api",),
     ("inference",),
     ("assess",),
-    ("compare",),
+    ("compare", "segment", "outcomes"),
     ("simulate", "study", "testing"),
     ("report",),
     ("cli", "server", "__init__", "__main__"),
