@@ -25,7 +25,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("api",),
     ("inference",),
     ("assess",),
-    ("compare", "segment", "outcomes"),
+    ("compare", "segment", "outcomes", "predictive"),
     ("simulate", "study", "testing"),
     ("report",),
     ("cli", "server", "__init__", "__main__"),
