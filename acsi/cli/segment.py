@@ -52,6 +52,8 @@ def run(args: argparse.Namespace) -> int:
         for name in args.explain:
             checks.check_name("--explain", name, [str(c) for c in survey.frame.columns], "a column of DATA")
     data = prepare(spec, survey, scale=args.scale, missing=args.missing, strict=args.strict, mapping=args.mapping)
+    if args.pos:
+        return _run_pos(args, spec, data, survey)
     result = fimix(spec, data, args.k, starts=args.starts, seed=args.seed, intercepts=args.intercepts, scheme=args.scheme)
     explanation = result.explain(survey.frame, args.explain) if args.explain else None
     if not args.quiet and args.json != "-":
@@ -63,6 +65,38 @@ def run(args: argparse.Namespace) -> int:
         result.membership().to_csv(args.membership, index_label="row")
     if args.json:
         out = result.to_dict(membership=not args.no_membership_json)
+        if explanation is not None:
+            out["explain"] = explanation.to_dict()
+        write_json(out, args.json)
+    return 0
+
+
+def _run_pos(args: argparse.Namespace, spec, data, survey) -> int:  # noqa: ANN001
+    """``--pos``: PLS-POS for one K, printed or written like FIMIX-PLS."""
+    import numpy as np
+
+    from acsi.cli.fit import UsageError
+    from acsi.segment import pls_pos
+    from acsi.segment.explain import explain_membership
+
+    if len(args.k) != 1 or args.k[0] < 2:
+        raise UsageError(f"--pos fits one number of segments: give --k 2 (or 3, ...); got --k {','.join(map(str, args.k))}.")
+    if args.intercepts:
+        raise UsageError("--intercepts applies to FIMIX-PLS; PLS-POS fits a complete PLS model per segment.")
+    result = pls_pos(spec, data, args.k[0], starts=args.starts, seed=args.seed, scheme=args.scheme)
+    explanation = None
+    if args.explain:
+        posterior = np.eye(result.k)[result.assignment]
+        explanation = explain_membership(posterior, survey.frame.loc[result.row_labels, list(args.explain)])
+    if not args.quiet and args.json != "-":
+        print(result.summary())
+        if explanation is not None:
+            print(f"\nWhat goes with membership (K = {result.k}):")
+            print(explanation.summary())
+    if args.membership:
+        result.to_frame().to_csv(args.membership, index_label="row")
+    if args.json:
+        out = result.to_dict()
         if explanation is not None:
             out["explain"] = explanation.to_dict()
         write_json(out, args.json)
@@ -90,6 +124,9 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "--seed", type=whole_number(0, "the seed"), help="seed of the random starts (default: drawn and reported)"
+    )
+    parser.add_argument(
+        "--pos", action="store_true", help="PLS-POS (prediction-oriented segmentation) instead of FIMIX-PLS, for one --k"
     )
     parser.add_argument("--intercepts", action="store_true", help="segment-specific intercepts in the structural regressions")
     parser.add_argument("--explain", type=_columns, metavar="COL,COL", help="columns of DATA to test against segment membership")
