@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from acsi.errors import ParameterError
+
 
 def _pairs(counts: np.ndarray) -> float:
     return float(np.sum(counts * (counts - 1)) / 2.0)
@@ -29,7 +31,7 @@ def adjusted_rand_index(labels_a: np.ndarray, labels_b: np.ndarray) -> float:
     a = np.asarray(labels_a)
     b = np.asarray(labels_b)
     if a.shape != b.shape or a.ndim != 1:
-        raise ValueError(f"two labelings of the same objects expected; got shapes {a.shape} and {b.shape}")
+        raise ParameterError(f"Two labelings of the same objects expected; got shapes {a.shape} and {b.shape}.")
     _, row = np.unique(a, return_inverse=True)
     _, col = np.unique(b, return_inverse=True)
     table = np.zeros((row.max() + 1, col.max() + 1))

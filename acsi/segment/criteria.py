@@ -38,6 +38,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from acsi.errors import EstimationError
+
 #: The criteria in the order they are reported; each is minimised.
 CRITERIA: tuple[str, ...] = ("aic", "aic3", "aic4", "bic", "caic", "hq", "mdl5")
 
@@ -96,7 +98,7 @@ def recommend(table: dict[int, dict[str, float]]) -> Recommendation:
         if finite:
             choices[name] = min(finite, key=lambda k: (finite[k], k))
     if not choices:
-        raise ValueError("no finite criterion: every number of segments failed")
+        raise EstimationError("No finite information criterion: every number of segments failed.")
     if choices.get("aic3") is not None and choices.get("aic3") == choices.get("caic"):
         return Recommendation(choices["aic3"], "AIC3 and CAIC agree", choices, True)
     if choices.get("aic4") is not None and choices.get("aic4") == choices.get("bic"):
