@@ -12,6 +12,8 @@ Runs only where the peer is installed (the benchmark-only environment; skipped o
 * CVPAT of a true model against a misspecified one (``tests/test_cvpat.py``), 10 folds x 10
   repetitions, the peer with earliest-antecedent predictions (``predict_EA``, acsi's PLSpredict):
   the overall losses agree within 0.005 (the fold assignments differ) and both tests reject.
+  The peer's overall loss averages per-construct losses, acsi's averages over the indicators:
+  the same here (three indicators per construct), different when blocks differ in size.
   The peer tests by bootstrap, acsi by the t-test of Liengaard et al. (2021).
 
 Run: ``.venv-peers/bin/python -m pytest benchmarks/test_segment_agreement.py -s --benchmark-disable``
@@ -63,10 +65,7 @@ def test_fimix_agrees_with_seminrextras_at_k2(import_peer: Any) -> None:
             assert s.n_parameters == p.n_parameters
         two = peer[2]
         posterior = np.asarray(two.posterior.values if hasattr(two.posterior, "values") else two.posterior)
-        assert (
-            ours.solutions[2].log_likelihood == np.float64(two.info_criteria["lnL"])
-            or abs(ours.solutions[2].log_likelihood - two.info_criteria["lnL"]) < 1e-3
-        )
+        assert abs(ours.solutions[2].log_likelihood - two.info_criteria["lnL"]) < 1e-3
         assert adjusted_rand_index(ours.solutions[2].assignment, posterior.argmax(axis=1)) == 1.0
         assert ours.k == 2 and adjusted_rand_index(ours.solutions[2].assignment, truth) > 0.45
 
