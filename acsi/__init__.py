@@ -54,6 +54,7 @@ _LAZY = {
     "estimate_groups": "acsi.compare.groups",
     "compare_groups": "acsi.compare.differences",
     "ipma": "acsi.compare.ipma",
+    "fimix": "acsi.segment.fimix",
     "IndicatorData": "acsi.data",
     "prepare": "acsi.data",
     "GSCA": "acsi.estimators.gsca",
@@ -82,6 +83,7 @@ if TYPE_CHECKING:  # what type checkers and IDEs see
     from acsi.estimators.plsc import PLSc
     from acsi.inference import BootstrapResult, bootstrap
     from acsi.results import FitResult, IndexResult
+    from acsi.segment.fimix import fimix
     from acsi.spec import ModelSpec, load_spec, parse_syntax, to_syntax
 
 
@@ -143,6 +145,7 @@ __all__ = [
     "bootstrap",
     "compare_groups",
     "estimate_groups",
+    "fimix",
     "fit",
     "ipma",
     "load_spec",

@@ -775,30 +775,23 @@ def q_squared(result: FitResult, *, omission_distance: int | None = None) -> pd.
     return pd.Series(out, name="q_squared").rename_axis("construct")
 
 
-def pls_predict(result: FitResult, *, folds: int = 10, seed: int | None = 0) -> pd.DataFrame:
-    """PLSpredict: k-fold out-of-sample prediction of the endogenous indicators, with the LM benchmark.
+@dataclass(frozen=True)
+class Predictions:
+    """Out-of-sample predictions of the endogenous indicators by k-fold cross-validation (one fold assignment).
 
-    The rows are split at random into ``folds`` folds. For each fold the model is fitted on
-    the other folds; the exogenous construct scores of the held-out rows are computed with the
-    training weights (and training means and scales), the endogenous scores predicted through
-    the total effects, and each endogenous indicator predicted by its training regression on its
-    construct score. The linear-model (LM) benchmark regresses each endogenous indicator on all
-    indicators of the exogenous constructs, by OLS on the training folds (Shmueli, Ray, Velasquez
-    Estrada & Chatla 2016, J. Business Research 69, 4552-4564; Shmueli et al. 2019).
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per endogenous indicator: ``rmse``, ``mae``, ``q2_predict`` (1 - SSE /
-        squared errors of the training mean) of PLS, and ``lm_rmse``, ``lm_mae``,
-        ``lm_q2_predict``. PLS with lower RMSE than LM for most indicators has predictive
-        power (Shmueli et al. 2019).
-
-    Raises
-    ------
-    EstimationError
-        A training fold leaves an indicator constant (named with its construct and the fold).
+    ``actual``, ``pls``, ``lm`` and ``naive`` (the training mean, the indicator-average
+    benchmark) have shape (n, t) over the ``targets`` (positions of the endogenous indicators).
     """
+
+    targets: np.ndarray
+    actual: np.ndarray
+    pls: np.ndarray
+    lm: np.ndarray
+    naive: np.ndarray
+
+
+def pls_predictions(result: FitResult, *, folds: int = 10, seed: int | np.random.SeedSequence | None = 0) -> Predictions:
+    """The per-respondent predictions behind :func:`pls_predict` (see there); also used by CVPAT."""
     X = np.asarray(result.indicator_values, dtype=float)
     n = X.shape[0]
     if isinstance(folds, bool) or not isinstance(folds, int) or not 2 <= folds <= n // 2:
@@ -829,7 +822,35 @@ def pls_predict(result: FitResult, *, folds: int = 10, seed: int | None = 0) -> 
         beta, *_ = np.linalg.lstsq(design, X[train][:, targets], rcond=None)
         lm_pred[test] = np.column_stack([np.ones(test.sum()), X[test][:, sources]]) @ beta
         naive[test] = X[train][:, targets].mean(axis=0)
-    actual = X[:, targets]
+    return Predictions(targets=targets, actual=X[:, targets], pls=pls_pred, lm=lm_pred, naive=naive)
+
+
+def pls_predict(result: FitResult, *, folds: int = 10, seed: int | None = 0) -> pd.DataFrame:
+    """PLSpredict: k-fold out-of-sample prediction of the endogenous indicators, with the LM benchmark.
+
+    The rows are split at random into ``folds`` folds. For each fold the model is fitted on
+    the other folds; the exogenous construct scores of the held-out rows are computed with the
+    training weights (and training means and scales), the endogenous scores predicted through
+    the total effects, and each endogenous indicator predicted by its training regression on its
+    construct score. The linear-model (LM) benchmark regresses each endogenous indicator on all
+    indicators of the exogenous constructs, by OLS on the training folds (Shmueli, Ray, Velasquez
+    Estrada & Chatla 2016, J. Business Research 69, 4552-4564; Shmueli et al. 2019).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per endogenous indicator: ``rmse``, ``mae``, ``q2_predict`` (1 - SSE /
+        squared errors of the training mean) of PLS, and ``lm_rmse``, ``lm_mae``,
+        ``lm_q2_predict``. PLS with lower RMSE than LM for most indicators has predictive
+        power (Shmueli et al. 2019).
+
+    Raises
+    ------
+    EstimationError
+        A training fold leaves an indicator constant (named with its construct and the fold).
+    """
+    predicted = pls_predictions(result, folds=folds, seed=seed)
+    actual, naive, targets = predicted.actual, predicted.naive, predicted.targets
 
     def measures(pred: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         err = actual - pred
@@ -839,8 +860,8 @@ def pls_predict(result: FitResult, *, folds: int = 10, seed: int | None = 0) -> 
             1.0 - (err**2).sum(axis=0) / ((actual - naive) ** 2).sum(axis=0),
         )
 
-    rmse, mae, q2 = measures(pls_pred)
-    lm_rmse, lm_mae, lm_q2 = measures(lm_pred)
+    rmse, mae, q2 = measures(predicted.pls)
+    lm_rmse, lm_mae, lm_q2 = measures(predicted.lm)
     return pd.DataFrame(
         {"rmse": rmse, "mae": mae, "q2_predict": q2, "lm_rmse": lm_rmse, "lm_mae": lm_mae, "lm_q2_predict": lm_q2},
         index=pd.Index([result.indicators[i] for i in targets], name="indicator"),

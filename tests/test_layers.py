@@ -26,7 +26,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("api",),
     ("inference", "refit"),
     ("assess",),
-    ("compare",),
+    ("compare", "segment", "outcomes", "predictive"),
     ("simulate", "study", "testing"),
     ("report",),
     ("cli", "server", "__init__", "__main__"),

@@ -21,7 +21,21 @@ import sys
 import warnings
 from collections.abc import Sequence
 
-from acsi.cli import assess, bench, compare, compare_methods, device, fit, ingest, ipma, serve, server_admin
+from acsi.cli import (
+    assess,
+    bench,
+    compare,
+    compare_methods,
+    cvpat,
+    device,
+    fit,
+    ingest,
+    ipma,
+    outcomes,
+    segment,
+    serve,
+    server_admin,
+)
 from acsi.errors import AcsiError, AcsiWarning
 
 #: Longest error message printed whole; longer ones are cut (a message never echoes a 100 MB cell).
@@ -30,7 +44,7 @@ EXIT_ERROR = 2
 EXIT_INTERNAL = 3
 EXIT_INTERRUPTED = 130
 
-COMMANDS = (fit, ingest, device, assess, compare, ipma, bench, compare_methods, serve, server_admin)
+COMMANDS = (fit, ingest, device, assess, compare, ipma, segment, outcomes, cvpat, bench, compare_methods, serve, server_admin)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,14 @@
+"""Satisfaction to outcomes: outcome rates by index band and rating, isotonic and logistic curves,
+the effect of one index point, revenue at risk per group.
+
+* :func:`outcomes` -> :class:`OutcomeResult` (:mod:`acsi.outcomes.analysis`);
+* kernels (pure numpy): :mod:`acsi.outcomes.rates` (Wilson intervals), :mod:`acsi.outcomes.isotonic`
+  (pool-adjacent-violators), :mod:`acsi.outcomes.logistic` (Newton-Raphson, marginal effects);
+* :mod:`acsi.outcomes.plots`: the chart as a matplotlib Figure.
+"""
+
+from __future__ import annotations
+
+from acsi.outcomes.analysis import OutcomeResult, outcomes
+
+__all__ = ["OutcomeResult", "outcomes"]
