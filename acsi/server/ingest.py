@@ -33,8 +33,8 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, insert, select
 
-from acsi.errors import BranchRefused, EventError
-from acsi.server import audit
+from acsi.errors import BranchRefused, EventError, LoginRequired
+from acsi.server import audit, bulk, tokens
 from acsi.server.clock import now_iso
 from acsi.server.schema import (
     DAY_KEYS,
@@ -158,14 +158,6 @@ def canonical(event: dict) -> tuple[str, str]:
     return text, hashlib.sha256(text.encode()).hexdigest()
 
 
-def _dialect_insert(conn: Connection):
-    if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    return dialect_insert
-
-
 def fine_key(e: dict) -> tuple:
     return (
         e["bank_id"] or "",
@@ -185,14 +177,9 @@ def fine_key(e: dict) -> tuple:
     )
 
 
-def _upsert_counts(conn: Connection, table, keys: Sequence[str], counts: Counter) -> None:
-    if not counts:
-        return
-    dialect_insert = _dialect_insert(conn)
-    stmt = dialect_insert(table)
-    stmt = stmt.on_conflict_do_update(index_elements=list(keys), set_={"n": table.c.n + stmt.excluded.n})
+def _add_counts(conn: Connection, table, keys: Sequence[str], counts: Counter) -> None:
     rows = [dict(zip(keys, key), n=n) for key, n in sorted(counts.items(), key=lambda kv: tuple(map(str, kv[0])))]
-    conn.execute(stmt, rows)
+    bulk.add_counts(conn, table, keys, rows)
 
 
 def aggregate(conn: Connection, stored: list[dict]) -> None:
@@ -211,18 +198,17 @@ def aggregate(conn: Connection, stored: list[dict]) -> None:
                 reasons[
                     (e["bank_id"] or "", e["branch_id"], e["window_id"] or "", e["staff_id"] or "", e["local_date"], reason)
                 ] += 1
-    _upsert_counts(conn, agg_fine, FINE_KEYS, fine)
-    _upsert_counts(conn, agg_day, DAY_KEYS, day)
-    _upsert_counts(conn, agg_month, MONTH_KEYS, month)
-    _upsert_counts(conn, agg_reasons, REASON_KEYS, reasons)
+    _add_counts(conn, agg_fine, FINE_KEYS, fine)
+    _add_counts(conn, agg_day, DAY_KEYS, day)
+    _add_counts(conn, agg_month, MONTH_KEYS, month)
+    _add_counts(conn, agg_reasons, REASON_KEYS, reasons)
 
 
 def _bump_branches(conn: Connection, stored: list[dict]) -> None:
     per_branch = Counter(e["branch_id"] for e in stored)
-    dialect_insert = _dialect_insert(conn)
     now = now_iso()
     for branch, n in sorted(per_branch.items()):
-        stmt = dialect_insert(branch_state).values(branch_id=branch, version=n, last_event_at=now)
+        stmt = bulk.dialect_insert(conn, branch_state).values(branch_id=branch, version=n, last_event_at=now)
         conn.execute(
             stmt.on_conflict_do_update(
                 index_elements=["branch_id"], set_={"version": branch_state.c.version + n, "last_event_at": now}
@@ -230,18 +216,66 @@ def _bump_branches(conn: Connection, stored: list[dict]) -> None:
         )
 
 
+def _event_row(e: dict, text: str, digest: str, received: str, token_id: int | None) -> dict:
+    return {
+        "event_id": e["event_id"],
+        "payload_sha256": digest,
+        "bank_id": e["bank_id"],
+        "branch_id": e["branch_id"],
+        "window_id": e["window_id"],
+        "staff_id": e["staff_id"],
+        "captured_at_utc": e["captured_at_utc"],
+        "local_date": e["local_date"],
+        "local_hour": int(e["local_time"][:2]),
+        "outcome": e["outcome"],
+        "scale_levels": e["scale_levels"],
+        "level": e["level"],
+        "label": e["label"],
+        "bad": e["outcome"] == "rated" and e["level"] is not None and e["level"] <= e["bad_max_level"],
+        "payload": text,
+        "received_at": received,
+        "token_id": token_id,
+    }
+
+
 def store_events(
     engine: Engine, raw_events: Sequence[Any], *, branch: str | None, token_id: int | None = None, actor: str | None = None
 ) -> IngestResult:
     """Validate and store a batch (see the module docstring). ``branch`` None accepts any branch
     (the demo loader and tests); a collector's push always passes its token's branch."""
+    with engine.connect() as conn:
+        return store_on(conn, raw_events, branch=branch, token_id=token_id, actor=actor)
+
+
+def push(engine: Engine, token: str, body: bytes) -> IngestResult:
+    """A collector's push (``POST /api/v1/events``): the token's branch (:class:`LoginRequired`
+    when the token is unknown or revoked), the body parsed as a JSON array, the events stored;
+    all on one pooled connection."""
+    with engine.connect() as conn:
+        with conn.begin():
+            row = tokens.resolve(conn, token)
+        if row is None:
+            raise LoginRequired("the collector token is unknown or revoked.")
+        try:
+            payload = json.loads(body)
+        except (json.JSONDecodeError, UnicodeDecodeError) as err:
+            raise EventError(0, "(body)", f"is not JSON: {err}") from err
+        if not isinstance(payload, list):
+            raise EventError(0, "(body)", f"must be a JSON array of events, found {type(payload).__name__}")
+        return store_on(conn, payload, branch=row["branch_code"], token_id=row["id"], actor=f"token {row['prefix']}...")
+
+
+def store_on(
+    conn: Connection, raw_events: Sequence[Any], *, branch: str | None, token_id: int | None = None, actor: str | None = None
+) -> IngestResult:
+    """:func:`store_events` on a connection outside a transaction (it begins and commits its own)."""
     if len(raw_events) > MAX_BATCH:
         raise EventError(MAX_BATCH, "(batch)", f"too many events in one batch: {len(raw_events)} > {MAX_BATCH}")
     normal = [normalise(raw, i) for i, raw in enumerate(raw_events)]
     if branch is not None:
         wrong = [(i, e["event_id"], e["branch_id"]) for i, e in enumerate(normal) if e["branch_id"] != branch]
         if wrong:
-            with engine.begin() as conn:
+            with conn.begin():
                 audit.record(
                     conn,
                     "events_refused",
@@ -262,50 +296,21 @@ def store_events(
         else:
             in_batch_conflicts.append((e["event_id"], text))
     received = now_iso()
-    with engine.begin() as conn:
-        ids = sorted(batch)
+    ids = sorted(batch)
+    with conn.begin():
+        # Insert first: in the usual push every id is new, and one statement decides it. Ids the
+        # insert skipped are stored already (perhaps by a concurrent push): their hashes decide
+        # between duplicate and conflict.
+        inserted = bulk.insert_new(conn, events, [_event_row(*batch[i], received, token_id) for i in ids], "event_id")
+        skipped = [i for i in ids if i not in inserted]
         stored_hash: dict[str, str] = {}
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
+        for start in range(0, len(skipped), 500):
+            chunk = skipped[start : start + 500]
             stored_hash.update(
                 conn.execute(select(events.c.event_id, events.c.payload_sha256).where(events.c.event_id.in_(chunk))).all()
             )
-        fresh = [batch[i] for i in ids if i not in stored_hash]
-        inserted: set[str] = set()
-        if fresh:
-            rows = [
-                {
-                    "event_id": e["event_id"],
-                    "payload_sha256": digest,
-                    "bank_id": e["bank_id"],
-                    "branch_id": e["branch_id"],
-                    "window_id": e["window_id"],
-                    "staff_id": e["staff_id"],
-                    "captured_at_utc": e["captured_at_utc"],
-                    "local_date": e["local_date"],
-                    "local_hour": int(e["local_time"][:2]),
-                    "outcome": e["outcome"],
-                    "scale_levels": e["scale_levels"],
-                    "level": e["level"],
-                    "label": e["label"],
-                    "bad": e["outcome"] == "rated" and e["level"] is not None and e["level"] <= e["bad_max_level"],
-                    "payload": text,
-                    "received_at": received,
-                    "token_id": token_id,
-                }
-                for e, text, digest in fresh
-            ]
-            stmt = _dialect_insert(conn)(events).on_conflict_do_nothing(index_elements=["event_id"])
-            inserted = set(conn.execute(stmt.returning(events.c.event_id), rows).scalars())
-            lost = [e["event_id"] for e, _, _ in fresh if e["event_id"] not in inserted]
-            if lost:  # another transaction stored them meanwhile: compare with what it stored
-                stored_hash.update(
-                    conn.execute(select(events.c.event_id, events.c.payload_sha256).where(events.c.event_id.in_(lost))).all()
-                )
         conflicts = list(in_batch_conflicts)
-        for event_id in ids:
-            if event_id in inserted:
-                continue
+        for event_id in skipped:
             e, text, digest = batch[event_id]
             if stored_hash.get(event_id) == digest:
                 result.duplicates += 1
