@@ -49,6 +49,21 @@ def dialect_insert(conn: Connection, table: Table):  # noqa: ANN201
     return insert(table)
 
 
+@cache
+def _sqlite_insert_new(table: Table, key: str):  # noqa: ANN202 - built once per table
+    from sqlalchemy.dialects.sqlite import insert
+
+    return insert(table).on_conflict_do_nothing(index_elements=[key]).returning(table.c[key])
+
+
+@cache
+def _sqlite_add_counts(table: Table, keys: tuple[str, ...]):  # noqa: ANN202 - built once per table
+    from sqlalchemy.dialects.sqlite import insert
+
+    stmt = insert(table)
+    return stmt.on_conflict_do_update(index_elements=list(keys), set_={"n": table.c.n + stmt.excluded.n})
+
+
 def insert_new(conn: Connection, table: Table, rows: Sequence[Mapping], key: str) -> set:
     """Insert ``rows`` (dicts with the same keys) whose ``key`` is not stored yet; the keys stored."""
     if not rows:
@@ -58,8 +73,7 @@ def insert_new(conn: Connection, table: Table, rows: Sequence[Mapping], key: str
         quote = conn.dialect.identifier_preparer.quote
         sql = f"{_unnest_insert(table, columns, conn.dialect)} ON CONFLICT ({quote(key)}) DO NOTHING RETURNING {quote(key)}"
         return {r[0] for r in conn.exec_driver_sql(sql, _as_arrays(columns, rows))}
-    stmt = dialect_insert(conn, table).on_conflict_do_nothing(index_elements=[key]).returning(table.c[key])
-    return set(conn.execute(stmt, list(rows)).scalars())
+    return set(conn.execute(_sqlite_insert_new(table, key), list(rows)).scalars())
 
 
 def add_counts(conn: Connection, table: Table, keys: Sequence[str], rows: Sequence[Mapping]) -> None:
@@ -75,5 +89,4 @@ def add_counts(conn: Connection, table: Table, keys: Sequence[str], rows: Sequen
         )
         conn.exec_driver_sql(sql, _as_arrays(columns, rows))
         return
-    stmt = dialect_insert(conn, table)
-    conn.execute(stmt.on_conflict_do_update(index_elements=list(keys), set_={"n": table.c.n + stmt.excluded.n}), list(rows))
+    conn.execute(_sqlite_add_counts(table, tuple(keys)), list(rows))
