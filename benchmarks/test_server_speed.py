@@ -5,17 +5,18 @@ Sizes: small by default (CI runs this file once with ``--benchmark-disable``). B
 ``ACSI_BENCH_SERVER_BRANCHES`` (default 10; the issue's goal is 500), ``ACSI_BENCH_SERVER_DAYS``
 (default 60; goal 1095 = 3 years), ``ACSI_BENCH_SERVER_COLLECTORS`` (default 4; goal 200) and
 ``ACSI_BENCH_SERVER_EVENTS`` (events per collector, default 200), ``ACSI_BENCH_SERVER_WORKERS``
-(Uvicorn worker processes of the server under test, default 1). The pages are measured on
-SQLite; the ingest on SQLite, or on ``ACSI_BENCH_SERVER_INGEST_DB`` (an empty database's URL,
-e.g. ``postgresql://postgres@127.0.0.1/acsi_bench``).
-``ACSI_BENCH_SERVER_DB=FILE`` keeps the filled database in FILE and reuses it on the next run
-(filling 500 branches x 3 years takes about 9 minutes).
+(Uvicorn worker processes of the server under test, default 1). Every test runs on SQLite and
+on PostgreSQL: a throwaway database next to ``$ACSI_TEST_PG`` (as the server tests; skipped when
+no server answers). ``ACSI_BENCH_SERVER_DB=FILE`` (SQLite) and ``ACSI_BENCH_SERVER_PG=URL`` (an
+existing, empty or filled PostgreSQL database) keep the pages' bank and reuse it on the next run
+(filling 500 branches x 3 years takes about 10 minutes on each).
 
-The page benchmarks fill the aggregate tables directly (3 counters x 9 opening hours x 4
-levels per branch and day, plus timeouts), which is what the pages read; the ingest benchmark
-goes through the real push API, and checks the event count afterwards (nothing lost, nothing
-doubled). Each test prints its figure with ``-s``; ``benchmark.extra_info`` carries it into the
-JSON report.
+The page benchmarks fill the aggregate tables directly (2 rated events per counter and opening
+hour, 3 counters x 9 hours, levels drawn from fixed shares), which is what the pages read, plus
+the dissatisfied events of the last 30 days; the ingest benchmark goes through the real push API
+into an empty database and checks afterwards that the events and the aggregates count exactly
+what was sent (nothing lost, nothing doubled) and that a resend is answered as duplicates. Each
+test prints its figure with ``-s``; ``benchmark.extra_info`` carries it into the JSON report.
 """
 
 from __future__ import annotations
@@ -122,17 +123,16 @@ def _fill(engine) -> int:
     return total
 
 
-def _pg_url() -> str:
-    """PostgreSQL for the page benchmarks: ``ACSI_BENCH_SERVER_PG`` (kept and reused), else a
-    throwaway database next to ``ACSI_TEST_PG`` (skip when no server answers)."""
+def _pg_url(keep: str | None = None) -> str:
+    """A PostgreSQL database: ``keep`` (kept and reused) when given, else a throwaway database
+    next to ``ACSI_TEST_PG`` (skip when no server answers)."""
     import psycopg
 
-    keep = os.environ.get("ACSI_BENCH_SERVER_PG")
     if keep:
         return keep
     try:
         with psycopg.connect(PG_ADMIN, connect_timeout=3, autocommit=True) as conn:
-            name = f"acsi_bench_{os.getpid()}"
+            name = f"acsi_bench_{os.getpid()}_{time.monotonic_ns()}"
             conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
             conn.execute(f'CREATE DATABASE "{name}"')
     except psycopg.OperationalError as err:
@@ -143,8 +143,6 @@ def _pg_url() -> str:
 def _drop_pg(url: str) -> None:
     import psycopg
 
-    if os.environ.get("ACSI_BENCH_SERVER_PG"):
-        return
     with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
 
@@ -163,7 +161,7 @@ def bank_app(request, tmp_path_factory):
     if request.param == "sqlite":
         url = f"sqlite:///{os.environ.get('ACSI_BENCH_SERVER_DB') or tmp_path_factory.mktemp('server') / 'bank.sqlite'}"
     else:
-        url = _pg_url()
+        url = _pg_url(os.environ.get("ACSI_BENCH_SERVER_PG"))
     users.use_hasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
     engine = open_database(url)
     with engine.connect() as conn:
@@ -190,7 +188,7 @@ def bank_app(request, tmp_path_factory):
         yield client, events, f"{request.param}, {filled or BRANCHES} branches, {events:,} events"
     users.use_hasher(None)
     engine.dispose()
-    if request.param == "postgresql":
+    if request.param == "postgresql" and not os.environ.get("ACSI_BENCH_SERVER_PG"):
         _drop_pg(url)
 
 
@@ -241,18 +239,20 @@ def test_branch_page_end_to_end(benchmark, bank_app):
     print(f"\nbranch view: p95 {p95 * 1000:.0f} ms ({size})")
 
 
-def test_ingest_over_http_from_concurrent_collectors(benchmark, tmp_path):
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
+def test_ingest_over_http_from_concurrent_collectors(benchmark, tmp_path, dialect):
     """COLLECTORS threads each push EVENTS_EACH events in batches of 100 to a Uvicorn server in
     another process; the stored count must equal what was sent."""
     from sqlalchemy import func, select
 
     from acsi.server.db import open_database
     from acsi.server.org import import_org
+    from acsi.server.schema import agg_day
     from acsi.server.schema import events as events_table
     from acsi.server.synth import generate
     from acsi.server.tokens import add_token
 
-    db = os.environ.get("ACSI_BENCH_SERVER_INGEST_DB") or f"sqlite:///{tmp_path / 'ingest.sqlite'}"
+    db = f"sqlite:///{tmp_path / 'ingest.sqlite'}" if dialect == "sqlite" else _pg_url()
     engine = open_database(db)
     codes = [f"C{i:04d}" for i in range(COLLECTORS)]
     with engine.begin() as conn:
@@ -292,6 +292,7 @@ def test_ingest_over_http_from_concurrent_collectors(benchmark, tmp_path):
     try:
         _wait(port)
         errors: list[str] = []
+        answers: list[dict] = []
 
         def collector(token, bodies):
             for body in bodies:
@@ -303,7 +304,7 @@ def test_ingest_over_http_from_concurrent_collectors(benchmark, tmp_path):
                 )
                 try:
                     with urllib.request.urlopen(request, timeout=120) as answer:
-                        json.loads(answer.read())
+                        answers.append(json.loads(answer.read()))
                 except Exception as err:  # noqa: BLE001 - collected and asserted below
                     errors.append(str(err))
 
@@ -317,6 +318,8 @@ def test_ingest_over_http_from_concurrent_collectors(benchmark, tmp_path):
         start = time.perf_counter()
         benchmark.pedantic(run, rounds=1, iterations=1)
         elapsed = time.perf_counter() - start
+        collector(batches[0][0], batches[0][1][:1])  # a resend: duplicates only
+        resent = answers[-1:]
     finally:
         server.terminate()
         server.wait(10)
@@ -324,12 +327,19 @@ def test_ingest_over_http_from_concurrent_collectors(benchmark, tmp_path):
     assert not errors, errors[:3]
     with engine.connect() as conn:
         stored = conn.execute(select(func.count()).select_from(events_table)).scalar_one()
+        counted = conn.execute(select(func.sum(agg_day.c.n))).scalar_one()
     engine.dispose()
+    if dialect == "postgresql":
+        _drop_pg(db)
     sent = COLLECTORS * EVENTS_EACH
-    assert stored == sent
+    assert stored == counted == sent  # nothing lost, nothing doubled, in the events and the aggregates
+    assert sum(a["accepted"] for a in answers) == sent
+    assert resent == [{"accepted": 0, "duplicates": len(json.loads(batches[0][1][0])), "conflicts": []}]
     rate = sent / elapsed
     benchmark.extra_info.update(events_per_s=rate, collectors=COLLECTORS, events=sent)
-    print(f"\ningest over HTTP: {sent:,} events from {COLLECTORS} collectors in {elapsed:.2f} s = {rate:,.0f} events/s")
+    print(
+        f"\ningest over HTTP ({dialect}, {WORKERS} worker(s)): {sent:,} events from {COLLECTORS} collectors in {elapsed:.2f} s = {rate:,.0f} events/s"
+    )
 
 
 def _free_port() -> int:
