@@ -19,9 +19,9 @@ Concurrency: rows are inserted with ``ON CONFLICT DO NOTHING ... RETURNING event
 the returned ids are aggregated, so two collectors racing with the same ids count each event
 once; aggregate upserts run in key order, so concurrent PostgreSQL transactions never deadlock.
 
-Speed: the token check and the store share one transaction; the body is parsed and checked
-before it begins; each table gets one statement per batch (:mod:`acsi.server.bulk`); the
-push route lets :data:`CONCURRENT_PUSHES` batches into the database at once.
+Speed: the token check and the store share one transaction; each table gets one statement per
+batch (:mod:`acsi.server.bulk`); the push route lets :data:`CONCURRENT_PUSHES` batches into the
+database at once.
 """
 
 from __future__ import annotations
@@ -309,19 +309,14 @@ def store_events(
 
 
 def push(engine: Engine, token: str, body: bytes) -> IngestResult:
-    """A collector's push (``POST /api/v1/events``) in one transaction: the token's branch
-    (:class:`LoginRequired` when the token is unknown or revoked, before any complaint about the
-    body), then the batch, parsed and checked before the transaction begins, stored."""
-    try:
-        batch, problem = _prepare(_parse(body)), None
-    except EventError as err:
-        batch, problem = None, err
+    """A collector's push (``POST /api/v1/events``) in one transaction: the token's branch first
+    (:class:`LoginRequired` when the token is unknown or revoked, so an unknown caller never gets
+    its body parsed), then the batch parsed, checked and stored."""
     with engine.begin() as conn:
         row = tokens.resolve(conn, token)
         if row is None:
             raise LoginRequired("the collector token is unknown or revoked.")
-        if problem is not None:
-            raise problem
+        batch = _prepare(_parse(body))
         actor = f"token {row['prefix']}..."
         refused = _refusal(conn, batch, row["branch_code"], row["id"], actor)
         if refused is None:
