@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from anyio import CapacityLimiter
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
@@ -19,7 +20,7 @@ from sqlalchemy import Engine
 
 from acsi.server.db import open_database
 from acsi.server.deps import CsrfRejected, LoginRequired, current_viewer
-from acsi.server.ingest import BranchRefused, EventError
+from acsi.server.ingest import CONCURRENT_PUSHES, BranchRefused, EventError
 from acsi.server.render import make_environment, page
 from acsi.server.routes import admin, api, auth, pages
 from acsi.server.scope import Forbidden, NotFound
@@ -75,6 +76,7 @@ def create_app(db: str | Engine) -> FastAPI:
     engine = open_database(db) if isinstance(db, str) else db
     app = FastAPI(title="acsi server", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.engine = engine
+    app.state.ingest_slots = CapacityLimiter(CONCURRENT_PUSHES)
     app.state.signer = Signer(secret_key(engine))
     app.state.templates = make_environment()
     for module in (auth, pages, admin, api):

@@ -36,6 +36,8 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
+from acsi.ingest.device.indicators import COUNT_KEYS
+
 metadata = MetaData()
 
 meta = Table("meta", metadata, Column("key", String(64), primary_key=True), Column("value", Text, nullable=False))
@@ -180,77 +182,55 @@ event_conflicts = Table(
     Column("token_id", Integer, nullable=True),
 )
 
-FINE_KEYS = (
-    "bank_id",
-    "branch_id",
-    "window_id",
-    "staff_id",
-    "local_date",
-    "local_hour",
-    "scale_levels",
-    "satisfied_min_level",
-    "bad_max_level",
-    "outcome",
-    "level",
-    "label",
-    "flags",
-    "prompted",
-)
+# The key columns of the aggregates, each with its one type: an aggregate is a table of counts
+# ``n`` with one row per distinct key (see :func:`_count_table`).
+_KEY_TYPES = {
+    "bank_id": lambda: String(64),
+    "branch_id": lambda: String(64),
+    "window_id": lambda: String(64),
+    "staff_id": lambda: String(64),
+    "local_date": lambda: String(10),
+    "month": lambda: String(7),
+    "local_hour": Integer,
+    "scale_levels": Integer,
+    "satisfied_min_level": Integer,
+    "bad_max_level": Integer,
+    "outcome": lambda: String(16),
+    "level": Integer,
+    "label": lambda: String(32),
+    "flags": Text,
+    "prompted": Boolean,
+    "reason": lambda: String(64),
+}
 
-agg_fine = Table(
+
+def _count_table(name: str, keys: tuple[str, ...], *indexes: Index) -> Table:
+    """Aggregate ``name``: the ``keys`` (NOT NULL, unique together as ``<name>_key``) and ``n``."""
+    return Table(
+        name,
+        metadata,
+        *(Column(key, _KEY_TYPES[key](), nullable=False) for key in keys),
+        Column("n", BigInteger, nullable=False),
+        UniqueConstraint(*keys, name=f"{name}_key"),
+        *indexes,
+    )
+
+
+# The count keys of the device indicators with the local hour after the day.
+FINE_KEYS = (*COUNT_KEYS[:5], "local_hour", *COUNT_KEYS[5:])
+agg_fine = _count_table(
     "agg_fine",
-    metadata,
-    Column("bank_id", String(64), nullable=False),
-    Column("branch_id", String(64), nullable=False),
-    Column("window_id", String(64), nullable=False),
-    Column("staff_id", String(64), nullable=False),
-    Column("local_date", String(10), nullable=False),
-    Column("local_hour", Integer, nullable=False),
-    Column("scale_levels", Integer, nullable=False),
-    Column("satisfied_min_level", Integer, nullable=False),
-    Column("bad_max_level", Integer, nullable=False),
-    Column("outcome", String(16), nullable=False),
-    Column("level", Integer, nullable=False),
-    Column("label", String(32), nullable=False),
-    Column("flags", Text, nullable=False),
-    Column("prompted", Boolean, nullable=False),
-    Column("n", BigInteger, nullable=False),
-    UniqueConstraint(*FINE_KEYS, name="agg_fine_key"),
+    FINE_KEYS,
     Index("agg_fine_branch_date", "branch_id", "local_date"),
     Index("agg_fine_staff_date", "staff_id", "local_date"),
 )
 
-DAY_KEYS = ("branch_id", "local_date", "scale_levels", "satisfied_min_level", "bad_max_level", "outcome", "level")
-
-agg_day = Table(
-    "agg_day",
-    metadata,
-    Column("branch_id", String(64), nullable=False),
-    Column("local_date", String(10), nullable=False),
-    Column("scale_levels", Integer, nullable=False),
-    Column("satisfied_min_level", Integer, nullable=False),
-    Column("bad_max_level", Integer, nullable=False),
-    Column("outcome", String(16), nullable=False),
-    Column("level", Integer, nullable=False),
-    Column("n", BigInteger, nullable=False),
-    UniqueConstraint(*DAY_KEYS, name="agg_day_key"),
-    Index("agg_day_date", "local_date"),
-)
+_RATING_KEYS = ("scale_levels", "satisfied_min_level", "bad_max_level", "outcome", "level")
+DAY_KEYS = ("branch_id", "local_date", *_RATING_KEYS)
+agg_day = _count_table("agg_day", DAY_KEYS, Index("agg_day_date", "local_date"))
 
 REASON_KEYS = ("bank_id", "branch_id", "window_id", "staff_id", "local_date", "reason")
-
-agg_reasons = Table(
-    "agg_reasons",
-    metadata,
-    Column("bank_id", String(64), nullable=False),
-    Column("branch_id", String(64), nullable=False),
-    Column("window_id", String(64), nullable=False),
-    Column("staff_id", String(64), nullable=False),
-    Column("local_date", String(10), nullable=False),
-    Column("reason", String(64), nullable=False),
-    Column("n", BigInteger, nullable=False),
-    UniqueConstraint(*REASON_KEYS, name="agg_reasons_key"),
-)
+agg_reasons = _count_table("agg_reasons", REASON_KEYS)
 
 branch_state = Table(
     "branch_state",
@@ -273,19 +253,5 @@ surveys = Table(
 
 # Revision 0003: monthly counts per branch, so that the overview's trend and its month, quarter
 # and year rankings read 12 rows per branch and year instead of 365.
-MONTH_KEYS = ("branch_id", "month", "scale_levels", "satisfied_min_level", "bad_max_level", "outcome", "level")
-
-agg_month = Table(
-    "agg_month",
-    metadata,
-    Column("branch_id", String(64), nullable=False),
-    Column("month", String(7), nullable=False),
-    Column("scale_levels", Integer, nullable=False),
-    Column("satisfied_min_level", Integer, nullable=False),
-    Column("bad_max_level", Integer, nullable=False),
-    Column("outcome", String(16), nullable=False),
-    Column("level", Integer, nullable=False),
-    Column("n", BigInteger, nullable=False),
-    UniqueConstraint(*MONTH_KEYS, name="agg_month_key"),
-    Index("agg_month_month", "month"),
-)
+MONTH_KEYS = ("branch_id", "month", *_RATING_KEYS)
+agg_month = _count_table("agg_month", MONTH_KEYS, Index("agg_month_month", "month"))
