@@ -34,6 +34,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    true,
 )
 
 metadata = MetaData()
@@ -46,6 +47,7 @@ regions = Table(
     Column("id", Integer, primary_key=True),
     Column("code", String(64), nullable=False, unique=True),
     Column("name", Text, nullable=False),
+    Column("active", Boolean, nullable=False, server_default=true()),  # revision 0004
 )
 
 branches = Table(
@@ -57,6 +59,7 @@ branches = Table(
     Column("region_id", Integer, ForeignKey("regions.id"), nullable=True),
     Column("bank_id", String(64), nullable=True),
     Column("tz", String(64), nullable=False, default="Asia/Shanghai"),
+    Column("active", Boolean, nullable=False, server_default=true()),  # revision 0004
 )
 
 counters = Table(
@@ -66,6 +69,7 @@ counters = Table(
     Column("branch_id", Integer, ForeignKey("branches.id"), nullable=False),
     Column("code", String(64), nullable=False),
     Column("name", Text, nullable=False),
+    Column("active", Boolean, nullable=False, server_default=true()),  # revision 0004
     UniqueConstraint("branch_id", "code", name="counters_branch_code"),
 )
 
@@ -75,6 +79,7 @@ staff = Table(
     Column("id", Integer, primary_key=True),
     Column("code", String(64), nullable=False, unique=True),
     Column("name", Text, nullable=False),
+    Column("active", Boolean, nullable=False, server_default=true()),  # revision 0004
 )
 
 staff_assignments = Table(
@@ -288,4 +293,41 @@ agg_month = Table(
     Column("n", BigInteger, nullable=False),
     UniqueConstraint(*MONTH_KEYS, name="agg_month_key"),
     Index("agg_month_month", "month"),
+)
+
+# Revision 0004 (browser administration): data corrections, the analysts' clerk-name grant and
+# the device set-up (site file, profile) of each branch.
+# A correction never touches ``events``: it is a new row naming the original event; the newest
+# correction of an event decides its effective counter/staff (``reassign``) or voids it.
+event_corrections = Table(
+    "event_corrections",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("event_id", String(200), nullable=False),
+    Column("branch_id", String(64), nullable=False),
+    Column("action", String(16), nullable=False),
+    Column("window_id", String(64), nullable=True),
+    Column("staff_id", String(64), nullable=True),
+    Column("reason", Text, nullable=False),
+    Column("actor", String(128), nullable=False),
+    Column("at", String(32), nullable=False),
+    Index("event_corrections_event", "event_id", "id"),
+    Index("event_corrections_branch", "branch_id", "id"),
+)
+
+clerk_name_grants = Table(
+    "clerk_name_grants",
+    metadata,
+    Column("user_id", Integer, ForeignKey("users.id"), primary_key=True),
+    Column("granted_by", String(128), nullable=False),
+    Column("granted_at", String(32), nullable=False),
+)
+
+branch_devices = Table(
+    "branch_devices",
+    metadata,
+    Column("branch_code", String(64), primary_key=True),
+    Column("site", Text, nullable=True),
+    Column("profile", Text, nullable=True),
+    Column("updated_at", String(32), nullable=False),
 )
