@@ -136,12 +136,14 @@ def branch_page(request: Request, branch: str, who: Viewer = Depends(admin)):
 
 @router.post("/branch/{branch}")
 def edit_branch(request: Request, branch: str, who: Viewer = Depends(admin), form: dict = Depends(checked_form)):
+    """Change a branch's fields; back to the list (``back=list``) or to the branch's page."""
     fields = _fields(form, "name", "region", "tz", "active")
+    to_list = _text(form, "back") == "list"
     return apply_change(
         request,
         lambda conn: org_edit.edit_branch(conn, branch, fields, actor=who.name),
-        _branch_url(branch),
-        _on_branch(request, who, branch),
+        "/admin/org" if to_list else _branch_url(branch),
+        _on_org(request, who) if to_list else _on_branch(request, who, branch),
     )
 
 
