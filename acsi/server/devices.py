@@ -5,7 +5,7 @@ files ``acsi device listen`` reads (:mod:`acsi.ingest.device.site`,
 They serve twice: ``acsi org import --site FILE --profile NAME|FILE`` (and the organisation page)
 take the branch's counters and time zone from the site file, and a vendor log uploaded in the
 browser is read with the branch's profile and site (:func:`vendor_log_events`), so its events
-are exactly those ``acsi device import-log`` would store, with the same deterministic ids (an
+are exactly those ``acsi device import`` would store, with the same deterministic ids (an
 upload repeated, or overlapping an earlier one, adds each press once).
 """
 
