@@ -21,7 +21,8 @@ import time
 
 from sqlalchemy import Connection, Engine, and_, func, insert, select, update
 
-from acsi.server.schema import clerk_name_grants, login_attempts, meta, sessions, users
+from acsi.server.schema import login_attempts, meta, sessions, users
+from acsi.server.users import users_with_grant
 
 COOKIE = "acsi_session"
 LOGIN_COOKIE = "acsi_login_csrf"
@@ -109,18 +110,8 @@ def load_session(conn: Connection, session_id: str | None) -> dict | None:
         return None
     row = (
         conn.execute(
-            select(
-                users.c.id,
-                users.c.name,
-                users.c.role,
-                users.c.scope,
-                users.c.active,
-                sessions.c.csrf,
-                sessions.c.id_hash,
-                clerk_name_grants.c.user_id.is_not(None).label("clerk_names"),
-            )
-            .join(users, users.c.id == sessions.c.user_id)
-            .outerjoin(clerk_name_grants, clerk_name_grants.c.user_id == users.c.id)
+            users_with_grant(sessions.c.csrf, sessions.c.id_hash)
+            .join(sessions, sessions.c.user_id == users.c.id)
             .where(sessions.c.id_hash == _digest(session_id), sessions.c.revoked.is_(False), sessions.c.expires_at > time.time())
         )
         .mappings()

@@ -19,7 +19,7 @@ Passwords are hashed with Argon2id (argon2-cffi's defaults, RFC 9106 low-memory 
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, Select, delete, insert, select, update
 
 from acsi.server import audit
 from acsi.server.clock import now_iso
@@ -152,20 +152,20 @@ def find_user(conn: Connection, name: str) -> dict | None:
     return dict(row) if row else None
 
 
+def users_with_grant(*extra) -> Select:  # noqa: ANN002
+    """``SELECT id, name, role, scope, active, clerk_names, *extra`` over users and their
+    clerk-name grant (``clerk_names`` true when granted); the caller joins further tables."""
+    return select(
+        users.c.id,
+        users.c.name,
+        users.c.role,
+        users.c.scope,
+        users.c.active,
+        clerk_name_grants.c.user_id.is_not(None).label("clerk_names"),
+        *extra,
+    ).select_from(users.outerjoin(clerk_name_grants, clerk_name_grants.c.user_id == users.c.id))
+
+
 def list_users(conn: Connection) -> list[dict]:
-    return [
-        dict(r)
-        for r in conn.execute(
-            select(
-                users.c.id,
-                users.c.name,
-                users.c.role,
-                users.c.scope,
-                users.c.active,
-                users.c.created_at,
-                clerk_name_grants.c.user_id.is_not(None).label("clerk_names"),
-            )
-            .select_from(users.outerjoin(clerk_name_grants, clerk_name_grants.c.user_id == users.c.id))
-            .order_by(users.c.name)
-        ).mappings()
-    ]
+    query = users_with_grant(users.c.created_at).order_by(users.c.name)
+    return [dict(r) for r in conn.execute(query).mappings()]
