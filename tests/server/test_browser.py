@@ -166,3 +166,22 @@ def test_a_branch_manager_voids_an_event_with_a_reason_and_the_numbers_follow(br
     assert _rated_total(page) == rated_before - 1
     answer = page.goto(live_server.url + "/branch/B03/data")
     assert answer.status == 403
+
+
+def test_an_admin_grants_an_analyst_the_clerk_names_in_the_browser(browser, live_server):
+    from playwright.sync_api import expect
+
+    analyst = _login(browser, live_server, "analyst")
+    analyst.goto(live_server.url + "/branch/B01")
+    assert analyst.locator("#table-clerks").count() == 0
+    admin = _login(browser, live_server, "admin")
+    admin.goto(live_server.url + "/admin/users")
+    row = admin.locator('tr[data-user="analyst"]')
+    row.get_by_role("button", name="Grant").click()
+    expect(admin.locator('tr[data-user="analyst"]').get_by_role("button", name="Revoke")).to_be_visible()
+    analyst.reload()
+    expect(analyst.locator("#table-clerks")).to_contain_text("Ann")
+    admin.locator('tr[data-user="analyst"]').get_by_role("button", name="Revoke").click()
+    expect(admin.locator('tr[data-user="analyst"]').get_by_role("button", name="Grant")).to_be_visible()
+    analyst.reload()
+    expect(analyst.locator("#table-clerks")).to_have_count(0)

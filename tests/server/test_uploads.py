@@ -50,7 +50,10 @@ def _events_of(engine, branch: str, day: str) -> int:
         ).scalar_one()
 
 
-def test_a_vendor_log_uploaded_by_the_branch_manager_is_stored_once(client, bank):
+def test_a_vendor_log_uploaded_by_the_branch_manager_is_stored_once(client, bank, monkeypatch):
+    from acsi.server import ingest
+
+    monkeypatch.setattr(ingest, "MAX_BATCH", 2)  # a log longer than one push batch is stored in batches
     _set_devices(client)
     login(client, "mgr1")
     first = _upload_log(client, "B01", LOG)

@@ -94,7 +94,7 @@ def correct_event(request: Request, branch: str, who: Viewer = Depends(viewer), 
 async def vendor_log(request: Request, branch: str, who: Viewer = Depends(viewer), form: dict = Depends(checked_form)):
     """Upload a vendor CSV log of this branch: its events are stored like pushed ones (idempotent
     by event id; events of another branch refuse the whole file)."""
-    from acsi.server.ingest import store_events
+    from acsi.server import ingest
 
     upload = form.get("file")
     try:
@@ -111,9 +111,20 @@ async def vendor_log(request: Request, branch: str, who: Viewer = Depends(viewer
         with engine.connect() as conn:
             return devices.vendor_log_events(conn, branch, data, filename=name)
 
+    def store(rows: list[dict]) -> ingest.IngestResult:
+        """In batches of the push API's size (a log may hold a year of presses); each batch is one
+        transaction, and a failed upload can simply be repeated (ids are deterministic)."""
+        total = ingest.IngestResult()
+        for start in range(0, len(rows), ingest.MAX_BATCH):
+            part = ingest.store_events(engine, rows[start : start + ingest.MAX_BATCH], branch=branch, actor=who.name)
+            total.accepted += part.accepted
+            total.duplicates += part.duplicates
+            total.conflicts += part.conflicts
+        return total
+
     try:
         rows = await run_in_threadpool(read)
-        result = await run_in_threadpool(store_events, engine, rows, branch=branch, actor=who.name)
+        result = await run_in_threadpool(store, rows)
     except AcsiError as err:
         return _data_page(request, who, branch, message=f"Not imported: {err}", status_code=422)
     with engine.begin() as conn:
