@@ -32,7 +32,8 @@ pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"{CHROMIUM
 
 
 @pytest.fixture
-def browser():
+def browser(live_server):
+    """Chromium, closed before the server stops (its pages hold live event streams open)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
