@@ -22,7 +22,7 @@ from acsi.server.db import open_database
 from acsi.server.deps import CsrfRejected, LoginRequired, current_viewer
 from acsi.server.ingest import CONCURRENT_PUSHES, BranchRefused, EventError
 from acsi.server.render import make_environment, page
-from acsi.server.routes import admin, api, auth, pages
+from acsi.server.routes import admin, api, auth, data, org_admin, pages
 from acsi.server.scope import Forbidden, NotFound
 from acsi.server.sessions import Signer, secret_key
 
@@ -39,7 +39,7 @@ SECURITY_HEADERS = {
 
 
 def _is_api(request: Request) -> bool:
-    return request.url.path.startswith("/api/") or request.url.path == "/live" or "/export/" in request.url.path
+    return request.url.path.startswith("/api/") or request.url.path.startswith("/live") or "/export/" in request.url.path
 
 
 def _error(request: Request, status: int, message: str):
@@ -79,7 +79,7 @@ def create_app(db: str | Engine) -> FastAPI:
     app.state.ingest_slots = CapacityLimiter(CONCURRENT_PUSHES)
     app.state.signer = Signer(secret_key(engine))
     app.state.templates = make_environment()
-    for module in (auth, pages, admin, api):
+    for module in (auth, pages, data, admin, org_admin, api):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 

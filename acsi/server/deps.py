@@ -33,7 +33,14 @@ def current_viewer(request: Request) -> Viewer | None:
         row = sessions.load_session(conn, session_id)
     if row is None:
         return None
-    return Viewer(user_id=row["id"], name=row["name"], role=row["role"], scope=row["scope"], csrf=row["csrf"])
+    return Viewer(
+        user_id=row["id"],
+        name=row["name"],
+        role=row["role"],
+        scope=row["scope"],
+        csrf=row["csrf"],
+        clerk_names_granted=bool(row["clerk_names"]),
+    )
 
 
 def viewer(request: Request) -> Viewer:

@@ -191,22 +191,23 @@ def _add_counts(conn: Connection, table, keys: Sequence[str], counts: Counter) -
     bulk.add_counts(conn, table, keys, rows)
 
 
-def aggregate(conn: Connection, stored: list[dict]) -> None:
-    """Count stored events into the aggregate tables (inside the caller's transaction)."""
+def aggregate(conn: Connection, stored: list[dict], weight: int = 1) -> None:
+    """Count stored events into the aggregate tables (inside the caller's transaction); a data
+    correction takes an event out with ``weight=-1`` (:mod:`acsi.server.corrections`)."""
     fine: Counter = Counter()
     day: Counter = Counter()
     month: Counter = Counter()
     reasons: Counter = Counter()
     for e in stored:
-        fine[fine_key(e)] += 1
+        fine[fine_key(e)] += weight
         rest = (e["scale_levels"], e["satisfied_min_level"], e["bad_max_level"], e["outcome"], e["level"] or 0)
-        day[(e["branch_id"], e["local_date"], *rest)] += 1
-        month[(e["branch_id"], e["local_date"][:7], *rest)] += 1
+        day[(e["branch_id"], e["local_date"], *rest)] += weight
+        month[(e["branch_id"], e["local_date"][:7], *rest)] += weight
         if e["outcome"] == "rated" and e["reason_codes"] != "[]":
             for reason in json.loads(e["reason_codes"]):
                 reasons[
                     (e["bank_id"] or "", e["branch_id"], e["window_id"] or "", e["staff_id"] or "", e["local_date"], reason)
-                ] += 1
+                ] += weight
     _add_counts(conn, agg_fine, FINE_KEYS, fine)
     _add_counts(conn, agg_day, DAY_KEYS, day)
     _add_counts(conn, agg_month, MONTH_KEYS, month)

@@ -34,6 +34,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    true,
 )
 
 from acsi.ingest.device.indicators import COUNT_KEYS
@@ -48,6 +49,7 @@ regions = Table(
     Column("id", Integer, primary_key=True),
     Column("code", String(64), nullable=False, unique=True),
     Column("name", Text, nullable=False),
+    Column("active", Boolean, nullable=False, server_default=true()),  # revision 0004
 )
 
 branches = Table(
@@ -59,6 +61,7 @@ branches = Table(
     Column("region_id", Integer, ForeignKey("regions.id"), nullable=True),
     Column("bank_id", String(64), nullable=True),
     Column("tz", String(64), nullable=False, default="Asia/Shanghai"),
+    Column("active", Boolean, nullable=False, server_default=true()),  # revision 0004
 )
 
 counters = Table(
@@ -68,6 +71,7 @@ counters = Table(
     Column("branch_id", Integer, ForeignKey("branches.id"), nullable=False),
     Column("code", String(64), nullable=False),
     Column("name", Text, nullable=False),
+    Column("active", Boolean, nullable=False, server_default=true()),  # revision 0004
     UniqueConstraint("branch_id", "code", name="counters_branch_code"),
 )
 
@@ -77,6 +81,7 @@ staff = Table(
     Column("id", Integer, primary_key=True),
     Column("code", String(64), nullable=False, unique=True),
     Column("name", Text, nullable=False),
+    Column("active", Boolean, nullable=False, server_default=true()),  # revision 0004
 )
 
 staff_assignments = Table(
@@ -255,3 +260,40 @@ surveys = Table(
 # and year rankings read 12 rows per branch and year instead of 365.
 MONTH_KEYS = ("branch_id", "month", *_RATING_KEYS)
 agg_month = _count_table("agg_month", MONTH_KEYS, Index("agg_month_month", "month"))
+
+# Revision 0004 (browser administration): data corrections, the analysts' clerk-name grant and
+# the device set-up (site file, profile) of each branch.
+# A correction never touches ``events``: it is a new row naming the original event; the newest
+# correction of an event decides its effective counter/staff (``reassign``) or voids it.
+event_corrections = Table(
+    "event_corrections",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("event_id", String(200), nullable=False),
+    Column("branch_id", String(64), nullable=False),
+    Column("action", String(16), nullable=False),
+    Column("window_id", String(64), nullable=True),
+    Column("staff_id", String(64), nullable=True),
+    Column("reason", Text, nullable=False),
+    Column("actor", String(128), nullable=False),
+    Column("at", String(32), nullable=False),
+    Index("event_corrections_event", "event_id", "id"),
+    Index("event_corrections_branch", "branch_id", "id"),
+)
+
+clerk_name_grants = Table(
+    "clerk_name_grants",
+    metadata,
+    Column("user_id", Integer, ForeignKey("users.id"), primary_key=True),
+    Column("granted_by", String(128), nullable=False),
+    Column("granted_at", String(32), nullable=False),
+)
+
+branch_devices = Table(
+    "branch_devices",
+    metadata,
+    Column("branch_code", String(64), primary_key=True),
+    Column("site", Text, nullable=True),
+    Column("profile", Text, nullable=True),
+    Column("updated_at", String(32), nullable=False),
+)
