@@ -18,6 +18,7 @@ from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
+from acsi.errors import PayloadTooLarge
 from acsi.server.db import open_database
 from acsi.server.deps import CsrfRejected, LoginRequired, current_viewer
 from acsi.server.ingest import CONCURRENT_PUSHES, BranchRefused, EventError
@@ -109,6 +110,10 @@ def create_app(db: str | Engine) -> FastAPI:
     @app.exception_handler(BranchRefused)
     async def _refused(request: Request, err: BranchRefused):
         return JSONResponse({"error": str(err), "refused": [e[1] for e in err.wrong]}, status_code=403)
+
+    @app.exception_handler(PayloadTooLarge)
+    async def _too_large(request: Request, err: PayloadTooLarge):
+        return _error(request, 413, str(err))
 
     @app.exception_handler(NotFound)
     async def _not_found(request: Request, err: NotFound):

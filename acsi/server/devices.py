@@ -48,7 +48,7 @@ def parse_profile(text: str, *, source: str):
     shipped profile (one line without a colon, e.g. ``framed-5level``)."""
     import hashlib
 
-    from acsi.ingest.device.profile import load_profile, profile_from_dict
+    from acsi.ingest.device.profile_load import load_profile, profile_from_dict
 
     stripped = text.strip()
     if stripped and "\n" not in stripped and ":" not in stripped:

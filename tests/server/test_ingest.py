@@ -192,3 +192,16 @@ def test_concurrent_pushes_of_the_same_events_store_and_count_each_once(bank):
     assert sum(r.duplicates for r in results) == 7 * len(batch)
     assert not any(r.conflicts for r in results)
     assert _counts(bank) == tuple(b + len(batch) for b in before)
+
+
+def test_a_push_body_larger_than_the_limit_is_refused_413_and_nothing_is_stored(client, bank, token, monkeypatch):
+    from acsi.server import limits
+
+    new = make_events(("B01",), start=dt.date(2025, 3, 1), end=dt.date(2025, 3, 1))
+    before = _counts(bank)
+    monkeypatch.setattr(limits, "MAX_PUSH_BYTES", len(json.dumps(new)) - 1)
+    answer = _post(client, token, new)
+    assert answer.status_code == 413 and "at most" in answer.json()["error"]
+    assert _counts(bank) == before
+    monkeypatch.setattr(limits, "MAX_PUSH_BYTES", len(json.dumps(new)))
+    assert _post(client, token, new).json()["accepted"] == len(new)

@@ -161,3 +161,14 @@ def test_org_import_reads_site_files_and_a_profile(engine, tmp_path, capsys):
     site.write_text("branch_id: B06\nwindows: []\n")
     assert main(["org", "import", "--site", str(site), "--db", url]) != 0
     assert "branch 'B06' is new; name its region with --region" in capsys.readouterr().err
+
+
+def test_an_upload_larger_than_the_limit_is_refused_413_and_nothing_is_stored(client, bank, monkeypatch):
+    from acsi.server import limits
+
+    _set_devices(client)
+    login(client, "mgr1")
+    monkeypatch.setattr(limits, "MAX_FORM_BYTES", len(LOG.encode("utf-8")) - 1)
+    answer = _upload_log(client, "B01", LOG)
+    assert answer.status_code == 413 and "the server accepts at most" in html.unescape(answer.text)
+    assert _events_of(bank, "B01", "2025-03-05") == 0

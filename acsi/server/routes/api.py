@@ -15,7 +15,7 @@ from anyio import to_thread
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from acsi.server import tokens
+from acsi.server import limits, tokens
 from acsi.server.deps import LoginRequired, current_viewer, engine_of
 from acsi.server.indicators import indicator_rows
 from acsi.server.ingest import push
@@ -46,7 +46,7 @@ async def post_events(request: Request):
     token = _bearer(request)
     if token is None:
         raise LoginRequired("send the collector token as 'Authorization: Bearer TOKEN'.")
-    body = await request.body()
+    body = await limits.read_body(request, limits.MAX_PUSH_BYTES, "the batch")
     result = await to_thread.run_sync(push, engine_of(request), token, body, limiter=request.app.state.ingest_slots)
     return JSONResponse(result.to_dict())
 
