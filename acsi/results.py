@@ -500,6 +500,17 @@ class FitResult(ResultContract):
             tables[f"Index (0-100, {self.index.method} weights)"] = index
         return tables
 
+    def plot(self, bootstrap: Any = None, *, path: str | None = None) -> str:
+        """The path diagram as SVG text (:func:`acsi.report.diagram.path_diagram`), with significance marks and
+        intervals when ``bootstrap`` (this fit's :func:`acsi.bootstrap`) is given; also written to ``path``
+        (``.svg`` or ``.png``) when given."""
+        from acsi.report.diagram import path_diagram, save_diagram
+
+        svg = path_diagram(self, bootstrap)
+        if path is not None:
+            save_diagram(svg, path)
+        return svg
+
 
 def _plain(value: Any) -> Any:
     """Nested mappings of numbers as plain dicts of floats (for JSON)."""

@@ -690,7 +690,7 @@ def _key_text(key: Any) -> str:
     return " / ".join(key) if isinstance(key, tuple) else str(key)
 
 
-def path_diagram(result: Any, bootstrap: Any = None, *, group: Any = None, digits: int = 3) -> str:
+def path_diagram(result: Any, bootstrap: Any = None, *, group: Any = None, digits: int = 3, title: str | None = None) -> str:
     """The path diagram of a fit (``FitResult``, optionally with its ``BootstrapResult``) or of one group of
     :class:`~acsi.compare.groups.GroupEstimates` (``group=`` its label), as an SVG string.
 
@@ -701,10 +701,12 @@ def path_diagram(result: Any, bootstrap: Any = None, *, group: Any = None, digit
     if hasattr(result, "group_column"):  # group estimates
         if group is None:
             raise ParameterError("path_diagram of group estimates needs group=<label>; group_diagrams() draws every group.")
-        return render_svg(layout(result.spec), labels_from_groups(result, group, digits=digits))
+        labels = labels_from_groups(result, group, digits=digits)
+        return render_svg(layout(result.spec), labels if title is None else dataclasses.replace(labels, title=title))
     if bootstrap is not None and bootstrap.fit is not result:
         raise ParameterError("bootstrap= must be the bootstrap of this fit (bootstrap.fit is another result).")
-    return render_svg(layout(result.spec), labels_from_fit(result, bootstrap, digits=digits))
+    labels = labels_from_fit(result, bootstrap, digits=digits)
+    return render_svg(layout(result.spec), labels if title is None else dataclasses.replace(labels, title=title))
 
 
 def group_diagrams(estimates: Any, *, digits: int = 3) -> dict[str, str]:
