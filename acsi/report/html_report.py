@@ -79,6 +79,9 @@ th{background:#eef2f7;font-weight:600}td{vertical-align:middle}td:first-child{wh
 .muted{color:#666}.sig{color:#2b5b94;font-weight:600}.note{font-size:12px;color:#444}
 .diagram svg{max-width:100%;height:auto;border:1px solid #e3e6ea}
 nav a{margin-right:10px;font-size:12px;color:#2b5b94}
+.kv{display:grid;grid-template-columns:repeat(3,minmax(0,1fr));gap:2px 18px;font-size:12px;margin:8px 0}
+.kv div{border-bottom:1px solid #eee;padding:2px 0;overflow-wrap:anywhere}.kv .k{color:#555;font-weight:600}
+.kv div:nth-child(-n+4){grid-column:span 3}
 pre{background:#f3f4f6;padding:8px;font-size:11px;overflow-x:auto}
 @media print{body{background:#fff}main{max-width:none;padding:0}h2{page-break-after:avoid}table,svg{page-break-inside:avoid}}
 """
@@ -407,21 +410,17 @@ def _table(head: Iterable[str], rows: Iterable[str], cls: str = "") -> str:
     return f'<table class="{cls}"><thead><tr>{header}</tr></thead><tbody>{body}</tbody></table>'
 
 
-def _bars(counts: Sequence[int], labels: Sequence[str], width: int = 150, height: int = 16) -> str:
-    """A small inline bar chart of answer counts."""
+def _bars(counts: Sequence[int], labels: Sequence[str], width: int = 150, height: int = 14) -> str:
+    """A small inline bar chart of answer counts (each bar's title gives its answer and count)."""
     top = max(max(counts), 1)
     step = width / max(len(counts), 1)
-    parts = [
-        f'<svg width="{width}" height="{height + 10}" viewBox="0 0 {width} {height + 10}" role="img" aria-label="distribution">'
-    ]
+    parts = [f'<svg width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="img" aria-label="distribution">']
     for j, (count, label) in enumerate(zip(counts, labels)):
-        h = height * count / top
+        h = max(height * count / top, 0.5)
         parts.append(
             f'<rect x="{j * step + 1:.1f}" y="{height - h:.1f}" width="{step - 2:.1f}" height="{h:.1f}" fill="#6b93c4">'
             f"<title>{_e(label)}: {count}</title></rect>"
         )
-    parts.append(f'<text x="0" y="{height + 9}" font-size="8" fill="#666">{_e(labels[0])}</text>')
-    parts.append(f'<text x="{width}" y="{height + 9}" font-size="8" fill="#666" text-anchor="end">{_e(labels[-1])}</text>')
     parts.append("</svg>")
     return "".join(parts)
 
@@ -550,15 +549,19 @@ class _Page:
         r = self.report
         from acsi.spec.lavaan import to_syntax
 
-        rows = [
-            f"<th>spec</th><td>{_e(r.spec_source)}</td>",
-            f"<th>spec SHA-256</th><td><code>{_e(r.spec_sha256 or '-')}</code></td>",
-            f"<th>data</th><td>{_e(r.data_source)}</td>",
-            f"<th>data SHA-256</th><td><code>{_e(r.data_sha256 or '-')}</code></td>",
+        facts = [
+            ("spec", r.spec_source, None),
+            ("spec SHA-256", r.spec_sha256 or "-", None),
+            ("data", r.data_source, None),
+            ("data SHA-256", r.data_sha256 or "-", None),
         ]
-        for name, value in r.settings.items():
-            shown = "-" if value is None else value
-            rows.append(f'<th>{_e(name)}</th><td data-key="{_e(_key("settings", name))}">{_e(shown)}</td>')
+        facts += [(name, "-" if value is None else value, _key("settings", name)) for name, value in r.settings.items()]
+        items = "".join(
+            f'<div><span class="k">{_e(name)}</span> <span class="v"'
+            + (f' data-key="{_e(key)}"' if key else "")
+            + f">{_e(value)}</span></div>"
+            for name, value, key in facts
+        )
         try:
             syntax = to_syntax(r.spec)
         except Exception:  # noqa: BLE001 - a spec the lavaan writer cannot express is still reported
@@ -568,9 +571,7 @@ class _Page:
             '<section id="settings"><h2>Run and settings</h2>'
             '<p class="note">Everything needed to reproduce this page: the same acsi version, spec, data file '
             "(check its SHA-256), seed and settings give the same numbers.</p>"
-            + "<table>"
-            + "".join(f"<tr>{row}</tr>" for row in rows)
-            + "</table>"
+            + f'<div class="kv">{items}</div>'
             + f"<details><summary>Model (lavaan-style text)</summary><pre>{_e(syntax)}</pre></details>"
             + (f"<ul>{notes}</ul>" if notes else "")
             + "</section>"
@@ -613,7 +614,7 @@ class _Page:
         extra = "".join(
             f"<tr><th>{_e(k.replace('_', ' '))}</th><td>{_e(v)}</td></tr>"
             for k, v in missing.items()
-            if k not in ("by_indicator", "treatment") and not isinstance(v, Mapping | list)
+            if k not in ("by_indicator", "treatment", "rows", "rows_dropped") and not isinstance(v, Mapping | list)
         )
         return (
             '<section id="data"><h2>Data</h2>'
