@@ -230,3 +230,26 @@ def test_acsi_plot_writes_svg_and_png_and_refuses_other_suffixes(
     capsys.readouterr()
     assert main(["plot", str(ECSI), str(mobi), "--out", str(tmp_path / "m.pdf")]) == 2
     assert ".svg or .png" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("method", "n_boot"), [("plsc", 40), ("gsca", 40), ("cbsem", 0)])
+def test_every_method_gets_a_report_whose_numbers_equal_to_dict(method: str, n_boot: int) -> None:
+    report = build_report(MODELS / "acsi.yaml", ROOT / "datasets" / "acsi_demo.csv", method=method, n_boot=n_boot, seed=1)
+    checker = _check(report.to_html())
+    assert checker.errors == [] and [i for i in checker.ids if i in SECTIONS] == [s for s in SECTIONS if s not in GROUP_SECTIONS]
+    numbers = report.to_dict()
+    assert numbers["fit"]["method"] == method
+    for key, shown in checker.values:
+        expected = _lookup(numbers, key)
+        assert ([float(v) for v in shown.split(",")] == list(expected)) if "," in shown else float(shown) == expected, key
+
+
+def test_treated_missing_values_are_bootstrapped_by_refitting(tmp_path: Path) -> None:
+    import pandas as pd
+
+    frame = pd.read_csv(ROOT / "datasets" / "acsi_demo.csv")
+    frame.iloc[::25, 2] = np.nan
+    report = build_report(MODELS / "acsi.yaml", frame, missing="mean", n_boot=40, seed=1)
+    assert report.bootstrap.engine == "refit" and report.bootstrap.fit is report.result
+    assert report.to_dict()["fit"]["missing"]["cells_imputed"] == 20
+    assert 'id="indices"' in report.to_html()

@@ -258,6 +258,7 @@ def build_report(
                 strict=strict,
                 mapping=mapping,
             )
+            result = boot.fit  # the refit of the full sample: the same numbers, and the fit the intervals belong to
     else:
         notes.append("No bootstrap: add --bootstrap N (1,000 or more) for standard errors, p values and intervals.")
 
@@ -566,7 +567,12 @@ class _Page:
             syntax = to_syntax(r.spec)
         except Exception:  # noqa: BLE001 - a spec the lavaan writer cannot express is still reported
             syntax = "(this spec has no lavaan-style text)"
-        notes = "".join(f"<li>{_e(n)}</li>" for n in r.notes)
+        messages = list(r.notes) + [f"warning: {w}" for w in self.fit["warnings"]]
+        if self.boot is not None and self.boot["bootstrap"]["failed"]:
+            b = self.boot["bootstrap"]
+            reasons = ", ".join(f"{k} {v}" for k, v in b["failures"].items())
+            messages.append(f"warning: {b['failed']} of {b['requested']} resamples failed ({reasons}); {b['used']} used.")
+        notes = "".join(f"<li>{_e(n)}</li>" for n in messages)
         return (
             '<section id="settings"><h2>Run and settings</h2>'
             '<p class="note">Everything needed to reproduce this page: the same acsi version, spec, data file '
