@@ -15,6 +15,7 @@ _EPILOG = """examples:
   acsi report docs/ecsi_mobi.lav mobi.csv --scale 1,10 --bootstrap 1000 --seed 1 --out ecsi.html
   acsi report models/bank_branch.yaml datasets/bank_branches_demo.csv --group branch --period quarter --out bank.html
   acsi report models/acsi.yaml survey.csv --bootstrap 1000 --seed 1 --out report.pdf --format pdf
+  acsi report models/acsi.yaml survey.csv --bootstrap 1000 --seed 1 --out report.html --tables tables/
 """
 
 
@@ -26,6 +27,7 @@ def run_report(args: argparse.Namespace) -> int:
             "acsi report writes a page, not JSON: drop --json and use 'acsi fit ... --json FILE' for the numbers."
         )
     checks.check_output_file("--out", args.out)
+    checks.check_output_dir("--tables", args.tables)
     if args.format == "pdf" and find_chromium() is None:  # before any work
         raise ParameterError(
             "--format pdf prints the page with headless Chromium, which was not found (looked for chromium, "
@@ -72,8 +74,13 @@ def run_report(args: argparse.Namespace) -> int:
         std_lv=args.std_lv,
     )
     report.write(args.out, format=args.format)
+    written = [args.out]
+    if args.tables:
+        from acsi.report.report_tables import write_tables
+
+        written += [str(p) for p in write_tables(report, args.tables)]
     if not args.quiet:
-        print(f"wrote {args.out}")
+        print(f"wrote {', '.join(written)}")
     return 0
 
 
@@ -95,6 +102,11 @@ def register(commands: argparse._SubParsersAction) -> None:
         "--out", required=True, metavar="FILE", help="the report file (report.html, or report.pdf with --format pdf)"
     )
     parser.add_argument("--format", default="html", choices=("html", "pdf"), help="html (default) or pdf (headless Chromium)")
+    parser.add_argument(
+        "--tables",
+        metavar="DIR",
+        help="also write the report's tables to DIR as tables.md, tables.tex (booktabs) and tables.xlsx (one sheet each)",
+    )
     parser.add_argument("--group", metavar="COLUMN", help="adds the ranking of the groups of COLUMN and their differences")
     parser.add_argument("--period", metavar="COLUMN", help="with --group: adds the trend over the periods of COLUMN")
     parser.add_argument("--target", help="IPMA target construct (default: the satisfaction construct)")

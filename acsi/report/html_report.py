@@ -938,7 +938,7 @@ def checklist(assessment: Any) -> list[Check]:
 
     def source(name: str) -> str:
         text = THRESHOLDS[name]
-        return text[text.find("(") + 1 : text.rfind(")")] if "(" in text else ""
+        return text[text.find("(") + 1 : text.find(")")] if "(" in text else ""
 
     def multi(name: str) -> bool:
         return len(spec.construct(str(name)).indicators) > 1
