@@ -200,3 +200,19 @@ def test_png_output_is_drawn_by_matplotlib(demo, tmp_path: Path) -> None:  # noq
 def test_other_extensions_are_refused(tmp_path: Path) -> None:
     with pytest.raises(ParameterError, match=r"\.svg or \.png"):
         save_diagram("<svg/>", tmp_path / "model.jpg")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A =~ a1 + a2 + a3",
+        "\n".join([f"X{i} =~ x{i}a + x{i}b" for i in range(5)] + ["Y =~ y1 + y2", "Y ~ X0 + X1 + X2 + X3 + X4"]),
+    ],
+    ids=["one construct", "five exogenous constructs"],
+)
+def test_small_and_wide_models_are_laid_out_without_crossings(text: str) -> None:
+    spec = acsi.parse_syntax(text)
+    diagram = layout(spec)
+    assert set(diagram.constructs) == set(spec.construct_names)
+    assert crossings(diagram) == []
+    ET.fromstring(path_diagram_of_spec(spec))

@@ -384,7 +384,8 @@ def layout(spec: ModelSpec) -> Diagram:
 
 
 _CACHE: dict[tuple, Diagram] = {}
-_BUDGET = 6000  # branches of the grid enumeration
+_BUDGET = 3000  # branches of the grid enumeration
+_CHECKS = 200  # layouts checked on the real geometry
 
 
 def _structure_key(spec: ModelSpec) -> tuple:
@@ -397,14 +398,20 @@ def _structure_key(spec: ModelSpec) -> tuple:
 def _search_layout(spec: ModelSpec) -> Diagram:
     geometry = _Geometry(spec)
     tried = []
-    for n_rows in (2, 3, 4):  # fewest rows first
+    fewest = max(2, sum(not spec.predecessors(n) for n in geometry.names))  # every exogenous construct in column 0
+    for n_rows in (fewest, fewest + 1, fewest + 2):  # fewest rows first
         for (faults, _), col, row in _cells(spec, geometry, n_rows):  # quick look: two rules for the indicator sides
-            if faults and tried:  # a grid fault stays a fault on the real geometry (nearly always)
+            if (faults and tried) or len(tried) >= _CHECKS:  # a grid fault stays a fault on the real geometry (nearly always)
                 continue
             for sides in _default_sides(col, row):
                 tried.append((geometry.cost(col, row, sides), (col, row, sides)))
                 if tried[-1][0][0] == 0:
                     return _diagram(geometry, col, row, sides)
+    if not tried:  # no grid layout at all (cannot happen with enough rows): one column per structural layer
+        longest = layers(spec)
+        col = np.array([longest[n] for n in geometry.names])
+        row = np.array([sum(longest[m] == longest[n] for m in geometry.names[:j]) for j, n in enumerate(geometry.names)])
+        tried.append((geometry.cost(col, row, _default_sides(col, row)[0]), (col, row, _default_sides(col, row)[0])))
     tried.sort(key=lambda item: item[0])
     best = tried[0]
     for _, (col, row, sides) in tried[:6]:  # no rule fits: improve the sides of the most promising layouts
