@@ -253,3 +253,12 @@ def test_treated_missing_values_are_bootstrapped_by_refitting(tmp_path: Path) ->
     assert report.bootstrap.engine == "refit" and report.bootstrap.fit is report.result
     assert report.to_dict()["fit"]["missing"]["cells_imputed"] == 20
     assert 'id="indices"' in report.to_html()
+
+
+def test_a_mapping_gives_the_same_estimates_under_the_spec_s_names(mobi: Path, ecsi_report: html_report.Report) -> None:
+    mapped = build_report(MODELS / "ecsi.yaml", mobi, mapping=ROOT / "docs" / "mobi_mapping.yaml", n_boot=0)
+    assert mapped.settings["mapping"].endswith("mobi_mapping.yaml")
+    short = list(ecsi_report.result.to_dict()["paths"].values())
+    long = list(mapped.result.to_dict()["paths"].values())
+    np.testing.assert_allclose(long, short, rtol=0, atol=1e-10)  # the same model and data, only renamed
+    assert 'id="ipma"' in mapped.to_html()
