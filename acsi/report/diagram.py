@@ -681,11 +681,15 @@ def render_svg(diagram: Diagram, labels: DiagramLabels | None = None) -> str:
             text = labels.outer.get(arrow.key)
             if text is None:
                 continue
-            # nearer the indicator box, where the arrows fan out
-            share = 0.55 if abs(arrow.x2 - arrow.x1) > abs(arrow.y2 - arrow.y1) else 0.72
-            near = share if arrow.kind == "loading" else 1.0 - share
-            x = arrow.x1 + near * (arrow.x2 - arrow.x1)
-            y = arrow.y1 + near * (arrow.y2 - arrow.y1)
+            # just off the indicator's box, where the arrows are as far apart as the boxes
+            bx, by, cx, cy = (
+                (arrow.x2, arrow.y2, arrow.x1, arrow.y1) if arrow.kind == "loading" else (arrow.x1, arrow.y1, arrow.x2, arrow.y2)
+            )
+            length = math.hypot(cx - bx, cy - by) or 1.0
+            ux, uy = (cx - bx) / length, (cy - by) / length
+            half_w, half_h = (_text_width(text, _SMALL) + 6) / 2 + 9, 7.5 + 9  # clear of the arrowhead
+            reach = min(half_w / abs(ux) if ux else math.inf, half_h / abs(uy) if uy else math.inf, 0.6 * length)
+            x, y = bx + reach * ux, by + reach * uy
             out.append(_label(x, y, [text], "e"))
     if labels.note:
         out.append(_text(_MARGIN, h - 8, labels.note, "f", "start"))
