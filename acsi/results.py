@@ -501,10 +501,10 @@ class FitResult(ResultContract):
         return tables
 
     def plot(self, bootstrap: Any = None, *, path: str | None = None) -> str:
-        """The path diagram as SVG text (:func:`acsi.report.diagram.path_diagram`), with significance marks and
+        """The path diagram as SVG text (:func:`acsi.diagram.path_diagram`), with significance marks and
         intervals when ``bootstrap`` (this fit's :func:`acsi.bootstrap`) is given; also written to ``path``
         (``.svg`` or ``.png``) when given."""
-        from acsi.report.diagram import path_diagram, save_diagram
+        from acsi.diagram import path_diagram, save_diagram
 
         svg = path_diagram(self, bootstrap)
         if path is not None:

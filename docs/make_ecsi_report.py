@@ -17,7 +17,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from acsi.report.diagram import path_diagram, save_diagram
+from acsi.diagram import path_diagram, save_diagram
 from acsi.report.html_report import build_report, find_chromium
 
 HERE = Path(__file__).resolve().parent

@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 import acsi
+from acsi.diagram import crossings, group_diagrams, layout, path_diagram, save_diagram
 from acsi.errors import ParameterError
-from acsi.report.diagram import crossings, group_diagrams, layout, path_diagram, save_diagram
 from tests.conftest import MODELS, ROOT
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -76,14 +76,14 @@ def test_exogenous_constructs_are_left_and_paths_never_point_left(model: Path) -
 
 
 def path_diagram_of_spec(spec: acsi.ModelSpec) -> str:
-    from acsi.report.diagram import render_svg
+    from acsi.diagram import render_svg
 
     return render_svg(layout(spec))
 
 
 def test_the_layout_is_the_same_on_every_call(demo) -> None:  # noqa: ANN001
     spec, _ = demo
-    from acsi.report import diagram
+    from acsi import diagram
 
     diagram._CACHE.clear()
     first = layout(spec)

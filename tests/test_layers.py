@@ -20,7 +20,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("ingest",),
     ("data",),
     ("structure",),
-    ("results", "admissibility"),
+    ("results", "admissibility", "diagram"),
     ("index",),
     ("estimators", "baselines"),
     ("api",),

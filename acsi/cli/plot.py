@@ -25,7 +25,7 @@ _EPILOG = """examples:
 
 
 def run_plot(args: argparse.Namespace) -> int:
-    from acsi.report.diagram import path_diagram, save_diagram
+    from acsi.diagram import path_diagram, save_diagram
 
     if args.json:
         raise ParameterError(

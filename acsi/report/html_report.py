@@ -11,7 +11,7 @@ offline and can be mailed); :meth:`Report.write` also prints it to PDF through h
 
 Sections: header (acsi version, spec and data file with SHA-256, seed, every setting), data
 (rows, missing values and their treatment, item distributions as small bar charts), path diagram
-(:mod:`acsi.report.diagram`), outer model, structural model with intervals, effects, 0-100
+(:mod:`acsi.diagram`), outer model, structural model with intervals, effects, 0-100
 indices with intervals, assessment (each threshold met or not, with its source), IPMA, and with a
 group column the ranking, the significant differences and the trend over periods; a closing note
 lists what SmartPLS's report has that this one lacks.
@@ -632,7 +632,7 @@ class _Page:
         )
 
     def diagram(self) -> str:
-        from acsi.report.diagram import path_diagram
+        from acsi.diagram import path_diagram
 
         r = self.report
         svg = path_diagram(

@@ -707,7 +707,7 @@ def path_diagram(result: Any, bootstrap: Any = None, *, group: Any = None, digit
 
     Examples
     --------
-    >>> svg = acsi.report.diagram.path_diagram(result, acsi.bootstrap(result, n_boot=1000, seed=1))  # doctest: +SKIP
+    >>> svg = acsi.diagram.path_diagram(result, acsi.bootstrap(result, n_boot=1000, seed=1))  # doctest: +SKIP
     """
     if hasattr(result, "group_column"):  # group estimates
         if group is None:
