@@ -745,20 +745,17 @@ def save_diagram(svg: str, path: str | FilePath) -> FilePath:
 
 
 def _svg_to_png(svg: str, target: FilePath) -> None:
-    """Trace the diagram's lines, ellipses, rectangles and texts with matplotlib (Agg) at 2x."""
+    """Trace the diagram's lines, ellipses, rectangles and texts with matplotlib at 2x."""
     import xml.etree.ElementTree as ET
 
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from matplotlib.figure import Figure  # a Figure saved directly: no pyplot, the user's backend is left alone
     from matplotlib.patches import Ellipse, FancyArrowPatch, Rectangle
 
     root = ET.fromstring(svg)
     ns = "{http://www.w3.org/2000/svg}"
     width, height = float(root.get("width")), float(root.get("height"))
     dpi = 100
-    fig = plt.figure(figsize=(width / dpi, height / dpi), dpi=dpi)
+    fig = Figure(figsize=(width / dpi, height / dpi), dpi=dpi)
     ax = fig.add_axes((0, 0, 1, 1))
     ax.set_xlim(0, width)
     ax.set_ylim(height, 0)
@@ -811,4 +808,3 @@ def _svg_to_png(svg: str, target: FilePath) -> None:
                 zorder=5,
             )
     fig.savefig(target, dpi=2 * dpi, facecolor="white")
-    plt.close(fig)
