@@ -11,7 +11,8 @@ import pytest
 
 from acsi.cli import main
 from acsi.report.html_report import build_report
-from acsi.report.report_tables import Table, report_tables, to_latex, to_markdown, write_tables
+from acsi.report.report_tables import report_tables, write_tables
+from acsi.table_format import Table, to_latex, to_markdown
 from tests.conftest import MODELS, ROOT
 
 

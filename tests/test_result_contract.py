@@ -174,6 +174,23 @@ def test_every_result_summary_renders_as_text_markdown_and_html(results, name) -
 
 
 @pytest.mark.parametrize("name", NAMES)
+def test_every_result_summary_prints_its_tables_as_booktabs_latex_and_an_excel_sheet_each(results, name, tmp_path) -> None:
+    summary = results[name].summary()
+    tables = summary.publication_tables()
+    assert [t.title for t in tables] == [title or "table" for title in summary.tables()]
+    latex = summary.as_latex()
+    assert latex.count(r"\begin{table}") == len(tables) == latex.count(r"\bottomrule")
+    for table, block in zip(tables, latex.split(r"\begin{table}")[1:]):  # one LaTeX row per table row
+        rows = block.split(r"\midrule", 1)[1].split(r"\bottomrule", 1)[0]
+        assert rows.count(r"\\") == len(table.frame)
+    if tables:
+        workbook = pd.read_excel(summary.to_excel(tmp_path / "summary.xlsx"), sheet_name=None)
+        assert len(workbook) == len(tables)
+        first = next(iter(workbook.values()))
+        assert list(first.columns)[: len(tables[0].frame.columns)] == list(tables[0].frame.columns)
+
+
+@pytest.mark.parametrize("name", NAMES)
 def test_every_result_repr_html_is_the_html_of_its_summary(results, name) -> None:
     result = results[name]
     assert result._repr_html_() == result.summary().as_html()
