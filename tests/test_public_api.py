@@ -15,7 +15,7 @@ from acsi import errors
 from acsi.resources import bundled
 
 ROOT = Path(__file__).resolve().parent.parent
-VERBS = ("fit", "bootstrap", "assess", "estimate_groups", "compare_groups", "ipma", "load_spec")
+VERBS = ("fit", "bootstrap", "assess", "estimate_groups", "compare_groups", "compare_methods", "ipma", "fimix", "load_spec")
 
 
 @pytest.mark.parametrize("name", VERBS)
@@ -23,13 +23,12 @@ def test_each_verb_is_callable_after_import_acsi(name: str) -> None:
     assert callable(getattr(acsi, name)) and name in acsi.__all__
 
 
-def test_acsi_assess_is_callable_and_still_the_module_for_its_other_names() -> None:
-    from acsi.assess import retest_reliability
+def test_acsi_assess_is_the_function_of_the_assessment_package() -> None:
+    from acsi.assessment import Assessment, assess
 
     spec, frame = acsi.load_spec(bundled("models/acsi.yaml")), pd.read_csv(bundled("datasets/acsi_demo.csv"))
-    assessment = acsi.assess(acsi.fit(spec, frame))
-    assert type(assessment).__name__ == "Assessment"
-    assert acsi.assess.retest_reliability is retest_reliability
+    assert acsi.assess is assess and acsi.Assessment is Assessment
+    assert isinstance(acsi.assess(acsi.fit(spec, frame)), Assessment)
 
 
 def _readme_entry_points() -> set[str]:
