@@ -66,7 +66,7 @@ def bootstrap(
     spec : ModelSpec, optional
     data : pandas.DataFrame or IndicatorData, optional
     n_boot : int
-        Resamples (at least 1; at least :data:`BCA_MIN_RESAMPLES` for BCa).
+        Resamples (at least 1; at least :data:`~acsi.inference.BCA_MIN_RESAMPLES` for BCa).
     seed : int, optional
         Seed of the ``numpy.random.SeedSequence`` the resamples are drawn from; None draws
         fresh entropy, reported in ``BootstrapResult.seed`` so the run can be repeated.
@@ -104,7 +104,7 @@ def bootstrap(
     ------
     ParameterError
         n_boot < 2 (one resample has no spread: zero-width intervals), a seed that is not a non-negative integer, BCa with fewer than
-        :data:`BCA_MIN_RESAMPLES` resamples, an unknown option.
+        :data:`~acsi.inference.BCA_MIN_RESAMPLES` resamples, an unknown option.
     EstimationError
         Every resample failed.
 
@@ -173,6 +173,7 @@ def bootstrap(
 
 
 def _engine(inputs: BootstrapInputs, layout: StatisticLayout, sign_change: str, batched: bool) -> BatchedPLS | RefitEngine:
+    """The engine that estimates the resamples: batched PLS on stacks of moments, or refits."""
     if batched:
         return BatchedPLS.build(inputs.estimator, inputs.base, layout, sign_change)
     return RefitEngine(inputs.estimator, inputs.spec, inputs.data, layout, raw=inputs.raw, prepare_options=inputs.prepare_options)
