@@ -25,7 +25,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("estimators", "baselines"),
     ("api",),
     ("inference", "refit"),
-    ("assess",),
+    ("assessment",),
     ("compare", "segment", "outcomes", "predictive"),
     ("simulate", "study", "testing"),
     ("report",),

@@ -25,7 +25,7 @@ def _refuse(token: str) -> None:
 
 @pytest.fixture(scope="module")
 def results() -> dict[str, object]:
-    from acsi.assess import assess, retest_reliability
+    from acsi.assessment import assess, retest_reliability
     from acsi.compare import compare_branches, compare_methods, estimate_groups, ipma
     from acsi.data import prepare
     from acsi.inference import bootstrap
@@ -221,12 +221,12 @@ def test_the_threshold_table_states_every_bound_in_its_text_and_feeds_the_assess
 
 
 def test_the_assessment_flags_read_their_bounds_from_the_threshold_table(results, monkeypatch) -> None:
-    import acsi.assess
+    import acsi.assessment.result
     from acsi.thresholds import bound
 
     assessment = results["Assessment"]
     srmr = assessment.srmr[1]
-    monkeypatch.setattr(acsi.assess, "bound", lambda m: (srmr / 2,) if m == "srmr" else bound(m))
+    monkeypatch.setattr(acsi.assessment.result, "bound", lambda m: (srmr / 2,) if m == "srmr" else bound(m))
     assert any(flag.startswith("SRMR of the saturated model") for flag in assessment.flags())
 
 
