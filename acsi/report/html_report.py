@@ -1,7 +1,7 @@
 """A report a research team can publish: one self-contained HTML file (``acsi report``).
 
 :func:`build_report` runs the library calls (:func:`acsi.data.prepare`, the estimator's ``fit``,
-:func:`acsi.bootstrap`, :func:`acsi.assess.assess`, :func:`acsi.compare.ipma.ipma` and, with a
+:func:`acsi.bootstrap`, :func:`acsi.assess`, :func:`acsi.compare.ipma.ipma` and, with a
 group column, :func:`acsi.compare.branches.compare_branches`) and keeps their results in a
 :class:`Report`; :meth:`Report.to_html` renders them, computing nothing: every number printed is a
 value of :meth:`Report.to_dict` (the results' own ``to_dict()``), rounded for display, and carries
@@ -217,7 +217,7 @@ def build_report(
     """
     from acsi import __version__
     from acsi.api import make_estimator
-    from acsi.assess import assess
+    from acsi.assessment import assess
     from acsi.compare.branches import compare_branches, default_construct
     from acsi.compare.ipma import ipma
     from acsi.data import prepare
@@ -782,7 +782,7 @@ class _Page:
         f2_rows = [f"<td>{_e(k)}</td>" + _num(v, _key("assessment", "f_squared", k)) for k, v in a["f_squared"].items()]
         return (
             '<section id="assessment"><h2>Assessment</h2>'
-            '<p class="note">Each usual threshold, met or not, with its source (acsi.assess.THRESHOLDS).</p>'
+            '<p class="note">Each usual threshold, met or not, with its source (acsi.thresholds.TABLE).</p>'
             + _table(("criterion", "construct / item", "value", "threshold", "", "source"), rows)
             + f"<h3>Flags</h3><ul>{flags}</ul>"
             + "<h3>Effect sizes f²</h3>"
@@ -928,9 +928,9 @@ class Check:
 
 
 def checklist(assessment: Any) -> list[Check]:
-    """Every usual threshold of :data:`acsi.assess.THRESHOLDS` applied to the assessment's values, in the order and
-    with the rules of :meth:`acsi.assess.Assessment.flags` (whose lines are the checks that are not met)."""
-    from acsi.assess import THRESHOLDS
+    """Every usual threshold of :data:`acsi.thresholds.THRESHOLDS` applied to the assessment's values, in the order and
+    with the rules of :meth:`acsi.assessment.Assessment.flags` (whose lines are the checks that are not met)."""
+    from acsi.thresholds import THRESHOLDS
 
     a = assessment
     spec = a.result.spec
