@@ -193,7 +193,12 @@ def test_every_result_summary_prints_its_tables_as_booktabs_latex_and_an_excel_s
 @pytest.mark.parametrize("name", NAMES)
 def test_every_result_repr_html_is_the_html_of_its_summary(results, name) -> None:
     result = results[name]
-    assert result._repr_html_() == result.summary().as_html()
+    if name.startswith("FitResult"):  # a fit shows its path diagram above the tables
+        page = result._repr_html_()
+        assert page == f'<div class="acsi-fit">{result.plot()}{result.summary().as_html()}</div>'
+        assert page.count("<svg") == 1
+    else:
+        assert result._repr_html_() == result.summary().as_html()
 
 
 def test_the_parameter_table_of_a_fit_and_the_bootstrap_table_merge_on_lhs_op_rhs(results) -> None:

@@ -407,6 +407,10 @@ class FitResult(ResultContract):
             tables[f"Index (0-100, {self.index.method} weights)"] = index
         return tables
 
+    def _repr_html_(self) -> str:
+        """What a notebook shows: the path diagram (inline SVG) above the summary's compact tables."""
+        return f'<div class="acsi-fit">{self.plot()}{self.summary().as_html()}</div>'
+
     def plot(self, bootstrap: Any = None, *, path: str | None = None) -> str:
         """The path diagram as SVG text (:func:`acsi.diagram.path_diagram`), with significance marks and
         intervals when ``bootstrap`` (this fit's :func:`acsi.bootstrap`) is given; also written to ``path``
