@@ -46,6 +46,7 @@ from acsi.core import intervals as confidence
 from acsi.core import pls as kernel
 from acsi.core import resample, stack
 from acsi.core.moments import MomentBasis, correlation
+from acsi.core.poisson import poisson_counts, poisson_key
 from acsi.data import IndicatorData, MissingPolicy, prepare
 from acsi.errors import AcsiError, BootstrapWarning, ConvergenceWarning, EstimationError, ParameterError
 from acsi.estimators.pls import PLSPM
@@ -55,6 +56,7 @@ from acsi.results import FitResult
 from acsi.spec.model import ModelSpec, Scale
 from acsi.structure import model_structure
 from acsi.summary import Section, Summary
+from acsi.validate import check_choice
 
 CIMethod = Literal["percentile", "bca", "basic"]
 CI_METHODS: tuple[str, ...] = ("percentile", "bca", "basic")
@@ -597,6 +599,7 @@ def bootstrap(
     strict: bool = True,
     mapping: Any = None,
     progress: Callable[[int], None] | None = None,
+    resampling: Literal["multinomial", "poisson"] = "multinomial",
 ) -> BootstrapResult:
     """Nonparametric bootstrap of a fit: standard errors, t and p values, confidence intervals.
 
@@ -638,6 +641,11 @@ def bootstrap(
         only be bootstrapped from the raw data, not from its FitResult.
     progress : callable, optional
         Called with the number of resamples just finished, after each chunk.
+    resampling : {"multinomial", "poisson"}
+        ``"multinomial"`` (default): each resample draws n rows with replacement.
+        ``"poisson"``: each row enters each resample Poisson(1) times, drawn by a counter-based
+        generator keyed by the seed and the row's position (:mod:`acsi.core.poisson`), the
+        bootstrap the distributed engine runs (:mod:`acsi.distributed`), which it equals.
 
     Returns
     -------
@@ -738,9 +746,15 @@ def bootstrap(
 
     chunks = [(start, min(start + CHUNK, n_boot)) for start in range(0, n_boot, CHUNK)]
     streams = sequence.spawn(len(chunks))
+    check_choice("resampling", resampling, ("multinomial", "poisson"))
 
     def run_chunk(c: int) -> tuple[np.ndarray, np.ndarray]:
         start, stop = chunks[c]
+        if resampling == "poisson":
+            counts = poisson_counts(poisson_key(sequence.entropy), range(start, stop), 0, n)
+            if isinstance(work, _BatchedPLS):
+                return work.run(counts)
+            return work.run_rows([np.repeat(np.arange(n), row) for row in counts])
         rng = np.random.default_rng(streams[c])
         indices = resample.draw_indices(rng, stop - start, n)
         if isinstance(work, _BatchedPLS):

@@ -70,3 +70,20 @@ def test_an_empty_block_is_the_identity_of_merge() -> None:
     both = MomentAccumulator.from_block(X[:0]).merge(one).merge(MomentAccumulator.empty(X.shape[1]))
     _close(both.mean_and_covariance()[1], one.mean_and_covariance()[1])
     assert both.n_rows == 50
+
+
+def test_poisson_counts_do_not_depend_on_how_the_rows_are_split() -> None:
+    from acsi.core.poisson import poisson_counts
+
+    whole = poisson_counts(7, range(3, 9), 0, 101)
+    for cuts in ([0, 101], [0, 50, 101], [0, 1, 2, 33, 34, 101]):
+        pieces = [poisson_counts(7, range(3, 9), a, b - a) for a, b in zip(cuts[:-1], cuts[1:])]
+        np.testing.assert_array_equal(np.concatenate(pieces, axis=1), whole)
+
+
+def test_poisson_counts_have_mean_and_variance_one() -> None:
+    from acsi.core.poisson import poisson_counts
+
+    counts = poisson_counts(1, range(20), 0, 5000)
+    assert abs(counts.mean() - 1.0) < 0.02
+    assert abs(counts.var() - 1.0) < 0.03

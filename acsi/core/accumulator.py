@@ -81,16 +81,16 @@ class MomentAccumulator:
             if complete:
                 shift = X.mean(axis=0)
                 Xs = X - shift
-                O = np.ones((n, p))
+                mask = np.ones((n, p))
             else:
                 counts = observed.sum(axis=0)
                 shift = np.where(counts > 0, np.nansum(X, axis=0) / np.maximum(counts, 1), 0.0)
                 Xs = np.where(observed, X - shift, 0.0)
-                O = observed.astype(float)
-            Ow = O * w[:, None]
-            W = Ow.T @ O
-            S = (Xs * w[:, None]).T @ O  # [i, j]: weighted sum of shifted x_i over rows observing j (and i)
-            Q = (Xs * Xs * w[:, None]).T @ O
+                mask = observed.astype(float)
+            Ow = mask * w[:, None]
+            W = Ow.T @ mask
+            S = (Xs * w[:, None]).T @ mask  # [i, j]: weighted sum of shifted x_i over rows observing j (and i)
+            Q = (Xs * Xs * w[:, None]).T @ mask
             P = (Xs * w[:, None]).T @ Xs
             safe = np.where(W > 0, W, 1.0)
             local = S / safe
