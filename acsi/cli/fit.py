@@ -96,17 +96,25 @@ def _dask_data(args: argparse.Namespace, spec: ModelSpec, weights: str | None) -
             "--sheet": getattr(args, "sheet", None),
             "--lenient": not args.strict,
             "--bootstrap": getattr(args, "bootstrap", 0),
+            "--q-squared": getattr(args, "q_squared", False),
+            "--predict-folds": getattr(args, "predict_folds", None),
+            "--group": getattr(args, "group", None),
             "--method cbsem": args.method == "cbsem",
-            "case weights": weights,
         }
     )
     return prepare_on_cluster(
-        spec, args.data, scale=args.scale, missing=args.missing, scheduler=args.scheduler, workers=args.workers
+        spec,
+        args.data,
+        scale=args.scale,
+        missing=args.missing,
+        weight=weights,
+        scheduler=args.scheduler,
+        workers=args.workers,
     )
 
 
-def add_engine_options(parser: argparse.ArgumentParser) -> None:
-    """``--engine``, ``--scheduler``: where the moments of DATA are computed (``--workers`` sizes a local Dask cluster)."""
+def add_engine_options(parser: argparse.ArgumentParser, *, workers: bool = True) -> None:
+    """``--engine``, ``--scheduler`` and (unless the command has it already) ``--workers``: where DATA's moments are computed."""
     group = parser.add_argument_group("engine")
     group.add_argument(
         "--engine",
@@ -116,6 +124,12 @@ def add_engine_options(parser: argparse.ArgumentParser) -> None:
         "reduced to its moments on a Dask cluster (pip install 'acsi[dask]')",
     )
     group.add_argument("--scheduler", metavar="ADDRESS", help="--engine dask: address of a running Dask scheduler")
+    if workers:
+        group.add_argument(
+            "--workers",
+            type=whole_number(1, "the number of workers"),
+            help="--engine dask without --scheduler: workers of the local cluster (default: 2)",
+        )
 
 
 def add_fit_options(parser: argparse.ArgumentParser) -> None:
@@ -424,7 +438,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     add_fit_options(fit_parser)
     add_bootstrap_options(fit_parser)
-    add_engine_options(fit_parser)
+    add_engine_options(fit_parser, workers=False)  # the bootstrap's --workers sizes the local cluster
     fit_parser.set_defaults(run=run_fit)
     demo = commands.add_parser(
         "demo",

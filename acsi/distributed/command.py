@@ -27,10 +27,13 @@ def prepare_on_cluster(
     *,
     scale: tuple[float, float] | Scale | None,
     missing: str,
+    weight: str | None = None,
     scheduler: str | None,
     workers: int | None,
 ) -> Any:
     """IndicatorData (moments only, :mod:`acsi.distributed.prepare`) of ``source`` (a Parquet directory or a CSV glob).
+
+    ``weight`` names a case-weight column; the moments are weighted by it.
 
     Runs on the cluster at ``scheduler``, or on a LocalCluster of ``workers`` workers started and
     closed here (:func:`acsi.distributed.cluster.dask_client`).
@@ -40,4 +43,4 @@ def prepare_on_cluster(
     from acsi.distributed.prepare import prepare_dask
 
     with dask_client(scheduler, workers):
-        return prepare_dask(spec, read_frame(source), scale=scale, missing=missing, source=source)
+        return prepare_dask(spec, read_frame(source), scale=scale, missing=missing, weight=weight, source=source)

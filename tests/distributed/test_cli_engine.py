@@ -64,3 +64,26 @@ def test_help_does_not_import_dask() -> None:
     code = "import sys\nfrom acsi.cli import main\ntry:\n    main(['fit', '--help'])\nexcept SystemExit:\n    pass\nprint(any(m.split('.')[0] in ('dask', 'distributed') for m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip().endswith("False")
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["assess"],
+        ["ipma", "--target", "customer_loyalty"],
+        ["ipma", "--target", "customer_loyalty", "--weights", "w"],
+    ],
+)
+def test_assess_and_ipma_with_the_dask_engine_write_the_in_memory_json(tmp_path: Path, command: list[str]) -> None:
+    spec = str(bundled("models/acsi.yaml"))
+    frame = pd.read_csv(bundled("datasets/acsi_demo.csv"))
+    frame["w"] = 0.5 + (frame.index % 4) / 2
+    frame.to_csv(tmp_path / "all.csv", index=False)
+    (tmp_path / "lake").mkdir()
+    for k, start in enumerate(range(0, len(frame), 230)):
+        frame.iloc[start : start + 230].to_parquet(tmp_path / "lake" / f"part-{k}.parquet")
+    name, *rest = command
+    assert main([name, spec, str(tmp_path / "all.csv"), *rest, "--json", str(tmp_path / "memory.json"), "--quiet"]) == 0
+    dask_args = [name, spec, str(tmp_path / "lake"), *rest, "--engine", "dask", "--json", str(tmp_path / "dask.json"), "--quiet"]
+    assert main(dask_args) == 0
+    _close(json.loads((tmp_path / "dask.json").read_text()), json.loads((tmp_path / "memory.json").read_text()))
