@@ -47,7 +47,13 @@ def _client(workers: int):  # noqa: ANN202
 
     class _Processes:
         def __enter__(self):  # noqa: ANN204
-            self.cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+            self.cluster = LocalCluster(
+                n_workers=workers,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                scheduler_kwargs={"dashboard": False, "dashboard_address": ":0"},
+            )
             self.client = Client(self.cluster)
             return self.client
 

@@ -78,28 +78,36 @@ class MomentAccumulator:
         w = np.ones(n) if weights is None else np.asarray(weights, dtype=float)
         complete = bool(observed.all())
         with np.errstate(invalid="ignore", divide="ignore"):
-            if complete:
+            if complete:  # every pair sees every row: one product, the rest are column sums
                 shift = X.mean(axis=0)
                 Xs = X - shift
-                mask = np.ones((n, p))
+                Xw = Xs * w[:, None]
+                W = np.full((p, p), w.sum())
+                S = np.repeat(Xw.sum(axis=0)[:, None], p, axis=1)
+                Q = np.repeat((Xw * Xs).sum(axis=0)[:, None], p, axis=1)
+                P = Xw.T @ Xs
+                low, high = X.min(axis=0), X.max(axis=0)
             else:
                 counts = observed.sum(axis=0)
                 shift = np.where(counts > 0, np.nansum(X, axis=0) / np.maximum(counts, 1), 0.0)
                 Xs = np.where(observed, X - shift, 0.0)
                 mask = observed.astype(float)
-            Ow = mask * w[:, None]
-            W = Ow.T @ mask
-            S = (Xs * w[:, None]).T @ mask  # [i, j]: weighted sum of shifted x_i over rows observing j (and i)
-            Q = (Xs * Xs * w[:, None]).T @ mask
-            P = (Xs * w[:, None]).T @ Xs
+                Xw = Xs * w[:, None]
+                W = (mask * w[:, None]).T @ mask
+                S = Xw.T @ mask  # [i, j]: weighted sum of shifted x_i over rows observing j (and i)
+                Q = (Xw * Xs).T @ mask
+                P = Xw.T @ Xs
+                low = np.where(observed, X, np.inf).min(axis=0)
+                high = np.where(observed, X, -np.inf).max(axis=0)
             safe = np.where(W > 0, W, 1.0)
             local = S / safe
             sq = np.where(W > 0, Q - S * local, 0.0)
             cross = np.where(W > 0, P - S * local.T, 0.0)
             mean = np.where(W > 0, local + shift[:, None], 0.0)
-            low = np.where(observed, X, np.inf).min(axis=0)
-            high = np.where(observed, X, -np.inf).max(axis=0)
-        count = observed.T.astype(np.int64) @ observed.astype(np.int64)
+        if complete:
+            count = np.full((p, p), n, dtype=np.int64)
+            return cls(n, 0, W, count, mean, sq, cross, low, high)
+        count = np.rint(mask.T @ mask).astype(np.int64)  # exact: float sums of 0/1 below 2^53
         return cls(n, int((~observed.all(axis=1)).sum()), W, count, mean, sq, cross, low, high)
 
     @property

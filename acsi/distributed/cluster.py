@@ -28,7 +28,14 @@ def dask_client(scheduler: str | None = None, workers: int | None = None) -> Ite
     if workers is not None and workers < 1:
         raise ParameterError(f"--workers must be at least 1; got {workers}.")
     with (
-        LocalCluster(n_workers=workers or 2, threads_per_worker=1, processes=False, dashboard_address=None) as cluster,
+        LocalCluster(
+            n_workers=workers or 2,
+            threads_per_worker=1,
+            processes=False,
+            dashboard_address=None,
+            # no dashboard; the scheduler's small HTTP server (metrics) on a free port, not 8787
+            scheduler_kwargs={"dashboard": False, "dashboard_address": ":0"},
+        ) as cluster,
         Client(cluster) as client,
     ):
         yield client
