@@ -34,6 +34,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from acsi.errors import ParameterError
+
 
 @dataclass(frozen=True)
 class MomentAccumulator:
@@ -163,7 +165,7 @@ class MomentAccumulator:
 def merge_all(parts: list[MomentAccumulator]) -> MomentAccumulator:
     """Merge a list of accumulators as a balanced tree (the pairwise algorithm's summation order)."""
     if not parts:
-        raise ValueError("merge_all needs at least one accumulator")
+        raise ParameterError("merge_all needs at least one accumulator; got an empty list.")
     while len(parts) > 1:
         parts = [parts[k].merge(parts[k + 1]) if k + 1 < len(parts) else parts[k] for k in range(0, len(parts), 2)]
     return parts[0]

@@ -19,6 +19,8 @@ import math
 
 import numpy as np
 
+from acsi.errors import ParameterError
+
 _MAX_COUNT = 20
 _CDF = np.cumsum([math.exp(-1.0) / math.factorial(k) for k in range(_MAX_COUNT)])
 
@@ -26,7 +28,7 @@ _CDF = np.cumsum([math.exp(-1.0) / math.factorial(k) for k in range(_MAX_COUNT)]
 def poisson_key(seed: object) -> int:
     """The Philox key (below 2^128) of a seed: a non-negative integer, or the entropy of a ``SeedSequence``."""
     if not isinstance(seed, int | np.integer) or seed < 0:
-        raise ValueError(f"a Poisson bootstrap seed must be a non-negative integer; got {seed!r}")
+        raise ParameterError(f"A Poisson bootstrap seed must be a non-negative integer; got {seed!r}.")
     return int(seed) % 2**128
 
 
