@@ -41,8 +41,10 @@ def fit(
     Parameters
     ----------
     spec : ModelSpec, or anything :func:`acsi.load_spec` reads
-    data : pandas.DataFrame or IndicatorData
-        Respondents in rows, indicator columns named as in the spec; never modified.
+    data : pandas.DataFrame, IndicatorData or dask.dataframe.DataFrame
+        Respondents in rows, indicator columns named as in the spec; never modified. A Dask
+        DataFrame is reduced to its moments on the active Dask scheduler (:mod:`acsi.distributed`;
+        ``missing`` "error", "listwise" or "pairwise"; not ``cbsem``).
     method : {"pls", "plsc", "cbsem", "gsca"}
         Estimator: PLS path modelling (:class:`~acsi.estimators.pls.PLSPM`), consistent PLS
         (:class:`~acsi.estimators.plsc.PLSc`), covariance-based SEM through semopy
@@ -107,7 +109,21 @@ def fit(
     estimator = make_estimator(method, index_weights=index_weights, **{k: v for k, v in options.items() if v is not None})
     if not isinstance(spec, ModelSpec):
         spec = load_spec(spec)
+    from acsi.distributed.frames import is_dask_frame
+
+    if is_dask_frame(data):  # moments computed on the Dask scheduler in use (acsi.distributed)
+        return estimator.fit(spec, _dask_data(spec, data, method, scale, missing))
     return estimator.fit(spec, data, scale=scale, missing=missing)
+
+
+def _dask_data(
+    spec: ModelSpec, data: object, method: str, scale: tuple[float, float] | Scale | None, missing: str
+) -> IndicatorData:
+    from acsi.distributed.prepare import prepare_dask
+
+    if method == "cbsem":
+        raise ParameterError("method='cbsem' hands semopy the rows; with a Dask DataFrame use 'pls', 'plsc' or 'gsca'.")
+    return prepare_dask(spec, data, scale=scale, missing=missing)
 
 
 def make_estimator(

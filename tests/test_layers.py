@@ -18,7 +18,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("core",),
     ("spec",),
     ("ingest",),
-    ("data",),
+    ("data", "distributed"),
     ("structure",),
     ("results", "admissibility", "diagram"),
     ("index",),

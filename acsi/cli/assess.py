@@ -5,7 +5,15 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from acsi.cli.fit import add_fit_options, check_fit_outputs, estimator_from_args, load_data, whole_number, write_json
+from acsi.cli.fit import (
+    add_engine_options,
+    add_fit_options,
+    check_fit_outputs,
+    estimator_from_args,
+    load_data,
+    whole_number,
+    write_json,
+)
 from acsi.errors import ParameterError
 from acsi.spec.load import load_spec
 
@@ -69,6 +77,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("spec", help="model spec: YAML file or lavaan-style text file (detected by content)")
     parser.add_argument("data", help="CSV file, one row per respondent, indicator columns named as in the spec")
     add_fit_options(parser)
+    add_engine_options(parser)
     group = parser.add_argument_group("prediction")
     group.add_argument("--q-squared", action="store_true", help="also compute Stone-Geisser Q² by blindfolding")
     group.add_argument(

@@ -267,7 +267,14 @@ def run_export(args: argparse.Namespace) -> int:
     from acsi.ingest.device.store import EventStore
     from acsi.ingest.device.store_check import open_checked
 
-    if args.since is None:
+    if args.partition_by is not None:  # a lake for `acsi device indicators --events DIR --engine dask`
+        from acsi.distributed.device import write_lake
+
+        if args.since is not None:
+            raise IngestError("--partition-by writes a whole lake; it cannot be combined with --since.")
+        with open_checked(args.db, check=not args.no_check) as store:
+            n = write_lake(store.events_frame(), args.out)
+    elif args.since is None:
         with open_checked(args.db, check=not args.no_check) as store:
             n = store.export(args.out)
     else:  # the watermark is written: a sound, existing store opened for writing, never created
@@ -313,7 +320,15 @@ def run_indicators(args: argparse.Namespace) -> int:
         _parse_by(args.by)
     except ValueError as err:
         raise IngestError(str(err)) from err
-    if args.db.endswith(".parquet"):
+    if (args.db is None) == (args.events is None) or (args.events is not None) != (args.engine == "dask"):
+        raise IngestError("acsi device indicators reads --db STORE, or --events LAKE_DIR with --engine dask (one of them).")
+    if args.events is not None:
+        from acsi.distributed.cluster import dask_client
+        from acsi.distributed.device import counts_from_lake
+
+        with dask_client(args.scheduler, args.workers):
+            counts, reasons = counts_from_lake(args.events, by=args.by)
+    elif args.db.endswith(".parquet"):
         counts, reasons = counts_from_parquet(args.db, by=args.by)
     else:
         with open_checked(args.db, check=not args.no_check) as store:
@@ -423,6 +438,11 @@ def _add_store_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", required=True, help="target file, .parquet or .csv")
     p.add_argument("--since", metavar="NAME", help="incremental: only events added since the last export under NAME")
     p.add_argument("--no-check", action="store_true", help="skip the quick integrity check before reading (large stores)")
+    p.add_argument(
+        "--partition-by",
+        choices=["month"],
+        help="write a lake: --out is a new directory with one Parquet file per month (for indicators --events)",
+    )
     p.set_defaults(run=run_export)
 
     p = sub.add_parser("check", help="check a store read-only: integrity and counts (exit 1 when damaged)")
@@ -432,7 +452,11 @@ def _add_store_commands(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(run=run_check)
 
     p = sub.add_parser("indicators", help="indicators per unit x period")
-    p.add_argument("--db", required=True, help="event store (SQLite) or a Parquet export")
+    p.add_argument("--db", help="event store (SQLite) or a Parquet export")
+    p.add_argument("--events", metavar="DIR", help="a Parquet event lake (export --partition-by month), with --engine dask")
+    p.add_argument("--engine", choices=["memory", "dask"], default="memory", help="dask: count the --events lake on Dask")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="--engine dask: address of a running Dask scheduler")
+    p.add_argument("--workers", type=_int, help="--engine dask without --scheduler: workers of the local cluster (default 2)")
     p.add_argument(
         "--by",
         default="branch,month",

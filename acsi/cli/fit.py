@@ -74,6 +74,8 @@ def load_data(args: argparse.Namespace, spec: ModelSpec, weights: str | None = N
     from acsi.data import prepare
     from acsi.ingest.survey import read_survey
 
+    if getattr(args, "engine", "memory") == "dask":
+        return _dask_data(args, spec, weights)
     survey = read_survey(args.data, sheet=parse_sheet(getattr(args, "sheet", None)))
     data = prepare(spec, survey, scale=args.scale, missing=args.missing, strict=args.strict, mapping=args.mapping)
     if weights is None:
@@ -82,6 +84,52 @@ def load_data(args: argparse.Namespace, spec: ModelSpec, weights: str | None = N
 
     kept = survey.frame.loc[data.row_labels]
     return dataclasses.replace(data, case_weights=case_weight_column(kept, weights))
+
+
+def _dask_data(args: argparse.Namespace, spec: ModelSpec, weights: str | None) -> IndicatorData:
+    """DATA (a Parquet directory or CSV glob) reduced to its moments on Dask (:mod:`acsi.distributed`)."""
+    from acsi.distributed.command import check_engine_options, prepare_on_cluster
+
+    check_engine_options(
+        {
+            "--mapping": args.mapping,
+            "--sheet": getattr(args, "sheet", None),
+            "--lenient": not args.strict,
+            "--bootstrap": getattr(args, "bootstrap", 0),
+            "--q-squared": getattr(args, "q_squared", False),
+            "--predict-folds": getattr(args, "predict_folds", None),
+            "--group": getattr(args, "group", None),
+            "--method cbsem": args.method == "cbsem",
+        }
+    )
+    return prepare_on_cluster(
+        spec,
+        args.data,
+        scale=args.scale,
+        missing=args.missing,
+        weight=weights,
+        scheduler=args.scheduler,
+        workers=args.workers,
+    )
+
+
+def add_engine_options(parser: argparse.ArgumentParser, *, workers: bool = True) -> None:
+    """``--engine``, ``--scheduler`` and (unless the command has it already) ``--workers``: where DATA's moments are computed."""
+    group = parser.add_argument_group("engine")
+    group.add_argument(
+        "--engine",
+        default="memory",
+        choices=("memory", "dask"),
+        help="memory (default): read DATA into memory; dask: DATA is a Parquet directory or a CSV glob "
+        "reduced to its moments on a Dask cluster (pip install 'acsi[dask]')",
+    )
+    group.add_argument("--scheduler", metavar="ADDRESS", help="--engine dask: address of a running Dask scheduler")
+    if workers:
+        group.add_argument(
+            "--workers",
+            type=whole_number(1, "the number of workers"),
+            help="--engine dask without --scheduler: workers of the local cluster (default: 2)",
+        )
 
 
 def add_fit_options(parser: argparse.ArgumentParser) -> None:
@@ -245,7 +293,9 @@ def add_bootstrap_options(parser: argparse.ArgumentParser) -> None:
         "--sign-change", default="none", choices=SIGN_CHANGES, help="sign-change correction of the resamples (default: none)"
     )
     group.add_argument(
-        "--workers", type=whole_number(1, "the number of workers"), help="threads for the resamples (default: all CPUs)"
+        "--workers",
+        type=whole_number(1, "the number of workers"),
+        help="threads for the resamples (default: all CPUs); with --engine dask, workers of the local cluster (default: 2)",
     )
 
 
@@ -388,6 +438,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     add_fit_options(fit_parser)
     add_bootstrap_options(fit_parser)
+    add_engine_options(fit_parser, workers=False)  # the bootstrap's --workers sizes the local cluster
     fit_parser.set_defaults(run=run_fit)
     demo = commands.add_parser(
         "demo",

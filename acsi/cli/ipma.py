@@ -8,7 +8,15 @@ from typing import TYPE_CHECKING, Any
 
 from acsi.cli import checks
 from acsi.cli.compare import add_ipma_options, check_method, estimator_from
-from acsi.cli.fit import add_fit_options, check_fit_outputs, estimator_from_args, load_data, whole_number, write_json
+from acsi.cli.fit import (
+    add_engine_options,
+    add_fit_options,
+    check_fit_outputs,
+    estimator_from_args,
+    load_data,
+    whole_number,
+    write_json,
+)
 from acsi.cli.ingest import parse_sheet
 from acsi.cli.options import DEFAULT_MIN_N
 from acsi.spec.load import load_spec
@@ -116,4 +124,5 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--plot", metavar="DIR", help="write the map as DIR/ipma.png")
     add_ipma_options(parser)
     add_fit_options(parser)
+    add_engine_options(parser)
     parser.set_defaults(run=run_ipma)

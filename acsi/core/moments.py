@@ -110,13 +110,23 @@ class MomentBasis:
 
     def moments(self, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Means (R, p) and covariance matrices with divisor ``counts.sum()`` (R, p, p) of R rows of case weights (R, n)."""
-        p = self.n_indicators
         total = counts.sum(axis=1, keepdims=True)
-        sums = counts @ self.basis / total
-        shifted_mean = sums[:, :p]
-        upper_i, upper_j = np.triu_indices(p)
-        second = np.empty((counts.shape[0], p, p))
-        second[:, upper_i, upper_j] = sums[:, p:]
-        second[:, upper_j, upper_i] = sums[:, p:]
-        covariance = second - shifted_mean[:, :, None] * shifted_mean[:, None, :]
-        return shifted_mean + self.center, covariance
+        return moments_from_sums(self.center, total, counts @ self.basis)
+
+
+def moments_from_sums(center: np.ndarray, total: np.ndarray, weighted: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Means (R, p) and covariances (R, p, p) from R weightings' sums over the rows of the :class:`MomentBasis` columns.
+
+    ``total`` (R, 1) holds ``sum_i v_i`` and ``weighted`` (R, p + p(p+1)/2) ``v @ basis``; the
+    sums add up over any partition of the rows, which is how the distributed Poisson bootstrap
+    (:mod:`acsi.distributed.resample`) collects them. ``center`` (p,) is the basis's centre.
+    """
+    p = center.shape[0]
+    sums = weighted / total
+    shifted_mean = sums[:, :p]
+    upper_i, upper_j = np.triu_indices(p)
+    second = np.empty((weighted.shape[0], p, p))
+    second[:, upper_i, upper_j] = sums[:, p:]
+    second[:, upper_j, upper_i] = sums[:, p:]
+    covariance = second - shifted_mean[:, :, None] * shifted_mean[:, None, :]
+    return shifted_mean + center, covariance

@@ -19,6 +19,7 @@ import pandas as pd
 from acsi import refit
 from acsi.core import intervals as confidence
 from acsi.core import resample
+from acsi.core.poisson import poisson_counts, poisson_key
 from acsi.data import IndicatorData, MissingPolicy
 from acsi.errors import BootstrapWarning, EstimationError, ParameterError
 from acsi.estimators.pls import PLSPM
@@ -28,9 +29,11 @@ from acsi.inference.layout import StatisticLayout
 from acsi.inference.refit_engine import RefitEngine
 from acsi.inference.result import BootstrapResult
 from acsi.spec.model import ModelSpec, Scale
+from acsi.validate import check_choice
 
 CIMethod = Literal["percentile", "bca", "basic"]
 Engine = Literal["auto", "batched", "refit"]
+Resampling = Literal["multinomial", "poisson"]
 
 #: Resamples per chunk. Chunk boundaries (and so the random streams) depend only on this and
 #: n_boot, never on the number of workers. Changing it changes the draws of a given seed.
@@ -54,6 +57,7 @@ def bootstrap(
     strict: bool = True,
     mapping: Any = None,
     progress: Callable[[int], None] | None = None,
+    resampling: Resampling = "multinomial",
 ) -> BootstrapResult:
     """Nonparametric bootstrap of a fit: standard errors, t and p values, confidence intervals.
 
@@ -95,6 +99,11 @@ def bootstrap(
         only be bootstrapped from the raw data, not from its FitResult.
     progress : callable, optional
         Called with the number of resamples just finished, after each chunk.
+    resampling : {"multinomial", "poisson"}
+        ``"multinomial"`` (default): each resample draws n rows with replacement.
+        ``"poisson"``: each row enters each resample Poisson(1) times, drawn by a counter-based
+        generator keyed by the seed and the row's position (:mod:`acsi.core.poisson`), the
+        bootstrap the distributed engine runs (:mod:`acsi.distributed`), which it equals.
 
     Returns
     -------
@@ -129,6 +138,7 @@ def bootstrap(
     >>> boot.to_dict()["ci"]["paths"]                                    # doctest: +SKIP
     """
     n_boot, sequence, workers = check_options(n_boot, seed, ci, level, sign_change, workers, engine)
+    check_choice("resampling", resampling, ("multinomial", "poisson"))
     prepare_options: dict[str, Any] = {"scale": scale, "missing": missing, "strict": strict, "mapping": mapping}
     inputs = resolve_inputs(estimator, spec, data, prepare_options)
     if inputs.raw is not None and engine == "batched":
@@ -141,7 +151,7 @@ def bootstrap(
     layout = StatisticLayout.of(inputs.base)
     estimates = layout.from_result(inputs.base)
     work = _engine(inputs, layout, sign_change, batched)
-    theta, code = _resample(work, inputs.n, n_boot, sequence, workers, progress)
+    theta, code = _resample(work, inputs.n, n_boot, sequence, workers, progress, resampling)
     if sign_change == "individual":
         theta = resample.individual_sign_change(theta, estimates, layout.signed)
     failures = refit.count_failures(code)
@@ -186,6 +196,7 @@ def _resample(
     sequence: np.random.SeedSequence,
     workers: int,
     progress: Callable[[int], None] | None,
+    resampling: Resampling,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Statistics (B, P) and failure codes (B,) of the ``n_boot`` resamples, drawn chunk by chunk."""
     chunks = [(start, min(start + CHUNK, n_boot)) for start in range(0, n_boot, CHUNK)]
@@ -193,6 +204,11 @@ def _resample(
 
     def run_chunk(c: int) -> tuple[np.ndarray, np.ndarray]:
         start, stop = chunks[c]
+        if resampling == "poisson":
+            counts = poisson_counts(poisson_key(sequence.entropy), range(start, stop), 0, n)
+            if isinstance(work, BatchedPLS):
+                return work.run(counts)
+            return work.run_rows([np.repeat(np.arange(n), row) for row in counts])
         rng = np.random.default_rng(streams[c])
         indices = resample.draw_indices(rng, stop - start, n)
         if isinstance(work, BatchedPLS):
