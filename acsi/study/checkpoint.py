@@ -28,7 +28,9 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
+from multiprocessing.reduction import ForkingPickler
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import pandas as pd
@@ -79,6 +81,18 @@ def _machine() -> dict[str, Any]:
 
 def _condition_file(folder: Path, c: int) -> Path:
     return folder / "conditions" / f"condition-{c:04d}.parquet"
+
+
+def _proxy_of(content: dict) -> MappingProxyType:
+    return MappingProxyType(content)
+
+
+def _mapping_proxy(proxy: MappingProxyType) -> tuple:
+    return _proxy_of, (dict(proxy),)
+
+
+# Specs and populations hold read-only mappings; let the worker queue (only it) carry them.
+ForkingPickler.register(MappingProxyType, _mapping_proxy)
 
 
 def _init_worker() -> None:
