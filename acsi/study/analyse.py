@@ -51,6 +51,11 @@ def _estimator(setting: EstimatorSetting) -> Any:
     return make_estimator(setting.method, **dict(setting.options))
 
 
+def _number(value: object) -> float:
+    """A reported estimate as a float; None (not estimated) as NaN."""
+    return float("nan") if value is None else float(value)  # type: ignore[arg-type]
+
+
 def _intervals(estimate: float, se: float, z: float, boot: dict[str, tuple[float, float]]) -> tuple[float, ...]:
     ends: list[float] = []
     for method in INTERVAL_METHODS:
@@ -93,18 +98,18 @@ def _fit(
                 if setting.method == "cbsem":
                     paths = payload["standardized"]["paths"]
                     for key, truth in plan.marker_truth.items():
-                        estimate, se = payload["paths"][key], payload["std_errors"]["paths"][key]
+                        estimate, se = _number(payload["paths"].get(key)), _number(payload["std_errors"]["paths"].get(key))
                         rows.append(("path_marker", key, estimate, truth, se, *_intervals(estimate, se, z, {})))
                 else:
                     paths = payload["paths"]
                     if design.n_boot > 0:
                         ses, boot = _bootstrap(result, design.n_boot, boot_seed, design.level, setting, missing)
             for key, truth in plan.path_truth.items():
-                estimate = float(paths.get(key, float("nan")))
+                estimate = _number(paths.get(key))
                 se = ses.get(key, float("nan"))
                 rows.append(("path", key, estimate, truth, se, *_intervals(estimate, se, z, boot.get(key, {}))))
             for construct, truth in plan.index_truth.items():
-                rows.append(("index", construct, float(index.get(construct, float("nan"))), truth, float("nan"), *_NAN_INTERVALS))
+                rows.append(("index", construct, _number(index.get(construct)), truth, float("nan"), *_NAN_INTERVALS))
         except (AcsiError, np.linalg.LinAlgError, ValueError, RuntimeError):
             status["error"] = True
             rows = []

@@ -136,14 +136,14 @@ def plot_performance(
             if measure == "admissible_rate":
                 ax.set_ylim(-0.02, 1.02)
         axes[-1].legend(fontsize=7)
-        title = ", ".join(
-            f"{name} {value}"
+        given = [
+            (name, value)
             for name, value in zip(others, levels)
             if not (isinstance(value, float) and np.isnan(value)) and value != -1
-        )
-        fig.suptitle(f"{kind}: {title}", fontsize=9)
+        ]
+        fig.suptitle(f"{kind}: " + ", ".join(f"{name} {value}" for name, value in given), fontsize=9)
         fig.tight_layout()
-        stem = "_".join(str(v) for v in (kind, *levels)).replace(" ", "").replace("/", "-")
+        stem = "_".join(str(v) for v in (kind, *(value for _, value in given))).replace(" ", "").replace("/", "-")
         for extension in formats:
             path = folder / f"{stem}.{extension}"
             fig.savefig(path, dpi=110)

@@ -133,8 +133,8 @@ def population_values_from_fixed(spec: Any) -> dict[str, Any]:
 
 def _population(reader: _Reader, raw: object, folder: Path) -> Population:
     from acsi.resources import bundled
+    from acsi.spec.lavaan import parse_syntax
     from acsi.spec.load import load_spec
-    from acsi.spec.yaml_io import spec_from_text
 
     keys = ("spec", "model", "paths", "loadings", "exogenous_correlations", "composite")
     given = reader.mapping(raw, "population", keys)
@@ -151,7 +151,7 @@ def _population(reader: _Reader, raw: object, folder: Path) -> Population:
                     raise reader.fail("population.spec", "a spec file (relative to the study file, or bundled)", name) from None
             spec = load_spec(path)
         else:
-            spec = spec_from_text(reader.name(given["model"], "population.model"), source=f"{reader.source}: population.model")
+            spec = parse_syntax(reader.name(given["model"], "population.model"), source=f"{reader.source}: population.model")
     except ParameterError:
         raise
     except AcsiError as err:
