@@ -10,8 +10,6 @@ from acsi.study.generate import plan_condition
 
 from ._designs import CHAIN_PATHS, small_design
 
-MOMENT = {"rtol": 0.0, "atol": 0.03}  # sample moments at n = 20 000: several standard errors (about 0.007)
-
 
 def _plan(n: int = 20_000, **changes):
     design = small_design(ns=(n,), **changes)
