@@ -75,6 +75,7 @@ def _fit(
     status: dict[str, Any] = {"converged": True, "inadmissible": False, "error": False, "seconds": float("nan")}
     rows: list[tuple] = []
     missing = setting.missing if frame.isna().to_numpy().any() else "error"
+    path_truth = {} if setting.method == "equal" else plan.path_truth  # the item-mean index has no paths
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
@@ -104,7 +105,7 @@ def _fit(
                     paths = payload["paths"]
                     if design.n_boot > 0:
                         ses, boot = _bootstrap(result, design.n_boot, boot_seed, design.level, setting, missing)
-            for key, truth in plan.path_truth.items():
+            for key, truth in path_truth.items():
                 estimate = _number(paths.get(key))
                 se = ses.get(key, float("nan"))
                 rows.append(("path", key, estimate, truth, se, *_intervals(estimate, se, z, boot.get(key, {}))))
@@ -119,7 +120,7 @@ def _fit(
         if issubclass(item.category, ConvergenceWarning):
             status["converged"] = False
     if status["error"]:
-        rows = [("path", key, float("nan"), truth, float("nan"), *_NAN_INTERVALS) for key, truth in plan.path_truth.items()]
+        rows = [("path", key, float("nan"), truth, float("nan"), *_NAN_INTERVALS) for key, truth in path_truth.items()]
         rows += [("index", c, float("nan"), truth, float("nan"), *_NAN_INTERVALS) for c, truth in plan.index_truth.items()]
     return status, rows
 
