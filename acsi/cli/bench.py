@@ -115,9 +115,11 @@ def run_designed(args: argparse.Namespace) -> int:
         written += [str(p.relative_to(args.out)) for p in plot_performance(summary, f"{args.out}/plots")]
     paths = summary[summary.kind == "path"]
     if not paths.empty:
+        factors = ("dgp", "loading", "indicators", "distribution", "n", "misspecification", "missing")
+        varying = [f for f in factors if paths[f].nunique(dropna=False) > 1] or ["n"]
         table = (
             paths.assign(abs_bias=paths.bias.abs())
-            .groupby(["condition", "dgp", "distribution", "n", "estimator"])
+            .groupby(["condition", *varying, "estimator"], dropna=False)
             .agg(
                 mean_abs_bias=("abs_bias", "mean"),
                 mean_rmse=("rmse", "mean"),

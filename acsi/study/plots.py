@@ -124,8 +124,7 @@ def plot_performance(
             ax.set_xticklabels([str(n) for n in ns], fontsize=7)
             ax.minorticks_off()
             ax.set_xlabel("sample size n (log scale)", fontsize=8)
-            bars = " (bars: +-1 MCSE" + (", parameters as independent)" if parameter is None else ")")
-            ax.set_ylabel(label + ("" if measure == "admissible_rate" else bars), fontsize=7)
+            ax.set_ylabel(label, fontsize=8)
             ax.set_title(label + suffix, fontsize=9)
             ax.grid(alpha=0.3)
             if measure == "bias":
@@ -135,13 +134,14 @@ def plot_performance(
                 ax.axhline(level, color="grey", linestyle="--", linewidth=0.8)
             if measure == "admissible_rate":
                 ax.set_ylim(-0.02, 1.02)
-        axes[-1].legend(fontsize=7)
+        axes[-1].legend(fontsize=7, loc="lower right")
         given = [
             (name, value)
             for name, value in zip(others, levels)
             if not (isinstance(value, float) and np.isnan(value)) and value != -1
         ]
-        fig.suptitle(f"{kind}: " + ", ".join(f"{name} {value}" for name, value in given), fontsize=9)
+        bars = "bars: +-1 Monte-Carlo SE" + (" (parameters treated as independent)" if parameter is None else "")
+        fig.suptitle(f"{kind}: " + ", ".join(f"{name} {value}" for name, value in given) + f"\n{bars}", fontsize=9)
         fig.tight_layout()
         stem = "_".join(str(v) for v in (kind, *(value for _, value in given))).replace(" ", "").replace("/", "-")
         for extension in formats:
