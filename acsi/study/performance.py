@@ -34,6 +34,17 @@ from acsi.study.design import INTERVAL_METHODS
 CONDITION_COLUMNS: list[str] = ["condition", "dgp", "loading", "indicators", "distribution", "n", "misspecification", "missing"]
 
 
+_MEASURES: tuple[str, ...] = (
+    "mean_estimate",
+    *(
+        f"{m}{suffix}"
+        for m in ("bias", "relative_bias", "empirical_se", "mse", "rmse", "model_se", "relative_se_error")
+        for suffix in ("", "_mcse")
+    ),
+    *(f"{q}_{m}{suffix}" for m in INTERVAL_METHODS for q in ("coverage", "power") for suffix in ("", "_mcse")),
+)
+
+
 def _measures(
     estimate: np.ndarray, truth: float, se: np.ndarray, ends: dict[str, tuple[np.ndarray, np.ndarray]]
 ) -> dict[str, float]:
@@ -42,7 +53,7 @@ def _measures(
     nan = float("nan")
     out: dict[str, float] = {"truth": truth, "used": float(n)}
     if n == 0:
-        return out
+        return out | dict.fromkeys(_MEASURES, nan) | {f"intervals_{m}": 0.0 for m in ends}
     mean = float(estimate.mean())
     s = float(estimate.std(ddof=1)) if n > 1 else nan
     dev2 = (estimate - truth) ** 2
@@ -116,11 +127,12 @@ def summarise_design(replications: pd.DataFrame, *, include_inadmissible: bool =
         .reset_index()
     )
     keep = ~replications.error if include_inadmissible else admissible(replications)
-    used = replications[keep & np.isfinite(replications.estimate)]
+    counted = replications.assign(_counted=keep & np.isfinite(replications.estimate))
     records = []
-    for group, part in used.groupby(keys + ["kind", "parameter"], sort=True, dropna=False):
+    for group, every in counted.groupby(keys + ["kind", "parameter"], sort=True, dropna=False):
+        part = every[every._counted]  # a parameter with no counted replication keeps its row: used 0
         ends = {m: (part[f"lower_{m}"].to_numpy(), part[f"upper_{m}"].to_numpy()) for m in INTERVAL_METHODS}
-        measures = _measures(part.estimate.to_numpy(), float(part.truth.iloc[0]), part.se.to_numpy(), ends)
+        measures = _measures(part.estimate.to_numpy(), float(every.truth.iloc[0]), part.se.to_numpy(), ends)
         records.append(dict(zip(keys + ["kind", "parameter"], group)) | measures)
     table = pd.DataFrame.from_records(records)
     if table.empty:

@@ -90,3 +90,27 @@ def test_cli_bench_study_names_the_bad_key(tmp_path: Path, capsys) -> None:
     code = main(["bench", "study", str(study), "--out", str(tmp_path / "out"), "--no-progress"])
     assert code != 0
     assert "design.n[0]" in capsys.readouterr().err
+
+
+def test_bootstrap_gives_model_se_and_percentile_and_basic_coverage(tmp_path: Path) -> None:
+    from acsi.study.design import EstimatorSetting
+
+    design = small_design(ns=(80,), replications=3, n_boot=30, estimators=(EstimatorSetting("pls", "pls"),))
+    summary = run_design(design, tmp_path, workers=1).summary
+    for column in ("model_se", "coverage_wald", "coverage_percentile", "coverage_basic", "power_percentile", "relative_se_error"):
+        assert summary[column].notna().all(), column
+    assert (summary.intervals_percentile == 3).all()
+
+
+def test_missing_data_are_fitted_with_the_estimators_policy(tmp_path: Path) -> None:
+    from acsi.study.design import EstimatorSetting, Missingness
+
+    design = small_design(
+        ns=(120,),
+        missing=(Missingness("mcar", "mcar", 0.1),),
+        estimators=(EstimatorSetting("pls_mean", "pls", missing="mean"), EstimatorSetting("pls_listwise", "pls")),
+    )
+    result = run_design(design, tmp_path, workers=1)
+    assert not result.replications.error.any()
+    summary = result.summary
+    assert set(summary.estimator) == {"pls_mean", "pls_listwise"} and (summary.used == 3).all()

@@ -36,3 +36,27 @@ def test_measures_follow_table_6_of_morris_white_crowther() -> None:
 def test_no_relative_bias_for_a_zero_truth() -> None:
     out = _measures(np.array([0.1, -0.1, 0.2]), 0.0, np.full(3, np.nan), {})
     assert np.isnan(out["relative_bias"]) and np.isnan(out["model_se"])
+
+
+def test_a_parameter_without_admissible_replications_keeps_its_row() -> None:
+    import pandas as pd
+
+    from acsi.study.analyse import COLUMNS
+    from acsi.study.performance import CONDITION_COLUMNS, summarise_design
+
+    row = dict.fromkeys(CONDITION_COLUMNS + COLUMNS, float("nan"))
+    row |= {
+        "condition": 0,
+        "dgp": "factor",
+        "distribution": "normal",
+        "n": 50,
+        "misspecification": "correct",
+        "missing": "complete",
+    }
+    row |= {"estimator": "plsc", "converged": True, "inadmissible": True, "error": False, "seconds": 0.01}
+    row |= {"kind": "path", "parameter": "x -> y", "estimate": 1.2, "truth": 0.4, "indicators": -1}
+    frame = pd.DataFrame([row | {"replication": 0}, row | {"replication": 1}])
+    (out,) = summarise_design(frame).itertuples()
+    assert out.used == 0 and out.admissible_rate == 0 and out.replications == 2 and np.isnan(out.bias)
+    (everything,) = summarise_design(frame, include_inadmissible=True).itertuples()
+    assert everything.used == 2 and everything.bias == pytest.approx(0.8, rel=1e-12)
