@@ -1,4 +1,4 @@
-"""``acsi bench estimators``: the Monte-Carlo estimator study from the command line."""
+"""``acsi bench estimators`` (the built-in ACSI estimator study) and ``acsi bench study STUDY.yaml`` (any designed study)."""
 
 from __future__ import annotations
 
@@ -80,6 +80,92 @@ def run_estimators(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_designed(args: argparse.Namespace) -> int:
+    """``acsi bench study``: validate the study file, run it into ``--out`` (resumable), summarise and plot."""
+    from acsi.study.checkpoint import run_design
+    from acsi.study.studyfile import load_study
+
+    checks.check_output_dir("--out", args.out)
+    design = load_study(args.study_file)
+    bar = None
+    if not args.no_progress:
+        from tqdm import tqdm
+
+        bar = tqdm(
+            total=len(design.conditions()) * design.replications, desc="replications", unit="rep", file=sys.stderr, leave=False
+        )
+    try:
+        result = run_design(
+            design,
+            args.out,
+            workers=args.workers,
+            resume=args.resume,
+            include_inadmissible=args.include_inadmissible,
+            progress=bar.update if bar is not None else None,
+        )
+    finally:
+        if bar is not None:
+            bar.close()
+    summary = result.summary
+    written = ["manifest.json", "conditions/", "replications.parquet", "summary.csv", "summary.parquet"]
+    if not args.no_plots and not summary.empty:
+        from acsi.study.plots import plot_performance
+
+        summary.attrs["level"] = design.level
+        written += [str(p.relative_to(args.out)) for p in plot_performance(summary, f"{args.out}/plots")]
+    paths = summary[summary.kind == "path"]
+    if not paths.empty:
+        factors = ("dgp", "loading", "indicators", "distribution", "n", "misspecification", "missing")
+        varying = [f for f in factors if paths[f].nunique(dropna=False) > 1] or ["n"]
+        table = (
+            paths.assign(abs_bias=paths.bias.abs())
+            .groupby(["condition", *varying, "estimator"], dropna=False)
+            .agg(
+                mean_abs_bias=("abs_bias", "mean"),
+                mean_rmse=("rmse", "mean"),
+                admissible=("admissible_rate", "first"),
+                used=("used", "min"),
+            )
+        )
+        print(table.to_string(float_format=lambda v: f"{v:.4f}"))
+    manifest = result.manifest
+    print(
+        f"\n{manifest['conditions_finished']} of {manifest['conditions']} conditions in {args.out}; written: "
+        + ", ".join(written)
+    )
+    return 0
+
+
+def _register_study(studies: argparse._SubParsersAction) -> None:
+    parser = studies.add_parser(
+        "study",
+        help="run a simulation study described by a study file (any model, any design; resumable)",
+        description="Validate STUDY.yaml, then draw every condition's samples, fit every estimator and write one Parquet "
+        "file per finished condition, a manifest (study, seed, versions, machine, times), the summary with Monte-Carlo "
+        "standard errors (bias, relative bias, RMSE, empirical vs model SE, coverage and power) and PNG/SVG plots.",
+        epilog="examples:\n  acsi bench study models/studies/ecsi_two_factors.yaml --out ecsi-study/ --workers 2\n"
+        "  acsi bench study models/studies/ecsi_two_factors.yaml --out ecsi-study/ --resume",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("study_file", metavar="STUDY.yaml", help="the study file (see models/studies/)")
+    parser.add_argument("--out", required=True, help="output folder")
+    parser.add_argument(
+        "--workers",
+        type=whole_number(1, "the number of workers"),
+        default=1,
+        help="worker processes (default 1); results do not depend on it",
+    )
+    parser.add_argument(
+        "--resume", action="store_true", help="continue an interrupted run in --out (finished conditions are kept)"
+    )
+    parser.add_argument(
+        "--include-inadmissible", action="store_true", help="summaries over non-converged and inadmissible replications too"
+    )
+    parser.add_argument("--no-plots", action="store_true", help="write the tables only")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.set_defaults(run=run_designed)
+
+
 def register(commands: argparse._SubParsersAction) -> None:
     """Add ``bench`` with its ``estimators`` sub-command."""
     bench = commands.add_parser("bench", help="benchmark studies", description="Benchmark studies of acsi.")
@@ -131,3 +217,4 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--no-plots", action="store_true", help="write the tables only")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     parser.set_defaults(run=run_estimators)
+    _register_study(studies)

@@ -34,19 +34,57 @@ Reproducibility: replication r of condition c draws from
 ``numpy.random.SeedSequence(seed, spawn_key=(c, r))``, so results do not depend on the number
 of worker processes or the order in which they finish.
 
-Modules, one job each: :mod:`~acsi.study.settings` (what runs), :mod:`~acsi.study.samples`
+**Any model, any design** (:func:`run_design`): a :class:`StudyDesign` (or a study file read by
+:func:`load_study`, see :mod:`~acsi.study.studyfile`) names the population (a spec plus
+population values, or lavaan-style text with fixed values), the design factors (n, DGP,
+loading size, number of indicators, distribution, misspecification, missing data), the
+estimators with their settings and the replications. Each finished condition is written to
+Parquet, with a manifest; ``resume=True`` continues an interrupted run to identical results.
+:func:`summarise_design` gives bias, relative bias, RMSE, empirical vs model SE, coverage and
+power with Monte-Carlo SEs (Morris, White & Crowther 2019) on admissible replications;
+:func:`plot_performance` draws them. The ACSI study above is the shipped study file
+``models/studies/acsi.yaml``. Modules: :mod:`~acsi.study.design`, :mod:`~acsi.study.studyfile`,
+:mod:`~acsi.study.generate`, :mod:`~acsi.study.analyse`, :mod:`~acsi.study.checkpoint`,
+:mod:`~acsi.study.performance`.
+
+Modules of the built-in study, one job each: :mod:`~acsi.study.settings` (what runs), :mod:`~acsi.study.samples`
 (populations, indicator distributions, truth), :mod:`~acsi.study.replication` (one sample,
 every estimator), :mod:`~acsi.study.run` (the loop over conditions and the tidy summary) and
 :mod:`~acsi.study.plots` (bias and RMSE charts).
 """
 
-from acsi.study.plots import plot_study
+from acsi.study.checkpoint import DesignResult, run_design
+from acsi.study.design import (
+    Distribution,
+    EstimatorSetting,
+    Missingness,
+    Misspecification,
+    Population,
+    Ratings,
+    StudyDesign,
+)
+from acsi.study.performance import summarise_design
+from acsi.study.plots import plot_performance, plot_study
 from acsi.study.run import StudyResult, run_study, summarise
 from acsi.study.samples import draw_sample, true_cbsem_paths, true_indices
 from acsi.study.settings import DGPS, DISTRIBUTIONS, ESTIMATORS, OMITTED_PATH, StudySettings
+from acsi.study.studyfile import design_from_dict, load_study
 
 __all__ = [
     "DGPS",
+    "DesignResult",
+    "Distribution",
+    "EstimatorSetting",
+    "Missingness",
+    "Misspecification",
+    "Population",
+    "Ratings",
+    "StudyDesign",
+    "design_from_dict",
+    "load_study",
+    "plot_performance",
+    "run_design",
+    "summarise_design",
     "DISTRIBUTIONS",
     "ESTIMATORS",
     "OMITTED_PATH",

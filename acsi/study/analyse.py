@@ -1,0 +1,166 @@
+"""One replication of a designed study: draw its sample, fit every estimator, one row per estimate.
+
+Rows (:data:`COLUMNS`): the estimate, its truth, the estimated standard error and the ends of
+every interval method of :data:`~acsi.study.design.INTERVAL_METHODS` (NaN where the method does
+not apply), with the fit's ``converged``, ``inadmissible`` (an
+:class:`~acsi.errors.InadmissibleSolutionWarning`), ``error`` and ``seconds``. Kinds:
+``path`` (standardised paths; CB-SEM's completely standardised ones), ``path_marker`` (CB-SEM's
+unstandardised paths in the marker metric, with their Wald SE and interval, where that truth is
+known) and ``index`` (0-100 indices, where the truth is known).
+
+Intervals: Wald ``estimate +- z_{(1+level)/2} SE`` (CB-SEM's expected-information SE; the
+bootstrap SE for the others), and, with ``n_boot > 0``, the bootstrap percentile and basic
+intervals from the same resamples (Efron & Tibshirani 1993, ch. 13).
+"""
+
+from __future__ import annotations
+
+import time
+import warnings
+from statistics import NormalDist
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from acsi.errors import AcsiError, ConvergenceWarning, InadmissibleSolutionWarning
+from acsi.study.design import INTERVAL_METHODS, EstimatorSetting
+from acsi.study.generate import ConditionPlan
+
+COLUMNS: list[str] = [
+    "condition",
+    "replication",
+    "estimator",
+    "converged",
+    "inadmissible",
+    "error",
+    "seconds",
+    "kind",
+    "parameter",
+    "estimate",
+    "truth",
+    "se",
+    *[f"{end}_{method}" for method in INTERVAL_METHODS for end in ("lower", "upper")],
+]
+_NAN_INTERVALS = (float("nan"),) * (2 * len(INTERVAL_METHODS))
+
+
+def _estimator(setting: EstimatorSetting) -> Any:
+    from acsi.api import make_estimator
+
+    return make_estimator(setting.method, **dict(setting.options))
+
+
+def _number(value: object) -> float:
+    """A reported estimate as a float; None (not estimated) as NaN."""
+    return float("nan") if value is None else float(value)  # type: ignore[arg-type]
+
+
+def _intervals(estimate: float, se: float, z: float, boot: dict[str, tuple[float, float]]) -> tuple[float, ...]:
+    ends: list[float] = []
+    for method in INTERVAL_METHODS:
+        if method == "wald":
+            ends += [estimate - z * se, estimate + z * se] if np.isfinite(se) else [float("nan")] * 2
+        else:
+            ends += list(boot.get(method, (float("nan"), float("nan"))))
+    return tuple(ends)
+
+
+def _fit(
+    setting: EstimatorSetting, plan: ConditionPlan, frame: pd.DataFrame, boot_seed: int
+) -> tuple[dict[str, Any], list[tuple]]:
+    """Fit ``setting`` to ``frame``: its diagnostics and ``(kind, parameter, estimate, truth, se, *interval ends)`` rows."""
+    design = plan.design
+    z = NormalDist().inv_cdf((1 + design.level) / 2)
+    status: dict[str, Any] = {"converged": True, "inadmissible": False, "error": False, "seconds": float("nan")}
+    rows: list[tuple] = []
+    missing = setting.missing if frame.isna().to_numpy().any() else "error"
+    path_truth = {} if setting.method == "equal" else plan.path_truth  # the item-mean index has no paths
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            start = time.perf_counter()
+            if setting.method == "equal":
+                from acsi.baselines import equal_weight_index
+
+                baseline = equal_weight_index(plan.fitted_spec, frame, scale=plan.outcome_scale, missing=missing)
+                index = dict(baseline.index) if plan.outcome_scale else {}
+                status["seconds"] = time.perf_counter() - start
+                paths: dict[str, float] = {}
+                boot: dict[str, dict[str, tuple[float, float]]] = {}
+                ses: dict[str, float] = {}
+            else:
+                result = _estimator(setting).fit(plan.fitted_spec, frame, scale=plan.outcome_scale, missing=missing)
+                status["seconds"] = time.perf_counter() - start
+                status["converged"] = bool(result.converged)
+                payload = result.to_dict()
+                index = payload.get("index", {}) if plan.outcome_scale else {}
+                ses, boot = {}, {}
+                if setting.method == "cbsem":
+                    paths = payload["standardized"]["paths"]
+                    for key, truth in plan.marker_truth.items():
+                        estimate, se = _number(payload["paths"].get(key)), _number(payload["std_errors"]["paths"].get(key))
+                        rows.append(("path_marker", key, estimate, truth, se, *_intervals(estimate, se, z, {})))
+                else:
+                    paths = payload["paths"]
+                    if design.n_boot > 0:
+                        ses, boot = _bootstrap(result, design.n_boot, boot_seed, design.level, setting, missing)
+            for key, truth in path_truth.items():
+                estimate = _number(paths.get(key))
+                se = ses.get(key, float("nan"))
+                rows.append(("path", key, estimate, truth, se, *_intervals(estimate, se, z, boot.get(key, {}))))
+            for construct, truth in plan.index_truth.items():
+                rows.append(("index", construct, _number(index.get(construct)), truth, float("nan"), *_NAN_INTERVALS))
+        except (AcsiError, np.linalg.LinAlgError, ValueError, RuntimeError):
+            status["error"] = True
+            rows = []
+    for item in caught:
+        if issubclass(item.category, InadmissibleSolutionWarning):
+            status["inadmissible"] = True
+        if issubclass(item.category, ConvergenceWarning):
+            status["converged"] = False
+    if status["error"]:
+        rows = [("path", key, float("nan"), truth, float("nan"), *_NAN_INTERVALS) for key, truth in path_truth.items()]
+        rows += [("index", c, float("nan"), truth, float("nan"), *_NAN_INTERVALS) for c, truth in plan.index_truth.items()]
+    return status, rows
+
+
+def _bootstrap(
+    result: Any, n_boot: int, seed: int, level: float, setting: EstimatorSetting, missing: str
+) -> tuple[dict[str, float], dict[str, dict[str, tuple[float, float]]]]:
+    """Bootstrap SE and percentile and basic intervals of the paths, from one set of resamples."""
+    from acsi.core.intervals import basic_interval, percentile_bounds
+    from acsi.inference import bootstrap
+
+    engine = "batched" if setting.method == "pls" and missing == "error" else "refit"
+    boot = bootstrap(result, n_boot=n_boot, seed=seed, workers=1, engine=engine, level=level, missing=missing)
+    replicates = np.asarray(boot.replicates)
+    percentile = percentile_bounds(replicates, level)
+    basic = basic_interval(replicates, np.asarray(boot.estimates), level)
+    ses: dict[str, float] = {}
+    intervals: dict[str, dict[str, tuple[float, float]]] = {}
+    for j, (kind, key) in enumerate(zip(boot.kinds, boot.keys)):
+        if kind == "paths":
+            ses[key[0]] = float(boot.std_errors[j])
+            intervals[key[0]] = {"percentile": tuple(percentile[j]), "basic": tuple(basic[j])}
+    return ses, intervals
+
+
+def replicate(task: tuple[ConditionPlan, int]) -> list[tuple]:
+    """Replication ``r`` of a condition: every estimator of the design, rows as :data:`COLUMNS`."""
+    plan, r = task
+    frame, boot_seed = plan.draw(r)
+    out: list[tuple] = []
+    for setting in plan.design.estimators:
+        status, rows = _fit(setting, plan, frame, boot_seed)
+        common = (
+            plan.condition.index,
+            r,
+            setting.name,
+            status["converged"],
+            status["inadmissible"],
+            status["error"],
+            status["seconds"],
+        )
+        out.extend(common + row for row in rows)
+    return out

@@ -1,0 +1,239 @@
+"""Running a designed study into a folder: per-condition Parquet checkpoints, a manifest, resume.
+
+Layout of the output folder::
+
+    manifest.json                 study, fingerprint, seed, versions, machine, runs (start, end, wall time)
+    conditions/condition-0003.parquet   one file per finished condition (written atomically)
+    replications.parquet          every row (analyse.COLUMNS plus the condition columns)
+    summary.csv, summary.parquet  performance measures with Monte-Carlo SEs (acsi.study.performance)
+
+A condition is written as soon as all its replications are done; ``resume=True`` skips the
+conditions already written, after checking that the folder holds the same study (its
+fingerprint). Replication ``r`` of condition ``c`` draws from ``SeedSequence(seed, spawn_key=(c,
+r))`` and rows are sorted, so the results do not depend on the number of workers, on the order
+in which they finish, or on interruptions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import sys
+import time
+import warnings
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib import metadata
+from multiprocessing.reduction import ForkingPickler
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import pandas as pd
+
+from acsi.errors import ParameterError
+from acsi.study.analyse import COLUMNS, replicate
+from acsi.study.design import StudyDesign
+from acsi.study.generate import check_plan, plan_condition
+from acsi.study.performance import CONDITION_COLUMNS, summarise_design
+
+_PACKAGES = ("acsi", "numpy", "scipy", "pandas", "pyarrow", "semopy", "matplotlib")
+
+
+@dataclass(frozen=True)
+class DesignResult:
+    """Rows, summary and manifest of a designed study."""
+
+    design: StudyDesign
+    replications: pd.DataFrame = field(repr=False)
+    summary: pd.DataFrame = field(repr=False)
+    manifest: dict[str, Any] = field(repr=False)
+
+
+def fingerprint(design: StudyDesign) -> str:
+    """SHA-256 of the design's ``repr``: every field but ``source`` (frozen dataclasses, mappings in file order)."""
+    return hashlib.sha256(repr(design).encode()).hexdigest()
+
+
+def _versions() -> dict[str, str | None]:
+    out: dict[str, str | None] = {}
+    for name in _PACKAGES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = None
+    return out
+
+
+def _machine() -> dict[str, Any]:
+    return {
+        "platform": platform.platform(),
+        "machine": platform.machine(),
+        "processor": platform.processor(),
+        "cpus": os.cpu_count(),
+        "python": sys.version.split()[0],
+    }
+
+
+def _condition_file(folder: Path, c: int) -> Path:
+    return folder / "conditions" / f"condition-{c:04d}.parquet"
+
+
+def _proxy_of(content: dict) -> MappingProxyType:
+    return MappingProxyType(content)
+
+
+def _mapping_proxy(proxy: MappingProxyType) -> tuple:
+    return _proxy_of, (dict(proxy),)
+
+
+# Specs and populations hold read-only mappings; let the worker queue (only it) carry them.
+ForkingPickler.register(MappingProxyType, _mapping_proxy)
+
+
+def _init_worker() -> None:
+    try:
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(limits=1)  # small matrices: one BLAS thread per process
+    except ImportError:  # pragma: no cover
+        pass
+    warnings.simplefilter("ignore")  # each fit records its own warnings
+
+
+def _open_manifest(folder: Path, design: StudyDesign, resume: bool) -> dict[str, Any]:
+    """The manifest to continue (``resume``) or a new one; refuses a folder holding another study or, without ``resume``, any conditions."""
+    path = folder / "manifest.json"
+    done = sorted((folder / "conditions").glob("condition-*.parquet")) if (folder / "conditions").is_dir() else []
+    if path.exists() and resume:
+        manifest = json.loads(path.read_text())
+        if manifest.get("fingerprint") != fingerprint(design):
+            raise ParameterError(
+                f"--resume: {folder} holds another study (fingerprint {manifest.get('fingerprint', '?')[:12]}, "
+                f"expected {fingerprint(design)[:12]}): resume with the same study file, or write to a new folder."
+            )
+        return manifest
+    if done:
+        raise ParameterError(
+            f"--out: {folder} already holds {len(done)} finished conditions; expected an empty folder. "
+            "Pass --resume to continue that run, or choose another folder."
+        )
+    return {
+        "study": design.name,
+        "fingerprint": fingerprint(design),
+        "study_file": design.source,
+        "seed": design.seed,
+        "replications": design.replications,
+        "conditions": len(design.conditions()),
+        "versions": _versions(),
+        "machine": _machine(),
+        "runs": [],
+    }
+
+
+def _write_atomic(frame: pd.DataFrame, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".tmp")
+    frame.to_parquet(temporary, index=False)
+    os.replace(temporary, path)
+
+
+def run_design(
+    design: StudyDesign,
+    out: str | Path,
+    *,
+    workers: int = 1,
+    resume: bool = False,
+    include_inadmissible: bool = False,
+    progress: Callable[[int], None] | None = None,
+    stop_after: int | None = None,
+) -> DesignResult:
+    """Run ``design``, writing every finished condition to ``out`` (module notes).
+
+    Parameters
+    ----------
+    design : StudyDesign
+    out : path
+        Output folder (created).
+    workers : int, default 1
+        Worker processes; results do not depend on it.
+    resume : bool, default False
+        Continue a run interrupted in ``out``: conditions already written are not run again.
+    include_inadmissible : bool, default False
+        Summaries over non-converged and inadmissible replications too.
+    progress : callable, optional
+        Called with the number of replications just finished.
+    stop_after : int, optional
+        Stop (as an interruption would) once this many conditions were written in this call.
+
+    Returns
+    -------
+    DesignResult
+    """
+    folder = Path(out)
+    folder.mkdir(parents=True, exist_ok=True)
+    manifest = _open_manifest(folder, design, resume)
+    started, clock = datetime.now(UTC), time.perf_counter()
+    conditions = design.conditions()
+    plans = [plan_condition(design, condition) for condition in conditions]
+    for plan in plans:
+        check_plan(plan)
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_worker) if workers > 1 else None
+    written = 0
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            for plan in plans:
+                path = _condition_file(folder, plan.condition.index)
+                if path.exists():
+                    continue
+                if stop_after is not None and written >= stop_after:
+                    break
+                tasks = [(plan, r) for r in range(design.replications)]
+                rows: list[tuple] = []
+                chunks = pool.map(replicate, tasks) if pool is not None else map(replicate, tasks)
+                for chunk in chunks:
+                    rows.extend(chunk)
+                    if progress is not None:
+                        progress(1)
+                frame = pd.DataFrame(rows, columns=COLUMNS).sort_values(
+                    ["replication", "estimator", "kind", "parameter"], kind="stable"
+                )
+                labels = plan.condition.labels()
+                frame = frame.assign(**{k: v for k, v in labels.items() if k != "condition"})
+                _write_atomic(frame[CONDITION_COLUMNS + COLUMNS[1:]].reset_index(drop=True), path)
+                written += 1
+    finally:
+        if pool is not None:
+            pool.shutdown()
+    ended = datetime.now(UTC)
+    manifest["runs"].append(
+        {
+            "start": started.isoformat(),
+            "end": ended.isoformat(),
+            "wall_seconds": round(time.perf_counter() - clock, 3),
+            "workers": workers,
+            "conditions_written": written,
+            "resumed": bool(resume),
+        }
+    )
+    files = [_condition_file(folder, plan.condition.index) for plan in plans]
+    finished = [f for f in files if f.exists()]
+    manifest["conditions_finished"] = len(finished)
+    manifest["complete"] = len(finished) == len(files)
+    (folder / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str) + "\n")
+    replications = (
+        pd.concat([pd.read_parquet(f) for f in finished], ignore_index=True)
+        if finished
+        else pd.DataFrame(columns=CONDITION_COLUMNS + COLUMNS[1:])
+    )
+    summary = summarise_design(replications, include_inadmissible=include_inadmissible) if finished else pd.DataFrame()
+    if manifest["complete"]:
+        replications.to_parquet(folder / "replications.parquet", index=False)
+        summary.to_parquet(folder / "summary.parquet", index=False)
+        summary.to_csv(folder / "summary.csv", index=False)
+    return DesignResult(design=design, replications=replications, summary=summary, manifest=manifest)
