@@ -50,6 +50,7 @@ import pandas as pd
 
 from acsi import notices
 from acsi.core.missing import conditional_means, em_moments, pairwise_moments
+from acsi.core.moments import correlation
 from acsi.errors import ConvergenceWarning, DataError, MissingDataWarning, SmallSampleWarning, shorten
 from acsi.ingest.mapping import SurveyMapping, apply_mapping, load_mapping
 from acsi.ingest.survey import Survey, SurveyMetadata
@@ -594,8 +595,7 @@ def _moments(
                 f"Indicator pair(s) {names}{where} are observed together in fewer than 3 rows, so their "
                 "correlation cannot be estimated pairwise. Use missing='em' or collect more data."
             )
-        sd = np.sqrt(np.diag(covariance))
-        smallest = float(np.linalg.eigvalsh(covariance / np.outer(sd, sd)).min())
+        smallest = float(np.linalg.eigvalsh(correlation(covariance)).min())
         if smallest < -1e-10:
             notices.issue(
                 f"The pairwise correlation matrix{where} is not positive semidefinite (smallest eigenvalue "

@@ -10,7 +10,7 @@ import pytest
 
 import acsi
 from acsi import inference, refit
-from acsi.compare import groups
+from acsi.compare import group_refit
 from acsi.errors import ConvergenceWarning
 
 from ._tolerances import RESAMPLE
@@ -26,7 +26,7 @@ def _frame(n: int = 60, seed: int = 1) -> pd.DataFrame:
 
 def test_the_bootstrap_and_the_group_comparisons_share_one_failure_vocabulary() -> None:
     assert inference.FAILURE_REASONS is refit.FAILURE_REASONS
-    assert groups.FAILURE_REASONS is refit.FAILURE_REASONS
+    assert group_refit.FAILURE_REASONS is refit.FAILURE_REASONS
     assert {"constant_indicator", "singular", "not_converged", "inadmissible", "non_finite", "error"} == set(
         refit.FAILURE_REASONS
     )

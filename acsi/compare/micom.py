@@ -34,8 +34,8 @@ import numpy as np
 import pandas as pd
 
 from acsi.compare.differences import _pair_moments, _pairs
-from acsi.compare.groups import GroupEstimates
-from acsi.core import stack
+from acsi.compare.group_estimates import GroupEstimates
+from acsi.compare.group_pls import fit_correlations
 from acsi.core.intervals import percentile_interval
 from acsi.core.moments import correlation_and_sd
 from acsi.errors import ParameterError
@@ -77,7 +77,7 @@ def micom(
         chosen = list(itertools.combinations(range(len(est.labels)), 2))
     else:
         chosen = [(est.position(a), est.position(b)) for a, b in pairs]  # type: ignore[union-attr]
-    settings = est.settings
+    estimator = est.estimator
     rows = []
     for ga, gb in chosen:
         configural = bool(est.reported[ga] and est.reported[gb])
@@ -98,8 +98,8 @@ def micom(
         # Step 2: group weights (for standardised indicators) from each half, observed and permuted.
         S_a, sd_a = correlation_and_sd(m["C_a"])
         S_b, sd_b = correlation_and_sd(m["C_b"])
-        fit_a = stack.fit_stack(S_a, structure, settings["scheme"], tol=settings["tol"], max_iter=settings["max_iter"])
-        fit_b = stack.fit_stack(S_b, structure, settings["scheme"], tol=settings["tol"], max_iter=settings["max_iter"])
+        fit_a = fit_correlations(S_a, structure, estimator)
+        fit_b = fit_correlations(S_b, structure, estimator)
         S, sd = correlation_and_sd(m["C"])
         Wa, Wb = fit_a.W, fit_b.W  # (1 + R, p, k), unit variance within each half
         cross = ((S @ Wb) * Wa).sum(axis=-2)
@@ -109,7 +109,7 @@ def micom(
             p_c = (1.0 + (c_perm <= c_obs + 1e-12).sum(axis=0)) / (1.0 + np.isfinite(c_perm).sum(axis=0))
         c_quantile = np.nanquantile(c_perm, alpha, axis=0)
         # Step 3: pooled weights on the pooled standardised data.
-        pooled = stack.fit_stack(S, structure, settings["scheme"], tol=settings["tol"], max_iter=settings["max_iter"])
+        pooled = fit_correlations(S, structure, estimator)
         Wp = pooled.W / sd[:, None]  # raw-scale weights: score = (x - mean)' Wp has unit variance
         mean_diff = (m["mean_a"] - m["mean_b"]) @ Wp  # (1 + R, k)
         var_a = ((m["C_a"] @ Wp) * Wp).sum(axis=-2)

@@ -481,7 +481,7 @@ class CBSEM(EstimatorBase):
         order = _Order(model, names, indicators)
         Beta, Lam, Psi, Theta = order.matrices(model.matrices[:4])  # Beta[target, source]
         sol = standardised_solution(spec, Beta, Lam, Psi, Theta)
-        Phi, Sigma, sd_eta, sd_x = sol["Phi"], sol["Sigma"], sol["sd_eta"], sol["sd_x"]
+        Phi, Sigma, sd_eta, sd_x, phi_std = sol["Phi"], sol["Sigma"], sol["sd_eta"], sol["sd_x"], sol["phi_std"]
         std_loadings, std_B, path_pairs = sol["std_loadings"], sol["std_B"], sol["path_pairs"]
         free = order.matrices(_free_cells(model))
         with _one_blas_thread():
@@ -491,7 +491,6 @@ class CBSEM(EstimatorBase):
         rows = np.arange(p)
         loadings = Lam[rows, block]
         with np.errstate(divide="ignore", invalid="ignore"):
-            phi_std = Phi / np.outer(sd_eta, sd_eta)
             endogenous = np.array([name in spec.endogenous for name in names])
             r2_eta = np.where(endogenous, 1 - np.diag(Psi) / np.diag(Phi), 0.0)
 

@@ -15,6 +15,7 @@ import pandas as pd
 from scipy import special
 
 from acsi.core.implied import construct_covariance
+from acsi.core.moments import correlation_and_sd
 from acsi.spec.model import ModelSpec
 from acsi.structure import model_structure
 
@@ -102,13 +103,14 @@ def standardised_solution(spec: ModelSpec, Beta, Lam, Psi, Theta) -> dict:  # no
     """Implied moments and completely standardised loadings and paths of one solution.
 
     ``Phi = (I - B)^-1 Psi (I - B)^-T`` (factor covariances), ``Sigma = Lambda Phi Lambda' +
-    Theta``; standardised loading ``lambda sd_eta / sd_x``, path ``beta sd_source / sd_target``
+    Theta``; factor correlations ``Phi / (sd_eta sd_eta')`` (:func:`acsi.core.moments.correlation_and_sd`);
+    standardised loading ``lambda sd_eta / sd_x``, path ``beta sd_source / sd_target``
     (lavaan ``std.all``). Matrices in spec order, ``Beta[target, source]``.
     """
     names = spec.construct_names
     Phi = construct_covariance(Beta, Psi)
     Sigma = Lam @ Phi @ Lam.T + Theta
-    sd_eta = np.sqrt(np.clip(np.diag(Phi), 0, None))
+    phi_std, sd_eta = correlation_and_sd(Phi)
     sd_x = np.sqrt(np.clip(np.diag(Sigma), 0, None))
     block = model_structure(spec).block
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -117,6 +119,7 @@ def standardised_solution(spec: ModelSpec, Beta, Lam, Psi, Theta) -> dict:  # no
     return {
         "Phi": Phi,
         "Sigma": Sigma,
+        "phi_std": phi_std,
         "sd_eta": sd_eta,
         "sd_x": sd_x,
         "std_loadings": std_loadings,
