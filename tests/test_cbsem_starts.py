@@ -14,8 +14,9 @@ import semopy
 import acsi
 from acsi.errors import InadmissibleSolutionWarning, MultipleOptimaWarning
 from acsi.estimators import cbsem
-from acsi.estimators.cbsem import CBSEM, _lavaan_starts, to_semopy_syntax
+from acsi.estimators.cbsem import CBSEM, _lavaan_starts
 from acsi.estimators.factor_solution import fabin3
+from acsi.estimators.semopy_syntax import to_semopy_syntax
 
 from ._tolerances import EXACT
 from .conftest import REFERENCE

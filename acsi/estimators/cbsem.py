@@ -22,17 +22,15 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import math
 import threading
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 import semopy
-from scipy import stats
 
 from acsi import notices
 from acsi.data import IndicatorData
@@ -43,120 +41,24 @@ from acsi.errors import (
     InadmissibleSolutionWarning,
     MissingDataWarning,
     MultipleOptimaWarning,
-    SpecError,
 )
 from acsi.estimators.base import Estimate, EstimatorBase, check_settings
 from acsi.estimators.factor_solution import (
     admissibility_problems,
     fabin3,
+    factor_score_weights,
     parameter_table,
-    rmsea_interval,
     standardised_solution,
 )
+from acsi.estimators.fit_indices import CHI_SQUARE_OBJECTIVES, fit_indices, model_fit
+from acsi.estimators.semopy_syntax import starting_values, to_semopy_syntax
 from acsi.index import INDEX_WEIGHTS, IndexWeights
-from acsi.spec.model import Mode, ModelSpec
+from acsi.spec.model import ModelSpec
 from acsi.structure import model_structure
 
 #: semopy objectives offered: maximum likelihood (Wishart), generalised and unweighted least
 #: squares, and diagonally weighted least squares.
 OBJECTIVES: tuple[str, ...] = ("MLW", "GLS", "ULS", "DWLS")
-#: Objectives whose minimum times n is a chi-square test statistic under normality.
-_CHI_SQUARE_OBJECTIVES = ("MLW", "GLS")
-FIT_INDEX_KEYS: tuple[str, ...] = (
-    "chisq",
-    "df",
-    "pvalue",
-    "cfi",
-    "tli",
-    "rmsea",
-    "rmsea_ci_lower",
-    "rmsea_ci_upper",
-    "srmr",
-    "aic",
-    "bic",
-)
-
-
-# ---------------------------------------------------------------------- spec -> semopy syntax
-def to_semopy_syntax(spec: ModelSpec, *, std_lv: bool = False) -> str:
-    """Render ``spec`` in semopy's lavaan-like syntax.
-
-    Parameters
-    ----------
-    spec : ModelSpec
-        Reflective constructs only (covariance-based SEM estimates common factors).
-    std_lv : bool
-        False: semopy fixes each factor's first loading to 1 (lavaan's default). True: every
-        loading is free (labelled) and every construct's variance, or residual variance for
-        endogenous constructs, is fixed to 1 (lavaan ``std.lv = TRUE``).
-
-    Returns
-    -------
-    str
-        One statement a line: ``=~`` measurement, ``~`` regressions, ``~~`` covariances and
-        fixed values (``0*x``); a single-indicator construct gets its indicator's error
-        variance fixed to 0 (the indicator measures it without error) unless the spec says
-        otherwise.
-
-    Raises
-    ------
-    SpecError
-        For a composite (``<~`` or ``composite_a``) construct.
-    """
-    for construct in spec.constructs:
-        if construct.mode is not Mode.REFLECTIVE:
-            raise SpecError(
-                f"Construct '{construct.name}' is a composite ('{construct.mode.value}'); covariance-based SEM "
-                "estimates common factors only. Declare it reflective ('=~') or use method='pls' or 'plsc'.",
-                culprit=construct.name,
-            )
-    fixed = {(f.lhs, f.op, f.rhs): f.value for f in spec.fixed}
-
-    def term(lhs: str, op: str, rhs: str, label: str | None = None) -> str:
-        if (lhs, op, rhs) in fixed:
-            return f"{fixed[(lhs, op, rhs)]!r}*{rhs}"
-        return f"{label}*{rhs}" if label else rhs
-
-    lines = []
-    for construct in spec.constructs:
-        terms = [
-            term(construct.name, "=~", i, _loading_label(construct.name, i) if std_lv else None) for i in construct.indicators
-        ]
-        lines.append(f"{construct.name} =~ " + " + ".join(terms))
-    for target in spec.endogenous:
-        terms = [term(target, "~", source) for source in spec.predecessors(target)]
-        lines.append(f"{target} ~ " + " + ".join(terms))
-    covariances = {(c.left, c.right) for c in spec.covariances} | {(c.right, c.left) for c in spec.covariances}
-    for cov in spec.covariances:
-        lines.append(f"{cov.left} ~~ {term(cov.left, '~~', cov.right)}")
-    if std_lv:
-        for construct in spec.constructs:
-            if (construct.name, construct.name) not in covariances:
-                lines.append(f"{construct.name} ~~ 1.0*{construct.name}")
-    for construct in spec.constructs:
-        if len(construct.indicators) == 1:
-            indicator = construct.indicators[0]
-            if (indicator, indicator) not in covariances:
-                lines.append(f"{indicator} ~~ 0.0*{indicator}")
-    return "\n".join(lines) + "\n"
-
-
-def _loading_label(construct: str, indicator: str) -> str:
-    return f"acsi_l_{construct}_{indicator}".replace(".", "_")
-
-
-def _starting_values(spec: ModelSpec, S: np.ndarray, indicators: tuple[str, ...]) -> str:
-    """semopy START lines for the free loadings of ``std_lv``: 0.7 indicator standard deviations
-    (semopy starts labelled loadings at 0, a saddle point of the likelihood it does not leave)."""
-    sd = dict(zip(indicators, np.sqrt(np.diag(S))))
-    fixed = {(f.lhs, f.op, f.rhs) for f in spec.fixed}
-    lines = [
-        f"START({float(0.7 * sd[i])!r}) {_loading_label(c.name, i)}"
-        for c in spec.constructs
-        for i in c.indicators
-        if (c.name, "=~", i) not in fixed
-    ]
-    return "\n".join(lines) + "\n"
 
 
 # ---------------------------------------------------------------------- semopy's logging -> warnings
@@ -324,7 +226,7 @@ class CBSEM(EstimatorBase):
                 "only estimated moments. Use missing='listwise' or objective='MLW'."
             )
         if self.std_lv:
-            syntax += _starting_values(spec, S, data.indicators)
+            syntax += starting_values(spec, S, data.indicators)
         observed = list(data.indicators)
         issued: list[str] = []
         if data.case_weights is not None:
@@ -339,7 +241,7 @@ class CBSEM(EstimatorBase):
             )
             issued.append(message)
             notices.issue(message, MissingDataWarning, stacklevel=3)
-        optima: list[dict[str, object]] = []
+        optima: list[dict[str, Any]] = []
         with _one_blas_thread(), _captured_semopy_logging() as capture:
             try:
                 if self.objective == "DWLS":
@@ -358,18 +260,7 @@ class CBSEM(EstimatorBase):
                     "and the indicators are not collinear."
                 ) from err
         if len(optima) > 1:
-            chosen = next(o for o in optima if o["chosen"])
-            listed = "; ".join(
-                f"start '{o['start']}': objective {o['objective']:.6f}, "
-                + ("proper" if o["proper"] else f"improper ({o['problems'][0]})" if o["problems"] else "not converged")
-                for o in optima
-            )
-            message = (
-                f"CB-SEM: the optimiser ended at a boundary or improper point from the lavaan-style start, so "
-                f"{len(optima) - 1} further start(s) were tried. Optima found: {listed}. Reported: start "
-                f"'{chosen['start']}' ({'proper' if chosen['proper'] else 'improper'}; the lowest objective"
-                f"{', preferring a proper solution at the same objective' if chosen['proper'] else ''})."
-            )
+            message = _optima_message(optima)
             issued.append(message)
             notices.issue(message, MultipleOptimaWarning, stacklevel=3)
         messages = [
@@ -494,16 +385,7 @@ class CBSEM(EstimatorBase):
             endogenous = np.array([name in spec.endogenous for name in names])
             r2_eta = np.where(endogenous, 1 - np.diag(Psi) / np.diag(Phi), 0.0)
 
-        # Factor-score regression weights per block (raw scale), unit implied score variance.
-        W = np.zeros((p, k))
-        for b in range(k):
-            idx = np.flatnonzero(block == b)
-            Sigma_bb = Sigma[np.ix_(idx, idx)]
-            w = np.linalg.solve(Sigma_bb, Lam[idx, b]) if np.all(np.isfinite(Sigma_bb)) else np.full(idx.size, np.nan)
-            w = w / math.sqrt(w @ Sigma_bb @ w)
-            if w.sum() < 0 and loadings[idx].sum() < 0:
-                w = -w
-            W[idx, b] = w
+        W = factor_score_weights(Sigma, Lam, block)
         weights = W[rows, block]
         sd_sample = np.sqrt(np.diag(S))
         standardized_weights = weights * sd_sample
@@ -515,7 +397,9 @@ class CBSEM(EstimatorBase):
         se_loadings = se["Lambda"][rows, block]
         standardized = {"loadings": nested(std_loadings), "paths": paths_of(std_B)}
         std_errors = {"loadings": nested(se_loadings), "paths": paths_of(se["Beta"].T)}
-        fit_indices, extra = self._fit_indices(model, result, S, Sigma, n, p)
+        indices, extra = fit_indices(
+            self.objective, S, Sigma, n, p, npar=int(sum(param.active for param in model.parameters.values()))
+        )
         table = parameter_table(spec, names, indicators, Lam, Beta, Psi, Theta, se, sd_eta, sd_x, block)
 
         free_by_name = dict(zip(("Beta", "Lambda", "Psi", "Theta"), free))
@@ -553,8 +437,8 @@ class CBSEM(EstimatorBase):
             r_squared_vector=r2_eta,
             score_weights=W,
             warnings=tuple(issued),
-            fit_indices=fit_indices | extra,
-            model_fit=self._model_fit(S, Sigma),
+            fit_indices=indices | extra,
+            model_fit=model_fit(S, Sigma),
             standardized=standardized,
             std_errors=std_errors,
             parameter_table=table,
@@ -563,7 +447,7 @@ class CBSEM(EstimatorBase):
     def _standard_errors(self, model, order: _Order, free) -> dict[str, np.ndarray]:
         """Standard errors per matrix cell (0 for fixed parameters), from the expected information."""
         keys = ("Beta", "Lambda", "Psi", "Theta")
-        if self.objective not in _CHI_SQUARE_OBJECTIVES:
+        if self.objective not in CHI_SQUARE_OBJECTIVES:
             return {key: np.where(mask, np.nan, 0.0) for key, mask in zip(keys, free)}
         with _captured_semopy_logging() as capture:
             _, fim_inv = model.calc_fim(inverse=True)
@@ -579,73 +463,21 @@ class CBSEM(EstimatorBase):
         cells = _free_cells(model, values=se)
         return dict(zip(keys, order.matrices(cells)))
 
-    @staticmethod
-    def _model_fit(S: np.ndarray, Sigma: np.ndarray) -> dict[str, dict[str, float]]:
-        """SRMR, d_ULS, d_G of the estimated model (:func:`acsi.core.fit_measures.discrepancies`).
 
-        Both matrices are scaled by the sample standard deviations, so ``srmr`` is Bentler's
-        SRMR of lavaan (residual correlations, lower triangle with the diagonal); d_G is
-        scale-free. The same numbers :func:`acsi.assess.assess` reports for a CB-SEM fit.
-        """
-        from acsi.core.fit_measures import discrepancies
-
-        sd = np.sqrt(np.diag(S))
-        scale = np.outer(sd, sd)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            values = discrepancies(S / scale, Sigma / scale)
-        return {"estimated_model": {key: float(v) for key, v in values.items()}}
-
-    def _fit_indices(self, model, result, S, Sigma, n, p) -> tuple[dict[str, float], dict[str, float]]:
-        npar = int(sum(param.active for param in model.parameters.values()))
-        df = p * (p + 1) // 2 - npar
-        sign, logdet_sigma = np.linalg.slogdet(Sigma)
-        _, logdet_s = np.linalg.slogdet(S)
-        nan = float("nan")
-        srmr = self._model_fit(S, Sigma)["estimated_model"]["srmr"]
-        out = dict.fromkeys(FIT_INDEX_KEYS, nan) | {"df": float(df), "srmr": srmr}
-        extra = {"npar": float(npar), "n": float(n)}
-        if self.objective not in _CHI_SQUARE_OBJECTIVES or sign <= 0:
-            return out, extra
-        inv_sigma = np.linalg.inv(Sigma)
-        if self.objective == "MLW":
-            f = logdet_sigma - logdet_s + np.trace(S @ inv_sigma) - p
-        else:  # GLS: 0.5 tr((S^-1 (S - Sigma))^2)
-            r = np.linalg.solve(S, S - Sigma)
-            f = 0.5 * np.trace(r @ r)
-        chisq = max(float(n * f), 0.0)
-        baseline_chisq = float(n * (np.log(np.diag(S)).sum() - logdet_s))
-        baseline_df = p * (p + 1) // 2 - p
-        pvalue = float(stats.chi2.sf(chisq, df)) if df > 0 else nan
-        num = max(chisq - df, 0.0)
-        den = max(chisq - df, baseline_chisq - baseline_df, 0.0)
-        cfi = 1.0 if den == 0 else 1.0 - num / den
-        tli = (baseline_chisq / baseline_df - chisq / df) / (baseline_chisq / baseline_df - 1.0) if df > 0 else nan
-        rmsea = math.sqrt(max(chisq / df - 1.0, 0.0) / n) if df > 0 else nan
-        lower_ci, upper_ci = rmsea_interval(chisq, df, n)
-        logl = -0.5 * n * (p * math.log(2 * math.pi) + logdet_sigma + np.trace(S @ inv_sigma))
-        unrestricted = -0.5 * n * (p * math.log(2 * math.pi) + logdet_s + p)
-        out |= {
-            "chisq": chisq,
-            "pvalue": pvalue,
-            "cfi": cfi,
-            "tli": tli,
-            "rmsea": rmsea,
-            "rmsea_ci_lower": lower_ci,
-            "rmsea_ci_upper": upper_ci,
-            "aic": -2 * logl + 2 * npar,
-            "bic": -2 * logl + npar * math.log(n),
-        }
-        extra |= {
-            "baseline_chisq": baseline_chisq,
-            "baseline_df": float(baseline_df),
-            "logl": float(logl),
-            "unrestricted_logl": float(unrestricted),
-            "sabic": float(-2 * logl + npar * math.log((n + 2) / 24)),
-        }
-        if self.objective != "MLW":  # the likelihood-based indices belong to ML
-            out |= {"aic": nan, "bic": nan}
-            extra |= {"logl": nan, "sabic": nan}
-        return out, extra
+def _optima_message(optima: list[dict[str, Any]]) -> str:
+    """The warning that lists the optima of a multi-start fit and the one reported."""
+    chosen = next(o for o in optima if o["chosen"])
+    listed = "; ".join(
+        f"start '{o['start']}': objective {o['objective']:.6f}, "
+        + ("proper" if o["proper"] else f"improper ({o['problems'][0]})" if o["problems"] else "not converged")
+        for o in optima
+    )
+    return (
+        f"CB-SEM: the optimiser ended at a boundary or improper point from the lavaan-style start, so "
+        f"{len(optima) - 1} further start(s) were tried. Optima found: {listed}. Reported: start "
+        f"'{chosen['start']}' ({'proper' if chosen['proper'] else 'improper'}; the lowest objective"
+        f"{', preferring a proper solution at the same objective' if chosen['proper'] else ''})."
+    )
 
 
 def _one_blas_thread() -> contextlib.AbstractContextManager:

@@ -2,7 +2,7 @@
 
 What :class:`acsi.estimators.cbsem.CBSEM` computes from the matrices semopy estimates: the
 standardised solution (lavaan ``std.all``), the parameter table, admissibility checks,
-FABIN 3 starting loadings (Hägglund 1982) and lavaan's RMSEA interval. Only the semopy
+and FABIN 3 starting loadings (Hägglund 1982). Only the semopy
 boundary stays in ``cbsem.py``.
 """
 
@@ -12,7 +12,6 @@ import math
 
 import numpy as np
 import pandas as pd
-from scipy import special
 
 from acsi.core.implied import construct_covariance
 from acsi.core.moments import correlation_and_sd
@@ -128,6 +127,23 @@ def standardised_solution(spec: ModelSpec, Beta, Lam, Psi, Theta) -> dict:  # no
     }
 
 
+def factor_score_weights(Sigma: np.ndarray, Lam: np.ndarray, block: np.ndarray) -> np.ndarray:
+    """Factor-score regression weights per block, raw scale, (p, k): ``w_b = Sigma_bb^-1 lambda_b``
+    scaled to unit implied score variance ``w_b' Sigma_bb w_b = 1``; a block whose weights and
+    loadings both sum negative is flipped. NaN for a block with a non-finite ``Sigma_bb``."""
+    p, k = Lam.shape
+    W = np.zeros((p, k))
+    for b in range(k):
+        idx = np.flatnonzero(block == b)
+        Sigma_bb = Sigma[np.ix_(idx, idx)]
+        w = np.linalg.solve(Sigma_bb, Lam[idx, b]) if np.all(np.isfinite(Sigma_bb)) else np.full(idx.size, np.nan)
+        w = w / math.sqrt(w @ Sigma_bb @ w)
+        if w.sum() < 0 and Lam[idx, b].sum() < 0:
+            w = -w
+        W[idx, b] = w
+    return W
+
+
 def fabin3(S: np.ndarray, marker: int, indicator: int, others: list[int]) -> float:
     """FABIN 3 loading of ``indicator`` relative to the ``marker`` (Hägglund 1982, lavaan's
     ``fabin3``): instrumental-variable estimate with the block's other indicators ``Z`` as
@@ -135,20 +151,3 @@ def fabin3(S: np.ndarray, marker: int, indicator: int, others: list[int]) -> flo
     a = np.linalg.solve(S[np.ix_(others, others)], S[others, marker])
     denominator = float(S[marker, others] @ a)
     return float(S[indicator, others] @ a / denominator) if denominator > 0 else 1.0
-
-
-def rmsea_interval(chisq: float, df: int, n: int, level: float = 0.90) -> tuple[float, float]:
-    """lavaan's RMSEA interval: the noncentrality lambda with ``P(X2 <= chisq; df, lambda)`` equal to
-    0.95 (lower end) and 0.05 (upper end), 0 where even lambda = 0 gives less; then
-    ``sqrt(lambda / (n df))``."""
-    if df <= 0:
-        return float("nan"), float("nan")
-
-    def solve(target: float) -> float:
-        if special.chdtr(df, chisq) <= target:
-            return 0.0
-        return float(special.chndtrinc(chisq, df, target))
-
-    lam_lower = solve((1 + level) / 2)
-    lam_upper = solve((1 - level) / 2)
-    return math.sqrt(lam_lower / (n * df)), math.sqrt(lam_upper / (n * df))
