@@ -45,12 +45,12 @@ from acsi.errors import (
 from acsi.estimators.base import Estimate, EstimatorBase, check_settings
 from acsi.estimators.factor_solution import (
     admissibility_problems,
-    fabin3,
     factor_score_weights,
     parameter_table,
     standardised_solution,
 )
 from acsi.estimators.fit_indices import CHI_SQUARE_OBJECTIVES, fit_indices, model_fit
+from acsi.estimators.semopy_model import SpecOrder, free_cells, lavaan_starts, perturbed
 from acsi.estimators.semopy_syntax import starting_values, to_semopy_syntax
 from acsi.index import INDEX_WEIGHTS, IndexWeights
 from acsi.spec.model import ModelSpec
@@ -325,13 +325,13 @@ class CBSEM(EstimatorBase):
                 },
             )
 
-        lavaan = lambda model, default: _lavaan_starts(model, spec, S, observed, default, marker=not self.std_lv)  # noqa: E731
+        lavaan = lambda model, default: lavaan_starts(model, spec, S, observed, default, marker=not self.std_lv)  # noqa: E731
         starts = [("lavaan", lavaan), ("semopy", lambda model, default: default)]
         rng = np.random.default_rng(20240601)
         for r in range(3):
             factors = rng.uniform(0.5, 1.5, size=4096)
             shifts = rng.normal(0.0, 0.2, size=4096)
-            starts.append((f"perturbed-{r + 1}", _perturbed(lavaan, factors, shifts)))
+            starts.append((f"perturbed-{r + 1}", perturbed(lavaan, factors, shifts)))
         fits = []
         for label, x0 in starts[: self.max_starts]:
             model, result, record = run(x0)
@@ -357,10 +357,10 @@ class CBSEM(EstimatorBase):
     def _inspect(self, model, spec, observed, S) -> list[str]:  # noqa: ANN001
         """Admissibility problems of a fitted semopy model (:meth:`_admissibility`)."""
         names = spec.construct_names
-        order = _Order(model, names, tuple(observed))
+        order = SpecOrder(model, names, tuple(observed))
         Beta, Lam, Psi, Theta = order.matrices(model.matrices[:4])
         sol = standardised_solution(spec, Beta, Lam, Psi, Theta)
-        free = dict(zip(("Beta", "Lambda", "Psi", "Theta"), order.matrices(_free_cells(model))))
+        free = dict(zip(("Beta", "Lambda", "Psi", "Theta"), order.matrices(free_cells(model))))
         return admissibility_problems(
             names, list(observed), Psi, Theta, sol["Phi"], sol["std_loadings"], sol["std_B"], sol["path_pairs"], free, S
         )
@@ -369,12 +369,12 @@ class CBSEM(EstimatorBase):
         names = spec.construct_names
         indicators = data.indicators
         k = len(names)
-        order = _Order(model, names, indicators)
+        order = SpecOrder(model, names, indicators)
         Beta, Lam, Psi, Theta = order.matrices(model.matrices[:4])  # Beta[target, source]
         sol = standardised_solution(spec, Beta, Lam, Psi, Theta)
         Phi, Sigma, sd_eta, sd_x, phi_std = sol["Phi"], sol["Sigma"], sol["sd_eta"], sol["sd_x"], sol["phi_std"]
         std_loadings, std_B, path_pairs = sol["std_loadings"], sol["std_B"], sol["path_pairs"]
-        free = order.matrices(_free_cells(model))
+        free = order.matrices(free_cells(model))
         with _one_blas_thread():
             se = self._standard_errors(model, order, free)
 
@@ -444,7 +444,7 @@ class CBSEM(EstimatorBase):
             parameter_table=table,
         )
 
-    def _standard_errors(self, model, order: _Order, free) -> dict[str, np.ndarray]:
+    def _standard_errors(self, model, order: SpecOrder, free) -> dict[str, np.ndarray]:
         """Standard errors per matrix cell (0 for fixed parameters), from the expected information."""
         keys = ("Beta", "Lambda", "Psi", "Theta")
         if self.objective not in CHI_SQUARE_OBJECTIVES:
@@ -460,7 +460,7 @@ class CBSEM(EstimatorBase):
             )
             fim_inv = np.full(fim_inv.shape, np.nan)
         se = np.sqrt(np.clip(np.diag(fim_inv), 0, None))
-        cells = _free_cells(model, values=se)
+        cells = free_cells(model, values=se)
         return dict(zip(keys, order.matrices(cells)))
 
 
@@ -488,88 +488,6 @@ def _one_blas_thread() -> contextlib.AbstractContextManager:
     return threadpool_limits(limits=1, user_api="blas")
 
 
-def _lavaan_starts(model, spec: ModelSpec, S: np.ndarray, observed, default: np.ndarray, *, marker: bool) -> np.ndarray:  # noqa: ANN001
-    """lavaan's default starting values (``start = "default"``, lav_start.R) for semopy's free parameters.
-
-    Free loadings: FABIN 3 (:func:`_fabin3`) in blocks of three or more indicators with a
-    marker, 1 otherwise (with ``std_lv`` semopy's start from the START lines is kept);
-    residual variances of indicators half their observed variance; (residual) variances of
-    factors 0.05; regressions and covariances 0.
-    """
-    where = {name: j for j, name in enumerate(observed)}
-    loading: dict[tuple[str, str], float] = {}
-    for construct in spec.constructs:
-        items = [where[i] for i in construct.indicators]
-        for position, j in enumerate(items[1:], start=1):
-            others = [i for i in items[1:] if i != j]
-            loading[(construct.name, construct.indicators[position])] = fabin3(S, items[0], j, others) if len(items) >= 3 else 1.0
-    matrices = [id(m) for m in model.matrices[:4]]
-    out = np.array(default, dtype=float)
-    active = [param for param in model.parameters.values() if param.active]
-    for i, param in enumerate(active):
-        location = param.locations[0]
-        which = matrices.index(id(location.matrix)) if id(location.matrix) in matrices else -1
-        r, c = location.indices
-        if which == 1 and marker:  # Lambda: observed x factor
-            out[i] = loading.get((model.names_lambda[1][c], model.names_lambda[0][r]), 1.0)
-        elif which == 3:  # Theta
-            a, b = model.names_theta[0][r], model.names_theta[0][c]
-            out[i] = 0.5 * S[where[a], where[a]] if a == b and a in where else 0.0
-        elif which == 2:  # Psi
-            out[i] = 0.05 if r == c else 0.0
-        elif which == 0:  # Beta
-            out[i] = 0.0
-    return out
-
-
 def _same(a: float, b: float) -> bool:
     """Two objective values of one optimum: equal within ``1e-8 (1 + |a|)``."""
     return abs(a - b) <= 1e-8 * (1 + abs(a))
-
-
-def _perturbed(start, factors: np.ndarray, shifts: np.ndarray):  # noqa: ANN001, ANN202
-    """A start built from ``start``: non-zero values scaled by ``factors``, zeros replaced by ``shifts``."""
-
-    def build(model, default):  # noqa: ANN001, ANN202
-        base = start(model, default)
-        m = base.size
-        return np.where(base != 0, base * factors[:m], shifts[:m])
-
-    return build
-
-
-class _Order:
-    """Index arrays from semopy's matrix orders to ours (constructs and indicators in spec order)."""
-
-    def __init__(self, model, names, indicators) -> None:  # noqa: ANN001
-        def positions(labels, wanted):  # noqa: ANN001, ANN202
-            where = {label: i for i, label in enumerate(labels)}
-            return np.array([where[w] for w in wanted])
-
-        eta = positions(model.names_beta[0], names)
-        obs = positions(model.names_lambda[0], indicators)
-        eta_l = positions(model.names_lambda[1], names)
-        psi = positions(model.names_psi[0], names)
-        theta = positions(model.names_theta[0], indicators)
-        self.index = ((eta, eta), (obs, eta_l), (psi, psi), (theta, theta))
-
-    def matrices(self, matrices) -> tuple[np.ndarray, ...]:  # noqa: ANN001
-        """(Beta, Lambda, Psi, Theta) reordered, as float copies."""
-        return tuple(np.asarray(m)[np.ix_(rows, cols)].astype(float) for m, (rows, cols) in zip(matrices, self.index))
-
-
-def _free_cells(model, values: np.ndarray | None = None) -> list[np.ndarray]:  # noqa: ANN001
-    """semopy-ordered (Beta, Lambda, Psi, Theta): ``values`` of the free parameters in their cells
-    (0 elsewhere), or booleans marking the free cells when ``values`` is None."""
-    matrices = model.matrices[:4]
-    out = [np.zeros(m.shape, dtype=float if values is not None else bool) for m in matrices]
-    ids = [id(m) for m in matrices]
-    active = [param for param in model.parameters.values() if param.active]
-    for i, param in enumerate(active):
-        value = True if values is None else values[i]
-        for loc in param.locations:
-            which = ids.index(id(loc.matrix))
-            out[which][loc.indices] = value
-            if loc.symmetric:
-                out[which][loc.indices[::-1]] = value
-    return out
