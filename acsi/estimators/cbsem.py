@@ -24,7 +24,7 @@ import contextlib
 import logging
 import threading
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -50,7 +50,7 @@ from acsi.estimators.factor_solution import (
     standardised_solution,
 )
 from acsi.estimators.fit_indices import CHI_SQUARE_OBJECTIVES, fit_indices, model_fit
-from acsi.estimators.semopy_model import SpecOrder, free_cells, lavaan_starts, perturbed
+from acsi.estimators.semopy_model import SpecOrder, Start, free_cells, lavaan_starts, perturbed
 from acsi.estimators.semopy_syntax import starting_values, to_semopy_syntax
 from acsi.index import INDEX_WEIGHTS, IndexWeights
 from acsi.spec.model import ModelSpec
@@ -286,7 +286,9 @@ class CBSEM(EstimatorBase):
 
     # ------------------------------------------------------------------ mapping back
     # ------------------------------------------------------------------ starts and optima
-    def _multistart(self, syntax, spec, S, n, observed):  # noqa: ANN001, ANN202
+    def _multistart(
+        self, syntax: str, spec: ModelSpec, S: np.ndarray, n: int, observed: list[str]
+    ) -> tuple[Any, Any, list[dict[str, Any]]]:
         """Fit from lavaan-style starts; at a boundary or improper point, from further starts too.
 
         Starts, in order: ``lavaan`` (:func:`_lavaan_starts`), ``semopy`` (semopy's own),
@@ -303,7 +305,7 @@ class CBSEM(EstimatorBase):
         cov = pd.DataFrame(S, index=observed, columns=observed)
         options = {"ftol": self.ftol, "maxiter": self.max_iter}
 
-        def run(x0):  # noqa: ANN001, ANN202
+        def run(x0: Start | None) -> tuple[Any, Any, dict[str, Any]]:
             model = semopy.Model(syntax)
             model.load(cov=cov, n_samples=n)
             default = np.array(model.param_vals, dtype=float)
@@ -325,14 +327,19 @@ class CBSEM(EstimatorBase):
                 },
             )
 
-        lavaan = lambda model, default: lavaan_starts(model, spec, S, observed, default, marker=not self.std_lv)  # noqa: E731
-        starts = [("lavaan", lavaan), ("semopy", lambda model, default: default)]
+        def lavaan(model: Any, default: np.ndarray) -> np.ndarray:
+            return lavaan_starts(model, spec, S, observed, default, marker=not self.std_lv)
+
+        def semopy_own(model: Any, default: np.ndarray) -> np.ndarray:
+            return default
+
+        starts: list[tuple[str, Start]] = [("lavaan", lavaan), ("semopy", semopy_own)]
         rng = np.random.default_rng(20240601)
         for r in range(3):
             factors = rng.uniform(0.5, 1.5, size=4096)
             shifts = rng.normal(0.0, 0.2, size=4096)
             starts.append((f"perturbed-{r + 1}", perturbed(lavaan, factors, shifts)))
-        fits = []
+        fits: list[tuple[Any, Any, dict[str, Any]]] = []
         for label, x0 in starts[: self.max_starts]:
             model, result, record = run(x0)
             record["start"] = label
@@ -354,7 +361,7 @@ class CBSEM(EstimatorBase):
         records[pick]["chosen"] = True
         return fits[pick][0], fits[pick][1], records
 
-    def _inspect(self, model, spec, observed, S) -> list[str]:  # noqa: ANN001
+    def _inspect(self, model: Any, spec: ModelSpec, observed: Sequence[str], S: np.ndarray) -> list[str]:
         """Admissibility problems of a fitted semopy model (:meth:`_admissibility`)."""
         names = spec.construct_names
         order = SpecOrder(model, names, tuple(observed))
@@ -365,7 +372,19 @@ class CBSEM(EstimatorBase):
             names, list(observed), Psi, Theta, sol["Phi"], sol["std_loadings"], sol["std_B"], sol["path_pairs"], free, S
         )
 
-    def _result(self, spec, data, model, result, S, n, p, converged, issued, optima) -> Estimate:
+    def _result(
+        self,
+        spec: ModelSpec,
+        data: IndicatorData,
+        model: Any,
+        result: Any,
+        S: np.ndarray,
+        n: int,
+        p: int,
+        converged: bool,
+        issued: list[str],
+        optima: list[dict[str, Any]],
+    ) -> Estimate:
         names = spec.construct_names
         indicators = data.indicators
         k = len(names)
@@ -390,17 +409,19 @@ class CBSEM(EstimatorBase):
         sd_sample = np.sqrt(np.diag(S))
         standardized_weights = weights * sd_sample
 
-        nested = lambda values: {  # noqa: E731
-            name: {indicators[j]: float(values[j]) for j in rows if block[j] == b} for b, name in enumerate(names)
-        }
-        paths_of = lambda matrix: {pth.key: float(matrix[i, j]) for (i, j), pth in zip(path_pairs, spec.paths)}  # noqa: E731
+        def nested(values: np.ndarray) -> dict[str, dict[str, float]]:
+            return {name: {indicators[j]: float(values[j]) for j in rows if block[j] == b} for b, name in enumerate(names)}
+
+        def paths_of(matrix: np.ndarray) -> dict[str, float]:
+            return {pth.key: float(matrix[i, j]) for (i, j), pth in zip(path_pairs, spec.paths)}
+
         se_loadings = se["Lambda"][rows, block]
         standardized = {"loadings": nested(std_loadings), "paths": paths_of(std_B)}
         std_errors = {"loadings": nested(se_loadings), "paths": paths_of(se["Beta"].T)}
         indices, extra = fit_indices(
             self.objective, S, Sigma, n, p, npar=int(sum(param.active for param in model.parameters.values()))
         )
-        table = parameter_table(spec, names, indicators, Lam, Beta, Psi, Theta, se, sd_eta, sd_x, block)
+        table = parameter_table(spec, indicators, Lam, Beta, Psi, Theta, se, sd_eta, sd_x)
 
         free_by_name = dict(zip(("Beta", "Lambda", "Psi", "Theta"), free))
         problems = admissibility_problems(names, indicators, Psi, Theta, Phi, std_loadings, std_B, path_pairs, free_by_name, S)
@@ -444,7 +465,7 @@ class CBSEM(EstimatorBase):
             parameter_table=table,
         )
 
-    def _standard_errors(self, model, order: SpecOrder, free) -> dict[str, np.ndarray]:
+    def _standard_errors(self, model: Any, order: SpecOrder, free: Sequence[np.ndarray]) -> dict[str, np.ndarray]:
         """Standard errors per matrix cell (0 for fixed parameters), from the expected information."""
         keys = ("Beta", "Lambda", "Psi", "Theta")
         if self.objective not in CHI_SQUARE_OBJECTIVES:
@@ -480,12 +501,13 @@ def _optima_message(optima: list[dict[str, Any]]) -> str:
     )
 
 
-def _one_blas_thread() -> contextlib.AbstractContextManager:
+def _one_blas_thread() -> contextlib.AbstractContextManager[Any]:
     """BLAS pinned to one thread: for CB-SEM's small matrices threads cost more than they save
     (a mobi fit spent most of its time in thread start-up inside 24 x 24 inversions)."""
     from threadpoolctl import threadpool_limits
 
-    return threadpool_limits(limits=1, user_api="blas")
+    limits: contextlib.AbstractContextManager[Any] = threadpool_limits(limits=1, user_api="blas")
+    return limits
 
 
 def _same(a: float, b: float) -> bool:

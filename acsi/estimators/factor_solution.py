@@ -9,6 +9,8 @@ boundary stays in ``cbsem.py``.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -22,10 +24,21 @@ from acsi.structure import model_structure
 _SLACK = 1e-8
 
 
-def parameter_table(spec, names, indicators, Lam, Beta, Psi, Theta, se, sd_eta, sd_x, block) -> pd.DataFrame:
+def parameter_table(
+    spec: ModelSpec,
+    indicators: Sequence[str],
+    Lam: np.ndarray,
+    Beta: np.ndarray,
+    Psi: np.ndarray,
+    Theta: np.ndarray,
+    se: Mapping[str, np.ndarray],
+    sd_eta: np.ndarray,
+    sd_x: np.ndarray,
+) -> pd.DataFrame:
     """The parameter table of a factor solution, keyed by (lhs, op, rhs) with lavaan's operators:
     ``estimate``, ``std_error`` (NaN for fixed parameters) and ``std_all`` (lavaan's completely
     standardised solution: variances by the total variance, covariances by the residual sds)."""
+    names = spec.construct_names
     rows = []
     pos = {name: b for b, name in enumerate(names)}
     ipos = {name: j for j, name in enumerate(indicators)}
@@ -37,7 +50,9 @@ def parameter_table(spec, names, indicators, Lam, Beta, Psi, Theta, se, sd_eta, 
         s, t = pos[pth.source], pos[pth.target]
         rows.append((pth.target, "~", pth.source, Beta[t, s], se["Beta"][t, s], Beta[t, s] * sd_eta[s] / sd_eta[t]))
 
-    def cov_row(a, b, matrix, errors, sds, where):  # noqa: ANN001, ANN202
+    def cov_row(
+        a: str, b: str, matrix: np.ndarray, errors: np.ndarray, sds: np.ndarray, where: Mapping[str, int]
+    ) -> tuple[str, str, str, float, float, float]:
         # Variances are standardised by the total variance, (residual) covariances by the
         # residual standard deviations (lavaan's std.all).
         i, j = where[a], where[b]
@@ -54,11 +69,11 @@ def parameter_table(spec, names, indicators, Lam, Beta, Psi, Theta, se, sd_eta, 
     for name in names:
         rows.append(cov_row(name, name, Psi, se["Psi"], sd_eta, pos))
     exo = [n for n in names if n not in spec.endogenous]
-    for a_i, a in enumerate(exo):
-        for b in exo[a_i + 1 :]:
-            rows.append(cov_row(a, b, Psi, se["Psi"], sd_eta, pos))
-    lhs, op, rhs, estimate, std_error, std_all = zip(*rows)
-    std_error = np.array(std_error, dtype=float)
+    for position, left in enumerate(exo):
+        for right in exo[position + 1 :]:
+            rows.append(cov_row(left, right, Psi, se["Psi"], sd_eta, pos))
+    lhs, op, rhs, estimate, errors, std_all = zip(*rows)
+    std_error = np.array(errors, dtype=float)
     std_error[std_error == 0] = np.nan  # fixed parameters
     return pd.DataFrame(
         {
@@ -72,7 +87,18 @@ def parameter_table(spec, names, indicators, Lam, Beta, Psi, Theta, se, sd_eta, 
     )
 
 
-def admissibility_problems(names, indicators, Psi, Theta, Phi, std_loadings, std_B, path_pairs, free, S) -> list[str]:
+def admissibility_problems(
+    names: Sequence[str],
+    indicators: Sequence[str],
+    Psi: np.ndarray,
+    Theta: np.ndarray,
+    Phi: np.ndarray,
+    std_loadings: np.ndarray,
+    std_B: np.ndarray,
+    path_pairs: Sequence[tuple[int, int]],
+    free: Mapping[str, np.ndarray],
+    S: np.ndarray,
+) -> list[str]:
     """What makes a solution inadmissible: error or factor variances at their bound 0 (Heywood
     cases), standardised loadings or paths beyond 1 in absolute value, a factor covariance
     matrix that is not positive definite. One message per problem; empty when admissible."""
@@ -98,7 +124,9 @@ def admissibility_problems(names, indicators, Psi, Theta, Phi, std_loadings, std
     return problems
 
 
-def standardised_solution(spec: ModelSpec, Beta, Lam, Psi, Theta) -> dict:  # noqa: ANN001
+def standardised_solution(
+    spec: ModelSpec, Beta: np.ndarray, Lam: np.ndarray, Psi: np.ndarray, Theta: np.ndarray
+) -> dict[str, Any]:
     """Implied moments and completely standardised loadings and paths of one solution.
 
     ``Phi = (I - B)^-1 Psi (I - B)^-T`` (factor covariances), ``Sigma = Lambda Phi Lambda' +
