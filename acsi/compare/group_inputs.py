@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from acsi.compare.group_estimates import MIN_BOOT, GroupData, GroupMode, path_positions
+from acsi.compare.group_estimates import MIN_BOOT, GroupArrays, GroupData, GroupEstimates, GroupMode, path_positions
 from acsi.data import IndicatorData, MissingPolicy, prepare
 from acsi.errors import DataError, ParameterError
 from acsi.estimators.base import EstimatorBase
@@ -82,6 +82,53 @@ class GroupSplit:
     def rows(self, g: int) -> np.ndarray:
         """Rows of group ``g``."""
         return np.flatnonzero(self.codes == g)
+
+    def estimates(
+        self,
+        request: GroupRequest,
+        arrays: GroupArrays,
+        reported: np.ndarray,
+        notes: list[str],
+        overall: dict[str, Any],
+        failures: tuple[dict[str, int], ...] | None = None,
+    ) -> GroupEstimates:
+        """The :class:`GroupEstimates` of this split estimated as ``request`` asks."""
+        estimator = request.estimator
+        return GroupEstimates(
+            spec=self.spec,
+            mode=request.mode,
+            group_column=self.group,
+            settings={
+                "method": estimator.method,
+                "estimator": repr(estimator),
+                "n_boot": request.n_boot,
+                "path_pairs": self.path_pairs,
+            },
+            labels=self.labels,
+            n_obs=self.n_obs,
+            reported=reported,
+            notes=tuple(notes),
+            constructs=self.spec.construct_names,
+            index_constructs=self.index_constructs,
+            index=arrays.index,
+            index_draws=arrays.index_draws,
+            paths=arrays.paths,
+            path_draws=arrays.path_draws,
+            total_effects=arrays.total_effects,
+            index_weights=arrays.index_weights,
+            means=arrays.means,
+            lower=self.lower,
+            upper=self.upper,
+            overall=overall,
+            data=self.group_data,
+            estimator=estimator,
+            n_boot=request.n_boot,
+            level=request.level,
+            seed=request.seed,
+            min_n=request.min_n,
+            method=estimator.method,
+            failures=failures,
+        )
 
 
 def check_int(name: str, value: object, minimum: int) -> int:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import warnings
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any, cast
@@ -164,34 +165,7 @@ def estimate_pls(split: GroupSplit, request: GroupRequest) -> GroupEstimates:
         _collect_pooled(arrays, results, todo, split.indexed, overall)
     else:
         _collect_separate(arrays, results, todo, split, request, reported, notes)
-    return GroupEstimates(
-        spec=split.spec,
-        mode=request.mode,
-        group_column=split.group,
-        settings={"method": "pls", "estimator": repr(estimator), "n_boot": request.n_boot, "path_pairs": split.path_pairs},
-        labels=split.labels,
-        n_obs=split.n_obs,
-        reported=reported,
-        notes=tuple(notes),
-        constructs=split.spec.construct_names,
-        index_constructs=split.index_constructs,
-        index=arrays.index,
-        index_draws=arrays.index_draws,
-        paths=arrays.paths,
-        path_draws=arrays.path_draws,
-        total_effects=arrays.total_effects,
-        index_weights=arrays.index_weights,
-        means=arrays.means,
-        lower=split.lower,
-        upper=split.upper,
-        overall={**overall, "index": overall["index"][split.indexed]},
-        data=split.group_data,
-        estimator=estimator,
-        n_boot=request.n_boot,
-        level=request.level,
-        seed=request.seed,
-        min_n=request.min_n,
-    )
+    return split.estimates(request, arrays, reported, notes, {**overall, "index": overall["index"][split.indexed]})
 
 
 def _tasks(
@@ -234,15 +208,20 @@ def _tasks(
     return tasks
 
 
+def _by_task(results: list[dict[str, np.ndarray]], todo: np.ndarray) -> Iterator[tuple[dict[str, np.ndarray], np.ndarray]]:
+    """Each task's result with the groups it estimated (tasks hold consecutive groups of ``todo``)."""
+    start = 0
+    for result in results:
+        count = result["index"].shape[0]
+        yield result, todo[start : start + count]
+        start += count
+
+
 def _collect_pooled(
     arrays: GroupArrays, results: list[dict[str, np.ndarray]], todo: np.ndarray, indexed: list[int], overall: dict[str, Any]
 ) -> None:
     """Fill ``arrays`` from the task results of pooled mode: the pooled weights, paths and effects for every group."""
-    start = 0
-    for result in results:
-        count = result["index"].shape[0]
-        chosen = todo[start : start + count]
-        start += count
+    for result, chosen in _by_task(results, todo):
         arrays.means[chosen] = result["mean"]
         idx = result["index"][..., indexed]
         arrays.index[chosen] = idx[:, 0]
@@ -264,11 +243,7 @@ def _collect_separate(
 ) -> None:
     """Fill ``arrays`` from the task results of separate mode; failed groups are not reported, failed resamples NaN."""
     not_converged, negative, failed_share = [], [], []
-    start = 0
-    for result in results:
-        count = result["index"].shape[0]
-        chosen = todo[start : start + count]
-        start += count
+    for result, chosen in _by_task(results, todo):
         arrays.means[chosen] = result["mean"]
         idx = result["index"][..., split.indexed]
         valid = result["valid"]

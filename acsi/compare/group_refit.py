@@ -80,36 +80,7 @@ def estimate_refit(split: GroupSplit, request: GroupRequest) -> GroupEstimates:
         if n_boot:
             failures[g] = _collect_draws(arrays, g, out, split, n_boot, notes, flags)
     _warn(name, flags, n_boot, len(todo))
-    return GroupEstimates(
-        spec=spec,
-        mode="separate",
-        group_column=split.group,
-        settings={"method": estimator.method, "estimator": repr(estimator), "n_boot": n_boot, "path_pairs": split.path_pairs},
-        labels=split.labels,
-        n_obs=split.n_obs,
-        reported=reported,
-        notes=tuple(notes),
-        constructs=spec.construct_names,
-        index_constructs=split.index_constructs,
-        index=arrays.index,
-        index_draws=arrays.index_draws,
-        paths=arrays.paths,
-        path_draws=arrays.path_draws,
-        total_effects=arrays.total_effects,
-        index_weights=arrays.index_weights,
-        means=arrays.means,
-        lower=split.lower,
-        upper=split.upper,
-        overall=overall,
-        data=split.group_data,
-        estimator=estimator,
-        n_boot=n_boot,
-        level=request.level,
-        seed=request.seed,
-        min_n=request.min_n,
-        method=estimator.method,
-        failures=tuple(failures) if n_boot else None,
-    )
+    return split.estimates(request, arrays, reported, notes, overall, tuple(failures) if n_boot else None)
 
 
 def _collect_group(
