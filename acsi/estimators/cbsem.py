@@ -46,6 +46,7 @@ from acsi.estimators.base import Estimate, EstimatorBase, check_settings
 from acsi.estimators.factor_solution import (
     admissibility_problems,
     factor_score_weights,
+    loadings_and_paths,
     parameter_table,
     standardised_solution,
 )
@@ -220,27 +221,10 @@ class CBSEM(EstimatorBase):
         S = covariance
         X = data.values
         n, p = X.shape
-        if self.objective == "DWLS" and data.moments is not None:
-            raise DataError(
-                "objective='DWLS' weights by the fourth moments of complete rows; the pairwise / EM treatments give "
-                "only estimated moments. Use missing='listwise' or objective='MLW'."
-            )
+        issued = self._check_data(data)
         if self.std_lv:
             syntax += starting_values(spec, S, data.indicators)
         observed = list(data.indicators)
-        issued: list[str] = []
-        if data.case_weights is not None:
-            if self.objective == "DWLS":
-                raise DataError(
-                    "objective='DWLS' fits the rows themselves and cannot take case weights; use objective='MLW' "
-                    "(weighted moments) or drop the weight column from the mapping."
-                )
-            message = (
-                "Case weights enter the sample covariance matrix (pseudo-maximum likelihood): the estimates are "
-                "weighted, but standard errors and test statistics assume simple random sampling of the rows."
-            )
-            issued.append(message)
-            notices.issue(message, MissingDataWarning, stacklevel=3)
         optima: list[dict[str, Any]] = []
         with _one_blas_thread(), _captured_semopy_logging() as capture:
             try:
@@ -283,6 +267,28 @@ class CBSEM(EstimatorBase):
             notices.issue(message, ConvergenceWarning, stacklevel=3)
 
         return self._result(spec, data, model, result, S, n, p, converged, issued, optima)
+
+    def _check_data(self, data: IndicatorData) -> list[str]:
+        """Refuse data the objective cannot use (DWLS needs complete, unweighted rows); the messages of
+        the warnings issued about the rest (case weights)."""
+        if self.objective == "DWLS" and data.moments is not None:
+            raise DataError(
+                "objective='DWLS' weights by the fourth moments of complete rows; the pairwise / EM treatments give "
+                "only estimated moments. Use missing='listwise' or objective='MLW'."
+            )
+        if data.case_weights is None:
+            return []
+        if self.objective == "DWLS":
+            raise DataError(
+                "objective='DWLS' fits the rows themselves and cannot take case weights; use objective='MLW' "
+                "(weighted moments) or drop the weight column from the mapping."
+            )
+        message = (
+            "Case weights enter the sample covariance matrix (pseudo-maximum likelihood): the estimates are "
+            "weighted, but standard errors and test statistics assume simple random sampling of the rows."
+        )
+        notices.issue(message, MissingDataWarning, stacklevel=4)
+        return [message]
 
     # ------------------------------------------------------------------ mapping back
     # ------------------------------------------------------------------ starts and optima
@@ -409,15 +415,8 @@ class CBSEM(EstimatorBase):
         sd_sample = np.sqrt(np.diag(S))
         standardized_weights = weights * sd_sample
 
-        def nested(values: np.ndarray) -> dict[str, dict[str, float]]:
-            return {name: {indicators[j]: float(values[j]) for j in rows if block[j] == b} for b, name in enumerate(names)}
-
-        def paths_of(matrix: np.ndarray) -> dict[str, float]:
-            return {pth.key: float(matrix[i, j]) for (i, j), pth in zip(path_pairs, spec.paths)}
-
-        se_loadings = se["Lambda"][rows, block]
-        standardized = {"loadings": nested(std_loadings), "paths": paths_of(std_B)}
-        std_errors = {"loadings": nested(se_loadings), "paths": paths_of(se["Beta"].T)}
+        standardized = loadings_and_paths(spec, indicators, std_loadings, std_B, path_pairs)
+        std_errors = loadings_and_paths(spec, indicators, se["Lambda"][rows, block], se["Beta"].T, path_pairs)
         indices, extra = fit_indices(
             self.objective, S, Sigma, n, p, npar=int(sum(param.active for param in model.parameters.values()))
         )

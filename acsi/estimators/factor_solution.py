@@ -172,6 +172,23 @@ def factor_score_weights(Sigma: np.ndarray, Lam: np.ndarray, block: np.ndarray) 
     return W
 
 
+def loadings_and_paths(
+    spec: ModelSpec,
+    indicators: Sequence[str],
+    loadings: np.ndarray,
+    paths: np.ndarray,
+    path_pairs: Sequence[tuple[int, int]],
+) -> dict[str, dict[str, Any]]:
+    """``{"loadings": {construct: {indicator: value}}, "paths": {"A -> B": value}}`` of per-indicator
+    ``loadings`` (p,) in ``indicators`` order and a ``paths`` matrix indexed [source, target]."""
+    block = model_structure(spec).block
+    nested = {
+        name: {indicators[j]: float(loadings[j]) for j in range(len(indicators)) if block[j] == b}
+        for b, name in enumerate(spec.construct_names)
+    }
+    return {"loadings": nested, "paths": {pth.key: float(paths[i, j]) for (i, j), pth in zip(path_pairs, spec.paths)}}
+
+
 def fabin3(S: np.ndarray, marker: int, indicator: int, others: list[int]) -> float:
     """FABIN 3 loading of ``indicator`` relative to the ``marker`` (Hägglund 1982, lavaan's
     ``fabin3``): instrumental-variable estimate with the block's other indicators ``Z`` as
