@@ -37,6 +37,7 @@ from acsi.errors import (
     NegativeWeightWarning,
     NotFound,
     ParameterError,
+    PayloadTooLarge,
     PushError,
     ServerError,
     SmallSampleWarning,
@@ -51,6 +52,9 @@ __version__ = "0.1.0"
 #: (and so ``acsi --help``) loads none of numpy, pandas, scipy, networkx, semopy or matplotlib.
 _LAZY = {
     "fit": "acsi.api",
+    "assess": "acsi.assessment",
+    "Assessment": "acsi.assessment",
+    "compare_methods": "acsi.compare.methods",
     "estimate_groups": "acsi.compare.groups",
     "compare_groups": "acsi.compare.differences",
     "ipma": "acsi.compare.ipma",
@@ -73,9 +77,11 @@ _LAZY = {
 
 if TYPE_CHECKING:  # what type checkers and IDEs see
     from acsi.api import fit
+    from acsi.assessment import Assessment, assess
     from acsi.compare.differences import compare_groups
     from acsi.compare.groups import estimate_groups
     from acsi.compare.ipma import ipma
+    from acsi.compare.methods import compare_methods
     from acsi.data import IndicatorData, prepare
     from acsi.estimators.cbsem import CBSEM
     from acsi.estimators.gsca import GSCA
@@ -89,7 +95,7 @@ if TYPE_CHECKING:  # what type checkers and IDEs see
 
 def __getattr__(name: str):  # noqa: ANN202 - PEP 562: the public names, imported on first use
     module = _LAZY.get(name)
-    if module is None:  # a submodule (acsi.assess, acsi.compare, ...), as eager imports used to provide
+    if module is None:  # a submodule (acsi.assessment, acsi.compare, ...), as eager imports used to provide
         if name.startswith("_") or importlib.util.find_spec(f"acsi.{name}") is None:
             raise AttributeError(f"module 'acsi' has no attribute {name!r}")
         return importlib.import_module(f"acsi.{name}")
@@ -108,6 +114,7 @@ __all__ = [
     "PLSPM",
     "AcsiError",
     "AcsiWarning",
+    "Assessment",
     "BlindfoldingWarning",
     "BootstrapResult",
     "BootstrapWarning",
@@ -135,6 +142,7 @@ __all__ = [
     "NotFound",
     "PLSc",
     "ParameterError",
+    "PayloadTooLarge",
     "PushError",
     "ServerError",
     "SmallSampleWarning",
@@ -144,6 +152,7 @@ __all__ = [
     "assess",
     "bootstrap",
     "compare_groups",
+    "compare_methods",
     "estimate_groups",
     "fimix",
     "fit",

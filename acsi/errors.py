@@ -190,6 +190,10 @@ class ServerError(AcsiError):
     """A server command or request could not be carried out (bad database URL, unknown branch ...)."""
 
 
+class PayloadTooLarge(AcsiError):
+    """A request body or an uploaded file is larger than the server accepts (HTTP 413)."""
+
+
 class LoginRequired(AcsiError):
     """No valid session: pages redirect to /login, the API answers 401."""
 

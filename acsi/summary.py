@@ -3,7 +3,9 @@
 A result's ``summary()`` collects its numbers into a :class:`Summary` (tables it already holds,
 lines of prose); the summary only lays them out (lavaan's ``summary``/``print`` split). Text
 is what the CLI prints; Markdown and HTML are the same sections for reports and notebooks
-(``_repr_html_`` of every result is :meth:`Summary.as_html`).
+(``_repr_html_`` of every result is :meth:`Summary.as_html`). The tables print as papers want
+them through :mod:`acsi.table_format`: LaTeX (booktabs) and Excel (one sheet per table), with the
+section's lines as footnotes.
 """
 
 from __future__ import annotations
@@ -11,9 +13,12 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
+
+from acsi.table_format import Table, to_latex, write_excel
 
 
 @dataclass(frozen=True)
@@ -79,6 +84,27 @@ class Summary:
         for section in self.sections:
             lines += section.as_markdown()
         return "\n".join(lines).strip() + "\n"
+
+    def publication_tables(self) -> list[Table]:
+        """Each section's table (row labels as the first column) with its lines as footnotes."""
+        out = []
+        for section in self.sections:
+            if section.table is None:
+                continue
+            frame = section.table.reset_index() if section.index else section.table.reset_index(drop=True)
+            frame.columns = [str(c) for c in frame.columns]
+            digits = {} if section.digits is None else {c: section.digits for c in frame.columns}
+            notes = tuple(line.strip() for line in section.lines if line.strip())
+            out.append(Table(section.title or "table", frame, digits, notes))
+        return out
+
+    def as_latex(self) -> str:
+        """The tables as booktabs LaTeX (``\\usepackage{booktabs}``), one ``table`` environment each."""
+        return "\n".join(to_latex(table) for table in self.publication_tables())
+
+    def to_excel(self, path: str | Path) -> Path:
+        """The tables in one Excel workbook, one sheet per table (full numbers, notes below)."""
+        return write_excel(self.publication_tables(), path)
 
     def as_html(self) -> str:
         head = "".join(f"<p>{html.escape(line.strip())}</p>" for line in self.header if line.strip())

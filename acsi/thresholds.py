@@ -94,7 +94,7 @@ TABLE: tuple[Threshold, ...] = (
 #: The measures of :data:`TABLE` that ``acsi assess --json`` lists (``{measure: text}``).
 THRESHOLDS: dict[str, str] = {row.measure: row.text for row in TABLE}
 
-#: Test-retest reliability (:func:`acsi.assess.retest_reliability`), listed in its own JSON.
+#: Test-retest reliability (:func:`acsi.assessment.retest_reliability`), listed in its own JSON.
 RETEST: tuple[Threshold, ...] = (
     Threshold(
         "correlation",

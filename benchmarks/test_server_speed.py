@@ -5,17 +5,18 @@ Sizes: small by default (CI runs this file once with ``--benchmark-disable``). B
 ``ACSI_BENCH_SERVER_BRANCHES`` (default 10; the issue's goal is 500), ``ACSI_BENCH_SERVER_DAYS``
 (default 60; goal 1095 = 3 years), ``ACSI_BENCH_SERVER_COLLECTORS`` (default 4; goal 200) and
 ``ACSI_BENCH_SERVER_EVENTS`` (events per collector, default 200), ``ACSI_BENCH_SERVER_WORKERS``
-(Uvicorn worker processes of the server under test, default 1). The pages are measured on
-SQLite; the ingest on SQLite, or on ``ACSI_BENCH_SERVER_INGEST_DB`` (an empty database's URL,
-e.g. ``postgresql://postgres@127.0.0.1/acsi_bench``).
-``ACSI_BENCH_SERVER_DB=FILE`` keeps the filled database in FILE and reuses it on the next run
-(filling 500 branches x 3 years takes about 9 minutes).
+(Uvicorn worker processes of the server under test, default 1). Every test runs on SQLite and
+on PostgreSQL: a throwaway database next to ``$ACSI_TEST_PG`` (as the server tests; skipped when
+no server answers). ``ACSI_BENCH_SERVER_DB=FILE`` (SQLite) and ``ACSI_BENCH_SERVER_PG=URL`` (an
+existing, empty or filled PostgreSQL database) keep the pages' bank and reuse it on the next run
+(filling 500 branches x 3 years takes about 10 minutes on each).
 
-The page benchmarks fill the aggregate tables directly (3 counters x 9 opening hours x 4
-levels per branch and day, plus timeouts), which is what the pages read; the ingest benchmark
-goes through the real push API, and checks the event count afterwards (nothing lost, nothing
-doubled). Each test prints its figure with ``-s``; ``benchmark.extra_info`` carries it into the
-JSON report.
+The page benchmarks fill the aggregate tables directly (2 rated events per counter and opening
+hour, 3 counters x 9 hours, levels drawn from fixed shares), which is what the pages read, plus
+the dissatisfied events of the last 30 days; the ingest benchmark goes through the real push API
+into an empty database and checks afterwards that the events and the aggregates count exactly
+what was sent (nothing lost, nothing doubled) and that a resend is answered as duplicates. Each
+test prints its figure with ``-s``; ``benchmark.extra_info`` carries it into the JSON report.
 """
 
 from __future__ import annotations
@@ -41,12 +42,30 @@ WORKERS = int(os.environ.get("ACSI_BENCH_SERVER_WORKERS", 1))
 END = dt.date(2026, 6, 30)
 
 
-def _fill(engine) -> int:
-    """Aggregates of BRANCHES x DAYS x 3 counters x 9 hours; returns the number of events they count."""
-    from sqlalchemy import insert
+PG_ADMIN = os.environ.get("ACSI_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+BAD_EVENT_DAYS = 30  # the events table holds the dissatisfied ratings of the last 30 days
 
+
+def _write_rows(conn, table, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    """Bulk write for the set-up: COPY on PostgreSQL, the driver's executemany on SQLite."""
+    if not rows:
+        return
+    if conn.dialect.name == "postgresql":
+        cursor = conn.connection.driver_connection.cursor()
+        with cursor.copy(f"COPY {table.name} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    marks = ", ".join("?" * len(columns))
+    conn.connection.driver_connection.executemany(f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({marks})", rows)
+
+
+def _fill(engine) -> int:
+    """BRANCHES x DAYS x 3 counters x 9 hours x 2 rated events (multinomial over 4 levels),
+    written as the aggregates the pages read, plus the dissatisfied events of the last
+    BAD_EVENT_DAYS days (the branch page lists the newest of them); returns the events counted."""
     from acsi.server.org import import_org
-    from acsi.server.schema import agg_day, agg_fine, agg_month, branch_state
+    from acsi.server.schema import DAY_KEYS, FINE_KEYS, MONTH_KEYS, agg_day, agg_fine, agg_month, branch_state, events
 
     codes = [f"B{i:04d}" for i in range(1, BRANCHES + 1)]
     org = {
@@ -63,78 +82,73 @@ def _fill(engine) -> int:
         import_org(conn, org)
     rng = np.random.default_rng(5)
     probs = np.array([0.05, 0.10, 0.35, 0.50])
+    days = [(END - dt.timedelta(days=d)).isoformat() for d in range(DAYS)]
+    months = sorted({d[:7] for d in days})
+    month_of = np.array([months.index(d[:7]) for d in days])
+    rated = (4, 3, 1, "rated")  # scale, satisfied from, bad up to, outcome
+    event_columns = (
+        "event_id", "payload_sha256", "branch_id", "window_id", "staff_id", "captured_at_utc", "local_date",
+        "local_hour", "outcome", "scale_levels", "level", "bad", "payload", "received_at",
+    )  # fmt: skip
     total = 0
-    days = [END - dt.timedelta(days=d) for d in range(DAYS)]
-    for code in codes:
-        fine, day_rows, months = [], [], {}
-        for day in days:
-            counts = rng.multinomial(2, probs, size=(3, 9))  # 2 rated events per counter and hour
-            iso = day.isoformat()
-            for w in range(3):
-                for h in range(9):
-                    for level in range(4):
-                        n = int(counts[w, h, level])
-                        if n:
-                            fine.append(
-                                {
-                                    "bank_id": "BANK",
-                                    "branch_id": code,
-                                    "window_id": f"W{w + 1}",
-                                    "staff_id": f"S{code}{w}",
-                                    "local_date": iso,
-                                    "local_hour": 9 + h,
-                                    "scale_levels": 4,
-                                    "satisfied_min_level": 3,
-                                    "bad_max_level": 1,
-                                    "outcome": "rated",
-                                    "level": level + 1,
-                                    "label": "",
-                                    "flags": "[]",
-                                    "prompted": True,
-                                    "n": n,
-                                }
-                            )
-            per_level = counts.sum(axis=(0, 1))
-            for level in range(4):
-                day_rows.append(
-                    {
-                        "branch_id": code,
-                        "local_date": iso,
-                        "scale_levels": 4,
-                        "satisfied_min_level": 3,
-                        "bad_max_level": 1,
-                        "outcome": "rated",
-                        "level": level + 1,
-                        "n": int(per_level[level]),
-                    }
-                )
-                months[(iso[:7], level + 1)] = months.get((iso[:7], level + 1), 0) + int(per_level[level])
-            total += int(per_level.sum())
+    for start in range(0, len(codes), 25):
         with engine.begin() as conn:
-            conn.execute(insert(agg_fine), fine)
-            conn.execute(insert(agg_day), day_rows)
-            conn.execute(
-                insert(agg_month),
-                [
-                    {
-                        "branch_id": code,
-                        "month": m,
-                        "scale_levels": 4,
-                        "satisfied_min_level": 3,
-                        "bad_max_level": 1,
-                        "outcome": "rated",
-                        "level": lv,
-                        "n": n,
-                    }
-                    for (m, lv), n in months.items()
-                ],
-            )
-            conn.execute(insert(branch_state).values(branch_id=code, version=1))
+            for code in codes[start : start + 25]:
+                counts = rng.multinomial(2, probs, size=(DAYS, 3, 9))  # day, counter, hour -> level counts
+                d, w, h, lv = np.nonzero(counts)
+                n = counts[d, w, h, lv]
+                staff = [f"S{code}{i}" for i in range(3)]
+                fine = [
+                    ("BANK", code, f"W{wi + 1}", staff[wi], days[di], 9 + hi, *rated[:3], "rated", li + 1, "", "[]", True, ni)
+                    for di, wi, hi, li, ni in zip(d.tolist(), w.tolist(), h.tolist(), lv.tolist(), n.tolist())
+                ]
+                per_day = counts.sum(axis=(1, 2))
+                per_month = np.zeros((len(months), 4), dtype=np.int64)
+                np.add.at(per_month, month_of, per_day)
+                day_rows = [(code, days[i], *rated, lv + 1, int(per_day[i, lv])) for i in range(DAYS) for lv in range(4)]
+                month_rows = [(code, m, *rated, lv + 1, int(per_month[i, lv])) for i, m in enumerate(months) for lv in range(4)]
+                bad = [
+                    (f"{code}-{days[di]}-{wi}-{hi}-{k}", "0" * 64, code, f"W{wi + 1}", staff[wi],
+                     f"{days[di]}T{hi:02d}:00:00.000Z", days[di], 9 + hi, "rated", 4, 1, True, "{}", days[di])
+                    for di, wi, hi, li, ni in zip(d.tolist(), w.tolist(), h.tolist(), lv.tolist(), n.tolist())
+                    if li == 0 and di < BAD_EVENT_DAYS
+                    for k in range(ni)
+                ]  # fmt: skip
+                _write_rows(conn, agg_fine, (*FINE_KEYS, "n"), fine)
+                _write_rows(conn, agg_day, (*DAY_KEYS, "n"), day_rows)
+                _write_rows(conn, agg_month, (*MONTH_KEYS, "n"), month_rows)
+                _write_rows(conn, events, event_columns, bad)
+                _write_rows(conn, branch_state, ("branch_id", "version"), [(code, 1)])
+                total += int(n.sum())
     return total
 
 
-@pytest.fixture(scope="module")
-def bank_app(tmp_path_factory):
+def _pg_url(keep: str | None = None) -> str:
+    """A PostgreSQL database: ``keep`` (kept and reused) when given, else a throwaway database
+    next to ``ACSI_TEST_PG`` (skip when no server answers)."""
+    import psycopg
+
+    if keep:
+        return keep
+    try:
+        with psycopg.connect(PG_ADMIN, connect_timeout=3, autocommit=True) as conn:
+            name = f"acsi_bench_{os.getpid()}_{time.monotonic_ns()}"
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.OperationalError as err:
+        pytest.skip(f"no PostgreSQL server answers at {PG_ADMIN}: {err}")
+    return re.sub(r"/[^/]*$", f"/{name}", PG_ADMIN)
+
+
+def _drop_pg(url: str) -> None:
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def bank_app(request, tmp_path_factory):
     from argon2 import PasswordHasher
     from fastapi.testclient import TestClient
     from sqlalchemy import func, select
@@ -144,21 +158,26 @@ def bank_app(tmp_path_factory):
     from acsi.server.db import open_database
     from acsi.server.schema import agg_day, branch_state
 
+    if request.param == "sqlite":
+        url = f"sqlite:///{os.environ.get('ACSI_BENCH_SERVER_DB') or tmp_path_factory.mktemp('server') / 'bank.sqlite'}"
+    else:
+        url = _pg_url(os.environ.get("ACSI_BENCH_SERVER_PG"))
     users.use_hasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
-    reuse = os.environ.get("ACSI_BENCH_SERVER_DB")
-    path = reuse or tmp_path_factory.mktemp("server") / "bank.sqlite"
-    engine = open_database(f"sqlite:///{path}")
+    engine = open_database(url)
     with engine.connect() as conn:
         filled = conn.execute(select(func.count()).select_from(branch_state)).scalar_one()
     started = time.perf_counter()
-    if filled:  # a file filled by an earlier run (ACSI_BENCH_SERVER_DB): migrated above, reused
+    if filled:  # a database filled by an earlier run (ACSI_BENCH_SERVER_DB/_PG): migrated above, reused
         with engine.connect() as conn:
             events = int(conn.execute(select(func.sum(agg_day.c.n))).scalar_one())
-        print(f"\nreusing {path}: {filled} branches, {events:,} events")
+        print(f"\nreusing {request.param}: {filled} branches, {events:,} events")
     else:
         events = _fill(engine)
+        if request.param == "postgresql":
+            with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.exec_driver_sql("ANALYZE")
         print(
-            f"\nfilled aggregates of {events:,} events ({BRANCHES} branches x {DAYS} days) in "
+            f"\nfilled {request.param} with aggregates of {events:,} events ({BRANCHES} branches x {DAYS} days) in "
             f"{time.perf_counter() - started:.1f} s"
         )
     with engine.begin() as conn:
@@ -166,9 +185,11 @@ def bank_app(tmp_path_factory):
             if users.find_user(conn, name) is None:
                 users.add_user(conn, name, role, "bench-password", scope)
     with TestClient(create_app(engine)) as client:
-        yield client, events, f"{filled or BRANCHES} branches, {events:,} events"
+        yield client, events, f"{request.param}, {filled or BRANCHES} branches, {events:,} events"
     users.use_hasher(None)
     engine.dispose()
+    if request.param == "postgresql" and not os.environ.get("ACSI_BENCH_SERVER_PG"):
+        _drop_pg(url)
 
 
 def _logged_in(client, name):
@@ -218,18 +239,20 @@ def test_branch_page_end_to_end(benchmark, bank_app):
     print(f"\nbranch view: p95 {p95 * 1000:.0f} ms ({size})")
 
 
-def test_ingest_over_http_from_concurrent_collectors(benchmark, tmp_path):
+@pytest.mark.parametrize("dialect", ["sqlite", "postgresql"])
+def test_ingest_over_http_from_concurrent_collectors(benchmark, tmp_path, dialect):
     """COLLECTORS threads each push EVENTS_EACH events in batches of 100 to a Uvicorn server in
     another process; the stored count must equal what was sent."""
     from sqlalchemy import func, select
 
     from acsi.server.db import open_database
     from acsi.server.org import import_org
+    from acsi.server.schema import agg_day
     from acsi.server.schema import events as events_table
     from acsi.server.synth import generate
     from acsi.server.tokens import add_token
 
-    db = os.environ.get("ACSI_BENCH_SERVER_INGEST_DB") or f"sqlite:///{tmp_path / 'ingest.sqlite'}"
+    db = f"sqlite:///{tmp_path / 'ingest.sqlite'}" if dialect == "sqlite" else _pg_url()
     engine = open_database(db)
     codes = [f"C{i:04d}" for i in range(COLLECTORS)]
     with engine.begin() as conn:
@@ -269,6 +292,7 @@ def test_ingest_over_http_from_concurrent_collectors(benchmark, tmp_path):
     try:
         _wait(port)
         errors: list[str] = []
+        answers: list[dict] = []
 
         def collector(token, bodies):
             for body in bodies:
@@ -280,7 +304,7 @@ def test_ingest_over_http_from_concurrent_collectors(benchmark, tmp_path):
                 )
                 try:
                     with urllib.request.urlopen(request, timeout=120) as answer:
-                        json.loads(answer.read())
+                        answers.append(json.loads(answer.read()))
                 except Exception as err:  # noqa: BLE001 - collected and asserted below
                     errors.append(str(err))
 
@@ -294,6 +318,8 @@ def test_ingest_over_http_from_concurrent_collectors(benchmark, tmp_path):
         start = time.perf_counter()
         benchmark.pedantic(run, rounds=1, iterations=1)
         elapsed = time.perf_counter() - start
+        collector(batches[0][0], batches[0][1][:1])  # a resend: duplicates only
+        resent = answers[-1:]
     finally:
         server.terminate()
         server.wait(10)
@@ -301,12 +327,19 @@ def test_ingest_over_http_from_concurrent_collectors(benchmark, tmp_path):
     assert not errors, errors[:3]
     with engine.connect() as conn:
         stored = conn.execute(select(func.count()).select_from(events_table)).scalar_one()
+        counted = conn.execute(select(func.sum(agg_day.c.n))).scalar_one()
     engine.dispose()
+    if dialect == "postgresql":
+        _drop_pg(db)
     sent = COLLECTORS * EVENTS_EACH
-    assert stored == sent
+    assert stored == counted == sent  # nothing lost, nothing doubled, in the events and the aggregates
+    assert sum(a["accepted"] for a in answers) == sent
+    assert resent == [{"accepted": 0, "duplicates": len(json.loads(batches[0][1][0])), "conflicts": []}]
     rate = sent / elapsed
     benchmark.extra_info.update(events_per_s=rate, collectors=COLLECTORS, events=sent)
-    print(f"\ningest over HTTP: {sent:,} events from {COLLECTORS} collectors in {elapsed:.2f} s = {rate:,.0f} events/s")
+    print(
+        f"\ningest over HTTP ({dialect}, {WORKERS} worker(s)): {sent:,} events from {COLLECTORS} collectors in {elapsed:.2f} s = {rate:,.0f} events/s"
+    )
 
 
 def _free_port() -> int:

@@ -33,7 +33,7 @@ def test_acsi_fit_json_is_the_fit_to_dict(tmp_path: Path, fit, capsys) -> None:
 
 
 def test_acsi_assess_json_is_the_assessment_to_dict(tmp_path: Path, fit, capsys) -> None:
-    from acsi.assess import assess
+    from acsi.assessment import assess
 
     assert_nested_close(assess(fit).to_dict(), _cli_json(tmp_path, "assess", str(MODEL), str(DATA)), **NUMERIC)
 

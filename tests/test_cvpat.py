@@ -54,7 +54,7 @@ def test_identical_models_tie_exactly_on_the_same_folds() -> None:
 
 def test_losses_are_the_pls_predict_errors() -> None:
     from acsi.api import fit
-    from acsi.assess import pls_predict
+    from acsi.assessment import pls_predict
 
     frame = POPULATION.draw(150, seed=6)
     result = cvpat(SPEC, frame, seed=9, repeats=1, folds=5)

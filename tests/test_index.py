@@ -155,12 +155,13 @@ def test_group_fit_and_bootstrap_report_the_same_index_for_one_group(demo) -> No
 
 def test_the_batched_bootstrap_replicate_of_the_full_sample_is_the_fit(demo) -> None:  # noqa: ANN001
     """Row of unit counts through the batched engine: the fit's estimates (moments by another route, hence 1e-10)."""
-    from acsi.inference import _BatchedPLS, _Layout
+    from acsi.inference.batched_pls import BatchedPLS
+    from acsi.inference.layout import StatisticLayout
 
     spec, frame = demo
     fitted = acsi.fit(spec, frame)
-    layout = _Layout.of(fitted)
-    engine = _BatchedPLS.build(acsi.PLSPM(), fitted, layout, "none")
+    layout = StatisticLayout.of(fitted)
+    engine = BatchedPLS.build(acsi.PLSPM(), fitted, layout, "none")
     theta, code = engine.run(np.ones((1, fitted.n_obs)))
     assert code.tolist() == [-1]  # no failure
     np.testing.assert_allclose(theta[0], layout.from_result(fitted), **RESAMPLE)

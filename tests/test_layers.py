@@ -14,18 +14,18 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "acsi"
 
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("errors", "strict_json", "notices", "resources", "validate", "summary", "result_contract", "thresholds"),
+    ("errors", "strict_json", "notices", "resources", "validate", "summary", "result_contract", "thresholds", "table_format"),
     ("core",),
     ("spec",),
     ("ingest",),
     ("data",),
     ("structure",),
-    ("results", "admissibility"),
+    ("results", "admissibility", "diagram"),
     ("index",),
     ("estimators", "baselines"),
     ("api",),
     ("inference", "refit"),
-    ("assess",),
+    ("assessment",),
     ("compare", "segment", "outcomes", "predictive"),
     ("simulate", "study", "testing"),
     ("report",),

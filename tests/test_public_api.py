@@ -15,7 +15,7 @@ from acsi import errors
 from acsi.resources import bundled
 
 ROOT = Path(__file__).resolve().parent.parent
-VERBS = ("fit", "bootstrap", "assess", "estimate_groups", "compare_groups", "ipma", "load_spec")
+VERBS = ("fit", "bootstrap", "assess", "estimate_groups", "compare_groups", "compare_methods", "ipma", "fimix", "load_spec")
 
 
 @pytest.mark.parametrize("name", VERBS)
@@ -23,13 +23,12 @@ def test_each_verb_is_callable_after_import_acsi(name: str) -> None:
     assert callable(getattr(acsi, name)) and name in acsi.__all__
 
 
-def test_acsi_assess_is_callable_and_still_the_module_for_its_other_names() -> None:
-    from acsi.assess import retest_reliability
+def test_acsi_assess_is_the_function_of_the_assessment_package() -> None:
+    from acsi.assessment import Assessment, assess
 
     spec, frame = acsi.load_spec(bundled("models/acsi.yaml")), pd.read_csv(bundled("datasets/acsi_demo.csv"))
-    assessment = acsi.assess(acsi.fit(spec, frame))
-    assert type(assessment).__name__ == "Assessment"
-    assert acsi.assess.retest_reliability is retest_reliability
+    assert acsi.assess is assess and acsi.Assessment is Assessment
+    assert isinstance(acsi.assess(acsi.fit(spec, frame)), Assessment)
 
 
 def _readme_entry_points() -> set[str]:
@@ -92,3 +91,34 @@ def test_parallelism_is_called_workers_on_every_public_verb() -> None:
     for verb in (acsi.bootstrap, acsi.estimate_groups, run_study):
         parameters = inspect.signature(verb).parameters
         assert "workers" in parameters and "n_jobs" not in parameters, verb.__name__
+
+
+#: Public CLI flags for parallelism that predate the one name: flags are contracts, so they stay.
+_OTHER_PARALLELISM_FLAGS = {("compare", "--jobs")}
+
+
+def test_parallelism_is_called_workers_on_every_command_but_the_older_compare_jobs_flag() -> None:
+    import argparse
+
+    from acsi.cli import build_parser
+
+    found = set()
+    parser = build_parser()
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))  # noqa: SLF001
+    for command, sub in commands.choices.items():
+        subcommands = [a for a in sub._actions if isinstance(a, argparse._SubParsersAction)]  # noqa: SLF001
+        parsers = [(command, sub)] + [(f"{command} {n}", p) for s in subcommands for n, p in s.choices.items()]
+        for name, each in parsers:
+            for flag in (f for action in each._actions for f in action.option_strings):  # noqa: SLF001
+                if any(word in flag for word in ("jobs", "threads", "processes", "workers")):
+                    found.add((name, flag))
+    assert {pair for pair in found if pair[1] != "--workers"} == _OTHER_PARALLELISM_FLAGS
+
+
+def test_no_public_verb_names_parallelism_otherwise_than_workers() -> None:
+    import inspect
+
+    for name in acsi.__all__:
+        value = getattr(acsi, name)
+        if callable(value) and not isinstance(value, type):
+            assert not {"n_jobs", "jobs", "threads", "n_threads", "processes"} & set(inspect.signature(value).parameters), name

@@ -3,7 +3,7 @@
 Each case states its software, settings and tolerances; we fit with the same settings and
 compare every key that the core estimator produces. Keys that belong to the assessment
 layer (reliabilities, GoF, fit measures, inner-regression t values) are listed in
-``ASSESSMENT_KEYS`` and checked by that layer's tests (``tests/test_assess_reference.py``), not here.
+``ASSESSMENT_KEYS`` and checked by that layer's tests (``tests/assessment/test_reference.py``), not here.
 """
 
 from __future__ import annotations

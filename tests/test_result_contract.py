@@ -25,7 +25,7 @@ def _refuse(token: str) -> None:
 
 @pytest.fixture(scope="module")
 def results() -> dict[str, object]:
-    from acsi.assess import assess, retest_reliability
+    from acsi.assessment import assess, retest_reliability
     from acsi.compare import compare_branches, compare_methods, estimate_groups, ipma
     from acsi.data import prepare
     from acsi.inference import bootstrap
@@ -174,9 +174,31 @@ def test_every_result_summary_renders_as_text_markdown_and_html(results, name) -
 
 
 @pytest.mark.parametrize("name", NAMES)
+def test_every_result_summary_prints_its_tables_as_booktabs_latex_and_an_excel_sheet_each(results, name, tmp_path) -> None:
+    summary = results[name].summary()
+    tables = summary.publication_tables()
+    assert [t.title for t in tables] == [title or "table" for title in summary.tables()]
+    latex = summary.as_latex()
+    assert latex.count(r"\begin{table}") == len(tables) == latex.count(r"\bottomrule")
+    for table, block in zip(tables, latex.split(r"\begin{table}")[1:]):  # one LaTeX row per table row
+        rows = block.split(r"\midrule", 1)[1].split(r"\bottomrule", 1)[0]
+        assert rows.count(r"\\") == len(table.frame)
+    if tables:
+        workbook = pd.read_excel(summary.to_excel(tmp_path / "summary.xlsx"), sheet_name=None)
+        assert len(workbook) == len(tables)
+        first = next(iter(workbook.values()))
+        assert list(first.columns)[: len(tables[0].frame.columns)] == list(tables[0].frame.columns)
+
+
+@pytest.mark.parametrize("name", NAMES)
 def test_every_result_repr_html_is_the_html_of_its_summary(results, name) -> None:
     result = results[name]
-    assert result._repr_html_() == result.summary().as_html()
+    if name.startswith("FitResult"):  # a fit shows its path diagram above the tables
+        page = result._repr_html_()
+        assert page == f'<div class="acsi-fit">{result.plot()}{result.summary().as_html()}</div>'
+        assert page.count("<svg") == 1
+    else:
+        assert result._repr_html_() == result.summary().as_html()
 
 
 def test_the_parameter_table_of_a_fit_and_the_bootstrap_table_merge_on_lhs_op_rhs(results) -> None:
@@ -204,12 +226,12 @@ def test_the_threshold_table_states_every_bound_in_its_text_and_feeds_the_assess
 
 
 def test_the_assessment_flags_read_their_bounds_from_the_threshold_table(results, monkeypatch) -> None:
-    import acsi.assess
+    import acsi.assessment.result
     from acsi.thresholds import bound
 
     assessment = results["Assessment"]
     srmr = assessment.srmr[1]
-    monkeypatch.setattr(acsi.assess, "bound", lambda m: (srmr / 2,) if m == "srmr" else bound(m))
+    monkeypatch.setattr(acsi.assessment.result, "bound", lambda m: (srmr / 2,) if m == "srmr" else bound(m))
     assert any(flag.startswith("SRMR of the saturated model") for flag in assessment.flags())
 
 

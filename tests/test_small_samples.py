@@ -12,7 +12,7 @@ import pytest
 
 import acsi
 from acsi import strict_json
-from acsi.assess import assess
+from acsi.assessment import assess
 from acsi.cli import main
 from acsi.data import check_sample_size, largest_regression
 from acsi.errors import DataError, InadmissibleSolutionWarning, SmallSampleWarning

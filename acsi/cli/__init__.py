@@ -32,6 +32,8 @@ from acsi.cli import (
     ingest,
     ipma,
     outcomes,
+    plot,
+    report,
     segment,
     serve,
     server_admin,
@@ -44,7 +46,23 @@ EXIT_ERROR = 2
 EXIT_INTERNAL = 3
 EXIT_INTERRUPTED = 130
 
-COMMANDS = (fit, ingest, device, assess, compare, ipma, segment, outcomes, cvpat, bench, compare_methods, serve, server_admin)
+COMMANDS = (
+    fit,
+    ingest,
+    device,
+    assess,
+    compare,
+    ipma,
+    segment,
+    outcomes,
+    cvpat,
+    plot,
+    report,
+    bench,
+    compare_methods,
+    serve,
+    server_admin,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -17,7 +17,7 @@ _EPILOG = """examples:
 
 
 def run_assess(args: argparse.Namespace) -> int:
-    from acsi.assess import assess, valid_omission_distance
+    from acsi.assessment import assess, valid_omission_distance
 
     check_fit_outputs(args)
     if (args.q_squared or args.predict_folds is not None) and args.method != "pls":

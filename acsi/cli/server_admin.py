@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 from contextlib import contextmanager
+from pathlib import Path
 
 
 @contextmanager
@@ -27,12 +28,28 @@ def _begin(args: argparse.Namespace, *, write: bool = True):
 
 
 def run_org_import(args: argparse.Namespace) -> int:
+    from acsi.errors import ParameterError
+    from acsi.server.devices import import_sites, read_text
     from acsi.server.org import import_org, read_org_file
 
-    data = read_org_file(args.file)
+    if not args.file and not args.site:
+        raise ParameterError("acsi org import: give an organisation file, or site files with --site (or both).")
+    if args.profile and not args.site:
+        raise ParameterError("--profile applies to the branches of the --site files; give --site as well.")
+    data = read_org_file(args.file) if args.file else None
+    sites = [(str(path), read_text(path)) for path in args.site or []]
+    if args.site:
+        for path in args.site:
+            if not Path(path).is_file():
+                raise FileNotFoundError(f"Site file '{path}' not found.")
+    profile = read_text(args.profile) if args.profile else None
     with _begin(args) as conn:
-        counts = import_org(conn, data, actor="cli")
-    print(", ".join(f"{v} {k}" for k, v in counts.items()) + f" imported from {args.file}")
+        if data is not None:
+            counts = import_org(conn, data, actor="cli")
+            print(", ".join(f"{v} {k}" for k, v in counts.items()) + f" imported from {args.file}")
+        if sites:
+            counts = import_sites(conn, sites, region=args.region, profile=profile, actor="cli")
+            print(", ".join(f"{v} {k}" for k, v in counts.items()) + " imported from the site files")
     return 0
 
 
@@ -115,7 +132,16 @@ def register(commands: argparse._SubParsersAction) -> None:
     sub = org.add_subparsers(dest="org_command", metavar="SUBCOMMAND")
     sub.required = True
     p = sub.add_parser("import", help="import regions, branches, counters and staff from YAML or CSV")
-    p.add_argument("file", help="organisation file (.yaml/.yml or .csv)")
+    p.add_argument("file", nargs="?", help="organisation file (.yaml/.yml or .csv)")
+    p.add_argument(
+        "--site",
+        action="append",
+        metavar="SITE.yaml",
+        help="a site file of acsi device listen (repeatable): its branch, counters (windows) and time zone, "
+        "kept as the branch's device set-up for vendor-log uploads",
+    )
+    p.add_argument("--profile", metavar="NAME|FILE", help="device profile of the --site branches (a shipped name or a file)")
+    p.add_argument("--region", metavar="CODE", help="region of branches that a site file adds (new branches only)")
     db(p)
     p.set_defaults(run=run_org_import)
 

@@ -127,7 +127,7 @@ def model_fit(
     """SRMR, d_ULS and d_G of the saturated and the estimated model of one solution.
 
     The one implementation behind the fit measures of consistent PLS and of
-    :func:`acsi.assess.assess`: ``saturated_model`` compares ``S`` with
+    :func:`acsi.assessment.assess`: ``saturated_model`` compares ``S`` with
     :func:`implied_correlation` at the estimated construct correlations,
     ``estimated_model`` with it at the correlations implied by the structural model
     (:func:`structural_implied_correlations`). ``reflective`` marks the blocks taken as common

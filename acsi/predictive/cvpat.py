@@ -1,7 +1,7 @@
 """CVPAT: the cross-validated predictive ability test of two PLS models and of a model against its benchmarks.
 
 Every model is evaluated by the same k-fold cross-validation (PLSpredict,
-:func:`acsi.assess.pls_predictions`: the held-out respondents' endogenous indicators predicted
+:func:`acsi.assessment.pls_predictions`: the held-out respondents' endogenous indicators predicted
 from their exogenous indicators through the training fit), repeated ``repeats`` times with the
 same fold assignments for every model. The loss of respondent i is the mean, over the common
 target indicators (the endogenous indicators of both models), of the squared prediction error,
@@ -167,7 +167,7 @@ def cvpat(
         The models keep different respondents (their missing values differ).
     """
     from acsi.api import fit as fit_model
-    from acsi.assess import pls_predictions
+    from acsi.assessment import pls_predictions
     from acsi.spec.load import load_spec
     from acsi.spec.model import ModelSpec
 

@@ -11,17 +11,19 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from anyio import CapacityLimiter
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from sqlalchemy import Engine
 
+from acsi.errors import PayloadTooLarge
 from acsi.server.db import open_database
 from acsi.server.deps import CsrfRejected, LoginRequired, current_viewer
-from acsi.server.ingest import BranchRefused, EventError
+from acsi.server.ingest import CONCURRENT_PUSHES, BranchRefused, EventError
 from acsi.server.render import make_environment, page
-from acsi.server.routes import admin, api, auth, pages
+from acsi.server.routes import admin, api, auth, data, org_admin, pages
 from acsi.server.scope import Forbidden, NotFound
 from acsi.server.sessions import Signer, secret_key
 
@@ -38,7 +40,7 @@ SECURITY_HEADERS = {
 
 
 def _is_api(request: Request) -> bool:
-    return request.url.path.startswith("/api/") or request.url.path == "/live" or "/export/" in request.url.path
+    return request.url.path.startswith("/api/") or request.url.path.startswith("/live") or "/export/" in request.url.path
 
 
 def _error(request: Request, status: int, message: str):
@@ -75,9 +77,10 @@ def create_app(db: str | Engine) -> FastAPI:
     engine = open_database(db) if isinstance(db, str) else db
     app = FastAPI(title="acsi server", docs_url=None, redoc_url=None, openapi_url=None)
     app.state.engine = engine
+    app.state.ingest_slots = CapacityLimiter(CONCURRENT_PUSHES)
     app.state.signer = Signer(secret_key(engine))
     app.state.templates = make_environment()
-    for module in (auth, pages, admin, api):
+    for module in (auth, pages, data, admin, org_admin, api):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
@@ -107,6 +110,10 @@ def create_app(db: str | Engine) -> FastAPI:
     @app.exception_handler(BranchRefused)
     async def _refused(request: Request, err: BranchRefused):
         return JSONResponse({"error": str(err), "refused": [e[1] for e in err.wrong]}, status_code=403)
+
+    @app.exception_handler(PayloadTooLarge)
+    async def _too_large(request: Request, err: PayloadTooLarge):
+        return _error(request, 413, str(err))
 
     @app.exception_handler(NotFound)
     async def _not_found(request: Request, err: NotFound):

@@ -1,4 +1,5 @@
-"""The audit log: logins, failed logins, role changes, token changes, exports, data conflicts.
+"""The audit log: logins, failed logins, role changes, token changes, exports, data conflicts,
+organisation edits, data corrections, clerk-name grants and uploads.
 
 Rows are only ever inserted. ``detail`` never holds a password or a token (callers pass names,
 ids and token prefixes only; a test captures every log line and row to check).
@@ -26,6 +27,12 @@ ACTIONS = (
     "event_conflict",
     "events_refused",
     "survey_uploaded",
+    "clerk_names_granted",
+    "clerk_names_revoked",
+    "org_changed",
+    "event_corrected",
+    "vendor_log_uploaded",
+    "device_setup_changed",
 )
 
 

@@ -11,7 +11,7 @@ from fastapi import Request
 from sqlalchemy import Engine
 
 from acsi.errors import AcsiError, CsrfRejected, LoginRequired
-from acsi.server import sessions
+from acsi.server import limits, sessions
 from acsi.server.scope import Forbidden, Viewer
 
 
@@ -33,7 +33,14 @@ def current_viewer(request: Request) -> Viewer | None:
         row = sessions.load_session(conn, session_id)
     if row is None:
         return None
-    return Viewer(user_id=row["id"], name=row["name"], role=row["role"], scope=row["scope"], csrf=row["csrf"])
+    return Viewer(
+        user_id=row["id"],
+        name=row["name"],
+        role=row["role"],
+        scope=row["scope"],
+        csrf=row["csrf"],
+        clerk_names_granted=bool(row["clerk_names"]),
+    )
 
 
 def viewer(request: Request) -> Viewer:
@@ -53,10 +60,13 @@ def admin(request: Request) -> Viewer:
 
 
 async def checked_form(request: Request) -> dict:
-    """The posted form, after checking its CSRF token against the session's."""
+    """The posted form, after checking its size (:mod:`acsi.server.limits`) and its CSRF token
+    against the session's."""
+    limits.refuse_declared_size(request, limits.MAX_FORM_BYTES, "the form")
     data = await request.form()
     form = dict(data)
     try:
+        limits.refuse_large_files(data, limits.MAX_FORM_BYTES)
         found = viewer(request)
         if not sessions.check_csrf(found.csrf, form.get("csrf")):  # type: ignore[arg-type]
             raise CsrfRejected("the form's CSRF token is missing or wrong; reload the page and try again.")

@@ -117,7 +117,7 @@ def _text(value: Any, where: str, key: str) -> str:
     return str(value).strip()
 
 
-def _upsert(conn: Connection, table, match: dict, values: dict) -> int:
+def upsert(conn: Connection, table, match: dict, values: dict) -> int:
     row = conn.execute(select(table.c.id).where(*[table.c[k] == v for k, v in match.items()])).first()
     if row is None:
         return int(conn.execute(insert(table).values(**match, **values)).inserted_primary_key[0])
@@ -137,7 +137,7 @@ def import_org(conn: Connection, data: dict, *, today: dt.date | None = None, ac
         if not isinstance(region, dict):
             raise IngestError(f"Organisation {where}: expected a mapping, found {type(region).__name__}.", key="regions")
         code = _text(region.get("id"), where, "id")
-        region_id = _upsert(conn, regions, {"code": code}, {"name": str(region.get("name") or code)})
+        region_id = upsert(conn, regions, {"code": code}, {"name": str(region.get("name") or code)})
         counts["regions"] += 1
         for b_index, branch in enumerate(region.get("branches") or []):
             bwhere = f"{where}.branches[{b_index}]"
@@ -147,7 +147,7 @@ def import_org(conn: Connection, data: dict, *, today: dt.date | None = None, ac
                 ZoneInfo(tz)
             except (ZoneInfoNotFoundError, ValueError) as err:
                 raise IngestError(f"Organisation {bwhere}: time zone {tz!r} is unknown.", key="tz", raw_value=tz) from err
-            branch_id = _upsert(
+            branch_id = upsert(
                 conn,
                 branches,
                 {"code": bcode},
@@ -157,21 +157,21 @@ def import_org(conn: Connection, data: dict, *, today: dt.date | None = None, ac
             for c_index, counter in enumerate(branch.get("counters") or []):
                 counter = counter if isinstance(counter, dict) else {"id": counter}
                 ccode = _text(counter.get("id"), f"{bwhere}.counters[{c_index}]", "id")
-                _upsert(conn, counters, {"branch_id": branch_id, "code": ccode}, {"name": str(counter.get("name") or ccode)})
+                upsert(conn, counters, {"branch_id": branch_id, "code": ccode}, {"name": str(counter.get("name") or ccode)})
                 counts["counters"] += 1
             for s_index, person in enumerate(branch.get("staff") or []):
                 swhere = f"{bwhere}.staff[{s_index}]"
                 scode = _text(person.get("id"), swhere, "id")
-                staff_id = _upsert(conn, staff, {"code": scode}, {"name": str(person.get("name") or scode)})
+                staff_id = upsert(conn, staff, {"code": scode}, {"name": str(person.get("name") or scode)})
                 counts["staff"] += 1
                 since = person.get("since")
                 since = dt.date.fromisoformat(str(since)) if since else today
-                counts["moves"] += _assign(conn, staff_id, branch_id, person.get("counter"), since)
+                counts["moves"] += assign(conn, staff_id, branch_id, person.get("counter"), since)
     audit.record(conn, "org_imported", actor=actor, detail=", ".join(f"{k}={v}" for k, v in counts.items()))
     return counts
 
 
-def _assign(conn: Connection, staff_id: int, branch_id: int, counter: str | None, since: dt.date) -> int:
+def assign(conn: Connection, staff_id: int, branch_id: int, counter: str | None, since: dt.date) -> int:
     """Open an assignment unless the open one already says the same; returns 1 for a move."""
     sa = staff_assignments
     current = conn.execute(select(sa).where(sa.c.staff_id == staff_id, sa.c.valid_to.is_(None))).mappings().first()

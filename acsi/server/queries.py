@@ -16,10 +16,10 @@ import datetime as dt
 import math
 from statistics import NormalDist
 
-from sqlalchemy import Connection, and_, case, func, select
+from sqlalchemy import Connection, and_, case, func, or_, select
 
 from acsi.server.periods import Period, last_year, period_containing, previous
-from acsi.server.schema import agg_day, agg_fine, agg_month, events
+from acsi.server.schema import agg_day, agg_fine, agg_month, event_corrections, events
 
 MIN_N = 30
 Z95 = NormalDist().inv_cdf(0.975)
@@ -186,12 +186,16 @@ def heat_map(conn: Connection, branch_codes: set[str] | None, period: Period) ->
 
 
 def latest_dissatisfied(conn: Connection, branch_codes: set[str], limit: int = 20) -> list[dict]:
-    """The newest bad ratings of the branches by capture time (index ``events_branch_bad_time``)."""
+    """The newest bad ratings of the branches by capture time (index ``events_branch_bad_time``),
+    as corrected: voided events left out, reassigned ones at their new counter and staff."""
+    c, c2 = event_corrections, event_corrections.alias("newer")
+    newest = select(func.max(c2.c.id)).where(c2.c.event_id == events.c.event_id).correlate(events).scalar_subquery()
+    corrected = c.c.id.is_not(None)
     query = (
         select(
             events.c.branch_id,
-            events.c.window_id,
-            events.c.staff_id,
+            case((corrected, c.c.window_id), else_=events.c.window_id).label("window_id"),
+            case((corrected, c.c.staff_id), else_=events.c.staff_id).label("staff_id"),
             events.c.local_date,
             events.c.local_hour,
             events.c.captured_at_utc,
@@ -199,7 +203,12 @@ def latest_dissatisfied(conn: Connection, branch_codes: set[str], limit: int = 2
             events.c.scale_levels,
             events.c.label,
         )
-        .where(events.c.branch_id.in_(sorted(branch_codes)), events.c.bad.is_(True))
+        .select_from(events.outerjoin(c, and_(c.c.event_id == events.c.event_id, c.c.id == newest)))
+        .where(
+            events.c.branch_id.in_(sorted(branch_codes)),
+            events.c.bad.is_(True),
+            or_(c.c.action.is_(None), c.c.action != "void"),
+        )
         .order_by(events.c.captured_at_utc.desc(), events.c.seq.desc())
         .limit(limit)
     )
@@ -208,4 +217,5 @@ def latest_dissatisfied(conn: Connection, branch_codes: set[str], limit: int = 2
 
 def branches_of_staff(conn: Connection, staff: str) -> set[str]:
     """Branches where ``staff`` has rated events on record."""
-    return {r[0] for r in conn.execute(select(agg_fine.c.branch_id).where(agg_fine.c.staff_id == staff).distinct())}
+    query = select(agg_fine.c.branch_id).where(agg_fine.c.staff_id == staff, agg_fine.c.n > 0).distinct()
+    return {r[0] for r in conn.execute(query)}

@@ -34,7 +34,10 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    true,
 )
+
+from acsi.ingest.device.indicators import COUNT_KEYS
 
 metadata = MetaData()
 
@@ -46,6 +49,7 @@ regions = Table(
     Column("id", Integer, primary_key=True),
     Column("code", String(64), nullable=False, unique=True),
     Column("name", Text, nullable=False),
+    Column("active", Boolean, nullable=False, server_default=true()),  # revision 0004
 )
 
 branches = Table(
@@ -57,6 +61,7 @@ branches = Table(
     Column("region_id", Integer, ForeignKey("regions.id"), nullable=True),
     Column("bank_id", String(64), nullable=True),
     Column("tz", String(64), nullable=False, default="Asia/Shanghai"),
+    Column("active", Boolean, nullable=False, server_default=true()),  # revision 0004
 )
 
 counters = Table(
@@ -66,6 +71,7 @@ counters = Table(
     Column("branch_id", Integer, ForeignKey("branches.id"), nullable=False),
     Column("code", String(64), nullable=False),
     Column("name", Text, nullable=False),
+    Column("active", Boolean, nullable=False, server_default=true()),  # revision 0004
     UniqueConstraint("branch_id", "code", name="counters_branch_code"),
 )
 
@@ -75,6 +81,7 @@ staff = Table(
     Column("id", Integer, primary_key=True),
     Column("code", String(64), nullable=False, unique=True),
     Column("name", Text, nullable=False),
+    Column("active", Boolean, nullable=False, server_default=true()),  # revision 0004
 )
 
 staff_assignments = Table(
@@ -180,77 +187,55 @@ event_conflicts = Table(
     Column("token_id", Integer, nullable=True),
 )
 
-FINE_KEYS = (
-    "bank_id",
-    "branch_id",
-    "window_id",
-    "staff_id",
-    "local_date",
-    "local_hour",
-    "scale_levels",
-    "satisfied_min_level",
-    "bad_max_level",
-    "outcome",
-    "level",
-    "label",
-    "flags",
-    "prompted",
-)
+# The key columns of the aggregates, each with its one type: an aggregate is a table of counts
+# ``n`` with one row per distinct key (see :func:`_count_table`).
+_KEY_TYPES = {
+    "bank_id": lambda: String(64),
+    "branch_id": lambda: String(64),
+    "window_id": lambda: String(64),
+    "staff_id": lambda: String(64),
+    "local_date": lambda: String(10),
+    "month": lambda: String(7),
+    "local_hour": Integer,
+    "scale_levels": Integer,
+    "satisfied_min_level": Integer,
+    "bad_max_level": Integer,
+    "outcome": lambda: String(16),
+    "level": Integer,
+    "label": lambda: String(32),
+    "flags": Text,
+    "prompted": Boolean,
+    "reason": lambda: String(64),
+}
 
-agg_fine = Table(
+
+def _count_table(name: str, keys: tuple[str, ...], *indexes: Index) -> Table:
+    """Aggregate ``name``: the ``keys`` (NOT NULL, unique together as ``<name>_key``) and ``n``."""
+    return Table(
+        name,
+        metadata,
+        *(Column(key, _KEY_TYPES[key](), nullable=False) for key in keys),
+        Column("n", BigInteger, nullable=False),
+        UniqueConstraint(*keys, name=f"{name}_key"),
+        *indexes,
+    )
+
+
+# The count keys of the device indicators with the local hour after the day.
+FINE_KEYS = (*COUNT_KEYS[:5], "local_hour", *COUNT_KEYS[5:])
+agg_fine = _count_table(
     "agg_fine",
-    metadata,
-    Column("bank_id", String(64), nullable=False),
-    Column("branch_id", String(64), nullable=False),
-    Column("window_id", String(64), nullable=False),
-    Column("staff_id", String(64), nullable=False),
-    Column("local_date", String(10), nullable=False),
-    Column("local_hour", Integer, nullable=False),
-    Column("scale_levels", Integer, nullable=False),
-    Column("satisfied_min_level", Integer, nullable=False),
-    Column("bad_max_level", Integer, nullable=False),
-    Column("outcome", String(16), nullable=False),
-    Column("level", Integer, nullable=False),
-    Column("label", String(32), nullable=False),
-    Column("flags", Text, nullable=False),
-    Column("prompted", Boolean, nullable=False),
-    Column("n", BigInteger, nullable=False),
-    UniqueConstraint(*FINE_KEYS, name="agg_fine_key"),
+    FINE_KEYS,
     Index("agg_fine_branch_date", "branch_id", "local_date"),
     Index("agg_fine_staff_date", "staff_id", "local_date"),
 )
 
-DAY_KEYS = ("branch_id", "local_date", "scale_levels", "satisfied_min_level", "bad_max_level", "outcome", "level")
-
-agg_day = Table(
-    "agg_day",
-    metadata,
-    Column("branch_id", String(64), nullable=False),
-    Column("local_date", String(10), nullable=False),
-    Column("scale_levels", Integer, nullable=False),
-    Column("satisfied_min_level", Integer, nullable=False),
-    Column("bad_max_level", Integer, nullable=False),
-    Column("outcome", String(16), nullable=False),
-    Column("level", Integer, nullable=False),
-    Column("n", BigInteger, nullable=False),
-    UniqueConstraint(*DAY_KEYS, name="agg_day_key"),
-    Index("agg_day_date", "local_date"),
-)
+_RATING_KEYS = ("scale_levels", "satisfied_min_level", "bad_max_level", "outcome", "level")
+DAY_KEYS = ("branch_id", "local_date", *_RATING_KEYS)
+agg_day = _count_table("agg_day", DAY_KEYS, Index("agg_day_date", "local_date"))
 
 REASON_KEYS = ("bank_id", "branch_id", "window_id", "staff_id", "local_date", "reason")
-
-agg_reasons = Table(
-    "agg_reasons",
-    metadata,
-    Column("bank_id", String(64), nullable=False),
-    Column("branch_id", String(64), nullable=False),
-    Column("window_id", String(64), nullable=False),
-    Column("staff_id", String(64), nullable=False),
-    Column("local_date", String(10), nullable=False),
-    Column("reason", String(64), nullable=False),
-    Column("n", BigInteger, nullable=False),
-    UniqueConstraint(*REASON_KEYS, name="agg_reasons_key"),
-)
+agg_reasons = _count_table("agg_reasons", REASON_KEYS)
 
 branch_state = Table(
     "branch_state",
@@ -273,19 +258,42 @@ surveys = Table(
 
 # Revision 0003: monthly counts per branch, so that the overview's trend and its month, quarter
 # and year rankings read 12 rows per branch and year instead of 365.
-MONTH_KEYS = ("branch_id", "month", "scale_levels", "satisfied_min_level", "bad_max_level", "outcome", "level")
+MONTH_KEYS = ("branch_id", "month", *_RATING_KEYS)
+agg_month = _count_table("agg_month", MONTH_KEYS, Index("agg_month_month", "month"))
 
-agg_month = Table(
-    "agg_month",
+# Revision 0004 (browser administration): data corrections, the analysts' clerk-name grant and
+# the device set-up (site file, profile) of each branch.
+# A correction never touches ``events``: it is a new row naming the original event; the newest
+# correction of an event decides its effective counter/staff (``reassign``) or voids it.
+event_corrections = Table(
+    "event_corrections",
     metadata,
+    Column("id", Integer, primary_key=True),
+    Column("event_id", String(200), nullable=False),
     Column("branch_id", String(64), nullable=False),
-    Column("month", String(7), nullable=False),
-    Column("scale_levels", Integer, nullable=False),
-    Column("satisfied_min_level", Integer, nullable=False),
-    Column("bad_max_level", Integer, nullable=False),
-    Column("outcome", String(16), nullable=False),
-    Column("level", Integer, nullable=False),
-    Column("n", BigInteger, nullable=False),
-    UniqueConstraint(*MONTH_KEYS, name="agg_month_key"),
-    Index("agg_month_month", "month"),
+    Column("action", String(16), nullable=False),
+    Column("window_id", String(64), nullable=True),
+    Column("staff_id", String(64), nullable=True),
+    Column("reason", Text, nullable=False),
+    Column("actor", String(128), nullable=False),
+    Column("at", String(32), nullable=False),
+    Index("event_corrections_event", "event_id", "id"),
+    Index("event_corrections_branch", "branch_id", "id"),
+)
+
+clerk_name_grants = Table(
+    "clerk_name_grants",
+    metadata,
+    Column("user_id", Integer, ForeignKey("users.id"), primary_key=True),
+    Column("granted_by", String(128), nullable=False),
+    Column("granted_at", String(32), nullable=False),
+)
+
+branch_devices = Table(
+    "branch_devices",
+    metadata,
+    Column("branch_code", String(64), primary_key=True),
+    Column("site", Text, nullable=True),
+    Column("profile", Text, nullable=True),
+    Column("updated_at", String(32), nullable=False),
 )

@@ -30,6 +30,7 @@ class Viewer:
     role: str
     scope: str | None
     csrf: str = ""
+    clerk_names_granted: bool = False
 
     @property
     def bank_wide(self) -> bool:
@@ -37,7 +38,9 @@ class Viewer:
 
     @property
     def sees_clerk_names(self) -> bool:
-        """Analysts see no clerk-level numbers; clerks see only their own."""
+        """Analysts see no clerk-level numbers unless an admin granted them; clerks see only their own."""
+        if self.role == "analyst":
+            return self.clerk_names_granted
         return self.role in ("admin", "head_office", "region_manager", "branch_manager")
 
     def branch_codes(self, conn: Connection) -> set[str] | None:
@@ -52,7 +55,9 @@ class Viewer:
         if self.role == "branch_manager":
             return {self.scope} if self.scope else set()
         if self.role == "clerk":
-            rows = conn.execute(select(agg_fine.c.branch_id).where(agg_fine.c.staff_id == self.scope).distinct())
+            rows = conn.execute(
+                select(agg_fine.c.branch_id).where(agg_fine.c.staff_id == self.scope, agg_fine.c.n > 0).distinct()
+            )
             return {r[0] for r in rows}
         return set()
 
@@ -95,7 +100,9 @@ def staff_branch_filter(conn: Connection, viewer: Viewer, code: str) -> set[str]
         if not _exists(conn, staff, code):
             raise NotFound(f"no staff member {code!r}.")
         return None
-    worked = {r[0] for r in conn.execute(select(agg_fine.c.branch_id).where(agg_fine.c.staff_id == code).distinct())}
+    worked = {
+        r[0] for r in conn.execute(select(agg_fine.c.branch_id).where(agg_fine.c.staff_id == code, agg_fine.c.n > 0).distinct())
+    }
     assigned = {
         r[0]
         for r in conn.execute(

@@ -22,6 +22,7 @@ import time
 from sqlalchemy import Connection, Engine, and_, func, insert, select, update
 
 from acsi.server.schema import login_attempts, meta, sessions, users
+from acsi.server.users import users_with_grant
 
 COOKIE = "acsi_session"
 LOGIN_COOKIE = "acsi_login_csrf"
@@ -103,13 +104,14 @@ def create_session(conn: Connection, user_id: int) -> str:
 
 
 def load_session(conn: Connection, session_id: str | None) -> dict | None:
-    """The user and CSRF token of a live session (None when missing, expired or revoked)."""
+    """The user, their CSRF token and clerk-name grant of a live session (None when missing,
+    expired or revoked)."""
     if not session_id:
         return None
     row = (
         conn.execute(
-            select(users.c.id, users.c.name, users.c.role, users.c.scope, users.c.active, sessions.c.csrf, sessions.c.id_hash)
-            .join(users, users.c.id == sessions.c.user_id)
+            users_with_grant(sessions.c.csrf, sessions.c.id_hash)
+            .join(sessions, sessions.c.user_id == users.c.id)
             .where(sessions.c.id_hash == _digest(session_id), sessions.c.revoked.is_(False), sessions.c.expires_at > time.time())
         )
         .mappings()

@@ -1,7 +1,10 @@
 """Survey view: a survey file (CSV, one respondent per row, a branch column) -> per-branch
 0-100 indices with bootstrap intervals and the IPMA "what to improve first", through acsi's
 comparison machinery (:func:`acsi.compare.estimate_groups`, :func:`acsi.compare.ipma_groups`)
-on the shipped bank-branch model (``models/bank_branch.yaml``).
+on the shipped bank-branch model (``models/bank_branch.yaml``), or on a model spec uploaded
+with the survey (YAML or lavaan text, as ``acsi fit``) with a mapping file
+(:mod:`acsi.ingest.mapping`: source columns, missing codes, reversals, recodes) and a target
+construct.
 
 The analysis runs once, at upload; its result is stored as strict JSON in ``surveys`` and the
 pages read it, filtered to the viewer's branches. IPMA advice rule (``acsi.compare.ipma``):
@@ -25,9 +28,21 @@ MODEL = "models/bank_branch.yaml"
 TARGET = "customer_satisfaction"
 
 
-def analyse(data: bytes | str | Path, *, group: str = "branch", n_boot: int = 200, seed: int = 1, source: str = "upload") -> dict:
+def analyse(
+    data: bytes | str | Path,
+    *,
+    group: str = "branch",
+    n_boot: int = 200,
+    seed: int = 1,
+    source: str = "upload",
+    spec_text: str | None = None,
+    mapping_text: str | None = None,
+    target: str | None = None,
+) -> dict:
     """Per-branch indices and IPMA of a survey CSV; raises :class:`acsi.errors.AcsiError` subclasses
-    (naming file, column, row) on bad input."""
+    (naming file, column, row) on bad input. ``spec_text`` (default: the shipped bank-branch
+    model), ``mapping_text`` (applied before the analysis) and ``target`` (default
+    ``customer_satisfaction``) come from the upload form."""
     import pandas as pd
 
     from acsi import load_spec
@@ -47,15 +62,22 @@ def analyse(data: bytes | str | Path, *, group: str = "branch", n_boot: int = 20
             key=group,
         )
     frame[group] = frame[group].astype(str)
-    spec = load_spec(bundled(MODEL))
+    if mapping_text:
+        frame = _mapped(frame, mapping_text, source)
+    spec = _uploaded_spec(spec_text) if spec_text else load_spec(bundled(MODEL))
+    target = target or TARGET
+    if target not in spec.construct_names:
+        raise IngestError(
+            f"Target construct {target!r} is not in the model; constructs: {', '.join(spec.construct_names)}.", key="target"
+        )
     estimates = estimate_groups(spec, frame, group, n_boot=n_boot, seed=seed)
-    table = estimates.table(TARGET)
+    table = estimates.table(target)
     rows = [
         {key: finite_or_none(value.item() if hasattr(value, "item") else value) for key, value in row.items()}
         for row in table.to_dict(orient="records")
     ]
     maps = {}
-    for label, result in ipma_groups(estimates, TARGET).items():
+    for label, result in ipma_groups(estimates, target).items():
         constructs = result.constructs.reset_index().rename(columns={"index": "construct"})
         maps[str(label)] = {
             "act_first": result.act_first,
@@ -65,13 +87,46 @@ def analyse(data: bytes | str | Path, *, group: str = "branch", n_boot: int = 20
             ],
         }
     return {
-        "target": TARGET,
+        "target": target,
+        "model": "uploaded" if spec_text else MODEL,
+        "mapping": bool(mapping_text),
         "n_boot": n_boot,
         "level": estimates.level,
         "rows": rows,
         "ipma": maps,
         "n_respondents": int(len(frame)),
     }
+
+
+def _uploaded_spec(text: str):  # noqa: ANN202
+    """The uploaded model spec, always read as content (through a file: a one-line upload must
+    never be taken for the name of a file on the server)."""
+    import tempfile
+
+    from acsi import load_spec
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "model.spec"
+        path.write_text(text, encoding="utf-8")
+        return load_spec(path)
+
+
+def _mapped(frame, mapping_text: str, source: str):  # noqa: ANN001, ANN202
+    """The survey frame after the uploaded mapping (:func:`acsi.ingest.mapping.apply_mapping`)."""
+    import yaml
+
+    from acsi.errors import IngestError
+    from acsi.ingest.mapping import apply_mapping, mapping_from_dict
+    from acsi.ingest.survey import Survey
+
+    try:
+        data = yaml.safe_load(mapping_text)
+    except (yaml.YAMLError, ValueError) as err:
+        raise IngestError(f"Mapping of '{source}' is not valid YAML: {err}") from err
+    if not isinstance(data, dict):
+        raise IngestError(f"Mapping of '{source}' must be a YAML mapping with an 'indicators' section.")
+    mapping = mapping_from_dict(data, source="mapping")
+    return apply_mapping(Survey.from_frame(frame, source=source), mapping).frame
 
 
 def store(conn: Connection, name: str, result: dict, *, actor: str | None) -> int:

@@ -8,6 +8,7 @@ role                scope                sees
 ``admin``           --                   everything; users, tokens, audit log
 ``head_office``     --                   every branch
 ``analyst``         --                   every branch, read-only, no clerk-level names
+                                         unless an admin grants them (:func:`set_clerk_names`)
 ``region_manager``  a region code        the branches of that region
 ``branch_manager``  a branch code        that branch
 ``clerk``           a staff code         own numbers against the branch average
@@ -18,12 +19,12 @@ Passwords are hashed with Argon2id (argon2-cffi's defaults, RFC 9106 low-memory 
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, Select, delete, insert, select, update
 
 from acsi.server import audit
 from acsi.server.clock import now_iso
 from acsi.server.db import ServerError
-from acsi.server.schema import branches, regions, staff, users
+from acsi.server.schema import branches, clerk_name_grants, regions, staff, users
 
 ROLES = ("admin", "head_office", "region_manager", "branch_manager", "clerk", "analyst")
 SCOPED = {"region_manager": regions, "branch_manager": branches, "clerk": staff}
@@ -128,17 +129,43 @@ def set_role(conn: Connection, user_id: int, role: str, scope: str | None, *, ac
     )
 
 
+def set_clerk_names(conn: Connection, user_id: int, granted: bool, *, actor: str) -> None:
+    """Grant (or revoke) an analyst the clerk-level names and numbers; audited. The grant is
+    read at every request (:func:`acsi.server.sessions.load_session`), so it acts at once."""
+    row = conn.execute(select(users.c.name, users.c.role).where(users.c.id == user_id)).mappings().first()
+    if row is None:
+        raise ServerError(f"No user with id {user_id}.")
+    if row["role"] != "analyst":
+        raise ServerError(f"User {row['name']!r} is {row['role']}, not an analyst: only analysts need the clerk-name grant.")
+    held = conn.execute(select(clerk_name_grants.c.user_id).where(clerk_name_grants.c.user_id == user_id)).first() is not None
+    if granted == held:
+        return
+    if granted:
+        conn.execute(insert(clerk_name_grants).values(user_id=user_id, granted_by=actor, granted_at=now_iso()))
+    else:
+        conn.execute(delete(clerk_name_grants).where(clerk_name_grants.c.user_id == user_id))
+    audit.record(conn, "clerk_names_granted" if granted else "clerk_names_revoked", actor=actor, detail=f"user={row['name']}")
+
+
 def find_user(conn: Connection, name: str) -> dict | None:
     row = conn.execute(select(users).where(users.c.name == name)).mappings().first()
     return dict(row) if row else None
 
 
+def users_with_grant(*extra) -> Select:  # noqa: ANN002
+    """``SELECT id, name, role, scope, active, clerk_names, *extra`` over users and their
+    clerk-name grant (``clerk_names`` true when granted); the caller joins further tables."""
+    return select(
+        users.c.id,
+        users.c.name,
+        users.c.role,
+        users.c.scope,
+        users.c.active,
+        clerk_name_grants.c.user_id.is_not(None).label("clerk_names"),
+        *extra,
+    ).select_from(users.outerjoin(clerk_name_grants, clerk_name_grants.c.user_id == users.c.id))
+
+
 def list_users(conn: Connection) -> list[dict]:
-    return [
-        dict(r)
-        for r in conn.execute(
-            select(users.c.id, users.c.name, users.c.role, users.c.scope, users.c.active, users.c.created_at).order_by(
-                users.c.name
-            )
-        ).mappings()
-    ]
+    query = users_with_grant(users.c.created_at).order_by(users.c.name)
+    return [dict(r) for r in conn.execute(query).mappings()]

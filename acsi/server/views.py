@@ -105,38 +105,32 @@ def _ranking_table(conn: Connection, codes: set[str] | None, period: Period) -> 
     return DataTable("ranking", f"Branches ranked by satisfied rate, {period.label}", RANK_COLUMNS, flat), rows
 
 
-def overview(conn: Connection, viewer: Viewer, kind: str | None, at: str | None) -> dict:
-    if not (viewer.bank_wide or viewer.role == "region_manager"):
-        raise Forbidden(f"user {viewer.name!r} ({viewer.role}) has no bank overview.")
-    codes = viewer.branch_codes(conn)
+def _ranking_view(conn: Connection, title: str, codes: set[str] | None, kind: str | None, at: str | None) -> dict:
+    """The overview and the region view: branches ranked, with the ranking and trend charts."""
     period = parse_period(kind, at, queries.latest_day(conn, codes))
     table, rows = _ranking_table(conn, codes, period)
     names = {code: info["name"] for code, info in branch_names(conn).items()}
     trend = queries.trend(conn, codes, end=period.end)
     return {
-        "title": "Overview",
+        "title": title,
         "period": period,
         "tables": {"ranking": table},
         "charts": {"ranking": svg.ranking_chart(rows, names), "trend": svg.trend_chart(trend)},
         "scope": codes,
     }
+
+
+def overview(conn: Connection, viewer: Viewer, kind: str | None, at: str | None) -> dict:
+    if not (viewer.bank_wide or viewer.role == "region_manager"):
+        raise Forbidden(f"user {viewer.name!r} ({viewer.role}) has no bank overview.")
+    return _ranking_view(conn, "Overview", viewer.branch_codes(conn), kind, at)
 
 
 def region(conn: Connection, viewer: Viewer, code: str, kind: str | None, at: str | None) -> dict:
     check_region(conn, viewer, code)
     region_id = conn.execute(select(regions.c.id, regions.c.name).where(regions.c.code == code)).first()
     codes = {r[0] for r in conn.execute(select(branches.c.code).where(branches.c.region_id == region_id[0]))}
-    period = parse_period(kind, at, queries.latest_day(conn, codes))
-    table, rows = _ranking_table(conn, codes, period)
-    names = {c: info["name"] for c, info in branch_names(conn).items()}
-    trend = queries.trend(conn, codes, end=period.end)
-    return {
-        "title": f"Region {region_id[1]}",
-        "period": period,
-        "tables": {"ranking": table},
-        "charts": {"ranking": svg.ranking_chart(rows, names), "trend": svg.trend_chart(trend)},
-        "scope": codes,
-    }
+    return _ranking_view(conn, f"Region {region_id[1]}", codes, kind, at)
 
 
 def branch(conn: Connection, viewer: Viewer, code: str, kind: str | None, at: str | None) -> dict:

@@ -164,7 +164,9 @@ def client(bank):
 
     from acsi.server.app import create_app
 
-    with TestClient(create_app(bank)) as test_client:
+    app = create_app(bank)
+    app.state.sse_seconds = 0  # a live stream answers its first version and ends (TestClient reads to the end)
+    with TestClient(app) as test_client:
         yield test_client
 
 

@@ -32,7 +32,8 @@ pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason=f"{CHROMIUM
 
 
 @pytest.fixture
-def browser():
+def browser(live_server):
+    """Chromium, closed before the server stops (its pages hold live event streams open)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
@@ -93,6 +94,7 @@ def test_a_collectors_push_shows_on_the_open_branch_page_within_5_seconds(browse
     with bank.begin() as conn:
         token = add_token(conn, "B01")[1]
     page = _login(browser, live_server, "mgr1")
+    expect(page.locator("body")).to_have_attribute("data-live-mode", "sse")  # server-sent events, not polling
     rated_before = page.locator("#table-counters tbody tr").first.inner_text()
     template = make_events(("B01",), start=dt.date(2025, 2, 27), end=dt.date(2025, 2, 27))[0]
     fresh = [
@@ -116,3 +118,71 @@ def test_a_collectors_push_shows_on_the_open_branch_page_within_5_seconds(browse
     expect(page.locator("#table-dissatisfied tbody tr").first).to_contain_text("2025-02-28T08:59:52.000Z", timeout=5000)
     expect(page.locator("#table-counters tbody tr").first).not_to_have_text(rated_before, timeout=5000)
     _shoot(page, "branch", db_url)
+
+
+def test_an_admin_edits_the_organisation_field_by_field_and_the_audit_log_shows_it(browser, live_server, db_url):
+    from playwright.sync_api import expect
+
+    page = _login(browser, live_server, "admin")
+    page.goto(live_server.url + "/admin/org")
+    page.get_by_label("name of branch B01").fill("Main Street <East>")
+    page.get_by_label("name of branch B01").locator("xpath=..").get_by_role("button", name="Rename").click()
+    expect(page.get_by_label("name of branch B01")).to_have_value("Main Street <East>")
+    page.get_by_label("region of branch B02").select_option("R2")
+    page.get_by_label("region of branch B02").locator("xpath=..").get_by_role("button", name="Move").click()
+    expect(page.get_by_label("region of branch B02")).to_have_value("R2")
+    page.goto(live_server.url + "/admin/org/branch/B01")
+    page.get_by_label("branch for staff S2").select_option("B02")
+    page.get_by_label("counter for staff S2").fill("W1")
+    page.get_by_label("branch for staff S2").locator("xpath=..").get_by_role("button", name="Move").click()
+    expect(page.locator("#table-staff")).not_to_contain_text("S2")
+    _shoot(page, "org_branch", db_url)
+    page.goto(live_server.url + "/admin/audit")
+    body = page.locator("main").inner_text()
+    assert "branch B01: name 'Main Street' -> 'Main Street <East>'" in body
+    assert "branch B02: region_id 'R1' -> 'R2'" in body and "staff S2: moved 'B01/W2' -> 'B02/W1'" in body
+
+
+def _rated_total(page) -> int:
+    cells = page.locator("#table-counters tbody tr td:nth-child(2)").all_inner_texts()
+    return sum(int(c) for c in cells if c.strip())
+
+
+def test_a_branch_manager_voids_an_event_with_a_reason_and_the_numbers_follow(browser, live_server, db_url):
+    from playwright.sync_api import expect
+
+    page = _login(browser, live_server, "mgr1")
+    rated_before = _rated_total(page)
+    page.click("#data-link")
+    rated_row = page.locator("#table-events tbody tr", has_text="rated").first
+    expect(rated_row).to_contain_text("recorded")
+    event_id = rated_row.get_attribute("data-event")
+    rated_row.get_by_label("action").select_option("void")
+    rated_row.get_by_label("reason").fill("pad tested by the technician")
+    rated_row.get_by_role("button", name="Correct").click()
+    expect(page.locator(f'#table-events tr[data-event="{event_id}"]')).to_contain_text("void")
+    expect(page.locator("#table-corrections")).to_contain_text("pad tested by the technician")
+    _shoot(page, "branch_data", db_url)
+    page.goto(live_server.url + "/branch/B01")  # the month of the latest day, which the data page showed
+    assert _rated_total(page) == rated_before - 1
+    answer = page.goto(live_server.url + "/branch/B03/data")
+    assert answer.status == 403
+
+
+def test_an_admin_grants_an_analyst_the_clerk_names_in_the_browser(browser, live_server):
+    from playwright.sync_api import expect
+
+    analyst = _login(browser, live_server, "analyst")
+    analyst.goto(live_server.url + "/branch/B01")
+    assert analyst.locator("#table-clerks").count() == 0
+    admin = _login(browser, live_server, "admin")
+    admin.goto(live_server.url + "/admin/users")
+    row = admin.locator('tr[data-user="analyst"]')
+    row.get_by_role("button", name="Grant").click()
+    expect(admin.locator('tr[data-user="analyst"]').get_by_role("button", name="Revoke")).to_be_visible()
+    analyst.reload()
+    expect(analyst.locator("#table-clerks")).to_contain_text("Ann")
+    admin.locator('tr[data-user="analyst"]').get_by_role("button", name="Revoke").click()
+    expect(admin.locator('tr[data-user="analyst"]').get_by_role("button", name="Grant")).to_be_visible()
+    analyst.reload()
+    expect(analyst.locator("#table-clerks")).to_have_count(0)

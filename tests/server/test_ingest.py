@@ -75,6 +75,17 @@ def test_events_of_another_branch_are_refused_whole_batch(client, bank, token):
     assert answer.status_code == 403
     assert other[0]["event_id"] in answer.json()["refused"]
     assert _counts(bank) == before
+    from acsi.server.schema import audit_log
+
+    with bank.connect() as conn:
+        assert "events_refused" in [r[0] for r in conn.execute(select(audit_log.c.action))]
+
+
+def test_unknown_token_is_answered_401_before_any_complaint_about_the_body(client, token):
+    assert _post(client, "acsi_not-a-token", "not an array").status_code == 401
+    assert client.post("/api/v1/events", content=b"{not json", headers={"Authorization": "Bearer acsi_x"}).status_code == 401
+    answer = client.post("/api/v1/events", content=b"{not json", headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == 422 and answer.json()["key"] == "(body)"
 
 
 def test_push_without_or_with_a_revoked_token_is_refused_at_once(client, bank, token):
@@ -181,3 +192,16 @@ def test_concurrent_pushes_of_the_same_events_store_and_count_each_once(bank):
     assert sum(r.duplicates for r in results) == 7 * len(batch)
     assert not any(r.conflicts for r in results)
     assert _counts(bank) == tuple(b + len(batch) for b in before)
+
+
+def test_a_push_body_larger_than_the_limit_is_refused_413_and_nothing_is_stored(client, bank, token, monkeypatch):
+    from acsi.server import limits
+
+    new = make_events(("B01",), start=dt.date(2025, 3, 1), end=dt.date(2025, 3, 1))
+    before = _counts(bank)
+    monkeypatch.setattr(limits, "MAX_PUSH_BYTES", len(json.dumps(new)) - 1)
+    answer = _post(client, token, new)
+    assert answer.status_code == 413 and "at most" in answer.json()["error"]
+    assert _counts(bank) == before
+    monkeypatch.setattr(limits, "MAX_PUSH_BYTES", len(json.dumps(new)))
+    assert _post(client, token, new).json()["accepted"] == len(new)

@@ -18,8 +18,8 @@ ROLES = (*USERS, "none")
 BANK_WIDE = {"admin", "head_office", "analyst"}
 
 # Path parameters: (own scope, other scope) per role; bank-wide roles have no "other".
-OWN = {"branch": "B01", "region": "R1", "staff": "S1"}
-OTHER_NODE = {"branch": "B03", "region": "R2", "staff": "S4"}
+OWN = {"branch": "B01", "region": "R1", "staff": "S1", "counter": "W1"}
+OTHER_NODE = {"branch": "B03", "region": "R2", "staff": "S4", "counter": "W1"}
 TABLE_OF = {"/overview": "ranking", "/region": "ranking", "/branch": "counters", "/clerk": "trend", "/survey": "indices"}
 
 
@@ -39,6 +39,15 @@ def _sees_staff(role: str, own: bool) -> bool:
     return own and role in ("region_manager", "branch_manager", "clerk")
 
 
+def _corrects(role: str, own: bool) -> bool:
+    """Data corrections and vendor-log uploads: admins anywhere, branch managers in their branch."""
+    return role == "admin" or (own and role == "branch_manager")
+
+
+def _admin(role: str, own: bool) -> str:
+    return "ok" if role == "admin" else "403"
+
+
 POLICY = {
     ("GET", "/"): lambda role, own: "ok",
     ("GET", "/login"): lambda role, own: "ok",
@@ -53,6 +62,21 @@ POLICY = {
     ("GET", "/clerk/{staff}"): lambda role, own: "ok" if _sees_staff(role, own) else "403",
     ("GET", "/clerk/{staff}/export/{table}.{fmt}"): lambda role, own: "ok" if _sees_staff(role, own) else "403",
     ("GET", "/live"): lambda role, own: "ok",
+    ("GET", "/live/stream"): lambda role, own: "ok",  # the viewer's own scope; ?branch= / ?region= checked below
+    ("GET", "/branch/{branch}/data"): lambda role, own: "ok" if _corrects(role, own) else "403",
+    ("POST", "/branch/{branch}/data/correct"): lambda role, own: "ok" if _corrects(role, own) else "403",
+    ("POST", "/branch/{branch}/data/vendor-log"): lambda role, own: "ok" if _corrects(role, own) else "403",
+    ("POST", "/admin/users/{user_id}/clerk-names"): _admin,
+    ("POST", "/admin/org/regions"): _admin,
+    ("POST", "/admin/org/region/{region}"): _admin,
+    ("POST", "/admin/org/branches"): _admin,
+    ("GET", "/admin/org/branch/{branch}"): _admin,
+    ("POST", "/admin/org/branch/{branch}"): _admin,
+    ("POST", "/admin/org/branch/{branch}/counters"): _admin,
+    ("POST", "/admin/org/branch/{branch}/counter/{counter}"): _admin,
+    ("POST", "/admin/org/branch/{branch}/staff"): _admin,
+    ("POST", "/admin/org/staff/{staff}"): _admin,
+    ("POST", "/admin/org/branch/{branch}/devices"): _admin,
     ("GET", "/admin/users"): lambda role, own: "ok" if role == "admin" else "403",
     ("POST", "/admin/users"): lambda role, own: "ok" if role == "admin" else "403",
     ("POST", "/admin/users/{user_id}/role"): lambda role, own: "ok" if role == "admin" else "403",

@@ -1,14 +1,15 @@
-"""Admin pages: users (add, change role), collector tokens (create: shown once; revoke), audit log."""
+"""Admin pages: users (add, change role, clerk-name grant of analysts), collector tokens (create:
+shown once; revoke), audit log. The organisation pages are in :mod:`acsi.server.routes.org_admin`."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import RedirectResponse
 
 from acsi.server import audit, tokens, users
 from acsi.server.db import ServerError
 from acsi.server.deps import admin, checked_form, engine_of
 from acsi.server.render import page
+from acsi.server.routes.forms import apply_change
 from acsi.server.scope import Viewer
 
 router = APIRouter(prefix="/admin")
@@ -25,6 +26,10 @@ def _users_page(request: Request, who: Viewer, message: str = "", status_code: i
     )
 
 
+def _users_error(request: Request, who: Viewer):
+    return lambda message: _users_page(request, who, message, status_code=422)
+
+
 @router.get("/users")
 def users_page(request: Request, who: Viewer = Depends(admin)):
     return _users_page(request, who)
@@ -32,29 +37,42 @@ def users_page(request: Request, who: Viewer = Depends(admin)):
 
 @router.post("/users")
 def add_user(request: Request, who: Viewer = Depends(admin), form: dict = Depends(checked_form)):
-    try:
-        with engine_of(request).begin() as conn:
-            users.add_user(
-                conn,
-                str(form.get("name", "")),
-                str(form.get("role", "")),
-                str(form.get("password", "")),
-                str(form.get("scope", "")).strip() or None,
-                actor=who.name,
-            )
-    except ServerError as err:
-        return _users_page(request, who, str(err), status_code=422)
-    return RedirectResponse("/admin/users", status_code=303)
+    def change(conn) -> None:  # noqa: ANN001
+        users.add_user(
+            conn,
+            str(form.get("name", "")),
+            str(form.get("role", "")),
+            str(form.get("password", "")),
+            str(form.get("scope", "")).strip() or None,
+            actor=who.name,
+        )
+
+    return apply_change(request, change, "/admin/users", _users_error(request, who))
 
 
 @router.post("/users/{user_id}/role")
 def change_role(request: Request, user_id: int, who: Viewer = Depends(admin), form: dict = Depends(checked_form)):
-    try:
-        with engine_of(request).begin() as conn:
-            users.set_role(conn, user_id, str(form.get("role", "")), str(form.get("scope", "")).strip() or None, actor=who.name)
-    except ServerError as err:
-        return _users_page(request, who, str(err), status_code=422)
-    return RedirectResponse("/admin/users", status_code=303)
+    role, scope = str(form.get("role", "")), str(form.get("scope", "")).strip() or None
+    return apply_change(
+        request,
+        lambda conn: users.set_role(conn, user_id, role, scope, actor=who.name),
+        "/admin/users",
+        _users_error(request, who),
+    )
+
+
+@router.post("/users/{user_id}/clerk-names")
+def clerk_names(request: Request, user_id: int, who: Viewer = Depends(admin), form: dict = Depends(checked_form)):
+    """Grant (``grant=1``) or revoke (``grant=0``) an analyst the clerk-level names; audited."""
+    grant = str(form.get("grant", ""))
+    if grant not in ("0", "1"):
+        return _users_page(request, who, f"grant must be 0 or 1, found {grant!r}.", status_code=422)
+    return apply_change(
+        request,
+        lambda conn: users.set_clerk_names(conn, user_id, grant == "1", actor=who.name),
+        "/admin/users",
+        _users_error(request, who),
+    )
 
 
 def _tokens_page(request: Request, who: Viewer, new_token: str | None = None, message: str = "", status_code: int = 200):
@@ -87,12 +105,12 @@ def add_token(request: Request, who: Viewer = Depends(admin), form: dict = Depen
 
 @router.post("/tokens/{token_id}/revoke")
 def revoke_token(request: Request, token_id: int, who: Viewer = Depends(admin), form: dict = Depends(checked_form)):
-    try:
-        with engine_of(request).begin() as conn:
-            tokens.revoke_token(conn, token_id, actor=who.name)
-    except ServerError as err:
-        return _tokens_page(request, who, message=str(err), status_code=404)
-    return RedirectResponse("/admin/tokens", status_code=303)
+    return apply_change(
+        request,
+        lambda conn: tokens.revoke_token(conn, token_id, actor=who.name),
+        "/admin/tokens",
+        lambda message: _tokens_page(request, who, message=message, status_code=404),
+    )
 
 
 @router.get("/audit")
@@ -100,52 +118,3 @@ def audit_page(request: Request, who: Viewer = Depends(admin)):
     with engine_of(request).connect() as conn:
         rows = audit.latest(conn)
     return page(request, "admin_audit.html", {"title": "Audit log", "viewer": who, "rows": rows})
-
-
-def _org_page(request: Request, who: Viewer, message: str = "", status_code: int = 200):
-    from acsi.server.org import branch_names
-
-    with engine_of(request).connect() as conn:
-        rows = sorted(branch_names(conn).values(), key=lambda r: (r["region"] or "", r["code"]))
-    return page(
-        request,
-        "admin_org.html",
-        {"title": "Organisation", "viewer": who, "branches": rows, "message": message},
-        status_code=status_code,
-    )
-
-
-@router.get("/org")
-def org_page(request: Request, who: Viewer = Depends(admin)):
-    return _org_page(request, who)
-
-
-@router.post("/org")
-async def org_upload(request: Request, who: Viewer = Depends(admin), form: dict = Depends(checked_form)):
-    """Import an organisation file (YAML or CSV, as ``acsi org import``) uploaded by an admin."""
-    import tempfile
-    from pathlib import Path
-
-    from acsi.errors import AcsiError
-    from acsi.server.org import import_org, read_org_file
-
-    upload = form.get("file")
-    try:
-        if upload is None or not hasattr(upload, "read"):
-            return _org_page(request, who, "Choose an organisation file (.yaml, .yml or .csv).", status_code=422)
-        suffix = Path(upload.filename or "org.yaml").suffix.lower()
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / f"org{suffix}"
-            path.write_bytes(await upload.read())
-            try:
-                data = read_org_file(path)
-                with engine_of(request).begin() as conn:
-                    counts = import_org(conn, data, actor=who.name)
-            except AcsiError as err:
-                return _org_page(
-                    request, who, f"Not imported: {str(err).replace(str(path), upload.filename or '')}", status_code=422
-                )
-    finally:
-        if hasattr(upload, "close"):
-            await upload.close()
-    return _org_page(request, who, "Imported: " + ", ".join(f"{v} {k}" for k, v in counts.items()))

@@ -11,16 +11,14 @@
 
 from __future__ import annotations
 
-import json
-
+from anyio import to_thread
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
-from starlette.concurrency import run_in_threadpool
 
-from acsi.server import tokens
+from acsi.server import limits, tokens
 from acsi.server.deps import LoginRequired, current_viewer, engine_of
 from acsi.server.indicators import indicator_rows
-from acsi.server.ingest import EventError, store_events
+from acsi.server.ingest import push
 from acsi.server.scope import Forbidden
 
 router = APIRouter(prefix="/api/v1")
@@ -45,24 +43,11 @@ def _token_row(request: Request) -> dict | None:
 
 @router.post("/events")
 async def post_events(request: Request):
-    row = _token_row(request)
-    if row is None:
+    token = _bearer(request)
+    if token is None:
         raise LoginRequired("send the collector token as 'Authorization: Bearer TOKEN'.")
-    body = await request.body()
-    try:
-        payload = json.loads(body)
-    except (json.JSONDecodeError, UnicodeDecodeError) as err:
-        raise EventError(0, "(body)", f"is not JSON: {err}") from err
-    if not isinstance(payload, list):
-        raise EventError(0, "(body)", f"must be a JSON array of events, found {type(payload).__name__}")
-    result = await run_in_threadpool(
-        store_events,
-        engine_of(request),
-        payload,
-        branch=row["branch_code"],
-        token_id=row["id"],
-        actor=f"token {row['prefix']}...",
-    )
+    body = await limits.read_body(request, limits.MAX_PUSH_BYTES, "the batch")
+    result = await to_thread.run_sync(push, engine_of(request), token, body, limiter=request.app.state.ingest_slots)
     return JSONResponse(result.to_dict())
 
 

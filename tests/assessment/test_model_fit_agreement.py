@@ -16,12 +16,12 @@ import pandas as pd
 import pytest
 
 import acsi
-from acsi.assess import assess
+from acsi.assessment import assess
 from acsi.errors import InadmissibleSolutionWarning, MultipleOptimaWarning
 
-from ._reference import tolerance
-from ._tolerances import EXACT
-from .conftest import REFERENCE
+from .._reference import tolerance
+from .._tolerances import EXACT
+from ..conftest import REFERENCE
 
 FIT_CASES = (
     sorted(p for p in (REFERENCE / "expected").glob("*.json") if {"fit", "srmr"} & set(json.loads(p.read_text())["expected"]))

@@ -10,20 +10,13 @@ import pandas as pd
 import pytest
 
 import acsi
-from acsi.assess import (
-    THRESHOLDS,
-    assess,
-    cronbach_alpha,
-    discrepancies,
-    pls_predict,
-    q_squared,
-    retest_reliability,
-)
+from acsi.assessment import assess, discrepancies, pls_predict, q_squared, retest_reliability
 from acsi.core.pls import Structure
-from acsi.core.reliability import rho_a
+from acsi.core.reliability import cronbach_alpha, rho_a
 from acsi.simulate import ACSI_LOCATIONS, PopulationModel, acsi_population
+from acsi.thresholds import THRESHOLDS
 
-from ._tolerances import EXACT, NUMERIC
+from .._tolerances import EXACT, NUMERIC
 
 THREE = "X =~ x1 + x2 + x3\nY =~ y1 + y2 + y3\nZ =~ z1 + z2 + z3\nY ~ X\nZ ~ X + Y"
 

@@ -16,11 +16,11 @@ import pandas as pd
 import pytest
 
 import acsi
-from acsi.assess import assess
+from acsi.assessment import assess
 
-from ._reference import flatten, tolerance
-from .conftest import REFERENCE, reference_cases
-from .test_reference import ASSESSMENT_KEYS
+from .._reference import flatten, tolerance
+from ..conftest import REFERENCE, reference_cases
+from ..test_reference import ASSESSMENT_KEYS
 
 PLS_CASES = reference_cases("pls")
 ASSESSED_CASES = [p for p in PLS_CASES if ASSESSMENT_KEYS & set(json.loads(p.read_text())["expected"])]

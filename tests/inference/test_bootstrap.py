@@ -16,7 +16,7 @@ from acsi.inference import BCA_MIN_RESAMPLES, CHUNK, bootstrap, resample_indices
 from acsi.simulate import ACSI_LOCATIONS, acsi_population
 from acsi.testing.composite import composite_population
 
-from ._tolerances import EXACT, RESAMPLE
+from .._tolerances import EXACT, RESAMPLE
 
 
 @pytest.fixture(scope="module")
@@ -295,7 +295,7 @@ def test_case_weighted_bootstrap_engines_agree_resample_by_resample() -> None:
 def test_inadmissible_plsc_resamples_are_dropped_counted_and_reported(satisfaction: pd.DataFrame) -> None:
     """The satisfaction PLSc solution sits near the boundary (EXPE -> VAL -1.71): many resamples
     leave the parameter space; they must be counted, never silently averaged in."""
-    from ._models import SATISFACTION_SYNTAX
+    from .._models import SATISFACTION_SYNTAX
 
     spec = acsi.parse_syntax(SATISFACTION_SYNTAX)
     estimator = acsi.api.make_estimator("plsc", scheme="centroid")

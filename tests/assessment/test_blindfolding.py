@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 import acsi
-from acsi.assess import assess, pls_predict, q_squared, valid_omission_distance
+from acsi.assessment import assess, pls_predict, q_squared, valid_omission_distance
 from acsi.errors import ParameterError
 
 
@@ -83,7 +83,7 @@ def test_a_round_that_leaves_an_indicator_constant_reports_no_q_squared_for_that
 
 
 def test_pls_predict_names_the_indicator_a_training_fold_leaves_constant() -> None:
-    from acsi.assess import pls_predict
+    from acsi.assessment import pls_predict
     from acsi.errors import EstimationError
 
     spec, frame = _seven_indicator_model(60)
@@ -95,16 +95,16 @@ def test_pls_predict_names_the_indicator_a_training_fold_leaves_constant() -> No
 
 
 def test_perfectly_collinear_indicators_get_an_infinite_outer_vif_with_our_warning() -> None:
-    from acsi.assess import _outer_vif
+    from acsi.assessment.collinearity import outer_vif
     from acsi.errors import CollinearityWarning
 
     S_bb = np.array([[1.0, 1.0, 0.3], [1.0, 1.0, 0.3], [0.3, 0.3, 1.0]])
     with pytest.warns(CollinearityWarning, match=r"indicators of 'A' \(a1, a2, a3\) are perfectly collinear"):
-        vif = _outer_vif(S_bb, ["a1", "a2", "a3"], "A")
+        vif = outer_vif(S_bb, ["a1", "a2", "a3"], "A")
     assert np.isinf(vif).all()
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        np.testing.assert_allclose(_outer_vif(np.array([[1.0, 0.5], [0.5, 1.0]]), ["a1", "a2"], "A"), [4 / 3, 4 / 3])
+        np.testing.assert_allclose(outer_vif(np.array([[1.0, 0.5], [0.5, 1.0]]), ["a1", "a2"], "A"), [4 / 3, 4 / 3])
 
 
 MOBI = """

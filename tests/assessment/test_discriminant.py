@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 
 import acsi
-from acsi.assess import assess
+from acsi.assessment import assess
 
-from ._tolerances import EXACT
+from .._tolerances import EXACT
 
 SYNTAX = "A =~ a1 + a2 + a3 + a4\nB =~ b1 + b2\nB ~ A\n"
 

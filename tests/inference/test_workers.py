@@ -20,14 +20,14 @@ import pandas as pd
 import pytest
 
 import acsi
-from acsi import inference, notices
+from acsi import notices
 from acsi.compare import estimate_groups
 from acsi.errors import BootstrapWarning, InadmissibleSolutionWarning
 from acsi.estimators.cbsem import CBSEM
 from acsi.estimators.gsca import GSCA
 from acsi.estimators.pls import PLSPM
 from acsi.estimators.plsc import PLSc
-from acsi.inference import bootstrap
+from acsi.inference import bootstrap, driver
 
 SYNTAX = """
 eta1 =~ y11 + y12 + y13
@@ -63,7 +63,7 @@ def test_seeded_bootstrap_is_bit_identical_for_one_two_and_three_workers(
     small: pd.DataFrame, name: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     estimator, engine = CASES[name]
-    monkeypatch.setattr(inference, "CHUNK", 5)
+    monkeypatch.setattr(driver, "CHUNK", 5)
     spec = acsi.parse_syntax(SYNTAX)
     runs = []
     for _ in range(2):

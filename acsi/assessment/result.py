@@ -1,0 +1,267 @@
+"""The :class:`Assessment` of one fit: its tables, the threshold flags, ``to_dict()`` (``acsi assess --json``) and ``summary()``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from acsi.assessment.json_tables import frame_object, nested_object, number, series_object
+from acsi.result_contract import ResultContract
+from acsi.results import FitResult
+from acsi.summary import Section, Summary
+from acsi.thresholds import THRESHOLDS, bound
+
+
+@dataclass(frozen=True)
+class Assessment(ResultContract):
+    """Assessment tables of one fit; ``to_dict()`` gives the JSON of ``acsi assess``.
+
+    Series are indexed by construct (or by (construct, indicator)); square frames by
+    construct x construct. ``fit`` maps ``saturated_model``/``estimated_model`` to
+    ``{srmr, d_uls, d_g}``. ``omission_distance`` is the blindfolding distance D behind
+    ``q_squared`` (None without blindfolding).
+    """
+
+    result: FitResult = field(repr=False)
+    cronbach_alpha: pd.Series
+    rho_a: pd.Series
+    rho_c: pd.Series
+    dillon_goldstein_rho: pd.Series
+    eigenvalue_1: pd.Series
+    eigenvalue_2: pd.Series
+    ave: pd.Series
+    communality: pd.Series
+    redundancy: pd.Series
+    mean_redundancy: pd.Series
+    htmt: pd.DataFrame
+    htmt2: pd.DataFrame
+    fornell_larcker: pd.DataFrame
+    cross_loadings: pd.DataFrame
+    outer_vif: pd.Series
+    inner_vif: dict[str, pd.Series]
+    f_squared: pd.Series
+    r_squared: pd.Series
+    adjusted_r_squared: pd.Series
+    inner_regressions: dict[str, pd.DataFrame]
+    gof: float
+    fit: dict[str, dict[str, float]]
+    q_squared: pd.Series | None = None
+    omission_distance: int | None = None
+    predict: pd.DataFrame | None = None
+
+    @property
+    def block_communality(self) -> pd.Series:
+        """Mean communality of each block (plspm's name for the AVE)."""
+        return self.ave.rename("block_communality")
+
+    @property
+    def srmr(self) -> tuple[str, float]:
+        """The headline SRMR: of the saturated model, or of the estimated model where that is the
+        only one (CB-SEM), with the name of the part it belongs to."""
+        part = "saturated_model" if "saturated_model" in self.fit else "estimated_model"
+        return part, float(self.fit[part]["srmr"])
+
+    def flags(self) -> list[str]:
+        """Violations of the usual thresholds (:data:`acsi.thresholds.TABLE`), one readable line each."""
+        out: list[str] = []
+        alpha_poor, alpha_marginal, _ = bound("cronbach_alpha")
+        for name, value in self.cronbach_alpha.dropna().items():
+            if value < alpha_poor:
+                out.append(f"Cronbach's alpha of {name} is {value:.3f}: not acceptable (< {alpha_poor:g}).")
+            elif value < alpha_marginal:
+                out.append(f"Cronbach's alpha of {name} is {value:.3f}: marginal ({alpha_poor:g}-{alpha_marginal:g}).")
+        for label, measure, series in (("rho_A", "rho_a", self.rho_a), ("rho_C", "rho_c", self.rho_c)):
+            low, high = bound(measure)
+            for name, value in series.dropna().items():
+                if self.result.spec.construct(str(name)).indicators[1:] and not low <= value <= high:
+                    out.append(f"{label} of {name} is {value:.3f}, outside {low:g}-{high:g}.")
+        (ave_min,) = bound("ave")
+        for name, value in self.ave.items():
+            if value < ave_min:
+                out.append(
+                    f"AVE of {name} is {value:.3f} (< {ave_min:g}): the construct explains less than half its indicators' variance."
+                )
+        (loading_min,) = bound("loadings")
+        for (construct, indicator), value in self.result.loadings.items():
+            if value < loading_min and len(self.result.spec.construct(construct).indicators) > 1:
+                out.append(f"Loading of {indicator} on {construct} is {value:.3f} (< {loading_min:g}).")
+        cross = self.cross_loadings
+        for j, indicator in enumerate(self.result.indicators):
+            own = self.result.constructs[self.result.block[j]]
+            others = cross.loc[indicator].drop(own)
+            if (others.abs() >= abs(cross.at[indicator, own])).any():
+                out.append(f"Indicator {indicator} loads as high on {others.abs().idxmax()} as on its own construct {own}.")
+        htmt = self.htmt
+        distinct, similar = bound("htmt")
+        names = list(htmt.index)
+        for a in range(len(names)):
+            for b in range(a + 1, len(names)):
+                value = htmt.iat[a, b]
+                if value >= similar:
+                    out.append(
+                        f"HTMT of {names[a]} and {names[b]} is {value:.3f} (>= {similar:.2f}): discriminant validity not established."
+                    )
+                elif value >= distinct:
+                    out.append(
+                        f"HTMT of {names[a]} and {names[b]} is {value:.3f} ({distinct:.2f}-{similar:.2f}): "
+                        "acceptable only for conceptually similar constructs."
+                    )
+        fl = self.fornell_larcker.to_numpy()
+        for a, name in enumerate(names):
+            others = np.delete(np.abs(fl[a]), a)
+            if others.size and fl[a, a] <= others.max():
+                out.append(
+                    f"Fornell-Larcker: sqrt(AVE) of {name} ({fl[a, a]:.3f}) is not above its largest correlation ({others.max():.3f})."
+                )
+        vif_max = bound("vif")[0]
+        for (construct, indicator), value in self.outer_vif.items():
+            if value >= vif_max:
+                out.append(f"Outer VIF of {indicator} ({construct}) is {value:.2f} (>= {vif_max:g}).")
+        for target, series in self.inner_vif.items():
+            for source, value in series.items():
+                if value >= vif_max:
+                    out.append(f"Inner VIF of {source} in the equation of {target} is {value:.2f} (>= {vif_max:g}).")
+        part, srmr = self.srmr
+        (srmr_max,) = bound("srmr")
+        if srmr >= srmr_max:
+            out.append(f"SRMR of the {part.replace('_', ' ')} is {srmr:.3f} (>= {srmr_max:g}).")
+        if self.q_squared is not None:
+            (q_min,) = bound("q_squared")
+            for name, value in self.q_squared.items():
+                if value <= q_min:
+                    out.append(f"Q² of {name} is {value:.3f} (<= {q_min:g}): no predictive relevance.")
+        return out
+
+    def __repr__(self) -> str:
+        return f"Assessment(method={self.result.method!r}, n_obs={self.result.n_obs}, constructs={len(self.result.constructs)})"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON object of ``acsi assess --json``.
+
+        Keys: ``cronbach_alpha``, ``rho_a``, ``rho_c``, ``dillon_goldstein_rho``,
+        ``eigenvalue_1``, ``eigenvalue_2``, ``ave``, ``block_communality`` {construct: value};
+        ``communality``, ``redundancy``, ``outer_vif`` {construct: {indicator: value}};
+        ``mean_redundancy``; ``htmt``, ``htmt2``, ``fornell_larcker`` {construct: {construct:
+        value}}; ``cross_loadings`` {indicator: {construct: value}}; ``vif`` {``outer``,
+        ``inner`` {target: {source: value}}}; ``f_squared`` {"From -> To": value};
+        ``r_squared``, ``adjusted_r_squared``; ``inner_regressions`` {target: {source:
+        {estimate, std_error, t, p}}}; ``gof``; ``srmr`` (saturated model); ``fit``
+        {saturated_model, estimated_model: {srmr, d_uls, d_g}} (d_g with base-10 logs);
+        ``q_squared`` {construct: value} and ``omission_distance`` (the D used) when computed; ``thresholds``; ``flags``.
+        """
+        out: dict[str, Any] = {}
+        for name in ("cronbach_alpha", "rho_a", "rho_c", "dillon_goldstein_rho", "eigenvalue_1", "eigenvalue_2", "ave"):
+            out[name] = series_object(getattr(self, name))
+        out["block_communality"] = series_object(self.ave)
+        for name in ("communality", "redundancy"):
+            out[name] = nested_object(getattr(self, name))
+        out["mean_redundancy"] = series_object(self.mean_redundancy)
+        for name in ("htmt", "htmt2", "fornell_larcker", "cross_loadings"):
+            out[name] = frame_object(getattr(self, name))
+        out["vif"] = {"outer": nested_object(self.outer_vif), "inner": {t: series_object(s) for t, s in self.inner_vif.items()}}
+        out["f_squared"] = series_object(self.f_squared)
+        out["r_squared"] = series_object(self.r_squared)
+        out["adjusted_r_squared"] = series_object(self.adjusted_r_squared)
+        out["inner_regressions"] = {
+            target: {source: {k: number(v) for k, v in row.items()} for source, row in frame.iterrows()}
+            for target, frame in self.inner_regressions.items()
+        }
+        out["gof"] = number(self.gof)
+        out["srmr"] = number(self.srmr[1])
+        out["fit"] = {model: {k: number(v) for k, v in values.items()} for model, values in self.fit.items()}
+        if self.q_squared is not None:
+            out["q_squared"] = series_object(self.q_squared)
+            out["omission_distance"] = self.omission_distance
+        if self.predict is not None:
+            out["predict"] = {
+                str(indicator): {k: number(v) for k, v in row.items()} for indicator, row in self.predict.iterrows()
+            }
+        out["thresholds"] = dict(THRESHOLDS)
+        out["flags"] = self.flags()
+        return out
+
+    def to_frame(self) -> pd.DataFrame:
+        """Tidy: one row per number, columns ``measure``, ``row``, ``column``, ``value``.
+
+        ``row`` is the construct (or the indicator of ``cross_loadings``, the target of ``inner_vif``);
+        ``column`` the indicator, the second construct or the source ("" for one value per construct).
+        """
+        records: list[tuple[str, str, str, float]] = []
+        for measure in (
+            "cronbach_alpha", "rho_a", "rho_c", "dillon_goldstein_rho", "eigenvalue_1", "eigenvalue_2", "ave",
+            "communality", "redundancy", "mean_redundancy", "outer_vif", "f_squared", "r_squared",
+            "adjusted_r_squared", "q_squared",
+        ):  # fmt: skip
+            series = getattr(self, measure)
+            for key, value in [] if series is None else series.items():
+                row, column = key if isinstance(key, tuple) else (key, "")
+                records.append((measure, str(row), str(column), float(value)))
+        for measure in ("htmt", "htmt2", "fornell_larcker", "cross_loadings"):
+            for (row, column), value in getattr(self, measure).stack(future_stack=True).items():
+                records.append((measure, str(row), str(column), float(value)))
+        for target, series in self.inner_vif.items():
+            records += [("inner_vif", str(target), str(source), float(v)) for source, v in series.items()]
+        for model, values in self.fit.items():
+            records += [(name, model, "", float(v)) for name, v in values.items()]
+        records.append(("gof", "", "", float(self.gof)))
+        return pd.DataFrame(records, columns=["measure", "row", "column", "value"])
+
+    def summary(self) -> Summary:
+        """Tables with their thresholds and the flagged violations (``print(a.summary())``)."""
+        t = THRESHOLDS
+        reliability = pd.concat(
+            [
+                self.cronbach_alpha,
+                self.rho_a,
+                self.rho_c,
+                self.dillon_goldstein_rho,
+                self.ave,
+                self.eigenvalue_1,
+                self.eigenvalue_2,
+            ],
+            axis=1,
+        )
+        explained = [self.r_squared, self.adjusted_r_squared] + ([self.q_squared] if self.q_squared is not None else [])
+        tables: list[tuple[str, pd.DataFrame, str]] = [
+            (
+                "Reliability and convergent validity",
+                reliability,
+                "; ".join(f"{k}: {t[k]}" for k in ("cronbach_alpha", "rho_a", "rho_c", "ave", "eigenvalue")),
+            ),
+            (
+                "Loadings and outer VIF",
+                pd.concat([self.result.loadings, self.communality, self.outer_vif], axis=1).reset_index(),
+                f"loadings {t['loadings']}; VIF {t['vif']}",
+            ),
+            ("HTMT", self.htmt, t["htmt"]),
+            ("Fornell-Larcker (diagonal: sqrt(AVE))", self.fornell_larcker, t["fornell_larcker"]),
+            ("Cross-loadings", self.cross_loadings, t["loadings"]),
+            (
+                "Explained variance",
+                pd.concat(explained, axis=1),
+                f"R²: {t['r_squared']}" + (f"; Q²: {t['q_squared']}" if self.q_squared is not None else ""),
+            ),
+            ("Effect sizes f²", self.f_squared.to_frame(), t["f_squared"]),
+            ("Inner VIF", pd.concat({k: s for k, s in self.inner_vif.items()}).rename("vif").to_frame(), t["vif"]),
+            (
+                "Model fit (d_G with base-10 logarithms)",
+                pd.DataFrame(self.fit).T,
+                f"SRMR {t['srmr']}; GoF = {self.gof:.3f} ({t['gof']})",
+            ),
+        ]
+        if self.predict is not None:
+            tables.append(
+                ("PLSpredict (test-fold errors, PLS vs linear model)", self.predict, "PLS RMSE below LM RMSE: predictive power")
+            )
+        flags = self.flags()
+        sections = [Section(title, table, (f"  thresholds: {note}",)) for title, table, note in tables]
+        sections.append(
+            Section(
+                "Flags", lines=tuple(f"- {f}" for f in flags) if flags else ("none: every measure within its usual threshold",)
+            )
+        )
+        result = self.result
+        return Summary((f"acsi: assessment of {result.spec.name or 'model'} (n = {result.n_obs})",), tuple(sections))
