@@ -52,7 +52,7 @@ def test_acsi_gsca_fit(timed: Callable[..., Any], bench_data: Callable[[int], Be
 def _semopy_route(data: BenchData):  # noqa: ANN202
     import semopy
 
-    from acsi.estimators.cbsem import to_semopy_syntax
+    from acsi.estimators.semopy_syntax import to_semopy_syntax
 
     text = to_semopy_syntax(data.spec)
     frame = data.frame.astype(float)

@@ -13,7 +13,9 @@ import pytest
 
 import acsi
 from acsi.errors import MultipleOptimaWarning
-from acsi.estimators.cbsem import CBSEM, FIT_INDEX_KEYS, to_semopy_syntax
+from acsi.estimators.cbsem import CBSEM
+from acsi.estimators.fit_indices import FIT_INDEX_KEYS
+from acsi.estimators.semopy_syntax import to_semopy_syntax
 
 from ._reference import tolerance
 from .conftest import REFERENCE, reference_cases

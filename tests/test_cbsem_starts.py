@@ -14,8 +14,10 @@ import semopy
 import acsi
 from acsi.errors import InadmissibleSolutionWarning, MultipleOptimaWarning
 from acsi.estimators import cbsem
-from acsi.estimators.cbsem import CBSEM, _lavaan_starts, to_semopy_syntax
+from acsi.estimators.cbsem import CBSEM
 from acsi.estimators.factor_solution import fabin3
+from acsi.estimators.semopy_model import lavaan_starts
+from acsi.estimators.semopy_syntax import to_semopy_syntax
 
 from ._tolerances import EXACT
 from .conftest import REFERENCE
@@ -43,7 +45,7 @@ def test_lavaan_starts_half_the_observed_variances_small_factor_variances_zero_r
     observed = list(spec.indicators)
     model = semopy.Model(to_semopy_syntax(spec))
     model.load(cov=pd.DataFrame(S, index=observed, columns=observed), n_samples=len(frame))
-    starts = _lavaan_starts(model, spec, S, observed, np.array(model.param_vals), marker=True)
+    starts = lavaan_starts(model, spec, S, observed, np.array(model.param_vals), marker=True)
     active = [p for p in model.parameters.values() if p.active]
     theta, psi, beta, lam = (id(m) for m in (model.mx_theta, model.mx_psi, model.mx_beta, model.mx_lambda))
     where = {name: j for j, name in enumerate(observed)}

@@ -10,7 +10,7 @@ import pytest
 
 import acsi
 from acsi import refit
-from acsi.compare import groups
+from acsi.compare import group_refit
 from acsi.errors import ConvergenceWarning
 from acsi.inference import batched_pls
 
@@ -27,7 +27,7 @@ def _frame(n: int = 60, seed: int = 1) -> pd.DataFrame:
 
 def test_the_bootstrap_and_the_group_comparisons_share_one_failure_vocabulary() -> None:
     assert batched_pls.FAILURE_REASONS is refit.FAILURE_REASONS
-    assert groups.FAILURE_REASONS is refit.FAILURE_REASONS
+    assert group_refit.FAILURE_REASONS is refit.FAILURE_REASONS
     assert {"constant_indicator", "singular", "not_converged", "inadmissible", "non_finite", "error"} == set(
         refit.FAILURE_REASONS
     )

@@ -50,7 +50,7 @@ def test_public_names_resolve_on_first_use() -> None:
 def test_command_line_choices_are_the_library_constants() -> None:
     from acsi.cli import options
     from acsi.compare.differences import ADJUSTMENTS, TESTS
-    from acsi.compare.groups import DEFAULT_MIN_N, MIN_BOOT
+    from acsi.compare.group_estimates import DEFAULT_MIN_N, MIN_BOOT
     from acsi.core.resample import SIGN_CHANGES
     from acsi.data import MISSING_POLICIES
     from acsi.estimators.registry import METHODS

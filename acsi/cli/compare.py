@@ -66,7 +66,7 @@ def check_compare_request(args: argparse.Namespace, spec: Any, survey: Survey) -
             read_hierarchy(args.hierarchy)  # its columns, before the estimation
         except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as err:
             raise ParameterError(f"--hierarchy '{args.hierarchy}' is not a readable CSV file: {err}") from err
-    from acsi.compare.groups import group_column
+    from acsi.compare.group_inputs import group_column
 
     group_column(survey.frame, args.group)  # the library's checks, before the estimation
     checks.check_name("--construct", args.construct, spec.construct_names, "a construct of the spec")

@@ -80,7 +80,7 @@ def load_data(args: argparse.Namespace, spec: ModelSpec, weights: str | None = N
     data = prepare(spec, survey, scale=args.scale, missing=args.missing, strict=args.strict, mapping=args.mapping)
     if weights is None:
         return data
-    from acsi.compare.groups import case_weight_column
+    from acsi.compare.group_inputs import case_weight_column
 
     kept = survey.frame.loc[data.row_labels]
     return dataclasses.replace(data, case_weights=case_weight_column(kept, weights))

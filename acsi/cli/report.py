@@ -39,7 +39,7 @@ def run_report(args: argparse.Namespace) -> int:
     if args.period and not args.group:
         raise ParameterError("--period needs --group COLUMN (the trend is drawn per group).")
     if args.group:
-        from acsi.compare.groups import group_column
+        from acsi.compare.group_inputs import group_column
         from acsi.ingest.survey import read_survey
 
         frame = read_survey(args.data).frame

@@ -22,7 +22,7 @@ from acsi.summary import Summary
 if TYPE_CHECKING:
     import pandas as pd
 
-    from acsi.compare.groups import GroupEstimates
+    from acsi.compare.group_estimates import GroupEstimates
     from acsi.compare.ipma import IPMAResult
     from acsi.ingest.survey import Survey
 
@@ -172,7 +172,7 @@ def compare_branches(
         read_hierarchy,
     )
     from acsi.compare.differences import differences_to_dict
-    from acsi.compare.groups import _num
+    from acsi.compare.group_estimates import json_number
     from acsi.compare.ipma import ipma_from_arrays, lower_is_better_of
     from acsi.errors import SpecError
     from acsi.structure import model_structure
@@ -192,14 +192,14 @@ def compare_branches(
         "min_n": est.min_n,
         "overall": {
             "n_obs": est.overall["n_obs"],
-            "index": {c: _num(v) for c, v in zip(est.index_constructs, est.overall["index"])},
+            "index": {c: json_number(v) for c, v in zip(est.index_constructs, est.overall["index"])},
         },
     }
     groups = est.to_dict()
     for row in ranked.itertuples(index=False):
         entry = groups[str(row.group)]
-        entry["rank"] = _num(row.rank)
-        entry["rank_ci"] = [_num(row.rank_lower), _num(row.rank_upper)]
+        entry["rank"] = json_number(row.rank)
+        entry["rank_ci"] = [json_number(row.rank_lower), json_number(row.rank_upper)]
         entry["flag"] = row.flag
     out["groups"] = groups
     out["ranking"] = [str(g) for g in ranked.loc[ranked["rank"].notna(), "group"]]
@@ -248,12 +248,13 @@ def compare_branches(
     if period:
         period_table = _periods(spec, survey, group, period, common, construct)
         out["periods"] = [
-            {k: (_num(v) if isinstance(v, float) else v) for k, v in row.items()} for row in period_table.to_dict("records")
+            {k: (json_number(v) if isinstance(v, float) else v) for k, v in row.items()}
+            for row in period_table.to_dict("records")
         ]
     if hierarchy:
         agg = aggregate(est.table(construct), read_hierarchy(hierarchy), draws=est.draws(construct), level=est.level)
         out["aggregation"] = [
-            {k: (_num(v) if isinstance(v, float) else v) for k, v in row.items()} for row in agg.to_dict("records")
+            {k: (json_number(v) if isinstance(v, float) else v) for k, v in row.items()} for row in agg.to_dict("records")
         ]
 
     target = target or construct
@@ -298,7 +299,7 @@ def _periods(spec: Any, survey: Survey, group: str, period: str, common: dict[st
     import numpy as np
 
     from acsi.compare import estimate_groups, period_changes
-    from acsi.compare.groups import group_column
+    from acsi.compare.group_inputs import group_column
     from acsi.ingest.survey import Survey
 
     frame = survey.frame

@@ -31,7 +31,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from acsi.compare.groups import GroupEstimates, _fit_moments, _num
+from acsi.compare.group_estimates import GroupEstimates, json_number
+from acsi.compare.group_pls import fit_moments
 from acsi.core import corrections, resample, stack
 from acsi.core.index import index_values
 from acsi.core.intervals import percentile_interval
@@ -117,21 +118,16 @@ def _pair_moments(est: GroupEstimates, ga: int, gb: int, n_perm: int, rng: np.ra
 def _split_statistics(est: GroupEstimates, mean: np.ndarray, C: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Indices (..., m) and paths (..., n_paths) of a stack of group moments, as :func:`estimate_groups` computes them."""
     structure = model_structure(est.spec)
-    settings = est.settings
     lower = np.where(np.isfinite(est.lower), est.lower, 0.0)
     upper = np.where(np.isfinite(est.upper), est.upper, 1.0)
     indexed = [est.constructs.index(c) for c in est.index_constructs]
     if est.mode == "pooled":
         index = index_values(est.overall["index_weights"], mean, lower, upper, structure.block, structure.n_constructs)
         return index[..., indexed], np.full(mean.shape[:-1] + (len(est.spec.paths),), np.nan)
-    fit, _, index = _fit_moments(mean, C, structure, settings, lower, upper)
+    fit, _, index = fit_moments(mean, C, structure, est.estimator, lower, upper)
     index = index[..., indexed]
-    pairs = (
-        np.array([est.constructs.index(p.source) for p in est.spec.paths], dtype=int),
-        np.array([est.constructs.index(p.target) for p in est.spec.paths], dtype=int),
-    )
     ok = (fit.valid & fit.converged)[..., None]
-    return np.where(ok, index, np.nan), np.where(ok, stack.path_values(fit.B, pairs), np.nan)
+    return np.where(ok, index, np.nan), np.where(ok, stack.path_values(fit.B, est.path_pairs), np.nan)
 
 
 def require_pls(est: GroupEstimates, what: str) -> None:
@@ -346,13 +342,13 @@ def differences_to_dict(frame: pd.DataFrame) -> list[dict[str, Any]]:
                 "group_a": str(row.group_a),
                 "group_b": str(row.group_b),
                 "parameter": row.parameter,
-                "estimate": _num(row.estimate),
-                "ci": [_num(row.ci_lower), _num(row.ci_upper)],
-                "p_parametric": _num(row.p_parametric),
-                "p_henseler": _num(row.p_henseler),
-                "p_permutation": _num(row.p_permutation),
-                "p_value": _num(row.p_value),
-                "p_adjusted": _num(row.p_adjusted),
+                "estimate": json_number(row.estimate),
+                "ci": [json_number(row.ci_lower), json_number(row.ci_upper)],
+                "p_parametric": json_number(row.p_parametric),
+                "p_henseler": json_number(row.p_henseler),
+                "p_permutation": json_number(row.p_permutation),
+                "p_value": json_number(row.p_value),
+                "p_adjusted": json_number(row.p_adjusted),
                 "significant": bool(row.significant),
             }
         )

@@ -34,12 +34,33 @@ import numpy as np
 import pandas as pd
 
 from acsi.compare.differences import _pair_moments, _pairs
-from acsi.compare.groups import GroupEstimates
-from acsi.core import stack
+from acsi.compare.group_estimates import GroupEstimates
+from acsi.compare.group_pls import fit_correlations
 from acsi.core.intervals import percentile_interval
 from acsi.core.moments import correlation_and_sd
+from acsi.core.pls import Structure
 from acsi.errors import ParameterError
 from acsi.structure import model_structure
+
+_COLUMNS = (
+    "group_a",
+    "group_b",
+    "construct",
+    "configural",
+    "c",
+    "c_quantile",
+    "p_c",
+    "compositional",
+    "mean_diff",
+    "mean_lower",
+    "mean_upper",
+    "equal_means",
+    "log_var_ratio",
+    "var_lower",
+    "var_upper",
+    "equal_variances",
+    "verdict",
+)
 
 
 def micom(
@@ -77,95 +98,82 @@ def micom(
         chosen = list(itertools.combinations(range(len(est.labels)), 2))
     else:
         chosen = [(est.position(a), est.position(b)) for a, b in pairs]  # type: ignore[union-attr]
-    settings = est.settings
-    rows = []
+    rows: list[tuple[Any, ...]] = []
     for ga, gb in chosen:
-        configural = bool(est.reported[ga] and est.reported[gb])
-        if not configural:
-            for name in est.constructs:
-                rows.append(
-                    (est.labels[ga], est.labels[gb], name, False)
-                    + (np.nan,) * 3
-                    + (False,)
-                    + (np.nan,) * 3
-                    + (False,)
-                    + (np.nan,) * 3
-                    + (False, "none")
-                )
+        if not (est.reported[ga] and est.reported[gb]):  # not configural: a group is not estimated
+            rows.extend(
+                (est.labels[ga], est.labels[gb], name, False)
+                + (np.nan,) * 3
+                + (False,)
+                + (np.nan,) * 3
+                + (False,)
+                + (np.nan,) * 3
+                + (False, "none")
+                for name in est.constructs
+            )
             continue
         _pairs(est, [(est.labels[ga], est.labels[gb])])  # checks
         m = _pair_moments(est, ga, gb, n_perm, rng)
-        # Step 2: group weights (for standardised indicators) from each half, observed and permuted.
-        S_a, sd_a = correlation_and_sd(m["C_a"])
-        S_b, sd_b = correlation_and_sd(m["C_b"])
-        fit_a = stack.fit_stack(S_a, structure, settings["scheme"], tol=settings["tol"], max_iter=settings["max_iter"])
-        fit_b = stack.fit_stack(S_b, structure, settings["scheme"], tol=settings["tol"], max_iter=settings["max_iter"])
-        S, sd = correlation_and_sd(m["C"])
-        Wa, Wb = fit_a.W, fit_b.W  # (1 + R, p, k), unit variance within each half
-        cross = ((S @ Wb) * Wa).sum(axis=-2)
-        c = cross / np.sqrt(((S @ Wa) * Wa).sum(axis=-2) * ((S @ Wb) * Wb).sum(axis=-2))
-        c_obs, c_perm = c[0], c[1:]
-        with np.errstate(invalid="ignore"):
-            p_c = (1.0 + (c_perm <= c_obs + 1e-12).sum(axis=0)) / (1.0 + np.isfinite(c_perm).sum(axis=0))
-        c_quantile = np.nanquantile(c_perm, alpha, axis=0)
-        # Step 3: pooled weights on the pooled standardised data.
-        pooled = stack.fit_stack(S, structure, settings["scheme"], tol=settings["tol"], max_iter=settings["max_iter"])
-        Wp = pooled.W / sd[:, None]  # raw-scale weights: score = (x - mean)' Wp has unit variance
-        mean_diff = (m["mean_a"] - m["mean_b"]) @ Wp  # (1 + R, k)
-        var_a = ((m["C_a"] @ Wp) * Wp).sum(axis=-2)
-        var_b = ((m["C_b"] @ Wp) * Wp).sum(axis=-2)
-        log_ratio = np.log(var_a / var_b)
-        lo_m, hi_m = percentile_interval(mean_diff[1:], 1.0 - alpha, axis=0)
-        lo_v, hi_v = percentile_interval(log_ratio[1:], 1.0 - alpha, axis=0)
-        for j, name in enumerate(est.constructs):
-            single = int((structure.block == j).sum()) == 1
-            comp = True if single else bool(c_obs[j] >= c_quantile[j] - 1e-12)
-            eq_m = bool(lo_m[j] <= mean_diff[0, j] <= hi_m[j])
-            eq_v = bool(lo_v[j] <= log_ratio[0, j] <= hi_v[j])
-            verdict = "full" if comp and eq_m and eq_v else ("partial" if comp else "none")
-            rows.append(
-                (
-                    est.labels[ga],
-                    est.labels[gb],
-                    name,
-                    True,
-                    1.0 if single else float(c_obs[j]),
-                    1.0 if single else float(c_quantile[j]),
-                    1.0 if single else float(p_c[j]),
-                    comp,
-                    float(mean_diff[0, j]),
-                    float(lo_m[j]),
-                    float(hi_m[j]),
-                    eq_m,
-                    float(log_ratio[0, j]),
-                    float(lo_v[j]),
-                    float(hi_v[j]),
-                    eq_v,
-                    verdict,
-                )
+        rows.extend(_pair_rows(est, ga, gb, m, structure, alpha))
+    return pd.DataFrame(rows, columns=list(_COLUMNS))
+
+
+def _pair_rows(
+    est: GroupEstimates, ga: int, gb: int, m: dict[str, np.ndarray], structure: Structure, alpha: float
+) -> list[tuple[Any, ...]]:
+    """MICOM steps 2 and 3 for the configural pair (ga, gb) from its observed and permuted moments ``m``."""
+    estimator = est.estimator
+    rows: list[tuple[Any, ...]] = []
+    # Step 2: group weights (for standardised indicators) from each half, observed and permuted.
+    S_a, sd_a = correlation_and_sd(m["C_a"])
+    S_b, sd_b = correlation_and_sd(m["C_b"])
+    fit_a = fit_correlations(S_a, structure, estimator)
+    fit_b = fit_correlations(S_b, structure, estimator)
+    S, sd = correlation_and_sd(m["C"])
+    Wa, Wb = fit_a.W, fit_b.W  # (1 + R, p, k), unit variance within each half
+    cross = ((S @ Wb) * Wa).sum(axis=-2)
+    c = cross / np.sqrt(((S @ Wa) * Wa).sum(axis=-2) * ((S @ Wb) * Wb).sum(axis=-2))
+    c_obs, c_perm = c[0], c[1:]
+    with np.errstate(invalid="ignore"):
+        p_c = (1.0 + (c_perm <= c_obs + 1e-12).sum(axis=0)) / (1.0 + np.isfinite(c_perm).sum(axis=0))
+    c_quantile = np.nanquantile(c_perm, alpha, axis=0)
+    # Step 3: pooled weights on the pooled standardised data.
+    pooled = fit_correlations(S, structure, estimator)
+    Wp = pooled.W / sd[:, None]  # raw-scale weights: score = (x - mean)' Wp has unit variance
+    mean_diff = (m["mean_a"] - m["mean_b"]) @ Wp  # (1 + R, k)
+    var_a = ((m["C_a"] @ Wp) * Wp).sum(axis=-2)
+    var_b = ((m["C_b"] @ Wp) * Wp).sum(axis=-2)
+    log_ratio = np.log(var_a / var_b)
+    lo_m, hi_m = percentile_interval(mean_diff[1:], 1.0 - alpha, axis=0)
+    lo_v, hi_v = percentile_interval(log_ratio[1:], 1.0 - alpha, axis=0)
+    for j, name in enumerate(est.constructs):
+        single = int((structure.block == j).sum()) == 1
+        comp = True if single else bool(c_obs[j] >= c_quantile[j] - 1e-12)
+        eq_m = bool(lo_m[j] <= mean_diff[0, j] <= hi_m[j])
+        eq_v = bool(lo_v[j] <= log_ratio[0, j] <= hi_v[j])
+        verdict = "full" if comp and eq_m and eq_v else ("partial" if comp else "none")
+        rows.append(
+            (
+                est.labels[ga],
+                est.labels[gb],
+                name,
+                True,
+                1.0 if single else float(c_obs[j]),
+                1.0 if single else float(c_quantile[j]),
+                1.0 if single else float(p_c[j]),
+                comp,
+                float(mean_diff[0, j]),
+                float(lo_m[j]),
+                float(hi_m[j]),
+                eq_m,
+                float(log_ratio[0, j]),
+                float(lo_v[j]),
+                float(hi_v[j]),
+                eq_v,
+                verdict,
             )
-    return pd.DataFrame(
-        rows,
-        columns=[
-            "group_a",
-            "group_b",
-            "construct",
-            "configural",
-            "c",
-            "c_quantile",
-            "p_c",
-            "compositional",
-            "mean_diff",
-            "mean_lower",
-            "mean_upper",
-            "equal_means",
-            "log_var_ratio",
-            "var_lower",
-            "var_upper",
-            "equal_variances",
-            "verdict",
-        ],
-    )
+        )
+    return rows
 
 
 def pair_verdicts(table: pd.DataFrame) -> dict[str, dict[str, Any]]:

@@ -31,6 +31,7 @@ import pandas as pd
 from scipy import stats
 
 from acsi.compare.periods import parse_periods
+from acsi.core.intervals import percentile_interval
 from acsi.errors import DataError, ParameterError
 
 
@@ -279,7 +280,7 @@ def aggregate(
     alpha = (1.0 - level) / 2.0
     z = stats.norm.ppf(1.0 - alpha)
     for u in leaves:
-        lo, hi = _interval(val[u], var[u], drw.get(u), z, alpha)
+        lo, hi = _interval(val[u], var[u], drw.get(u), z, level)
         rows.append((u, parent[u], names.get(u), depth[u], val[u], math.sqrt(var[u]), lo, hi, 0, weight[u]))
     for u in sorted((u for u in children if u not in val), key=lambda x: -depth[x]):
         kids = [c for c in children[u] if c in val and not math.isnan(val[c]) and weight[c] > 0]
@@ -292,16 +293,18 @@ def aggregate(
             var[u] = float(share**2 @ np.array([var[c] for c in kids]))
             if B is not None and all(c in drw for c in kids):
                 drw[u] = share @ np.stack([drw[c] for c in kids])
-        lo, hi = _interval(val[u], var[u], drw.get(u), z, alpha)
+        lo, hi = _interval(val[u], var[u], drw.get(u), z, level)
         rows.append((u, parent[u], names.get(u), depth[u], val[u], math.sqrt(var[u]), lo, hi, len(kids), weight[u]))
     return pd.DataFrame(
         rows, columns=["unit", "parent", "level", "depth", "value", "se", "ci_lower", "ci_upper", "n_children", "weight"]
     )
 
 
-def _interval(value: float, variance: float, draws: np.ndarray | None, z: float, alpha: float) -> tuple[float, float]:
+def _interval(value: float, variance: float, draws: np.ndarray | None, z: float, level: float) -> tuple[float, float]:
+    """Percentile interval of the finite ``draws`` (:func:`acsi.core.intervals.percentile_interval`), else
+    the normal interval ``value +- z sqrt(variance)``."""
     if draws is not None and np.isfinite(draws).any():
-        finite = draws[np.isfinite(draws)]
-        return float(np.quantile(finite, alpha)), float(np.quantile(finite, 1.0 - alpha))
+        lower, upper = percentile_interval(draws[np.isfinite(draws)], level)
+        return float(lower), float(upper)
     sd = math.sqrt(variance) if not math.isnan(variance) else math.nan
     return value - z * sd, value + z * sd

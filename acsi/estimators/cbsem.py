@@ -22,17 +22,15 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import math
 import threading
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 import semopy
-from scipy import stats
 
 from acsi import notices
 from acsi.data import IndicatorData
@@ -43,120 +41,25 @@ from acsi.errors import (
     InadmissibleSolutionWarning,
     MissingDataWarning,
     MultipleOptimaWarning,
-    SpecError,
 )
 from acsi.estimators.base import Estimate, EstimatorBase, check_settings
 from acsi.estimators.factor_solution import (
     admissibility_problems,
-    fabin3,
+    factor_score_weights,
+    loadings_and_paths,
     parameter_table,
-    rmsea_interval,
     standardised_solution,
 )
+from acsi.estimators.fit_indices import CHI_SQUARE_OBJECTIVES, fit_indices, model_fit
+from acsi.estimators.semopy_model import SpecOrder, Start, free_cells, lavaan_starts, perturbed
+from acsi.estimators.semopy_syntax import starting_values, to_semopy_syntax
 from acsi.index import INDEX_WEIGHTS, IndexWeights
-from acsi.spec.model import Mode, ModelSpec
+from acsi.spec.model import ModelSpec
 from acsi.structure import model_structure
 
 #: semopy objectives offered: maximum likelihood (Wishart), generalised and unweighted least
 #: squares, and diagonally weighted least squares.
 OBJECTIVES: tuple[str, ...] = ("MLW", "GLS", "ULS", "DWLS")
-#: Objectives whose minimum times n is a chi-square test statistic under normality.
-_CHI_SQUARE_OBJECTIVES = ("MLW", "GLS")
-FIT_INDEX_KEYS: tuple[str, ...] = (
-    "chisq",
-    "df",
-    "pvalue",
-    "cfi",
-    "tli",
-    "rmsea",
-    "rmsea_ci_lower",
-    "rmsea_ci_upper",
-    "srmr",
-    "aic",
-    "bic",
-)
-
-
-# ---------------------------------------------------------------------- spec -> semopy syntax
-def to_semopy_syntax(spec: ModelSpec, *, std_lv: bool = False) -> str:
-    """Render ``spec`` in semopy's lavaan-like syntax.
-
-    Parameters
-    ----------
-    spec : ModelSpec
-        Reflective constructs only (covariance-based SEM estimates common factors).
-    std_lv : bool
-        False: semopy fixes each factor's first loading to 1 (lavaan's default). True: every
-        loading is free (labelled) and every construct's variance, or residual variance for
-        endogenous constructs, is fixed to 1 (lavaan ``std.lv = TRUE``).
-
-    Returns
-    -------
-    str
-        One statement a line: ``=~`` measurement, ``~`` regressions, ``~~`` covariances and
-        fixed values (``0*x``); a single-indicator construct gets its indicator's error
-        variance fixed to 0 (the indicator measures it without error) unless the spec says
-        otherwise.
-
-    Raises
-    ------
-    SpecError
-        For a composite (``<~`` or ``composite_a``) construct.
-    """
-    for construct in spec.constructs:
-        if construct.mode is not Mode.REFLECTIVE:
-            raise SpecError(
-                f"Construct '{construct.name}' is a composite ('{construct.mode.value}'); covariance-based SEM "
-                "estimates common factors only. Declare it reflective ('=~') or use method='pls' or 'plsc'.",
-                culprit=construct.name,
-            )
-    fixed = {(f.lhs, f.op, f.rhs): f.value for f in spec.fixed}
-
-    def term(lhs: str, op: str, rhs: str, label: str | None = None) -> str:
-        if (lhs, op, rhs) in fixed:
-            return f"{fixed[(lhs, op, rhs)]!r}*{rhs}"
-        return f"{label}*{rhs}" if label else rhs
-
-    lines = []
-    for construct in spec.constructs:
-        terms = [
-            term(construct.name, "=~", i, _loading_label(construct.name, i) if std_lv else None) for i in construct.indicators
-        ]
-        lines.append(f"{construct.name} =~ " + " + ".join(terms))
-    for target in spec.endogenous:
-        terms = [term(target, "~", source) for source in spec.predecessors(target)]
-        lines.append(f"{target} ~ " + " + ".join(terms))
-    covariances = {(c.left, c.right) for c in spec.covariances} | {(c.right, c.left) for c in spec.covariances}
-    for cov in spec.covariances:
-        lines.append(f"{cov.left} ~~ {term(cov.left, '~~', cov.right)}")
-    if std_lv:
-        for construct in spec.constructs:
-            if (construct.name, construct.name) not in covariances:
-                lines.append(f"{construct.name} ~~ 1.0*{construct.name}")
-    for construct in spec.constructs:
-        if len(construct.indicators) == 1:
-            indicator = construct.indicators[0]
-            if (indicator, indicator) not in covariances:
-                lines.append(f"{indicator} ~~ 0.0*{indicator}")
-    return "\n".join(lines) + "\n"
-
-
-def _loading_label(construct: str, indicator: str) -> str:
-    return f"acsi_l_{construct}_{indicator}".replace(".", "_")
-
-
-def _starting_values(spec: ModelSpec, S: np.ndarray, indicators: tuple[str, ...]) -> str:
-    """semopy START lines for the free loadings of ``std_lv``: 0.7 indicator standard deviations
-    (semopy starts labelled loadings at 0, a saddle point of the likelihood it does not leave)."""
-    sd = dict(zip(indicators, np.sqrt(np.diag(S))))
-    fixed = {(f.lhs, f.op, f.rhs) for f in spec.fixed}
-    lines = [
-        f"START({float(0.7 * sd[i])!r}) {_loading_label(c.name, i)}"
-        for c in spec.constructs
-        for i in c.indicators
-        if (c.name, "=~", i) not in fixed
-    ]
-    return "\n".join(lines) + "\n"
 
 
 # ---------------------------------------------------------------------- semopy's logging -> warnings
@@ -318,28 +221,11 @@ class CBSEM(EstimatorBase):
         S = covariance
         X = data.values
         n, p = X.shape
-        if self.objective == "DWLS" and data.moments is not None:
-            raise DataError(
-                "objective='DWLS' weights by the fourth moments of complete rows; the pairwise / EM treatments give "
-                "only estimated moments. Use missing='listwise' or objective='MLW'."
-            )
+        issued = self._check_data(data)
         if self.std_lv:
-            syntax += _starting_values(spec, S, data.indicators)
+            syntax += starting_values(spec, S, data.indicators)
         observed = list(data.indicators)
-        issued: list[str] = []
-        if data.case_weights is not None:
-            if self.objective == "DWLS":
-                raise DataError(
-                    "objective='DWLS' fits the rows themselves and cannot take case weights; use objective='MLW' "
-                    "(weighted moments) or drop the weight column from the mapping."
-                )
-            message = (
-                "Case weights enter the sample covariance matrix (pseudo-maximum likelihood): the estimates are "
-                "weighted, but standard errors and test statistics assume simple random sampling of the rows."
-            )
-            issued.append(message)
-            notices.issue(message, MissingDataWarning, stacklevel=3)
-        optima: list[dict[str, object]] = []
+        optima: list[dict[str, Any]] = []
         with _one_blas_thread(), _captured_semopy_logging() as capture:
             try:
                 if self.objective == "DWLS":
@@ -358,18 +244,7 @@ class CBSEM(EstimatorBase):
                     "and the indicators are not collinear."
                 ) from err
         if len(optima) > 1:
-            chosen = next(o for o in optima if o["chosen"])
-            listed = "; ".join(
-                f"start '{o['start']}': objective {o['objective']:.6f}, "
-                + ("proper" if o["proper"] else f"improper ({o['problems'][0]})" if o["problems"] else "not converged")
-                for o in optima
-            )
-            message = (
-                f"CB-SEM: the optimiser ended at a boundary or improper point from the lavaan-style start, so "
-                f"{len(optima) - 1} further start(s) were tried. Optima found: {listed}. Reported: start "
-                f"'{chosen['start']}' ({'proper' if chosen['proper'] else 'improper'}; the lowest objective"
-                f"{', preferring a proper solution at the same objective' if chosen['proper'] else ''})."
-            )
+            message = _optima_message(optima)
             issued.append(message)
             notices.issue(message, MultipleOptimaWarning, stacklevel=3)
         messages = [
@@ -393,9 +268,33 @@ class CBSEM(EstimatorBase):
 
         return self._result(spec, data, model, result, S, n, p, converged, issued, optima)
 
+    def _check_data(self, data: IndicatorData) -> list[str]:
+        """Refuse data the objective cannot use (DWLS needs complete, unweighted rows); the messages of
+        the warnings issued about the rest (case weights)."""
+        if self.objective == "DWLS" and data.moments is not None:
+            raise DataError(
+                "objective='DWLS' weights by the fourth moments of complete rows; the pairwise / EM treatments give "
+                "only estimated moments. Use missing='listwise' or objective='MLW'."
+            )
+        if data.case_weights is None:
+            return []
+        if self.objective == "DWLS":
+            raise DataError(
+                "objective='DWLS' fits the rows themselves and cannot take case weights; use objective='MLW' "
+                "(weighted moments) or drop the weight column from the mapping."
+            )
+        message = (
+            "Case weights enter the sample covariance matrix (pseudo-maximum likelihood): the estimates are "
+            "weighted, but standard errors and test statistics assume simple random sampling of the rows."
+        )
+        notices.issue(message, MissingDataWarning, stacklevel=4)
+        return [message]
+
     # ------------------------------------------------------------------ mapping back
     # ------------------------------------------------------------------ starts and optima
-    def _multistart(self, syntax, spec, S, n, observed):  # noqa: ANN001, ANN202
+    def _multistart(
+        self, syntax: str, spec: ModelSpec, S: np.ndarray, n: int, observed: list[str]
+    ) -> tuple[Any, Any, list[dict[str, Any]]]:
         """Fit from lavaan-style starts; at a boundary or improper point, from further starts too.
 
         Starts, in order: ``lavaan`` (:func:`_lavaan_starts`), ``semopy`` (semopy's own),
@@ -412,7 +311,7 @@ class CBSEM(EstimatorBase):
         cov = pd.DataFrame(S, index=observed, columns=observed)
         options = {"ftol": self.ftol, "maxiter": self.max_iter}
 
-        def run(x0):  # noqa: ANN001, ANN202
+        def run(x0: Start | None) -> tuple[Any, Any, dict[str, Any]]:
             model = semopy.Model(syntax)
             model.load(cov=cov, n_samples=n)
             default = np.array(model.param_vals, dtype=float)
@@ -434,14 +333,19 @@ class CBSEM(EstimatorBase):
                 },
             )
 
-        lavaan = lambda model, default: _lavaan_starts(model, spec, S, observed, default, marker=not self.std_lv)  # noqa: E731
-        starts = [("lavaan", lavaan), ("semopy", lambda model, default: default)]
+        def lavaan(model: Any, default: np.ndarray) -> np.ndarray:
+            return lavaan_starts(model, spec, S, observed, default, marker=not self.std_lv)
+
+        def semopy_own(model: Any, default: np.ndarray) -> np.ndarray:
+            return default
+
+        starts: list[tuple[str, Start]] = [("lavaan", lavaan), ("semopy", semopy_own)]
         rng = np.random.default_rng(20240601)
         for r in range(3):
             factors = rng.uniform(0.5, 1.5, size=4096)
             shifts = rng.normal(0.0, 0.2, size=4096)
-            starts.append((f"perturbed-{r + 1}", _perturbed(lavaan, factors, shifts)))
-        fits = []
+            starts.append((f"perturbed-{r + 1}", perturbed(lavaan, factors, shifts)))
+        fits: list[tuple[Any, Any, dict[str, Any]]] = []
         for label, x0 in starts[: self.max_starts]:
             model, result, record = run(x0)
             record["start"] = label
@@ -463,27 +367,39 @@ class CBSEM(EstimatorBase):
         records[pick]["chosen"] = True
         return fits[pick][0], fits[pick][1], records
 
-    def _inspect(self, model, spec, observed, S) -> list[str]:  # noqa: ANN001
+    def _inspect(self, model: Any, spec: ModelSpec, observed: Sequence[str], S: np.ndarray) -> list[str]:
         """Admissibility problems of a fitted semopy model (:meth:`_admissibility`)."""
         names = spec.construct_names
-        order = _Order(model, names, tuple(observed))
+        order = SpecOrder(model, names, tuple(observed))
         Beta, Lam, Psi, Theta = order.matrices(model.matrices[:4])
         sol = standardised_solution(spec, Beta, Lam, Psi, Theta)
-        free = dict(zip(("Beta", "Lambda", "Psi", "Theta"), order.matrices(_free_cells(model))))
+        free = dict(zip(("Beta", "Lambda", "Psi", "Theta"), order.matrices(free_cells(model))))
         return admissibility_problems(
             names, list(observed), Psi, Theta, sol["Phi"], sol["std_loadings"], sol["std_B"], sol["path_pairs"], free, S
         )
 
-    def _result(self, spec, data, model, result, S, n, p, converged, issued, optima) -> Estimate:
+    def _result(
+        self,
+        spec: ModelSpec,
+        data: IndicatorData,
+        model: Any,
+        result: Any,
+        S: np.ndarray,
+        n: int,
+        p: int,
+        converged: bool,
+        issued: list[str],
+        optima: list[dict[str, Any]],
+    ) -> Estimate:
         names = spec.construct_names
         indicators = data.indicators
         k = len(names)
-        order = _Order(model, names, indicators)
+        order = SpecOrder(model, names, indicators)
         Beta, Lam, Psi, Theta = order.matrices(model.matrices[:4])  # Beta[target, source]
         sol = standardised_solution(spec, Beta, Lam, Psi, Theta)
-        Phi, Sigma, sd_eta, sd_x = sol["Phi"], sol["Sigma"], sol["sd_eta"], sol["sd_x"]
+        Phi, Sigma, sd_eta, sd_x, phi_std = sol["Phi"], sol["Sigma"], sol["sd_eta"], sol["sd_x"], sol["phi_std"]
         std_loadings, std_B, path_pairs = sol["std_loadings"], sol["std_B"], sol["path_pairs"]
-        free = order.matrices(_free_cells(model))
+        free = order.matrices(free_cells(model))
         with _one_blas_thread():
             se = self._standard_errors(model, order, free)
 
@@ -491,33 +407,20 @@ class CBSEM(EstimatorBase):
         rows = np.arange(p)
         loadings = Lam[rows, block]
         with np.errstate(divide="ignore", invalid="ignore"):
-            phi_std = Phi / np.outer(sd_eta, sd_eta)
             endogenous = np.array([name in spec.endogenous for name in names])
             r2_eta = np.where(endogenous, 1 - np.diag(Psi) / np.diag(Phi), 0.0)
 
-        # Factor-score regression weights per block (raw scale), unit implied score variance.
-        W = np.zeros((p, k))
-        for b in range(k):
-            idx = np.flatnonzero(block == b)
-            Sigma_bb = Sigma[np.ix_(idx, idx)]
-            w = np.linalg.solve(Sigma_bb, Lam[idx, b]) if np.all(np.isfinite(Sigma_bb)) else np.full(idx.size, np.nan)
-            w = w / math.sqrt(w @ Sigma_bb @ w)
-            if w.sum() < 0 and loadings[idx].sum() < 0:
-                w = -w
-            W[idx, b] = w
+        W = factor_score_weights(Sigma, Lam, block)
         weights = W[rows, block]
         sd_sample = np.sqrt(np.diag(S))
         standardized_weights = weights * sd_sample
 
-        nested = lambda values: {  # noqa: E731
-            name: {indicators[j]: float(values[j]) for j in rows if block[j] == b} for b, name in enumerate(names)
-        }
-        paths_of = lambda matrix: {pth.key: float(matrix[i, j]) for (i, j), pth in zip(path_pairs, spec.paths)}  # noqa: E731
-        se_loadings = se["Lambda"][rows, block]
-        standardized = {"loadings": nested(std_loadings), "paths": paths_of(std_B)}
-        std_errors = {"loadings": nested(se_loadings), "paths": paths_of(se["Beta"].T)}
-        fit_indices, extra = self._fit_indices(model, result, S, Sigma, n, p)
-        table = parameter_table(spec, names, indicators, Lam, Beta, Psi, Theta, se, sd_eta, sd_x, block)
+        standardized = loadings_and_paths(spec, indicators, std_loadings, std_B, path_pairs)
+        std_errors = loadings_and_paths(spec, indicators, se["Lambda"][rows, block], se["Beta"].T, path_pairs)
+        indices, extra = fit_indices(
+            self.objective, S, Sigma, n, p, npar=int(sum(param.active for param in model.parameters.values()))
+        )
+        table = parameter_table(spec, indicators, Lam, Beta, Psi, Theta, se, sd_eta, sd_x)
 
         free_by_name = dict(zip(("Beta", "Lambda", "Psi", "Theta"), free))
         problems = admissibility_problems(names, indicators, Psi, Theta, Phi, std_loadings, std_B, path_pairs, free_by_name, S)
@@ -554,17 +457,17 @@ class CBSEM(EstimatorBase):
             r_squared_vector=r2_eta,
             score_weights=W,
             warnings=tuple(issued),
-            fit_indices=fit_indices | extra,
-            model_fit=self._model_fit(S, Sigma),
+            fit_indices=indices | extra,
+            model_fit=model_fit(S, Sigma),
             standardized=standardized,
             std_errors=std_errors,
             parameter_table=table,
         )
 
-    def _standard_errors(self, model, order: _Order, free) -> dict[str, np.ndarray]:
+    def _standard_errors(self, model: Any, order: SpecOrder, free: Sequence[np.ndarray]) -> dict[str, np.ndarray]:
         """Standard errors per matrix cell (0 for fixed parameters), from the expected information."""
         keys = ("Beta", "Lambda", "Psi", "Theta")
-        if self.objective not in _CHI_SQUARE_OBJECTIVES:
+        if self.objective not in CHI_SQUARE_OBJECTIVES:
             return {key: np.where(mask, np.nan, 0.0) for key, mask in zip(keys, free)}
         with _captured_semopy_logging() as capture:
             _, fim_inv = model.calc_fim(inverse=True)
@@ -577,168 +480,35 @@ class CBSEM(EstimatorBase):
             )
             fim_inv = np.full(fim_inv.shape, np.nan)
         se = np.sqrt(np.clip(np.diag(fim_inv), 0, None))
-        cells = _free_cells(model, values=se)
+        cells = free_cells(model, values=se)
         return dict(zip(keys, order.matrices(cells)))
 
-    @staticmethod
-    def _model_fit(S: np.ndarray, Sigma: np.ndarray) -> dict[str, dict[str, float]]:
-        """SRMR, d_ULS, d_G of the estimated model (:func:`acsi.core.fit_measures.discrepancies`).
 
-        Both matrices are scaled by the sample standard deviations, so ``srmr`` is Bentler's
-        SRMR of lavaan (residual correlations, lower triangle with the diagonal); d_G is
-        scale-free. The same numbers :func:`acsi.assess.assess` reports for a CB-SEM fit.
-        """
-        from acsi.core.fit_measures import discrepancies
-
-        sd = np.sqrt(np.diag(S))
-        scale = np.outer(sd, sd)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            values = discrepancies(S / scale, Sigma / scale)
-        return {"estimated_model": {key: float(v) for key, v in values.items()}}
-
-    def _fit_indices(self, model, result, S, Sigma, n, p) -> tuple[dict[str, float], dict[str, float]]:
-        npar = int(sum(param.active for param in model.parameters.values()))
-        df = p * (p + 1) // 2 - npar
-        sign, logdet_sigma = np.linalg.slogdet(Sigma)
-        _, logdet_s = np.linalg.slogdet(S)
-        nan = float("nan")
-        srmr = self._model_fit(S, Sigma)["estimated_model"]["srmr"]
-        out = dict.fromkeys(FIT_INDEX_KEYS, nan) | {"df": float(df), "srmr": srmr}
-        extra = {"npar": float(npar), "n": float(n)}
-        if self.objective not in _CHI_SQUARE_OBJECTIVES or sign <= 0:
-            return out, extra
-        inv_sigma = np.linalg.inv(Sigma)
-        if self.objective == "MLW":
-            f = logdet_sigma - logdet_s + np.trace(S @ inv_sigma) - p
-        else:  # GLS: 0.5 tr((S^-1 (S - Sigma))^2)
-            r = np.linalg.solve(S, S - Sigma)
-            f = 0.5 * np.trace(r @ r)
-        chisq = max(float(n * f), 0.0)
-        baseline_chisq = float(n * (np.log(np.diag(S)).sum() - logdet_s))
-        baseline_df = p * (p + 1) // 2 - p
-        pvalue = float(stats.chi2.sf(chisq, df)) if df > 0 else nan
-        num = max(chisq - df, 0.0)
-        den = max(chisq - df, baseline_chisq - baseline_df, 0.0)
-        cfi = 1.0 if den == 0 else 1.0 - num / den
-        tli = (baseline_chisq / baseline_df - chisq / df) / (baseline_chisq / baseline_df - 1.0) if df > 0 else nan
-        rmsea = math.sqrt(max(chisq / df - 1.0, 0.0) / n) if df > 0 else nan
-        lower_ci, upper_ci = rmsea_interval(chisq, df, n)
-        logl = -0.5 * n * (p * math.log(2 * math.pi) + logdet_sigma + np.trace(S @ inv_sigma))
-        unrestricted = -0.5 * n * (p * math.log(2 * math.pi) + logdet_s + p)
-        out |= {
-            "chisq": chisq,
-            "pvalue": pvalue,
-            "cfi": cfi,
-            "tli": tli,
-            "rmsea": rmsea,
-            "rmsea_ci_lower": lower_ci,
-            "rmsea_ci_upper": upper_ci,
-            "aic": -2 * logl + 2 * npar,
-            "bic": -2 * logl + npar * math.log(n),
-        }
-        extra |= {
-            "baseline_chisq": baseline_chisq,
-            "baseline_df": float(baseline_df),
-            "logl": float(logl),
-            "unrestricted_logl": float(unrestricted),
-            "sabic": float(-2 * logl + npar * math.log((n + 2) / 24)),
-        }
-        if self.objective != "MLW":  # the likelihood-based indices belong to ML
-            out |= {"aic": nan, "bic": nan}
-            extra |= {"logl": nan, "sabic": nan}
-        return out, extra
+def _optima_message(optima: list[dict[str, Any]]) -> str:
+    """The warning that lists the optima of a multi-start fit and the one reported."""
+    chosen = next(o for o in optima if o["chosen"])
+    listed = "; ".join(
+        f"start '{o['start']}': objective {o['objective']:.6f}, "
+        + ("proper" if o["proper"] else f"improper ({o['problems'][0]})" if o["problems"] else "not converged")
+        for o in optima
+    )
+    return (
+        f"CB-SEM: the optimiser ended at a boundary or improper point from the lavaan-style start, so "
+        f"{len(optima) - 1} further start(s) were tried. Optima found: {listed}. Reported: start "
+        f"'{chosen['start']}' ({'proper' if chosen['proper'] else 'improper'}; the lowest objective"
+        f"{', preferring a proper solution at the same objective' if chosen['proper'] else ''})."
+    )
 
 
-def _one_blas_thread() -> contextlib.AbstractContextManager:
+def _one_blas_thread() -> contextlib.AbstractContextManager[Any]:
     """BLAS pinned to one thread: for CB-SEM's small matrices threads cost more than they save
     (a mobi fit spent most of its time in thread start-up inside 24 x 24 inversions)."""
     from threadpoolctl import threadpool_limits
 
-    return threadpool_limits(limits=1, user_api="blas")
-
-
-def _lavaan_starts(model, spec: ModelSpec, S: np.ndarray, observed, default: np.ndarray, *, marker: bool) -> np.ndarray:  # noqa: ANN001
-    """lavaan's default starting values (``start = "default"``, lav_start.R) for semopy's free parameters.
-
-    Free loadings: FABIN 3 (:func:`_fabin3`) in blocks of three or more indicators with a
-    marker, 1 otherwise (with ``std_lv`` semopy's start from the START lines is kept);
-    residual variances of indicators half their observed variance; (residual) variances of
-    factors 0.05; regressions and covariances 0.
-    """
-    where = {name: j for j, name in enumerate(observed)}
-    loading: dict[tuple[str, str], float] = {}
-    for construct in spec.constructs:
-        items = [where[i] for i in construct.indicators]
-        for position, j in enumerate(items[1:], start=1):
-            others = [i for i in items[1:] if i != j]
-            loading[(construct.name, construct.indicators[position])] = fabin3(S, items[0], j, others) if len(items) >= 3 else 1.0
-    matrices = [id(m) for m in model.matrices[:4]]
-    out = np.array(default, dtype=float)
-    active = [param for param in model.parameters.values() if param.active]
-    for i, param in enumerate(active):
-        location = param.locations[0]
-        which = matrices.index(id(location.matrix)) if id(location.matrix) in matrices else -1
-        r, c = location.indices
-        if which == 1 and marker:  # Lambda: observed x factor
-            out[i] = loading.get((model.names_lambda[1][c], model.names_lambda[0][r]), 1.0)
-        elif which == 3:  # Theta
-            a, b = model.names_theta[0][r], model.names_theta[0][c]
-            out[i] = 0.5 * S[where[a], where[a]] if a == b and a in where else 0.0
-        elif which == 2:  # Psi
-            out[i] = 0.05 if r == c else 0.0
-        elif which == 0:  # Beta
-            out[i] = 0.0
-    return out
+    limits: contextlib.AbstractContextManager[Any] = threadpool_limits(limits=1, user_api="blas")
+    return limits
 
 
 def _same(a: float, b: float) -> bool:
     """Two objective values of one optimum: equal within ``1e-8 (1 + |a|)``."""
     return abs(a - b) <= 1e-8 * (1 + abs(a))
-
-
-def _perturbed(start, factors: np.ndarray, shifts: np.ndarray):  # noqa: ANN001, ANN202
-    """A start built from ``start``: non-zero values scaled by ``factors``, zeros replaced by ``shifts``."""
-
-    def build(model, default):  # noqa: ANN001, ANN202
-        base = start(model, default)
-        m = base.size
-        return np.where(base != 0, base * factors[:m], shifts[:m])
-
-    return build
-
-
-class _Order:
-    """Index arrays from semopy's matrix orders to ours (constructs and indicators in spec order)."""
-
-    def __init__(self, model, names, indicators) -> None:  # noqa: ANN001
-        def positions(labels, wanted):  # noqa: ANN001, ANN202
-            where = {label: i for i, label in enumerate(labels)}
-            return np.array([where[w] for w in wanted])
-
-        eta = positions(model.names_beta[0], names)
-        obs = positions(model.names_lambda[0], indicators)
-        eta_l = positions(model.names_lambda[1], names)
-        psi = positions(model.names_psi[0], names)
-        theta = positions(model.names_theta[0], indicators)
-        self.index = ((eta, eta), (obs, eta_l), (psi, psi), (theta, theta))
-
-    def matrices(self, matrices) -> tuple[np.ndarray, ...]:  # noqa: ANN001
-        """(Beta, Lambda, Psi, Theta) reordered, as float copies."""
-        return tuple(np.asarray(m)[np.ix_(rows, cols)].astype(float) for m, (rows, cols) in zip(matrices, self.index))
-
-
-def _free_cells(model, values: np.ndarray | None = None) -> list[np.ndarray]:  # noqa: ANN001
-    """semopy-ordered (Beta, Lambda, Psi, Theta): ``values`` of the free parameters in their cells
-    (0 elsewhere), or booleans marking the free cells when ``values`` is None."""
-    matrices = model.matrices[:4]
-    out = [np.zeros(m.shape, dtype=float if values is not None else bool) for m in matrices]
-    ids = [id(m) for m in matrices]
-    active = [param for param in model.parameters.values() if param.active]
-    for i, param in enumerate(active):
-        value = True if values is None else values[i]
-        for loc in param.locations:
-            which = ids.index(id(loc.matrix))
-            out[which][loc.indices] = value
-            if loc.symmetric:
-                out[which][loc.indices[::-1]] = value
-    return out

@@ -2,19 +2,21 @@
 
 What :class:`acsi.estimators.cbsem.CBSEM` computes from the matrices semopy estimates: the
 standardised solution (lavaan ``std.all``), the parameter table, admissibility checks,
-FABIN 3 starting loadings (Hägglund 1982) and lavaan's RMSEA interval. Only the semopy
+and FABIN 3 starting loadings (Hägglund 1982). Only the semopy
 boundary stays in ``cbsem.py``.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy import special
 
 from acsi.core.implied import construct_covariance
+from acsi.core.moments import correlation_and_sd
 from acsi.spec.model import ModelSpec
 from acsi.structure import model_structure
 
@@ -22,10 +24,21 @@ from acsi.structure import model_structure
 _SLACK = 1e-8
 
 
-def parameter_table(spec, names, indicators, Lam, Beta, Psi, Theta, se, sd_eta, sd_x, block) -> pd.DataFrame:
+def parameter_table(
+    spec: ModelSpec,
+    indicators: Sequence[str],
+    Lam: np.ndarray,
+    Beta: np.ndarray,
+    Psi: np.ndarray,
+    Theta: np.ndarray,
+    se: Mapping[str, np.ndarray],
+    sd_eta: np.ndarray,
+    sd_x: np.ndarray,
+) -> pd.DataFrame:
     """The parameter table of a factor solution, keyed by (lhs, op, rhs) with lavaan's operators:
     ``estimate``, ``std_error`` (NaN for fixed parameters) and ``std_all`` (lavaan's completely
     standardised solution: variances by the total variance, covariances by the residual sds)."""
+    names = spec.construct_names
     rows = []
     pos = {name: b for b, name in enumerate(names)}
     ipos = {name: j for j, name in enumerate(indicators)}
@@ -37,7 +50,9 @@ def parameter_table(spec, names, indicators, Lam, Beta, Psi, Theta, se, sd_eta, 
         s, t = pos[pth.source], pos[pth.target]
         rows.append((pth.target, "~", pth.source, Beta[t, s], se["Beta"][t, s], Beta[t, s] * sd_eta[s] / sd_eta[t]))
 
-    def cov_row(a, b, matrix, errors, sds, where):  # noqa: ANN001, ANN202
+    def cov_row(
+        a: str, b: str, matrix: np.ndarray, errors: np.ndarray, sds: np.ndarray, where: Mapping[str, int]
+    ) -> tuple[str, str, str, float, float, float]:
         # Variances are standardised by the total variance, (residual) covariances by the
         # residual standard deviations (lavaan's std.all).
         i, j = where[a], where[b]
@@ -54,11 +69,11 @@ def parameter_table(spec, names, indicators, Lam, Beta, Psi, Theta, se, sd_eta, 
     for name in names:
         rows.append(cov_row(name, name, Psi, se["Psi"], sd_eta, pos))
     exo = [n for n in names if n not in spec.endogenous]
-    for a_i, a in enumerate(exo):
-        for b in exo[a_i + 1 :]:
-            rows.append(cov_row(a, b, Psi, se["Psi"], sd_eta, pos))
-    lhs, op, rhs, estimate, std_error, std_all = zip(*rows)
-    std_error = np.array(std_error, dtype=float)
+    for position, left in enumerate(exo):
+        for right in exo[position + 1 :]:
+            rows.append(cov_row(left, right, Psi, se["Psi"], sd_eta, pos))
+    lhs, op, rhs, estimate, errors, std_all = zip(*rows)
+    std_error = np.array(errors, dtype=float)
     std_error[std_error == 0] = np.nan  # fixed parameters
     return pd.DataFrame(
         {
@@ -72,7 +87,18 @@ def parameter_table(spec, names, indicators, Lam, Beta, Psi, Theta, se, sd_eta, 
     )
 
 
-def admissibility_problems(names, indicators, Psi, Theta, Phi, std_loadings, std_B, path_pairs, free, S) -> list[str]:
+def admissibility_problems(
+    names: Sequence[str],
+    indicators: Sequence[str],
+    Psi: np.ndarray,
+    Theta: np.ndarray,
+    Phi: np.ndarray,
+    std_loadings: np.ndarray,
+    std_B: np.ndarray,
+    path_pairs: Sequence[tuple[int, int]],
+    free: Mapping[str, np.ndarray],
+    S: np.ndarray,
+) -> list[str]:
     """What makes a solution inadmissible: error or factor variances at their bound 0 (Heywood
     cases), standardised loadings or paths beyond 1 in absolute value, a factor covariance
     matrix that is not positive definite. One message per problem; empty when admissible."""
@@ -98,17 +124,20 @@ def admissibility_problems(names, indicators, Psi, Theta, Phi, std_loadings, std
     return problems
 
 
-def standardised_solution(spec: ModelSpec, Beta, Lam, Psi, Theta) -> dict:  # noqa: ANN001
+def standardised_solution(
+    spec: ModelSpec, Beta: np.ndarray, Lam: np.ndarray, Psi: np.ndarray, Theta: np.ndarray
+) -> dict[str, Any]:
     """Implied moments and completely standardised loadings and paths of one solution.
 
     ``Phi = (I - B)^-1 Psi (I - B)^-T`` (factor covariances), ``Sigma = Lambda Phi Lambda' +
-    Theta``; standardised loading ``lambda sd_eta / sd_x``, path ``beta sd_source / sd_target``
+    Theta``; factor correlations ``Phi / (sd_eta sd_eta')`` (:func:`acsi.core.moments.correlation_and_sd`);
+    standardised loading ``lambda sd_eta / sd_x``, path ``beta sd_source / sd_target``
     (lavaan ``std.all``). Matrices in spec order, ``Beta[target, source]``.
     """
     names = spec.construct_names
     Phi = construct_covariance(Beta, Psi)
     Sigma = Lam @ Phi @ Lam.T + Theta
-    sd_eta = np.sqrt(np.clip(np.diag(Phi), 0, None))
+    phi_std, sd_eta = correlation_and_sd(Phi)
     sd_x = np.sqrt(np.clip(np.diag(Sigma), 0, None))
     block = model_structure(spec).block
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -117,12 +146,47 @@ def standardised_solution(spec: ModelSpec, Beta, Lam, Psi, Theta) -> dict:  # no
     return {
         "Phi": Phi,
         "Sigma": Sigma,
+        "phi_std": phi_std,
         "sd_eta": sd_eta,
         "sd_x": sd_x,
         "std_loadings": std_loadings,
         "std_B": std_B,
         "path_pairs": [(names.index(pth.source), names.index(pth.target)) for pth in spec.paths],
     }
+
+
+def factor_score_weights(Sigma: np.ndarray, Lam: np.ndarray, block: np.ndarray) -> np.ndarray:
+    """Factor-score regression weights per block, raw scale, (p, k): ``w_b = Sigma_bb^-1 lambda_b``
+    scaled to unit implied score variance ``w_b' Sigma_bb w_b = 1``; a block whose weights and
+    loadings both sum negative is flipped. NaN for a block with a non-finite ``Sigma_bb``."""
+    p, k = Lam.shape
+    W = np.zeros((p, k))
+    for b in range(k):
+        idx = np.flatnonzero(block == b)
+        Sigma_bb = Sigma[np.ix_(idx, idx)]
+        w = np.linalg.solve(Sigma_bb, Lam[idx, b]) if np.all(np.isfinite(Sigma_bb)) else np.full(idx.size, np.nan)
+        w = w / math.sqrt(w @ Sigma_bb @ w)
+        if w.sum() < 0 and Lam[idx, b].sum() < 0:
+            w = -w
+        W[idx, b] = w
+    return W
+
+
+def loadings_and_paths(
+    spec: ModelSpec,
+    indicators: Sequence[str],
+    loadings: np.ndarray,
+    paths: np.ndarray,
+    path_pairs: Sequence[tuple[int, int]],
+) -> dict[str, dict[str, Any]]:
+    """``{"loadings": {construct: {indicator: value}}, "paths": {"A -> B": value}}`` of per-indicator
+    ``loadings`` (p,) in ``indicators`` order and a ``paths`` matrix indexed [source, target]."""
+    block = model_structure(spec).block
+    nested = {
+        name: {indicators[j]: float(loadings[j]) for j in range(len(indicators)) if block[j] == b}
+        for b, name in enumerate(spec.construct_names)
+    }
+    return {"loadings": nested, "paths": {pth.key: float(paths[i, j]) for (i, j), pth in zip(path_pairs, spec.paths)}}
 
 
 def fabin3(S: np.ndarray, marker: int, indicator: int, others: list[int]) -> float:
@@ -132,20 +196,3 @@ def fabin3(S: np.ndarray, marker: int, indicator: int, others: list[int]) -> flo
     a = np.linalg.solve(S[np.ix_(others, others)], S[others, marker])
     denominator = float(S[marker, others] @ a)
     return float(S[indicator, others] @ a / denominator) if denominator > 0 else 1.0
-
-
-def rmsea_interval(chisq: float, df: int, n: int, level: float = 0.90) -> tuple[float, float]:
-    """lavaan's RMSEA interval: the noncentrality lambda with ``P(X2 <= chisq; df, lambda)`` equal to
-    0.95 (lower end) and 0.05 (upper end), 0 where even lambda = 0 gives less; then
-    ``sqrt(lambda / (n df))``."""
-    if df <= 0:
-        return float("nan"), float("nan")
-
-    def solve(target: float) -> float:
-        if special.chdtr(df, chisq) <= target:
-            return 0.0
-        return float(special.chndtrinc(chisq, df, target))
-
-    lam_lower = solve((1 + level) / 2)
-    lam_upper = solve((1 - level) / 2)
-    return math.sqrt(lam_lower / (n * df)), math.sqrt(lam_upper / (n * df))

@@ -14,6 +14,7 @@ R-squared, rho_A, rho_C, alpha, AVE and SRMR/d_ULS/d_G (``shared/reference``).
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -23,7 +24,7 @@ from acsi import notices
 from acsi.core import fit_measures
 from acsi.core import plsc as kernel
 from acsi.core.moments import correlation
-from acsi.core.pls import Scheme
+from acsi.core.pls import Scheme, Structure
 from acsi.core.reliability import composite_reliability, cronbach_alpha
 from acsi.data import IndicatorData
 from acsi.errors import InadmissibleSolutionWarning
@@ -133,7 +134,14 @@ class PLSc(EstimatorBase):
         )
 
     @staticmethod
-    def _reliability(S, loadings, result, structure, names, reflective) -> dict[str, dict[str, float]]:
+    def _reliability(
+        S: np.ndarray,
+        loadings: np.ndarray,
+        result: kernel.Consistent,
+        structure: Structure,
+        names: Sequence[str],
+        reflective: np.ndarray,
+    ) -> dict[str, dict[str, float]]:
         rho_a: dict[str, float] = {}
         rho_c: dict[str, float] = {}
         alpha: dict[str, float] = {}
@@ -151,7 +159,9 @@ class PLSc(EstimatorBase):
         return {"rho_a": rho_a, "composite_reliability": rho_c, "cronbach_alpha": alpha, "ave": ave}
 
 
-def _admissibility(result, names, indicators, reflective, block) -> list[str]:
+def _admissibility(
+    result: kernel.Consistent, names: Sequence[str], indicators: Sequence[str], reflective: np.ndarray, block: np.ndarray
+) -> list[str]:
     """Human-readable list of what makes a corrected solution inadmissible."""
     slack = kernel.ADMISSIBLE_SLACK
     problems: list[str] = []
@@ -164,7 +174,7 @@ def _admissibility(result, names, indicators, reflective, block) -> list[str]:
     for b in np.flatnonzero(reflective):
         value = result.rho_a[b]
         if not (0 < value <= 1 + slack):
-            problems.append(f"rho_A of '{names[b]}' is {value:.4f}")
+            problems.append(f"rho_A of '{names[int(b)]}' is {value:.4f}")
     for j, value in enumerate(result.loadings):
         if abs(value) > 1 + slack:
             problems.append(f"loading of '{indicators[j]}' on '{names[block[j]]}' is {value:.4f} (negative error variance)")

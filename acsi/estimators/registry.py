@@ -36,7 +36,8 @@ class Method:
     def load(self) -> type:
         """The estimator class (imports its module)."""
         module, _, attribute = self.target.partition(":")
-        return getattr(importlib.import_module(module), attribute)
+        cls: type = getattr(importlib.import_module(module), attribute)
+        return cls
 
 
 #: Every method, in the order of documentation and of the command line's choices.
