@@ -18,6 +18,7 @@ from statistics import NormalDist
 
 from sqlalchemy import Connection, and_, case, func, or_, select
 
+from acsi.core.proportions import wilson_score_interval
 from acsi.server.periods import Period, last_year, period_containing, previous
 from acsi.server.schema import agg_day, agg_fine, agg_month, event_corrections, events
 
@@ -26,14 +27,11 @@ Z95 = NormalDist().inv_cdf(0.975)
 
 
 def wilson(successes: int, n: int, z: float = Z95) -> tuple[float | None, float | None]:
-    """Wilson score interval (Wilson 1927): (p + z²/2n ± z sqrt(p(1-p)/n + z²/4n²)) / (1 + z²/n)."""
+    """Wilson score interval of one rate (:func:`acsi.core.proportions.wilson_score_interval`); None when n is 0."""
     if n <= 0:
         return None, None
-    p = successes / n
-    denom = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / denom
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-    return centre - half, centre + half
+    low, high = wilson_score_interval(successes, n, z)
+    return float(low), float(high)
 
 
 def newcombe(x1: int, n1: int, x2: int, n2: int) -> tuple[float, float, float] | None:

@@ -45,6 +45,7 @@ from statistics import NormalDist
 import numpy as np
 import pandas as pd
 
+from acsi.core.proportions import wilson_score_interval
 from acsi.errors import ParameterError
 
 __all__ = [
@@ -130,23 +131,9 @@ def _last_year(start: dt.date, kind: str) -> dt.date | None:
 
 # -- intervals -------------------------------------------------------------------------------
 def wilson_interval(successes, n, confidence: float = 0.95):
-    """Wilson score interval for a proportion, vectorised.
-
-    Notes
-    -----
-    With p = x/n and z the normal quantile, the interval is
-    (p + z^2/2n +- z sqrt(p(1-p)/n + z^2/4n^2)) / (1 + z^2/n). Wilson (1927), *JASA* 22:209-212.
-    n = 0 gives NaN.
-    """
-    z = NormalDist().inv_cdf(0.5 + confidence / 2)
-    x = np.asarray(successes, dtype=float)
-    n = np.asarray(n, dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        p = x / n
-        denom = 1 + z * z / n
-        centre = (p + z * z / (2 * n)) / denom
-        half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-    return centre - half, centre + half
+    """Wilson score interval for a proportion, vectorised: :func:`acsi.core.proportions.wilson_score_interval`
+    at the two-sided normal quantile of ``confidence``; n = 0 (or NaN) gives NaN."""
+    return wilson_score_interval(successes, n, NormalDist().inv_cdf(0.5 + confidence / 2))
 
 
 # -- count tables ----------------------------------------------------------------------------
