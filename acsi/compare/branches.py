@@ -162,20 +162,11 @@ def compare_branches(
     """
     from acsi.compare import (
         aggregate,
-        compare_groups,
         estimate_groups,
-        ipma_groups,
-        micom,
-        omnibus_index_test,
-        pair_verdicts,
         ranking,
         read_hierarchy,
     )
-    from acsi.compare.differences import differences_to_dict
     from acsi.compare.group_estimates import json_number
-    from acsi.compare.ipma import ipma_from_arrays, lower_is_better_of
-    from acsi.errors import SpecError
-    from acsi.structure import model_structure
 
     common = dict(common, seed=seed)
     est = estimate_groups(spec, survey, group, **common)
@@ -210,39 +201,9 @@ def compare_branches(
         "all pairs" if pairs == "all" else f"adjacent ranks only ({n_reported} groups > --max-pair-groups {max_pair_groups})"
     )
     notes: list[str] = []
-    differences: list[dict[str, Any]] = []
-    pls = est.method == "pls"
-    if n_reported >= 2 and (est.n_boot or test == "permutation"):
-        kwargs = dict(pairs=pairs, test=test, adjust=adjust, alpha=1 - est.level, n_perm=permutations if pls else 0, seed=seed)
-        table = compare_groups(est, quantity="index", **kwargs)
-        differences = [dict(d, quantity="index") for d in differences_to_dict(table)]
-        if est.mode == "separate":
-            paths = compare_groups(est, quantity="paths", **kwargs)
-            differences += [dict(d, quantity="path") for d in differences_to_dict(paths)]
-    else:
-        notes.append(
-            "No tests of differences: use --bootstrap N (or --test permutation --permutations N) with at least two reported groups."
-        )
-    out["differences"] = differences
+    out["differences"] = _differences(est, pairs, test, adjust, permutations, seed, notes)
     out["differences_settings"] = {"test": test, "adjust": adjust, "pairs": pairs_note}
-
-    invariance: dict[str, Any] = {}
-    if permutations and n_reported >= 2:
-        out["omnibus"] = {construct: omnibus_index_test(est, construct, n_perm=permutations, seed=seed)}
-        if not pls:
-            notes.append(
-                f"No MICOM and no permutation p-values: both re-estimate PLS composites and are built for --method pls "
-                f"only (this run used --method {est.method}); differences use the bootstrap tests."
-            )
-        elif est.mode == "separate":
-            mi_pairs = pairs
-            if mi_pairs == "all":
-                reported = [est.labels[g] for g in range(len(est.labels)) if est.reported[g]]
-                mi_pairs = [(a, b) for i, a in enumerate(reported) for b in reported[i + 1 :]]
-            invariance = pair_verdicts(micom(est, pairs=mi_pairs, n_perm=permutations, alpha=1 - est.level, seed=seed))
-    else:
-        notes.append("MICOM (invariance) and the omnibus test need permutations: use --permutations N (e.g. 1000).")
-    out["invariance"] = invariance
+    out.update(_invariance(est, construct, pairs, permutations, seed, notes))
 
     period_table = None
     if period:
@@ -258,28 +219,7 @@ def compare_branches(
         ]
 
     target = target or construct
-    ipma_out: dict[str, Any] = {}
-    overall_ipma = None
-    try:
-        block = model_structure(spec).block
-        overall_ipma = ipma_from_arrays(
-            target,
-            est.constructs,
-            est.overall["total_effects"],
-            est.index_constructs,
-            est.overall["index"],
-            spec.indicators,
-            block,
-            est.overall["index_weights"],
-            est.overall["means"],
-            est.lower,
-            est.upper,
-            lower_is_better=lower_is_better_of(spec, lower_is_better),
-        )
-        group_maps = ipma_groups(est, target, lower_is_better=lower_is_better)
-        ipma_out = {"overall": overall_ipma.to_dict(), "groups": {str(g): r.to_dict() for g, r in group_maps.items()}}
-    except SpecError as err:  # IPMA is a by-product here: say why it is absent
-        notes.append(f"No IPMA: {err}")
+    ipma_out, overall_ipma = _ipma(spec, est, target, lower_is_better, notes)
     out["ipma"] = ipma_out
     out["notes"] = notes
     return BranchComparison(
@@ -292,6 +232,81 @@ def compare_branches(
         periods=period_table,
         ipma=overall_ipma,
     )
+
+
+def _differences(
+    est: Any, pairs: Any, test: str, adjust: str, permutations: int, seed: int | None, notes: list[str]
+) -> list[dict[str, Any]]:
+    """The tested differences of the index (and, estimated separately, of the paths) between groups."""
+    from acsi.compare import compare_groups
+    from acsi.compare.differences import differences_to_dict
+
+    if int(est.reported.sum()) < 2 or not (est.n_boot or test == "permutation"):
+        notes.append(
+            "No tests of differences: use --bootstrap N (or --test permutation --permutations N) with at least two reported groups."
+        )
+        return []
+    pls = est.method == "pls"
+    kwargs = dict(pairs=pairs, test=test, adjust=adjust, alpha=1 - est.level, n_perm=permutations if pls else 0, seed=seed)
+    differences = [dict(d, quantity="index") for d in differences_to_dict(compare_groups(est, quantity="index", **kwargs))]
+    if est.mode == "separate":
+        paths = compare_groups(est, quantity="paths", **kwargs)
+        differences += [dict(d, quantity="path") for d in differences_to_dict(paths)]
+    return differences
+
+
+def _invariance(est: Any, construct: str, pairs: Any, permutations: int, seed: int | None, notes: list[str]) -> dict[str, Any]:
+    """The omnibus index test and MICOM's verdicts per pair (both need permutations; MICOM needs PLS)."""
+    from acsi.compare import micom, omnibus_index_test, pair_verdicts
+
+    out: dict[str, Any] = {}
+    invariance: dict[str, Any] = {}
+    if permutations and int(est.reported.sum()) >= 2:
+        out["omnibus"] = {construct: omnibus_index_test(est, construct, n_perm=permutations, seed=seed)}
+        if est.method != "pls":
+            notes.append(
+                f"No MICOM and no permutation p-values: both re-estimate PLS composites and are built for --method pls "
+                f"only (this run used --method {est.method}); differences use the bootstrap tests."
+            )
+        elif est.mode == "separate":
+            mi_pairs = pairs
+            if mi_pairs == "all":
+                reported = [est.labels[g] for g in range(len(est.labels)) if est.reported[g]]
+                mi_pairs = [(a, b) for i, a in enumerate(reported) for b in reported[i + 1 :]]
+            invariance = pair_verdicts(micom(est, pairs=mi_pairs, n_perm=permutations, alpha=1 - est.level, seed=seed))
+    else:
+        notes.append("MICOM (invariance) and the omnibus test need permutations: use --permutations N (e.g. 1000).")
+    out["invariance"] = invariance
+    return out
+
+
+def _ipma(spec: Any, est: Any, target: str, lower_is_better: tuple[str, ...], notes: list[str]) -> tuple[dict[str, Any], Any]:
+    """The overall and per-group importance-performance maps of ``target`` (absent, with a note, when the spec has none)."""
+    from acsi.compare import ipma_groups
+    from acsi.compare.ipma import ipma_from_arrays, lower_is_better_of
+    from acsi.errors import SpecError
+    from acsi.structure import model_structure
+
+    try:
+        overall = ipma_from_arrays(
+            target,
+            est.constructs,
+            est.overall["total_effects"],
+            est.index_constructs,
+            est.overall["index"],
+            spec.indicators,
+            model_structure(spec).block,
+            est.overall["index_weights"],
+            est.overall["means"],
+            est.lower,
+            est.upper,
+            lower_is_better=lower_is_better_of(spec, lower_is_better),
+        )
+        group_maps = ipma_groups(est, target, lower_is_better=lower_is_better)
+    except SpecError as err:  # IPMA is a by-product here: say why it is absent
+        notes.append(f"No IPMA: {err}")
+        return {}, None
+    return {"overall": overall.to_dict(), "groups": {str(g): r.to_dict() for g, r in group_maps.items()}}, overall
 
 
 def _periods(spec: Any, survey: Survey, group: str, period: str, common: dict[str, Any], construct: str) -> pd.DataFrame:
