@@ -53,7 +53,7 @@ def model_fit(S: np.ndarray, Sigma: np.ndarray) -> dict[str, dict[str, float]]:
 
     Both matrices are scaled by the sample standard deviations, so ``srmr`` is Bentler's
     SRMR of lavaan (residual correlations, lower triangle with the diagonal); d_G is
-    scale-free. The same numbers :func:`acsi.assess.assess` reports for a CB-SEM fit.
+    scale-free. The same numbers :func:`acsi.assess` reports for a CB-SEM fit.
     """
     sd = np.sqrt(np.diag(S))
     scale = np.outer(sd, sd)
