@@ -95,7 +95,7 @@ def report_tables(report: Any) -> list[Table]:
         )
 
     if report.assessment is not None:
-        from acsi.report.html_report import checklist
+        from acsi.report.checklist import checklist
 
         checks = checklist(report.assessment)
         frame = pd.DataFrame(
