@@ -34,161 +34,31 @@ Reference: Abrevaya, J. & Huang, J. (2005), On the bootstrap of the maximum scor
 
 from __future__ import annotations
 
-import html
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path as FilePath
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from acsi.errors import DataError, ParameterError
 from acsi.outcomes.isotonic import isotonic_curve
-from acsi.outcomes.logistic import LogisticFit, expit, fit_logistic
+from acsi.outcomes.logistic import expit, fit_logistic
+from acsi.outcomes.outcome_result import OutcomeResult
 from acsi.outcomes.rates import normal_quantile, rates_by_level, wilson_interval
-from acsi.strict_json import strict
 from acsi.validate import check_int, check_level
 
 if TYPE_CHECKING:
     import pandas as pd
-    from matplotlib.figure import Figure
 
     from acsi.spec.model import ModelSpec
 
-__all__ = ["DEFAULT_BANDS", "OutcomeResult", "outcomes"]
+__all__ = ["DEFAULT_BANDS", "outcomes"]
 
 #: Inner edges of the default index bands: below 50, 50-60, ..., 90 and above.
 DEFAULT_BANDS: tuple[float, ...] = (50.0, 60.0, 70.0, 80.0, 90.0)
 #: Most levels a rating column may have (a per-level table of a continuous column is no table).
 MAX_RATING_LEVELS = 11
-
-
-@dataclass(frozen=True, repr=False)
-class OutcomeResult:
-    """The outcome analysis of one construct's index against one binary outcome.
-
-    Attributes
-    ----------
-    outcome, construct : str
-    n : int
-        Respondents with an index and an outcome.
-    rate, rate_interval : float, (float, float)
-        Overall outcome rate and its Wilson interval.
-    bands : pandas.DataFrame
-        One row per index band: band, lower, upper, n, successes, rate, ci_lower, ci_upper.
-    ratings : pandas.DataFrame or None
-        The same per level of the rating column.
-    curve : pandas.DataFrame
-        On a grid of index points: isotonic, isotonic_lower, isotonic_upper, logistic, logistic_lower, logistic_upper.
-    logistic : LogisticFit
-        ``logit P = a + b x``, x the 0-100 index.
-    effects : dict
-        ``marginal_effect`` and ``elasticity``: {estimate, se, ci_lower, ci_upper}.
-    groups : pandas.DataFrame or None
-        Per group: n, rate, ci_lower, ci_upper, mean_index, below_threshold, expected_lost, revenue, revenue_at_risk.
-    threshold : float
-    settings : dict
-    notes : tuple of str
-    """
-
-    outcome: str
-    construct: str
-    n: int
-    rate: float
-    rate_interval: tuple[float, float]
-    bands: pd.DataFrame
-    ratings: pd.DataFrame | None
-    curve: pd.DataFrame
-    logistic: LogisticFit
-    effects: dict[str, dict[str, float]]
-    groups: pd.DataFrame | None
-    threshold: float
-    settings: dict[str, Any]
-    notes: tuple[str, ...] = ()
-    at_risk: dict[str, float] = field(default_factory=dict)
-
-    def to_frame(self) -> pd.DataFrame:
-        """The band table (outcome rate per index band with Wilson intervals)."""
-        return self.bands.copy()
-
-    @strict
-    def to_dict(self) -> dict[str, Any]:
-        """Strict JSON: outcome, construct, n, rate, rate_ci, threshold, settings, bands, ratings, logistic
-        {intercept, slope, se, converged}, effects, curve, groups, at_risk, notes."""
-        se = np.sqrt(np.diag(self.logistic.covariance))
-        return {
-            "outcome": self.outcome,
-            "construct": self.construct,
-            "n": self.n,
-            "rate": self.rate,
-            "rate_ci": list(self.rate_interval),
-            "threshold": self.threshold,
-            "settings": dict(self.settings),
-            "bands": _records(self.bands),
-            "ratings": None if self.ratings is None else _records(self.ratings),
-            "logistic": {
-                "intercept": float(self.logistic.coefficients[0]),
-                "slope": float(self.logistic.coefficients[1]),
-                "se": [float(v) for v in se],
-                "converged": self.logistic.converged,
-            },
-            "effects": self.effects,
-            "curve": _records(self.curve),
-            "groups": None if self.groups is None else _records(self.groups),
-            "at_risk": dict(self.at_risk),
-            "notes": list(self.notes),
-        }
-
-    def summary(self) -> str:
-        """Band and rating tables, the slope and effects, the groups' revenue at risk, the notes."""
-        me, el = self.effects["marginal_effect"], self.effects["elasticity"]
-        level = int(round(100 * self.settings["level"]))
-        lines = [
-            f"{self.outcome} by {self.construct} index: {self.n} customers, overall rate {self.rate:.3f} "
-            f"[{self.rate_interval[0]:.3f}, {self.rate_interval[1]:.3f}] ({level}% Wilson)",
-            self.bands.to_string(index=False, float_format=lambda v: f"{v:.3f}"),
-        ]
-        if self.ratings is not None:
-            lines += [
-                "",
-                f"by {self.settings['rating']}:",
-                self.ratings.to_string(index=False, float_format=lambda v: f"{v:.3f}"),
-            ]
-        a, b = self.logistic.coefficients
-        lines += [
-            "",
-            f"logistic: logit P = {a:.4f} + {b:.5f} x index",
-            f"one index point more: {100 * me['estimate']:+.2f} percentage points of {self.outcome} "
-            f"[{100 * me['ci_lower']:+.2f}, {100 * me['ci_upper']:+.2f}]; elasticity {el['estimate']:.3f} "
-            f"[{el['ci_lower']:.3f}, {el['ci_upper']:.3f}]",
-        ]
-        if self.groups is not None:
-            lines += [
-                "",
-                f"per group (threshold index {self.threshold:g}):",
-                self.groups.to_string(float_format=lambda v: f"{v:.3f}"),
-            ]
-        lines += [f"note: {note}" for note in self.notes]
-        return "\n".join(lines)
-
-    def plot(self, *, title: str | None = None) -> Figure:
-        """The curves and band rates as a matplotlib Figure (see :func:`acsi.outcomes.plots.plot_outcome_curves`)."""
-        from acsi.outcomes.plots import plot_outcome_curves
-
-        return plot_outcome_curves(self, title=title)
-
-    def __repr__(self) -> str:
-        me = self.effects["marginal_effect"]["estimate"]
-        return f"OutcomeResult(outcome={self.outcome!r}, construct={self.construct!r}, n={self.n}, rate={self.rate:.3f}, per_point={me:+.4f})"
-
-    def _repr_html_(self) -> str:
-        return f"<pre>{html.escape(self.summary())}</pre>"
-
-
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    rows = frame.reset_index() if frame.index.name is not None else frame
-    return [{str(k): (v.item() if hasattr(v, "item") else v) for k, v in row.items()} for row in rows.to_dict("records")]
 
 
 def binary_outcome(values: pd.Series, name: str) -> np.ndarray:
