@@ -30,15 +30,21 @@ class Check:
 def checklist(assessment: Any) -> list[Check]:
     """Every usual threshold of :data:`acsi.thresholds.THRESHOLDS` applied to the assessment's values, in the order and
     with the rules of :meth:`acsi.assessment.Assessment.flags` (whose lines are the checks that are not met)."""
+    return [*_reliability(assessment), *_validity(assessment), *_collinearity_and_fit(assessment)]
+
+
+def _source(name: str) -> str:
+    """The source cited in the threshold's text, between its parentheses."""
     from acsi.thresholds import THRESHOLDS
 
-    a = assessment
+    text = THRESHOLDS[name]
+    return text[text.find("(") + 1 : text.find(")")] if "(" in text else ""
+
+
+def _reliability(a: Any) -> list[Check]:
+    """Cronbach's alpha, rho_A and rho_C, AVE and the loadings (the last three of multi-item blocks)."""
     spec = a.result.spec
     out: list[Check] = []
-
-    def source(name: str) -> str:
-        text = THRESHOLDS[name]
-        return text[text.find("(") + 1 : text.find(")")] if "(" in text else ""
 
     def multi(name: str) -> bool:
         return len(spec.construct(str(name)).indicators) > 1
@@ -53,14 +59,14 @@ def checklist(assessment: Any) -> list[Check]:
                 _key("assessment", "cronbach_alpha", name),
                 ">= 0.8 (0.75-0.8 marginal)",
                 status,
-                source("cronbach_alpha"),
+                _source("cronbach_alpha"),
             )
         )
     for label, attr in (("rho_A", "rho_a"), ("rho_C", "rho_c")):
         for name, value in getattr(a, attr).dropna().items():
             if multi(name):
                 status = "met" if 0.7 <= value <= 0.95 else "not met"
-                out.append(Check(label, str(name), value, _key("assessment", attr, name), "0.7-0.95", status, source(attr)))
+                out.append(Check(label, str(name), value, _key("assessment", attr, name), "0.7-0.95", status, _source(attr)))
     for name, value in a.ave.items():
         out.append(
             Check(
@@ -70,7 +76,7 @@ def checklist(assessment: Any) -> list[Check]:
                 _key("assessment", "ave", name),
                 ">= 0.5",
                 "met" if value >= 0.5 else "not met",
-                source("ave"),
+                _source("ave"),
             )
         )
     for (construct, indicator), value in a.result.loadings.items():
@@ -84,9 +90,15 @@ def checklist(assessment: Any) -> list[Check]:
                     _key("fit", "loadings", construct, indicator),
                     ">= 0.708",
                     status,
-                    source("loadings"),
+                    _source("loadings"),
                 )
             )
+    return out
+
+
+def _validity(a: Any) -> list[Check]:
+    """Discriminant validity: loadings above cross-loadings, HTMT and Fornell-Larcker."""
+    out: list[Check] = []
     cross = a.cross_loadings
     for j, indicator in enumerate(a.result.indicators):
         own = a.result.constructs[a.result.block[j]]
@@ -100,7 +112,7 @@ def checklist(assessment: Any) -> list[Check]:
                 _key("assessment", "cross_loadings", indicator, own),
                 "above every cross-loading",
                 status,
-                source("loadings"),
+                _source("loadings"),
             )
         )
     names = list(a.htmt.index)
@@ -116,7 +128,7 @@ def checklist(assessment: Any) -> list[Check]:
                     _key("assessment", "htmt", names[i], names[k]),
                     "< 0.85 (< 0.90 similar constructs)",
                     status,
-                    source("htmt"),
+                    _source("htmt"),
                 )
             )
     fl = a.fornell_larcker.to_numpy()
@@ -134,6 +146,12 @@ def checklist(assessment: Any) -> list[Check]:
                 "Fornell & Larcker 1981",
             )
         )
+    return out
+
+
+def _collinearity_and_fit(a: Any) -> list[Check]:
+    """Outer and inner VIF, SRMR and (when computed) Q²."""
+    out: list[Check] = []
     for (construct, indicator), value in a.outer_vif.items():
         out.append(
             Check(
@@ -143,7 +161,7 @@ def checklist(assessment: Any) -> list[Check]:
                 _key("assessment", "vif", "outer", construct, indicator),
                 "< 5",
                 "met" if value < 5 else "not met",
-                source("vif"),
+                _source("vif"),
             )
         )
     for target, series in a.inner_vif.items():
@@ -156,7 +174,7 @@ def checklist(assessment: Any) -> list[Check]:
                     _key("assessment", "vif", "inner", target, name),
                     "< 5",
                     "met" if value < 5 else "not met",
-                    source("vif"),
+                    _source("vif"),
                 )
             )
     part, srmr = a.srmr
@@ -168,7 +186,7 @@ def checklist(assessment: Any) -> list[Check]:
             _key("assessment", "srmr"),
             "< 0.08",
             "met" if srmr < 0.08 else "not met",
-            source("srmr"),
+            _source("srmr"),
         )
     )
     if a.q_squared is not None:
@@ -181,7 +199,7 @@ def checklist(assessment: Any) -> list[Check]:
                     _key("assessment", "q_squared", name),
                     "> 0",
                     "met" if value > 0 else "not met",
-                    source("q_squared"),
+                    _source("q_squared"),
                 )
             )
     return out
