@@ -166,60 +166,27 @@ def build_report(
         ``scheme``, ``raw``, ``index_weights``, ``tol``, ``max_iter``, ``objective``, ``std_lv``
         (:func:`acsi.api.make_estimator`).
     """
-    from acsi import __version__
     from acsi.api import make_estimator
     from acsi.assessment import assess
-    from acsi.compare.branches import compare_branches, default_construct
-    from acsi.compare.ipma import ipma
+    from acsi.compare.branches import compare_branches
     from acsi.data import prepare
-    from acsi.inference import TREATED_MISSING, bootstrap
-    from acsi.ingest.survey import Survey, read_survey
-    from acsi.spec.load import load_spec
 
-    spec_source, spec_sha = "ModelSpec object", None
-    if not isinstance(spec, ModelSpec):
-        spec_source, spec_sha = str(spec), sha256_of(spec)
-        spec = load_spec(Path(spec))
-    if isinstance(data, pd.DataFrame):
-        survey, data_source, data_sha = Survey(frame=data), "DataFrame object", None
-    else:
-        survey, data_source, data_sha = read_survey(data, sheet=sheet), str(data), sha256_of(data)
+    spec, spec_source, spec_sha = _read_spec(spec)
+    survey, data_source, data_sha = _read_data(data, sheet)
+    treatment = {"scale": scale, "missing": missing, "strict": strict, "mapping": mapping}
+    resampling = {"n_boot": n_boot, "seed": seed, "ci": ci, "level": level, "sign_change": sign_change}
     estimator = make_estimator(method, **estimator_options)
-    prepared = prepare(spec, survey, scale=scale, missing=missing, strict=strict, mapping=mapping)
+    prepared = prepare(spec, survey, **treatment)
     result = estimator.fit(spec, prepared)
     notes: list[str] = []
 
-    boot = None
-    if n_boot:
-        if method == "pls" and missing not in TREATED_MISSING:
-            boot = bootstrap(result, n_boot=n_boot, seed=seed, ci=ci, level=level, sign_change=sign_change, workers=workers)
-        else:  # refit the same resamples; treated missing values are treated again in each resample
-            boot = bootstrap(
-                estimator,
-                spec,
-                survey,
-                n_boot=n_boot,
-                seed=seed,
-                ci=ci,
-                level=level,
-                sign_change=sign_change,
-                workers=workers,
-                scale=scale,
-                missing=missing,
-                strict=strict,
-                mapping=mapping,
-            )
-            result = boot.fit  # the refit of the full sample: the same numbers, and the fit the intervals belong to
-    else:
+    result, boot = _bootstrap(method, result, estimator, spec, survey, treatment, resampling, workers)
+    if boot is None:
         notes.append("No bootstrap: add --bootstrap N (1,000 or more) for standard errors, p values and intervals.")
 
     assessment = assess(result, data=prepared)
-    index_constructs = tuple(result.index.constructs) if result.index is not None else ()
-    ipma_result = None
-    if index_constructs:
-        target = target or default_construct(index_constructs, spec.endogenous)
-        ipma_result = ipma(result, target)
-    else:
+    target, ipma_result = _ipma(result, spec, target)
+    if ipma_result is None:
         notes.append("No 0-100 indices and no IPMA: the indicators have no scale (give it in the spec or with --scale).")
 
     comparison = None
@@ -235,34 +202,10 @@ def build_report(
             estimator=estimator,
             n_boot=per_group,
             level=level,
-            scale=scale,
-            missing=missing,
-            strict=strict,
-            mapping=mapping,
+            **treatment,
         )
-    settings: dict[str, Any] = {
-        "acsi_version": __version__,
-        "python": platform.python_version(),
-        "numpy": np.__version__,
-        "pandas": pd.__version__,
-        "method": result.method,
-        **{f"estimator.{k}": v for k, v in sorted(result.settings.items())},
-        "scale": list(scale) if scale is not None else None,
-        "missing": missing,
-        "strict": strict,
-        "mapping": str(mapping) if mapping is not None else None,
-        "sheet": sheet,
-        "bootstrap": n_boot,
-        "seed": boot.seed if boot is not None else seed,
-        "ci": ci if n_boot else None,
-        "level": level,
-        "sign_change": sign_change if n_boot else None,
-        "bootstrap_engine": boot.engine if boot is not None else None,
-        "ipma_target": target,
-        "group": group,
-        "period": period,
-        "group_bootstrap": (comparison.to_dict()["n_boot"] if comparison is not None else None),
-    }
+    where = {"sheet": sheet, "ipma_target": target, "group": group, "period": period}
+    settings = _settings(result, boot, comparison, treatment, resampling, where)
     return Report(
         spec=spec,
         spec_source=spec_source,
@@ -278,3 +221,95 @@ def build_report(
         comparison=comparison,
         notes=tuple(notes),
     )
+
+
+def _read_spec(spec: ModelSpec | str | Path) -> tuple[ModelSpec, str, str | None]:
+    """The spec, where it came from and the SHA-256 of its file (None for an object in memory)."""
+    from acsi.spec.load import load_spec
+
+    if isinstance(spec, ModelSpec):
+        return spec, "ModelSpec object", None
+    digest = sha256_of(spec)
+    return load_spec(Path(spec)), str(spec), digest
+
+
+def _read_data(data: str | Path | pd.DataFrame, sheet: str | int | None) -> tuple[Any, str, str | None]:
+    """The survey, where it came from and the SHA-256 of its file (None for a DataFrame in memory)."""
+    from acsi.ingest.survey import Survey, read_survey
+
+    if isinstance(data, pd.DataFrame):
+        return Survey(frame=data), "DataFrame object", None
+    return read_survey(data, sheet=sheet), str(data), sha256_of(data)
+
+
+def _ipma(result: Any, spec: ModelSpec, target: str | None) -> tuple[str | None, Any]:
+    """``(target, ipma)``: the IPMA of ``target`` (default: :func:`acsi.compare.branches.default_construct`), or
+    ``(target, None)`` when the fit has no 0-100 indices."""
+    from acsi.compare.branches import default_construct
+    from acsi.compare.ipma import ipma
+
+    index_constructs = tuple(result.index.constructs) if result.index is not None else ()
+    if not index_constructs:
+        return target, None
+    target = target or default_construct(index_constructs, spec.endogenous)
+    return target, ipma(result, target)
+
+
+def _bootstrap(
+    method: str,
+    result: Any,
+    estimator: Any,
+    spec: ModelSpec,
+    survey: Any,
+    treatment: dict[str, Any],
+    resampling: dict[str, Any],
+    workers: int | None,
+) -> tuple[Any, Any]:
+    """``(result, bootstrap)``: the bootstrap of ``result`` (None without resamples). PLS on data without treated
+    missing values resamples the fit's moments; otherwise the estimator refits the same resamples, treating missing
+    values again in each, and the result becomes the bootstrap's refit of the full sample (the same numbers)."""
+    from acsi.inference import TREATED_MISSING, bootstrap
+
+    if not resampling["n_boot"]:
+        return result, None
+    if method == "pls" and treatment["missing"] not in TREATED_MISSING:
+        return result, bootstrap(result, **resampling, workers=workers)
+    boot = bootstrap(estimator, spec, survey, **resampling, workers=workers, **treatment)
+    return boot.fit, boot
+
+
+def _settings(
+    result: Any,
+    boot: Any,
+    comparison: Any,
+    treatment: dict[str, Any],
+    resampling: dict[str, Any],
+    where: dict[str, Any],
+) -> dict[str, Any]:
+    """Every setting of the run, in the order the page's header shows them."""
+    from acsi import __version__
+
+    scale, mapping, n_boot = treatment["scale"], treatment["mapping"], resampling["n_boot"]
+    return {
+        "acsi_version": __version__,
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "pandas": pd.__version__,
+        "method": result.method,
+        **{f"estimator.{k}": v for k, v in sorted(result.settings.items())},
+        "scale": list(scale) if scale is not None else None,
+        "missing": treatment["missing"],
+        "strict": treatment["strict"],
+        "mapping": str(mapping) if mapping is not None else None,
+        "sheet": where["sheet"],
+        "bootstrap": n_boot,
+        "seed": boot.seed if boot is not None else resampling["seed"],
+        "ci": resampling["ci"] if n_boot else None,
+        "level": resampling["level"],
+        "sign_change": resampling["sign_change"] if n_boot else None,
+        "bootstrap_engine": boot.engine if boot is not None else None,
+        "ipma_target": where["ipma_target"],
+        "group": where["group"],
+        "period": where["period"],
+        "group_bootstrap": (comparison.to_dict()["n_boot"] if comparison is not None else None),
+    }
