@@ -14,12 +14,26 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "acsi"
-CHECKED = ("assessment", "inference", "results", "api.py")
+CHECKED = ("assessment", "inference", "results", "api.py", "report", "diagram", "segment", "outcomes", "ingest", "cli")
 MAX_MODULE_LINES = 450
 MAX_FUNCTION_LINES = 80
 MAX_PARAMETERS = 10
 #: Public verbs with more keyword options than MAX_PARAMETERS: their signatures are public contracts.
-PUBLIC_SIGNATURES = {"api.py:fit", "inference/driver.py:bootstrap"}
+PUBLIC_SIGNATURES = {
+    "api.py:fit",
+    "inference/driver.py:bootstrap",
+    "report/html_report.py:build_report",
+    "segment/fimix.py:fimix",
+    "outcomes/analysis.py:outcomes",
+}
+#: Functions still longer than MAX_FUNCTION_LINES, to be shortened (issue 11, item 7); the list only shrinks.
+STILL_LONG = {
+    "diagram/placement.py:_cells",
+    "segment/fimix.py:fimix",
+    "segment/mixture_regression.py:mixture_regression",
+    "segment/pos.py:pls_pos",
+    "outcomes/analysis.py:outcomes",
+}
 
 
 def _modules() -> list[Path]:
@@ -50,7 +64,7 @@ def _too_large(path: Path) -> list[str]:
     found = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            if _code_lines(node) > MAX_FUNCTION_LINES:
+            if _code_lines(node) > MAX_FUNCTION_LINES and f"{where}:{node.name}" not in STILL_LONG:
                 found.append(f"{where}:{node.name} has {_code_lines(node)} lines of code")
             if _parameters(node) > MAX_PARAMETERS and f"{where}:{node.name}" not in PUBLIC_SIGNATURES:
                 found.append(f"{where}:{node.name} has {_parameters(node)} parameters")
@@ -62,6 +76,16 @@ def test_split_modules_stay_small(path: Path) -> None:
     lines = path.read_text(encoding="utf-8").count("\n")
     assert lines <= MAX_MODULE_LINES, f"{path.relative_to(PACKAGE)} has {lines} lines"
     assert _too_large(path) == []
+
+
+def test_the_list_of_long_functions_only_names_functions_that_are_still_long() -> None:
+    long = set()
+    for path in _modules():
+        where = path.relative_to(PACKAGE).as_posix()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and _code_lines(node) > MAX_FUNCTION_LINES:
+                long.add(f"{where}:{node.name}")
+    assert STILL_LONG <= long, f"shortened, remove from STILL_LONG: {sorted(STILL_LONG - long)}"
 
 
 def test_the_size_check_counts_code_without_the_docstring_and_parameters_without_self() -> None:
