@@ -74,6 +74,19 @@ def _default_sides(col: np.ndarray, row: np.ndarray) -> list[list[str]]:
     return [vertical, horizontal]
 
 
+def _segments_cross(s: tuple, u: tuple) -> bool:
+    """Whether two segments (x0, y0, x1, y1, ...) cross properly (orientation test; touching ends do not count)."""
+    ax, ay, bx, by = s[:4]
+    cx, cy, ex, ey = u[:4]
+    if max(ax, bx) < min(cx, ex) or max(cx, ex) < min(ax, bx) or max(ay, by) < min(cy, ey) or max(cy, ey) < min(ay, by):
+        return False
+    d1 = (bx - ax) * (cy - ay) - (by - ay) * (cx - ax)
+    d2 = (bx - ax) * (ey - ay) - (by - ay) * (ex - ax)
+    d3 = (ex - cx) * (ay - cy) - (ey - cy) * (ax - cx)
+    d4 = (ex - cx) * (by - cy) - (ey - cy) * (bx - cx)
+    return d1 * d2 < -1e-9 and d3 * d4 < -1e-9
+
+
 def _cells(
     spec: ModelSpec, geometry: _Geometry, n_rows: int, n_candidates: int = 400
 ) -> list[tuple[tuple[int, float], np.ndarray, np.ndarray]]:
@@ -101,17 +114,6 @@ def _cells(
         vx, vy = b[0] - a[0], b[1] - a[1]
         t = 1.0 / math.sqrt((vx / rx) ** 2 + (vy / ry) ** 2)
         return a[0] + t * vx, a[1] + t * vy
-
-    def crosses(s: tuple, u: tuple) -> bool:
-        ax, ay, bx, by = s[:4]
-        cx, cy, ex, ey = u[:4]
-        if max(ax, bx) < min(cx, ex) or max(cx, ex) < min(ax, bx) or max(ay, by) < min(cy, ey) or max(cy, ey) < min(ay, by):
-            return False
-        d1 = (bx - ax) * (cy - ay) - (by - ay) * (cx - ax)
-        d2 = (bx - ax) * (ey - ay) - (by - ay) * (ex - ax)
-        d3 = (ex - cx) * (ay - cy) - (ey - cy) * (ax - cx)
-        d4 = (ex - cx) * (by - cy) - (ey - cy) * (bx - cx)
-        return d1 * d2 < -1e-9 and d3 * d4 < -1e-9
 
     def hits(s: tuple, centre: tuple[float, float]) -> bool:
         px, py = (s[0] - centre[0]) / (rx + 0.15), (s[1] - centre[1]) / (ry + 0.15)
@@ -148,7 +150,7 @@ def _cells(
                 for s_j, t_j in edges_to[j]:
                     a, b = pos[s_j], centre
                     seg = (*clip(a, b), *clip(b, a), s_j, t_j)
-                    new_faults += sum(crosses(seg, u) for u in segments + added)
+                    new_faults += sum(_segments_cross(seg, u) for u in segments + added)
                     new_faults += sum(hits(seg, pos[m]) for m in pos if m not in (s_j, t_j))
                     added.append(seg)
                 extra = sum(math.hypot(s[2] - s[0], s[3] - s[1]) for s in added)
