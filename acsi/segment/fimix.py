@@ -39,7 +39,7 @@ import numpy as np
 from acsi.errors import ConvergenceWarning, DataError, EstimationError, ParameterError
 from acsi.segment.criteria import ENTROPY_THRESHOLD, information_criteria, normed_entropy, recommend
 from acsi.segment.fimix_result import FimixResult, SegmentSolution
-from acsi.segment.mixture_regression import mixture_regression
+from acsi.segment.mixture_regression import MixtureFit, mixture_regression
 from acsi.validate import check_bool, check_int
 
 if TYPE_CHECKING:
@@ -178,55 +178,14 @@ def fimix(
                 ConvergenceWarning,
                 stacklevel=2,
             )
-        order = np.argsort(-em.proportions, kind="stable")
-        n_parameters = (n_segments - 1) + n_segments * n_coefficients + n_segments * len(endogenous)
-        posterior = em.posterior[:, order]
-        coefficients = [beta[order] for beta in em.coefficients]
-        variances = em.variances[:, order].T
-        weights = posterior.sum(axis=0)
-        outcome_var = np.stack(
-            [
-                (posterior * (outcomes[:, [m]] - (posterior * outcomes[:, [m]]).sum(0) / weights) ** 2).sum(0) / weights
-                for m in range(len(endogenous))
-            ],
-            axis=1,
-        )
-        solutions[n_segments] = SegmentSolution(
-            k=n_segments,
-            log_likelihood=em.log_likelihood,
-            n_parameters=n_parameters,
-            criteria=information_criteria(em.log_likelihood, n_parameters, n),
-            entropy=normed_entropy(posterior),
-            sizes=em.proportions[order],
-            paths=np.array([[coefficients[m][j, c] for m, c in path_slot] for j in range(n_segments)]),
-            intercepts=np.stack([beta[:, 0] for beta in coefficients], axis=1) if intercepts else None,
-            variances=variances,
-            r_squared=1.0 - variances / outcome_var,
-            posterior=posterior,
-            n_iter=em.n_iter,
-            converged=em.converged,
-            start_log_likelihoods=em.start_log_likelihoods,
-            at_bound=em.at_bound,
-        )
+        solutions[n_segments] = _solution(em, n_segments, outcomes, path_slot, n_coefficients, intercepts, n)
     if not solutions:
         raise EstimationError(
             f"FIMIX-PLS: every start of every K ({', '.join(map(str, ks))}) ended with a segment of fewer respondents "
             "than a regression has coefficients; fit fewer segments or more respondents."
         )
     recommendation = recommend({s.k: s.criteria for s in solutions.values()})
-    notes = _notes(solutions, recommendation.k, recommendation.agreement, ks)
-    notes += [
-        f"K = {k} left out: all {starts} starts ended with a segment of fewer respondents than a regression has "
-        "coefficients (too many segments for these data)."
-        for k in skipped
-    ]
-    notes += [
-        f"K = {s.k}: a segment's residual variance sits on its lower bound (1% of the one-segment residual variance): "
-        "the segment gathers respondents with (nearly) identical scores, a spike of the likelihood rather than a "
-        "customer group."
-        for s in solutions.values()
-        if s.at_bound
-    ]
+    notes = _notes(solutions, recommendation.k, recommendation.agreement, ks) + _left_out(solutions, skipped, starts)
     return FimixResult(
         spec=spec,
         fit=pooled,
@@ -263,4 +222,65 @@ def _notes(solutions: dict[int, SegmentSolution], k: int, agreement: bool, ks: t
         )
     if k == ks[-1] and len(ks) > 1:
         notes.append(f"The recommended K = {k} is the largest fitted: fit larger K to see whether the criteria turn.")
+    return notes
+
+
+def _solution(
+    em: MixtureFit,
+    n_segments: int,
+    outcomes: np.ndarray,
+    path_slot: list[tuple[int, int]],
+    n_coefficients: int,
+    intercepts: bool,
+    n: int,
+) -> SegmentSolution:
+    """The K-segment solution of one EM run, segments ordered by size (largest first): paths, intercepts, residual
+    variances, R² (1 - residual variance / segment variance of the outcome), criteria (``n_parameters`` = K - 1
+    proportions + K x (coefficients + residual variances)) and the normed entropy."""
+    order = np.argsort(-em.proportions, kind="stable")
+    n_parameters = (n_segments - 1) + n_segments * n_coefficients + n_segments * outcomes.shape[1]
+    posterior = em.posterior[:, order]
+    coefficients = [beta[order] for beta in em.coefficients]
+    variances = em.variances[:, order].T
+    weights = posterior.sum(axis=0)
+    outcome_var = np.stack(
+        [
+            (posterior * (outcomes[:, [m]] - (posterior * outcomes[:, [m]]).sum(0) / weights) ** 2).sum(0) / weights
+            for m in range(outcomes.shape[1])
+        ],
+        axis=1,
+    )
+    return SegmentSolution(
+        k=n_segments,
+        log_likelihood=em.log_likelihood,
+        n_parameters=n_parameters,
+        criteria=information_criteria(em.log_likelihood, n_parameters, n),
+        entropy=normed_entropy(posterior),
+        sizes=em.proportions[order],
+        paths=np.array([[coefficients[m][j, c] for m, c in path_slot] for j in range(n_segments)]),
+        intercepts=np.stack([beta[:, 0] for beta in coefficients], axis=1) if intercepts else None,
+        variances=variances,
+        r_squared=1.0 - variances / outcome_var,
+        posterior=posterior,
+        n_iter=em.n_iter,
+        converged=em.converged,
+        start_log_likelihoods=em.start_log_likelihoods,
+        at_bound=em.at_bound,
+    )
+
+
+def _left_out(solutions: dict[int, SegmentSolution], skipped: list[int], starts: int) -> list[str]:
+    """Notes on the K left out (every start degenerate) and on solutions with a variance at its lower bound."""
+    notes = [
+        f"K = {k} left out: all {starts} starts ended with a segment of fewer respondents than a regression has "
+        "coefficients (too many segments for these data)."
+        for k in skipped
+    ]
+    notes += [
+        f"K = {s.k}: a segment's residual variance sits on its lower bound (1% of the one-segment residual variance): "
+        "the segment gathers respondents with (nearly) identical scores, a spike of the likelihood rather than a "
+        "customer group."
+        for s in solutions.values()
+        if s.at_bound
+    ]
     return notes
