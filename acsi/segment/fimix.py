@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from acsi.data import IndicatorData
+    from acsi.results import FitResult
     from acsi.spec.model import ModelSpec
 
 __all__ = ["fimix", "parse_k"]
@@ -133,15 +134,7 @@ def fimix(
     from acsi.spec.model import ModelSpec
 
     ks = parse_k(k)
-    check_int("starts", starts, 1)
-    check_int("max_iter", max_iter, 1)
-    check_bool("intercepts", intercepts)
-    if seed is not None:
-        check_int("seed", seed, 0)
-    if not (isinstance(tol, (int, float)) and not isinstance(tol, bool) and 0 < tol < 1):
-        raise ParameterError(f"tol must be a number between 0 and 1; got {tol!r}.")
-    if seed is None:
-        seed = int(np.random.SeedSequence().entropy % (2**63))
+    seed = _checked_seed(starts, seed, tol, max_iter, intercepts)
     if not isinstance(spec, ModelSpec):
         spec = load_spec(spec)
     if not spec.paths:
@@ -150,18 +143,7 @@ def fimix(
     n = pooled.n_obs
     if ks[-1] > 1 and n < 2 * ks[-1]:
         raise DataError(f"FIMIX-PLS with K = {ks[-1]} segments needs more respondents than {n}.")
-    scores = np.asarray(pooled.score_matrix, dtype=float)
-    position = {name: j for j, name in enumerate(pooled.constructs)}
-    endogenous = list(spec.endogenous)
-    predictors = [[position[p.source] for p in spec.paths if p.target == target] for target in endogenous]
-    outcomes = scores[:, [position[c] for c in endogenous]]
-    designs = tuple(
-        np.column_stack([np.ones(n), scores[:, cols]]) if intercepts else scores[:, cols].copy() for cols in predictors
-    )
-    path_slot = []  # (regression m, column in its design) of each spec path
-    for p in spec.paths:
-        m = endogenous.index(p.target)
-        path_slot.append((m, int(intercepts) + predictors[m].index(position[p.source])))
+    outcomes, designs, path_slot = _regressions(spec, pooled, intercepts)
     n_coefficients = sum(x.shape[1] for x in designs)
     solutions: dict[int, SegmentSolution] = {}
     skipped: list[int] = []
@@ -284,3 +266,35 @@ def _left_out(solutions: dict[int, SegmentSolution], skipped: list[int], starts:
         if s.at_bound
     ]
     return notes
+
+
+def _checked_seed(starts: int, seed: int | None, tol: float, max_iter: int, intercepts: bool) -> int:
+    """The seed of the starts (drawn when None) after checking the EM options; :class:`ParameterError` otherwise."""
+    check_int("starts", starts, 1)
+    check_int("max_iter", max_iter, 1)
+    check_bool("intercepts", intercepts)
+    if seed is not None:
+        check_int("seed", seed, 0)
+    if not (isinstance(tol, (int, float)) and not isinstance(tol, bool) and 0 < tol < 1):
+        raise ParameterError(f"tol must be a number between 0 and 1; got {tol!r}.")
+    return int(np.random.SeedSequence().entropy % (2**63)) if seed is None else seed
+
+
+def _regressions(spec: ModelSpec, pooled: FitResult, intercepts: bool) -> tuple[np.ndarray, tuple[np.ndarray, ...], list]:
+    """The structural regressions on the pooled construct scores: outcomes (n x endogenous), one design per
+    endogenous construct (its predictors, after a column of ones with ``intercepts``), and the
+    (regression, design column) of each spec path."""
+    n = pooled.n_obs
+    scores = np.asarray(pooled.score_matrix, dtype=float)
+    position = {name: j for j, name in enumerate(pooled.constructs)}
+    endogenous = list(spec.endogenous)
+    predictors = [[position[p.source] for p in spec.paths if p.target == target] for target in endogenous]
+    outcomes = scores[:, [position[c] for c in endogenous]]
+    designs = tuple(
+        np.column_stack([np.ones(n), scores[:, cols]]) if intercepts else scores[:, cols].copy() for cols in predictors
+    )
+    path_slot = []  # (regression m, column in its design) of each spec path
+    for p in spec.paths:
+        m = endogenous.index(p.target)
+        path_slot.append((m, int(intercepts) + predictors[m].index(position[p.source])))
+    return outcomes, designs, path_slot
