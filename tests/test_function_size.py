@@ -30,7 +30,6 @@ PUBLIC_SIGNATURES = {
 STILL_LONG = {
     "segment/mixture_regression.py:mixture_regression",
     "segment/pos.py:pls_pos",
-    "outcomes/analysis.py:outcomes",
 }
 
 
