@@ -83,11 +83,11 @@ def path_diagram_of_spec(spec: acsi.ModelSpec) -> str:
 
 def test_the_layout_is_the_same_on_every_call(demo) -> None:  # noqa: ANN001
     spec, _ = demo
-    from acsi import diagram
+    from acsi.diagram import placement
 
-    diagram._CACHE.clear()
+    placement._CACHE.clear()
     first = layout(spec)
-    diagram._CACHE.clear()
+    placement._CACHE.clear()
     assert layout(spec).placement == first.placement
 
 

@@ -15,8 +15,9 @@ import pytest
 import acsi
 from acsi.cli import main
 from acsi.errors import ParameterError
-from acsi.report import html_report
-from acsi.report.html_report import GROUP_SECTIONS, SECTIONS, build_report, checklist
+from acsi.report import html_report, pdf
+from acsi.report.checklist import checklist
+from acsi.report.html_report import GROUP_SECTIONS, SECTIONS, build_report
 from tests.conftest import MODELS, ROOT
 
 CHROMIUM = "/usr/bin/chromium"
@@ -175,7 +176,7 @@ def test_the_same_inputs_give_the_same_page(mobi: Path, ecsi_report: html_report
 
 
 def test_without_chromium_pdf_is_refused_with_our_error(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, ecsi_report) -> None:  # noqa: ANN001
-    monkeypatch.setattr(html_report, "find_chromium", lambda: None)
+    monkeypatch.setattr(pdf, "find_chromium", lambda: None)
     with pytest.raises(ParameterError, match="Chromium"):
         ecsi_report.write(tmp_path / "r.pdf", format="pdf")
 

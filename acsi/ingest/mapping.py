@@ -41,7 +41,6 @@ from by the case weights (integer weights act as repeated rows), and so does the
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,6 +52,7 @@ import pandas as pd
 import yaml
 
 from acsi.errors import DataError, IngestError, shorten
+from acsi.ingest.recode import _as_numbers, _is_number, clean_indicator, format_rows, format_values
 from acsi.ingest.survey import Survey
 from acsi.spec.model import Scale
 from acsi.spec.yaml_io import _UniqueKeyLoader
@@ -60,25 +60,9 @@ from acsi.spec.yaml_io import _UniqueKeyLoader
 #: Named recoding tables.
 FIVE_LEVEL: Mapping[float, float] = MappingProxyType({1: 0.0, 2: 40.0, 3: 60.0, 4: 80.0, 5: 100.0})
 NAMED_RECODES = ("acsi", "five_level")
-_SHOW = 5
 _RULE_KEYS = ("column", "scale", "missing", "reverse", "recode", "label")
 _TOP_KEYS = ("indicators", "defaults", "weight", "groups", "description")
 _DEFAULT_KEYS = ("scale", "missing")
-
-
-def format_rows(labels: Any) -> str:
-    """``"rows 3, 7, 9 and 12 more"`` for a sequence of row labels."""
-    labels = list(labels)
-    shown = ", ".join(str(r) for r in labels[:_SHOW])
-    more = f" and {len(labels) - _SHOW} more" if len(labels) > _SHOW else ""
-    return f"rows {shown}{more}"
-
-
-def format_values(values: Any) -> str:
-    out = []
-    for v in list(values)[:_SHOW]:
-        out.append(f"{v:g}" if isinstance(v, (float, np.floating)) else repr(v) if isinstance(v, str) else str(v))
-    return ", ".join(out)
 
 
 @dataclass(frozen=True)
@@ -195,10 +179,6 @@ class _Reader:
         return value.strip()
 
 
-def _is_number(value: Any) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
-
-
 def mapping_from_dict(data: Mapping[str, Any], *, source: str | None = None) -> SurveyMapping:
     """Build a :class:`SurveyMapping` from the plain data of a mapping file.
 
@@ -308,31 +288,6 @@ def load_mapping(path: str | Path) -> SurveyMapping:
     return mapping_from_dict(data, source=str(path))
 
 
-def _as_numbers(column: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Numeric version of a column and the mask of cells that held non-numeric text."""
-    if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
-        return column.astype(float), pd.Series(False, index=column.index)
-    text = column.astype("string").str.strip()
-    converted = pd.to_numeric(text, errors="coerce").astype(float)
-    bad = column.notna() & converted.isna() & (text != "")
-    if pd.api.types.is_bool_dtype(column):
-        bad = column.notna()
-    return converted, bad
-
-
-def _code_mask(column: pd.Series, codes: tuple[Any, ...]) -> np.ndarray:
-    numbers = [c for c in codes if _is_number(c)]
-    texts = [c for c in codes if isinstance(c, str)]
-    if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
-        return column.isin(numbers).to_numpy() if numbers else np.zeros(len(column), dtype=bool)
-    as_text = column.astype("string").str.strip()
-    candidates = texts + [f"{c:g}" for c in numbers] + [str(c) for c in numbers]
-    hit = as_text.isin(candidates).fillna(False).to_numpy(dtype=bool, copy=True)
-    if numbers:
-        hit = hit | pd.to_numeric(as_text, errors="coerce").isin(numbers).fillna(False).to_numpy(dtype=bool)
-    return hit
-
-
 def apply_mapping(survey: Survey, mapping: SurveyMapping, *, strict: bool = True) -> Survey:
     """Rename, clean, reverse and recode the mapped columns of a survey.
 
@@ -386,72 +341,14 @@ def apply_mapping(survey: Survey, mapping: SurveyMapping, *, strict: bool = True
     codes_out = dict(meta.missing_codes)
     labels_out = dict(meta.column_labels)
     for rule in mapping.rules:
-        column = frame[rule.column]
         tally = dict(counts.get(rule.column, {}))  # codes the reader applied (SPSS) follow the rename
         tally.setdefault("missing_codes", 0)
-        name = f"'{rule.column}'" + (f" (indicator '{rule.indicator}')" if rule.column != rule.indicator else "")
-        plain = isinstance(column.dtype, np.dtype) and column.dtype.kind in "iuf"
-        if plain:  # fast path: numbers only, one conversion, codes compared in numpy
-            x = column.to_numpy(dtype=float, copy=True)
-            if rule.missing:
-                hit = np.zeros(len(x), dtype=bool)
-                for code in rule.missing:
-                    if _is_number(code):
-                        hit |= x == code
-                tally["missing_codes"] += int(hit.sum())
-                x[hit] = np.nan
-        else:
-            if rule.missing:
-                hit = _code_mask(column, rule.missing)
-                tally["missing_codes"] += int(hit.sum())
-                if hit.any():
-                    column = column.mask(hit)
-            values, bad = _as_numbers(column)
-            if bad.any():
-                rows = column.index[bad.to_numpy()]
-                problems.append(
-                    f"Column {name}{where} is not numeric: {format_rows(rows)} hold {format_values(column[bad])}. "
-                    "Recode these answers to numbers or declare them missing codes in the mapping."
-                )
-                continue
-            x = values.to_numpy(dtype=float, copy=True)
+        x, problem = clean_indicator(rule, frame[rule.column], where=where, strict=strict, tally=tally)
+        if problem is not None:
+            problems.append(problem)
+            continue
         if rule.missing:
             codes_out[rule.indicator] = tuple(dict.fromkeys((*codes_out.get(rule.column, ()), *rule.missing)))
-        if rule.scale is not None:
-            outside = (x < rule.scale.min) | (x > rule.scale.max)
-            if outside.any():
-                n_out = int(outside.sum())
-                if strict:
-                    problems.append(
-                        f"Column {name}{where} has {n_out} value(s) outside its scale {rule.scale.min:g}-{rule.scale.max:g}: "
-                        f"{format_rows(column.index[outside])} hold {format_values(x[outside])}. Declare these codes "
-                        "missing, correct the scale, or use lenient mode (--lenient) to treat them as missing."
-                    )
-                    continue
-                x[outside] = np.nan
-                tally["out_of_scale"] = n_out
-        if rule.reverse:
-            x = rule.scale.min + rule.scale.max - x
-            tally["reversed"] = int((~np.isnan(x)).sum())
-        if rule.recode == "acsi":
-            x = 100.0 * (x - rule.scale.min) / (rule.scale.max - rule.scale.min)
-            tally["recoded"] = int((~np.isnan(x)).sum())
-        elif rule.recode is not None:
-            table = rule.table()
-            keys = np.array(list(table), dtype=float)
-            mapped = pd.Series(x).map(dict(table)).to_numpy(dtype=float)
-            unmapped = ~np.isnan(x) & ~np.isin(x, keys)
-            if unmapped.any():
-                if strict:
-                    problems.append(
-                        f"Column {name}{where} has {int(unmapped.sum())} answer(s) missing from its recoding table "
-                        f"({format_values(keys)}): {format_rows(column.index[unmapped])} hold "
-                        f"{format_values(x[unmapped])}. Extend the table, declare them missing, or use lenient mode."
-                    )
-                    continue
-                tally["unmapped"] = int(unmapped.sum())
-            x = mapped
-            tally["recoded"] = int((~np.isnan(x)).sum())
         new[rule.indicator] = x
         counts[rule.indicator] = tally
         label = rule.label or meta.column_labels.get(rule.column)

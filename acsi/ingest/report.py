@@ -113,26 +113,7 @@ def validation_report(
         f"Survey: {meta.source} ({meta.format}; {len(frame)} rows, {frame.shape[1]} columns; row numbers: {meta.row_numbers})",
     ]
     if mapping is None:
-        header.append("Mapping: none (columns pass through by name and type)")
-        rows = []
-        for name in frame.columns:
-            column = frame[name]
-            numeric = pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column)
-            suggested = meta.suggested_scales.get(name)
-            rows.append(
-                {
-                    "column": name,
-                    "type": _kind(column),
-                    "missing": int(column.isna().sum()),
-                    "missing_codes": int(meta.counts.get(name, {}).get("missing_codes", 0)),
-                    "min": column.min() if numeric and column.notna().any() else None,
-                    "max": column.max() if numeric and column.notna().any() else None,
-                    "labelled_scale": f"{suggested.min:g}-{suggested.max:g}" if suggested else "",
-                    "label": meta.column_labels.get(name, ""),
-                }
-            )
-        totals = [f"Rows: {len(frame)}; complete rows: {int(frame.notna().all(axis=1).sum())}."]
-        return IngestReport(header=tuple(header), columns=pd.DataFrame(rows), totals=tuple(totals))
+        return _unmapped_report(original, header)
 
     extras = []
     if mapping.weight:
@@ -173,6 +154,37 @@ def validation_report(
             }
         )
     table = pd.DataFrame(rows)
+    return IngestReport(header=tuple(header), columns=table, totals=_totals(data, treatment))
+
+
+def _unmapped_report(original: Survey, header: list[str]) -> IngestReport:
+    """The report without a mapping: every column with its type, missing cells, range and label."""
+    meta = original.metadata
+    frame = original.frame
+    header.append("Mapping: none (columns pass through by name and type)")
+    rows = []
+    for name in frame.columns:
+        column = frame[name]
+        numeric = pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column)
+        suggested = meta.suggested_scales.get(name)
+        rows.append(
+            {
+                "column": name,
+                "type": _kind(column),
+                "missing": int(column.isna().sum()),
+                "missing_codes": int(meta.counts.get(name, {}).get("missing_codes", 0)),
+                "min": column.min() if numeric and column.notna().any() else None,
+                "max": column.max() if numeric and column.notna().any() else None,
+                "labelled_scale": f"{suggested.min:g}-{suggested.max:g}" if suggested else "",
+                "label": meta.column_labels.get(name, ""),
+            }
+        )
+    totals = [f"Rows: {len(frame)}; complete rows: {int(frame.notna().all(axis=1).sum())}."]
+    return IngestReport(header=tuple(header), columns=pd.DataFrame(rows), totals=tuple(totals))
+
+
+def _totals(data: ValidatedData | None, treatment: str) -> tuple[str, ...]:
+    """Rows, incomplete rows and missing cells by cause, and the missing-data treatment applied."""
     totals = []
     if data is not None and data.missing_report is not None:
         report = data.missing_report
@@ -189,4 +201,4 @@ def validation_report(
             totals.append(f"Missing-data treatment: mean replacement, {report.n_cells_imputed} cell(s) imputed.")
         else:
             totals.append(f"Missing-data treatment: {treatment}.")
-    return IngestReport(header=tuple(header), columns=table, totals=tuple(totals))
+    return tuple(totals)

@@ -9,6 +9,7 @@ the effect of one index point, revenue at risk per group.
 
 from __future__ import annotations
 
-from acsi.outcomes.analysis import OutcomeResult, outcomes
+from acsi.outcomes.analysis import outcomes
+from acsi.outcomes.outcome_result import OutcomeResult
 
 __all__ = ["OutcomeResult", "outcomes"]

@@ -34,10 +34,8 @@ Reference: Abrevaya, J. & Huang, J. (2005), On the bootstrap of the maximum scor
 
 from __future__ import annotations
 
-import html
 import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path as FilePath
 from typing import TYPE_CHECKING, Any
 
@@ -46,149 +44,21 @@ import numpy as np
 from acsi.errors import DataError, ParameterError
 from acsi.outcomes.isotonic import isotonic_curve
 from acsi.outcomes.logistic import LogisticFit, expit, fit_logistic
+from acsi.outcomes.outcome_result import OutcomeResult
 from acsi.outcomes.rates import normal_quantile, rates_by_level, wilson_interval
-from acsi.strict_json import strict
 from acsi.validate import check_int, check_level
 
 if TYPE_CHECKING:
     import pandas as pd
-    from matplotlib.figure import Figure
 
     from acsi.spec.model import ModelSpec
 
-__all__ = ["DEFAULT_BANDS", "OutcomeResult", "outcomes"]
+__all__ = ["DEFAULT_BANDS", "outcomes"]
 
 #: Inner edges of the default index bands: below 50, 50-60, ..., 90 and above.
 DEFAULT_BANDS: tuple[float, ...] = (50.0, 60.0, 70.0, 80.0, 90.0)
 #: Most levels a rating column may have (a per-level table of a continuous column is no table).
 MAX_RATING_LEVELS = 11
-
-
-@dataclass(frozen=True, repr=False)
-class OutcomeResult:
-    """The outcome analysis of one construct's index against one binary outcome.
-
-    Attributes
-    ----------
-    outcome, construct : str
-    n : int
-        Respondents with an index and an outcome.
-    rate, rate_interval : float, (float, float)
-        Overall outcome rate and its Wilson interval.
-    bands : pandas.DataFrame
-        One row per index band: band, lower, upper, n, successes, rate, ci_lower, ci_upper.
-    ratings : pandas.DataFrame or None
-        The same per level of the rating column.
-    curve : pandas.DataFrame
-        On a grid of index points: isotonic, isotonic_lower, isotonic_upper, logistic, logistic_lower, logistic_upper.
-    logistic : LogisticFit
-        ``logit P = a + b x``, x the 0-100 index.
-    effects : dict
-        ``marginal_effect`` and ``elasticity``: {estimate, se, ci_lower, ci_upper}.
-    groups : pandas.DataFrame or None
-        Per group: n, rate, ci_lower, ci_upper, mean_index, below_threshold, expected_lost, revenue, revenue_at_risk.
-    threshold : float
-    settings : dict
-    notes : tuple of str
-    """
-
-    outcome: str
-    construct: str
-    n: int
-    rate: float
-    rate_interval: tuple[float, float]
-    bands: pd.DataFrame
-    ratings: pd.DataFrame | None
-    curve: pd.DataFrame
-    logistic: LogisticFit
-    effects: dict[str, dict[str, float]]
-    groups: pd.DataFrame | None
-    threshold: float
-    settings: dict[str, Any]
-    notes: tuple[str, ...] = ()
-    at_risk: dict[str, float] = field(default_factory=dict)
-
-    def to_frame(self) -> pd.DataFrame:
-        """The band table (outcome rate per index band with Wilson intervals)."""
-        return self.bands.copy()
-
-    @strict
-    def to_dict(self) -> dict[str, Any]:
-        """Strict JSON: outcome, construct, n, rate, rate_ci, threshold, settings, bands, ratings, logistic
-        {intercept, slope, se, converged}, effects, curve, groups, at_risk, notes."""
-        se = np.sqrt(np.diag(self.logistic.covariance))
-        return {
-            "outcome": self.outcome,
-            "construct": self.construct,
-            "n": self.n,
-            "rate": self.rate,
-            "rate_ci": list(self.rate_interval),
-            "threshold": self.threshold,
-            "settings": dict(self.settings),
-            "bands": _records(self.bands),
-            "ratings": None if self.ratings is None else _records(self.ratings),
-            "logistic": {
-                "intercept": float(self.logistic.coefficients[0]),
-                "slope": float(self.logistic.coefficients[1]),
-                "se": [float(v) for v in se],
-                "converged": self.logistic.converged,
-            },
-            "effects": self.effects,
-            "curve": _records(self.curve),
-            "groups": None if self.groups is None else _records(self.groups),
-            "at_risk": dict(self.at_risk),
-            "notes": list(self.notes),
-        }
-
-    def summary(self) -> str:
-        """Band and rating tables, the slope and effects, the groups' revenue at risk, the notes."""
-        me, el = self.effects["marginal_effect"], self.effects["elasticity"]
-        level = int(round(100 * self.settings["level"]))
-        lines = [
-            f"{self.outcome} by {self.construct} index: {self.n} customers, overall rate {self.rate:.3f} "
-            f"[{self.rate_interval[0]:.3f}, {self.rate_interval[1]:.3f}] ({level}% Wilson)",
-            self.bands.to_string(index=False, float_format=lambda v: f"{v:.3f}"),
-        ]
-        if self.ratings is not None:
-            lines += [
-                "",
-                f"by {self.settings['rating']}:",
-                self.ratings.to_string(index=False, float_format=lambda v: f"{v:.3f}"),
-            ]
-        a, b = self.logistic.coefficients
-        lines += [
-            "",
-            f"logistic: logit P = {a:.4f} + {b:.5f} x index",
-            f"one index point more: {100 * me['estimate']:+.2f} percentage points of {self.outcome} "
-            f"[{100 * me['ci_lower']:+.2f}, {100 * me['ci_upper']:+.2f}]; elasticity {el['estimate']:.3f} "
-            f"[{el['ci_lower']:.3f}, {el['ci_upper']:.3f}]",
-        ]
-        if self.groups is not None:
-            lines += [
-                "",
-                f"per group (threshold index {self.threshold:g}):",
-                self.groups.to_string(float_format=lambda v: f"{v:.3f}"),
-            ]
-        lines += [f"note: {note}" for note in self.notes]
-        return "\n".join(lines)
-
-    def plot(self, *, title: str | None = None) -> Figure:
-        """The curves and band rates as a matplotlib Figure (see :func:`acsi.outcomes.plots.plot_outcome_curves`)."""
-        from acsi.outcomes.plots import plot_outcome_curves
-
-        return plot_outcome_curves(self, title=title)
-
-    def __repr__(self) -> str:
-        me = self.effects["marginal_effect"]["estimate"]
-        return f"OutcomeResult(outcome={self.outcome!r}, construct={self.construct!r}, n={self.n}, rate={self.rate:.3f}, per_point={me:+.4f})"
-
-    def _repr_html_(self) -> str:
-        return f"<pre>{html.escape(self.summary())}</pre>"
-
-
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    rows = frame.reset_index() if frame.index.name is not None else frame
-    return [{str(k): (v.item() if hasattr(v, "item") else v) for k, v in row.items()} for row in rows.to_dict("records")]
 
 
 def binary_outcome(values: pd.Series, name: str) -> np.ndarray:
@@ -272,157 +142,38 @@ def outcomes(
     SpecError
         ``construct`` is not a construct with an index.
     """
-    import pandas as pd
 
-    from acsi.api import fit as fit_model
-    from acsi.compare.branches import default_construct
-    from acsi.errors import SpecError
     from acsi.spec.load import load_spec
     from acsi.spec.model import ModelSpec
 
-    check_level("level", level)
-    check_int("n_boot", n_boot, 0)
-    edges = np.asarray(sorted(float(b) for b in bands))
-    if edges.size == 0 or len(set(edges.tolist())) != edges.size:
-        raise ParameterError(f"bands must be distinct index values such as 50,60,70,80,90; got {list(bands)!r}.")
-    if not 0 <= threshold <= 100:
-        raise ParameterError(f"threshold must be an index value between 0 and 100; got {threshold!r}.")
+    edges = _checked_edges(level, n_boot, bands, threshold)
     if not isinstance(spec, ModelSpec):
         spec = load_spec(spec)
     notes: list[str] = []
-    frame = data
-    if customers is not None:
-        frame, dropped = _join(data, customers, key)
-        if dropped:
-            notes.append(f"{dropped} respondent(s) without a customer record (key {key!r}) left out.")
-    wanted = [c for c in (outcome, group, revenue, rating) if c is not None]
-    absent = [c for c in wanted if c not in frame.columns]
-    if absent:
-        raise DataError(
-            f"Column(s) {', '.join(map(repr, absent))} not in the data; columns: {', '.join(map(str, frame.columns[:40]))}."
-        )
-    result = fit_model(spec, frame, method=method, index_weights=index_weights, missing=missing, scale=scale)  # type: ignore[arg-type]
-    if result.index is None:
-        raise SpecError(
-            "The outcome analysis needs 0-100 indices: give the indicator scales in the spec or with scale=(min, max)."
-        )
-    construct = construct or default_construct(result.index.constructs, spec.endogenous)
-    if construct not in result.index.constructs:
-        raise SpecError(
-            f"Construct {construct!r} has no 0-100 index; constructs with an index: {', '.join(result.index.constructs)}.",
-            culprit=construct,
-        )
-    index = result.index.respondent_scores[construct]
-    rows = frame.loc[index.index]
-    known = rows[outcome].notna().to_numpy()
-    if not known.all():
-        notes.append(f"{int((~known).sum())} respondent(s) without a value of {outcome!r} left out.")
-    rows, x = rows[known], index.to_numpy(dtype=float)[known]
-    y = binary_outcome(rows[outcome], outcome)
-    if len(y) < 10 or y.min() == y.max():
-        raise DataError(
-            f"The outcome analysis needs at least 10 customers with both outcome values; {outcome!r} has {len(y)} with values {sorted(set(y.tolist()))}."
-        )
+    frame = _survey_frame(data, customers, key, [outcome, group, revenue, rating], notes)
+    construct, index = _index_scores(
+        spec, frame, construct, method=method, index_weights=index_weights, missing=missing, scale=scale
+    )
+    rows, x, y = _known_outcomes(frame, index, outcome, notes)
     z = normal_quantile(level)
     n = len(y)
     rate_low, rate_high = wilson_interval(np.array([y.sum()]), np.array([n]), level)
 
-    codes = np.searchsorted(edges, x, side="right")
-    band_stats = rates_by_level(codes, y, len(edges) + 1, level)
-    band_table = pd.DataFrame(band_stats, columns=["n", "successes", "rate", "ci_lower", "ci_upper"])
-    band_table.insert(0, "upper", [*edges, 100.0])
-    band_table.insert(0, "lower", [0.0, *edges])
-    band_table.insert(0, "band", _band_labels(edges))
-    band_table = band_table.astype({"n": int, "successes": int})
+    band_table = _band_table(edges, x, y, level)
 
-    rating_table = None
-    if rating is not None:
-        values = rows[rating]
-        levels = np.sort(values.dropna().unique())
-        if len(levels) > MAX_RATING_LEVELS:
-            raise DataError(
-                f"Rating column {rating!r} has {len(levels)} levels; at most {MAX_RATING_LEVELS} are tabulated (use the index bands)."
-            )
-        present = values.notna().to_numpy()
-        rating_codes = np.searchsorted(levels, values[present].to_numpy())
-        stats = rates_by_level(rating_codes, y[present], len(levels), level)
-        rating_table = pd.DataFrame(stats, columns=["n", "successes", "rate", "ci_lower", "ci_upper"]).astype(
-            {"n": int, "successes": int}
-        )
-        rating_table.insert(0, "level", [v.item() if hasattr(v, "item") else v for v in levels])
+    rating_table = None if rating is None else _rating_table(rows[rating], rating, y, level)
 
     model = fit_logistic(x, y)
     if not model.converged:
         notes.append("The logistic fit did not converge: the index separates the outcomes (almost) perfectly.")
-    grid = np.arange(np.floor(x.min()), np.ceil(x.max()) + 1.0)
-    logistic, logistic_low, logistic_high = model.curve(grid, z)
-    iso = isotonic_curve(x, y, grid)
-    iso_low = iso_high = np.full(grid.shape, np.nan)
-    if n_boot:
-        rng = np.random.default_rng(seed)
-        draws = np.empty((n_boot, grid.size))
-        for b in range(n_boot):
-            take = rng.integers(n, size=n)
-            draws[b] = isotonic_curve(x[take], y[take], grid)
-        with warnings.catch_warnings():  # a grid point below every resample's minimum has no value
-            warnings.simplefilter("ignore", RuntimeWarning)
-            iso_low, iso_high = np.nanpercentile(draws, [50 * (1 - level), 50 * (1 + level)], axis=0)
-    curve = pd.DataFrame(
-        {
-            "index": grid,
-            "isotonic": iso,
-            "isotonic_lower": iso_low,
-            "isotonic_upper": iso_high,
-            "logistic": logistic,
-            "logistic_lower": logistic_low,
-            "logistic_upper": logistic_high,
-        }
-    )
-    effects = {}
-    for name, (estimate, se) in (("marginal_effect", model.marginal_effect(x)), ("elasticity", model.elasticity(x))):
-        effects[name] = {"estimate": estimate, "se": se, "ci_lower": estimate - z * se, "ci_upper": estimate + z * se}
+    curve = _curve(model, x, y, level, n_boot, seed)
+    effects = _effects(model, x, z)
 
     a, b = model.coefficients
     gap = np.where(x < threshold, expit(a + b * threshold) - expit(a + b * x), 0.0)
-    money = None
-    if revenue is not None:
-        money = pd.to_numeric(rows[revenue], errors="coerce").to_numpy(dtype=float)
-        bad = ~np.isfinite(money) | (money < 0)
-        if bad.any():
-            examples = ", ".join(f"row {i}: {v!r}" for i, v in list(rows[revenue][bad].items())[:3])
-            raise DataError(
-                f"Revenue column {revenue!r} must hold non-negative numbers; found {int(bad.sum())} other value(s) ({examples})."
-            )
-    at_risk = {
-        "below_threshold": int(np.sum(x < threshold)),
-        "expected_lost": float(gap.sum()),
-        "revenue": None if money is None else float(money.sum()),
-        "revenue_at_risk": None if money is None else float(np.sum(money * gap)),
-    }
-    group_table = None
-    if group is not None:
-        labels = rows[group].astype(str).to_numpy()
-        records = []
-        for label in sorted(set(labels)):
-            mask = labels == label
-            low, high = wilson_interval(np.array([y[mask].sum()]), np.array([mask.sum()]), level)
-            records.append(
-                {
-                    group: label,
-                    "n": int(mask.sum()),
-                    "rate": float(y[mask].mean()),
-                    "ci_lower": float(low[0]),
-                    "ci_upper": float(high[0]),
-                    "mean_index": float(x[mask].mean()),
-                    "below_threshold": int(np.sum(x[mask] < threshold)),
-                    "expected_lost": float(gap[mask].sum()),
-                    "revenue": None if money is None else float(money[mask].sum()),
-                    "revenue_at_risk": None if money is None else float(np.sum(money[mask] * gap[mask])),
-                }
-            )
-        group_table = pd.DataFrame(records).set_index(group)
-        if money is not None:
-            group_table = group_table.sort_values("revenue_at_risk", ascending=False)
+    money = None if revenue is None else _revenue(rows, revenue)
+    at_risk = _at_risk(x, gap, money, threshold)
+    group_table = None if group is None else _group_table(rows[group], group, x, y, gap, money, threshold, level)
     return OutcomeResult(
         outcome=outcome,
         construct=construct,
@@ -450,6 +201,213 @@ def outcomes(
         notes=tuple(notes),
         at_risk=at_risk,
     )
+
+
+def _survey_frame(
+    data: pd.DataFrame, customers: pd.DataFrame | None, key: str | None, columns: list[str | None], notes: list[str]
+) -> pd.DataFrame:
+    """The survey, joined to the customer file when there is one (noting respondents left out); DataError
+    naming the ``columns`` it lacks."""
+    frame = data
+    if customers is not None:
+        frame, dropped = _join(data, customers, key)
+        if dropped:
+            notes.append(f"{dropped} respondent(s) without a customer record (key {key!r}) left out.")
+    wanted = [c for c in columns if c is not None]
+    absent = [c for c in wanted if c not in frame.columns]
+    if absent:
+        raise DataError(
+            f"Column(s) {', '.join(map(repr, absent))} not in the data; columns: {', '.join(map(str, frame.columns[:40]))}."
+        )
+    return frame
+
+
+def _index_scores(spec: ModelSpec, frame: pd.DataFrame, construct: str | None, **fit_options: Any) -> tuple[str, pd.Series]:
+    """The construct (default: :func:`acsi.compare.branches.default_construct`) and its respondents' 0-100 index
+    from the model fit; SpecError without indices or for a construct without one."""
+    from acsi.api import fit as fit_model
+    from acsi.compare.branches import default_construct
+    from acsi.errors import SpecError
+
+    result = fit_model(spec, frame, **fit_options)
+    if result.index is None:
+        raise SpecError(
+            "The outcome analysis needs 0-100 indices: give the indicator scales in the spec or with scale=(min, max)."
+        )
+    construct = construct or default_construct(result.index.constructs, spec.endogenous)
+    if construct not in result.index.constructs:
+        raise SpecError(
+            f"Construct {construct!r} has no 0-100 index; constructs with an index: {', '.join(result.index.constructs)}.",
+            culprit=construct,
+        )
+    return construct, result.index.respondent_scores[construct]
+
+
+def _known_outcomes(
+    frame: pd.DataFrame, index: pd.Series, outcome: str, notes: list[str]
+) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """The respondents with a value of ``outcome`` (noting those left out), their index and their 0/1 outcome;
+    DataError with fewer than 10 of them or a single outcome value."""
+    rows = frame.loc[index.index]
+    known = rows[outcome].notna().to_numpy()
+    if not known.all():
+        notes.append(f"{int((~known).sum())} respondent(s) without a value of {outcome!r} left out.")
+    rows, x = rows[known], index.to_numpy(dtype=float)[known]
+    y = binary_outcome(rows[outcome], outcome)
+    if len(y) < 10 or y.min() == y.max():
+        raise DataError(
+            f"The outcome analysis needs at least 10 customers with both outcome values; {outcome!r} has {len(y)} with values {sorted(set(y.tolist()))}."
+        )
+    return rows, x, y
+
+
+def _effects(model: LogisticFit, x: np.ndarray, z: float) -> dict[str, dict[str, float]]:
+    """Average marginal effect and elasticity of the logistic fit, with their normal-approximation intervals."""
+    effects = {}
+    for name, (estimate, se) in (("marginal_effect", model.marginal_effect(x)), ("elasticity", model.elasticity(x))):
+        effects[name] = {"estimate": estimate, "se": se, "ci_lower": estimate - z * se, "ci_upper": estimate + z * se}
+    return effects
+
+
+def _at_risk(x: np.ndarray, gap: np.ndarray, money: np.ndarray | None, threshold: float) -> dict[str, Any]:
+    """Customers below the threshold, expected lost customers (the fitted rate gap summed) and revenue at risk."""
+    return {
+        "below_threshold": int(np.sum(x < threshold)),
+        "expected_lost": float(gap.sum()),
+        "revenue": None if money is None else float(money.sum()),
+        "revenue_at_risk": None if money is None else float(np.sum(money * gap)),
+    }
+
+
+def _checked_edges(level: float, n_boot: int, bands: Sequence[float], threshold: float) -> np.ndarray:
+    """The sorted inner band edges, after checking ``level``, ``n_boot``, ``bands`` and ``threshold``."""
+    check_level("level", level)
+    check_int("n_boot", n_boot, 0)
+    edges = np.asarray(sorted(float(b) for b in bands))
+    if edges.size == 0 or len(set(edges.tolist())) != edges.size:
+        raise ParameterError(f"bands must be distinct index values such as 50,60,70,80,90; got {list(bands)!r}.")
+    if not 0 <= threshold <= 100:
+        raise ParameterError(f"threshold must be an index value between 0 and 100; got {threshold!r}.")
+    return edges
+
+
+def _band_table(edges: np.ndarray, x: np.ndarray, y: np.ndarray, level: float) -> pd.DataFrame:
+    """Outcome rate per index band with its Wilson interval."""
+    import pandas as pd
+
+    codes = np.searchsorted(edges, x, side="right")
+    band_stats = rates_by_level(codes, y, len(edges) + 1, level)
+    band_table = pd.DataFrame(band_stats, columns=["n", "successes", "rate", "ci_lower", "ci_upper"])
+    band_table.insert(0, "upper", [*edges, 100.0])
+    band_table.insert(0, "lower", [0.0, *edges])
+    band_table.insert(0, "band", _band_labels(edges))
+    band_table = band_table.astype({"n": int, "successes": int})
+    return band_table
+
+
+def _rating_table(values: pd.Series, rating: str, y: np.ndarray, level: float) -> pd.DataFrame:
+    """Outcome rate per level of a rating column with its Wilson interval; DataError beyond MAX_RATING_LEVELS."""
+    import pandas as pd
+
+    levels = np.sort(values.dropna().unique())
+    if len(levels) > MAX_RATING_LEVELS:
+        raise DataError(
+            f"Rating column {rating!r} has {len(levels)} levels; at most {MAX_RATING_LEVELS} are tabulated (use the index bands)."
+        )
+    present = values.notna().to_numpy()
+    rating_codes = np.searchsorted(levels, values[present].to_numpy())
+    stats = rates_by_level(rating_codes, y[present], len(levels), level)
+    rating_table = pd.DataFrame(stats, columns=["n", "successes", "rate", "ci_lower", "ci_upper"]).astype(
+        {"n": int, "successes": int}
+    )
+    rating_table.insert(0, "level", [v.item() if hasattr(v, "item") else v for v in levels])
+    return rating_table
+
+
+def _curve(model: LogisticFit, x: np.ndarray, y: np.ndarray, level: float, n_boot: int, seed: int | None) -> pd.DataFrame:
+    """The outcome rate on a grid of index points: isotonic (with a bootstrap percentile band of ``n_boot``
+    resamples) and logistic (with its delta-method band)."""
+    import pandas as pd
+
+    z = normal_quantile(level)
+    n = len(y)
+    grid = np.arange(np.floor(x.min()), np.ceil(x.max()) + 1.0)
+    logistic, logistic_low, logistic_high = model.curve(grid, z)
+    iso = isotonic_curve(x, y, grid)
+    iso_low = iso_high = np.full(grid.shape, np.nan)
+    if n_boot:
+        rng = np.random.default_rng(seed)
+        draws = np.empty((n_boot, grid.size))
+        for b in range(n_boot):
+            take = rng.integers(n, size=n)
+            draws[b] = isotonic_curve(x[take], y[take], grid)
+        with warnings.catch_warnings():  # a grid point below every resample's minimum has no value
+            warnings.simplefilter("ignore", RuntimeWarning)
+            iso_low, iso_high = np.nanpercentile(draws, [50 * (1 - level), 50 * (1 + level)], axis=0)
+    return pd.DataFrame(
+        {
+            "index": grid,
+            "isotonic": iso,
+            "isotonic_lower": iso_low,
+            "isotonic_upper": iso_high,
+            "logistic": logistic,
+            "logistic_lower": logistic_low,
+            "logistic_upper": logistic_high,
+        }
+    )
+
+
+def _revenue(rows: pd.DataFrame, revenue: str) -> np.ndarray:
+    """The revenue column as floats; DataError naming rows that are not non-negative numbers."""
+    import pandas as pd
+
+    money = pd.to_numeric(rows[revenue], errors="coerce").to_numpy(dtype=float)
+    bad = ~np.isfinite(money) | (money < 0)
+    if bad.any():
+        examples = ", ".join(f"row {i}: {v!r}" for i, v in list(rows[revenue][bad].items())[:3])
+        raise DataError(
+            f"Revenue column {revenue!r} must hold non-negative numbers; found {int(bad.sum())} other value(s) ({examples})."
+        )
+    return money
+
+
+def _group_table(
+    column: pd.Series,
+    group: str,
+    x: np.ndarray,
+    y: np.ndarray,
+    gap: np.ndarray,
+    money: np.ndarray | None,
+    threshold: float,
+    level: float,
+) -> pd.DataFrame:
+    """Per group: customers, outcome rate with its Wilson interval, mean index, customers below the threshold,
+    expected lost customers and (with revenue) revenue at risk, sorted by revenue at risk."""
+    import pandas as pd
+
+    labels = column.astype(str).to_numpy()
+    records = []
+    for label in sorted(set(labels)):
+        mask = labels == label
+        low, high = wilson_interval(np.array([y[mask].sum()]), np.array([mask.sum()]), level)
+        records.append(
+            {
+                group: label,
+                "n": int(mask.sum()),
+                "rate": float(y[mask].mean()),
+                "ci_lower": float(low[0]),
+                "ci_upper": float(high[0]),
+                "mean_index": float(x[mask].mean()),
+                "below_threshold": int(np.sum(x[mask] < threshold)),
+                "expected_lost": float(gap[mask].sum()),
+                "revenue": None if money is None else float(money[mask].sum()),
+                "revenue_at_risk": None if money is None else float(np.sum(money[mask] * gap[mask])),
+            }
+        )
+    group_table = pd.DataFrame(records).set_index(group)
+    if money is not None:
+        group_table = group_table.sort_values("revenue_at_risk", ascending=False)
+    return group_table
 
 
 def _join(data: pd.DataFrame, customers: pd.DataFrame, key: str | None) -> tuple[pd.DataFrame, int]:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-    from acsi.outcomes.analysis import OutcomeResult
+    from acsi.outcomes.outcome_result import OutcomeResult
 
 
 def plot_outcome_curves(result: OutcomeResult, *, title: str | None = None) -> Figure:

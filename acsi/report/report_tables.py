@@ -16,6 +16,7 @@ from typing import Any
 
 import pandas as pd
 
+from acsi.report.checklist import checklist
 from acsi.table_format import Table, number_or_nan, to_latex, to_markdown, write_excel
 
 __all__ = ["report_tables", "write_tables"]
@@ -30,7 +31,19 @@ def _pair(values: Any) -> tuple[float, float]:
 def report_tables(report: Any) -> list[Table]:
     """The tables of a :class:`~acsi.report.html_report.Report`, from its ``to_dict()``."""
     numbers = report.to_dict()
-    fit, boot = numbers["fit"], numbers["bootstrap"]
+    tables = _estimate_tables(report.spec, numbers["fit"], numbers["bootstrap"])
+    if report.assessment is not None:
+        tables.append(_assessment_table(report.assessment))
+    if numbers["ipma"] is not None:
+        tables.append(_ipma_table(numbers["ipma"]))
+    if numbers["comparison"] is not None:
+        tables += _comparison_tables(numbers["comparison"])
+    return tables
+
+
+def _estimate_tables(spec: Any, fit: dict[str, Any], boot: dict[str, Any] | None) -> list[Table]:
+    """Outer model, structural model, explained variance, effects and the 0-100 indices, with the bootstrap's
+    standard errors and intervals when there is one."""
     tables: list[Table] = []
     level = f"{100 * boot['bootstrap']['level']:g}% {boot['bootstrap']['ci_method']}" if boot else ""
     boot_note = (
@@ -40,7 +53,7 @@ def report_tables(report: Any) -> list[Table]:
     )
 
     rows = []
-    for construct in report.spec.constructs:
+    for construct in spec.constructs:
         for indicator in construct.indicators:
             row: dict[str, Any] = {"construct": construct.name, "indicator": indicator, "mode": construct.mode.weighting}
             for kind, name in (("weights", "weight"), ("loadings", "loading")):
@@ -93,90 +106,94 @@ def report_tables(report: Any) -> list[Table]:
         tables.append(
             Table("Indices (0-100)", pd.DataFrame(rows), digits={"index": 1, "SE": 2, "lower": 1, "upper": 1}, notes=note)
         )
+    return tables
 
-    if report.assessment is not None:
-        from acsi.report.html_report import checklist
 
-        checks = checklist(report.assessment)
-        frame = pd.DataFrame(
-            [
-                {
-                    "criterion": c.criterion,
-                    "construct / item": c.subject,
-                    "value": c.value,
-                    "threshold": c.rule,
-                    "status": c.status,
-                }
-                for c in checks
-            ]
-        )
-        sources = tuple(dict.fromkeys(f"{c.criterion}: {c.source}" for c in checks))
-        tables.append(Table("Assessment", frame, notes=sources))
-
-    if numbers["ipma"] is not None:
-        m = numbers["ipma"]
-        frame = pd.DataFrame(
-            [
-                {"construct": name, "importance": r["importance"], "performance": r["performance"], "quadrant": r["quadrant"]}
-                for name, r in m["constructs"].items()
-            ]
-        )
-        tables.append(Table(f"Importance-performance map ({m['target']})", frame, digits={"performance": 1}, notes=(m["rule"],)))
-
-    c = numbers["comparison"]
-    if c is not None:
-        construct = c["construct"]
-        rows = []
-        for group in c["ranking"]:
-            entry = c["groups"][group]
-            lo, hi = _pair(entry["ci"].get(construct))
-            rows.append(
-                {
-                    "rank": entry["rank"],
-                    "group": group,
-                    "n": entry["n_obs"],
-                    "index": entry["index"].get(construct),
-                    "lower": lo,
-                    "upper": hi,
-                }
-            )
-        tables.append(
-            Table(f"Ranking by {construct}", pd.DataFrame(rows), digits={"rank": 0, "n": 0, "index": 1, "lower": 1, "upper": 1})
-        )
-        rows = [
+def _assessment_table(assessment: Any) -> Table:
+    """Every checklist line: criterion, subject, value, threshold and status, with the sources as notes."""
+    checks = checklist(assessment)
+    frame = pd.DataFrame(
+        [
             {
-                "pair": f"{d['group_a']} - {d['group_b']}",
-                "difference": d["estimate"],
-                "lower": _pair(d.get("ci"))[0],
-                "upper": _pair(d.get("ci"))[1],
-                "adjusted p": d["p_adjusted"],
+                "criterion": c.criterion,
+                "construct / item": c.subject,
+                "value": c.value,
+                "threshold": c.rule,
+                "status": c.status,
             }
-            for d in c["differences"]
-            if d["quantity"] == "index" and d["parameter"] == construct and d["significant"]
+            for c in checks
         ]
-        settings = c["differences_settings"]
-        tables.append(
-            Table(
-                f"Significant differences in {construct}",
-                pd.DataFrame(rows, columns=["pair", "difference", "lower", "upper", "adjusted p"]),
-                digits={"difference": 2, "lower": 2, "upper": 2, "adjusted p": 4},
-                notes=(f"{settings['test']} test, {settings['adjust']} adjustment, {settings['pairs']}.",),
-            )
+    )
+    sources = tuple(dict.fromkeys(f"{c.criterion}: {c.source}" for c in checks))
+    return Table("Assessment", frame, notes=sources)
+
+
+def _ipma_table(m: dict[str, Any]) -> Table:
+    """Importance and performance of each construct, with its quadrant."""
+    frame = pd.DataFrame(
+        [
+            {"construct": name, "importance": r["importance"], "performance": r["performance"], "quadrant": r["quadrant"]}
+            for name, r in m["constructs"].items()
+        ]
+    )
+    return Table(f"Importance-performance map ({m['target']})", frame, digits={"performance": 1}, notes=(m["rule"],))
+
+
+def _comparison_tables(c: dict[str, Any]) -> list[Table]:
+    """The ranking of the groups, their significant differences and, with periods, the trend."""
+    tables: list[Table] = []
+    construct = c["construct"]
+    rows = []
+    for group in c["ranking"]:
+        entry = c["groups"][group]
+        lo, hi = _pair(entry["ci"].get(construct))
+        rows.append(
+            {
+                "rank": entry["rank"],
+                "group": group,
+                "n": entry["n_obs"],
+                "index": entry["index"].get(construct),
+                "lower": lo,
+                "upper": hi,
+            }
         )
-        if c.get("periods"):
-            frame = pd.DataFrame(
-                [
-                    {
-                        "group": r["group"],
-                        "period": r["period"],
-                        "n": r["n"],
-                        "index": number_or_nan(r["value"]),
-                        "change vs previous": number_or_nan(r.get("prev_change")),
-                    }
-                    for r in c["periods"]
-                ]
-            )
-            tables.append(Table(f"{construct} over periods", frame, digits={"n": 0, "index": 1, "change vs previous": 1}))
+    tables.append(
+        Table(f"Ranking by {construct}", pd.DataFrame(rows), digits={"rank": 0, "n": 0, "index": 1, "lower": 1, "upper": 1})
+    )
+    rows = [
+        {
+            "pair": f"{d['group_a']} - {d['group_b']}",
+            "difference": d["estimate"],
+            "lower": _pair(d.get("ci"))[0],
+            "upper": _pair(d.get("ci"))[1],
+            "adjusted p": d["p_adjusted"],
+        }
+        for d in c["differences"]
+        if d["quantity"] == "index" and d["parameter"] == construct and d["significant"]
+    ]
+    settings = c["differences_settings"]
+    tables.append(
+        Table(
+            f"Significant differences in {construct}",
+            pd.DataFrame(rows, columns=["pair", "difference", "lower", "upper", "adjusted p"]),
+            digits={"difference": 2, "lower": 2, "upper": 2, "adjusted p": 4},
+            notes=(f"{settings['test']} test, {settings['adjust']} adjustment, {settings['pairs']}.",),
+        )
+    )
+    if c.get("periods"):
+        frame = pd.DataFrame(
+            [
+                {
+                    "group": r["group"],
+                    "period": r["period"],
+                    "n": r["n"],
+                    "index": number_or_nan(r["value"]),
+                    "change vs previous": number_or_nan(r.get("prev_change")),
+                }
+                for r in c["periods"]
+            ]
+        )
+        tables.append(Table(f"{construct} over periods", frame, digits={"n": 0, "index": 1, "change vs previous": 1}))
     return tables
 
 

@@ -11,7 +11,8 @@
 from __future__ import annotations
 
 from acsi.segment.agreement import adjusted_rand_index
-from acsi.segment.fimix import FimixResult, SegmentSolution, fimix
+from acsi.segment.fimix import fimix
+from acsi.segment.fimix_result import FimixResult, SegmentSolution
 from acsi.segment.pos import POSResult, pls_pos
 
 __all__ = ["FimixResult", "POSResult", "SegmentSolution", "adjusted_rand_index", "fimix", "pls_pos"]

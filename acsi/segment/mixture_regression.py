@@ -123,12 +123,7 @@ def mixture_regression(
     log_lik = np.full(s, -np.inf)
     iterations = np.zeros(s, dtype=int)
     converged = np.zeros(s, dtype=bool)
-    out: dict[str, Any] = {
-        "posterior": posterior.copy(),
-        "betas": [np.zeros((s, k, x.shape[1])) for x in designs],
-        "variances": np.zeros((s, q, k)),
-        "proportions": np.full((s, k), np.nan),
-    }
+    out = _result_slots(posterior, designs, q)
     active = np.arange(s)
     previous = np.full(s, -np.inf)
     state: tuple[Any, ...] = ()
@@ -139,22 +134,9 @@ def mixture_regression(
         failed = (size < smallest).any(axis=1)
         log_density = np.repeat(np.log(np.maximum(size, 1e-300) / n)[:, :, None], n, axis=2)
         betas, variances = [], []
-        for m, ((xx, xy, yy), x) in enumerate(zip(moments, designs)):
-            dim = x.shape[1]
-            a = (posterior @ xx).reshape(*size.shape, dim, dim)
-            b = posterior @ xy  # (A, K, p)
-            scale = np.sqrt(np.maximum(np.einsum("...ii->...i", a), 1e-300))
-            singular = np.abs(np.linalg.det(a / scale[..., :, None] / scale[..., None, :])) < 1e-12
+        for m, (moment, x) in enumerate(zip(moments, designs)):
+            beta, variance, singular, residual = _weighted_regression(posterior, size, moment, x, outcomes[:, m], floor[m])
             failed |= singular.any(axis=1)
-            a[singular] = np.eye(dim)
-            beta = np.linalg.solve(a, b[..., None])[..., 0]
-            rss = posterior @ yy - 2 * np.sum(beta * b, axis=2) + np.einsum("ska,ska->sk", beta, (a @ beta[..., None])[..., 0])
-            variance = rss / np.maximum(size, 1e-300)
-            variance = np.maximum(variance, floor[m])
-            residual = outcomes[:, m] - beta @ x.T  # (A, K, n)
-            residual *= residual
-            residual /= variance[:, :, None]
-            residual += np.log(2 * math.pi * variance)[:, :, None]
             log_density -= 0.5 * residual
             betas.append(beta)
             variances.append(variance)
@@ -209,3 +191,39 @@ def _store(
         slot[ids] = beta[rows]
     out["variances"][ids] = np.stack([v[rows] for v in variances], axis=1)
     out["proportions"][ids] = proportions[rows]
+
+
+def _result_slots(posterior: np.ndarray, designs: tuple[np.ndarray, ...], q: int) -> dict[str, Any]:
+    """Where each start's final state goes (filled by :func:`_store` when the start stops)."""
+    s, k, _ = posterior.shape
+    return {
+        "posterior": posterior.copy(),
+        "betas": [np.zeros((s, k, x.shape[1])) for x in designs],
+        "variances": np.zeros((s, q, k)),
+        "proportions": np.full((s, k), np.nan),
+    }
+
+
+def _weighted_regression(
+    posterior: np.ndarray, size: np.ndarray, moment: tuple[np.ndarray, ...], x: np.ndarray, y: np.ndarray, floor: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The M step of one regression for every start and segment: weighted least squares from the flattened
+    moments ``(xx, xy, yy)`` with the posterior as weights, the ML residual variance (at least ``floor``),
+    which (start, segment) systems are singular, and the squared standardised residual plus log(2 pi variance)
+    of each respondent (minus twice the log normal density)."""
+    xx, xy, yy = moment
+    dim = x.shape[1]
+    a = (posterior @ xx).reshape(*size.shape, dim, dim)
+    b = posterior @ xy  # (A, K, p)
+    scale = np.sqrt(np.maximum(np.einsum("...ii->...i", a), 1e-300))
+    singular = np.abs(np.linalg.det(a / scale[..., :, None] / scale[..., None, :])) < 1e-12
+    a[singular] = np.eye(dim)
+    beta = np.linalg.solve(a, b[..., None])[..., 0]
+    rss = posterior @ yy - 2 * np.sum(beta * b, axis=2) + np.einsum("ska,ska->sk", beta, (a @ beta[..., None])[..., 0])
+    variance = rss / np.maximum(size, 1e-300)
+    variance = np.maximum(variance, floor)
+    residual = y - beta @ x.T  # (A, K, n)
+    residual *= residual
+    residual /= variance[:, :, None]
+    residual += np.log(2 * math.pi * variance)[:, :, None]
+    return beta, variance, singular, residual

@@ -43,6 +43,8 @@ from acsi.strict_json import strict
 from acsi.validate import check_int
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import pandas as pd
 
     from acsi.data import IndicatorData
@@ -231,31 +233,7 @@ def pls_pos(
         if fits is None:
             finals.append(float("nan"))
             continue
-        sizes = np.bincount(assignment, minlength=k).astype(float)
-        current = _objective(fits, sizes)
-        trace = [current]
-        for _ in range(max_rounds):
-            distance = _distances(fits, values, endogenous)
-            nearest = np.argmin(distance, axis=1)
-            gain = distance[np.arange(n), assignment] - distance[np.arange(n), nearest]
-            movers = np.flatnonzero(nearest != assignment)
-            movers = movers[np.argsort(-gain[movers], kind="stable")]
-            accepted = False
-            while movers.size:
-                trial = assignment.copy()
-                trial[movers] = nearest[movers]
-                trial_sizes = np.bincount(trial, minlength=k).astype(float)
-                if trial_sizes.min() >= min_size:
-                    trial_fits = fit_all(trial)
-                    if trial_fits is not None:
-                        value = _objective(trial_fits, trial_sizes)
-                        if value > current + 1e-12:
-                            assignment, fits, current, accepted = trial, trial_fits, value, True
-                            trace.append(current)
-                            break
-                movers = movers[: movers.size // 2]
-            if not accepted:
-                break
+        current, assignment, fits, trace = _climb(assignment, fits, values, endogenous, min_size, max_rounds, fit_all)
         finals.append(current)
         if best is None or current > best[0]:
             best = (current, assignment, fits, trace)
@@ -277,3 +255,45 @@ def pls_pos(
         fits=tuple(fits[j] for j in order),
         settings={"starts": starts, "seed": seed, "max_rounds": max_rounds, "min_size": min_size, "scheme": scheme},
     )
+
+
+def _climb(
+    assignment: np.ndarray,
+    fits: list[FitResult],
+    values: np.ndarray,
+    endogenous: list[int],
+    min_size: int,
+    max_rounds: int,
+    fit_all: Callable[[np.ndarray], list[FitResult] | None],
+) -> tuple[float, np.ndarray, list[FitResult], list[float]]:
+    """One start's hill climb: each round moves the respondents nearer another segment's model (largest gain
+    first, halving the movers until the objective rises with every segment at least ``min_size``); stops when no
+    move is accepted or after ``max_rounds``. Returns the objective, the assignment, the fits and the trace."""
+    n = values.shape[0]
+    k = len(fits)
+    sizes = np.bincount(assignment, minlength=k).astype(float)
+    current = _objective(fits, sizes)
+    trace = [current]
+    for _ in range(max_rounds):
+        distance = _distances(fits, values, endogenous)
+        nearest = np.argmin(distance, axis=1)
+        gain = distance[np.arange(n), assignment] - distance[np.arange(n), nearest]
+        movers = np.flatnonzero(nearest != assignment)
+        movers = movers[np.argsort(-gain[movers], kind="stable")]
+        accepted = False
+        while movers.size:
+            trial = assignment.copy()
+            trial[movers] = nearest[movers]
+            trial_sizes = np.bincount(trial, minlength=k).astype(float)
+            if trial_sizes.min() >= min_size:
+                trial_fits = fit_all(trial)
+                if trial_fits is not None:
+                    value = _objective(trial_fits, trial_sizes)
+                    if value > current + 1e-12:
+                        assignment, fits, current, accepted = trial, trial_fits, value, True
+                        trace.append(current)
+                        break
+            movers = movers[: movers.size // 2]
+        if not accepted:
+            break
+    return current, assignment, fits, trace

@@ -30,7 +30,8 @@ Modules, one job each: this one holds :class:`EventStore` (connections, transact
 public reading and writing calls); :mod:`~acsi.ingest.device.event_keys` the 64-bit keys,
 :mod:`~acsi.ingest.device.store_schema` the schema, :mod:`~acsi.ingest.device.store_write` the
 idempotent batch insert, :mod:`~acsi.ingest.device.store_read` the counts and corrections,
-:mod:`~acsi.ingest.device.store_files` header damage and setting a damaged file aside, and
+:mod:`~acsi.ingest.device.store_files` header damage, the read-only connection and setting a damaged
+file aside, and
 :mod:`~acsi.ingest.device.store_check` the read-only check (``acsi device check``).
 
 Bulk writes (:meth:`EventStore.add_columns`) bind only the columns that vary from row to row;
@@ -47,7 +48,6 @@ import json
 import os
 import sqlite3
 import threading
-import urllib.parse
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -56,10 +56,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from acsi.errors import IngestError, ParameterError, StoreError
+from acsi.errors import IngestError, ParameterError
 from acsi.ingest.device import event_keys
 from acsi.ingest.device.events import EVENT_COLUMNS, OUTCOMES, EvaluationEvent, iso_utc
-from acsi.ingest.device.store_files import set_aside, store_damage
+from acsi.ingest.device.store_files import connect_readonly, set_aside, store_damage
 from acsi.ingest.device.store_read import apply_corrections, count_table
 from acsi.ingest.device.store_schema import create_or_migrate
 from acsi.ingest.device.store_write import check_ids, column_batches, write_rows
@@ -101,7 +101,7 @@ class EventStore:
         self.readonly = readonly
         self._lock = threading.RLock()
         if readonly:
-            self._conn = self._connect_readonly()
+            self._conn = connect_readonly(self.path)
             return
         damage = store_damage(self.path) if self.path.is_file() else None
         if damage and not damage.startswith("not an SQLite"):
@@ -119,37 +119,6 @@ class EventStore:
         """Open an existing store for reading only (SQLite ``mode=ro``): never created, renamed
         or written. Damage found at opening raises :class:`StoreError` (see :func:`store_damage`)."""
         return cls(path, readonly=True)
-
-    def _connect_readonly(self) -> sqlite3.Connection:
-        if not self.path.is_file():
-            where = "is a directory" if self.path.is_dir() else "does not exist"
-            raise StoreError(
-                f"Event store '{self.path}' {where}; give the path of an existing store "
-                "(commands that only read never create one).",
-                source=str(self.path),
-            )
-        damage = store_damage(self.path)
-        if damage:
-            raise StoreError(
-                f"Event store '{self.path}' is damaged: {damage}. Nothing was changed. Run "
-                f"'acsi device check --db {self.path}'; a writer ('acsi device import' or 'listen') "
-                "keeps the damaged file aside and starts a fresh store.",
-                source=str(self.path),
-            )
-        uri = "file:" + urllib.parse.quote(str(self.path.resolve())) + "?mode=ro"
-        try:
-            conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False, timeout=30)
-            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        except sqlite3.DatabaseError as err:
-            raise StoreError(
-                f"Event store '{self.path}' cannot be read: {err}. Is it an acsi event store (SQLite)?", source=str(self.path)
-            ) from err
-        if "events" not in tables:
-            conn.close()
-            raise StoreError(
-                f"'{self.path}' is an SQLite file but not an acsi event store (no 'events' table).", source=str(self.path)
-            )
-        return conn
 
     def _connect(self, synchronous: str) -> sqlite3.Connection:
         try:

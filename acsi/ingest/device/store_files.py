@@ -1,15 +1,18 @@
-"""The event store's file on disk: damage seen in its SQLite header, and setting a damaged file aside."""
+"""The event store's file on disk: damage seen in its SQLite header, the read-only connection, and setting a
+damaged file aside."""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+import sqlite3
+import urllib.parse
 import warnings
 from pathlib import Path
 
-from acsi.errors import StoreRecoveredWarning
+from acsi.errors import StoreError, StoreRecoveredWarning
 
-__all__ = ["set_aside", "store_damage"]
+__all__ = ["connect_readonly", "set_aside", "store_damage"]
 
 
 def store_damage(path: str | os.PathLike[str]) -> str | None:
@@ -53,3 +56,34 @@ def set_aside(path: Path, problem: str) -> None:
         StoreRecoveredWarning,
         stacklevel=3,
     )
+
+
+def connect_readonly(path: Path) -> sqlite3.Connection:
+    """A read-only connection (SQLite ``mode=ro``) to an existing, undamaged event store; :class:`StoreError`
+    naming the file when it is missing, damaged (:func:`store_damage`), unreadable or not an event store."""
+    if not path.is_file():
+        where = "is a directory" if path.is_dir() else "does not exist"
+        raise StoreError(
+            f"Event store '{path}' {where}; give the path of an existing store (commands that only read never create one).",
+            source=str(path),
+        )
+    damage = store_damage(path)
+    if damage:
+        raise StoreError(
+            f"Event store '{path}' is damaged: {damage}. Nothing was changed. Run "
+            f"'acsi device check --db {path}'; a writer ('acsi device import' or 'listen') "
+            "keeps the damaged file aside and starts a fresh store.",
+            source=str(path),
+        )
+    uri = "file:" + urllib.parse.quote(str(path.resolve())) + "?mode=ro"
+    try:
+        conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False, timeout=30)
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    except sqlite3.DatabaseError as err:
+        raise StoreError(
+            f"Event store '{path}' cannot be read: {err}. Is it an acsi event store (SQLite)?", source=str(path)
+        ) from err
+    if "events" not in tables:
+        conn.close()
+        raise StoreError(f"'{path}' is an SQLite file but not an acsi event store (no 'events' table).", source=str(path))
+    return conn
