@@ -32,7 +32,6 @@ NOT_YET = (
     "PLSpredict and CVPAT tables (acsi assess --predict-folds computes PLSpredict; the report does not show it yet)",
     "MICOM and PLS-MGA tables in the report (acsi compare --permutations computes MICOM)",
     "construct scores and the indicator data as tables, and the iteration history of the weights",
-    "Excel, LaTeX and Markdown for every summary of the library (acsi report --tables writes the report's own tables)",
     "an interactive diagram (nodes cannot be moved by hand)",
 )
 
