@@ -19,7 +19,7 @@ from acsi.validate import check_choice
 
 Method = Literal["pls", "plsc", "cbsem", "gsca"]
 HigherOrderApproach = Literal["repeated-indicators", "two-stage-embedded", "two-stage-disjoint"]
-__all__ = ["METHODS", "Method", "fit", "make_estimator"]
+__all__ = ["METHODS", "HigherOrderApproach", "Method", "fit", "fit_higher_order_spec", "make_estimator"]
 
 
 def fit(
@@ -116,7 +116,7 @@ def fit(
     if not isinstance(spec, ModelSpec):
         spec = load_spec(spec)
     if spec.higher_order or higher_order is not None:
-        return _fit_higher_order(estimator, spec, data, method, higher_order, scale, missing)
+        return fit_higher_order_spec(estimator, spec, data, method, higher_order, scale=scale, missing=missing)
     from acsi.distributed.frames import is_dask_frame
 
     if is_dask_frame(data):  # moments computed on the Dask scheduler in use (acsi.distributed)
@@ -124,16 +124,24 @@ def fit(
     return estimator.fit(spec, data, scale=scale, missing=missing)
 
 
-def _fit_higher_order(
+def fit_higher_order_spec(
     estimator: Estimator,
     spec: ModelSpec,
     data: pd.DataFrame | IndicatorData,
     method: str,
     approach: str | None,
-    scale: tuple[float, float] | Scale | None,
-    missing: MissingPolicy,
+    *,
+    scale: tuple[float, float] | Scale | None = None,
+    missing: MissingPolicy = "error",
 ) -> FitResult:
-    """A spec with higher-order constructs: second-order factors for ``cbsem``, else an approach."""
+    """A spec with higher-order constructs: second-order factors for ``cbsem``, else an approach
+    (:func:`acsi.estimators.higher_order.fit_higher_order`; default ``"two-stage-disjoint"``).
+
+    Raises
+    ------
+    ParameterError
+        An unknown approach, an approach without higher-order constructs, or with ``cbsem``.
+    """
     from acsi.estimators.higher_order import APPROACHES, DEFAULT_APPROACH, fit_higher_order
 
     if approach is not None:

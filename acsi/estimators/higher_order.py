@@ -30,8 +30,10 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
+from acsi.data import IndicatorData
 from acsi.errors import DataError, ParameterError
 from acsi.spec.model import Construct, HigherOrder, Mode, ModelSpec, Path, Scale
 
@@ -169,7 +171,7 @@ def _stage_two_frame(spec: ModelSpec, frame: pd.DataFrame, first: FitResult) -> 
 def fit_higher_order(
     estimator: Estimator,
     spec: ModelSpec,
-    data: pd.DataFrame,
+    data: pd.DataFrame | IndicatorData,
     approach: str,
     *,
     scale: tuple[float, float] | Scale | None = None,
@@ -187,16 +189,12 @@ def fit_higher_order(
     Raises
     ------
     ParameterError
-        An unknown approach, or prepared data (the approaches copy and add columns, so they
-        need the data frame).
+        An unknown approach, or prepared data the approaches cannot take (see :func:`_from_prepared`).
     """
     if approach not in APPROACHES:
         raise ParameterError(f"higher_order must be one of {', '.join(APPROACHES)}; got {approach!r}.")
     if not isinstance(data, pd.DataFrame):
-        raise ParameterError(
-            "A spec with higher-order constructs is fitted from a pandas DataFrame (the approach adds columns); "
-            f"got {type(data).__name__}."
-        )
+        spec, data = _from_prepared(spec, data)
     if approach == "repeated-indicators":
         result = estimator.fit(repeated_indicators_spec(spec), _with_copies(spec, data), scale=scale, missing=missing)
         return _annotated(result, spec, approach, None)
@@ -206,6 +204,25 @@ def fit_higher_order(
     frame, indexed = _stage_two_frame(spec, data, first)
     second = estimator.fit(second_scaled if indexed else second_plain, frame, scale=scale, missing=missing)
     return _annotated(second, spec, approach, first)
+
+
+def _from_prepared(spec: ModelSpec, data: IndicatorData) -> tuple[ModelSpec, pd.DataFrame]:
+    """Prepared data (complete rows: missing values refused, dropped or filled) as a frame, and the spec
+    with the data's scales; the approaches copy and add columns, so they work on frames.
+
+    Raises
+    ------
+    ParameterError
+        Pairwise / EM moments (no complete rows to copy) or case weights (not carried to stage 2).
+    """
+    if data.moments is not None or data.case_weights is not None:
+        what = "case weights" if data.case_weights is not None else f"the {data.missing} missing-data treatment"
+        raise ParameterError(
+            f"Higher-order constructs are fitted from complete rows; {what} cannot be carried through the approach. "
+            "Use missing='listwise' or 'mean', without case weights."
+        )
+    frame = pd.DataFrame(np.asarray(data.values), index=data.row_labels, columns=list(data.indicators))
+    return spec.with_scales(data.scales), frame
 
 
 def _annotated(result: FitResult, spec: ModelSpec, approach: str, first: FitResult | None) -> FitResult:
