@@ -33,8 +33,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from acsi import notices
 from acsi.data import IndicatorData
-from acsi.errors import DataError, ParameterError
+from acsi.errors import DataError, InadmissibleSolutionWarning, ParameterError
 from acsi.spec.model import Construct, HigherOrder, Mode, ModelSpec, Path, Scale
 
 if TYPE_CHECKING:
@@ -184,7 +185,15 @@ def fit_higher_order(
     FitResult
         Of the repeated-indicators model, or of stage 2; ``settings["higher_order"]`` holds the
         approach, each HOC's type and components and, for two-stage approaches, stage 1's
-        weights and loadings (JSON key ``higher_order``).
+        weights, loadings, paths, index and warnings (JSON key ``higher_order``).
+
+    Warns
+    -----
+    Warning
+        Stage 1's warnings are re-issued, except :class:`~acsi.errors.InadmissibleSolutionWarning`:
+        stage 1 only supplies the component scores, which an inadmissible corrected
+        correlation matrix (PLSc on repeated indicators) does not touch; its message stays in
+        ``first_stage["warnings"]``.
 
     Raises
     ------
@@ -200,7 +209,11 @@ def fit_higher_order(
         return _annotated(result, spec, approach, None)
     first_spec, second_scaled, second_plain = two_stage_specs(spec, approach)
     source = _with_copies(spec, data) if approach == "two-stage-embedded" else data
-    first = estimator.fit(first_spec, source, scale=scale, missing=missing)
+    with notices.recorded() as caught:
+        first = estimator.fit(first_spec, source, scale=scale, missing=missing)
+    for category, message in caught:
+        if not issubclass(category, InadmissibleSolutionWarning):
+            notices.issue(message, category, stacklevel=3)
     frame, indexed = _stage_two_frame(spec, data, first)
     second = estimator.fit(second_scaled if indexed else second_plain, frame, scale=scale, missing=missing)
     return _annotated(second, spec, approach, first)
@@ -239,7 +252,7 @@ def _annotated(result: FitResult, spec: ModelSpec, approach: str, first: FitResu
     }
     if first is not None:
         stage = first.to_dict()
-        info["first_stage"] = {key: stage[key] for key in ("weights", "loadings", "paths", "converged")}
+        info["first_stage"] = {key: stage[key] for key in ("weights", "loadings", "paths", "converged", "warnings")}
         if "index" in stage:
             info["first_stage"]["index"] = stage["index"]
     return replace(result, settings=dict(result.settings) | {"higher_order": info})

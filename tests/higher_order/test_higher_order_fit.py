@@ -1,0 +1,139 @@
+"""Fitting higher-order constructs: approaches, known-truth recovery, the 0-100 index, the CLI."""
+
+from __future__ import annotations
+
+import json
+import warnings
+
+import numpy as np
+import pytest
+
+import acsi
+from acsi.cli import main
+from acsi.errors import ParameterError
+from acsi.estimators.higher_order import APPROACHES
+from acsi.simulate.higher_order import SecondOrderPopulation
+from acsi.spec.builders import higher_order, model, path, reflective
+from acsi.spec.yaml_io import write_yaml
+
+TRUE_PATHS = {"X -> Q": 0.5, "Q -> Y": 0.6}
+SECOND_ORDER = {"Q -> T": 0.8, "Q -> R": 0.7, "Q -> E": 0.6}
+
+
+def _spec(scale: tuple[float, float] | None = None) -> acsi.ModelSpec:
+    return model(
+        reflective("X", "x1", "x2", "x3"),
+        reflective("T", "t1", "t2", "t3"),
+        reflective("R", "r1", "r2", "r3"),
+        reflective("E", "e1", "e2", "e3"),
+        reflective("Y", "y1", "y2", "y3"),
+        higher_order("Q", "T", "R", "E"),
+        paths=[path("X", "Q"), path("Q", "Y")],
+        scale=scale,
+    )
+
+
+@pytest.fixture(scope="module")
+def population() -> SecondOrderPopulation:
+    return SecondOrderPopulation(
+        _spec(), paths=TRUE_PATHS, second_order_loadings=SECOND_ORDER, loadings={"*": 0.8, "t1": 0.7, "r2": 0.9}
+    )
+
+
+@pytest.fixture(scope="module")
+def exact(population: SecondOrderPopulation):  # noqa: ANN201
+    return population.draw(300, seed=1, exact=True)
+
+
+@pytest.fixture(scope="module")
+def rated(population: SecondOrderPopulation):  # noqa: ANN201
+    return population.draw(300, seed=2, scale=(1, 7))
+
+
+def _paths(result: acsi.FitResult) -> dict[str, float]:
+    return {key: value for key, value in result.to_dict()["paths"].items() if key in TRUE_PATHS}
+
+
+@pytest.mark.parametrize("approach", ["two-stage-embedded", "two-stage-disjoint"])
+def test_plsc_two_stage_recovers_the_second_order_paths_at_population_exact_data(exact, approach: str) -> None:
+    result = acsi.fit(_spec(), exact, method="plsc", higher_order=approach)
+    assert _paths(result) == pytest.approx(TRUE_PATHS, abs=1e-6)
+
+
+@pytest.mark.parametrize("approach", APPROACHES)
+def test_pls_attenuates_the_paths_of_a_second_order_factor(exact, approach: str) -> None:
+    # PLS scores are composites with measurement error: paths to and from the HOC are biased to zero.
+    paths = _paths(acsi.fit(_spec(), exact, method="pls", higher_order=approach))
+    for key, truth in TRUE_PATHS.items():
+        assert 0.6 * truth < paths[key] < truth - 0.05
+
+
+def test_repeated_indicators_adds_the_component_paths_and_copies_the_indicators(exact) -> None:
+    result = acsi.fit(_spec(), exact, higher_order="repeated-indicators")
+    out = result.to_dict()
+    assert set(out["paths"]) == {"Q -> T", "Q -> R", "Q -> E", "X -> Q", "Q -> Y"}
+    assert list(out["loadings"]["Q"]) == [f"Q.{i}" for c in "tre" for i in (f"{c}1", f"{c}2", f"{c}3")]
+    assert out["higher_order"]["constructs"]["Q"] == {"type": "reflective-reflective", "components": ["T", "R", "E"]}
+
+
+def test_the_two_stage_index_of_the_higher_order_construct_weights_its_components_indices(rated) -> None:
+    result = acsi.fit(_spec((1, 7)), rated, higher_order="two-stage-embedded")
+    first = result.to_dict()["higher_order"]["first_stage"]["index"]
+    table = result.index.table.set_index("indicator")
+    weighted = sum(table.loc[f"{c}.score", "weight"] * first[c] for c in ("T", "R", "E"))
+    assert result.index.to_dict()["Q"] == pytest.approx(weighted, abs=1e-9)
+    assert 0.0 < result.index.to_dict()["Q"] < 100.0
+
+
+def test_repeated_indicators_index_of_the_higher_order_construct_lies_between_its_components(rated) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = acsi.fit(_spec((1, 7)), rated, higher_order="two-stage-embedded")
+    first = result.to_dict()["higher_order"]["first_stage"]["index"]
+    values = [first[c] for c in ("T", "R", "E")]
+    repeated = acsi.fit(_spec((1, 7)), rated, higher_order="repeated-indicators").index.to_dict()["Q"]
+    assert min(values) <= repeated <= max(values)
+
+
+def test_cbsem_refuses_an_approach_and_names_the_unbuilt_second_order_factor(exact) -> None:
+    with pytest.raises(ParameterError, match="second-order factors"):
+        acsi.fit(_spec(), exact, method="cbsem", higher_order="two-stage-disjoint")
+    with pytest.raises(NotImplementedError, match="method='cbsem' with the higher-order construct 'Q'"):
+        acsi.fit(_spec(), exact, method="cbsem")
+
+
+def test_an_approach_without_higher_order_constructs_is_refused(exact) -> None:
+    spec = model(reflective("X", "x1", "x2"), reflective("Y", "y1", "y2"), paths=[path("X", "Y")])
+    with pytest.raises(ParameterError, match="declares no higher-order construct"):
+        acsi.fit(spec, exact, higher_order="repeated-indicators")
+
+
+def test_pairwise_moments_cannot_feed_an_approach(exact) -> None:
+    holed = exact.copy()
+    holed.iloc[0, 0] = np.nan
+    data = acsi.prepare(_spec(), holed, missing="pairwise")
+    with pytest.raises(ParameterError, match="complete rows"):
+        acsi.fit(_spec(), data)
+
+
+def test_prepared_complete_data_give_the_same_fit_as_the_frame(exact) -> None:
+    from_frame = acsi.fit(_spec(), exact, higher_order="two-stage-disjoint")
+    from_prepared = acsi.fit(_spec(), acsi.prepare(_spec(), exact), higher_order="two-stage-disjoint")
+    assert np.allclose(from_frame.path_matrix, from_prepared.path_matrix, rtol=0, atol=1e-12)
+
+
+def test_cli_fit_with_higher_order_writes_the_approach_and_first_stage_in_strict_json(tmp_path, rated, capsys) -> None:
+    spec_file, data_file = tmp_path / "hoc.yaml", tmp_path / "hoc.csv"
+    write_yaml(_spec((1, 7)), spec_file)
+    rated.to_csv(data_file, index=False)
+    assert main(["fit", str(spec_file), str(data_file), "--higher-order", "two-stage-embedded", "--json", "-"]) == 0
+    out = json.loads(capsys.readouterr().out, parse_constant=lambda c: pytest.fail(f"non-strict JSON {c}"))
+    assert out["higher_order"]["approach"] == "two-stage-embedded"
+    assert set(out["higher_order"]["first_stage"]["index"]) == {"X", "T", "R", "E", "Q", "Y"}  # embedded: Q too
+    assert "Q" in out["index"]
+
+
+def test_command_line_approaches_are_the_library_approaches() -> None:
+    from acsi.cli.options import HIGHER_ORDER_APPROACHES
+
+    assert HIGHER_ORDER_APPROACHES == APPROACHES
