@@ -9,12 +9,13 @@
 from acsi.spec.builders import composite, higher_order, model, path, paths, reflective
 from acsi.spec.lavaan import parse_syntax, to_syntax
 from acsi.spec.load import load_spec
-from acsi.spec.model import Construct, Covariance, FixedValue, HigherOrder, Mode, ModelSpec, Path, Scale
+from acsi.spec.model import Construct, Covariance, DerivedIndicator, FixedValue, HigherOrder, Mode, ModelSpec, Path, Scale
 from acsi.spec.yaml_io import read_yaml, spec_from_dict, spec_to_dict, spec_to_yaml, write_yaml
 
 __all__ = [
     "Construct",
     "Covariance",
+    "DerivedIndicator",
     "FixedValue",
     "HigherOrder",
     "Mode",

@@ -117,6 +117,35 @@ class HigherOrder:
 
 
 @dataclass(frozen=True)
+class DerivedIndicator:
+    """An indicator computed from two survey columns: the disconfirmation of an expectation.
+
+    ``kind="difference"``: perceived minus expected (the SERVQUAL gap score, Parasuraman,
+    Zeithaml & Berry 1988, "SERVQUAL: a multiple-item scale for measuring consumer perceptions
+    of service quality", Journal of Retailing 64(1), 12-40); ``kind="ratio"``: perceived over
+    expected. ``source_scale`` is the answer scale of both items; the derived indicator's
+    scale follows from it (:meth:`scale`). :func:`acsi.prepare` computes the column
+    (:mod:`acsi.core.disconfirmation`), so every model and estimator can use it.
+    """
+
+    name: str
+    perceived: str
+    expected: str
+    kind: str = "difference"
+    source_scale: Scale | None = None
+
+    def scale(self) -> Scale | None:
+        """``[min - max, max - min]`` for a difference, ``[min / max, max / min]`` for a ratio."""
+        if self.source_scale is None:
+            return None
+        low, high = self.source_scale.min, self.source_scale.max
+        return Scale(low - high, high - low) if self.kind == "difference" else Scale(low / high, high / low)
+
+
+DERIVED_KINDS: tuple[str, ...] = ("difference", "ratio")
+
+
+@dataclass(frozen=True)
 class Path:
     """A structural path ``source -> target`` (lavaan ``target ~ source``)."""
 
@@ -176,6 +205,8 @@ class ModelSpec:
         Free text carried along for reports.
     higher_order : iterable of HigherOrder, optional
         Higher-order constructs over declared constructs; paths may start or end at them.
+    derived : iterable of DerivedIndicator, optional
+        Indicators computed from two data columns when the data are prepared (disconfirmation).
 
     Raises
     ------
@@ -191,9 +222,11 @@ class ModelSpec:
     name: str | None = None
     description: str | None = None
     higher_order: tuple[HigherOrder, ...] = ()
+    derived: tuple[DerivedIndicator, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "higher_order", tuple(self.higher_order))
+        object.__setattr__(self, "derived", tuple(self.derived))
         object.__setattr__(self, "constructs", tuple(self.constructs))
         object.__setattr__(self, "paths", tuple(self.paths))
         object.__setattr__(self, "covariances", tuple(self.covariances))
@@ -268,6 +301,7 @@ class ModelSpec:
                 raise SpecError(f"Path '{path.key}' is declared twice.", culprit=path.key)
             seen_paths.add((path.source, path.target))
         self._validate_higher_order(names, set(owner))
+        self._validate_derived(set(owner))
         cycle = _find_cycle(self.construct_names, [(p.source, p.target) for p in self.paths])
         if cycle:
             text = " -> ".join(cycle + [cycle[0]])
@@ -342,6 +376,29 @@ class ModelSpec:
                         f"'{owner[end]}'); draw the path to or from '{owner[end]}'.",
                         culprit=path.key,
                     )
+
+    def _validate_derived(self, indicators: set[str]) -> None:
+        """Each derived indicator: an indicator of the model, defined once, of a known kind; a ratio's
+        source scale above zero."""
+        seen: set[str] = set()
+        for item in self.derived:
+            for name in (item.name, item.perceived, item.expected):
+                _check_name(name, f"Derived indicator '{item.name}'")
+            if item.name not in indicators or item.name in seen:
+                problem = "is defined twice" if item.name in seen else "is not an indicator of any construct"
+                raise SpecError(f"Derived indicator '{item.name}' {problem}.", culprit=item.name)
+            seen.add(item.name)
+            if item.kind not in DERIVED_KINDS:
+                raise SpecError(
+                    f"Derived indicator '{item.name}': kind must be 'difference' or 'ratio'; got {item.kind!r}.",
+                    culprit=item.name,
+                )
+            if item.kind == "ratio" and item.source_scale is not None and item.source_scale.min <= 0:
+                raise SpecError(
+                    f"Derived indicator '{item.name}' is a ratio over a scale starting at {item.source_scale.min:g}; "
+                    "a ratio needs expectations above zero. Use kind 'difference'.",
+                    culprit=item.name,
+                )
 
     def _validate_covariances_and_fixed(self) -> None:
         # Each covariance is one parameter: 'a ~~ b' and 'b ~~ a' are the same statement.
@@ -441,6 +498,7 @@ class ModelSpec:
             name=self.name,
             description=self.description,
             higher_order=self.higher_order,
+            derived=self.derived,
         )
 
     def check_pls(self) -> None:

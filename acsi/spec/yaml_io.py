@@ -32,6 +32,10 @@ Every key except ``constructs`` is optional; unknown keys are errors::
         label: Service quality        # free text
         mode: reflective              # reflective (reflective-reflective, default) | composite (reflective-formative)
         components: [tangibles, reliability]   # declared constructs; paths may start or end here
+    derived:                          # indicators computed from two columns when the data are prepared
+      tang1_gap: {perceived: tang1_p, expected: tang1_e, kind: difference, source_scale: [1, 7]}
+      # kind: difference (perceived - expected, default) | ratio (perceived / expected);
+      # source_scale gives the derived indicator's scale: [-6, 6] here, [1/7, 7] for a ratio
 
 A scale is ``{min: a, max: b}`` or ``[a, b]``, with finite numbers ``a < b``. An indicator's scale is
 the first given of: its own ``scale``, its construct's ``scale``, the top-level ``scale``; with none,
@@ -58,11 +62,12 @@ from typing import Any
 import yaml
 
 from acsi.errors import SpecError
-from acsi.spec.model import Construct, Covariance, FixedValue, HigherOrder, Mode, ModelSpec, Path, Scale
+from acsi.spec.model import Construct, Covariance, DerivedIndicator, FixedValue, HigherOrder, Mode, ModelSpec, Path, Scale
 
 __all__ = ["read_yaml", "spec_from_dict", "spec_to_dict", "spec_to_yaml", "write_yaml"]
 
-_TOP_KEYS = ("name", "description", "scale", "constructs", "paths", "covariances", "fixed", "higher_order")
+_TOP_KEYS = ("name", "description", "scale", "constructs", "paths", "covariances", "fixed", "higher_order", "derived")
+_DERIVED_KEYS = ("perceived", "expected", "kind", "source_scale")
 _HIGHER_ORDER_KEYS = ("label", "mode", "components")
 _CONSTRUCT_KEYS = ("label", "mode", "better", "indicators", "scale")
 _INDICATOR_KEYS = ("scale", "wording")
@@ -291,6 +296,28 @@ class _Reader:
             )
         return out
 
+    def derived(self, value: Any) -> list[DerivedIndicator]:
+        """``derived: {name: {perceived, expected, kind: difference | ratio, source_scale}}``."""
+        if not isinstance(value, Mapping):
+            raise self.error("derived", f"derived must be a mapping name -> {{perceived, expected, kind}}; got {_show(value)}.")
+        out = []
+        for name, raw in value.items():
+            key = f"derived.{name}"
+            body = self.mapping(raw, key, _DERIVED_KEYS)
+            for needed in ("perceived", "expected"):
+                if needed not in body:
+                    raise self.error(key, f"Derived indicator at '{key}' lacks '{needed}'; name the survey column.")
+            scale = self.scale(body["source_scale"], f"{key}.source_scale") if body.get("source_scale") is not None else None
+            item = DerivedIndicator(
+                self.name(name, key),
+                self.name(body["perceived"], f"{key}.perceived"),
+                self.name(body["expected"], f"{key}.expected"),
+                self.text(body.get("kind", "difference"), f"{key}.kind"),
+                scale,
+            )
+            out.append(item)
+        return out
+
 
 def _show(value: Any) -> str:
     return f"{type(value).__name__} {value!r}" if value is not None else "nothing"
@@ -345,9 +372,12 @@ def spec_from_dict(d: Mapping[str, Any], *, source: str | os.PathLike[str] | Non
         "covariances": reader.covariances(body["covariances"]) if body.get("covariances") is not None else [],
         "fixed": reader.fixed(body["fixed"]) if body.get("fixed") is not None else [],
         "higher_order": reader.higher_order(body["higher_order"]) if body.get("higher_order") is not None else [],
+        "derived": reader.derived(body["derived"]) if body.get("derived") is not None else [],
         "name": reader.text(body["name"], "name") if body.get("name") is not None else None,
         "description": (reader.text(body["description"], "description") if body.get("description") is not None else None),
     }
+    # A derived indicator's scale follows from its sources' scale.
+    scales |= {d.name: scale for d in parts["derived"] if (scale := d.scale()) is not None}
     try:
         return ModelSpec(constructs=tuple(constructs), scales=scales, **parts)
     except SpecError as err:
@@ -414,6 +444,12 @@ def spec_to_dict(spec: ModelSpec) -> dict[str, Any]:
         out["covariances"] = [[c.left, c.right] for c in spec.covariances]
     if spec.fixed:
         out["fixed"] = [{"lhs": f.lhs, "op": f.op, "rhs": f.rhs, "value": f.value} for f in spec.fixed]
+    if spec.derived:
+        out["derived"] = {
+            d.name: {"perceived": d.perceived, "expected": d.expected, "kind": d.kind}
+            | ({"source_scale": _scale_dict(d.source_scale)} if d.source_scale is not None else {})
+            for d in spec.derived
+        }
     if spec.higher_order:
         out["higher_order"] = {
             h.name: ({"label": h.label} if h.label is not None else {}) | {"mode": h.mode.value, "components": list(h.components)}
