@@ -193,10 +193,10 @@ def _higher_order(blocks: dict[str, tuple[Token, list[str]]], statements: list[S
         if len(inner) < len(items):
             token = next(t.token for st in statements for t in st.terms if st.lhs[0].text == name and t.name in names)
             raise text.error(
-                f"Block '{name}' mixes constructs ({', '.join(inner)}) and indicators; a higher-order construct "
-                "lists constructs only, a first-order construct indicators only.",
+                f"'{inner[0]}' is used both as a construct and as an indicator of '{name}'. A higher-order construct "
+                "lists constructs only, a first-order construct indicators only; rename one of them.",
                 token,
-                culprit=name,
+                culprit=inner[0],
             )
         found.append(HigherOrder(name, tuple(items), Mode.REFLECTIVE if op.text == "=~" else Mode.COMPOSITE))
     for hoc in found:

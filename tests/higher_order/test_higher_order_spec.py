@@ -45,7 +45,7 @@ def test_lavaan_yaml_and_builder_give_the_same_spec_and_round_trip() -> None:
 
 
 def test_a_block_mixing_constructs_and_indicators_is_refused_at_its_line() -> None:
-    with pytest.raises(SpecError, match="mixes constructs") as err:
+    with pytest.raises(SpecError, match="both as a construct and as an indicator of 'Q'") as err:
         parse_syntax(TEXT.replace("Q =~ T + R", "Q =~ T + r9"))
     assert err.value.line == 5
 
