@@ -82,3 +82,12 @@ def test_a_single_component_is_refused() -> None:
 def test_pls_rules_refuse_a_spec_with_higher_order_constructs_without_an_approach() -> None:
     with pytest.raises(SpecError, match="through an approach"):
         parse_syntax(TEXT).check_pls()
+
+
+@pytest.mark.parametrize("module", ["acsi.spec.builders", "acsi.simulate.higher_order"])
+def test_the_docstring_examples_run(module: str) -> None:
+    import doctest
+    import importlib
+
+    failed, attempted = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
+    assert attempted > 0 and failed == 0
