@@ -19,6 +19,7 @@ def disconfirmation(perceived: np.ndarray, expected: np.ndarray, kind: str) -> n
     p = np.asarray(perceived, dtype=float)
     e = np.asarray(expected, dtype=float)
     if kind == "difference":
-        return p - e
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(e == 0, np.nan, p / np.where(e == 0, 1.0, e))
+        difference: np.ndarray = p - e
+        return difference
+    ratio: np.ndarray = np.where(e == 0, np.nan, p / np.where(e == 0, 1.0, e))
+    return ratio
