@@ -154,7 +154,9 @@ def fit_higher_order_spec(
                 f"method='cbsem' fits higher-order constructs as second-order factors; higher_order={approach!r} is an "
                 "approach of the composite-based methods ('pls', 'plsc', 'gsca'). Leave it out."
             )
-        return estimator.fit(spec, data, scale=scale, missing=missing)
+        from acsi.estimators.higher_order import fit_second_order
+
+        return fit_second_order(estimator, spec, data, scale=scale, missing=missing)
     return fit_higher_order(estimator, spec, data, approach or DEFAULT_APPROACH, scale=scale, missing=missing)  # type: ignore[arg-type]
 
 

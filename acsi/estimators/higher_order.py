@@ -49,7 +49,14 @@ DEFAULT_APPROACH = "two-stage-disjoint"
 #: The 0-100 scale of the stage-2 indicators (the components' respondent indices).
 INDEX_SCALE = Scale(0.0, 100.0)
 
-__all__ = ["APPROACHES", "DEFAULT_APPROACH", "fit_higher_order", "repeated_indicators_spec", "two_stage_specs"]
+__all__ = [
+    "APPROACHES",
+    "DEFAULT_APPROACH",
+    "fit_higher_order",
+    "fit_second_order",
+    "repeated_indicators_spec",
+    "two_stage_specs",
+]
 
 
 def copy_name(hoc: str, indicator: str) -> str:
@@ -217,6 +224,29 @@ def fit_higher_order(
     frame, indexed = _stage_two_frame(spec, data, first)
     second = estimator.fit(second_scaled if indexed else second_plain, frame, scale=scale, missing=missing)
     return _annotated(second, spec, approach, first)
+
+
+def fit_second_order(
+    estimator: Estimator,
+    spec: ModelSpec,
+    data: pd.DataFrame | IndicatorData,
+    *,
+    scale: tuple[float, float] | Scale | None = None,
+    missing: MissingPolicy = "error",
+) -> FitResult:
+    """``method="cbsem"``: the higher-order constructs as second-order factors
+    (:class:`~acsi.estimators.cbsem_second_order.SecondOrderCBSEM`, laid out like the
+    repeated-indicators model; ``settings["higher_order"]["approach"]`` is ``"second-order-factor"``)."""
+    from acsi.estimators.cbsem import CBSEM
+    from acsi.estimators.cbsem_second_order import SecondOrderCBSEM
+
+    if not isinstance(estimator, CBSEM):
+        raise ParameterError(f"Second-order factors are fitted by method='cbsem'; got {type(estimator).__name__}.")
+    if not isinstance(data, pd.DataFrame):
+        spec, data = _from_prepared(spec, data)
+    second = SecondOrderCBSEM(base=estimator, higher_order_spec=spec, index_weights=estimator.index_weights)
+    result = second.fit(repeated_indicators_spec(spec), _with_copies(spec, data), scale=scale, missing=missing)
+    return _annotated(result, spec, "second-order-factor", None)
 
 
 def _from_prepared(spec: ModelSpec, data: IndicatorData) -> tuple[ModelSpec, pd.DataFrame]:

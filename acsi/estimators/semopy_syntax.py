@@ -39,9 +39,10 @@ def to_semopy_syntax(spec: ModelSpec, *, std_lv: bool = False) -> str:
         For a composite (``<~`` or ``composite_a``) construct.
     """
     if spec.higher_order:
-        raise NotImplementedError(
-            f"method='cbsem' with the higher-order construct '{spec.higher_order[0].name}' (a second-order factor) "
-            "is not built yet; fit it with method='pls' or 'plsc' and a higher_order approach."
+        raise SpecError(
+            f"The spec has the higher-order construct '{spec.higher_order[0].name}'; fit it through acsi.fit(..., "
+            "method='cbsem'), which estimates it as a second-order factor.",
+            culprit=spec.higher_order[0].name,
         )
     for construct in spec.constructs:
         if construct.mode is not Mode.REFLECTIVE:

@@ -95,11 +95,26 @@ def test_repeated_indicators_index_of_the_higher_order_construct_lies_between_it
     assert min(values) <= repeated <= max(values)
 
 
-def test_cbsem_refuses_an_approach_and_names_the_unbuilt_second_order_factor(exact) -> None:
+def test_cbsem_recovers_the_second_order_factor_model_at_population_exact_data(exact) -> None:
+    out = acsi.fit(_spec(), exact, method="cbsem").to_dict()
+    standardized = out["standardized"]["paths"]
+    assert standardized == pytest.approx(TRUE_PATHS | SECOND_ORDER, abs=1e-6)
+    assert out["fit_indices"]["chisq"] == pytest.approx(0.0, abs=1e-6)
+    assert out["standardized"]["loadings"]["T"] == pytest.approx({"t1": 0.7, "t2": 0.8, "t3": 0.8}, abs=1e-6)
+    assert out["higher_order"]["approach"] == "second-order-factor"
+
+
+def test_cbsem_scores_of_the_second_order_factor_have_unit_variance(exact) -> None:
+    scores = acsi.fit(_spec(), exact, method="cbsem").scores
+    assert np.allclose(scores.std(ddof=0), 1.0, rtol=0, atol=1e-6)
+
+
+def test_cbsem_refuses_an_approach_and_a_reflective_formative_higher_order_construct(exact) -> None:
     with pytest.raises(ParameterError, match="second-order factors"):
         acsi.fit(_spec(), exact, method="cbsem", higher_order="two-stage-disjoint")
-    with pytest.raises(NotImplementedError, match="method='cbsem' with the higher-order construct 'Q'"):
-        acsi.fit(_spec(), exact, method="cbsem")
+    formative = model(*_spec().constructs, higher_order("Q", "T", "R", "E", mode="composite"), paths=_spec().paths)
+    with pytest.raises(NotImplementedError, match="reflective-formative higher-order construct 'Q'"):
+        acsi.fit(formative, exact, method="cbsem")
 
 
 def test_an_approach_without_higher_order_constructs_is_refused(exact) -> None:
