@@ -256,8 +256,13 @@ def _from_prepared(spec: ModelSpec, data: IndicatorData) -> tuple[ModelSpec, pd.
     Raises
     ------
     ParameterError
-        Pairwise / EM moments (no complete rows to copy) or case weights (not carried to stage 2).
+        Pairwise / EM moments (no complete rows to copy), case weights (not carried to stage 2), or
+        another kind of data (a Dask frame).
     """
+    if not isinstance(data, IndicatorData):
+        raise ParameterError(
+            f"Higher-order constructs are fitted from a pandas DataFrame or IndicatorData; got {type(data).__name__}."
+        )
     if data.moments is not None or data.case_weights is not None:
         what = "case weights" if data.case_weights is not None else f"the {data.missing} missing-data treatment"
         raise ParameterError(

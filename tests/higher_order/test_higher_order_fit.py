@@ -60,10 +60,11 @@ def test_plsc_two_stage_recovers_the_second_order_paths_at_population_exact_data
     assert _paths(result) == pytest.approx(TRUE_PATHS, abs=1e-6)
 
 
+@pytest.mark.parametrize("method", ["pls", "gsca"])
 @pytest.mark.parametrize("approach", APPROACHES)
-def test_pls_attenuates_the_paths_of_a_second_order_factor(exact, approach: str) -> None:
-    # PLS scores are composites with measurement error: paths to and from the HOC are biased to zero.
-    paths = _paths(acsi.fit(_spec(), exact, method="pls", higher_order=approach))
+def test_composite_methods_attenuate_the_paths_of_a_second_order_factor(exact, approach: str, method: str) -> None:
+    # PLS and GSCA scores are composites with measurement error: paths to and from the HOC are biased to zero.
+    paths = _paths(acsi.fit(_spec(), exact, method=method, higher_order=approach))
     for key, truth in TRUE_PATHS.items():
         assert 0.6 * truth < paths[key] < truth - 0.05
 
@@ -129,6 +130,11 @@ def test_pairwise_moments_cannot_feed_an_approach(exact) -> None:
     data = acsi.prepare(_spec(), holed, missing="pairwise")
     with pytest.raises(ParameterError, match="complete rows"):
         acsi.fit(_spec(), data)
+
+
+def test_other_data_than_a_frame_or_prepared_data_is_refused() -> None:
+    with pytest.raises(ParameterError, match="got list"):
+        acsi.fit(_spec(), [[1.0, 2.0]], higher_order="repeated-indicators")  # type: ignore[arg-type]
 
 
 def test_prepared_complete_data_give_the_same_fit_as_the_frame(exact) -> None:
