@@ -290,4 +290,5 @@ def _annotated(result: FitResult, spec: ModelSpec, approach: str, first: FitResu
         info["first_stage"] = {key: stage[key] for key in ("weights", "loadings", "paths", "converged", "warnings")}
         if "index" in stage:
             info["first_stage"]["index"] = stage["index"]
-    return replace(result, settings=dict(result.settings) | {"higher_order": info})
+    named = replace(result.spec, name=f"{spec.name or 'model'} [higher-order: {approach}]")  # shown in the summary
+    return replace(result, spec=named, settings=dict(result.settings) | {"higher_order": info})

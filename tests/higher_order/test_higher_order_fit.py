@@ -77,6 +77,15 @@ def test_repeated_indicators_adds_the_component_paths_and_copies_the_indicators(
     assert out["higher_order"]["constructs"]["Q"] == {"type": "reflective-reflective", "components": ["T", "R", "E"]}
 
 
+def test_reflective_formative_repeated_indicators_draws_the_paths_into_a_mode_b_construct(exact) -> None:
+    formative = model(*_spec().constructs, higher_order("Q", "T", "R", "E", mode="composite"), paths=_spec().paths)
+    result = acsi.fit(formative, exact, higher_order="repeated-indicators")
+    assert {"T -> Q", "R -> Q", "E -> Q"} <= set(result.to_dict()["paths"])
+    assert result.spec.construct("Q").mode.weighting == "B"
+    assert result.to_dict()["r_squared"]["Q"] > 0.99  # the components explain the HOC: the antecedent's path is near 0
+    assert "[higher-order: repeated-indicators]" in str(result.summary())
+
+
 def test_the_two_stage_index_of_the_higher_order_construct_weights_its_components_indices(rated) -> None:
     result = acsi.fit(_spec((1, 7)), rated, higher_order="two-stage-embedded")
     first = result.to_dict()["higher_order"]["first_stage"]["index"]

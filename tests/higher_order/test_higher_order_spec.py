@@ -24,9 +24,11 @@ def test_a_block_of_constructs_in_lavaan_text_is_a_reflective_higher_order_const
     assert [p.key for p in spec.paths] == ["Q -> Y"]
 
 
-def test_a_composite_block_of_constructs_is_reflective_formative() -> None:
+def test_a_composite_block_of_constructs_is_reflective_formative_and_round_trips() -> None:
     spec = parse_syntax(TEXT.replace("Q =~ T + R", "Q <~ T + R"))
     assert spec.higher_order[0].mode is Mode.COMPOSITE
+    assert "Q <~ T + R" in to_syntax(spec)
+    assert parse_syntax(to_syntax(spec)) == spec and spec_from_dict(spec_to_dict(spec)) == spec
 
 
 def test_lavaan_yaml_and_builder_give_the_same_spec_and_round_trip() -> None:

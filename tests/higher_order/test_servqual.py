@@ -145,3 +145,20 @@ def test_cli_servqual_refuses_a_malformed_importance_option(capsys) -> None:
     args = ["servqual", str(bundled("models/servqual.yaml")), str(bundled("datasets/servqual_demo.csv"))]
     assert main([*args, "--importance", "tangibles"]) == 2
     assert "DIMENSION=COLUMN" in capsys.readouterr().err
+
+
+def test_servqual_demo_data_are_reproducible_with_their_truth(truth) -> None:
+    import importlib.util
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[2] / "datasets" / "make_servqual_demo.py"
+    module_spec = importlib.util.spec_from_file_location("make_servqual_demo", script)
+    assert module_spec is not None and module_spec.loader is not None
+    module = importlib.util.module_from_spec(module_spec)
+    module_spec.loader.exec_module(module)
+    frame, fresh = module.build()
+    pd.testing.assert_frame_equal(pd.read_csv(bundled("datasets/servqual_demo.csv")), frame)
+    for dimension in DIMENSIONS:
+        assert fresh["item_gaps"][dimension] == pytest.approx(truth["item_gaps"][dimension], abs=1e-12)
+    assert fresh["paths"] == pytest.approx(truth["paths"], abs=1e-12)
+    assert (frame[list(IMPORTANCE.values())].sum(axis=1) == 100).all()
