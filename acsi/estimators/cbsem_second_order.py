@@ -10,7 +10,9 @@ indicators, with loading ``cov(x, HOC) / var(HOC)`` (raw) and factor-score regre
 ``w ∝ Sigma^-1 cov(x, HOC)`` (Thurstone; unit implied variance). Its 0-100 index therefore
 weights all its components' items by those weights. Only the reflective-reflective type: a
 formative higher-order construct is a composite, which covariance-based SEM does not estimate.
-Standard errors are not computed for this layout (``std_errors`` None; use the bootstrap).
+Standard errors are not computed for this layout (``std_errors`` None; use the bootstrap); the
+admissibility check is a negative (residual) variance (Heywood case), warned as
+:class:`~acsi.errors.InadmissibleSolutionWarning`.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ import semopy
 
 from acsi import notices
 from acsi.data import IndicatorData
-from acsi.errors import ConvergenceWarning, EstimationError
+from acsi.errors import ConvergenceWarning, EstimationError, InadmissibleSolutionWarning
 from acsi.estimators.base import Estimate, EstimatorBase
 from acsi.estimators.cbsem import CBSEM, _captured_semopy_logging, _one_blas_thread
 from acsi.estimators.fit_indices import fit_indices, model_fit
@@ -92,9 +94,15 @@ class SecondOrderCBSEM(EstimatorBase):
             self.base.objective, S, layout["Sigma"], n, len(original), npar=sum(p.active for p in model.parameters.values())
         )
         converged = bool(result.success) and bool(np.isfinite(result.x).all())
+        issued = []
         if not converged or messages:
-            messages.insert(0, f"semopy's optimiser on the second-order model: {str(result.message).strip()}")
-            notices.issue(" | ".join(messages), ConvergenceWarning, stacklevel=3)
+            issued.append(f"semopy's optimiser on the second-order model: {str(result.message).strip()}. " + " | ".join(messages))
+            notices.issue(issued[-1], ConvergenceWarning, stacklevel=3)
+        negative = [names[i] for i in np.flatnonzero(np.diag(Psi) < 0)]
+        negative += [original[j] for j in np.flatnonzero(np.diag(Theta) < 0)]
+        if negative:
+            issued.append(f"The second-order solution is inadmissible: negative (residual) variance of {', '.join(negative)}.")
+            notices.issue(issued[-1], InadmissibleSolutionWarning, stacklevel=3)
         sd = np.sqrt(np.diag(covariance))
         return Estimate(
             settings={
@@ -115,7 +123,7 @@ class SecondOrderCBSEM(EstimatorBase):
             path_matrix=Beta.T.copy(),
             r_squared_vector=layout["r2"],
             score_weights=layout["W"],
-            warnings=tuple(messages) if (not converged or messages) else (),
+            warnings=tuple(issued),
             fit_indices=indices | extra,
             model_fit=model_fit(S, layout["Sigma"]),
             standardized=layout["standardized"],
