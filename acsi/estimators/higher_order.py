@@ -44,7 +44,8 @@ if TYPE_CHECKING:
     from acsi.results import FitResult
 
 APPROACHES: tuple[str, ...] = ("repeated-indicators", "two-stage-embedded", "two-stage-disjoint")
-#: The approach used when none is chosen: cSEM's default ``"2stage"`` runs the disjoint variant.
+#: The approach used when none is chosen. cSEM's default ``"2stage"`` is a disjoint two-stage approach
+#: too (its first stage saturates the inner model among the first-order constructs; ``R/csem_model.R``).
 DEFAULT_APPROACH = "two-stage-disjoint"
 #: The 0-100 scale of the stage-2 indicators (the components' respondent indices).
 INDEX_SCALE = Scale(0.0, 100.0)
