@@ -505,8 +505,9 @@ class ModelSpec:
         """Raise :class:`SpecError` if PLS path modelling cannot estimate this spec."""
         if self.higher_order:
             raise SpecError(
-                f"The spec has the higher-order construct '{self.higher_order[0].name}'; fit it through an approach "
-                "(acsi.fit(..., higher_order='two-stage-disjoint'), or --higher-order on the command line).",
+                f"The spec has the higher-order construct '{self.higher_order[0].name}'; only 'acsi fit' (--higher-order) "
+                "and acsi.fit(..., higher_order=...) take higher-order constructs so far. Fit it there, or give this "
+                "command a first-order spec.",
                 culprit=self.higher_order[0].name,
             )
         if self.covariances:

@@ -163,6 +163,16 @@ def test_cli_fit_with_higher_order_writes_the_approach_and_first_stage_in_strict
     assert "Q" in out["index"]
 
 
+def test_cli_fit_with_cbsem_fits_the_second_order_factor(tmp_path, exact, capsys) -> None:
+    spec_file, data_file = tmp_path / "hoc.yaml", tmp_path / "hoc.csv"
+    write_yaml(_spec(), spec_file)
+    exact.to_csv(data_file, index=False)
+    assert main(["fit", str(spec_file), str(data_file), "--method", "cbsem", "--json", "-"]) == 0
+    out = json.loads(capsys.readouterr().out, parse_constant=lambda c: pytest.fail(f"non-strict JSON {c}"))
+    assert out["higher_order"]["approach"] == "second-order-factor"
+    assert out["standardized"]["paths"]["Q -> Y"] == pytest.approx(0.6, abs=1e-5)
+
+
 def test_command_line_approaches_are_the_library_approaches() -> None:
     from acsi.cli.options import HIGHER_ORDER_APPROACHES
 

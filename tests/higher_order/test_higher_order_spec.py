@@ -82,7 +82,7 @@ def test_a_single_component_is_refused() -> None:
 
 
 def test_pls_rules_refuse_a_spec_with_higher_order_constructs_without_an_approach() -> None:
-    with pytest.raises(SpecError, match="through an approach"):
+    with pytest.raises(SpecError, match="only 'acsi fit' \\(--higher-order\\)"):
         parse_syntax(TEXT).check_pls()
 
 
