@@ -18,7 +18,8 @@ from acsi.spec.model import ModelSpec, Scale
 from acsi.validate import check_choice
 
 Method = Literal["pls", "plsc", "cbsem", "gsca"]
-__all__ = ["METHODS", "Method", "fit", "make_estimator"]
+HigherOrderApproach = Literal["repeated-indicators", "two-stage-embedded", "two-stage-disjoint"]
+__all__ = ["METHODS", "HigherOrderApproach", "Method", "fit", "fit_higher_order_spec", "make_estimator"]
 
 
 def fit(
@@ -35,6 +36,7 @@ def fit(
     missing: MissingPolicy = "error",
     objective: str | None = None,
     std_lv: bool | None = None,
+    higher_order: HigherOrderApproach | None = None,
 ) -> FitResult:
     """Fit a model to data and compute its 0-100 indices.
 
@@ -68,6 +70,10 @@ def fit(
     std_lv : bool
         ``cbsem`` identification: False fixes each factor's first loading to 1 (lavaan's
         default); True fixes factor (residual) variances to 1 (lavaan ``std.lv = TRUE``).
+    higher_order : {"repeated-indicators", "two-stage-embedded", "two-stage-disjoint"}, optional
+        How ``pls``, ``plsc`` and ``gsca`` fit a spec with higher-order constructs
+        (:mod:`acsi.estimators.higher_order`; default ``"two-stage-disjoint"``). ``cbsem`` fits
+        them as second-order factors and takes no approach.
 
     Returns
     -------
@@ -109,11 +115,49 @@ def fit(
     estimator = make_estimator(method, index_weights=index_weights, **{k: v for k, v in options.items() if v is not None})
     if not isinstance(spec, ModelSpec):
         spec = load_spec(spec)
+    if spec.higher_order or higher_order is not None:
+        return fit_higher_order_spec(estimator, spec, data, method, higher_order, scale=scale, missing=missing)
     from acsi.distributed.frames import is_dask_frame
 
     if is_dask_frame(data):  # moments computed on the Dask scheduler in use (acsi.distributed)
         return estimator.fit(spec, _dask_data(spec, data, method, scale, missing))
     return estimator.fit(spec, data, scale=scale, missing=missing)
+
+
+def fit_higher_order_spec(
+    estimator: Estimator,
+    spec: ModelSpec,
+    data: pd.DataFrame | IndicatorData,
+    method: str,
+    approach: str | None,
+    *,
+    scale: tuple[float, float] | Scale | None = None,
+    missing: MissingPolicy = "error",
+) -> FitResult:
+    """A spec with higher-order constructs: second-order factors for ``cbsem``, else an approach
+    (:func:`acsi.estimators.higher_order.fit_higher_order`; default ``"two-stage-disjoint"``).
+
+    Raises
+    ------
+    ParameterError
+        An unknown approach, an approach without higher-order constructs, or with ``cbsem``.
+    """
+    from acsi.estimators.higher_order import APPROACHES, DEFAULT_APPROACH, fit_higher_order
+
+    if approach is not None:
+        check_choice("higher_order", approach, APPROACHES)
+        if not spec.higher_order:
+            raise ParameterError(f"higher_order={approach!r} was given, but the spec declares no higher-order construct.")
+    if method == "cbsem":
+        if approach is not None:
+            raise ParameterError(
+                f"method='cbsem' fits higher-order constructs as second-order factors; higher_order={approach!r} is an "
+                "approach of the composite-based methods ('pls', 'plsc', 'gsca'). Leave it out."
+            )
+        from acsi.estimators.higher_order import fit_second_order
+
+        return fit_second_order(estimator, spec, data, scale=scale, missing=missing)
+    return fit_higher_order(estimator, spec, data, approach or DEFAULT_APPROACH, scale=scale, missing=missing)  # type: ignore[arg-type]
 
 
 def _dask_data(

@@ -26,7 +26,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("api",),
     ("inference", "refit"),
     ("assessment",),
-    ("compare", "segment", "outcomes", "predictive"),
+    ("compare", "segment", "outcomes", "predictive", "servqual"),
     ("simulate", "study", "testing"),
     ("report",),
     ("cli", "server", "__init__", "__main__"),

@@ -37,6 +37,7 @@ from acsi.cli import (
     segment,
     serve,
     server_admin,
+    servqual,
 )
 from acsi.errors import AcsiError, AcsiWarning
 
@@ -62,6 +63,7 @@ COMMANDS = (
     compare_methods,
     serve,
     server_admin,
+    servqual,
 )
 
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import sys
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from acsi import strict_json
-from acsi.cli import checks
+from acsi.cli import checks, higher_order
 from acsi.cli.ingest import add_strictness, parse_sheet
 from acsi.cli.options import (
     BCA_MIN_RESAMPLES,
@@ -382,11 +381,10 @@ def run_fit(args: argparse.Namespace) -> int:
     spec = load_spec(Path(args.spec))
     data = load_data(args, spec)  # --scale, --missing, --mapping and --strict/--lenient act here
     check_bootstrap_request(args, spec, data.n_obs)
-    started = time.perf_counter()
-    result = estimator.fit(spec, data)
+    result, refit_spec, seconds = higher_order.fit(estimator, spec, data, args)
     if args.bootstrap:
-        announce_bootstrap(args, spec, data.n_obs, time.perf_counter() - started)
-    boot = run_bootstrap(result, args, spec) if args.bootstrap else None
+        announce_bootstrap(args, spec, data.n_obs, seconds)
+    boot = run_bootstrap(result, args, refit_spec) if args.bootstrap else None
     if not args.quiet and args.json != "-":
         print(result.summary())
         if boot is not None:
@@ -437,6 +435,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         "indicator columns named as in the spec or mapped by --mapping",
     )
     add_fit_options(fit_parser)
+    higher_order.add_option(fit_parser)
     add_bootstrap_options(fit_parser)
     add_engine_options(fit_parser, workers=False)  # the bootstrap's --workers sizes the local cluster
     fit_parser.set_defaults(run=run_fit)

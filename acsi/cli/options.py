@@ -8,6 +8,8 @@ from __future__ import annotations
 
 METHODS: tuple[str, ...] = ("pls", "plsc", "cbsem", "gsca")  # acsi.estimators.registry.METHODS
 SCHEMES: tuple[str, ...] = ("path", "centroid", "factorial")
+# acsi.estimators.higher_order.APPROACHES
+HIGHER_ORDER_APPROACHES: tuple[str, ...] = ("repeated-indicators", "two-stage-embedded", "two-stage-disjoint")
 OBJECTIVES: tuple[str, ...] = ("MLW", "GLS", "ULS", "DWLS")
 INDEX_WEIGHTS: tuple[str, ...] = ("fornell", "standardized", "equal")  # acsi.index.INDEX_WEIGHTS
 MISSING_POLICIES: tuple[str, ...] = ("error", "listwise", "mean", "pairwise", "em")  # acsi.data.MISSING_POLICIES

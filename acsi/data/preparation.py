@@ -11,6 +11,7 @@ from typing import Any
 
 import pandas as pd
 
+from acsi.data.derived import with_derived
 from acsi.data.indicator_data import MISSING_POLICIES, IndicatorData, MissingPolicy, MissingReport
 from acsi.data.missing_treatment import check_constant, treat_missing
 from acsi.data.sample_size import check_sample_size
@@ -85,6 +86,7 @@ def prepare(
         if not isinstance(mapping, SurveyMapping):
             mapping = load_mapping(mapping)
         survey = apply_mapping(survey, mapping, strict=strict)
+    survey = with_derived(spec, survey)  # disconfirmation indicators, after the mapping's renames
     indicators = spec.indicators
     scales: dict[str, Scale] = dict(spec.scales)
     if scale is not None:

@@ -38,6 +38,12 @@ def to_semopy_syntax(spec: ModelSpec, *, std_lv: bool = False) -> str:
     SpecError
         For a composite (``<~`` or ``composite_a``) construct.
     """
+    if spec.higher_order:
+        raise SpecError(
+            f"The spec has the higher-order construct '{spec.higher_order[0].name}'; fit it through acsi.fit(..., "
+            "method='cbsem'), which estimates it as a second-order factor.",
+            culprit=spec.higher_order[0].name,
+        )
     for construct in spec.constructs:
         if construct.mode is not Mode.REFLECTIVE:
             raise SpecError(

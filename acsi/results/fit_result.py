@@ -6,6 +6,7 @@ A result computes nothing expensive and prints nothing; :meth:`FitResult.summary
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -305,7 +306,9 @@ class FitResult(ResultContract):
         when the data went through :func:`acsi.prepare`.
         Method-specific keys, only when present: PLSc ``rho_a``, ``composite_reliability``,
         ``cronbach_alpha``, ``ave``, ``fit``; CB-SEM ``standardized``, ``std_errors``,
-        ``fit_indices``; GSCA ``fit_indices``.
+        ``fit_indices``; GSCA ``fit_indices``; a spec with higher-order constructs ``higher_order``
+        {approach, constructs {name: {type, components}}, first_stage {weights, loadings,
+        paths, converged, index}} (:mod:`acsi.estimators.higher_order`).
         """
         constructs = self.constructs
         B = self.path_matrix
@@ -354,6 +357,8 @@ class FitResult(ResultContract):
             out["standardized"] = _plain(self.standardized)
         if self.std_errors is not None:
             out["std_errors"] = _plain(self.std_errors)
+        if "higher_order" in self.settings:
+            out["higher_order"] = copy.deepcopy(dict(self.settings["higher_order"]))
         return out
 
     def summary(self) -> Summary:

@@ -6,21 +6,24 @@
 - :func:`reflective`, :func:`composite`, :func:`path`, :func:`paths`, :func:`model` build in Python.
 """
 
-from acsi.spec.builders import composite, model, path, paths, reflective
+from acsi.spec.builders import composite, higher_order, model, path, paths, reflective
 from acsi.spec.lavaan import parse_syntax, to_syntax
 from acsi.spec.load import load_spec
-from acsi.spec.model import Construct, Covariance, FixedValue, Mode, ModelSpec, Path, Scale
+from acsi.spec.model import Construct, Covariance, DerivedIndicator, FixedValue, HigherOrder, Mode, ModelSpec, Path, Scale
 from acsi.spec.yaml_io import read_yaml, spec_from_dict, spec_to_dict, spec_to_yaml, write_yaml
 
 __all__ = [
     "Construct",
     "Covariance",
+    "DerivedIndicator",
     "FixedValue",
+    "HigherOrder",
     "Mode",
     "ModelSpec",
     "Path",
     "Scale",
     "composite",
+    "higher_order",
     "load_spec",
     "model",
     "parse_syntax",

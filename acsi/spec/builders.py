@@ -20,9 +20,9 @@ from collections.abc import Iterable, Mapping
 from typing import Literal
 
 from acsi.errors import SpecError
-from acsi.spec.model import Construct, Mode, ModelSpec, Path, Scale
+from acsi.spec.model import Construct, HigherOrder, Mode, ModelSpec, Path, Scale
 
-__all__ = ["composite", "model", "path", "paths", "reflective"]
+__all__ = ["composite", "higher_order", "model", "path", "paths", "reflective"]
 
 
 def reflective(name: str, *indicators: str, label: str | None = None, lower_is_better: bool = False) -> Construct:
@@ -71,6 +71,25 @@ def composite(name: str, *indicators: str, mode: Literal["A", "B"] = "B", label:
     return Construct(name, tuple(indicators), modes[mode], label)
 
 
+def higher_order(
+    name: str, *components: str, mode: Literal["reflective", "composite"] = "reflective", label: str | None = None
+) -> HigherOrder:
+    """A higher-order construct over first-order constructs (lavaan ``name =~ components``).
+
+    ``mode="reflective"``: the reflective-reflective type; ``mode="composite"``: reflective-formative
+    (``name <~ components``). Pass it to :func:`model` among the constructs; paths may start or
+    end at it.
+
+    Examples
+    --------
+    >>> spec = model(reflective("T", "t1", "t2"), reflective("R", "r1", "r2"), reflective("S", "s1", "s2"),
+    ...              higher_order("Q", "T", "R"), paths=[path("Q", "S")])
+    >>> spec.higher_order[0].components
+    ('T', 'R')
+    """
+    return HigherOrder(name, tuple(components), Mode.parse(mode, where=f"Higher-order construct '{name}'"), label)
+
+
 def path(source: str, target: str) -> Path:
     """The structural path ``source -> target`` (lavaan ``target ~ source``)."""
     return Path(source, target)
@@ -90,7 +109,7 @@ def _scale(value: Scale | tuple[float, float], where: str) -> Scale:
 
 
 def model(
-    *constructs: Construct,
+    *constructs: Construct | HigherOrder,
     paths: Iterable[Path | Iterable[Path]] = (),
     scale: Scale | tuple[float, float] | None = None,
     scales: Mapping[str, Scale | tuple[float, float]] | None = None,
@@ -101,8 +120,9 @@ def model(
 
     Parameters
     ----------
-    *constructs : Construct
-        From :func:`reflective` and :func:`composite`, in declaration order.
+    *constructs : Construct or HigherOrder
+        From :func:`reflective` and :func:`composite`, in declaration order, and
+        :func:`higher_order`.
     paths : iterable of Path or of tuples of Path
         From :func:`path` and :func:`paths`, flattened in order.
     scale : (min, max) or Scale, optional
@@ -121,13 +141,17 @@ def model(
     SpecError
         For an invalid model or scale.
     """
+    first_order = tuple(c for c in constructs if isinstance(c, Construct))
+    higher = tuple(c for c in constructs if isinstance(c, HigherOrder))
     flat: list[Path] = []
     for item in paths:
         flat.extend([item] if isinstance(item, Path) else item)
     all_scales: dict[str, Scale] = {}
     if scale is not None:
         common = _scale(scale, "scale")
-        all_scales = {i: common for c in constructs for i in c.indicators}
+        all_scales = {i: common for c in first_order for i in c.indicators}
     for indicator, value in (scales or {}).items():
         all_scales[indicator] = _scale(value, f"The scale of '{indicator}'")
-    return ModelSpec(constructs=tuple(constructs), paths=tuple(flat), scales=all_scales, name=name, description=description)
+    return ModelSpec(
+        constructs=first_order, paths=tuple(flat), scales=all_scales, name=name, description=description, higher_order=higher
+    )

@@ -8,6 +8,8 @@ needs::
     IMAG <~ imag1 + imag2 + imag3      # composite block (PLS Mode B)
     # structural model: 'Y ~ X + Z' means the paths X -> Y and Z -> Y
     SAT ~ IMAG + QUAL
+    # higher-order construct: the right-hand side names constructs ('<~': reflective-formative)
+    SERV =~ TANG + REL
     # covariance statements (kept for covariance-based SEM; PLS refuses them)
     qual1 ~~ imag1
     # pre-multiplied fixed values, e.g. a marker loading
@@ -46,7 +48,7 @@ import itertools
 
 from acsi.errors import SpecError
 from acsi.spec.lavaan_statements import Statement, Text, Token, parse_statement, split_statements, tokenize
-from acsi.spec.model import Construct, Covariance, FixedValue, Mode, ModelSpec, Path
+from acsi.spec.model import Construct, Covariance, FixedValue, HigherOrder, Mode, ModelSpec, Path
 
 __all__ = ["parse_syntax", "to_syntax"]
 
@@ -114,6 +116,7 @@ def _build(statements: list[Statement], text: Text) -> ModelSpec:
                 culprit=name,
             )
         blocks.setdefault(name, (st.op, []))[1].extend(term.name for term in st.terms)
+    higher_order = _higher_order(blocks, statements, text)
     indicators = {i for _, items in blocks.values() for i in items}
 
     paths: list[Path] = []
@@ -159,7 +162,13 @@ def _build(statements: list[Statement], text: Text) -> ModelSpec:
     order += [(p.target, "~", p.source) for p in paths] + [(c.left, "~~", c.right) for c in covariances]
     fixed_values = tuple(FixedValue(*key, fixed.pop(key)) for key in order if key in fixed)
     try:
-        return ModelSpec(constructs=constructs, paths=tuple(paths), covariances=tuple(covariances), fixed=fixed_values)
+        return ModelSpec(
+            constructs=constructs,
+            paths=tuple(paths),
+            covariances=tuple(covariances),
+            fixed=fixed_values,
+            higher_order=higher_order,
+        )
     except SpecError as err:
         token = _locate(err.culprit, statements, where)
         if token is None:
@@ -167,6 +176,32 @@ def _build(statements: list[Statement], text: Text) -> ModelSpec:
                 raise
             raise text.error(str(err), culprit=err.culprit) from err
         raise text.error(str(err), token, culprit=err.culprit) from err
+
+
+def _higher_order(blocks: dict[str, tuple[Token, list[str]]], statements: list[Statement], text: Text) -> tuple[HigherOrder, ...]:
+    """Take the blocks whose terms are all constructs out of ``blocks`` as higher-order constructs.
+
+    ``QUAL =~ TANG + REL`` (reflective-reflective) or ``QUAL <~ TANG + REL`` (reflective-formative);
+    a block mixing constructs and indicators is an error pointing at the first construct.
+    """
+    names = set(blocks)
+    found: list[HigherOrder] = []
+    for name, (op, items) in list(blocks.items()):
+        inner = [item for item in items if item in names]
+        if not inner:
+            continue
+        if len(inner) < len(items):
+            token = next(t.token for st in statements for t in st.terms if st.lhs[0].text == name and t.name in names)
+            raise text.error(
+                f"'{inner[0]}' is used both as a construct and as an indicator of '{name}'. A higher-order construct "
+                "lists constructs only, a first-order construct indicators only; rename one of them.",
+                token,
+                culprit=inner[0],
+            )
+        found.append(HigherOrder(name, tuple(items), Mode.REFLECTIVE if op.text == "=~" else Mode.COMPOSITE))
+    for hoc in found:
+        del blocks[hoc.name]
+    return tuple(found)
 
 
 def _locate(culprit: str | None, statements: list[Statement], where: dict[str, Token]) -> Token | None:
@@ -242,6 +277,8 @@ def to_syntax(spec: ModelSpec) -> str:
             )
         op = "<~" if construct.mode is Mode.COMPOSITE else "=~"
         lines.append(f"{construct.name} {op} " + " + ".join(term(construct.name, op, i) for i in construct.indicators))
+    for hoc in spec.higher_order:
+        lines.append(f"{hoc.name} {'<~' if hoc.mode is Mode.COMPOSITE else '=~'} " + " + ".join(hoc.components))
     for target, group in itertools.groupby(spec.paths, key=lambda p: p.target):
         lines.append(f"{target} ~ " + " + ".join(term(target, "~", p.source) for p in group))
     for cov in spec.covariances:

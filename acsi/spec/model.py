@@ -99,6 +99,53 @@ class Construct:
 
 
 @dataclass(frozen=True)
+class HigherOrder:
+    """A higher-order construct whose components are first-order constructs of the spec.
+
+    ``mode`` reflective: the reflective-reflective type (lavaan ``QUAL =~ TANG + REL``, the
+    components reflect the higher-order construct); composite: the reflective-formative type
+    (``QUAL <~ TANG + REL``, the components form it). Sarstedt, Hair, Cheah, Becker & Ringle
+    (2019), "How to specify, estimate, and validate higher-order constructs in PLS-SEM",
+    Australasian Marketing Journal 27(3), 197-211. Estimators fit a higher-order spec through
+    one of the approaches of :mod:`acsi.estimators.higher_order`.
+    """
+
+    name: str
+    components: tuple[str, ...]
+    mode: Mode = Mode.REFLECTIVE
+    label: str | None = None
+
+
+@dataclass(frozen=True)
+class DerivedIndicator:
+    """An indicator computed from two survey columns: the disconfirmation of an expectation.
+
+    ``kind="difference"``: perceived minus expected (the SERVQUAL gap score, Parasuraman,
+    Zeithaml & Berry 1988, "SERVQUAL: a multiple-item scale for measuring consumer perceptions
+    of service quality", Journal of Retailing 64(1), 12-40); ``kind="ratio"``: perceived over
+    expected. ``source_scale`` is the answer scale of both items; the derived indicator's
+    scale follows from it (:meth:`scale`). :func:`acsi.prepare` computes the column
+    (:mod:`acsi.core.disconfirmation`), so every model and estimator can use it.
+    """
+
+    name: str
+    perceived: str
+    expected: str
+    kind: str = "difference"
+    source_scale: Scale | None = None
+
+    def scale(self) -> Scale | None:
+        """``[min - max, max - min]`` for a difference, ``[min / max, max / min]`` for a ratio."""
+        if self.source_scale is None:
+            return None
+        low, high = self.source_scale.min, self.source_scale.max
+        return Scale(low - high, high - low) if self.kind == "difference" else Scale(low / high, high / low)
+
+
+DERIVED_KINDS: tuple[str, ...] = ("difference", "ratio")
+
+
+@dataclass(frozen=True)
 class Path:
     """A structural path ``source -> target`` (lavaan ``target ~ source``)."""
 
@@ -156,6 +203,10 @@ class ModelSpec:
         ``~~`` statements and fixed values, kept for covariance-based SEM; PLS refuses them.
     name, description : str, optional
         Free text carried along for reports.
+    higher_order : iterable of HigherOrder, optional
+        Higher-order constructs over declared constructs; paths may start or end at them.
+    derived : iterable of DerivedIndicator, optional
+        Indicators computed from two data columns when the data are prepared (disconfirmation).
 
     Raises
     ------
@@ -170,8 +221,12 @@ class ModelSpec:
     fixed: tuple[FixedValue, ...] = ()
     name: str | None = None
     description: str | None = None
+    higher_order: tuple[HigherOrder, ...] = ()
+    derived: tuple[DerivedIndicator, ...] = ()
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "higher_order", tuple(self.higher_order))
+        object.__setattr__(self, "derived", tuple(self.derived))
         object.__setattr__(self, "constructs", tuple(self.constructs))
         object.__setattr__(self, "paths", tuple(self.paths))
         object.__setattr__(self, "covariances", tuple(self.covariances))
@@ -230,10 +285,11 @@ class ModelSpec:
                 culprit=culprit,
             )
         declared = ", ".join(c.name for c in self.constructs)
+        names_in_paths = names | {h.name for h in self.higher_order}
         seen_paths: set[tuple[str, str]] = set()
         for path in self.paths:
             for end, role in ((path.source, "starts"), (path.target, "ends")):
-                if end not in names:
+                if end not in names_in_paths:
                     raise SpecError(
                         f"Path '{path.key}' {role} at '{end}', which is not a declared construct. "
                         f"Declared constructs: {declared}. Declare '{end}' or correct the path.",
@@ -244,6 +300,8 @@ class ModelSpec:
             if (path.source, path.target) in seen_paths:
                 raise SpecError(f"Path '{path.key}' is declared twice.", culprit=path.key)
             seen_paths.add((path.source, path.target))
+        self._validate_higher_order(names, set(owner))
+        self._validate_derived(set(owner))
         cycle = _find_cycle(self.construct_names, [(p.source, p.target) for p in self.paths])
         if cycle:
             text = " -> ".join(cycle + [cycle[0]])
@@ -269,6 +327,78 @@ class ModelSpec:
                         culprit=end,
                     )
         self._validate_covariances_and_fixed()
+
+    def _validate_higher_order(self, names: set[str], indicators: set[str]) -> None:
+        """Each higher-order construct: a new name over at least two declared first-order constructs,
+        each component in one higher-order construct only, no path between it and its components."""
+        owner: dict[str, str] = {}
+        seen: set[str] = set()
+        for hoc in self.higher_order:
+            _check_name(hoc.name, "Higher-order construct")
+            if hoc.name in names or hoc.name in indicators or hoc.name in seen:
+                raise SpecError(
+                    f"Higher-order construct '{hoc.name}' reuses a name already declared; give it its own name.",
+                    culprit=hoc.name,
+                )
+            seen.add(hoc.name)
+            if not isinstance(hoc.mode, Mode) or hoc.mode is Mode.COMPOSITE_A:
+                raise SpecError(
+                    f"Higher-order construct '{hoc.name}': mode must be 'reflective' (reflective-reflective) or "
+                    f"'composite' (reflective-formative); got {hoc.mode!r}.",
+                    culprit=hoc.name,
+                )
+            if len(hoc.components) < 2:
+                raise SpecError(
+                    f"Higher-order construct '{hoc.name}' has {len(hoc.components)} component(s); it needs at least two "
+                    "first-order constructs.",
+                    culprit=hoc.name,
+                )
+            for component in hoc.components:
+                if component not in names:
+                    raise SpecError(
+                        f"Higher-order construct '{hoc.name}' names '{component}', which is not a declared first-order "
+                        f"construct. Declared: {', '.join(self.construct_names)}.",
+                        culprit=component,
+                    )
+                if component in owner:
+                    raise SpecError(
+                        f"Construct '{component}' is a component of two higher-order constructs, '{owner[component]}' "
+                        f"and '{hoc.name}'. Each component belongs to one.",
+                        culprit=component,
+                    )
+                owner[component] = hoc.name
+        for path in self.paths:
+            for end in (path.source, path.target):
+                if end in owner:
+                    raise SpecError(
+                        f"Path '{path.key}' starts or ends at '{end}', a component of the higher-order construct "
+                        f"'{owner[end]}'. Components take part in no path (the approach adds their relation to "
+                        f"'{owner[end]}'); draw the path to or from '{owner[end]}'.",
+                        culprit=path.key,
+                    )
+
+    def _validate_derived(self, indicators: set[str]) -> None:
+        """Each derived indicator: an indicator of the model, defined once, of a known kind; a ratio's
+        source scale above zero."""
+        seen: set[str] = set()
+        for item in self.derived:
+            for name in (item.name, item.perceived, item.expected):
+                _check_name(name, f"Derived indicator '{item.name}'")
+            if item.name not in indicators or item.name in seen:
+                problem = "is defined twice" if item.name in seen else "is not an indicator of any construct"
+                raise SpecError(f"Derived indicator '{item.name}' {problem}.", culprit=item.name)
+            seen.add(item.name)
+            if item.kind not in DERIVED_KINDS:
+                raise SpecError(
+                    f"Derived indicator '{item.name}': kind must be 'difference' or 'ratio'; got {item.kind!r}.",
+                    culprit=item.name,
+                )
+            if item.kind == "ratio" and item.source_scale is not None and item.source_scale.min <= 0:
+                raise SpecError(
+                    f"Derived indicator '{item.name}' is a ratio over a scale starting at {item.source_scale.min:g}; "
+                    "a ratio needs expectations above zero. Use kind 'difference'.",
+                    culprit=item.name,
+                )
 
     def _validate_covariances_and_fixed(self) -> None:
         # Each covariance is one parameter: 'a ~~ b' and 'b ~~ a' are the same statement.
@@ -367,10 +497,19 @@ class ModelSpec:
             fixed=self.fixed,
             name=self.name,
             description=self.description,
+            higher_order=self.higher_order,
+            derived=self.derived,
         )
 
     def check_pls(self) -> None:
         """Raise :class:`SpecError` if PLS path modelling cannot estimate this spec."""
+        if self.higher_order:
+            raise SpecError(
+                f"The spec has the higher-order construct '{self.higher_order[0].name}'; only 'acsi fit' (--higher-order) "
+                "and acsi.fit(..., higher_order=...) take higher-order constructs so far. Fit it there, or give this "
+                "command a first-order spec.",
+                culprit=self.higher_order[0].name,
+            )
         if self.covariances:
             cov = self.covariances[0]
             raise SpecError(

@@ -27,6 +27,15 @@ Every key except ``constructs`` is optional; unknown keys are errors::
       - [y1, y5]
     fixed:                            # parameters fixed to a value (covariance-based SEM only)
       - {lhs: dem60, op: "=~", rhs: y1, value: 1}
+    higher_order:                     # constructs over constructs (lavaan 'QUAL =~ TANG + REL')
+      service_quality:
+        label: Service quality        # free text
+        mode: reflective              # reflective (reflective-reflective, default) | composite (reflective-formative)
+        components: [tangibles, reliability]   # declared constructs; paths may start or end here
+    derived:                          # indicators computed from two columns when the data are prepared
+      tang1_gap: {perceived: tang1_p, expected: tang1_e, kind: difference, source_scale: [1, 7]}
+      # kind: difference (perceived - expected, default) | ratio (perceived / expected);
+      # source_scale gives the derived indicator's scale: [-6, 6] here, [1/7, 7] for a ratio
 
 A scale is ``{min: a, max: b}`` or ``[a, b]``, with finite numbers ``a < b``. An indicator's scale is
 the first given of: its own ``scale``, its construct's ``scale``, the top-level ``scale``; with none,
@@ -53,11 +62,13 @@ from typing import Any
 import yaml
 
 from acsi.errors import SpecError
-from acsi.spec.model import Construct, Covariance, FixedValue, Mode, ModelSpec, Path, Scale
+from acsi.spec.model import Construct, Covariance, DerivedIndicator, FixedValue, HigherOrder, Mode, ModelSpec, Path, Scale
 
 __all__ = ["read_yaml", "spec_from_dict", "spec_to_dict", "spec_to_yaml", "write_yaml"]
 
-_TOP_KEYS = ("name", "description", "scale", "constructs", "paths", "covariances", "fixed")
+_TOP_KEYS = ("name", "description", "scale", "constructs", "paths", "covariances", "fixed", "higher_order", "derived")
+_DERIVED_KEYS = ("perceived", "expected", "kind", "source_scale")
+_HIGHER_ORDER_KEYS = ("label", "mode", "components")
 _CONSTRUCT_KEYS = ("label", "mode", "better", "indicators", "scale")
 _INDICATOR_KEYS = ("scale", "wording")
 _FIXED_KEYS = ("lhs", "op", "rhs", "value")
@@ -265,6 +276,48 @@ class _Reader:
             )
         return out
 
+    def higher_order(self, value: Any) -> list[HigherOrder]:
+        """``higher_order: {name: {components: [constructs], mode: reflective | composite, label: text}}``."""
+        if not isinstance(value, Mapping):
+            raise self.error("higher_order", f"higher_order must be a mapping name -> {{components, mode}}; got {_show(value)}.")
+        out = []
+        for name, raw in value.items():
+            key = f"higher_order.{name}"
+            body = self.mapping(raw, key, _HIGHER_ORDER_KEYS)
+            components = body.get("components")
+            if not isinstance(components, list) or not components:
+                raise self.error(
+                    f"{key}.components", f"'{key}.components' must be a list of construct names; got {_show(components)}."
+                )
+            mode = self.mode(body.get("mode", "reflective"), f"{key}.mode")
+            label = self.text(body["label"], f"{key}.label") if body.get("label") is not None else None
+            out.append(
+                HigherOrder(self.name(name, key), tuple(self.name(c, f"{key}.components") for c in components), mode, label)
+            )
+        return out
+
+    def derived(self, value: Any) -> list[DerivedIndicator]:
+        """``derived: {name: {perceived, expected, kind: difference | ratio, source_scale}}``."""
+        if not isinstance(value, Mapping):
+            raise self.error("derived", f"derived must be a mapping name -> {{perceived, expected, kind}}; got {_show(value)}.")
+        out = []
+        for name, raw in value.items():
+            key = f"derived.{name}"
+            body = self.mapping(raw, key, _DERIVED_KEYS)
+            for needed in ("perceived", "expected"):
+                if needed not in body:
+                    raise self.error(key, f"Derived indicator at '{key}' lacks '{needed}'; name the survey column.")
+            scale = self.scale(body["source_scale"], f"{key}.source_scale") if body.get("source_scale") is not None else None
+            item = DerivedIndicator(
+                self.name(name, key),
+                self.name(body["perceived"], f"{key}.perceived"),
+                self.name(body["expected"], f"{key}.expected"),
+                self.text(body.get("kind", "difference"), f"{key}.kind"),
+                scale,
+            )
+            out.append(item)
+        return out
+
 
 def _show(value: Any) -> str:
     return f"{type(value).__name__} {value!r}" if value is not None else "nothing"
@@ -318,9 +371,13 @@ def spec_from_dict(d: Mapping[str, Any], *, source: str | os.PathLike[str] | Non
         "paths": reader.paths(body["paths"]) if body.get("paths") is not None else [],
         "covariances": reader.covariances(body["covariances"]) if body.get("covariances") is not None else [],
         "fixed": reader.fixed(body["fixed"]) if body.get("fixed") is not None else [],
+        "higher_order": reader.higher_order(body["higher_order"]) if body.get("higher_order") is not None else [],
+        "derived": reader.derived(body["derived"]) if body.get("derived") is not None else [],
         "name": reader.text(body["name"], "name") if body.get("name") is not None else None,
         "description": (reader.text(body["description"], "description") if body.get("description") is not None else None),
     }
+    # A derived indicator's scale follows from its sources' scale.
+    scales |= {d.name: scale for d in parts["derived"] if (scale := d.scale()) is not None}
     try:
         return ModelSpec(constructs=tuple(constructs), scales=scales, **parts)
     except SpecError as err:
@@ -387,6 +444,17 @@ def spec_to_dict(spec: ModelSpec) -> dict[str, Any]:
         out["covariances"] = [[c.left, c.right] for c in spec.covariances]
     if spec.fixed:
         out["fixed"] = [{"lhs": f.lhs, "op": f.op, "rhs": f.rhs, "value": f.value} for f in spec.fixed]
+    if spec.derived:
+        out["derived"] = {
+            d.name: {"perceived": d.perceived, "expected": d.expected, "kind": d.kind}
+            | ({"source_scale": _scale_dict(d.source_scale)} if d.source_scale is not None else {})
+            for d in spec.derived
+        }
+    if spec.higher_order:
+        out["higher_order"] = {
+            h.name: ({"label": h.label} if h.label is not None else {}) | {"mode": h.mode.value, "components": list(h.components)}
+            for h in spec.higher_order
+        }
     return out
 
 
