@@ -10,6 +10,9 @@ from acsi.cli import checks
 from acsi.cli.fit import whole_number
 from acsi.cli.options import DGPS, DISTRIBUTIONS, ESTIMATORS
 
+#: Mirrors acsi.study.design.BOOTSTRAP_INTERVALS (tests/study/test_run.py checks), so the parser imports no numeric library.
+BOOTSTRAP_INTERVALS: tuple[str, ...] = ("percentile", "basic", "bca")
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -55,6 +58,7 @@ def run_estimators(args: argparse.Namespace) -> int:
         estimators=args.estimators,
         misspecified=(False, True) if args.misspecified else (False,),
         n_boot=args.n_boot,
+        intervals=args.intervals,
         seed=args.seed,
     )
     return _run(settings.design(), args)
@@ -207,6 +211,13 @@ def register(commands: argparse._SubParsersAction) -> None:
         type=whole_number(0, "the number of resamples"),
         default=0,
         help="bootstrap resamples per fit for PLS/PLSc/GSCA coverage (default 0: none)",
+    )
+    parser.add_argument(
+        "--intervals",
+        type=_choices(BOOTSTRAP_INTERVALS),
+        default=("percentile", "basic"),
+        help="bootstrap intervals scored with --n-boot: percentile,basic,bca (default percentile,basic; "
+        "bca needs --n-boot 200 or more and n jackknife fits per replication)",
     )
     parser.add_argument("--seed", type=whole_number(0, "the seed"), default=0, help="seed of the study (default 0)")
     parser.add_argument("--out", default="estimator-study", help="output folder (default estimator-study/)")

@@ -25,7 +25,7 @@ import time
 import warnings
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
@@ -156,7 +156,14 @@ def _replicator(
     if scheduler is not None:
         from acsi.distributed.cluster import dask_client
 
-        with dask_client(scheduler) as client:
+        with ExitStack() as stack:
+            try:
+                client = stack.enter_context(dask_client(scheduler))
+            except OSError as err:  # TimeoutError included: nothing answers at that address
+                raise ParameterError(
+                    f"--scheduler: cannot reach a Dask scheduler at {scheduler!r} ({err}); expected the address of a "
+                    "running scheduler such as tcp://host:8786."
+                ) from None
 
             def on_cluster(tasks: list[tuple[ConditionPlan, int]]) -> Iterable[list[tuple]]:
                 return (future.result() for future in client.map(replicate, tasks, pure=False))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -47,6 +47,9 @@ class StudySettings:
         model (``perceived_value -> customer_satisfaction`` left out).
     n_boot : int
         Bootstrap resamples per fit for the SEs and intervals of PLS, PLSc and GSCA (0: none).
+    intervals : sequence of str
+        Bootstrap interval methods (:data:`~acsi.study.design.BOOTSTRAP_INTERVALS`; BCa needs
+        ``n_boot >= 200``).
     seed : int
     """
 
@@ -57,6 +60,7 @@ class StudySettings:
     estimators: Sequence[str] = ESTIMATORS
     misspecified: Sequence[bool] = (False,)
     n_boot: int = 0
+    intervals: Sequence[str] = ("percentile", "basic")
     seed: int = 0
 
     def __post_init__(self) -> None:
@@ -78,24 +82,33 @@ class StudySettings:
             raise ParameterError("misspecified must name at least one of False (the correct model) and True.")
 
     def design(self) -> StudyDesign:
-        """The shipped study file (:data:`STUDY_FILE`) with these levels, in the file's order."""
-        from acsi.resources import bundled
-        from acsi.study.studyfile import load_study
+        """The shipped study file (:data:`STUDY_FILE`) with these levels, in the file's order.
 
-        shipped = load_study(bundled(STUDY_FILE))
-        correct, wrong = shipped.misspecifications
-        wanted = {False: correct, True: wrong}
-        return replace(
-            shipped,
-            ns=tuple(int(n) for n in self.ns),
-            replications=self.replications,
-            seed=self.seed,
-            dgps=tuple(d for d in shipped.dgps if d in self.dgps),
-            distributions=tuple(d for d in shipped.distributions if d.name in self.distributions),
-            estimators=tuple(e for e in shipped.estimators if e.name in self.estimators),
-            misspecifications=tuple(wanted[m] for m in (False, True) if m in {bool(v) for v in self.misspecified}),
-            n_boot=self.n_boot,
-        )
+        The levels are written into the file's content before it is read, so the design's
+        ``source`` (the manifest's ``study_file``) is the study that actually runs.
+        """
+        import yaml
+
+        from acsi.resources import bundled
+        from acsi.study.studyfile import design_from_dict
+
+        path = Path(bundled(STUDY_FILE))
+        content = yaml.safe_load(path.read_text(encoding="utf-8"))
+        factors = content["design"]
+        keep = {bool(m) for m in self.misspecified}
+        factors["n"] = [int(n) for n in self.ns]
+        factors["dgp"] = [d for d in factors["dgp"] if d in self.dgps]
+        factors["distribution"] = [d for d in factors["distribution"] if _name(d) in self.distributions]
+        factors["misspecification"] = [m for j, m in enumerate(factors["misspecification"]) if bool(j) in keep]
+        content["estimators"] = [e for e in content["estimators"] if _name(e) in self.estimators]
+        content["bootstrap"] = {**content.get("bootstrap", {}), "n_boot": self.n_boot, "intervals": list(self.intervals)}
+        content |= {"seed": self.seed, "replications": self.replications}
+        return design_from_dict(content, source=str(path), folder=path.parent)
+
+
+def _name(level: str | dict) -> str:
+    """The name of a study-file level: the string itself or its ``name`` key."""
+    return level if isinstance(level, str) else str(level["name"])
 
 
 def run_study(
