@@ -25,7 +25,7 @@ import time
 import warnings
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
@@ -150,25 +150,22 @@ def _replicator(
     """A function mapping :func:`~acsi.study.analyse.replicate` over tasks, results in task order.
 
     In this process (``workers`` 1), in ``workers`` processes, or on the Dask cluster at
-    ``scheduler`` (:func:`acsi.distributed.cluster.dask_client`). Each replication seeds itself,
-    so the rows do not depend on which of them runs it.
+    ``scheduler`` (:func:`acsi.distributed.tasks.map_tasks`, one condition's replications at a
+    time). Each replication seeds itself, so the rows do not depend on which of them runs it.
     """
     if scheduler is not None:
-        from acsi.distributed.cluster import dask_client
+        from acsi.distributed.tasks import map_tasks
 
-        with ExitStack() as stack:
+        def on_cluster(tasks: list[tuple[ConditionPlan, int]]) -> Iterable[list[tuple]]:
             try:
-                client = stack.enter_context(dask_client(scheduler))
+                return map_tasks(replicate, tasks, scheduler=scheduler)
             except OSError as err:  # TimeoutError included: nothing answers at that address
                 raise ParameterError(
                     f"--scheduler: cannot reach a Dask scheduler at {scheduler!r} ({err}); expected the address of a "
                     "running scheduler such as tcp://host:8786."
                 ) from None
 
-            def on_cluster(tasks: list[tuple[ConditionPlan, int]]) -> Iterable[list[tuple]]:
-                return (future.result() for future in client.map(replicate, tasks, pure=False))
-
-            yield on_cluster
+        yield on_cluster
         return
     if workers <= 1:
         yield lambda tasks: map(replicate, tasks)
