@@ -27,7 +27,7 @@ def test_estimator_study(tmp_path: Path) -> None:
     else:
         settings = StudySettings(ns=(100,), replications=2, distributions=("discrete",))
         out = tmp_path
-    result = run_study(settings, out=out, resume=FULL)
+    result = run_study(settings, workers=None if FULL else 1, out=out, resume=FULL)
     plot_performance(result.summary, out / "plots")
     summary = result.summary
     assert result.manifest["complete"] and set(summary.estimator) == set(settings.estimators)
