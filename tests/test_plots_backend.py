@@ -21,7 +21,7 @@ import pandas as pd
 
 import acsi
 from acsi.report.plots import plot_ipma, plot_periods, plot_ranking
-from acsi.study.plots import plot_study
+from acsi.study.plots import plot_performance
 
 out = sys.argv[1]
 ranked = pd.DataFrame({"group": ["a", "b"], "value": [70.0, 72.0], "ci_lower": [68.0, 70.0],
@@ -31,11 +31,13 @@ periods = pd.DataFrame({"group": ["a", "a"], "period": ["2024Q1", "2024Q2"], "va
 ipma = SimpleNamespace(constructs=pd.DataFrame({"importance": [0.2, 0.4], "performance": [70.0, 60.0]},
                                                index=["quality", "value"]),
                        importance_cut=0.3, performance_cut=65.0, act_first="value", target="satisfaction")
-summary = pd.DataFrame({"misspecified": [False] * 4, "dgp": ["factor"] * 4, "distribution": ["normal"] * 4,
-                        "kind": ["path", "path", "index", "index"], "estimator": ["pls", "pls", "pls", "pls"],
-                        "n": [50, 100, 50, 100], "bias": [0.1, 0.05, 1.0, 0.5], "rmse": [0.2, 0.1, 2.0, 1.0]})
+summary = pd.DataFrame({"dgp": ["factor"] * 4, "loading": [0.8] * 4, "indicators": [-1] * 4,
+                        "distribution": ["normal"] * 4, "misspecification": ["correct"] * 4,
+                        "missing": ["complete"] * 4, "kind": ["path", "path", "index", "index"],
+                        "estimator": ["pls"] * 4, "parameter": ["x -> y", "x -> y", "y", "y"], "n": [50, 100, 50, 100],
+                        "bias": [0.1, 0.05, 1.0, 0.5], "rmse": [0.2, 0.1, 2.0, 1.0], "admissible_rate": [1.0] * 4})
 written = [plot_ranking(ranked, out + "/r.png", overall=71.0), plot_periods(periods, out + "/p.svg"),
-           plot_ipma(ipma, out + "/i.pdf"), *plot_study(summary, out)]
+           plot_ipma(ipma, out + "/i.pdf"), *plot_performance(summary, out, formats=("png",))]
 print("BACKEND:" + matplotlib.get_backend())
 print("PYPLOT:" + str("matplotlib.pyplot" in sys.modules))
 print("WRITTEN:" + ",".join(str(p) for p in written))

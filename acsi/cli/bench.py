@@ -1,17 +1,27 @@
-"""``acsi bench estimators`` (the built-in ACSI estimator study) and ``acsi bench study STUDY.yaml`` (any designed study)."""
+"""``acsi bench study STUDY.yaml`` (any designed study) and ``acsi bench estimators`` (the shipped ACSI study file)."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from acsi.cli import checks
 from acsi.cli.fit import whole_number
 from acsi.cli.options import DGPS, DISTRIBUTIONS, ESTIMATORS
 
+#: Mirrors acsi.study.design.BOOTSTRAP_INTERVALS (tests/study/test_run.py checks), so the parser imports no numeric library.
+BOOTSTRAP_INTERVALS: tuple[str, ...] = ("percentile", "basic", "bca")
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from acsi.study.design import StudyDesign
+
 _EPILOG = """examples:
   acsi bench estimators --n 50,250,1000 --replications 100 --out study/
   acsi bench estimators --dgp factor --distribution discrete --estimators pls,plsc,cbsem --misspecified
+  acsi bench estimators --replications 200 --scheduler tcp://10.0.0.5:8786 --out study/
 """
 
 
@@ -37,9 +47,9 @@ def _choices(allowed: tuple[str, ...]):  # noqa: ANN202
 
 
 def run_estimators(args: argparse.Namespace) -> int:
-    from acsi.study import StudySettings, run_study
+    """``acsi bench estimators``: the shipped ACSI study file with the flags' levels, run as ``acsi bench study``."""
+    from acsi.study import StudySettings
 
-    checks.check_output_dir("--out", args.out)
     settings = StudySettings(
         ns=args.n,
         replications=args.replications,
@@ -48,45 +58,26 @@ def run_estimators(args: argparse.Namespace) -> int:
         estimators=args.estimators,
         misspecified=(False, True) if args.misspecified else (False,),
         n_boot=args.n_boot,
+        intervals=args.intervals,
         seed=args.seed,
     )
-    total = len(settings.conditions()) * settings.replications
-    bar = None
-    if not args.no_progress:
-        from tqdm import tqdm
-
-        bar = tqdm(total=total, desc="replications", unit="rep", file=sys.stderr, leave=False)
-    try:
-        result = run_study(settings, workers=args.workers, progress=bar.update if bar is not None else None)
-    finally:
-        if bar is not None:
-            bar.close()
-    written = result.write(args.out, plots=not args.no_plots)
-    paths = result.summary[result.summary.kind == "path"]
-    table = (
-        paths.assign(abs_bias=paths.bias.abs())
-        .groupby(["dgp", "distribution", "n", "misspecified", "estimator"])
-        .agg(
-            mean_abs_bias=("abs_bias", "mean"),
-            mean_rmse=("rmse", "mean"),
-            coverage=("coverage", "mean"),
-            inadmissible=("inadmissible_rate", "first"),
-            nonconverged=("nonconvergence_rate", "first"),
-            ms_per_fit=("seconds_per_fit", lambda s: 1000 * s.iloc[0]),
-        )
-    )
-    print(table.to_string(float_format=lambda v: f"{v:.4f}"))
-    print("\nwritten: " + ", ".join(str(p) for p in written))
-    return 0
+    return _run(settings.design(), args)
 
 
 def run_designed(args: argparse.Namespace) -> int:
     """``acsi bench study``: validate the study file, run it into ``--out`` (resumable), summarise and plot."""
-    from acsi.study.checkpoint import run_design
     from acsi.study.studyfile import load_study
 
+    return _run(load_study(args.study_file), args)
+
+
+def _run(design: StudyDesign, args: argparse.Namespace) -> int:
+    """Run ``design`` into ``--out`` with the progress bar, write the plots, print the path table."""
+    import os
+
+    from acsi.study.checkpoint import run_design
+
     checks.check_output_dir("--out", args.out)
-    design = load_study(args.study_file)
     bar = None
     if not args.no_progress:
         from tqdm import tqdm
@@ -98,7 +89,8 @@ def run_designed(args: argparse.Namespace) -> int:
         result = run_design(
             design,
             args.out,
-            workers=args.workers,
+            workers=(os.cpu_count() or 1) if args.workers is None else args.workers,
+            scheduler=args.scheduler,
             resume=args.resume,
             include_inadmissible=args.include_inadmissible,
             progress=bar.update if bar is not None else None,
@@ -113,27 +105,53 @@ def run_designed(args: argparse.Namespace) -> int:
 
         summary.attrs["level"] = design.level
         written += [str(p.relative_to(args.out)) for p in plot_performance(summary, f"{args.out}/plots")]
-    paths = summary[summary.kind == "path"]
-    if not paths.empty:
-        factors = ("dgp", "loading", "indicators", "distribution", "n", "misspecification", "missing")
-        varying = [f for f in factors if paths[f].nunique(dropna=False) > 1] or ["n"]
-        table = (
-            paths.assign(abs_bias=paths.bias.abs())
-            .groupby(["condition", *varying, "estimator"], dropna=False)
-            .agg(
-                mean_abs_bias=("abs_bias", "mean"),
-                mean_rmse=("rmse", "mean"),
-                admissible=("admissible_rate", "first"),
-                used=("used", "min"),
-            )
-        )
-        print(table.to_string(float_format=lambda v: f"{v:.4f}"))
+    _print_paths(summary)
     manifest = result.manifest
     print(
         f"\n{manifest['conditions_finished']} of {manifest['conditions']} conditions in {args.out}; written: "
         + ", ".join(written)
     )
     return 0
+
+
+def _print_paths(summary: pd.DataFrame) -> None:
+    """Mean |bias| and RMSE of the paths per condition and estimator, with the admissible rate."""
+    paths = summary[summary.kind == "path"] if "kind" in summary else summary
+    if paths.empty:
+        return
+    factors = ("dgp", "loading", "indicators", "distribution", "n", "misspecification", "missing")
+    varying = [f for f in factors if paths[f].nunique(dropna=False) > 1] or ["n"]
+    table = (
+        paths.assign(abs_bias=paths.bias.abs())
+        .groupby(["condition", *varying, "estimator"], dropna=False)
+        .agg(
+            mean_abs_bias=("abs_bias", "mean"),
+            mean_rmse=("rmse", "mean"),
+            admissible=("admissible_rate", "first"),
+            used=("used", "min"),
+        )
+    )
+    print(table.to_string(float_format=lambda v: f"{v:.4f}"))
+
+
+def _add_run_options(parser: argparse.ArgumentParser, *, default_workers: int | None, workers_help: str) -> None:
+    """The flags both study commands share: workers or a Dask scheduler, resume, inadmissible, plots, progress."""
+    parser.add_argument("--workers", type=whole_number(1, "the number of workers"), default=default_workers, help=workers_help)
+    parser.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        default=None,
+        help="a Dask scheduler (tcp://host:8786) whose workers run the replications instead of --workers; "
+        "results do not depend on it",
+    )
+    parser.add_argument(
+        "--resume", action="store_true", help="continue an interrupted run in --out (finished conditions are kept)"
+    )
+    parser.add_argument(
+        "--include-inadmissible", action="store_true", help="summaries over non-converged and inadmissible replications too"
+    )
+    parser.add_argument("--no-plots", action="store_true", help="write the tables only")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 
 def _register_study(studies: argparse._SubParsersAction) -> None:
@@ -149,20 +167,7 @@ def _register_study(studies: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("study_file", metavar="STUDY.yaml", help="the study file (see models/studies/)")
     parser.add_argument("--out", required=True, help="output folder")
-    parser.add_argument(
-        "--workers",
-        type=whole_number(1, "the number of workers"),
-        default=1,
-        help="worker processes (default 1); results do not depend on it",
-    )
-    parser.add_argument(
-        "--resume", action="store_true", help="continue an interrupted run in --out (finished conditions are kept)"
-    )
-    parser.add_argument(
-        "--include-inadmissible", action="store_true", help="summaries over non-converged and inadmissible replications too"
-    )
-    parser.add_argument("--no-plots", action="store_true", help="write the tables only")
-    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    _add_run_options(parser, default_workers=1, workers_help="worker processes (default 1); results do not depend on it")
     parser.set_defaults(run=run_designed)
 
 
@@ -174,9 +179,10 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser = studies.add_parser(
         "estimators",
         help="Monte-Carlo study of PLS, PLSc, CB-SEM, GSCA and the item-mean index on data with known truth",
-        description="Draw samples from the ACSI population under every condition, fit every estimator, and write "
-        "bias, RMSE, coverage, non-convergence and inadmissible rates and time per fit as a tidy table "
-        "(CSV, Parquet) with PNG plots of bias and RMSE by n.",
+        description="Run the shipped study file models/studies/acsi.yaml (the ACSI population as common factors or "
+        "composites, indicators normal, skewed or discrete on 1-10) at the levels the flags choose, exactly as "
+        "'acsi bench study' runs a study file: per-condition Parquet checkpoints, a manifest, the summary with "
+        "Monte-Carlo standard errors and admissible counts, and PNG/SVG plots.",
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -206,15 +212,17 @@ def register(commands: argparse._SubParsersAction) -> None:
         default=0,
         help="bootstrap resamples per fit for PLS/PLSc/GSCA coverage (default 0: none)",
     )
-    parser.add_argument("--seed", type=whole_number(0, "the seed"), default=0, help="seed of the study (default 0)")
     parser.add_argument(
-        "--workers",
-        type=whole_number(1, "the number of workers"),
-        default=None,
-        help="worker processes (default: CPU count); results do not depend on it",
+        "--intervals",
+        type=_choices(BOOTSTRAP_INTERVALS),
+        default=("percentile", "basic"),
+        help="bootstrap intervals scored with --n-boot: percentile,basic,bca (default percentile,basic; "
+        "bca needs --n-boot 200 or more and n jackknife fits per replication)",
     )
+    parser.add_argument("--seed", type=whole_number(0, "the seed"), default=0, help="seed of the study (default 0)")
     parser.add_argument("--out", default="estimator-study", help="output folder (default estimator-study/)")
-    parser.add_argument("--no-plots", action="store_true", help="write the tables only")
-    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    _add_run_options(
+        parser, default_workers=None, workers_help="worker processes (default: CPU count); results do not depend on it"
+    )
     parser.set_defaults(run=run_estimators)
     _register_study(studies)

@@ -9,8 +9,9 @@ unstandardised paths in the marker metric, with their Wald SE and interval, wher
 known) and ``index`` (0-100 indices, where the truth is known).
 
 Intervals: Wald ``estimate +- z_{(1+level)/2} SE`` (CB-SEM's expected-information SE; the
-bootstrap SE for the others), and, with ``n_boot > 0``, the bootstrap percentile and basic
-intervals from the same resamples (Efron & Tibshirani 1993, ch. 13).
+bootstrap SE for the others), and, with ``n_boot > 0``, the bootstrap intervals the design names
+(percentile, basic, BCa with jackknife acceleration) from the same resamples (Efron & Tibshirani
+1993, ch. 13-14).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from acsi.errors import AcsiError, ConvergenceWarning, InadmissibleSolutionWarning
-from acsi.study.design import INTERVAL_METHODS, EstimatorSetting
+from acsi.study.design import INTERVAL_METHODS, EstimatorSetting, StudyDesign
 from acsi.study.generate import ConditionPlan
 
 COLUMNS: list[str] = [
@@ -104,7 +105,7 @@ def _fit(
                 else:
                     paths = payload["paths"]
                     if design.n_boot > 0:
-                        ses, boot = _bootstrap(result, design.n_boot, boot_seed, design.level, setting, missing)
+                        ses, boot = _bootstrap(result, design, boot_seed, setting, missing)
             for key, truth in path_truth.items():
                 estimate = _number(paths.get(key))
                 se = ses.get(key, float("nan"))
@@ -126,23 +127,33 @@ def _fit(
 
 
 def _bootstrap(
-    result: Any, n_boot: int, seed: int, level: float, setting: EstimatorSetting, missing: str
+    result: Any, design: StudyDesign, seed: int, setting: EstimatorSetting, missing: str
 ) -> tuple[dict[str, float], dict[str, dict[str, tuple[float, float]]]]:
-    """Bootstrap SE and percentile and basic intervals of the paths, from one set of resamples."""
+    """Bootstrap SE and the design's bootstrap intervals of the paths, from one set of resamples.
+
+    Percentile and basic ends come from :mod:`acsi.core.intervals`; BCa from
+    :func:`acsi.inference.bootstrap` itself (``ci="bca"``: its jackknife acceleration).
+    """
     from acsi.core.intervals import basic_interval, percentile_bounds
     from acsi.inference import bootstrap
 
     engine = "batched" if setting.method == "pls" and missing == "error" else "refit"
-    boot = bootstrap(result, n_boot=n_boot, seed=seed, workers=1, engine=engine, level=level, missing=missing)
+    ci = "bca" if "bca" in design.intervals else "percentile"
+    boot = bootstrap(
+        result, n_boot=design.n_boot, seed=seed, workers=1, engine=engine, level=design.level, missing=missing, ci=ci
+    )
     replicates = np.asarray(boot.replicates)
-    percentile = percentile_bounds(replicates, level)
-    basic = basic_interval(replicates, np.asarray(boot.estimates), level)
+    ends = {
+        "percentile": percentile_bounds(replicates, design.level),
+        "basic": basic_interval(replicates, np.asarray(boot.estimates), design.level),
+        "bca": np.asarray(boot.intervals),
+    }
     ses: dict[str, float] = {}
     intervals: dict[str, dict[str, tuple[float, float]]] = {}
     for j, (kind, key) in enumerate(zip(boot.kinds, boot.keys)):
         if kind == "paths":
             ses[key[0]] = float(boot.std_errors[j])
-            intervals[key[0]] = {"percentile": tuple(percentile[j]), "basic": tuple(basic[j])}
+            intervals[key[0]] = {m: (float(ends[m][j, 0]), float(ends[m][j, 1])) for m in design.intervals}
     return ses, intervals
 
 

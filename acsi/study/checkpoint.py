@@ -11,7 +11,7 @@ A condition is written as soon as all its replications are done; ``resume=True``
 conditions already written, after checking that the folder holds the same study (its
 fingerprint). Replication ``r`` of condition ``c`` draws from ``SeedSequence(seed, spawn_key=(c,
 r))`` and rows are sorted, so the results do not depend on the number of workers, on the order
-in which they finish, or on interruptions.
+in which they finish, on interruptions, or on whether a Dask cluster (``scheduler``) ran them.
 """
 
 from __future__ import annotations
@@ -23,8 +23,9 @@ import platform
 import sys
 import time
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
@@ -38,7 +39,7 @@ import pandas as pd
 from acsi.errors import ParameterError
 from acsi.study.analyse import COLUMNS, replicate
 from acsi.study.design import StudyDesign
-from acsi.study.generate import check_plan, plan_condition
+from acsi.study.generate import ConditionPlan, check_plan, plan_condition
 from acsi.study.performance import CONDITION_COLUMNS, summarise_design
 
 _PACKAGES = ("acsi", "numpy", "scipy", "pandas", "pyarrow", "semopy", "matplotlib")
@@ -142,11 +143,79 @@ def _write_atomic(frame: pd.DataFrame, path: Path) -> None:
     os.replace(temporary, path)
 
 
+@contextmanager
+def _replicator(
+    workers: int, scheduler: str | None
+) -> Iterator[Callable[[list[tuple[ConditionPlan, int]]], Iterable[list[tuple]]]]:
+    """A function mapping :func:`~acsi.study.analyse.replicate` over tasks, results in task order.
+
+    In this process (``workers`` 1), in ``workers`` processes, or on the Dask cluster at
+    ``scheduler`` (:func:`acsi.distributed.tasks.map_tasks`, one condition's replications at a
+    time). Each replication seeds itself, so the rows do not depend on which of them runs it.
+    """
+    if scheduler is not None:
+        from acsi.distributed.tasks import map_tasks
+
+        def on_cluster(tasks: list[tuple[ConditionPlan, int]]) -> Iterable[list[tuple]]:
+            try:
+                return map_tasks(replicate, tasks, scheduler=scheduler)
+            except OSError as err:  # TimeoutError included: nothing answers at that address
+                raise ParameterError(
+                    f"--scheduler: cannot reach a Dask scheduler at {scheduler!r} ({err}); expected the address of a "
+                    "running scheduler such as tcp://host:8786."
+                ) from None
+
+        yield on_cluster
+        return
+    if workers <= 1:
+        yield lambda tasks: map(replicate, tasks)
+        return
+    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker) as pool:
+        yield lambda tasks: pool.map(replicate, tasks)
+
+
+def _run_condition(
+    plan: ConditionPlan, replications: Iterable[list[tuple]], progress: Callable[[int], None] | None
+) -> pd.DataFrame:
+    """The condition's rows (:data:`~acsi.study.analyse.COLUMNS` plus its factor levels), sorted."""
+    rows: list[tuple] = []
+    for chunk in replications:
+        rows.extend(chunk)
+        if progress is not None:
+            progress(1)
+    frame = pd.DataFrame(rows, columns=COLUMNS).sort_values(["replication", "estimator", "kind", "parameter"], kind="stable")
+    labels = plan.condition.labels()
+    frame = frame.assign(**{k: v for k, v in labels.items() if k != "condition"})
+    return frame[CONDITION_COLUMNS + COLUMNS[1:]].reset_index(drop=True)
+
+
+def _finish(
+    folder: Path, design: StudyDesign, manifest: dict[str, Any], files: list[Path], include_inadmissible: bool
+) -> DesignResult:
+    """Write the manifest; read the finished conditions back; when all are done, write the tables."""
+    finished = [f for f in files if f.exists()]
+    manifest["conditions_finished"] = len(finished)
+    manifest["complete"] = len(finished) == len(files)
+    (folder / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str) + "\n")
+    replications = (
+        pd.concat([pd.read_parquet(f) for f in finished], ignore_index=True)
+        if finished
+        else pd.DataFrame(columns=CONDITION_COLUMNS + COLUMNS[1:])
+    )
+    summary = summarise_design(replications, include_inadmissible=include_inadmissible) if finished else pd.DataFrame()
+    if manifest["complete"]:
+        replications.to_parquet(folder / "replications.parquet", index=False)
+        summary.to_parquet(folder / "summary.parquet", index=False)
+        summary.to_csv(folder / "summary.csv", index=False)
+    return DesignResult(design=design, replications=replications, summary=summary, manifest=manifest)
+
+
 def run_design(
     design: StudyDesign,
     out: str | Path,
     *,
     workers: int = 1,
+    scheduler: str | None = None,
     resume: bool = False,
     include_inadmissible: bool = False,
     progress: Callable[[int], None] | None = None,
@@ -161,6 +230,9 @@ def run_design(
         Output folder (created).
     workers : int, default 1
         Worker processes; results do not depend on it.
+    scheduler : str, optional
+        Address of a Dask scheduler (``tcp://host:8786``): its workers run the replications
+        instead (``workers`` is then unused); results do not depend on the cluster.
     resume : bool, default False
         Continue a run interrupted in ``out``: conditions already written are not run again.
     include_inadmissible : bool, default False
@@ -178,62 +250,31 @@ def run_design(
     folder.mkdir(parents=True, exist_ok=True)
     manifest = _open_manifest(folder, design, resume)
     started, clock = datetime.now(UTC), time.perf_counter()
-    conditions = design.conditions()
-    plans = [plan_condition(design, condition) for condition in conditions]
+    plans = [plan_condition(design, condition) for condition in design.conditions()]
     for plan in plans:
         check_plan(plan)
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_worker) if workers > 1 else None
     written = 0
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            for plan in plans:
-                path = _condition_file(folder, plan.condition.index)
-                if path.exists():
-                    continue
-                if stop_after is not None and written >= stop_after:
-                    break
-                tasks = [(plan, r) for r in range(design.replications)]
-                rows: list[tuple] = []
-                chunks = pool.map(replicate, tasks) if pool is not None else map(replicate, tasks)
-                for chunk in chunks:
-                    rows.extend(chunk)
-                    if progress is not None:
-                        progress(1)
-                frame = pd.DataFrame(rows, columns=COLUMNS).sort_values(
-                    ["replication", "estimator", "kind", "parameter"], kind="stable"
-                )
-                labels = plan.condition.labels()
-                frame = frame.assign(**{k: v for k, v in labels.items() if k != "condition"})
-                _write_atomic(frame[CONDITION_COLUMNS + COLUMNS[1:]].reset_index(drop=True), path)
-                written += 1
-    finally:
-        if pool is not None:
-            pool.shutdown()
-    ended = datetime.now(UTC)
+    with _replicator(workers, scheduler) as replicator, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for plan in plans:
+            path = _condition_file(folder, plan.condition.index)
+            if path.exists():
+                continue
+            if stop_after is not None and written >= stop_after:
+                break
+            frame = _run_condition(plan, replicator([(plan, r) for r in range(design.replications)]), progress)
+            _write_atomic(frame, path)
+            written += 1
     manifest["runs"].append(
         {
             "start": started.isoformat(),
-            "end": ended.isoformat(),
+            "end": datetime.now(UTC).isoformat(),
             "wall_seconds": round(time.perf_counter() - clock, 3),
-            "workers": workers,
+            "workers": workers if scheduler is None else None,
+            "scheduler": scheduler,
             "conditions_written": written,
             "resumed": bool(resume),
         }
     )
     files = [_condition_file(folder, plan.condition.index) for plan in plans]
-    finished = [f for f in files if f.exists()]
-    manifest["conditions_finished"] = len(finished)
-    manifest["complete"] = len(finished) == len(files)
-    (folder / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str) + "\n")
-    replications = (
-        pd.concat([pd.read_parquet(f) for f in finished], ignore_index=True)
-        if finished
-        else pd.DataFrame(columns=CONDITION_COLUMNS + COLUMNS[1:])
-    )
-    summary = summarise_design(replications, include_inadmissible=include_inadmissible) if finished else pd.DataFrame()
-    if manifest["complete"]:
-        replications.to_parquet(folder / "replications.parquet", index=False)
-        summary.to_parquet(folder / "summary.parquet", index=False)
-        summary.to_csv(folder / "summary.csv", index=False)
-    return DesignResult(design=design, replications=replications, summary=summary, manifest=manifest)
+    return _finish(folder, design, manifest, files, include_inadmissible)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from itertools import product
 from typing import Any
 
+from acsi.errors import ParameterError
 from acsi.estimators.registry import METHODS
 
 #: Kinds of indicator distribution (see :mod:`acsi.study.generate`).
@@ -22,8 +23,12 @@ DISTRIBUTION_KINDS: tuple[str, ...] = ("normal", "skewed", "heavy_tailed", "ordi
 MISSING_PATTERNS: tuple[str, ...] = ("none", "mcar", "mar")
 #: Data-generating processes: common factors or composites.
 DGP_KINDS: tuple[str, ...] = ("factor", "composite")
-#: Interval methods scored by the study: Wald (estimate +- z SE), bootstrap percentile and basic.
-INTERVAL_METHODS: tuple[str, ...] = ("wald", "percentile", "basic")
+#: Interval methods scored by the study: Wald (estimate +- z SE), bootstrap percentile, basic and BCa.
+INTERVAL_METHODS: tuple[str, ...] = ("wald", "percentile", "basic", "bca")
+#: The bootstrap interval methods a design may ask for (``StudyDesign.intervals``).
+BOOTSTRAP_INTERVALS: tuple[str, ...] = ("percentile", "basic", "bca")
+#: BCa needs this many resamples (:data:`acsi.inference.BCA_MIN_RESAMPLES`, mirrored to keep this module light).
+BCA_MIN_RESAMPLES = 200
 #: Estimators: the registered methods and ``"equal"``, the item-mean index baseline.
 ESTIMATOR_METHODS: tuple[str, ...] = (*METHODS, "equal")
 
@@ -147,8 +152,10 @@ class StudyDesign:
 
     ``loadings`` (a level replaces the population's ``"*"`` loading) and ``indicators`` (every
     construct with two or more indicators gets that many) are optional factors: ``(None,)``
-    keeps the population as given. ``n_boot`` bootstrap resamples per fit give the percentile
-    and basic intervals and the estimated SE of PLS, PLSc and GSCA; CB-SEM has Wald intervals.
+    keeps the population as given. ``n_boot`` bootstrap resamples per fit give the estimated SE
+    of PLS, PLSc and GSCA and the bootstrap intervals named in ``intervals`` (percentile, basic,
+    and BCa, whose jackknife acceleration costs n more fits per replication and which needs
+    ``n_boot >= 200``); CB-SEM has Wald intervals.
     """
 
     name: str
@@ -165,7 +172,20 @@ class StudyDesign:
     missing: tuple[Missingness, ...] = (Missingness("complete"),)
     n_boot: int = 0
     level: float = 0.95
+    intervals: tuple[str, ...] = ("percentile", "basic")
     source: Mapping[str, Any] | None = field(default=None, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        unknown = [m for m in self.intervals if m not in BOOTSTRAP_INTERVALS]
+        if unknown or not self.intervals:
+            raise ParameterError(
+                f"intervals: expected a non-empty subset of {', '.join(BOOTSTRAP_INTERVALS)}; found {list(self.intervals)!r}."
+            )
+        if "bca" in self.intervals and 0 < self.n_boot < BCA_MIN_RESAMPLES:
+            raise ParameterError(
+                f"intervals: BCa needs n_boot of at least {BCA_MIN_RESAMPLES} (found {self.n_boot}); "
+                "raise n_boot or leave bca out."
+            )
 
     def conditions(self) -> list[Condition]:
         """Every condition, in the fixed order of the module notes."""

@@ -1,4 +1,4 @@
-"""Charts of the study's summary: mean |bias| and RMSE by n (legacy study); the designed study's performance panels."""
+"""Charts of a designed study's summary: one panel per performance measure, by n, with Monte-Carlo error bars."""
 
 from __future__ import annotations
 
@@ -6,46 +6,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-
-def plot_study(summary: pd.DataFrame, folder: str | Path) -> list[Path]:
-    """PNG plots of mean |bias| and mean RMSE by n, per estimator, for paths and indices."""
-    folder = Path(folder)
-    written = []
-    table = summary[~summary.misspecified] if (~summary.misspecified).any() else summary
-    panels = sorted(set(zip(table.dgp, table.distribution)))
-    for kind, unit in (("path", "path coefficient"), ("index", "0-100 index points")):
-        part = table[table.kind == kind]
-        if part.empty:
-            continue
-        fig = Figure(figsize=(10, 2.8 * len(panels)))
-        axes = fig.subplots(len(panels), 2, squeeze=False, sharex=True)
-        for row, (dgp, distribution) in enumerate(panels):
-            cell = part[(part.dgp == dgp) & (part.distribution == distribution)]
-            agg = (
-                cell.assign(abs_bias=cell.bias.abs())
-                .groupby(["estimator", "n"])
-                .agg(abs_bias=("abs_bias", "mean"), rmse=("rmse", "mean"))
-                .reset_index()
-            )
-            for col, (measure, label) in enumerate((("abs_bias", "mean |bias|"), ("rmse", "mean RMSE"))):
-                ax = axes[row, col]
-                for estimator, line in agg.groupby("estimator"):
-                    ax.plot(line.n, line[measure], marker="o", label=estimator)
-                ax.set_xscale("log")
-                ax.set_title(f"{dgp} DGP, {distribution} indicators: {label}", fontsize=9)
-                ax.set_ylabel(unit, fontsize=8)
-                ax.grid(alpha=0.3)
-        axes[-1, 0].set_xlabel("n")
-        axes[-1, 1].set_xlabel("n")
-        axes[0, 1].legend(fontsize=8)
-        fig.tight_layout()
-        path = folder / f"{'paths' if kind == 'path' else 'index'}_bias_rmse.png"
-        fig.savefig(path, dpi=110)
-        written.append(path)
-    return written
-
+from acsi.study.design import INTERVAL_METHODS
 
 _MARKERS = ("o", "s", "^", "D", "v", "P", "X", "*")
 _STYLES = ("-", "--", "-.", ":")
@@ -64,10 +28,44 @@ def _panel_values(cell: pd.DataFrame, measure: str, parameter: str | None) -> pd
     frame = part.assign(_value=value, _mcse2=mcse**2)
     return (
         frame.groupby(["estimator", "n"])
-        .agg(value=("_value", "mean"), mcse2=("_mcse2", "sum"), count=("_value", "size"), admissible=("admissible_rate", "mean"))
+        .agg(value=("_value", "mean"), mcse2=("_mcse2", "sum"), count=("_value", "size"))
         .assign(mcse=lambda t: np.sqrt(t.mcse2) / t["count"])
         .reset_index()
     )
+
+
+def _quantities(cell: pd.DataFrame, parameter: str | None) -> list[tuple[str, str]]:
+    """The panels of one figure: bias, RMSE and the coverage of every interval method with intervals."""
+    quantities = [("bias", "mean |bias|" if parameter is None else "bias"), ("rmse", "RMSE")]
+    for method in INTERVAL_METHODS:
+        column = f"coverage_{method}"
+        if column in cell and cell[column].notna().any():
+            quantities.append((column, f"coverage ({method})"))
+    return quantities
+
+
+def _admissible(cell: pd.DataFrame) -> pd.DataFrame:
+    """Per n: the admissible rate and its binomial MCSE ``sqrt(p (1 - p) / replications)``."""
+    fits = cell.drop_duplicates("n")
+    rate, total = fits.admissible_rate.to_numpy(dtype=float), fits.get("replications", pd.Series(np.nan, index=fits.index))
+    return pd.DataFrame({"n": fits.n.to_numpy(), "value": rate, "mcse": np.sqrt(rate * (1 - rate) / total.to_numpy(dtype=float))})
+
+
+def _style(ax: Axes, measure: str, label: str, ns: list[int], level: float) -> None:
+    """n ticked at the design's values on a log axis, reference lines, labels."""
+    ax.set_xscale("log")
+    ax.set_xticks(ns)
+    ax.set_xticklabels([str(n) for n in ns], fontsize=7)
+    ax.minorticks_off()
+    ax.set_xlabel("sample size n (log scale)", fontsize=8)
+    ax.set_ylabel(label, fontsize=8)
+    ax.grid(alpha=0.3)
+    if measure == "bias":
+        ax.axhline(0.0, color="grey", linewidth=0.8)
+    if measure.startswith("coverage"):
+        ax.axhline(level, color="grey", linestyle="--", linewidth=0.8)
+    if measure == "admissible_rate":
+        ax.set_ylim(-0.02, 1.02)
 
 
 def plot_performance(
@@ -81,59 +79,36 @@ def plot_performance(
 
     One figure per kind (``path``, ``path_marker``, ``index``) and combination of the factors
     other than n; one panel per quantity: bias (mean |bias| over parameters unless
-    ``parameter``), RMSE, coverage of the first interval method with intervals (nominal level
+    ``parameter``), RMSE, the coverage of every interval method with intervals (nominal level
     dashed), and the admissible rate. n sits on a log axis ticked at the design's values; error
-    bars are +-1 Monte-Carlo SE; estimators differ in marker and line style and are dodged
-    sideways by a few percent of n so that their bars do not overlap. Saved in every format of
-    ``formats``; matplotlib ``Figure`` objects, pyplot is never imported.
+    bars are +-1 Monte-Carlo SE (the admissible rate's binomial); estimators differ in marker
+    and line style and are dodged sideways by a few percent of n so that their bars do not
+    overlap. Saved in every format of ``formats``; matplotlib ``Figure`` objects, pyplot is
+    never imported.
     """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     others = ["dgp", "loading", "indicators", "distribution", "misspecification", "missing"]
     estimators = sorted(summary.estimator.unique())
-    ns = sorted(summary.n.unique())
+    ns = [int(n) for n in sorted(summary.n.unique())]
+    level = float(summary.attrs.get("level", 0.95))
     for (kind, *levels), cell in summary.groupby(["kind", *others], sort=True, dropna=False):
-        methods = [m for m in ("wald", "percentile", "basic") if f"coverage_{m}" in cell and cell[f"coverage_{m}"].notna().any()]
-        quantities = [("bias", "mean |bias|" if parameter is None else "bias"), ("rmse", "RMSE")]
-        if methods:
-            quantities.append((f"coverage_{methods[0]}", f"coverage ({methods[0]})"))
-        fig = Figure(figsize=(3.4 * (len(quantities) + 1), 3.2))
-        axes = fig.subplots(1, len(quantities) + 1, squeeze=False)[0]
+        panels = [*_quantities(cell, parameter), ("admissible_rate", "admissible rate")]
+        fig = Figure(figsize=(3.4 * len(panels), 3.2))
+        axes = fig.subplots(1, len(panels), squeeze=False)[0]
         for j, estimator in enumerate(estimators):
             shift = 1.0 + 0.03 * (j - (len(estimators) - 1) / 2)
-            style = {
-                "marker": _MARKERS[j % len(_MARKERS)],
-                "linestyle": _STYLES[j % len(_STYLES)],
-                "label": estimator,
-                "capsize": 2,
-            }
-            for ax, (measure, _) in zip(axes, quantities):
-                line = _panel_values(cell[cell.estimator == estimator], measure, parameter)
+            style = {"marker": _MARKERS[j % len(_MARKERS)], "linestyle": _STYLES[j % len(_STYLES)], "capsize": 2}
+            own = cell[cell.estimator == estimator]
+            for ax, (measure, _) in zip(axes, panels):
+                line = _admissible(own) if measure == "admissible_rate" else _panel_values(own, measure, parameter)
                 if not line.empty:
-                    ax.errorbar(line.n * shift, line.value, yerr=line.mcse, **style)
-            rate = _panel_values(cell[cell.estimator == estimator], "bias", parameter)
-            if not rate.empty:
-                axes[-1].plot(
-                    rate.n * shift, rate.admissible, marker=style["marker"], linestyle=style["linestyle"], label=estimator
-                )
+                    ax.errorbar(line.n * shift, line.value, yerr=line.mcse, label=estimator, **style)
         suffix = "" if parameter is None else f" of {parameter}"
-        for ax, (measure, label) in zip(axes, [*quantities, ("admissible_rate", "admissible rate")]):
-            ax.set_xscale("log")
-            ax.set_xticks(ns)
-            ax.set_xticklabels([str(n) for n in ns], fontsize=7)
-            ax.minorticks_off()
-            ax.set_xlabel("sample size n (log scale)", fontsize=8)
-            ax.set_ylabel(label, fontsize=8)
+        for ax, (measure, label) in zip(axes, panels):
+            _style(ax, measure, label, ns, level)
             ax.set_title(label + suffix, fontsize=9)
-            ax.grid(alpha=0.3)
-            if measure == "bias":
-                ax.axhline(0.0, color="grey", linewidth=0.8)
-            if measure.startswith("coverage"):
-                level = float(summary.attrs.get("level", 0.95))
-                ax.axhline(level, color="grey", linestyle="--", linewidth=0.8)
-            if measure == "admissible_rate":
-                ax.set_ylim(-0.02, 1.02)
         axes[-1].legend(fontsize=7, loc="lower right")
         given = [
             (name, value)

@@ -26,7 +26,7 @@ what was expected and what was found. Example (``models/studies/ecsi_two_factors
       misspecification: [correct, {name: no_image_loyalty, omit_paths: [image -> customer_loyalty]}]
       missing: [complete, {name: mcar10, pattern: mcar, rate: 0.1}]
     estimators: [pls, plsc, {name: cbsem, method: cbsem}, {name: pls_centroid, method: pls, options: {scheme: centroid}}]
-    bootstrap: {n_boot: 0, level: 0.95}
+    bootstrap: {n_boot: 0, level: 0.95, intervals: [percentile, basic]}   # add bca (n_boot >= 200)
 
 A population may instead be lavaan-style text with fixed values (``model: |`` with lines such
 as ``F =~ 0.8*x1 + 0.8*x2``, ``G ~ 0.4*F``, ``F ~~ 0.3*H``); its values fill ``paths``,
@@ -46,6 +46,8 @@ import yaml
 from acsi.errors import AcsiError, ParameterError
 from acsi.estimators.registry import REGISTRY
 from acsi.study.design import (
+    BCA_MIN_RESAMPLES,
+    BOOTSTRAP_INTERVALS,
     DGP_KINDS,
     DISTRIBUTION_KINDS,
     ESTIMATOR_METHODS,
@@ -256,6 +258,19 @@ def _unique(reader: _Reader, items: list[Any], key: str) -> tuple[Any, ...]:
     return tuple(items)
 
 
+def _bootstrap(reader: _Reader, raw: object) -> tuple[int, float, tuple[str, ...]]:
+    """``bootstrap: {n_boot, level, intervals}``: resamples, level and bootstrap interval methods (BCa needs 200)."""
+    boot = reader.mapping(raw, "bootstrap", ("n_boot", "level", "intervals"))
+    intervals = tuple(
+        reader.choice(v, f"bootstrap.intervals[{j}]", BOOTSTRAP_INTERVALS)
+        for j, v in enumerate(reader.listing(boot.get("intervals", ["percentile", "basic"]), "bootstrap.intervals"))
+    )
+    n_boot = reader.integer(boot.get("n_boot", 0), "bootstrap.n_boot", 0)
+    if "bca" in intervals and 0 < n_boot < BCA_MIN_RESAMPLES:
+        raise reader.fail("bootstrap.n_boot", f"at least {BCA_MIN_RESAMPLES} resamples for BCa intervals", n_boot)
+    return n_boot, reader.number(boot.get("level", 0.95), "bootstrap.level", 0, 1, open_low=True), intervals
+
+
 def design_from_dict(content: object, *, source: str = "<study>", folder: str | os.PathLike[str] = ".") -> StudyDesign:
     """A :class:`StudyDesign` from a parsed study file (see the module notes), fully validated."""
     reader = _Reader(source)
@@ -298,7 +313,7 @@ def design_from_dict(content: object, *, source: str = "<study>", folder: str | 
     estimators = [
         _estimator(reader, v, f"estimators[{j}]") for j, v in enumerate(reader.listing(top["estimators"], "estimators"))
     ]
-    boot = reader.mapping(top.get("bootstrap", {}), "bootstrap", ("n_boot", "level"))
+    n_boot, level, intervals = _bootstrap(reader, top.get("bootstrap", {}))
     population = _population(reader, top["population"], Path(folder))
     declared = {p.key for p in population.spec.paths}
     for j, m in enumerate(misspecs):
@@ -320,8 +335,9 @@ def design_from_dict(content: object, *, source: str = "<study>", folder: str | 
         distributions=_unique(reader, distributions, "design.distribution"),
         misspecifications=_unique(reader, misspecs, "design.misspecification"),
         missing=_unique(reader, missing, "design.missing"),
-        n_boot=reader.integer(boot.get("n_boot", 0), "bootstrap.n_boot", 0),
-        level=reader.number(boot.get("level", 0.95), "bootstrap.level", 0, 1, open_low=True),
+        n_boot=n_boot,
+        level=level,
+        intervals=intervals,
         source=dict(top),
     )
     _check_population(reader, result)

@@ -114,3 +114,30 @@ def test_missing_data_are_fitted_with_the_estimators_policy(tmp_path: Path) -> N
     assert not result.replications.error.any()
     summary = result.summary
     assert set(summary.estimator) == {"pls_mean", "pls_listwise"} and (summary.used == 3).all()
+
+
+def test_bca_intervals_are_the_bootstraps_own_and_get_coverage_and_power(tmp_path: Path) -> None:
+    import numpy as np
+
+    import acsi
+    from acsi.study.design import EstimatorSetting
+    from acsi.study.generate import plan_condition
+
+    intervals = ("percentile", "basic", "bca")
+    design = small_design(ns=(60,), replications=2, n_boot=200, intervals=intervals, estimators=(EstimatorSetting("pls", "pls"),))
+    result = run_design(design, tmp_path, workers=1)
+    for column in ("coverage_bca", "coverage_bca_mcse", "power_bca"):
+        assert result.summary[column].notna().all(), column
+    plan = plan_condition(design, design.conditions()[0])
+    frame, boot_seed = plan.draw(0)
+    fit = acsi.fit(plan.fitted_spec, frame)
+    boot = acsi.bootstrap(fit, n_boot=200, seed=boot_seed, ci="bca", workers=1)
+    expected = {key[0]: boot.intervals[j] for j, (kind, key) in enumerate(zip(boot.kinds, boot.keys)) if kind == "paths"}
+    first = result.replications[(result.replications.replication == 0) & (result.replications.kind == "path")]
+    for row in first.itertuples():
+        np.testing.assert_allclose([row.lower_bca, row.upper_bca], expected[row.parameter], rtol=0, atol=1e-12)
+
+
+def test_bca_needs_two_hundred_resamples() -> None:
+    with pytest.raises(ParameterError, match="BCa needs n_boot of at least 200"):
+        small_design(n_boot=50, intervals=("bca",))

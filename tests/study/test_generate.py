@@ -43,18 +43,28 @@ def test_ordinal_draws_use_k_categories_at_the_thresholds() -> None:
     assert plan.index_truth["x"] == pytest.approx(100 * (expected - 1) / 3, abs=1e-4)
 
 
-def test_index_truth_matches_the_legacy_study_on_the_acsi_population() -> None:
+def test_index_truth_of_the_acsi_study_file_is_the_exact_rating_mean() -> None:
+    from statistics import NormalDist
+
     from acsi.resources import bundled
-    from acsi.study.samples import true_indices
     from acsi.study.studyfile import load_study
 
     design = load_study(bundled("models/studies/acsi.yaml"))
+    truths = {}
     for distribution in design.distributions:
         condition = next(c for c in design.conditions() if c.distribution.name == distribution.name)
-        legacy = true_indices(distribution.name)
-        ours = plan_condition(design, condition).index_truth
-        assert ours.keys() == legacy.keys()
-        np.testing.assert_allclose(list(ours.values()), list(legacy.values()), rtol=0, atol=1e-3)
+        truths[distribution.name] = plan_condition(design, condition).index_truth
+    # clip(5.5 + 1.5 z, 1, 10) is symmetric about the middle of the scale: every index is 50
+    np.testing.assert_allclose(list(truths["normal"].values()), 50.0, rtol=0, atol=1e-6)
+    # rounded ratings: E[x] = sum_k k P(round(location + 1.7 z) clipped = k), exactly from the normal CDF; the
+    # study integrates on a grid of step h = 5e-5 in z, off by at most phi(0) h / 2 at each of the 9 jumps:
+    # 9 x 0.4 x 2.5e-5 = 9e-5 rating points, 1e-3 index points
+    cdf = NormalDist().cdf
+    for construct, location in (("customer_satisfaction", 7.5), ("customer_complaints", 2.5)):
+        cuts = [-np.inf, *((k + 0.5 - location) / 1.7 for k in range(1, 10)), np.inf]
+        mean = sum((k + 1) * (cdf(cuts[k + 1]) - cdf(cuts[k])) for k in range(10))
+        assert truths["discrete"][construct] == pytest.approx(100 * (mean - 1) / 9, abs=1e-3)
+    assert truths["skewed"]["customer_satisfaction"] > 50  # location 6.5 with a long left tail
 
 
 def test_mcar_and_mar_delete_at_the_given_rate() -> None:

@@ -72,7 +72,20 @@ def test_one_panel_per_quantity_with_n_at_its_values(tmp_path: Path, monkeypatch
     assert titles == ["mean |bias|", "RMSE", "coverage (wald)", "admissible rate"]
     for ax in figure.axes:
         assert list(ax.get_xticks()) == [50, 200] and "sample size n" in ax.get_xlabel()
-    bias = figure.axes[0]
-    assert len(bias.containers) == 2  # one error-bar series per estimator
-    markers = {line.get_marker() for line in figure.axes[-1].get_lines()}
-    assert len(markers) == 2
+    for ax in figure.axes:  # every panel, the admissible rate too: one error-bar series per estimator
+        assert len(ax.containers) == 2
+    pls, plsc = (container.lines[0] for container in figure.axes[0].containers)
+    assert pls.get_marker() != plsc.get_marker() and pls.get_linestyle() != plsc.get_linestyle()
+    assert all(a < b for a, b in zip(pls.get_xdata(), plsc.get_xdata()))  # dodged apart at each n
+
+
+def test_every_interval_method_with_intervals_gets_its_coverage_panel(tmp_path: Path, monkeypatch) -> None:
+    from matplotlib.figure import Figure
+
+    figures: list[Figure] = []
+    monkeypatch.setattr(Figure, "savefig", lambda self, *a, **k: figures.append(self))
+    summary = SUMMARY.assign(coverage_bca=[0.93, 0.94, 0.95, 0.95], coverage_bca_mcse=0.01, coverage_basic=float("nan"))
+    plot_performance(summary, tmp_path, formats=("svg",))
+    (figure,) = figures
+    titles = [ax.get_title() for ax in figure.axes]
+    assert titles == ["mean |bias|", "RMSE", "coverage (wald)", "coverage (bca)", "admissible rate"]

@@ -72,3 +72,15 @@ def test_pls_on_common_factor_data_shows_the_documented_attenuation() -> None:
     limit = beta * math.sqrt(q2) * math.sqrt(q2)
     assert row.bias < -10 * row.bias_mcse  # clearly attenuated
     assert abs(row.mean_estimate - limit) <= 3 * row.bias_mcse
+
+
+def test_gsca_recovers_equal_weight_composite_paths() -> None:
+    spec = chain_spec()
+    spec = replace(spec, constructs=tuple(replace(c, mode=Mode.COMPOSITE) for c in spec.constructs))
+    population = Population(spec, CHAIN_PATHS, within=0.5, composite_weights=1.0)
+    design = small_design(
+        ns=(LARGE_N,), replications=8, dgps=("composite",), population=population, estimators=_estimators("gsca")
+    )
+    summary = _summary(design)
+    assert (summary.used == 8).all() and len(summary) == len(CHAIN_PATHS)
+    assert (summary.bias.abs() <= 3 * summary.bias_mcse).all(), summary[["parameter", "bias", "bias_mcse"]]

@@ -1,4 +1,4 @@
-"""Running the study at a small setting: reproducible, worker-independent, the tidy table, the CLI outputs."""
+"""``acsi bench estimators`` / :func:`run_study`: the shipped ACSI study file at the flags' levels, run by ``run_design``."""
 
 from __future__ import annotations
 
@@ -6,78 +6,71 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pytest
 
 from acsi.cli import main
-from acsi.simulate.bundled import ACSI_PATHS
-from acsi.study.run import run_study
-from acsi.study.settings import StudySettings
-
-SMALL = StudySettings(ns=(60,), replications=2, distributions=("normal", "discrete"), n_boot=0, seed=7)
-
-
-@pytest.fixture(scope="module")
-def small() -> pd.DataFrame:
-    return run_study(SMALL, workers=1)
+from acsi.resources import bundled
+from acsi.study.checkpoint import run_design
+from acsi.study.settings import StudySettings, run_study
+from acsi.study.studyfile import load_study
 
 
-def test_study_is_reproducible_and_independent_of_the_worker_count(small) -> None:
-    again = run_study(SMALL, workers=2)
-    columns = [c for c in small.summary.columns if c != "seconds_per_fit"]
-    pd.testing.assert_frame_equal(small.summary[columns], again.summary[columns])
-
-
-def test_tidy_table_has_one_row_per_condition_estimator_and_parameter(small) -> None:
-    summary = small.summary
-    n_paths, n_constructs = len(ACSI_PATHS), 6
-    per_condition = 4 * (n_paths + n_constructs) + n_constructs  # four model estimators, the item mean index only
-    assert len(summary) == len(SMALL.conditions()) * per_condition
-    for column in ("bias", "rmse", "coverage", "nonconvergence_rate", "inadmissible_rate", "seconds_per_fit", "truth"):
-        assert column in summary
-    paths = summary[summary.kind == "path"]
-    np.testing.assert_allclose(paths.bias, paths.mean_estimate - paths.truth, rtol=0, atol=1e-12)
-    assert (paths.rmse >= paths.bias.abs() - 1e-12).all()
-
-
-def test_only_cbsem_on_normal_factor_data_has_coverage_without_a_bootstrap(small) -> None:
-    paths = small.summary[small.summary.kind == "path"]
-    has = paths[paths.coverage.notna()]
-    assert set(zip(has.estimator, has.dgp, has.distribution)) == {("cbsem", "factor", "normal")}
-
-
-def test_bootstrap_coverage_for_pls_when_asked() -> None:
+def test_settings_keep_the_chosen_levels_of_the_shipped_study_file() -> None:
+    shipped = load_study(bundled("models/studies/acsi.yaml"))
     settings = StudySettings(
-        ns=(60,), replications=1, dgps=("factor",), distributions=("normal",), estimators=("pls",), n_boot=20, seed=1
+        ns=(60, 90),
+        replications=3,
+        dgps=("composite",),
+        distributions=("discrete", "normal"),
+        estimators=("plsc", "equal"),
+        misspecified=(False, True),
+        n_boot=200,
+        intervals=("bca",),
+        seed=4,
     )
-    summary = run_study(settings, workers=1).summary
-    assert summary[summary.kind == "path"].coverage.notna().all()
+    design = settings.design()
+    assert design.population == shipped.population
+    assert (design.ns, design.replications, design.seed, design.n_boot, design.intervals) == ((60, 90), 3, 4, 200, ("bca",))
+    assert design.dgps == ("composite",)
+    assert [d.name for d in design.distributions] == ["normal", "discrete"]  # the file's order
+    assert [e.name for e in design.estimators] == ["plsc", "equal"]
+    assert design.misspecifications == shipped.misspecifications
+    assert StudySettings().design().misspecifications == shipped.misspecifications[:1]
+    # the manifest records the study that runs, not the shipped file's defaults
+    assert design.source is not None and design.source["replications"] == 3 and design.source["design"]["n"] == [60, 90]
 
 
-def test_cli_bench_estimators_writes_table_and_plots(tmp_path: Path) -> None:
-    code = main(
-        [
-            "bench",
-            "estimators",
-            "--n",
-            "60",
-            "--replications",
-            "1",
-            "--dgp",
-            "factor",
-            "--distribution",
-            "discrete",
-            "--estimators",
-            "pls,plsc,equal",
-            "--workers",
-            "1",
-            "--out",
-            str(tmp_path),
-            "--no-progress",
-        ]
-    )
-    assert code == 0
-    table = pd.read_csv(tmp_path / "estimators.csv")
-    assert set(table.estimator) == {"pls", "plsc", "equal"}
-    assert pd.read_parquet(tmp_path / "estimators.parquet").shape == table.shape
-    for name in ("paths_bias_rmse.png", "index_bias_rmse.png"):
-        assert (tmp_path / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+def test_run_study_is_run_design_of_the_settings(tmp_path: Path) -> None:
+    settings = StudySettings(ns=(60,), replications=2, distributions=("discrete",), estimators=("pls", "equal"), seed=7)
+    ours = run_study(settings, workers=1).replications
+    direct = run_design(settings.design(), tmp_path, workers=1).replications
+    columns = [c for c in ours.columns if c != "seconds"]
+    pd.testing.assert_frame_equal(ours[columns], direct[columns])
+
+
+def test_cli_bench_estimators_writes_the_study_outputs(tmp_path: Path) -> None:
+    argv = ["bench", "estimators", "--n", "60", "--replications", "1", "--dgp", "factor", "--distribution", "normal"]
+    argv += ["--estimators", "pls,cbsem,equal", "--workers", "1", "--out", str(tmp_path), "--no-progress"]
+    assert main(argv) == 0
+    summary = pd.read_csv(tmp_path / "summary.csv")
+    assert set(summary.estimator) == {"pls", "cbsem", "equal"}
+    assert {"bias_mcse", "admissible_rate", "used", "coverage_wald"} <= set(summary.columns)
+    marker = summary[summary.kind == "path_marker"]  # CB-SEM's Wald intervals on the normal factor data
+    assert set(marker.estimator) == {"cbsem"} and np.isfinite(marker.coverage_wald).all()
+    assert (tmp_path / "manifest.json").exists()
+    plots = sorted(p.name for p in (tmp_path / "plots").iterdir())
+    assert any(p.endswith(".png") for p in plots) and any(p.endswith(".svg") for p in plots)
+
+
+def test_cli_interval_choices_are_the_studys() -> None:
+    from acsi.cli.bench import BOOTSTRAP_INTERVALS as CLI
+    from acsi.inference import BCA_MIN_RESAMPLES as INFERENCE
+    from acsi.study.design import BCA_MIN_RESAMPLES, BOOTSTRAP_INTERVALS
+
+    assert CLI == BOOTSTRAP_INTERVALS and BCA_MIN_RESAMPLES == INFERENCE
+
+
+def test_cli_bca_with_too_few_resamples_is_a_user_error(tmp_path: Path, capsys) -> None:
+    argv = ["bench", "estimators", "--n", "60", "--replications", "1", "--n-boot", "50", "--intervals", "bca"]
+    assert main([*argv, "--out", str(tmp_path), "--no-progress"]) != 0
+    err = capsys.readouterr().err
+    assert "bootstrap.n_boot" in err and "200" in err and "Traceback" not in err

@@ -48,6 +48,8 @@ def test_shipped_study_files_load_with_their_factors() -> None:
         (lambda d: d["design"].update(missing=[{"name": "m", "pattern": "mar", "rate": 0.8}]), "'design.missing[0].rate'", "0.8"),
         (lambda d: d["population"]["paths"].update({"image -> customer_loyalty": 2.0}), "image -> customer_loyalty", "2.0"),
         (lambda d: d.update(replications=0), "'replications'", "0"),
+        (lambda d: d.update(bootstrap={"n_boot": 50, "intervals": ["bca"]}), "'bootstrap.n_boot'", "50"),
+        (lambda d: d.update(bootstrap={"n_boot": 200, "intervals": ["studentized"]}), "'bootstrap.intervals[0]'", "studentized"),
     ],
 )
 def test_bad_study_file_names_key_expected_and_found(edit, key, found) -> None:
