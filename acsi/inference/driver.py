@@ -21,9 +21,9 @@ from acsi.core import intervals as confidence
 from acsi.core import resample
 from acsi.core.poisson import poisson_counts, poisson_key
 from acsi.data import IndicatorData, MissingPolicy
+from acsi.distributed.frames import dask_rows
 from acsi.errors import BootstrapWarning, EstimationError, ParameterError
 from acsi.estimators.pls import PLSPM
-from acsi.distributed.frames import dask_rows
 from acsi.inference import distributed
 from acsi.inference.batched_pls import BatchedPLS
 from acsi.inference.inputs import BootstrapInputs, check_int, check_options, resolve_inputs, seed_sequence
