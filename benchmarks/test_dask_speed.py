@@ -64,9 +64,7 @@ SECONDS: dict[tuple[str, int], float] = {}
 def _spec() -> acsi.ModelSpec:
     """Three composites of the 14 generated indicators: A -> B -> C and A -> C."""
     x = indicator_names(P)
-    return parse_syntax(
-        f"A =~ {' + '.join(x[:5])}\nB =~ {' + '.join(x[5:10])}\nC =~ {' + '.join(x[10:])}\nB ~ A\nC ~ A + B"
-    )
+    return parse_syntax(f"A =~ {' + '.join(x[:5])}\nB =~ {' + '.join(x[5:10])}\nC =~ {' + '.join(x[10:])}\nB ~ A\nC ~ A + B")
 
 
 def _peak_mb(client) -> float:  # noqa: ANN001
@@ -174,14 +172,11 @@ def test_in_memory_baseline(benchmark) -> None:
 
     spec = _spec()
     pieces = max(1, MEMORY_ROWS // 1_000_000)
-    frame = pd.concat(
-        [generated_partition(k, rows=MEMORY_ROWS // pieces, p=P, seed=0) for k in range(pieces)], ignore_index=True
-    )
+    frame = pd.concat([generated_partition(k, rows=MEMORY_ROWS // pieces, p=P, seed=0) for k in range(pieces)], ignore_index=True)
     started = time.perf_counter()
     result = benchmark.pedantic(lambda: acsi.fit(spec, frame), rounds=1, iterations=1)
     fit_seconds = time.perf_counter() - started
     small = frame.iloc[:MEMORY_BOOT]
-    del frame
     started = time.perf_counter()
     boot = acsi.bootstrap(PLSPM(), spec, small, n_boot=RESAMPLES, seed=1, resampling="poisson", workers=1)
     boot_seconds = time.perf_counter() - started
