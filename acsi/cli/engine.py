@@ -1,8 +1,9 @@
-"""``--engine dask`` of the commands that fit: DATA reduced to its moments on a cluster, and the Poisson bootstrap."""
+"""``--engine dask`` of the commands that fit: DATA reduced to its moments on a cluster, the Poisson bootstrap, group comparisons."""
 
 from __future__ import annotations
 
 import argparse
+from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -79,3 +80,35 @@ def fit_and_bootstrap_on_dask(args: argparse.Namespace, estimator: Any, spec: Mo
             resampling="poisson",
         )
     return boot.fit, boot
+
+
+def compare_data_on_dask(args: argparse.Namespace, spec: ModelSpec) -> tuple[Any, AbstractContextManager[Any]]:
+    """``acsi compare --engine dask``: DATA as a Dask DataFrame and the cluster to compare it on.
+
+    The comparison estimates each group's moments (:mod:`acsi.compare.group_dask`); the flags
+    that need the rows (resamples, permutations, periods, case weights, other methods) are
+    refused naming the flag, and the construct names are checked before any work.
+    """
+    from acsi.cli import checks
+    from acsi.distributed.cluster import dask_client
+    from acsi.distributed.command import check_engine_options
+    from acsi.distributed.frames import read_frame
+
+    rows_options = {flag: value for flag, value in _rows_options(args).items() if flag != "--group"}  # compare's own --group
+    check_engine_options(
+        rows_options
+        | {
+            "--bootstrap": args.bootstrap,
+            "--permutations": args.permutations,
+            "--test permutation": args.test == "permutation",
+            "--period": args.period,
+            "--weights": args.weights,
+            f"--method {args.method} (the group moments are estimated by PLS)": args.method != "pls",
+            "--jobs": args.jobs > 1,
+        }
+    )
+    for flag, name in (("--construct", args.construct), ("--target", args.target)):
+        checks.check_name(flag, name, spec.construct_names, "a construct of the spec")
+    for name in args.lower_is_better:
+        checks.check_name("--lower-is-better", name, spec.construct_names, "a construct of the spec")
+    return read_frame(args.data), dask_client(args.scheduler, args.workers)
