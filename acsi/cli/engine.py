@@ -87,7 +87,7 @@ def compare_data_on_dask(args: argparse.Namespace, spec: ModelSpec) -> tuple[Any
 
     The comparison estimates each group's moments (:mod:`acsi.compare.group_dask`); the flags
     that need the rows (resamples, permutations, periods, case weights, other methods) are
-    refused naming the flag, and the construct names are checked before any work.
+    refused naming the flag (``--weights COLUMN`` is honoured), and the construct names are checked before any work.
     """
     from acsi.cli import checks
     from acsi.distributed.cluster import dask_client
@@ -102,7 +102,6 @@ def compare_data_on_dask(args: argparse.Namespace, spec: ModelSpec) -> tuple[Any
             "--permutations": args.permutations,
             "--test permutation": args.test == "permutation",
             "--period": args.period,
-            "--weights": args.weights,
             f"--method {args.method} (the group moments are estimated by PLS)": args.method != "pls",
             "--jobs": args.jobs > 1,
         }

@@ -11,9 +11,11 @@ and the importance-performance maps. :func:`split_groups_dask` validates the dat
 (:class:`~acsi.compare.group_inputs.GroupMoments`), as it estimates the moments of the rows
 in memory.
 
-What needs the rows is refused, naming the option: bootstrap intervals (``n_boot``), methods
-other than PLS (they refit rows), case weights (the rule "at least 3 rows with a positive
-weight" counts rows), a mapping and ``strict=False``.
+Case weights come from a column (``weights="w"`` or ``DaskRows(frame, weight="w")``): the moments
+are weighted, and each group's rows with a positive weight are counted for the rule "at least 3
+such rows". What needs the rows is refused, naming the option: bootstrap intervals
+(``n_boot``), methods other than PLS (they refit rows), weights given as an array, a mapping
+and ``strict=False``.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ def check_dask_request(request: GroupRequest, rows: DaskRows, options: dict[str,
     refused = {
         "n_boot": request.n_boot > 0,
         f"estimator ({request.estimator.method})": request.estimator.method != "pls",
-        "weights": options.get("weights") is not None or rows.weight is not None,
+        "weights (other than a column name)": not isinstance(options.get("weights"), str | None),
         "mapping": options.get("mapping") is not None,
         "strict=False": not options.get("strict", True),
     }
@@ -58,8 +60,8 @@ def split_groups_dask(
     from acsi.distributed.moments import group_summaries
     from acsi.distributed.prepare import prepare_dask
 
-    data = prepare_dask(spec, rows.frame, scale=scale, missing=missing)
-    summaries = group_summaries(rows.frame, spec.indicators, group, listwise=missing == "listwise")
+    data = prepare_dask(spec, rows.frame, scale=scale, missing=missing, weight=rows.weight)
+    summaries = group_summaries(rows.frame, spec.indicators, group, weight=rows.weight, listwise=missing == "listwise")
     report = data.missing_report
     unlabelled = report.n_rows - sum(summary.n_rows for summary in summaries.values())
     if unlabelled:
@@ -83,5 +85,9 @@ def split_groups_dask(
         lower=lower,
         upper=upper,
         indexed=indexed,
-        moments=GroupMoments(groups=tuple(moments), overall=data.moments),
+        moments=GroupMoments(
+            groups=tuple(moments),
+            overall=data.moments,
+            positive=None if rows.weight is None else tuple(summary.n_positive for summary in kept.values()),
+        ),
     )

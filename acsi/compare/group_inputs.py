@@ -50,11 +50,13 @@ class GroupMoments:
     """Moments that stand in for the rows of a split whose rows stay on a Dask cluster.
 
     ``groups`` holds per group (in ``labels`` order) its means (1, p) and covariance (1, p, p),
-    divisor n; ``overall`` the means (p,) and covariance (p, p) of all rows kept.
+    divisor n; ``overall`` the means (p,) and covariance (p, p) of all rows kept; ``positive``
+    per group the rows with a positive case weight (None when unweighted).
     """
 
     groups: tuple[tuple[np.ndarray, np.ndarray], ...]
     overall: tuple[np.ndarray, np.ndarray]
+    positive: tuple[int, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -313,9 +315,10 @@ def reportable(split: GroupSplit, min_n: int) -> tuple[np.ndarray, list[str]]:
     reported = n_obs >= min_n
     for g in np.flatnonzero(~reported):
         notes[g] = f"n={int(n_obs[g])} below the minimum {min_n}; not reported"
-    if w is not None:
+    positive = split.moments.positive if split.moments is not None else None
+    if w is not None or positive is not None:
         for g in np.flatnonzero(reported):
-            if not (w[split.codes == g] > 0).sum() >= 3:
+            if not (positive[g] if positive is not None else (w[split.codes == g] > 0).sum()) >= 3:
                 reported[g] = False
                 notes[g] = "fewer than 3 rows with a positive case weight; not reported"
     return reported, notes

@@ -42,7 +42,7 @@ from acsi.compare.group_inputs import check_request, split_groups
 from acsi.compare.group_pls import estimate_pls
 from acsi.compare.group_refit import estimate_refit
 from acsi.data import MissingPolicy
-from acsi.distributed.frames import dask_rows
+from acsi.distributed.frames import DaskRows, dask_rows
 from acsi.ingest.mapping import SurveyMapping
 from acsi.spec.model import ModelSpec, Scale
 
@@ -133,6 +133,7 @@ def estimate_groups(
     rows = dask_rows(frame)
     if rows is not None:  # the rows stay on the Dask cluster: per-group moments (acsi.compare.group_dask)
         check_dask_request(request, rows, {"weights": weights, "mapping": mapping, "strict": strict})
+        rows = DaskRows(rows.frame, weights) if isinstance(weights, str) else rows
         return estimate_pls(split_groups_dask(spec, rows, group, scale=scale, missing=missing), request)
     split = split_groups(spec, frame, group, weights=weights, scale=scale, missing=missing, strict=strict, mapping=mapping)
     if request.estimator.method != "pls":

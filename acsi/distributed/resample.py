@@ -20,7 +20,7 @@ import numpy as np
 
 from acsi.core.moments import moments_from_sums
 from acsi.core.poisson import poisson_counts, poisson_key
-from acsi.distributed.moments import indicator_block, merge_summaries, partition_summaries
+from acsi.distributed.moments import case_weights, indicator_block, merge_summaries, partition_summaries
 
 #: Counts (resamples x rows) a partition draws at once: the rows of a piece are
 #: ``max(1, COUNTS_PER_PIECE // R)`` (4,000,000 counts of 8 bytes = 32 MB, whatever R).
@@ -39,7 +39,7 @@ def partition_sums(
 ) -> tuple[np.ndarray, np.ndarray]:
     """One partition's ``(sum of counts (R, 1), counts @ basis (R, p + p(p+1)/2))``, its kept rows numbered from ``offset``."""
     X = indicator_block(frame, indicators)
-    w = None if weight is None else frame[weight].to_numpy(dtype=float)
+    w = None if weight is None else case_weights(frame, weight)
     if listwise:
         kept = ~np.isnan(X).any(axis=1)
         X, w = X[kept], None if w is None else w[kept]

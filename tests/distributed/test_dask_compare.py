@@ -43,6 +43,8 @@ def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     frame = pd.read_csv(bundled("datasets/acsi_demo.csv"))
     frame["branch"] = np.array(["BR1", "BR2", "BR3", "BR4"])[np.arange(len(frame)) % 4]
     frame.loc[frame.index[:12], "branch"] = "BR5"
+    frame["w"] = np.random.default_rng(5).uniform(0.5, 2.0, len(frame))
+    frame.loc[frame.index[2:12], "w"] = 0.0  # BR5: 2 rows with a positive weight, not reported when weighted
     holed = frame.copy()
     indicators = list(acsi.load_spec(SPEC).indicators)
     holed[indicators] = holed[indicators].mask(np.random.default_rng(3).random((len(frame), len(indicators))) < 0.02)
@@ -62,9 +64,13 @@ def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
         ("complete", ["--mode", "pooled", "--min-n", "10"]),
         ("holed", ["--missing", "listwise", "--target", "customer_loyalty"]),
         ("complete", ["--hierarchy", "HIERARCHY"]),
+        ("complete", ["--weights", "w", "--min-n", "10"]),
+        ("holed", ["--weights", "w", "--missing", "listwise", "--mode", "pooled"]),
     ],
 )
-def test_compare_with_the_dask_engine_writes_the_in_memory_json(data: Path, tmp_path: Path, name: str, options: list[str]) -> None:
+def test_compare_with_the_dask_engine_writes_the_in_memory_json(
+    data: Path, tmp_path: Path, name: str, options: list[str]
+) -> None:
     options = [str(data / "hierarchy.csv") if option == "HIERARCHY" else option for option in options]
     memory, distributed = tmp_path / "memory.json", tmp_path / "dask.json"
     common = ["--group", "branch", *options, "--quiet"]
@@ -78,7 +84,7 @@ def test_compare_with_the_dask_engine_writes_the_in_memory_json(data: Path, tmp_
 
 @pytest.mark.parametrize(
     "flags",
-    [["--bootstrap", "100"], ["--permutations", "50"], ["--period", "branch"], ["--weights", "branch"], ["--method", "plsc"]],
+    [["--bootstrap", "100"], ["--permutations", "50"], ["--period", "branch"], ["--method", "plsc"], ["--jobs", "2"]],
 )
 def test_compare_with_the_dask_engine_refuses_what_needs_the_rows(
     data: Path, capsys: pytest.CaptureFixture[str], flags: list[str]
@@ -95,3 +101,13 @@ def test_rows_without_a_group_label_are_refused(data: Path) -> None:
     frame.loc[frame.index[5:8], "branch"] = None
     with dask_client(workers=1), pytest.raises(acsi.errors.DataError, match="3 row"):
         estimate_groups(acsi.load_spec(SPEC), dd.from_pandas(frame, npartitions=2), "branch")
+
+
+def test_negative_case_weights_are_refused_naming_the_column(data: Path) -> None:
+    from acsi.distributed.cluster import dask_client
+    from acsi.distributed.frames import DaskRows
+
+    frame = pd.read_csv(data / "complete.csv")
+    frame.loc[frame.index[7], "w"] = -1.0
+    with dask_client(workers=1), pytest.raises(acsi.errors.DataError, match="column 'w'"):
+        acsi.fit(acsi.load_spec(SPEC), DaskRows(dd.from_pandas(frame, npartitions=2), weight="w"))
