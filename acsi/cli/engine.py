@@ -101,7 +101,6 @@ def compare_data_on_dask(args: argparse.Namespace, spec: ModelSpec) -> tuple[Any
             "--bootstrap": args.bootstrap,
             "--permutations": args.permutations,
             "--test permutation": args.test == "permutation",
-            "--period": args.period,
             f"--method {args.method} (the group moments are estimated by PLS)": args.method != "pls",
             "--jobs": args.jobs > 1,
         }

@@ -13,7 +13,8 @@ in memory.
 
 Case weights come from a column (``weights="w"`` or ``DaskRows(frame, weight="w")``): the moments
 are weighted, and each group's rows with a positive weight are counted for the rule "at least 3
-such rows". What needs the rows is refused, naming the option: bootstrap intervals
+such rows". The changes over periods estimate each (group, period) cell the same way (:func:`dask_cells`).
+What needs the rows is refused, naming the option: bootstrap intervals
 (``n_boot``), methods other than PLS (they refit rows), weights given as an array, a mapping
 and ``strict=False``.
 """
@@ -69,7 +70,8 @@ def split_groups_dask(
     kept = {key: summary for key, summary in summaries.items() if summary.moments.n_rows > 0}
     moments = []
     for summary in kept.values():
-        mean, covariance = summary.moments.mean_and_covariance()
+        with np.errstate(invalid="ignore", divide="ignore"):  # all weights 0: NaN, and the group is not reported
+            mean, covariance = summary.moments.mean_and_covariance()
         moments.append((mean[None], covariance[None]))
     n = data.n_obs
     lower, upper, indexed = scale_bounds(spec, data)
@@ -91,3 +93,26 @@ def split_groups_dask(
             positive=None if rows.weight is None else tuple(summary.n_positive for summary in kept.values()),
         ),
     )
+
+
+def dask_cells(rows: DaskRows, group: str, period: str, sep: str) -> DaskRows:
+    """``rows`` with a column ``_cell``: the group label, ``sep`` and the period label (as text), for the changes over periods.
+
+    Raises
+    ------
+    DataError
+        A missing column, or rows without a group or period label (counted in one pass over the two columns).
+    """
+    from acsi.distributed.moments import check_columns
+
+    frame = rows.frame
+    check_columns(frame, (), (group, period))
+    labelled = frame[group].notnull() & frame[period].notnull()
+    unlabelled = int((~labelled).sum().compute())
+    if unlabelled:
+        raise DataError(
+            f"{unlabelled} row(s) have no label in the group column '{group}' or the period column '{period}'. "
+            "Fill in the labels or drop those rows."
+        )
+    cell = frame[group].astype(str) + sep + frame[period].astype(str)
+    return DaskRows(frame.assign(_cell=cell), rows.weight)

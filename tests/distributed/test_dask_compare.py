@@ -43,6 +43,7 @@ def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     frame = pd.read_csv(bundled("datasets/acsi_demo.csv"))
     frame["branch"] = np.array(["BR1", "BR2", "BR3", "BR4"])[np.arange(len(frame)) % 4]
     frame.loc[frame.index[:12], "branch"] = "BR5"
+    frame["quarter"] = np.array(["2023Q4", "2024Q1", "2024Q2", "2024Q3", "2024Q4"])[np.arange(len(frame)) // 7 % 5]
     frame["w"] = np.random.default_rng(5).uniform(0.5, 2.0, len(frame))
     frame.loc[frame.index[2:12], "w"] = 0.0  # BR5: 2 rows with a positive weight, not reported when weighted
     holed = frame.copy()
@@ -66,6 +67,8 @@ def data(tmp_path_factory: pytest.TempPathFactory) -> Path:
         ("complete", ["--hierarchy", "HIERARCHY"]),
         ("complete", ["--weights", "w", "--min-n", "10"]),
         ("holed", ["--weights", "w", "--missing", "listwise", "--mode", "pooled"]),
+        ("complete", ["--period", "quarter", "--min-n", "10"]),
+        ("holed", ["--period", "quarter", "--weights", "w", "--missing", "listwise", "--min-n", "10"]),
     ],
 )
 def test_compare_with_the_dask_engine_writes_the_in_memory_json(
@@ -80,11 +83,12 @@ def test_compare_with_the_dask_engine_writes_the_in_memory_json(
     expected = json.loads(memory.read_text())
     _close(json.loads(distributed.read_text()), expected)
     assert set(expected["groups"]) == {"BR1", "BR2", "BR3", "BR4", "BR5"}
+    assert ("--period" in options) == bool(expected.get("periods"))
 
 
 @pytest.mark.parametrize(
     "flags",
-    [["--bootstrap", "100"], ["--permutations", "50"], ["--period", "branch"], ["--method", "plsc"], ["--jobs", "2"]],
+    [["--bootstrap", "100"], ["--permutations", "50"], ["--method", "plsc"], ["--jobs", "2"]],
 )
 def test_compare_with_the_dask_engine_refuses_what_needs_the_rows(
     data: Path, capsys: pytest.CaptureFixture[str], flags: list[str]
@@ -111,3 +115,12 @@ def test_negative_case_weights_are_refused_naming_the_column(data: Path) -> None
     frame.loc[frame.index[7], "w"] = -1.0
     with dask_client(workers=1), pytest.raises(acsi.errors.DataError, match="column 'w'"):
         acsi.fit(acsi.load_spec(SPEC), DaskRows(dd.from_pandas(frame, npartitions=2), weight="w"))
+
+
+def test_rows_without_a_period_label_are_refused(data: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    frame = pd.read_csv(data / "complete.csv")
+    frame.loc[frame.index[3:5], "quarter"] = None
+    frame.to_parquet(tmp_path / "part-0.parquet")
+    args = ["compare", SPEC, str(tmp_path), "--group", "branch", "--period", "quarter", "--engine", "dask", "--workers", "1"]
+    assert main(args) != 0
+    assert "2 row(s) have no label" in capsys.readouterr().err
