@@ -20,7 +20,7 @@ import numpy as np
 
 from acsi.core.moments import moments_from_sums
 from acsi.core.poisson import poisson_counts, poisson_key
-from acsi.distributed.moments import case_weights, indicator_block, merge_summaries, partition_summaries
+from acsi.distributed.moments import PartSummary, case_weights, indicator_block, merge_summaries, partition_summaries
 
 #: Counts (resamples x rows) a partition draws at once: the rows of a piece are
 #: ``max(1, COUNTS_PER_PIECE // R)`` (4,000,000 counts of 8 bytes = 32 MB, whatever R).
@@ -66,15 +66,19 @@ def poisson_resample_moments(
     seed: int,
     weight: str | None = None,
     listwise: bool = False,
+    parts: list[PartSummary] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Means (R, p) and covariances (R, p, p) of the R Poisson-bootstrap resamples of ``ddf``, in two passes.
 
     Complete rows only (``listwise``) or data without missing cells; independent of how the
-    rows are partitioned and of the number of workers.
+    rows are partitioned and of the number of workers. ``parts``: the partition summaries of
+    pass 1 when the caller has them (the fit's, :func:`acsi.distributed.prepare.prepare_dask`),
+    which leaves one pass.
     """
     import dask
 
-    parts = partition_summaries(ddf, indicators, weight=weight, listwise=listwise)
+    if parts is None:
+        parts = partition_summaries(ddf, indicators, weight=weight, listwise=listwise)
     center = np.diagonal(merge_summaries(parts).moments.mean).copy()
     offsets = np.concatenate([[0], np.cumsum([part.moments.n_rows for part in parts])[:-1]])
     key = poisson_key(seed)

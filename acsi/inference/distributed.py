@@ -74,4 +74,5 @@ def resample_moments(inputs: BootstrapInputs, n_boot: int, seed: int) -> tuple[n
         seed=seed,
         weight=rows.weight,
         listwise=inputs.data.missing == "listwise",
+        parts=inputs.parts,
     )

@@ -84,16 +84,19 @@ def _check_rows_kept(result: FitResult) -> None:
         )
 
 
-def _dask_data(spec: ModelSpec, rows: DaskRows, prepare_options: dict[str, Any]) -> IndicatorData:
-    """The moments-only IndicatorData of Dask rows (:func:`acsi.distributed.prepare.prepare_dask`)."""
+def _dask_data(spec: ModelSpec, rows: DaskRows, prepare_options: dict[str, Any]) -> tuple[IndicatorData, list[Any]]:
+    """The moments-only IndicatorData of Dask rows (:func:`acsi.distributed.prepare.prepare_dask`) and the
+    partition summaries it was made from (the resamples reuse them: one pass fewer)."""
+    from acsi.distributed.moments import partition_summaries
     from acsi.distributed.prepare import prepare_dask
 
     if prepare_options.get("mapping") is not None or not prepare_options.get("strict", True):
         raise ParameterError("mapping= and strict=False need the rows in memory; a Dask DataFrame is read as it is.")
-    data: IndicatorData = prepare_dask(
-        spec, rows.frame, scale=prepare_options.get("scale"), missing=prepare_options["missing"], weight=rows.weight
-    )
-    return data
+    missing = prepare_options["missing"]
+    parts = partition_summaries(rows.frame, spec.indicators, weight=rows.weight, listwise=missing == "listwise")
+    scale = prepare_options.get("scale")
+    data: IndicatorData = prepare_dask(spec, rows.frame, scale=scale, missing=missing, weight=rows.weight, parts=parts)
+    return data, parts
 
 
 def check_options(
@@ -132,6 +135,7 @@ class BootstrapInputs:
     raw: Any
     prepare_options: dict[str, Any]
     rows: DaskRows | None = None
+    parts: Any = None  # the partition summaries of the Dask rows (acsi.distributed.moments.PartSummary list)
 
     @property
     def n(self) -> int:
@@ -162,8 +166,9 @@ def resolve_inputs(
         raise ParameterError(f"estimator must have a fit(spec, data) method; got {type(estimator).__name__}.")
     rows = dask_rows(data)
     if rows is not None:
-        indicator_data = _dask_data(spec, rows, prepare_options)
-        return BootstrapInputs(estimator.fit(spec, indicator_data), estimator, spec, indicator_data, None, prepare_options, rows)
+        indicator_data, parts = _dask_data(spec, rows, prepare_options)
+        base = estimator.fit(spec, indicator_data)
+        return BootstrapInputs(base, estimator, spec, indicator_data, None, prepare_options, rows, parts)
     raw = None
     if isinstance(data, IndicatorData):
         if data.missing in TREATED_MISSING:
