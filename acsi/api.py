@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path as FilePath
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import pandas as pd
 
@@ -16,6 +16,9 @@ from acsi.results import FitResult
 from acsi.spec.load import load_spec
 from acsi.spec.model import ModelSpec, Scale
 from acsi.validate import check_choice
+
+if TYPE_CHECKING:
+    from acsi.distributed.frames import DaskRows
 
 Method = Literal["pls", "plsc", "cbsem", "gsca"]
 HigherOrderApproach = Literal["repeated-indicators", "two-stage-embedded", "two-stage-disjoint"]
@@ -46,7 +49,8 @@ def fit(
     data : pandas.DataFrame, IndicatorData or dask.dataframe.DataFrame
         Respondents in rows, indicator columns named as in the spec; never modified. A Dask
         DataFrame is reduced to its moments on the active Dask scheduler (:mod:`acsi.distributed`;
-        ``missing`` "error", "listwise" or "pairwise"; not ``cbsem``).
+        ``missing`` "error", "listwise" or "pairwise"; not ``cbsem``); wrap it as
+        ``acsi.distributed.frames.DaskRows(frame, weight="w")`` to weight the rows by column ``w``.
     method : {"pls", "plsc", "cbsem", "gsca"}
         Estimator: PLS path modelling (:class:`~acsi.estimators.pls.PLSPM`), consistent PLS
         (:class:`~acsi.estimators.plsc.PLSc`), covariance-based SEM through semopy
@@ -117,10 +121,11 @@ def fit(
         spec = load_spec(spec)
     if spec.higher_order or higher_order is not None:
         return fit_higher_order_spec(estimator, spec, data, method, higher_order, scale=scale, missing=missing)
-    from acsi.distributed.frames import is_dask_frame
+    from acsi.distributed.frames import dask_rows
 
-    if is_dask_frame(data):  # moments computed on the Dask scheduler in use (acsi.distributed)
-        return estimator.fit(spec, _dask_data(spec, data, method, scale, missing))
+    rows = dask_rows(data)
+    if rows is not None:  # moments computed on the Dask scheduler in use (acsi.distributed)
+        return estimator.fit(spec, _dask_data(spec, rows, method, scale, missing))
     return estimator.fit(spec, data, scale=scale, missing=missing)
 
 
@@ -161,13 +166,13 @@ def fit_higher_order_spec(
 
 
 def _dask_data(
-    spec: ModelSpec, data: object, method: str, scale: tuple[float, float] | Scale | None, missing: str
+    spec: ModelSpec, rows: DaskRows, method: str, scale: tuple[float, float] | Scale | None, missing: str
 ) -> IndicatorData:
     from acsi.distributed.prepare import prepare_dask
 
     if method == "cbsem":
         raise ParameterError("method='cbsem' hands semopy the rows; with a Dask DataFrame use 'pls', 'plsc' or 'gsca'.")
-    return prepare_dask(spec, data, scale=scale, missing=missing)
+    return prepare_dask(spec, rows.frame, scale=scale, missing=missing, weight=rows.weight)
 
 
 def make_estimator(

@@ -35,6 +35,7 @@ def test_fit_with_bootstrap_adds_std_errors_ci_and_bootstrap_keys(tmp_path: Path
         "level": 0.95,
         "sign_change": "none",
         "engine": "batched",
+        "resampling": "multinomial",
     }
     assert payload["bootstrap"]["seed"] == 4
 

@@ -87,3 +87,26 @@ def test_poisson_counts_have_mean_and_variance_one() -> None:
     counts = poisson_counts(1, range(20), 0, 5000)
     assert abs(counts.mean() - 1.0) < 0.02
     assert abs(counts.var() - 1.0) < 0.03
+
+
+def test_poisson_counts_are_the_inverse_distribution_function_at_each_uniform() -> None:
+    from acsi.core.poisson import _CDF, poisson_counts
+
+    # The table lookup must give the exact search's counts: the definition, applied to the same Philox outputs.
+    counts = poisson_counts(11, range(4, 8), 0, 250_000)
+    for k, r in enumerate(range(4, 8)):
+        raw = np.random.Philox(key=11, counter=[0, r, 0, 0]).random_raw(250_000)
+        uniform = (raw >> np.uint64(11)).astype(float) * 2.0**-53
+        np.testing.assert_array_equal(counts[k], np.searchsorted(_CDF, uniform, side="right"))
+    assert counts.max() >= 6  # the searched bins near 1 were reached
+
+
+def test_the_count_table_agrees_with_the_search_at_both_ends_of_every_bin() -> None:
+    from acsi.core.poisson import _BITS, _CDF, _TABLE
+
+    low = np.arange(2**_BITS) * 2.0**-_BITS
+    high = low + (2.0**-_BITS - 2.0**-53)
+    known = _TABLE >= 0
+    np.testing.assert_array_equal(_TABLE[known], np.searchsorted(_CDF, low[known], side="right"))
+    np.testing.assert_array_equal(_TABLE[known], np.searchsorted(_CDF, high[known], side="right"))
+    assert (~known).sum() <= _CDF.size  # a bin is searched only when it holds a boundary F(k)

@@ -3,12 +3,22 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from acsi.cli import checks
-from acsi.cli.fit import add_fit_options, check_fit_outputs, estimator_from_args, level, n_estimates, whole_number, write_json
+from acsi.cli.fit import (
+    add_engine_options,
+    add_fit_options,
+    check_fit_outputs,
+    estimator_from_args,
+    level,
+    n_estimates,
+    whole_number,
+    write_json,
+)
 from acsi.cli.ingest import parse_sheet
 from acsi.cli.options import ADJUSTMENTS, DEFAULT_MIN_N, MIN_GROUP_BOOT, TESTS
 from acsi.errors import ParameterError
@@ -102,17 +112,11 @@ def check_index_construct(flag: str, name: str | None, spec: Any, survey: Survey
         )
 
 
-def run_compare(args: argparse.Namespace) -> int:
+def _compare(args: argparse.Namespace, spec: Any, frame: Any) -> Any:
+    """:func:`acsi.compare.branches.compare_branches` of ``frame`` (a Survey, or a Dask DataFrame) with the command's options."""
     from acsi.compare.branches import compare_branches
-    from acsi.ingest.survey import read_survey
 
-    check_fit_outputs(args)
-    checks.check_output_dir("--plot", args.plot)
-    spec = load_spec(Path(args.spec))
-    frame = read_survey(args.data, sheet=parse_sheet(args.sheet))
-    check_compare_request(args, spec, frame)
-    check_index_construct("--construct", args.construct, spec, frame, args)
-    comparison = compare_branches(
+    return compare_branches(
         spec,
         frame,
         args.group,
@@ -138,6 +142,24 @@ def run_compare(args: argparse.Namespace) -> int:
         strict=args.strict,
         mapping=args.mapping,
     )
+
+
+def run_compare(args: argparse.Namespace) -> int:
+    from acsi.ingest.survey import read_survey
+
+    check_fit_outputs(args)
+    checks.check_output_dir("--plot", args.plot)
+    spec = load_spec(Path(args.spec))
+    if args.engine == "dask":  # the rows stay on the cluster: per-group moments
+        from acsi.cli.engine import compare_data_on_dask
+
+        frame, cluster = compare_data_on_dask(args, spec)
+    else:
+        frame, cluster = read_survey(args.data, sheet=parse_sheet(args.sheet)), contextlib.nullcontext()
+        check_compare_request(args, spec, frame)
+        check_index_construct("--construct", args.construct, spec, frame, args)
+    with cluster:
+        comparison = _compare(args, spec, frame)
     if not args.quiet and args.json != "-":
         print(comparison.summary())
     if args.plot:
@@ -240,4 +262,5 @@ def register(commands: argparse._SubParsersAction) -> None:
     add_compare_options(parser)
     add_ipma_options(parser)
     add_fit_options(parser)
+    add_engine_options(parser)
     parser.set_defaults(run=run_compare)

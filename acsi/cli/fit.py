@@ -74,7 +74,9 @@ def load_data(args: argparse.Namespace, spec: ModelSpec, weights: str | None = N
     from acsi.ingest.survey import read_survey
 
     if getattr(args, "engine", "memory") == "dask":
-        return _dask_data(args, spec, weights)
+        from acsi.cli.engine import dask_data
+
+        return dask_data(args, spec, weights)
     survey = read_survey(args.data, sheet=parse_sheet(getattr(args, "sheet", None)))
     data = prepare(spec, survey, scale=args.scale, missing=args.missing, strict=args.strict, mapping=args.mapping)
     if weights is None:
@@ -83,33 +85,6 @@ def load_data(args: argparse.Namespace, spec: ModelSpec, weights: str | None = N
 
     kept = survey.frame.loc[data.row_labels]
     return dataclasses.replace(data, case_weights=case_weight_column(kept, weights))
-
-
-def _dask_data(args: argparse.Namespace, spec: ModelSpec, weights: str | None) -> IndicatorData:
-    """DATA (a Parquet directory or CSV glob) reduced to its moments on Dask (:mod:`acsi.distributed`)."""
-    from acsi.distributed.command import check_engine_options, prepare_on_cluster
-
-    check_engine_options(
-        {
-            "--mapping": args.mapping,
-            "--sheet": getattr(args, "sheet", None),
-            "--lenient": not args.strict,
-            "--bootstrap": getattr(args, "bootstrap", 0),
-            "--q-squared": getattr(args, "q_squared", False),
-            "--predict-folds": getattr(args, "predict_folds", None),
-            "--group": getattr(args, "group", None),
-            "--method cbsem": args.method == "cbsem",
-        }
-    )
-    return prepare_on_cluster(
-        spec,
-        args.data,
-        scale=args.scale,
-        missing=args.missing,
-        weight=weights,
-        scheduler=args.scheduler,
-        workers=args.workers,
-    )
 
 
 def add_engine_options(parser: argparse.ArgumentParser, *, workers: bool = True) -> None:
@@ -379,12 +354,12 @@ def run_fit(args: argparse.Namespace) -> int:
     check_fit_outputs(args)
     estimator = estimator_from_args(args)
     spec = load_spec(Path(args.spec))
-    data = load_data(args, spec)  # --scale, --missing, --mapping and --strict/--lenient act here
-    check_bootstrap_request(args, spec, data.n_obs)
-    result, refit_spec, seconds = higher_order.fit(estimator, spec, data, args)
-    if args.bootstrap:
-        announce_bootstrap(args, spec, data.n_obs, seconds)
-    boot = run_bootstrap(result, args, refit_spec) if args.bootstrap else None
+    if args.bootstrap and args.engine == "dask":  # one cluster for the fit and the Poisson resamples
+        from acsi.cli.engine import fit_and_bootstrap_on_dask
+
+        result, boot = fit_and_bootstrap_on_dask(args, estimator, spec)
+    else:
+        result, boot = _fit_and_bootstrap(args, estimator, spec)
     if not args.quiet and args.json != "-":
         print(result.summary())
         if boot is not None:
@@ -398,6 +373,16 @@ def run_fit(args: argparse.Namespace) -> int:
             out.update(boot.to_dict())
         write_json(out, args.json)
     return 0
+
+
+def _fit_and_bootstrap(args: argparse.Namespace, estimator, spec: ModelSpec):  # noqa: ANN001, ANN202
+    """The fit of DATA and, with ``--bootstrap``, its bootstrap (or None)."""
+    data = load_data(args, spec)  # --scale, --missing, --mapping and --strict/--lenient act here
+    check_bootstrap_request(args, spec, data.n_obs)
+    result, refit_spec, seconds = higher_order.fit(estimator, spec, data, args)
+    if args.bootstrap:
+        announce_bootstrap(args, spec, data.n_obs, seconds)
+    return result, run_bootstrap(result, args, refit_spec) if args.bootstrap else None
 
 
 def run_demo(args: argparse.Namespace) -> int:

@@ -314,13 +314,19 @@ def _periods(spec: Any, survey: Survey, group: str, period: str, common: dict[st
     import numpy as np
 
     from acsi.compare import estimate_groups, period_changes
+    from acsi.compare.group_dask import dask_cells
     from acsi.compare.group_inputs import group_column
+    from acsi.distributed.frames import dask_rows
     from acsi.ingest.survey import Survey
 
-    frame = survey.frame
-    groups = group_column(frame, group).astype(str)
-    periods = group_column(frame, period, "period").astype(str)
-    cells = Survey(frame=frame.assign(_cell=groups + _SEP + periods), metadata=survey.metadata)
+    rows = dask_rows(survey)
+    if rows is not None:  # the rows stay on the Dask cluster
+        cells: Any = dask_cells(rows, group, period, _SEP)
+    else:
+        frame = survey.frame
+        groups = group_column(frame, group).astype(str)
+        periods = group_column(frame, period, "period").astype(str)
+        cells = Survey(frame=frame.assign(_cell=groups + _SEP + periods), metadata=survey.metadata)
     est = estimate_groups(spec, cells, "_cell", **common)
     table = est.table(construct)
     split = table["group"].astype(str).str.split(_SEP, n=1, expand=True)

@@ -46,13 +46,29 @@ class GroupRequest:
 
 
 @dataclass(frozen=True)
+class GroupMoments:
+    """Moments that stand in for the rows of a split whose rows stay on a Dask cluster.
+
+    ``groups`` holds per group (in ``labels`` order) its means (1, p) and covariance (1, p, p),
+    divisor n; ``overall`` the means (p,) and covariance (p, p) of all rows kept; ``positive``
+    per group the rows with a positive case weight (None when unweighted).
+    """
+
+    groups: tuple[tuple[np.ndarray, np.ndarray], ...]
+    overall: tuple[np.ndarray, np.ndarray]
+    positive: tuple[int, ...] | None = None
+
+
+@dataclass(frozen=True)
 class GroupSplit:
     """The prepared data of a group comparison, split by group.
 
     ``values`` (n, p) indicator values of the rows kept, ``w`` (n,) case weights or None,
     ``labels`` the sorted groups, ``codes`` (n,) each row's group position, ``n_obs`` (G,),
     ``lower``/``upper`` (p,) scale bounds (NaN without a scale), ``indexed`` the positions of
-    the constructs with a 0-100 index (all their indicators have a scale).
+    the constructs with a 0-100 index (all their indicators have a scale). ``moments``: the
+    rows stay on a Dask cluster (:mod:`acsi.compare.group_dask`); ``values`` and ``codes`` are
+    then read-only placeholders (NaN, -1) of the right length and the moments are estimated.
     """
 
     spec: ModelSpec
@@ -66,6 +82,7 @@ class GroupSplit:
     lower: np.ndarray
     upper: np.ndarray
     indexed: list[int]
+    moments: GroupMoments | None = None
 
     @property
     def index_constructs(self) -> tuple[str, ...]:
@@ -266,10 +283,7 @@ def split_groups(
     uniques, codes = np.unique(
         labels.astype(str) if labels.dtype == object and not _sortable(labels) else labels, return_inverse=True
     )
-    lower = np.array([data.scales[i].min if i in data.scales else np.nan for i in data.indicators])
-    upper = np.array([data.scales[i].max if i in data.scales else np.nan for i in data.indicators])
-    block = model_structure(spec).block
-    has_scale = np.isfinite(lower)
+    lower, upper, indexed = scale_bounds(spec, data)
     return GroupSplit(
         spec=spec,
         group=group,
@@ -281,8 +295,17 @@ def split_groups(
         n_obs=np.bincount(codes, minlength=len(uniques)),
         lower=lower,
         upper=upper,
-        indexed=[b for b in range(len(spec.construct_names)) if has_scale[block == b].all()],
+        indexed=indexed,
     )
+
+
+def scale_bounds(spec: ModelSpec, data: IndicatorData) -> tuple[np.ndarray, np.ndarray, list[int]]:
+    """Scale bounds (p,) of the indicators (NaN without a scale) and the constructs whose indicators all have one."""
+    lower = np.array([data.scales[i].min if i in data.scales else np.nan for i in data.indicators])
+    upper = np.array([data.scales[i].max if i in data.scales else np.nan for i in data.indicators])
+    block = model_structure(spec).block
+    has_scale = np.isfinite(lower)
+    return lower, upper, [b for b in range(len(spec.construct_names)) if has_scale[block == b].all()]
 
 
 def reportable(split: GroupSplit, min_n: int) -> tuple[np.ndarray, list[str]]:
@@ -292,9 +315,10 @@ def reportable(split: GroupSplit, min_n: int) -> tuple[np.ndarray, list[str]]:
     reported = n_obs >= min_n
     for g in np.flatnonzero(~reported):
         notes[g] = f"n={int(n_obs[g])} below the minimum {min_n}; not reported"
-    if w is not None:
+    positive = split.moments.positive if split.moments is not None else None
+    if w is not None or positive is not None:
         for g in np.flatnonzero(reported):
-            if not (w[split.codes == g] > 0).sum() >= 3:
+            if not (positive[g] if positive is not None else (w[split.codes == g] > 0).sum()) >= 3:
                 reported[g] = False
                 notes[g] = "fewer than 3 rows with a positive case weight; not reported"
     return reported, notes

@@ -49,6 +49,7 @@ class _Task:
     lower: np.ndarray
     upper: np.ndarray
     pooled_weights: np.ndarray | None  # normalised index weights (p,) in pooled mode
+    moments: tuple[tuple[np.ndarray, np.ndarray], ...] | None = None  # per group (1, p), (1, p, p): rows on a cluster
 
 
 def group_moments(
@@ -110,14 +111,12 @@ def _one_blas_thread() -> Any:
 
 def _estimate(task: _Task) -> dict[str, np.ndarray]:
     structure = task.structure
-    means, covariances = [], []
-    for X, w, seed in zip(task.blocks, task.case_weights, task.seeds):
-        m, C = group_moments(X, w, task.n_boot, seed)
-        means.append(m)
-        covariances.append(C)
-    mean = np.stack(means)  # (g, 1 + B, p)
-    C = np.stack(covariances)
-    del means, covariances
+    pairs = task.moments
+    if pairs is None:
+        pairs = tuple(group_moments(X, w, task.n_boot, seed) for X, w, seed in zip(task.blocks, task.case_weights, task.seeds))
+    mean = np.stack([m for m, _ in pairs])  # (g, 1 + B, p)
+    C = np.stack([c for _, c in pairs])
+    del pairs
     out: dict[str, np.ndarray] = {"mean": mean[:, 0]}
     if task.pooled_weights is not None:
         k = structure.n_constructs
@@ -182,10 +181,16 @@ def _tasks(
     Group g draws its resamples from child g of ``SeedSequence(seed)``, whatever the tasks.
     """
     estimator = cast(PLSPM, request.estimator)
+    per_task = max(1, stack.DEFAULT_CHUNK // (request.n_boot + 1))
+    if split.moments is not None:  # the rows are on a cluster: their moments per group, no resamples
+        groups = split.moments.groups
+        return [
+            _Task((), (), (), structure, estimator, 0, split.path_pairs, lower, upper, pooled_weights, moments=moments)
+            for moments in (tuple(groups[g] for g in todo[a : a + per_task]) for a in range(0, todo.size, per_task))
+        ]
     order = np.argsort(split.codes, kind="stable")
     bounds = np.concatenate([[0], np.cumsum(split.n_obs)])
     seeds = np.random.SeedSequence(request.seed).spawn(len(split.labels))
-    per_task = max(1, stack.DEFAULT_CHUNK // (request.n_boot + 1))
     w = split.w
     tasks = []
     for start in range(0, todo.size, per_task):
@@ -297,7 +302,7 @@ def _overall(
     split: GroupSplit, structure: kernel.Structure, estimator: PLSPM, lower: np.ndarray, upper: np.ndarray
 ) -> dict[str, Any]:
     """The pooled (weighted) estimate over all rows."""
-    mean, C = mean_and_covariance(split.values, split.w)
+    mean, C = split.moments.overall if split.moments is not None else mean_and_covariance(split.values, split.w)
     fit, normalised, index = fit_moments(mean, C, structure, estimator, lower, upper)
     if not fit.valid:
         raise EstimationError("The pooled model cannot be estimated: a Mode B block or a set of predictors is collinear.")

@@ -36,11 +36,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from acsi.compare.group_dask import check_dask_request, split_groups_dask
 from acsi.compare.group_estimates import DEFAULT_MIN_N, GroupEstimates, GroupMode
 from acsi.compare.group_inputs import check_request, split_groups
 from acsi.compare.group_pls import estimate_pls
 from acsi.compare.group_refit import estimate_refit
 from acsi.data import MissingPolicy
+from acsi.distributed.frames import DaskRows, dask_rows
 from acsi.ingest.mapping import SurveyMapping
 from acsi.spec.model import ModelSpec, Scale
 
@@ -68,9 +70,11 @@ def estimate_groups(
     Parameters
     ----------
     spec : ModelSpec
-    frame : pandas.DataFrame or acsi.ingest.Survey
+    frame : pandas.DataFrame, acsi.ingest.Survey, dask.dataframe.DataFrame or DaskRows
         Respondents in rows: the spec's indicators plus the grouping column; never modified.
-        Error messages name rows by the frame's index (source row numbers for a Survey).
+        Error messages name rows by the frame's index (source row numbers for a Survey). A
+        Dask DataFrame stays on the active Dask scheduler: each group's moments are merged
+        there and estimated by PLS without resamples (:mod:`acsi.compare.group_dask`).
     group : str
         Column holding each respondent's group (branch, firm, region, period).
     estimator : PLSPM, PLSc, CBSEM or GSCA, optional
@@ -126,6 +130,11 @@ def estimate_groups(
     dropped (NaN) rather than failing the group.
     """
     request = check_request(spec, estimator, mode, missing, n_boot=n_boot, seed=seed, level=level, min_n=min_n, workers=workers)
+    rows = dask_rows(frame)
+    if rows is not None:  # the rows stay on the Dask cluster: per-group moments (acsi.compare.group_dask)
+        check_dask_request(request, rows, {"weights": weights, "mapping": mapping, "strict": strict})
+        rows = DaskRows(rows.frame, weights) if isinstance(weights, str) else rows
+        return estimate_pls(split_groups_dask(spec, rows, group, scale=scale, missing=missing), request)
     split = split_groups(spec, frame, group, weights=weights, scale=scale, missing=missing, strict=strict, mapping=mapping)
     if request.estimator.method != "pls":
         return estimate_refit(split, request)

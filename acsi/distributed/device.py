@@ -60,7 +60,11 @@ def counts_from_lake(
     from acsi.ingest.device.parquet_counts import counts_from_parquet
 
     count = dask.delayed(counts_from_parquet, pure=True)
-    parts = dask.compute(*[count(str(path), by=by) for path in lake_files(directory)])
+    return summed_counts(dask.compute(*[count(str(path), by=by) for path in lake_files(directory)]))
+
+
+def summed_counts(parts: Sequence[tuple[pd.DataFrame, pd.DataFrame]]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The count tables and reason counts of disjoint sets of events (``counts_from_parquet`` outputs), added."""
     counts = _summed([part[0] for part in parts])
     reasons = _summed([part[1] for part in parts])
     counts["prompted"] = counts["prompted"].astype(bool)

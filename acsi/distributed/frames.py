@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import glob
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +14,26 @@ def is_dask_frame(data: object) -> bool:
     """True for a ``dask.dataframe.DataFrame`` (tested by its module, so Dask is not imported to ask)."""
     module = type(data).__module__
     return module.startswith("dask.") or module.startswith("dask_expr")
+
+
+@dataclass(frozen=True)
+class DaskRows:
+    """A Dask DataFrame with the name of its case-weight column: the data of a weighted fit or bootstrap.
+
+    ``acsi.fit(spec, DaskRows(frame, weight="w"))`` and ``acsi.bootstrap(estimator, spec,
+    DaskRows(frame, weight="w"), resampling="poisson")`` weight every row's moments by the
+    column ``w`` (a plain Dask DataFrame is unweighted).
+    """
+
+    frame: Any
+    weight: str | None = None
+
+
+def dask_rows(data: object) -> DaskRows | None:
+    """``data`` as :class:`DaskRows` when it is a Dask DataFrame (unweighted) or already DaskRows, else None."""
+    if isinstance(data, DaskRows):
+        return data
+    return DaskRows(data) if is_dask_frame(data) else None
 
 
 def read_frame(source: str) -> Any:

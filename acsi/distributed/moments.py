@@ -29,6 +29,8 @@ class PartSummary:
         Rows, rows with a missing cell, rows without any observed indicator (all rows of the partition).
     missing : ndarray, shape (p,)
         Missing cells per indicator.
+    n_positive : int
+        Rows kept with a positive case weight (all rows kept when unweighted).
     """
 
     moments: MomentAccumulator
@@ -36,6 +38,7 @@ class PartSummary:
     n_incomplete: int
     n_empty: int
     missing: np.ndarray
+    n_positive: int = 0
 
     def merge(self, other: PartSummary) -> PartSummary:
         """The summary of both partitions."""
@@ -45,6 +48,7 @@ class PartSummary:
             self.n_incomplete + other.n_incomplete,
             self.n_empty + other.n_empty,
             self.missing + other.missing,
+            self.n_positive + other.n_positive,
         )
 
 
@@ -67,12 +71,27 @@ def indicator_block(frame: Any, indicators: tuple[str, ...]) -> np.ndarray:
 def summarise_partition(frame: Any, indicators: tuple[str, ...], weight: str | None, listwise: bool) -> PartSummary:
     """The :class:`PartSummary` of one pandas partition."""
     X = indicator_block(frame, indicators)
-    w = None if weight is None else frame[weight].to_numpy(dtype=float)
+    w = None if weight is None else case_weights(frame, weight)
     holes = np.isnan(X)
     incomplete = holes.any(axis=1)
     kept = ~incomplete if listwise else slice(None)
     moments = MomentAccumulator.from_block(X[kept], None if w is None else w[kept])
-    return PartSummary(moments, X.shape[0], int(incomplete.sum()), int(holes.all(axis=1).sum()), holes.sum(axis=0))
+    positive = moments.n_rows if w is None else int((w[kept] > 0).sum())
+    return PartSummary(moments, X.shape[0], int(incomplete.sum()), int(holes.all(axis=1).sum()), holes.sum(axis=0), positive)
+
+
+def case_weights(frame: Any, weight: str) -> np.ndarray:
+    """The case-weight column of a pandas partition, or a DataError naming it when a weight is missing, negative or not a number."""
+    import pandas as pd
+
+    values = pd.to_numeric(frame[weight], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    bad = ~np.isfinite(values) | (values < 0)
+    if bad.any():
+        raise DataError(
+            f"{int(bad.sum())} case weight(s) in column '{weight}' are missing, negative or not numbers (such as "
+            f"{frame[weight].iloc[int(np.argmax(bad))]!r}). Weights must be finite and non-negative."
+        )
+    return values
 
 
 def check_columns(ddf: Any, indicators: tuple[str, ...], extra: tuple[str, ...] = ()) -> None:
@@ -126,4 +145,5 @@ def merge_summaries(parts: list[PartSummary]) -> PartSummary:
         sum(part.n_incomplete for part in parts),
         sum(part.n_empty for part in parts),
         np.sum([part.missing for part in parts], axis=0),
+        sum(part.n_positive for part in parts),
     )

@@ -36,10 +36,13 @@ def prepare_dask(
     missing: str = "error",
     weight: str | None = None,
     source: str | None = None,
+    parts: list[PartSummary] | None = None,
 ) -> Any:
     """Validate a Dask DataFrame against ``spec`` and compute its moments in one pass (an IndicatorData).
 
-    Parameters as :func:`acsi.data.prepare`; ``weight`` names a case-weight column. The checks
+    Parameters as :func:`acsi.data.prepare`; ``weight`` names a case-weight column. ``parts``:
+    the partition summaries of that pass when the caller has them already
+    (:func:`acsi.distributed.moments.partition_summaries` with the same weight and listwise flag). The checks
     are those of the in-memory engine (missing values under ``"error"``, values outside a
     declared scale, constant indicators, fewer than 3 rows, pairs observed together fewer
     than 3 times), computed from the merged partition summaries.
@@ -62,7 +65,9 @@ def prepare_dask(
         default = scale if isinstance(scale, Scale) else Scale(*scale)
         scales = {name: scales.get(name, default) for name in indicators}
     where = f" in {source}" if source else ""
-    total = merge_summaries(partition_summaries(ddf, indicators, weight=weight, listwise=missing == "listwise"))
+    if parts is None:
+        parts = partition_summaries(ddf, indicators, weight=weight, listwise=missing == "listwise")
+    total = merge_summaries(parts)
     _check(total, indicators, scales, missing, where)
     acc = total.moments
     if missing == "pairwise":

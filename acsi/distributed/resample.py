@@ -20,10 +20,11 @@ import numpy as np
 
 from acsi.core.moments import moments_from_sums
 from acsi.core.poisson import poisson_counts, poisson_key
-from acsi.distributed.moments import indicator_block, merge_summaries, partition_summaries
+from acsi.distributed.moments import PartSummary, case_weights, indicator_block, merge_summaries, partition_summaries
 
-#: Rows per piece of a partition whose counts (R x rows) are drawn at once (memory: R * 8 bytes each).
-ROWS_PER_PIECE = 20_000
+#: Counts (resamples x rows) a partition draws at once: the rows of a piece are
+#: ``max(1, COUNTS_PER_PIECE // R)`` (4,000,000 counts of 8 bytes = 32 MB, whatever R).
+COUNTS_PER_PIECE = 4_000_000
 
 
 def partition_sums(
@@ -38,7 +39,7 @@ def partition_sums(
 ) -> tuple[np.ndarray, np.ndarray]:
     """One partition's ``(sum of counts (R, 1), counts @ basis (R, p + p(p+1)/2))``, its kept rows numbered from ``offset``."""
     X = indicator_block(frame, indicators)
-    w = None if weight is None else frame[weight].to_numpy(dtype=float)
+    w = None if weight is None else case_weights(frame, weight)
     if listwise:
         kept = ~np.isnan(X).any(axis=1)
         X, w = X[kept], None if w is None else w[kept]
@@ -46,11 +47,12 @@ def partition_sums(
     upper_i, upper_j = np.triu_indices(p)
     total = np.zeros((n_resamples, 1))
     weighted = np.zeros((n_resamples, p + upper_i.size))
-    for start in range(0, X.shape[0], ROWS_PER_PIECE):
-        Xc = X[start : start + ROWS_PER_PIECE] - center
+    rows = max(1, COUNTS_PER_PIECE // n_resamples)
+    for start in range(0, X.shape[0], rows):
+        Xc = X[start : start + rows] - center
         counts = poisson_counts(key, range(n_resamples), offset + start, Xc.shape[0]).astype(float)
         if w is not None:
-            counts *= w[start : start + ROWS_PER_PIECE]
+            counts *= w[start : start + rows]
         total += counts.sum(axis=1, keepdims=True)
         weighted += counts @ np.concatenate([Xc, Xc[:, upper_i] * Xc[:, upper_j]], axis=1)
     return total, weighted
@@ -64,25 +66,34 @@ def poisson_resample_moments(
     seed: int,
     weight: str | None = None,
     listwise: bool = False,
+    parts: list[PartSummary] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Means (R, p) and covariances (R, p, p) of the R Poisson-bootstrap resamples of ``ddf``, in two passes.
 
     Complete rows only (``listwise``) or data without missing cells; independent of how the
-    rows are partitioned and of the number of workers.
+    rows are partitioned and of the number of workers. ``parts``: the partition summaries of
+    pass 1 when the caller has them (the fit's, :func:`acsi.distributed.prepare.prepare_dask`),
+    which leaves one pass.
     """
     import dask
 
-    parts = partition_summaries(ddf, indicators, weight=weight, listwise=listwise)
+    if parts is None:
+        parts = partition_summaries(ddf, indicators, weight=weight, listwise=listwise)
     center = np.diagonal(merge_summaries(parts).moments.mean).copy()
     offsets = np.concatenate([[0], np.cumsum([part.moments.n_rows for part in parts])[:-1]])
     key = poisson_key(seed)
     work = dask.delayed(partition_sums, pure=True)
-    pieces = dask.compute(
-        *[
-            work(frame, indicators, center, key, n_resamples, int(offset), weight, listwise)
-            for frame, offset in zip(ddf.to_delayed(), offsets)
-        ]
-    )
-    total = np.sum([piece[0] for piece in pieces], axis=0)
-    weighted = np.sum([piece[1] for piece in pieces], axis=0)
+    pieces = [
+        work(frame, indicators, center, key, n_resamples, int(offset), weight, listwise)
+        for frame, offset in zip(ddf.to_delayed(), offsets)
+    ]
+    add = dask.delayed(_added, pure=True)
+    while len(pieces) > 1:  # summed on the workers as a balanced tree: only one (R, ...) pair comes back
+        pieces = [add(*pieces[k : k + 2]) if k + 1 < len(pieces) else pieces[k] for k in range(0, len(pieces), 2)]
+    total, weighted = dask.compute(pieces[0])[0]
     return moments_from_sums(center, total, weighted)
+
+
+def _added(a: tuple[np.ndarray, np.ndarray], b: tuple[np.ndarray, np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Two partitions' ``(sum of counts, counts @ basis)``, added."""
+    return a[0] + b[0], a[1] + b[1]

@@ -1,5 +1,11 @@
 """The batched PLS bootstrap engine: resamples as rows of counts, every resample's correlation matrix from one
-matrix product, and the PLS kernel iterating them all at once (:func:`acsi.core.stack.fit_stack`), without refits."""
+matrix product, and the PLS kernel iterating them all at once (:func:`acsi.core.stack.fit_stack`), without refits.
+
+:meth:`BatchedPLS.run` turns counts into the resamples' moments (:class:`acsi.core.moments.MomentBasis`)
+and hands them to :meth:`BatchedPLS.run_moments`, the step from moments to estimates. The
+distributed Poisson bootstrap (:mod:`acsi.inference.distributed`) computes the moments on a Dask
+cluster instead (:func:`acsi.distributed.resample.poisson_resample_moments`) and enters at
+:meth:`~BatchedPLS.run_moments`, so both engines share the estimation."""
 
 from __future__ import annotations
 
@@ -11,6 +17,7 @@ from acsi.core import index as core_index
 from acsi.core import pls as kernel
 from acsi.core import resample, stack
 from acsi.core.moments import MomentBasis, correlation
+from acsi.errors import ParameterError
 from acsi.estimators.pls import PLSPM
 from acsi.inference.layout import StatisticLayout
 from acsi.refit import FAILURE_REASONS, OK
@@ -24,7 +31,8 @@ class BatchedPLS:
 
     estimator: PLSPM
     structure: kernel.Structure
-    basis: MomentBasis
+    basis: MomentBasis | None
+    variance: np.ndarray
     layout: StatisticLayout
     reference_loadings: np.ndarray
     sign_change: str
@@ -35,7 +43,17 @@ class BatchedPLS:
     case_weights: np.ndarray | None = None
 
     @classmethod
-    def build(cls, estimator: PLSPM, base: FitResult, layout: StatisticLayout, sign_change: str) -> BatchedPLS:
+    def build(
+        cls,
+        estimator: PLSPM,
+        base: FitResult,
+        layout: StatisticLayout,
+        sign_change: str,
+        moments: tuple[np.ndarray, np.ndarray] | None = None,
+    ) -> BatchedPLS:
+        """The engine of a fit. ``moments`` (mean, covariance): the fit's data are moments only (a Dask
+        fit), so there is no basis of rows; :meth:`run_moments` takes resample moments computed elsewhere
+        and the covariance's diagonal is the yardstick of "constant in a resample"."""
         structure = model_structure(base.spec)
         member = lower = upper = None
         if layout.index_constructs:
@@ -49,10 +67,17 @@ class BatchedPLS:
             for name, construct, low, high in zip(index.indicators, index.indicator_constructs, index.lower, index.upper):
                 i = where[name]
                 member[i], lower[i], upper[i] = position[construct], low, high
+        basis: MomentBasis | None
+        if moments is None:
+            full = MomentBasis.from_data(base.indicator_values)
+            basis, variance = full, full.variance
+        else:
+            basis, variance = None, np.diag(moments[1]).copy()
         return cls(
             estimator=estimator,
             structure=structure,
-            basis=MomentBasis.from_data(base.indicator_values),
+            basis=basis,
+            variance=variance,
             layout=layout,
             reference_loadings=np.asarray(base.loading_vector, dtype=float),
             sign_change=sign_change,
@@ -68,14 +93,23 @@ class BatchedPLS:
 
         With case weights each drawn row counts with its weight, as in the fit itself.
         """
-        b = counts.shape[0]
+        if self.basis is None:
+            raise ParameterError("This engine was built from moments only (a Dask fit); pass resample moments to run_moments.")
         if self.case_weights is not None:
             counts = counts * self.case_weights
+        return self.run_moments(*self.basis.moments(counts))
+
+    def run_moments(self, means: np.ndarray, cov: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Statistics (b, P) and failure codes (b,) of resamples given by their means (b, p) and covariances (b, p, p).
+
+        A resample in which an indicator's variance falls to ``CONSTANT_FRACTION`` of the
+        full-sample variance or below fails as ``constant_indicator``.
+        """
+        b = means.shape[0]
         theta = np.full((b, self.layout.size), np.nan)
         code = np.full(b, OK)
-        means, cov = self.basis.moments(counts)
         variance = np.einsum("bii->bi", cov)
-        constant = (variance <= resample.CONSTANT_FRACTION * self.basis.variance).any(axis=1)
+        constant = (variance <= resample.CONSTANT_FRACTION * self.variance).any(axis=1)
         code[constant] = FAILURE_REASONS.index("constant_indicator")
         ok = np.flatnonzero(~constant)
         if ok.size:

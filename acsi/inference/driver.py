@@ -21,8 +21,10 @@ from acsi.core import intervals as confidence
 from acsi.core import resample
 from acsi.core.poisson import poisson_counts, poisson_key
 from acsi.data import IndicatorData, MissingPolicy
+from acsi.distributed.frames import dask_rows
 from acsi.errors import BootstrapWarning, EstimationError, ParameterError
 from acsi.estimators.pls import PLSPM
+from acsi.inference import distributed
 from acsi.inference.batched_pls import BatchedPLS
 from acsi.inference.inputs import BootstrapInputs, check_int, check_options, resolve_inputs, seed_sequence
 from acsi.inference.layout import StatisticLayout
@@ -68,7 +70,11 @@ def bootstrap(
         required; or a :class:`~acsi.results.FitResult` of any method, whose spec, data and
         estimator (``result.estimator``) are reused.
     spec : ModelSpec, optional
-    data : pandas.DataFrame or IndicatorData, optional
+    data : pandas.DataFrame, IndicatorData, dask.dataframe.DataFrame or DaskRows, optional
+        A Dask DataFrame (or :class:`acsi.distributed.frames.DaskRows`, one with a case-weight
+        column) stays on the active Dask scheduler: with ``resampling="poisson"`` and the PLS
+        estimator the resample moments are summed on the cluster and equal the in-memory Poisson
+        bootstrap's (:mod:`acsi.inference.distributed`, which lists what it refuses).
     n_boot : int
         Resamples (at least 1; at least :data:`~acsi.inference.BCA_MIN_RESAMPLES` for BCa).
     seed : int, optional
@@ -140,6 +146,8 @@ def bootstrap(
     n_boot, sequence, workers = check_options(n_boot, seed, ci, level, sign_change, workers, engine)
     check_choice("resampling", resampling, ("multinomial", "poisson"))
     prepare_options: dict[str, Any] = {"scale": scale, "missing": missing, "strict": strict, "mapping": mapping}
+    if dask_rows(data) is not None:
+        distributed.check_request(estimator, resampling=resampling, engine=engine, ci=ci, missing=missing)
     inputs = resolve_inputs(estimator, spec, data, prepare_options)
     if inputs.raw is not None and engine == "batched":
         raise ParameterError(
@@ -151,7 +159,8 @@ def bootstrap(
     layout = StatisticLayout.of(inputs.base)
     estimates = layout.from_result(inputs.base)
     work = _engine(inputs, layout, sign_change, batched)
-    theta, code = _resample(work, inputs.n, n_boot, sequence, workers, progress, resampling)
+    moments = None if inputs.rows is None else distributed.resample_moments(inputs, n_boot, int(sequence.entropy))  # type: ignore[arg-type]
+    theta, code = _resample(work, inputs.n, n_boot, sequence, workers, progress, resampling, moments)
     if sign_change == "individual":
         theta = resample.individual_sign_change(theta, estimates, layout.signed)
     failures = refit.count_failures(code)
@@ -179,13 +188,15 @@ def bootstrap(
         sign_change=sign_change,
         engine="batched" if batched else "refit",
         acceleration=acceleration,
+        resampling=resampling,
     )
 
 
 def _engine(inputs: BootstrapInputs, layout: StatisticLayout, sign_change: str, batched: bool) -> BatchedPLS | RefitEngine:
     """The engine that estimates the resamples: batched PLS on stacks of moments, or refits."""
     if batched:
-        return BatchedPLS.build(inputs.estimator, inputs.base, layout, sign_change)
+        moments = inputs.data.moments if inputs.rows is not None else None  # a Dask fit: moments, no rows
+        return BatchedPLS.build(inputs.estimator, inputs.base, layout, sign_change, moments)
     return RefitEngine(inputs.estimator, inputs.spec, inputs.data, layout, raw=inputs.raw, prepare_options=inputs.prepare_options)
 
 
@@ -197,13 +208,21 @@ def _resample(
     workers: int,
     progress: Callable[[int], None] | None,
     resampling: Resampling,
+    moments: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Statistics (B, P) and failure codes (B,) of the ``n_boot`` resamples, drawn chunk by chunk."""
+    """Statistics (B, P) and failure codes (B,) of the ``n_boot`` resamples, drawn chunk by chunk.
+
+    ``moments``: the resamples' means and covariances, computed on a Dask cluster
+    (:mod:`acsi.inference.distributed`); the batched engine estimates them in the same chunks.
+    """
     chunks = [(start, min(start + CHUNK, n_boot)) for start in range(0, n_boot, CHUNK)]
     streams = sequence.spawn(len(chunks))
 
     def run_chunk(c: int) -> tuple[np.ndarray, np.ndarray]:
         start, stop = chunks[c]
+        if moments is not None:
+            assert isinstance(work, BatchedPLS)  # Dask inputs are estimated by the batched engine only
+            return work.run_moments(moments[0][start:stop], moments[1][start:stop])
         if resampling == "poisson":
             counts = poisson_counts(poisson_key(sequence.entropy), range(start, stop), 0, n)
             if isinstance(work, BatchedPLS):

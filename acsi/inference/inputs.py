@@ -13,6 +13,7 @@ import pandas as pd
 
 from acsi.core import resample
 from acsi.data import IndicatorData, prepare
+from acsi.distributed.frames import DaskRows, dask_rows
 from acsi.errors import ParameterError
 from acsi.results import FitResult
 from acsi.spec.model import ModelSpec, Scale
@@ -73,6 +74,31 @@ def _estimator_of(result: FitResult) -> Any:
     return result.estimator
 
 
+def _check_rows_kept(result: FitResult) -> None:
+    """ParameterError for a fit of a Dask frame, which kept moments, not rows (its values are all NaN)."""
+    values = result.indicator_values
+    if values.size and np.isnan(values[0]).all():
+        raise ParameterError(
+            "This fit kept no rows (it was made on a Dask DataFrame, or every row is missing); bootstrap it "
+            "from the data: acsi.bootstrap(result.estimator, result.spec, dask_frame, resampling='poisson')."
+        )
+
+
+def _dask_data(spec: ModelSpec, rows: DaskRows, prepare_options: dict[str, Any]) -> tuple[IndicatorData, list[Any]]:
+    """The moments-only IndicatorData of Dask rows (:func:`acsi.distributed.prepare.prepare_dask`) and the
+    partition summaries it was made from (the resamples reuse them: one pass fewer)."""
+    from acsi.distributed.moments import partition_summaries
+    from acsi.distributed.prepare import prepare_dask
+
+    if prepare_options.get("mapping") is not None or not prepare_options.get("strict", True):
+        raise ParameterError("mapping= and strict=False need the rows in memory; a Dask DataFrame is read as it is.")
+    missing = prepare_options["missing"]
+    parts = partition_summaries(rows.frame, spec.indicators, weight=rows.weight, listwise=missing == "listwise")
+    scale = prepare_options.get("scale")
+    data: IndicatorData = prepare_dask(spec, rows.frame, scale=scale, missing=missing, weight=rows.weight, parts=parts)
+    return data, parts
+
+
 def check_options(
     n_boot: object, seed: object, ci: str, level: object, sign_change: str, workers: object, engine: str
 ) -> tuple[int, np.random.SeedSequence, int]:
@@ -99,7 +125,8 @@ def check_options(
 @dataclass(frozen=True)
 class BootstrapInputs:
     """The full-sample fit, the estimator that refits it, its spec and data, and the raw data when
-    every resample must repeat a missing-data treatment (``raw``, else None)."""
+    every resample must repeat a missing-data treatment (``raw``, else None), or the Dask rows
+    the data's moments were computed from (``rows``, else None)."""
 
     base: FitResult
     estimator: Any
@@ -107,6 +134,8 @@ class BootstrapInputs:
     data: IndicatorData
     raw: Any
     prepare_options: dict[str, Any]
+    rows: DaskRows | None = None
+    parts: Any = None  # the partition summaries of the Dask rows (acsi.distributed.moments.PartSummary list)
 
     @property
     def n(self) -> int:
@@ -122,6 +151,7 @@ def resolve_inputs(
     """The :class:`BootstrapInputs` of ``bootstrap(estimator, spec, data)`` or of ``bootstrap(result)``."""
     if isinstance(estimator, FitResult):
         base = estimator
+        _check_rows_kept(base)
         treated = base.settings.get("missing")
         if treated in TREATED_MISSING:
             raise ParameterError(
@@ -134,6 +164,11 @@ def resolve_inputs(
         raise ParameterError("bootstrap(estimator, spec, data): pass the spec and the data with an estimator.")
     if not callable(getattr(estimator, "fit", None)):
         raise ParameterError(f"estimator must have a fit(spec, data) method; got {type(estimator).__name__}.")
+    rows = dask_rows(data)
+    if rows is not None:
+        indicator_data, parts = _dask_data(spec, rows, prepare_options)
+        base = estimator.fit(spec, indicator_data)
+        return BootstrapInputs(base, estimator, spec, indicator_data, None, prepare_options, rows, parts)
     raw = None
     if isinstance(data, IndicatorData):
         if data.missing in TREATED_MISSING:

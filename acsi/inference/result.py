@@ -48,6 +48,8 @@ class BootstrapResult(ResultContract):
     ci_method, level, sign_change, engine : str, float, str, str
     acceleration : ndarray, shape (P,), or None
         BCa acceleration from the jackknife.
+    resampling : str
+        ``"multinomial"`` (n rows drawn with replacement) or ``"poisson"`` (Poisson(1) counts per row).
     """
 
     fit: FitResult = field(repr=False)
@@ -65,6 +67,7 @@ class BootstrapResult(ResultContract):
     sign_change: str
     engine: str
     acceleration: np.ndarray | None = field(default=None, repr=False)
+    resampling: str = "multinomial"
 
     @property
     def used(self) -> int:
@@ -155,7 +158,7 @@ class BootstrapResult(ResultContract):
         {construct: value}, ``index`` {construct: value}, plus ``effects`` {"From -> To":
         {indirect, total}}); each ``ci`` value is ``[lower, upper]``. ``bootstrap`` holds
         ``requested``, ``used``, ``failed``, ``failures`` (by reason), ``seed``, ``ci_method``,
-        ``level``, ``sign_change``, ``engine``. Undefined values are ``null``.
+        ``level``, ``sign_change``, ``engine``, ``resampling``. Undefined values are ``null``.
         """
         se = self.std_errors
         return {
@@ -171,6 +174,7 @@ class BootstrapResult(ResultContract):
                 "level": self.level,
                 "sign_change": self.sign_change,
                 "engine": self.engine,
+                "resampling": self.resampling,
             },
         }
 
@@ -196,7 +200,8 @@ class BootstrapResult(ResultContract):
         """
         header = [
             f"Bootstrap: {self.used} of {self.requested} resamples used ({self.failed} failed), seed {self.seed}, "
-            f"{self.ci_method} {100 * self.level:g}% intervals, sign change: {self.sign_change}, engine: {self.engine}",
+            f"{self.ci_method} {100 * self.level:g}% intervals, sign change: {self.sign_change}, engine: {self.engine}, "
+            f"resampling: {self.resampling}",
         ]
         if self.failures:
             header.append("Failed resamples by reason: " + ", ".join(f"{k} {v}" for k, v in self.failures.items()))

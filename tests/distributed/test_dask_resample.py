@@ -55,6 +55,6 @@ def test_pieces_within_a_partition_do_not_change_the_counts(frame, monkeypatch: 
     ddf = dd.from_pandas(frame, npartitions=2)
     with dask.config.set(scheduler="synchronous"):
         whole = resample.poisson_resample_moments(ddf, COLUMNS, n_resamples=5, seed=3)
-        monkeypatch.setattr(resample, "ROWS_PER_PIECE", 7)
+        monkeypatch.setattr(resample, "COUNTS_PER_PIECE", 35)  # 7 rows per piece at 5 resamples
         pieces = resample.poisson_resample_moments(ddf, COLUMNS, n_resamples=5, seed=3)
     np.testing.assert_allclose(pieces[1], whole[1], rtol=0, atol=TOL * np.abs(whole[1]).max())

@@ -172,6 +172,7 @@ def test_contract_keys_have_the_shapes_of_the_estimates(acsi_fit: acsi.FitResult
         "level": 0.95,
         "sign_change": "none",
         "engine": "batched",
+        "resampling": "multinomial",
     }
     json.dumps(out, allow_nan=False)  # strict JSON: undefined values are null
 
