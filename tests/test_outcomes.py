@@ -17,6 +17,7 @@ from acsi.outcomes.isotonic import isotonic_curve, pool_adjacent_violators
 from acsi.outcomes.logistic import expit, fit_logistic
 from acsi.outcomes.rates import wilson_interval
 from acsi.resources import bundled
+from acsi.spec import load_spec
 
 REPO = Path(__file__).resolve().parent.parent
 SPEC = bundled("models/bank_branch.yaml")
@@ -213,3 +214,21 @@ def test_bundled_customer_demo_is_reproducible() -> None:
     pd.testing.assert_frame_equal(customers, pd.read_csv(REPO / "datasets" / "bank_customers_demo.csv"))
     pd.testing.assert_frame_equal(survey, pd.read_csv(REPO / "datasets" / "bank_customer_survey_demo.csv"))
     assert json.loads(json.dumps(truth)) == TRUTH
+
+
+def test_cli_on_the_bundled_customer_file_recovers_the_retention_curve_of_its_truth_file(capsys) -> None:  # noqa: ANN001
+    from acsi.cli import main
+
+    argv = ["outcomes", str(SPEC), str(bundled("datasets/bank_customer_survey_demo.csv"))]
+    argv += ["--customers", str(bundled("datasets/bank_customers_demo.csv")), "--key", "customer_id"]
+    argv += ["--outcome", "retained", "--index-weights", "equal", "--bootstrap", "0", "--json", "-"]
+    assert main(argv) == 0
+    out = json.loads(capsys.readouterr().out)
+    truth = TRUTH["retention"]  # logit P = intercept + slope (x - centre) on the equal-weight satisfaction index
+    items = TRUTH["satisfaction_index"].split("mean(")[1].split(")")[0].split(", ")
+    satisfaction = next(c for c in load_spec(SPEC).constructs if c.name == out["construct"])
+    assert out["construct"] == "customer_satisfaction" and sorted(items) == sorted(satisfaction.indicators)
+    assert out["n"] == TRUTH["n_surveyed"]
+    slope_se, intercept_se = out["logistic"]["se"][1], out["logistic"]["se"][0]
+    assert abs(out["logistic"]["slope"] - truth["slope"]) < 3 * slope_se
+    assert abs(out["logistic"]["intercept"] - (truth["intercept"] - truth["slope"] * truth["centre"])) < 3 * intercept_se
