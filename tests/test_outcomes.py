@@ -232,3 +232,26 @@ def test_cli_on_the_bundled_customer_file_recovers_the_retention_curve_of_its_tr
     slope_se, intercept_se = out["logistic"]["se"][1], out["logistic"]["se"][0]
     assert abs(out["logistic"]["slope"] - truth["slope"]) < 3 * slope_se
     assert abs(out["logistic"]["intercept"] - (truth["intercept"] - truth["slope"] * truth["centre"])) < 3 * intercept_se
+
+
+def test_a_survey_mapping_feeds_the_indicators_and_the_outcome_stays_a_survey_column(demo, tmp_path) -> None:  # noqa: ANN001
+    from acsi.cli import main
+
+    survey, customers = demo
+    joined = survey.merge(customers[["customer_id", "retained"]], on="customer_id")
+    renamed = joined.rename(columns={"sat_overall": "Q7", "sat_confirmation": "Q8", "sat_ideal": "Q9"})
+    renamed["Q9"] = 11 - renamed["Q9"]  # delivered reverse-coded; the mapping turns it back
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text(
+        "defaults:\n  scale: [1, 10]\nindicators:\n  sat_overall: Q7\n  sat_confirmation: Q8\n"
+        "  sat_ideal: {column: Q9, reverse: true}\n"
+    )
+    plain = outcomes(SPEC, joined, "retained", index_weights="equal", n_boot=0)
+    mapped = outcomes(SPEC, renamed, "retained", index_weights="equal", n_boot=0, mapping=mapping)
+    # the same respondents and index values: the same logistic fit to rounding (1e-10)
+    np.testing.assert_allclose(mapped.logistic.coefficients, plain.logistic.coefficients, rtol=1e-10)
+    target = tmp_path / "out.json"
+    argv = ["outcomes", str(SPEC), str(tmp_path / "survey.csv"), "--outcome", "retained", "--mapping", str(mapping)]
+    renamed.to_csv(tmp_path / "survey.csv", index=False)
+    assert main([*argv, "--index-weights", "equal", "--bootstrap", "0", "--json", str(target)]) == 0
+    assert json.loads(target.read_text())["logistic"]["slope"] == pytest.approx(plain.logistic.coefficients[1], rel=1e-8)

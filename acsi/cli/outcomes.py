@@ -80,6 +80,7 @@ def run(args: argparse.Namespace) -> int:
         index_weights=args.index_weights,
         missing=args.missing,
         scale=args.scale,
+        mapping=args.mapping,
     )
     if not args.quiet and args.json != "-":
         print(result.summary())
@@ -129,6 +130,12 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--index-weights", default="fornell", choices=INDEX_WEIGHTS, help="weights of the 0-100 index")
     parser.add_argument("--scale", type=_scale, metavar="MIN,MAX", help="theoretical bounds for indicators without a scale")
     parser.add_argument("--missing", default="error", choices=list(MISSING_POLICIES), help="missing-value treatment")
+    parser.add_argument(
+        "--mapping",
+        metavar="FILE",
+        help="mapping from DATA's columns to the indicators (rename, scales, missing codes, reverse, recode); "
+        "the outcome, group, revenue and key columns are read as they are",
+    )
     parser.add_argument("--sheet", help="Excel worksheet of DATA")
     parser.add_argument("--plot", metavar="FILE", help="save the chart (.png, .svg or .pdf)")
     parser.add_argument("--json", metavar="FILE", help="write the result as JSON ('-' for standard output)")

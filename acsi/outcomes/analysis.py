@@ -51,6 +51,7 @@ from acsi.validate import check_int, check_level
 if TYPE_CHECKING:
     import pandas as pd
 
+    from acsi.ingest.mapping import SurveyMapping
     from acsi.spec.model import ModelSpec
 
 __all__ = ["DEFAULT_BANDS", "outcomes"]
@@ -100,6 +101,7 @@ def outcomes(
     index_weights: str = "fornell",
     missing: str = "error",
     scale: tuple[float, float] | None = None,
+    mapping: SurveyMapping | str | FilePath | None = None,
 ) -> OutcomeResult:
     """Relate a construct's 0-100 index to a binary customer outcome (see the module notes).
 
@@ -130,6 +132,11 @@ def outcomes(
         Seeds that bootstrap.
     method, index_weights, missing, scale
         Of the model fit (see :func:`acsi.fit`).
+    mapping : SurveyMapping or path, optional
+        A survey mapping (:func:`acsi.ingest.load_mapping`) from the survey's columns to the
+        spec's indicators (renames, scales, missing codes, reverse coding, recodes), applied
+        before the fit (:func:`acsi.data.prepare`); the outcome, group, revenue, rating and key
+        columns are read from the survey (or the customer file) as they are.
 
     Raises
     ------
@@ -152,10 +159,9 @@ def outcomes(
     notes: list[str] = []
     frame = _survey_frame(data, customers, key, [outcome, group, revenue, rating], notes)
     construct, index = _index_scores(
-        spec, frame, construct, method=method, index_weights=index_weights, missing=missing, scale=scale
+        spec, frame, construct, mapping, method=method, index_weights=index_weights, missing=missing, scale=scale
     )
     rows, x, y = _known_outcomes(frame, index, outcome, notes)
-    z = normal_quantile(level)
     n = len(y)
     rate_low, rate_high = wilson_interval(np.array([y.sum()]), np.array([n]), level)
 
@@ -167,7 +173,7 @@ def outcomes(
     if not model.converged:
         notes.append("The logistic fit did not converge: the index separates the outcomes (almost) perfectly.")
     curve = _curve(model, x, y, level, n_boot, seed)
-    effects = _effects(model, x, z)
+    effects = _effects(model, x, normal_quantile(level))
 
     a, b = model.coefficients
     gap = np.where(x < threshold, expit(a + b * threshold) - expit(a + b * x), 0.0)
@@ -222,14 +228,27 @@ def _survey_frame(
     return frame
 
 
-def _index_scores(spec: ModelSpec, frame: pd.DataFrame, construct: str | None, **fit_options: Any) -> tuple[str, pd.Series]:
+def _index_scores(
+    spec: ModelSpec,
+    frame: pd.DataFrame,
+    construct: str | None,
+    mapping: SurveyMapping | str | FilePath | None,
+    **fit_options: Any,
+) -> tuple[str, pd.Series]:
     """The construct (default: :func:`acsi.compare.branches.default_construct`) and its respondents' 0-100 index
-    from the model fit; SpecError without indices or for a construct without one."""
+    from the model fit (of the survey through ``mapping`` when given); SpecError without indices or for a
+    construct without one."""
     from acsi.api import fit as fit_model
     from acsi.compare.branches import default_construct
     from acsi.errors import SpecError
 
-    result = fit_model(spec, frame, **fit_options)
+    if mapping is None:
+        result = fit_model(spec, frame, **fit_options)
+    else:
+        from acsi.data import prepare
+
+        prepared = prepare(spec, frame, scale=fit_options.pop("scale"), missing=fit_options.pop("missing"), mapping=mapping)
+        result = fit_model(spec, prepared, **fit_options)
     if result.index is None:
         raise SpecError(
             "The outcome analysis needs 0-100 indices: give the indicator scales in the spec or with scale=(min, max)."
