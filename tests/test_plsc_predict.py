@@ -60,6 +60,20 @@ def test_pls_predictions_match_the_population_predictor_for_direct_successors_an
     np.testing.assert_allclose(pls[:, 3:], best[:, 3:] * _reliability_of_equal_weight_composite(), rtol=1e-10)
 
 
+def test_out_of_sample_plsc_predictions_are_the_more_dispersed_on_large_common_factor_data() -> None:
+    # k-fold on 4,000 continuous draws: the slope of each indicator's prediction on the population predictor
+    # is near 1/sqrt(rho) = 1.09 for PLSc and near 1 (y) or rho = 0.84 (z) for PLS; sampling error about 0.05
+    frame = POPULATION.draw(4000, seed=1)
+    best = _population_predictor(frame.to_numpy())
+    slopes = {}
+    for method in ("pls", "plsc"):
+        predicted = pls_predictions(fit(CHAIN, frame, method=method), folds=5, seed=1).pls
+        slopes[method] = np.array([np.polyfit(best[:, j], predicted[:, j], 1)[0] for j in range(6)])
+    assert (slopes["plsc"] > slopes["pls"]).all()
+    assert abs(slopes["plsc"][:3].mean() - 1 / np.sqrt(_reliability_of_equal_weight_composite())) < 0.1
+    assert abs(slopes["pls"][:3].mean() - 1.0) < 0.1
+
+
 def test_plsc_and_pls_are_evaluated_on_the_same_folds() -> None:
     frame = POPULATION.draw(300, seed=3, scale=(1, 10))
     pls = pls_predictions(fit(CHAIN, frame), folds=5, seed=4)
