@@ -25,6 +25,7 @@ PUBLIC_SIGNATURES = {
     "report/html_report.py:build_report",
     "segment/fimix.py:fimix",
     "outcomes/analysis.py:outcomes",
+    "outcomes/events.py:event_outcomes",
 }
 
 

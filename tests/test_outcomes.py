@@ -17,6 +17,7 @@ from acsi.outcomes.isotonic import isotonic_curve, pool_adjacent_violators
 from acsi.outcomes.logistic import expit, fit_logistic
 from acsi.outcomes.rates import wilson_interval
 from acsi.resources import bundled
+from acsi.spec import load_spec
 
 REPO = Path(__file__).resolve().parent.parent
 SPEC = bundled("models/bank_branch.yaml")
@@ -213,3 +214,44 @@ def test_bundled_customer_demo_is_reproducible() -> None:
     pd.testing.assert_frame_equal(customers, pd.read_csv(REPO / "datasets" / "bank_customers_demo.csv"))
     pd.testing.assert_frame_equal(survey, pd.read_csv(REPO / "datasets" / "bank_customer_survey_demo.csv"))
     assert json.loads(json.dumps(truth)) == TRUTH
+
+
+def test_cli_on_the_bundled_customer_file_recovers_the_retention_curve_of_its_truth_file(capsys) -> None:  # noqa: ANN001
+    from acsi.cli import main
+
+    argv = ["outcomes", str(SPEC), str(bundled("datasets/bank_customer_survey_demo.csv"))]
+    argv += ["--customers", str(bundled("datasets/bank_customers_demo.csv")), "--key", "customer_id"]
+    argv += ["--outcome", "retained", "--index-weights", "equal", "--bootstrap", "0", "--json", "-"]
+    assert main(argv) == 0
+    out = json.loads(capsys.readouterr().out)
+    truth = TRUTH["retention"]  # logit P = intercept + slope (x - centre) on the equal-weight satisfaction index
+    items = TRUTH["satisfaction_index"].split("mean(")[1].split(")")[0].split(", ")
+    satisfaction = next(c for c in load_spec(SPEC).constructs if c.name == out["construct"])
+    assert out["construct"] == "customer_satisfaction" and sorted(items) == sorted(satisfaction.indicators)
+    assert out["n"] == TRUTH["n_surveyed"]
+    slope_se, intercept_se = out["logistic"]["se"][1], out["logistic"]["se"][0]
+    assert abs(out["logistic"]["slope"] - truth["slope"]) < 3 * slope_se
+    assert abs(out["logistic"]["intercept"] - (truth["intercept"] - truth["slope"] * truth["centre"])) < 3 * intercept_se
+
+
+def test_a_survey_mapping_feeds_the_indicators_and_the_outcome_stays_a_survey_column(demo, tmp_path) -> None:  # noqa: ANN001
+    from acsi.cli import main
+
+    survey, customers = demo
+    joined = survey.merge(customers[["customer_id", "retained"]], on="customer_id")
+    renamed = joined.rename(columns={"sat_overall": "Q7", "sat_confirmation": "Q8", "sat_ideal": "Q9"})
+    renamed["Q9"] = 11 - renamed["Q9"]  # delivered reverse-coded; the mapping turns it back
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text(
+        "defaults:\n  scale: [1, 10]\nindicators:\n  sat_overall: Q7\n  sat_confirmation: Q8\n"
+        "  sat_ideal: {column: Q9, reverse: true}\n"
+    )
+    plain = outcomes(SPEC, joined, "retained", index_weights="equal", n_boot=0)
+    mapped = outcomes(SPEC, renamed, "retained", index_weights="equal", n_boot=0, mapping=mapping)
+    # the same respondents and index values: the same logistic fit to rounding (1e-10)
+    np.testing.assert_allclose(mapped.logistic.coefficients, plain.logistic.coefficients, rtol=1e-10)
+    target = tmp_path / "out.json"
+    argv = ["outcomes", str(SPEC), str(tmp_path / "survey.csv"), "--outcome", "retained", "--mapping", str(mapping)]
+    renamed.to_csv(tmp_path / "survey.csv", index=False)
+    assert main([*argv, "--index-weights", "equal", "--bootstrap", "0", "--json", str(target)]) == 0
+    assert json.loads(target.read_text())["logistic"]["slope"] == pytest.approx(plain.logistic.coefficients[1], rel=1e-8)

@@ -59,7 +59,7 @@ def assess(
         does not divide n when 7 does (:func:`valid_omission_distance`, which also refuses a given
         D that divides n). The D used is :attr:`Assessment.omission_distance`.
     predict_folds : int, optional
-        Also run PLSpredict with this many folds (:func:`pls_predict`).
+        Also run PLSpredict with this many folds (:func:`pls_predict`; PLS and PLSc fits).
     seed : int, optional
         Seed of the PLSpredict fold assignment.
     htmt : {"absolute", "signed"}

@@ -9,8 +9,11 @@ from acsi.errors import EstimationError, ParameterError
 from acsi.results import FitResult
 
 
-def refit_pls(result: FitResult, values: np.ndarray, what: str) -> FitResult:
+def refit_pls(result: FitResult, values: np.ndarray, what: str, methods: tuple[str, ...] = ("pls",)) -> FitResult:
     """Refit ``result``'s model on other indicator values with the estimator it keeps (``result.estimator``).
+
+    ``methods`` are the estimators the caller's predictions are built for (blindfolding: PLS;
+    PLSpredict: PLS and PLSc, both scoring constructs as PLS composites).
 
     The values come without scales, so the refit computes no index.
 
@@ -20,7 +23,7 @@ def refit_pls(result: FitResult, values: np.ndarray, what: str) -> FitResult:
         An indicator is constant in ``values`` (``what`` says which blindfolding round or
         PLSpredict fold made it so): it cannot be standardised.
     NotImplementedError
-        A fit of another method than PLS (the predictions use PLS composite scores).
+        A fit of a method not in ``methods`` (the predictions use PLS composite scores).
     ParameterError
         A result that does not carry its estimator.
     """
@@ -34,9 +37,10 @@ def refit_pls(result: FitResult, values: np.ndarray, what: str) -> FitResult:
             "(almost) no variation in the data."
         )
 
-    if result.method != "pls":
+    if result.method not in methods:
         raise NotImplementedError(
-            f"Blindfolding and PLSpredict refit the model and are implemented for PLS fits only; got method={result.method!r}."
+            f"The refit for {what} is implemented for method {' or '.join(map(repr, methods))} only (the predictions "
+            f"use PLS composite scores); got method={result.method!r}."
         )
     if result.estimator is None:
         raise ParameterError(

@@ -253,8 +253,13 @@ class Assessment(ResultContract):
             ),
         ]
         if self.predict is not None:
+            model = "PLSc" if self.result.method == "plsc" else "PLS"
             tables.append(
-                ("PLSpredict (test-fold errors, PLS vs linear model)", self.predict, "PLS RMSE below LM RMSE: predictive power")
+                (
+                    f"PLSpredict (test-fold errors, {model} vs linear model)",
+                    self.predict,
+                    f"{model} RMSE below LM RMSE: predictive power",
+                )
             )
         flags = self.flags()
         sections = [Section(title, table, (f"  thresholds: {note}",)) for title, table, note in tables]

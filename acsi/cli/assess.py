@@ -26,12 +26,17 @@ _EPILOG = """examples:
 
 def run_assess(args: argparse.Namespace) -> int:
     from acsi.assessment import assess, valid_omission_distance
+    from acsi.assessment.prediction import PREDICTING_METHODS
 
     check_fit_outputs(args)
-    if (args.q_squared or args.predict_folds is not None) and args.method != "pls":
+    if args.q_squared and args.method != "pls":
         raise ParameterError(
-            f"--q-squared and --predict-folds refit the model and are implemented for --method pls only; got --method "
-            f"{args.method}."
+            f"--q-squared refits the model and is implemented for --method pls only; got --method {args.method}."
+        )
+    if args.predict_folds is not None and args.method not in PREDICTING_METHODS:
+        raise ParameterError(
+            f"--predict-folds refits the model and is implemented for --method {' or '.join(PREDICTING_METHODS)} only; "
+            f"got --method {args.method}."
         )
     spec = load_spec(Path(args.spec))
     data = load_data(args, spec)  # --scale, --missing, --mapping and --strict/--lenient act here
@@ -90,7 +95,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         "--predict-folds",
         type=whole_number(2, "the number of PLSpredict folds"),
         metavar="K",
-        help="also run PLSpredict with K folds",
+        help="also run PLSpredict with K folds (--method pls or plsc)",
     )
     group.add_argument("--seed", type=whole_number(0, "the seed"), default=0, help="seed of the PLSpredict folds (default: 0)")
     parser.set_defaults(run=run_assess)

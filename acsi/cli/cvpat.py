@@ -34,6 +34,7 @@ def run(args: argparse.Namespace) -> int:
         names=(Path(args.spec).stem, Path(args.against).stem if args.against else "alternative"),
         scheme=args.scheme,
         missing=args.missing,
+        method=args.method,
     )
     if not args.quiet and args.json != "-":
         print(result.summary())
@@ -64,6 +65,12 @@ def register(commands: argparse._SubParsersAction) -> None:
         "--seed", type=whole_number(0, "the seed"), help="seed of the fold assignments (default: drawn and reported)"
     )
     parser.add_argument("--level", type=level, default=0.95, help="confidence level of the loss difference (default 0.95)")
+    parser.add_argument(
+        "--method",
+        default="pls",
+        choices=["pls", "plsc"],
+        help="estimator of both models: pls, or plsc (predictions through the consistent paths and loadings)",
+    )
     parser.add_argument("--scheme", default="path", choices=SCHEMES, help="PLS inner weighting scheme (default: path)")
     parser.add_argument("--missing", default="error", choices=["error", "listwise"], help="missing values: refuse or drop rows")
     parser.add_argument("--sheet", help="Excel worksheet of DATA")

@@ -2,13 +2,15 @@
 
 Parses, reads DATA (and a customer file joined on ``--key``), calls
 :func:`acsi.outcomes.outcomes` and prints its summary or writes ``to_dict()`` as strict JSON;
-``--plot FILE`` saves the chart (the format follows the extension).
+``--plot FILE`` saves the chart (the format follows the extension). With ``--events FILE`` (a device
+event export) instead of SPEC and DATA it calls :func:`acsi.outcomes.event_outcomes`.
 """
 
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from acsi.cli import checks
 from acsi.cli.fit import _scale, level, whole_number, write_json
@@ -16,11 +18,15 @@ from acsi.cli.ingest import parse_sheet
 from acsi.cli.options import INDEX_WEIGHTS, METHODS, MISSING_POLICIES
 from acsi.spec.load import load_spec
 
+if TYPE_CHECKING:
+    from acsi.outcomes import OutcomeResult
+
 _EPILOG = """examples:
   acsi outcomes models/bank_branch.yaml survey.csv --outcome retained --group branch --revenue revenue
   acsi outcomes models/bank_branch.yaml datasets/bank_customer_survey_demo.csv \\
       --customers datasets/bank_customers_demo.csv --key customer_id --outcome retained \\
       --group branch --revenue revenue --rating device_rating --seed 1 --plot retention.png --json out.json
+  acsi outcomes --events events.parquet --customers customers.csv --key service_ref --outcome retained --group branch_id
 """
 
 
@@ -45,6 +51,7 @@ def _threshold(text: str) -> float:
 
 
 def run(args: argparse.Namespace) -> int:
+    from acsi.cli.fit import UsageError
     from acsi.ingest.survey import read_survey
     from acsi.outcomes import outcomes
 
@@ -53,9 +60,11 @@ def run(args: argparse.Namespace) -> int:
         checks.check_output_file("--plot", args.plot)
         checks.check_suffix("--plot", args.plot, (".png", ".svg", ".pdf"))
     if (args.customers is None) != (args.key is None):
-        from acsi.cli.fit import UsageError
-
         raise UsageError("--customers FILE and --key COLUMN go together: the customer file is joined on the key.")
+    if args.events:
+        return _run_events(args)
+    if args.spec is None or args.data is None:
+        raise UsageError("give SPEC and DATA (a survey), or --events FILE (a device event export) with --customers and --key.")
     spec = load_spec(Path(args.spec))
     frame = read_survey(args.data, sheet=parse_sheet(args.sheet)).frame
     customers = read_survey(args.customers).frame if args.customers else None
@@ -80,14 +89,51 @@ def run(args: argparse.Namespace) -> int:
         index_weights=args.index_weights,
         missing=args.missing,
         scale=args.scale,
+        mapping=args.mapping,
     )
+    _report(result, args)
+    return 0
+
+
+def _run_events(args: argparse.Namespace) -> int:
+    """``--events FILE --customers FILE --key COLUMN``: the outcome analysis on each customer's mean device score."""
+    from acsi.cli.fit import UsageError
+    from acsi.ingest.device import read_event_export
+    from acsi.ingest.survey import read_survey
+    from acsi.outcomes import event_outcomes
+
+    if args.spec is not None or args.data is not None:
+        raise UsageError("--events replaces SPEC and DATA: the index is the device score, no model is fitted.")
+    if args.customers is None:
+        raise UsageError("--events needs --customers FILE and --key COLUMN: device events carry no outcome.")
+    for flag, value in (("--mapping", args.mapping), ("--construct", args.construct), ("--rating", args.rating)):
+        if value is not None:
+            raise UsageError(f"{flag} applies to a survey, not to --events (the rating table is the device level).")
+    result = event_outcomes(
+        read_event_export(args.events),
+        read_survey(args.customers).frame,
+        args.outcome,
+        key=args.key,
+        group=args.group,
+        revenue=args.revenue,
+        threshold=args.threshold,
+        bands=args.bands,
+        level=args.level,
+        n_boot=args.bootstrap,
+        seed=args.seed,
+    )
+    _report(result, args)
+    return 0
+
+
+def _report(result: OutcomeResult, args: argparse.Namespace) -> None:
+    """Print the summary (unless quiet or JSON to standard output), save the chart, write the JSON."""
     if not args.quiet and args.json != "-":
         print(result.summary())
     if args.plot:
         result.plot().savefig(args.plot)
     if args.json:
         write_json(result.to_dict(), args.json)
-    return 0
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -101,8 +147,14 @@ def register(commands: argparse._SubParsersAction) -> None:
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("spec", help="model spec: YAML file or lavaan-style text file")
-    parser.add_argument("data", help="survey file (.csv, .tsv, .xlsx, .sav, .parquet), one row per respondent")
+    parser.add_argument("spec", nargs="?", help="model spec: YAML file or lavaan-style text file")
+    parser.add_argument("data", nargs="?", help="survey file (.csv, .tsv, .xlsx, .sav, .parquet), one row per respondent")
+    parser.add_argument(
+        "--events",
+        metavar="FILE",
+        help="a device event export (acsi device export) instead of SPEC and DATA: each customer's index is the mean "
+        "score of its rated events, joined to --customers on --key (e.g. service_ref)",
+    )
     parser.add_argument("--outcome", required=True, metavar="COLUMN", help="binary outcome column (0/1 or true/false)")
     parser.add_argument("--construct", help="whose index (default: the satisfaction construct)")
     parser.add_argument("--group", metavar="COLUMN", help="per-group rates and revenue at risk (branch, firm)")
@@ -129,6 +181,12 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--index-weights", default="fornell", choices=INDEX_WEIGHTS, help="weights of the 0-100 index")
     parser.add_argument("--scale", type=_scale, metavar="MIN,MAX", help="theoretical bounds for indicators without a scale")
     parser.add_argument("--missing", default="error", choices=list(MISSING_POLICIES), help="missing-value treatment")
+    parser.add_argument(
+        "--mapping",
+        metavar="FILE",
+        help="mapping from DATA's columns to the indicators (rename, scales, missing codes, reverse, recode); "
+        "the outcome, group, revenue and key columns are read as they are",
+    )
     parser.add_argument("--sheet", help="Excel worksheet of DATA")
     parser.add_argument("--plot", metavar="FILE", help="save the chart (.png, .svg or .pdf)")
     parser.add_argument("--json", metavar="FILE", help="write the result as JSON ('-' for standard output)")

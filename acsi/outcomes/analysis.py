@@ -34,50 +34,21 @@ Reference: Abrevaya, J. & Huang, J. (2005), On the bootstrap of the maximum scor
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Sequence
 from pathlib import Path as FilePath
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 from acsi.errors import DataError, ParameterError
-from acsi.outcomes.isotonic import isotonic_curve
-from acsi.outcomes.logistic import LogisticFit, expit, fit_logistic
 from acsi.outcomes.outcome_result import OutcomeResult
-from acsi.outcomes.rates import normal_quantile, rates_by_level, wilson_interval
-from acsi.validate import check_int, check_level
+from acsi.outcomes.tables import DEFAULT_BANDS, Question, analyse, checked_edges
 
 if TYPE_CHECKING:
     import pandas as pd
 
+    from acsi.ingest.mapping import SurveyMapping
     from acsi.spec.model import ModelSpec
 
-__all__ = ["DEFAULT_BANDS", "outcomes"]
-
-#: Inner edges of the default index bands: below 50, 50-60, ..., 90 and above.
-DEFAULT_BANDS: tuple[float, ...] = (50.0, 60.0, 70.0, 80.0, 90.0)
-#: Most levels a rating column may have (a per-level table of a continuous column is no table).
-MAX_RATING_LEVELS = 11
-
-
-def binary_outcome(values: pd.Series, name: str) -> np.ndarray:
-    """A 0/1 float array from a boolean column or a numeric column of 0 and 1; DataError naming bad values."""
-    import pandas as pd
-
-    if pd.api.types.is_bool_dtype(values):
-        return values.to_numpy(dtype=float)
-    numeric = pd.to_numeric(values, errors="coerce")
-    bad = values[numeric.isna() | ~numeric.isin([0, 1])]
-    if len(bad):
-        examples = ", ".join(f"row {i}: {v!r}" for i, v in list(bad.items())[:3])
-        raise DataError(f"Outcome column {name!r} must hold 0/1 or true/false; found {len(bad)} other value(s) ({examples}).")
-    return numeric.to_numpy(dtype=float)
-
-
-def _band_labels(edges: np.ndarray) -> list[str]:
-    inner = [f"{lo:g}-{hi:g}" for lo, hi in zip(edges[:-1], edges[1:])]
-    return [f"<{edges[0]:g}", *inner, f">={edges[-1]:g}"]
+__all__ = ["DEFAULT_BANDS", "outcomes", "survey_frame"]
 
 
 def outcomes(
@@ -100,6 +71,7 @@ def outcomes(
     index_weights: str = "fornell",
     missing: str = "error",
     scale: tuple[float, float] | None = None,
+    mapping: SurveyMapping | str | FilePath | None = None,
 ) -> OutcomeResult:
     """Relate a construct's 0-100 index to a binary customer outcome (see the module notes).
 
@@ -130,6 +102,11 @@ def outcomes(
         Seeds that bootstrap.
     method, index_weights, missing, scale
         Of the model fit (see :func:`acsi.fit`).
+    mapping : SurveyMapping or path, optional
+        A survey mapping (:func:`acsi.ingest.load_mapping`) from the survey's columns to the
+        spec's indicators (renames, scales, missing codes, reverse coding, recodes), applied
+        before the fit (:func:`acsi.data.prepare`); the outcome, group, revenue, rating and key
+        columns are read from the survey (or the customer file) as they are.
 
     Raises
     ------
@@ -146,64 +123,19 @@ def outcomes(
     from acsi.spec.load import load_spec
     from acsi.spec.model import ModelSpec
 
-    edges = _checked_edges(level, n_boot, bands, threshold)
+    edges = checked_edges(level, n_boot, bands, threshold)
     if not isinstance(spec, ModelSpec):
         spec = load_spec(spec)
     notes: list[str] = []
-    frame = _survey_frame(data, customers, key, [outcome, group, revenue, rating], notes)
+    frame = survey_frame(data, customers, key, [outcome, group, revenue, rating], notes)
     construct, index = _index_scores(
-        spec, frame, construct, method=method, index_weights=index_weights, missing=missing, scale=scale
+        spec, frame, construct, mapping, method=method, index_weights=index_weights, missing=missing, scale=scale
     )
-    rows, x, y = _known_outcomes(frame, index, outcome, notes)
-    z = normal_quantile(level)
-    n = len(y)
-    rate_low, rate_high = wilson_interval(np.array([y.sum()]), np.array([n]), level)
-
-    band_table = _band_table(edges, x, y, level)
-
-    rating_table = None if rating is None else _rating_table(rows[rating], rating, y, level)
-
-    model = fit_logistic(x, y)
-    if not model.converged:
-        notes.append("The logistic fit did not converge: the index separates the outcomes (almost) perfectly.")
-    curve = _curve(model, x, y, level, n_boot, seed)
-    effects = _effects(model, x, z)
-
-    a, b = model.coefficients
-    gap = np.where(x < threshold, expit(a + b * threshold) - expit(a + b * x), 0.0)
-    money = None if revenue is None else _revenue(rows, revenue)
-    at_risk = _at_risk(x, gap, money, threshold)
-    group_table = None if group is None else _group_table(rows[group], group, x, y, gap, money, threshold, level)
-    return OutcomeResult(
-        outcome=outcome,
-        construct=construct,
-        n=n,
-        rate=float(y.mean()),
-        rate_interval=(float(rate_low[0]), float(rate_high[0])),
-        bands=band_table,
-        ratings=rating_table,
-        curve=curve,
-        logistic=model,
-        effects=effects,
-        groups=group_table,
-        threshold=float(threshold),
-        settings={
-            "level": level,
-            "n_boot": n_boot,
-            "seed": seed,
-            "method": method,
-            "index_weights": index_weights,
-            "bands": edges.tolist(),
-            "group": group,
-            "revenue": revenue,
-            "rating": rating,
-        },
-        notes=tuple(notes),
-        at_risk=at_risk,
-    )
+    question = Question(outcome, group, revenue, rating, threshold, edges, level, n_boot, seed)
+    return analyse(frame, index, construct, question, {"method": method, "index_weights": index_weights}, notes)
 
 
-def _survey_frame(
+def survey_frame(
     data: pd.DataFrame, customers: pd.DataFrame | None, key: str | None, columns: list[str | None], notes: list[str]
 ) -> pd.DataFrame:
     """The survey, joined to the customer file when there is one (noting respondents left out); DataError
@@ -222,14 +154,27 @@ def _survey_frame(
     return frame
 
 
-def _index_scores(spec: ModelSpec, frame: pd.DataFrame, construct: str | None, **fit_options: Any) -> tuple[str, pd.Series]:
+def _index_scores(
+    spec: ModelSpec,
+    frame: pd.DataFrame,
+    construct: str | None,
+    mapping: SurveyMapping | str | FilePath | None,
+    **fit_options: Any,
+) -> tuple[str, pd.Series]:
     """The construct (default: :func:`acsi.compare.branches.default_construct`) and its respondents' 0-100 index
-    from the model fit; SpecError without indices or for a construct without one."""
+    from the model fit (of the survey through ``mapping`` when given); SpecError without indices or for a
+    construct without one."""
     from acsi.api import fit as fit_model
     from acsi.compare.branches import default_construct
     from acsi.errors import SpecError
 
-    result = fit_model(spec, frame, **fit_options)
+    if mapping is None:
+        result = fit_model(spec, frame, **fit_options)
+    else:
+        from acsi.data import prepare
+
+        prepared = prepare(spec, frame, scale=fit_options.pop("scale"), missing=fit_options.pop("missing"), mapping=mapping)
+        result = fit_model(spec, prepared, **fit_options)
     if result.index is None:
         raise SpecError(
             "The outcome analysis needs 0-100 indices: give the indicator scales in the spec or with scale=(min, max)."
@@ -241,173 +186,6 @@ def _index_scores(spec: ModelSpec, frame: pd.DataFrame, construct: str | None, *
             culprit=construct,
         )
     return construct, result.index.respondent_scores[construct]
-
-
-def _known_outcomes(
-    frame: pd.DataFrame, index: pd.Series, outcome: str, notes: list[str]
-) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
-    """The respondents with a value of ``outcome`` (noting those left out), their index and their 0/1 outcome;
-    DataError with fewer than 10 of them or a single outcome value."""
-    rows = frame.loc[index.index]
-    known = rows[outcome].notna().to_numpy()
-    if not known.all():
-        notes.append(f"{int((~known).sum())} respondent(s) without a value of {outcome!r} left out.")
-    rows, x = rows[known], index.to_numpy(dtype=float)[known]
-    y = binary_outcome(rows[outcome], outcome)
-    if len(y) < 10 or y.min() == y.max():
-        raise DataError(
-            f"The outcome analysis needs at least 10 customers with both outcome values; {outcome!r} has {len(y)} with values {sorted(set(y.tolist()))}."
-        )
-    return rows, x, y
-
-
-def _effects(model: LogisticFit, x: np.ndarray, z: float) -> dict[str, dict[str, float]]:
-    """Average marginal effect and elasticity of the logistic fit, with their normal-approximation intervals."""
-    effects = {}
-    for name, (estimate, se) in (("marginal_effect", model.marginal_effect(x)), ("elasticity", model.elasticity(x))):
-        effects[name] = {"estimate": estimate, "se": se, "ci_lower": estimate - z * se, "ci_upper": estimate + z * se}
-    return effects
-
-
-def _at_risk(x: np.ndarray, gap: np.ndarray, money: np.ndarray | None, threshold: float) -> dict[str, Any]:
-    """Customers below the threshold, expected lost customers (the fitted rate gap summed) and revenue at risk."""
-    return {
-        "below_threshold": int(np.sum(x < threshold)),
-        "expected_lost": float(gap.sum()),
-        "revenue": None if money is None else float(money.sum()),
-        "revenue_at_risk": None if money is None else float(np.sum(money * gap)),
-    }
-
-
-def _checked_edges(level: float, n_boot: int, bands: Sequence[float], threshold: float) -> np.ndarray:
-    """The sorted inner band edges, after checking ``level``, ``n_boot``, ``bands`` and ``threshold``."""
-    check_level("level", level)
-    check_int("n_boot", n_boot, 0)
-    edges = np.asarray(sorted(float(b) for b in bands))
-    if edges.size == 0 or len(set(edges.tolist())) != edges.size:
-        raise ParameterError(f"bands must be distinct index values such as 50,60,70,80,90; got {list(bands)!r}.")
-    if not 0 <= threshold <= 100:
-        raise ParameterError(f"threshold must be an index value between 0 and 100; got {threshold!r}.")
-    return edges
-
-
-def _band_table(edges: np.ndarray, x: np.ndarray, y: np.ndarray, level: float) -> pd.DataFrame:
-    """Outcome rate per index band with its Wilson interval."""
-    import pandas as pd
-
-    codes = np.searchsorted(edges, x, side="right")
-    band_stats = rates_by_level(codes, y, len(edges) + 1, level)
-    band_table = pd.DataFrame(band_stats, columns=["n", "successes", "rate", "ci_lower", "ci_upper"])
-    band_table.insert(0, "upper", [*edges, 100.0])
-    band_table.insert(0, "lower", [0.0, *edges])
-    band_table.insert(0, "band", _band_labels(edges))
-    band_table = band_table.astype({"n": int, "successes": int})
-    return band_table
-
-
-def _rating_table(values: pd.Series, rating: str, y: np.ndarray, level: float) -> pd.DataFrame:
-    """Outcome rate per level of a rating column with its Wilson interval; DataError beyond MAX_RATING_LEVELS."""
-    import pandas as pd
-
-    levels = np.sort(values.dropna().unique())
-    if len(levels) > MAX_RATING_LEVELS:
-        raise DataError(
-            f"Rating column {rating!r} has {len(levels)} levels; at most {MAX_RATING_LEVELS} are tabulated (use the index bands)."
-        )
-    present = values.notna().to_numpy()
-    rating_codes = np.searchsorted(levels, values[present].to_numpy())
-    stats = rates_by_level(rating_codes, y[present], len(levels), level)
-    rating_table = pd.DataFrame(stats, columns=["n", "successes", "rate", "ci_lower", "ci_upper"]).astype(
-        {"n": int, "successes": int}
-    )
-    rating_table.insert(0, "level", [v.item() if hasattr(v, "item") else v for v in levels])
-    return rating_table
-
-
-def _curve(model: LogisticFit, x: np.ndarray, y: np.ndarray, level: float, n_boot: int, seed: int | None) -> pd.DataFrame:
-    """The outcome rate on a grid of index points: isotonic (with a bootstrap percentile band of ``n_boot``
-    resamples) and logistic (with its delta-method band)."""
-    import pandas as pd
-
-    z = normal_quantile(level)
-    n = len(y)
-    grid = np.arange(np.floor(x.min()), np.ceil(x.max()) + 1.0)
-    logistic, logistic_low, logistic_high = model.curve(grid, z)
-    iso = isotonic_curve(x, y, grid)
-    iso_low = iso_high = np.full(grid.shape, np.nan)
-    if n_boot:
-        rng = np.random.default_rng(seed)
-        draws = np.empty((n_boot, grid.size))
-        for b in range(n_boot):
-            take = rng.integers(n, size=n)
-            draws[b] = isotonic_curve(x[take], y[take], grid)
-        with warnings.catch_warnings():  # a grid point below every resample's minimum has no value
-            warnings.simplefilter("ignore", RuntimeWarning)
-            iso_low, iso_high = np.nanpercentile(draws, [50 * (1 - level), 50 * (1 + level)], axis=0)
-    return pd.DataFrame(
-        {
-            "index": grid,
-            "isotonic": iso,
-            "isotonic_lower": iso_low,
-            "isotonic_upper": iso_high,
-            "logistic": logistic,
-            "logistic_lower": logistic_low,
-            "logistic_upper": logistic_high,
-        }
-    )
-
-
-def _revenue(rows: pd.DataFrame, revenue: str) -> np.ndarray:
-    """The revenue column as floats; DataError naming rows that are not non-negative numbers."""
-    import pandas as pd
-
-    money = pd.to_numeric(rows[revenue], errors="coerce").to_numpy(dtype=float)
-    bad = ~np.isfinite(money) | (money < 0)
-    if bad.any():
-        examples = ", ".join(f"row {i}: {v!r}" for i, v in list(rows[revenue][bad].items())[:3])
-        raise DataError(
-            f"Revenue column {revenue!r} must hold non-negative numbers; found {int(bad.sum())} other value(s) ({examples})."
-        )
-    return money
-
-
-def _group_table(
-    column: pd.Series,
-    group: str,
-    x: np.ndarray,
-    y: np.ndarray,
-    gap: np.ndarray,
-    money: np.ndarray | None,
-    threshold: float,
-    level: float,
-) -> pd.DataFrame:
-    """Per group: customers, outcome rate with its Wilson interval, mean index, customers below the threshold,
-    expected lost customers and (with revenue) revenue at risk, sorted by revenue at risk."""
-    import pandas as pd
-
-    labels = column.astype(str).to_numpy()
-    records = []
-    for label in sorted(set(labels)):
-        mask = labels == label
-        low, high = wilson_interval(np.array([y[mask].sum()]), np.array([mask.sum()]), level)
-        records.append(
-            {
-                group: label,
-                "n": int(mask.sum()),
-                "rate": float(y[mask].mean()),
-                "ci_lower": float(low[0]),
-                "ci_upper": float(high[0]),
-                "mean_index": float(x[mask].mean()),
-                "below_threshold": int(np.sum(x[mask] < threshold)),
-                "expected_lost": float(gap[mask].sum()),
-                "revenue": None if money is None else float(money[mask].sum()),
-                "revenue_at_risk": None if money is None else float(np.sum(money[mask] * gap[mask])),
-            }
-        )
-    group_table = pd.DataFrame(records).set_index(group)
-    if money is not None:
-        group_table = group_table.sort_values("revenue_at_risk", ascending=False)
-    return group_table
 
 
 def _join(data: pd.DataFrame, customers: pd.DataFrame, key: str | None) -> tuple[pd.DataFrame, int]:

@@ -22,7 +22,8 @@ import numpy as np
 
 
 def expit(eta: np.ndarray) -> np.ndarray:
-    return 1.0 / (1.0 + np.exp(-eta))
+    """``1 / (1 + exp(-eta))``, computed as ``exp(-log(1 + exp(-eta)))`` so that no ``exp`` overflows for large |eta|."""
+    return np.exp(-np.logaddexp(0.0, -eta))
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""CVPAT: the cross-validated predictive ability test of two PLS models and of a model against its benchmarks.
+"""CVPAT: the cross-validated predictive ability test of two PLS (or PLSc) models and of a model against its benchmarks.
 
 Every model is evaluated by the same k-fold cross-validation (PLSpredict,
 :func:`acsi.assessment.pls_predictions`: the held-out respondents' endogenous indicators predicted
@@ -17,7 +17,10 @@ with the two-sided p-value (equal predictive ability) and the one-sided p-value 
 better" (Liengaard, Sharma, Hult, Jensen, Sarstedt, Hair & Ringle 2021). The competitors are the
 second model (when given) and the two benchmarks of Shmueli et al. (2019): the indicator average
 (IA: each target predicted by its training mean) and the linear model (LM: each target regressed
-on all exogenous indicators of M).
+on all exogenous indicators of M). With ``method="plsc"`` both models are estimated by consistent
+PLS and predict through the disattenuated paths and loadings
+(:func:`acsi.assessment.prediction.indicator_predictions`, cSEM's approach); the folds and the
+benchmarks are those of the PLS run with the same seed.
 
 References: Liengaard, B. D., Sharma, P. N., Hult, G. T. M., Jensen, M. B., Sarstedt, M., Hair,
 J. F. & Ringle, C. M. (2021), Prediction: coveted, yet forsaken? Introducing a cross-validated
@@ -37,7 +40,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from acsi.errors import DataError, SpecError
+from acsi.assessment.prediction import PREDICTING_METHODS
+from acsi.errors import DataError, ParameterError, SpecError
 from acsi.strict_json import strict
 from acsi.validate import check_int, check_level
 
@@ -115,7 +119,7 @@ class CVPATResult:
     def summary(self) -> str:
         s = self.settings
         lines = [
-            f"CVPAT for {self.model}: {s['folds']}-fold cross-validation x {s['repeats']} repetitions, seed {s['seed']}, "
+            f"CVPAT for {self.model} ({s['method']}): {s['folds']}-fold cross-validation x {s['repeats']} repetitions, seed {s['seed']}, "
             f"{len(self.targets)} target indicators; difference = competitor's loss - {self.model}'s (> 0: {self.model} predicts better)",
             self.to_frame().to_string(float_format=lambda v: f"{v:.4g}"),
         ]
@@ -141,13 +145,14 @@ def cvpat(
     names: tuple[str, str] = ("model", "alternative"),
     scheme: str = "path",
     missing: str = "error",
+    method: str = "pls",
 ) -> CVPATResult:
-    """CVPAT of the PLS model ``spec`` against the IA and LM benchmarks and, when given, the model ``against``.
+    """CVPAT of the model ``spec`` against the IA and LM benchmarks and, when given, the model ``against``.
 
     Parameters
     ----------
     spec, against : ModelSpec, or anything :func:`acsi.load_spec` reads
-        The model tested and its competitor; both are fitted by PLS to the same respondents.
+        The model tested and its competitor; both are fitted by ``method`` to the same respondents.
     data : pandas.DataFrame or IndicatorData
     folds, repeats : int
         k of the k-fold cross-validation (default 10) and its repetitions (default 10).
@@ -158,9 +163,14 @@ def cvpat(
         Of the interval of the mean loss difference.
     names : (str, str)
         Labels of ``spec`` and ``against`` in the output.
+    method : {"pls", "plsc"}
+        The estimator of both models: PLS, or consistent PLS (predictions through the
+        consistent paths and loadings, :func:`acsi.assessment.prediction.indicator_predictions`).
 
     Raises
     ------
+    ParameterError
+        A ``method`` other than "pls" or "plsc".
     SpecError
         The two models share no endogenous indicator to predict.
     DataError
@@ -174,11 +184,13 @@ def cvpat(
     check_int("folds", folds, 2)
     check_int("repeats", repeats, 1)
     check_level("level", level)
+    if method not in PREDICTING_METHODS:
+        raise ParameterError(f"method must be one of {', '.join(PREDICTING_METHODS)} for CVPAT; got {method!r}.")
     if seed is None:
         seed = int(np.random.SeedSequence().entropy % (2**63))
     check_int("seed", seed, 0)
     specs = [s if isinstance(s, ModelSpec) or s is None else load_spec(s) for s in (spec, against)]
-    fits = [fit_model(s, data, method="pls", scheme=scheme, missing=missing) for s in specs if s is not None]  # type: ignore[arg-type]
+    fits = [fit_model(s, data, method=method, scheme=scheme, missing=missing) for s in specs if s is not None]  # type: ignore[arg-type]
     if len(fits) == 2 and not fits[0].row_labels.equals(fits[1].row_labels):
         raise DataError(
             f"CVPAT compares the models on the same respondents, but {names[0]} keeps {fits[0].n_obs} and {names[1]} "
@@ -213,6 +225,6 @@ def cvpat(
         targets=tuple(common),
         tests=tests,
         losses=losses,
-        settings={"folds": folds, "repeats": repeats, "seed": seed, "level": level, "scheme": scheme},
+        settings={"folds": folds, "repeats": repeats, "seed": seed, "level": level, "scheme": scheme, "method": method},
         notes=tuple(notes),
     )
