@@ -13,12 +13,13 @@ from acsi.estimators.base import Estimator
 from acsi.estimators.registry import METHODS, REGISTRY, check_options_used_by
 from acsi.index import IndexWeights
 from acsi.results import FitResult
+from acsi.spec.interactions import Approach
 from acsi.spec.load import load_spec
 from acsi.spec.model import ModelSpec, Scale
 from acsi.validate import check_choice
 
 Method = Literal["pls", "plsc", "cbsem", "gsca"]
-__all__ = ["METHODS", "Method", "fit", "make_estimator"]
+__all__ = ["METHODS", "Method", "fit", "make_estimator", "with_interactions"]
 
 
 def fit(
@@ -35,6 +36,7 @@ def fit(
     missing: MissingPolicy = "error",
     objective: str | None = None,
     std_lv: bool | None = None,
+    interactions: Approach | None = None,
 ) -> FitResult:
     """Fit a model to data and compute its 0-100 indices.
 
@@ -68,6 +70,10 @@ def fit(
     std_lv : bool
         ``cbsem`` identification: False fixes each factor's first loading to 1 (lavaan's
         default); True fixes factor (residual) variances to 1 (lavaan ``std.lv = TRUE``).
+    interactions : {"two-stage", "product-indicator", "orthogonal"}, optional
+        How the spec's interaction terms (``A:B``) are built (:mod:`acsi.spec.interactions`,
+        :class:`~acsi.estimators.interaction_pls.InteractionPLS`); default ``"two-stage"`` when
+        the spec has interactions. ``pls`` only; ``result.spec`` holds them as constructs.
 
     Returns
     -------
@@ -109,11 +115,37 @@ def fit(
     estimator = make_estimator(method, index_weights=index_weights, **{k: v for k, v in options.items() if v is not None})
     if not isinstance(spec, ModelSpec):
         spec = load_spec(spec)
+    estimator = with_interactions(estimator, spec, interactions)
     from acsi.distributed.frames import is_dask_frame
 
     if is_dask_frame(data):  # moments computed on the Dask scheduler in use (acsi.distributed)
         return estimator.fit(spec, _dask_data(spec, data, method, scale, missing))
     return estimator.fit(spec, data, scale=scale, missing=missing)
+
+
+def with_interactions(estimator: Estimator, spec: ModelSpec, interactions: str | None) -> Estimator:
+    """``estimator`` wrapped to build the spec's interaction terms (:class:`InteractionPLS`), or as it is.
+
+    Raises
+    ------
+    ParameterError
+        ``interactions`` given for a spec without interaction terms, or an unknown approach.
+    NotImplementedError
+        Interaction terms with a method other than ``pls``.
+    """
+    if not spec.interactions:
+        if interactions is not None:
+            raise ParameterError(f"interactions={interactions!r} given, but the spec declares no interaction term (A:B).")
+        return estimator
+    if getattr(estimator, "method", None) != "pls":
+        raise NotImplementedError(
+            f"Interaction terms ({', '.join(t.name for t in spec.interactions)}) are built for method='pls' only; "
+            f"method={getattr(estimator, 'method', None)!r} with interactions (PLSc product indicators, CB-SEM latent "
+            "products) is not implemented yet. Use method='pls', or compare groups of a categorical moderator with acsi compare."
+        )
+    from acsi.estimators.interaction_pls import InteractionPLS
+
+    return InteractionPLS(base=estimator, approach=interactions or "two-stage")  # type: ignore[arg-type]
 
 
 def _dask_data(

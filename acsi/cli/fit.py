@@ -23,6 +23,7 @@ from acsi.cli.options import (
     SIGN_CHANGES,
 )
 from acsi.errors import ParameterError
+from acsi.spec.interactions import APPROACHES
 from acsi.spec.load import load_spec
 
 if TYPE_CHECKING:  # the numeric stack is imported by the commands that run, not to build the parser
@@ -377,9 +378,11 @@ def check_fit_outputs(args: argparse.Namespace) -> None:
 
 
 def run_fit(args: argparse.Namespace) -> int:
+    from acsi.api import with_interactions
+
     check_fit_outputs(args)
-    estimator = estimator_from_args(args)
     spec = load_spec(Path(args.spec))
+    estimator = with_interactions(estimator_from_args(args), spec, args.interactions)
     data = load_data(args, spec)  # --scale, --missing, --mapping and --strict/--lenient act here
     check_bootstrap_request(args, spec, data.n_obs)
     started = time.perf_counter()
@@ -392,14 +395,32 @@ def run_fit(args: argparse.Namespace) -> int:
         if boot is not None:
             print()
             print(boot.summary())
+    slopes = simple_slope_tables(result, boot)
+    if slopes and not args.quiet and args.json != "-":
+        print("\nSimple slopes (effect of the focal construct at the moderator's -1, 0, +1 SD)")
+        for table in slopes.values():
+            print(table.to_string(index=False, float_format="{:.4f}".format))
     if args.json:
         out = result.to_dict()
         if boot is not None:
             if "std_errors" in out:  # CB-SEM's model-based standard errors stay beside the bootstrap's
                 out["model_std_errors"] = out.pop("std_errors")
             out.update(boot.to_dict())
+        if slopes:
+            out["simple_slopes"] = {key: table.to_dict(orient="records") for key, table in slopes.items()}
         write_json(out, args.json)
     return 0
+
+
+def simple_slope_tables(result, boot) -> dict:  # noqa: ANN001
+    """``{"A:B -> C": simple-slope table}`` of every interaction path of the fit (empty without interactions)."""
+    from acsi.inference.simple_slopes import simple_slopes
+
+    return {
+        f"{term.name} -> {target}": simple_slopes(result, term.name, target, bootstrap=boot)
+        for term in result.spec.interactions
+        for target in term.targets
+    }
 
 
 def run_demo(args: argparse.Namespace) -> int:
@@ -437,6 +458,12 @@ def register(commands: argparse._SubParsersAction) -> None:
         "indicator columns named as in the spec or mapped by --mapping",
     )
     add_fit_options(fit_parser)
+    fit_parser.add_argument(
+        "--interactions",
+        choices=APPROACHES,
+        help="how the spec's interaction terms (A:B) are built, method pls only (default: two-stage): products of "
+        "the standardised indicators, those products orthogonalised on the indicators, or the product of stage-1 scores",
+    )
     add_bootstrap_options(fit_parser)
     add_engine_options(fit_parser, workers=False)  # the bootstrap's --workers sizes the local cluster
     fit_parser.set_defaults(run=run_fit)

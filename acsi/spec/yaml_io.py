@@ -27,6 +27,9 @@ Every key except ``constructs`` is optional; unknown keys are errors::
       - [y1, y5]
     fixed:                            # parameters fixed to a value (covariance-based SEM only)
       - {lhs: dem60, op: "=~", rhs: y1, value: 1}
+    interactions:                     # moderation: "A:B -> target" strings (lavaan 'target ~ A:B')
+      - perceived_quality:segment -> customer_satisfaction
+      # or {terms: [A, B], targets: [C, ...]}
 
 A scale is ``{min: a, max: b}`` or ``[a, b]``, with finite numbers ``a < b``. An indicator's scale is
 the first given of: its own ``scale``, its construct's ``scale``, the top-level ``scale``; with none,
@@ -53,11 +56,11 @@ from typing import Any
 import yaml
 
 from acsi.errors import SpecError
-from acsi.spec.model import Construct, Covariance, FixedValue, Mode, ModelSpec, Path, Scale
+from acsi.spec.model import Construct, Covariance, FixedValue, Interaction, Mode, ModelSpec, Path, Scale
 
 __all__ = ["read_yaml", "spec_from_dict", "spec_to_dict", "spec_to_yaml", "write_yaml"]
 
-_TOP_KEYS = ("name", "description", "scale", "constructs", "paths", "covariances", "fixed")
+_TOP_KEYS = ("name", "description", "scale", "constructs", "paths", "covariances", "fixed", "interactions")
 _CONSTRUCT_KEYS = ("label", "mode", "better", "indicators", "scale")
 _INDICATOR_KEYS = ("scale", "wording")
 _FIXED_KEYS = ("lhs", "op", "rhs", "value")
@@ -232,6 +235,28 @@ class _Reader:
             )
         return [Path(self.name(s, key), self.name(t, key)) for s, t, key in pairs]
 
+    def interactions(self, value: Any) -> list[Interaction]:
+        """``"A:B -> C"`` strings or ``{terms: [A, B], targets: [C, ...]}`` mappings; one Interaction per ``A:B``."""
+        if not isinstance(value, list):
+            raise self.error("interactions", f"Interactions must be a list of 'A:B -> target' strings; got {_show(value)}.")
+        targets: dict[tuple[str, str], list[str]] = {}
+        for i, item in enumerate(value):
+            key = f"interactions[{i}]"
+            if isinstance(item, str) and item.count("->") == 1 and item.split("->")[0].count(":") == 1:
+                term, target = (part.strip() for part in item.split("->"))
+                pair, found = tuple(part.strip() for part in term.split(":")), [target]
+            elif isinstance(item, Mapping):
+                body = self.mapping(item, key, ("terms", "targets"))
+                terms, found = body.get("terms"), body.get("targets")
+                if not (isinstance(terms, list) and len(terms) == 2 and isinstance(found, list) and found):
+                    raise self.error(key, f"Interaction at '{key}' needs terms: [A, B] and targets: [C, ...]; got {_show(item)}.")
+                pair = tuple(terms)
+            else:
+                raise self.error(key, f"Interaction at '{key}' must be 'A:B -> target' or a mapping; got {_show(item)}.")
+            names = tuple(self.name(part, key) for part in pair)
+            targets.setdefault((names[0], names[1]), []).extend(self.name(t, key) for t in found)
+        return [Interaction(left, right, tuple(found)) for (left, right), found in targets.items()]
+
     def covariances(self, value: Any) -> list[Covariance]:
         if not isinstance(value, list):
             raise self.error("covariances", f"Covariances must be a list of [left, right] pairs; got {_show(value)}.")
@@ -318,6 +343,7 @@ def spec_from_dict(d: Mapping[str, Any], *, source: str | os.PathLike[str] | Non
         "paths": reader.paths(body["paths"]) if body.get("paths") is not None else [],
         "covariances": reader.covariances(body["covariances"]) if body.get("covariances") is not None else [],
         "fixed": reader.fixed(body["fixed"]) if body.get("fixed") is not None else [],
+        "interactions": reader.interactions(body["interactions"]) if body.get("interactions") is not None else (),
         "name": reader.text(body["name"], "name") if body.get("name") is not None else None,
         "description": (reader.text(body["description"], "description") if body.get("description") is not None else None),
     }
@@ -387,6 +413,8 @@ def spec_to_dict(spec: ModelSpec) -> dict[str, Any]:
         out["covariances"] = [[c.left, c.right] for c in spec.covariances]
     if spec.fixed:
         out["fixed"] = [{"lhs": f.lhs, "op": f.op, "rhs": f.rhs, "value": f.value} for f in spec.fixed]
+    if spec.interactions:
+        out["interactions"] = [f"{term.name} -> {target}" for term in spec.interactions for target in term.targets]
     return out
 
 
