@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from acsi import strict_json
 from acsi.cli import checks
 from acsi.cli.ingest import add_strictness, parse_sheet
+from acsi.cli.moderation import add_interactions_option, simple_slopes_output, with_interactions
 from acsi.cli.options import (
     BCA_MIN_RESAMPLES,
     CI_METHODS,
@@ -23,7 +24,6 @@ from acsi.cli.options import (
     SIGN_CHANGES,
 )
 from acsi.errors import ParameterError
-from acsi.spec.interactions import APPROACHES
 from acsi.spec.load import load_spec
 
 if TYPE_CHECKING:  # the numeric stack is imported by the commands that run, not to build the parser
@@ -104,13 +104,7 @@ def _dask_data(args: argparse.Namespace, spec: ModelSpec, weights: str | None) -
         }
     )
     return prepare_on_cluster(
-        spec,
-        args.data,
-        scale=args.scale,
-        missing=args.missing,
-        weight=weights,
-        scheduler=args.scheduler,
-        workers=args.workers,
+        spec, args.data, scale=args.scale, missing=args.missing, weight=weights, scheduler=args.scheduler, workers=args.workers
     )
 
 
@@ -378,8 +372,6 @@ def check_fit_outputs(args: argparse.Namespace) -> None:
 
 
 def run_fit(args: argparse.Namespace) -> int:
-    from acsi.api import with_interactions
-
     check_fit_outputs(args)
     spec = load_spec(Path(args.spec))
     estimator = with_interactions(estimator_from_args(args), spec, args.interactions)
@@ -395,32 +387,15 @@ def run_fit(args: argparse.Namespace) -> int:
         if boot is not None:
             print()
             print(boot.summary())
-    slopes = simple_slope_tables(result, boot)
-    if slopes and not args.quiet and args.json != "-":
-        print("\nSimple slopes (effect of the focal construct at the moderator's -1, 0, +1 SD)")
-        for table in slopes.values():
-            print(table.to_string(index=False, float_format="{:.4f}".format))
+    slopes = simple_slopes_output(result, boot, args)
     if args.json:
         out = result.to_dict()
         if boot is not None:
             if "std_errors" in out:  # CB-SEM's model-based standard errors stay beside the bootstrap's
                 out["model_std_errors"] = out.pop("std_errors")
             out.update(boot.to_dict())
-        if slopes:
-            out["simple_slopes"] = {key: table.to_dict(orient="records") for key, table in slopes.items()}
-        write_json(out, args.json)
+        write_json(out | slopes, args.json)
     return 0
-
-
-def simple_slope_tables(result, boot) -> dict:  # noqa: ANN001
-    """``{"A:B -> C": simple-slope table}`` of every interaction path of the fit (empty without interactions)."""
-    from acsi.inference.simple_slopes import simple_slopes
-
-    return {
-        f"{term.name} -> {target}": simple_slopes(result, term.name, target, bootstrap=boot)
-        for term in result.spec.interactions
-        for target in term.targets
-    }
 
 
 def run_demo(args: argparse.Namespace) -> int:
@@ -458,12 +433,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         "indicator columns named as in the spec or mapped by --mapping",
     )
     add_fit_options(fit_parser)
-    fit_parser.add_argument(
-        "--interactions",
-        choices=APPROACHES,
-        help="how the spec's interaction terms (A:B) are built, method pls only (default: two-stage): products of "
-        "the standardised indicators, those products orthogonalised on the indicators, or the product of stage-1 scores",
-    )
+    add_interactions_option(fit_parser)
     add_bootstrap_options(fit_parser)
     add_engine_options(fit_parser, workers=False)  # the bootstrap's --workers sizes the local cluster
     fit_parser.set_defaults(run=run_fit)
