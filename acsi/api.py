@@ -73,7 +73,9 @@ def fit(
     interactions : {"two-stage", "product-indicator", "orthogonal"}, optional
         How the spec's interaction terms (``A:B``) are built (:mod:`acsi.spec.interactions`,
         :class:`~acsi.estimators.interaction_pls.InteractionPLS`); default ``"two-stage"`` when
-        the spec has interactions. ``pls`` only; ``result.spec`` holds them as constructs.
+        the spec has interactions. ``pls`` (all three) and ``plsc`` (two-stage, corrected as in Dijkstra &
+        Schermelleh-Engel 2014: :class:`~acsi.estimators.interaction_plsc.InteractionPLSc`); ``result.spec``
+        holds them as constructs.
 
     Returns
     -------
@@ -137,11 +139,17 @@ def with_interactions(estimator: Estimator, spec: ModelSpec, interactions: str |
         if interactions is not None:
             raise ParameterError(f"interactions={interactions!r} given, but the spec declares no interaction term (A:B).")
         return estimator
-    if getattr(estimator, "method", None) != "pls":
+    method = getattr(estimator, "method", None)
+    if method == "plsc" and interactions in (None, "two-stage"):
+        from acsi.estimators.interaction_plsc import InteractionPLSc
+
+        return InteractionPLSc(base=estimator)  # type: ignore[arg-type]
+    if method != "pls":
         raise NotImplementedError(
-            f"Interaction terms ({', '.join(t.name for t in spec.interactions)}) are built for method='pls' only; "
-            f"method={getattr(estimator, 'method', None)!r} with interactions (PLSc product indicators, CB-SEM latent "
-            "products) is not implemented yet. Use method='pls', or compare groups of a categorical moderator with acsi compare."
+            f"Interaction terms ({', '.join(t.name for t in spec.interactions)}) are built for method='pls' (all three "
+            f"approaches) and method='plsc' (two-stage); method={method!r} with interactions={interactions!r} is not "
+            "implemented yet (PLSc product indicators, CB-SEM latent products). Compare groups of a categorical "
+            "moderator with acsi compare."
         )
     from acsi.estimators.interaction_pls import InteractionPLS
 

@@ -38,3 +38,33 @@ def orthogonalise(products: np.ndarray, predictors: np.ndarray, case_weights: np
     root = np.ones(design.shape[0]) if case_weights is None else np.sqrt(np.asarray(case_weights, dtype=float))
     coefficients, *_ = np.linalg.lstsq(design * root[:, None], products * root[:, None], rcond=None)
     return np.asarray(products - design @ coefficients)
+
+
+def latent_product_moments(
+    scores: np.ndarray, rho: np.ndarray, R: np.ndarray, left: int, right: int, case_weights: np.ndarray | None = None
+) -> tuple[np.ndarray, float]:
+    """Consistent moments of the latent product ``eta_l eta_r`` from PLS proxies (Dijkstra & Schermelleh-Engel 2014).
+
+    Each proxy (standardised composite score) is ``s_i = sqrt(rho_i) eta_i + delta_i`` with
+    ``rho_i`` its reliability (rho_A; 1 for a composite) and errors independent of everything
+    else, so that ``E[s_l s_r s_k] = sqrt(rho_l rho_r rho_k) E[eta_l eta_r eta_k]`` and
+    ``E[s_l^2 s_r^2] = rho_l rho_r E[eta_l^2 eta_r^2] + 1 - rho_l rho_r``. Hence
+
+    * ``cov(eta_l eta_r, eta_k) = mean(s_l s_r s_k) / sqrt(rho_l rho_r rho_k)`` for every construct k,
+    * ``var(eta_l eta_r) = (mean(s_l^2 s_r^2) - 1 + rho_l rho_r) / (rho_l rho_r) - R[l, r]^2``,
+
+    with ``R`` the consistent construct correlations. Returns the correlations of the
+    standardised product with every construct (k,) and the variance of the product. seminr's
+    ``PLSc_interact`` uses the same variance correction.
+
+    Reference: Dijkstra, T. K., & Schermelleh-Engel, K. (2014). Consistent partial least squares
+    for nonlinear structural equation models. *Psychometrika* 79(4), 585-604.
+    """
+    w = np.ones(scores.shape[0]) if case_weights is None else np.asarray(case_weights, dtype=float)
+    w = w / w.sum()
+    product = scores[:, left] * scores[:, right]
+    third = (w * product) @ scores
+    covariance = third / np.sqrt(rho[left] * rho[right] * rho)
+    reliability = rho[left] * rho[right]
+    variance = float((w @ product**2 - 1.0 + reliability) / reliability - R[left, right] ** 2)
+    return np.asarray(covariance / np.sqrt(variance)), variance

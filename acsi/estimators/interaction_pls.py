@@ -27,6 +27,7 @@ from acsi.core.interaction_terms import orthogonalise, pairwise_products, standa
 from acsi.data import IndicatorData, MissingPolicy, prepare
 from acsi.errors import ParameterError
 from acsi.estimators.pls import PLSPM
+from acsi.estimators.plsc import PLSc
 from acsi.results import FitResult
 from acsi.spec.interactions import APPROACHES, Approach, expand, main_effects
 from acsi.spec.model import Interaction, ModelSpec, Scale
@@ -42,19 +43,19 @@ class InteractionPLS:
 
     Parameters
     ----------
-    base : PLSPM
-        The PLS settings of every stage.
+    base : PLSPM or PLSc
+        The estimator of every stage (PLSc: used by :class:`~acsi.estimators.interaction_plsc.InteractionPLSc`).
     approach : {"product-indicator", "orthogonal", "two-stage"}
         How the interaction constructs are measured (:mod:`acsi.spec.interactions`).
     """
 
     method: ClassVar[str] = "pls"
-    base: PLSPM = field(default_factory=PLSPM)
+    base: PLSPM | PLSc = field(default_factory=PLSPM)
     approach: Approach = "two-stage"
 
     def __post_init__(self) -> None:
         check_choice("interactions", self.approach, APPROACHES)
-        if not isinstance(self.base, PLSPM) or not self.base.standardized:
+        if not (isinstance(self.base, PLSc) or (isinstance(self.base, PLSPM) and self.base.standardized)):
             raise ParameterError("Interaction terms are built for PLS on standardised indicators (method='pls', raw=False).")
 
     @property
