@@ -147,7 +147,11 @@ def test_cli_fit_with_interactions_writes_the_interaction_path_its_interval_and_
     (tmp_path / "model.lav").write_text(TEXT)
     sample.to_csv(tmp_path / "data.csv", index=False)
     args = ["fit", str(tmp_path / "model.lav"), str(tmp_path / "data.csv"), "--interactions", "orthogonal"]
-    assert main([*args, "--bootstrap", "40", "--seed", "1", "--json", str(tmp_path / "out.json")]) == 0
+    chart = tmp_path / "slopes.svg"
+    assert (
+        main([*args, "--bootstrap", "40", "--seed", "1", "--json", str(tmp_path / "out.json"), "--slope-plot", str(chart)]) == 0
+    )
+    assert chart.read_text().lstrip().startswith("<?xml") and "<svg" in chart.read_text()
     assert "Simple slopes" in capsys.readouterr().out
     payload = json.loads((tmp_path / "out.json").read_text())
     lower, upper = payload["ci"]["paths"]["A:B -> C"]
