@@ -60,6 +60,24 @@ def test_orthogonalised_products_are_uncorrelated_with_every_main_indicator_of_t
     assert np.abs(values.corr().loc[products, main].to_numpy()).max() < 1e-10
 
 
+@pytest.mark.parametrize("approach", APPROACHES)
+def test_with_single_indicators_every_approach_is_the_regression_on_the_standardised_product(approach: str) -> None:
+    """Error-free single indicators: the construct scores are the standardised indicators, so each
+    approach is the least-squares regression of z_c on z_a, z_b and the standardised z_a z_b
+    (orthogonalising changes the product's correlation with z_a, z_b and hence its coefficient's meaning)."""
+    spec = parse_syntax("A =~ a1\nB =~ b1\nC =~ c1\nC ~ A + B + A:B")
+    frame = InteractionPopulation(spec, PATHS, {"A:B -> C": 0.25}, loadings=1.0, exogenous_correlations=0.3).draw(400, seed=4)
+    z = ((frame - frame.mean()) / frame.std(ddof=0)).to_numpy()
+    product = z[:, 0] * z[:, 1]
+    if approach == "orthogonal":
+        design = np.column_stack([np.ones(len(z)), z[:, :2]])
+        product = product - design @ np.linalg.lstsq(design, product, rcond=None)[0]
+    X = np.column_stack([z[:, 0], z[:, 1], (product - product.mean()) / product.std()])
+    expected = np.linalg.lstsq(X, z[:, 2], rcond=None)[0]
+    paths = acsi.fit(spec, frame, interactions=approach).to_dict()["paths"]
+    np.testing.assert_allclose([paths["A -> C"], paths["B -> C"], paths["A:B -> C"]], expected, rtol=0, atol=1e-10)
+
+
 def test_two_stage_recovers_the_interaction_without_measurement_error_at_large_n() -> None:
     spec = parse_syntax("A =~ a1\nB =~ b1\nC =~ c1\nC ~ A + B + A:B")
     population = InteractionPopulation(spec, PATHS, {"A:B -> C": 0.25}, loadings=1.0, exogenous_correlations=0.3)
