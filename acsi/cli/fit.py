@@ -225,9 +225,12 @@ def level(text: str) -> float:
 
 
 def n_estimates(spec: ModelSpec) -> int:
-    """Numbers one fit stores per resample: weights and loadings, paths, total effects, R² and indices."""
-    p, k = len(spec.indicators), len(spec.constructs)
-    return 2 * p + len(spec.paths) + k * k + 2 * k
+    """Numbers one fit stores per resample: weights and loadings, paths, total effects, R², indices, specific indirect effects."""
+    from acsi.core.mediation import indirect_chains
+
+    p, k, names = len(spec.indicators), len(spec.constructs), spec.construct_names
+    chains = indirect_chains([(names.index(a.source), names.index(a.target)) for a in spec.paths], k)
+    return 2 * p + len(spec.paths) + k * k + 2 * k + len(chains)
 
 
 def check_bootstrap_request(args: argparse.Namespace, spec: ModelSpec, n_obs: int) -> None:
