@@ -383,12 +383,13 @@ class FitResult(ResultContract):
     def _summary_header(self) -> tuple[str, str]:
         settings = self.settings
         scaling = "standardised indicators" if settings.get("standardized", True) else "centred raw indicators"
+        terms = f", {settings['interactions']} interaction terms" if settings.get("interactions") else ""
         title = self.spec.name or "model"
         status = f"yes, {self.n_iter} iterations" if self.converged else f"NO (stopped after {self.n_iter})"
         dropped = f" ({self.n_dropped} dropped: missing values)" if self.n_dropped else ""
         described = {
-            "pls": f"PLS path modelling of {title} ({settings.get('scheme')} scheme, {scaling})",
-            "plsc": f"consistent PLS (PLSc) of {title} ({settings.get('scheme')} scheme, rho_A correction)",
+            "pls": f"PLS path modelling of {title} ({settings.get('scheme')} scheme, {scaling}{terms})",
+            "plsc": f"consistent PLS (PLSc) of {title} ({settings.get('scheme')} scheme, rho_A correction{terms})",
             "cbsem": f"covariance-based SEM of {title} (semopy, objective {settings.get('objective')}, "
             f"{settings.get('identification')}; loadings and paths unstandardised)",
             "gsca": f"generalized structured component analysis (GSCA) of {title} (alternating least squares)",
