@@ -20,6 +20,20 @@ def test_lavaan_interaction_terms_become_one_interaction_with_every_target() -> 
     assert [p.key for p in spec.paths] == ["A -> C", "B -> C", "C -> D"]
 
 
+def test_the_builders_declare_the_same_interaction_as_the_text() -> None:
+    from acsi.spec import interaction, model, path, paths, reflective
+
+    built = model(
+        reflective("A", "a1", "a2"),
+        reflective("B", "b1", "b2"),
+        reflective("C", "c1", "c2"),
+        reflective("D", "d1"),
+        paths=[paths("A", "B", to="C"), path("C", "D")],
+        interactions=[interaction("A", "B", to=["C", "D"])],
+    )
+    assert built == parse_syntax(TEXT)
+
+
 def test_text_and_yaml_round_trips_keep_the_interactions() -> None:
     spec = parse_syntax(TEXT)
     assert parse_syntax(to_syntax(spec)) == spec
