@@ -44,6 +44,13 @@ def test_every_approach_gives_the_interaction_a_unit_variance_score_and_a_path_k
     assert set(paths) == {"A -> C", "B -> C", "A:B -> C"} and paths["A:B -> C"] > 0.1
 
 
+def test_a_fitted_spec_refits_with_another_approach(sample: pd.DataFrame) -> None:
+    first = acsi.fit(SPEC, sample, interactions="product-indicator")
+    again = acsi.fit(first.spec, sample, interactions="two-stage")
+    assert again.indicators[-1] == "A*B"
+    assert again.to_dict()["paths"] == pytest.approx(acsi.fit(SPEC, sample).to_dict()["paths"], abs=1e-12)
+
+
 def test_product_indicators_are_products_of_the_standardised_indicators(sample: pd.DataFrame) -> None:
     result = acsi.fit(SPEC, sample, interactions="product-indicator")
     z = (sample - sample.mean()) / sample.std(ddof=0)

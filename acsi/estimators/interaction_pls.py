@@ -16,6 +16,7 @@ the conversion to the unstandardised product of the scores.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field, replace
 from typing import ClassVar
 
@@ -84,7 +85,7 @@ class InteractionPLS:
             )
         main = main_effects(spec)
         main_data = self._main_data(main, data, scale, missing)
-        built = expand(spec, self.approach)
+        built = expand(dataclasses.replace(main, interactions=spec.interactions), self.approach)  # rebuilt for this approach
         scores = self._stage_one_scores(main, main_data) if self.approach == "two-stage" else None
         values = [main_data.values] + [self._term_values(main, main_data, term, scores) for term in spec.interactions]
         stacked = np.hstack(values)
