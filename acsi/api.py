@@ -13,6 +13,7 @@ from acsi.estimators.base import Estimator
 from acsi.estimators.registry import METHODS, REGISTRY, check_options_used_by
 from acsi.index import IndexWeights
 from acsi.results import FitResult
+from acsi.spec.interactions import Approach
 from acsi.spec.load import load_spec
 from acsi.spec.model import ModelSpec, Scale
 from acsi.validate import check_choice
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 
 Method = Literal["pls", "plsc", "cbsem", "gsca"]
 HigherOrderApproach = Literal["repeated-indicators", "two-stage-embedded", "two-stage-disjoint"]
-__all__ = ["METHODS", "HigherOrderApproach", "Method", "fit", "fit_higher_order_spec", "make_estimator"]
+__all__ = ["METHODS", "HigherOrderApproach", "Method", "fit", "fit_higher_order_spec", "make_estimator", "with_interactions"]
 
 
 def fit(
@@ -40,6 +41,7 @@ def fit(
     objective: str | None = None,
     std_lv: bool | None = None,
     higher_order: HigherOrderApproach | None = None,
+    interactions: Approach | None = None,
 ) -> FitResult:
     """Fit a model to data and compute its 0-100 indices.
 
@@ -78,6 +80,12 @@ def fit(
         How ``pls``, ``plsc`` and ``gsca`` fit a spec with higher-order constructs
         (:mod:`acsi.estimators.higher_order`; default ``"two-stage-disjoint"``). ``cbsem`` fits
         them as second-order factors and takes no approach.
+    interactions : {"two-stage", "product-indicator", "orthogonal"}, optional
+        How the spec's interaction terms (``A:B``) are built (:mod:`acsi.spec.interactions`,
+        :class:`~acsi.estimators.interaction_pls.InteractionPLS`); default ``"two-stage"`` when
+        the spec has interactions. ``pls`` (all three) and ``plsc`` (two-stage, corrected as in Dijkstra &
+        Schermelleh-Engel 2014: :class:`~acsi.estimators.interaction_plsc.InteractionPLSc`); ``result.spec``
+        holds them as constructs.
 
     Returns
     -------
@@ -119,6 +127,12 @@ def fit(
     estimator = make_estimator(method, index_weights=index_weights, **{k: v for k, v in options.items() if v is not None})
     if not isinstance(spec, ModelSpec):
         spec = load_spec(spec)
+    if spec.higher_order and spec.interactions:
+        raise NotImplementedError(
+            "A spec with both higher-order constructs and interaction terms is not supported yet: fit the "
+            "higher-order model, then model the interaction on its construct scores."
+        )
+    estimator = with_interactions(estimator, spec, interactions)
     if spec.higher_order or higher_order is not None:
         return fit_higher_order_spec(estimator, spec, data, method, higher_order, scale=scale, missing=missing)
     from acsi.distributed.frames import dask_rows
@@ -163,6 +177,37 @@ def fit_higher_order_spec(
 
         return fit_second_order(estimator, spec, data, scale=scale, missing=missing)
     return fit_higher_order(estimator, spec, data, approach or DEFAULT_APPROACH, scale=scale, missing=missing)  # type: ignore[arg-type]
+
+
+def with_interactions(estimator: Estimator, spec: ModelSpec, interactions: str | None) -> Estimator:
+    """``estimator`` wrapped to build the spec's interaction terms (:class:`InteractionPLS`), or as it is.
+
+    Raises
+    ------
+    ParameterError
+        ``interactions`` given for a spec without interaction terms, or an unknown approach.
+    NotImplementedError
+        Interaction terms with a method other than ``pls``.
+    """
+    if not spec.interactions:
+        if interactions is not None:
+            raise ParameterError(f"interactions={interactions!r} given, but the spec declares no interaction term (A:B).")
+        return estimator
+    method = getattr(estimator, "method", None)
+    if method == "plsc" and interactions in (None, "two-stage"):
+        from acsi.estimators.interaction_plsc import InteractionPLSc
+
+        return InteractionPLSc(base=estimator)  # type: ignore[arg-type]
+    if method != "pls":
+        raise NotImplementedError(
+            f"Interaction terms ({', '.join(t.name for t in spec.interactions)}) are built for method='pls' (all three "
+            f"approaches) and method='plsc' (two-stage); method={method!r} with interactions={interactions!r} is not "
+            "implemented yet (PLSc product indicators, CB-SEM latent products). Compare groups of a categorical "
+            "moderator with acsi compare."
+        )
+    from acsi.estimators.interaction_pls import InteractionPLS
+
+    return InteractionPLS(base=estimator, approach=interactions or "two-stage")  # type: ignore[arg-type]
 
 
 def _dask_data(

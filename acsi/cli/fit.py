@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from acsi import strict_json
 from acsi.cli import checks, higher_order
 from acsi.cli.ingest import add_strictness, parse_sheet
+from acsi.cli.moderation import add_interactions_option, simple_slopes_output, with_interactions
 from acsi.cli.options import (
     BCA_MIN_RESAMPLES,
     CI_METHODS,
@@ -204,9 +205,12 @@ def level(text: str) -> float:
 
 
 def n_estimates(spec: ModelSpec) -> int:
-    """Numbers one fit stores per resample: weights and loadings, paths, total effects, R² and indices."""
-    p, k = len(spec.indicators), len(spec.constructs)
-    return 2 * p + len(spec.paths) + k * k + 2 * k
+    """Numbers one fit stores per resample: weights and loadings, paths, total effects, R², indices, specific indirect effects."""
+    from acsi.core.mediation import indirect_chains
+
+    p, k, names = len(spec.indicators), len(spec.constructs), spec.construct_names
+    chains = indirect_chains([(names.index(a.source), names.index(a.target)) for a in spec.paths], k)
+    return 2 * p + len(spec.paths) + k * k + 2 * k + len(chains)
 
 
 def check_bootstrap_request(args: argparse.Namespace, spec: ModelSpec, n_obs: int) -> None:
@@ -352,8 +356,8 @@ def check_fit_outputs(args: argparse.Namespace) -> None:
 
 def run_fit(args: argparse.Namespace) -> int:
     check_fit_outputs(args)
-    estimator = estimator_from_args(args)
     spec = load_spec(Path(args.spec))
+    estimator = with_interactions(estimator_from_args(args), spec, args.interactions)
     if args.bootstrap and args.engine == "dask":  # one cluster for the fit and the Poisson resamples
         from acsi.cli.engine import fit_and_bootstrap_on_dask
 
@@ -365,13 +369,14 @@ def run_fit(args: argparse.Namespace) -> int:
         if boot is not None:
             print()
             print(boot.summary())
+    slopes = simple_slopes_output(result, boot, args)
     if args.json:
         out = result.to_dict()
         if boot is not None:
             if "std_errors" in out:  # CB-SEM's model-based standard errors stay beside the bootstrap's
                 out["model_std_errors"] = out.pop("std_errors")
             out.update(boot.to_dict())
-        write_json(out, args.json)
+        write_json(out | slopes, args.json)
     return 0
 
 
@@ -421,6 +426,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     add_fit_options(fit_parser)
     higher_order.add_option(fit_parser)
+    add_interactions_option(fit_parser)
     add_bootstrap_options(fit_parser)
     add_engine_options(fit_parser, workers=False)  # the bootstrap's --workers sizes the local cluster
     fit_parser.set_defaults(run=run_fit)

@@ -1,4 +1,5 @@
-"""Which statistics a bootstrap collects, in what order: weights, loadings, paths, R², indirect and total effects, indices."""
+"""Which statistics a bootstrap collects, in what order: weights, loadings, paths, R², indirect and total effects, indices,
+specific indirect effects."""
 
 from __future__ import annotations
 
@@ -7,10 +8,11 @@ from functools import cached_property
 
 import numpy as np
 
+from acsi.core.mediation import chain_products, indirect_chains
 from acsi.results import FitResult
 
 #: Statistics whose sign follows the orientation of the constructs (flipped by ``sign_change="individual"``).
-SIGNED_KINDS = frozenset({"weights", "loadings", "paths", "indirect", "total"})
+SIGNED_KINDS = frozenset({"weights", "loadings", "paths", "indirect", "total", "specific_indirect"})
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,7 @@ class StatisticLayout:
     endogenous: tuple[int, ...]
     effect_pairs: tuple[tuple[int, int], ...]
     index_constructs: tuple[str, ...]
+    chains: tuple[tuple[int, ...], ...] = ()
 
     @classmethod
     def of(cls, result: FitResult) -> StatisticLayout:
@@ -52,8 +55,19 @@ class StatisticLayout:
         for name in index_constructs:
             kinds.append("index")
             keys.append((name,))
+        chains = indirect_chains(path_pairs, len(result.constructs))
+        for chain in chains:
+            kinds.append("specific_indirect")
+            keys.append((" -> ".join(result.constructs[c] for c in chain),))
         return cls(
-            tuple(kinds), tuple(keys), len(result.constructs), path_pairs, endogenous, effect_pairs, tuple(index_constructs)
+            tuple(kinds),
+            tuple(keys),
+            len(result.constructs),
+            path_pairs,
+            endogenous,
+            effect_pairs,
+            tuple(index_constructs),
+            chains,
         )
 
     @property
@@ -91,13 +105,26 @@ class StatisticLayout:
         total: np.ndarray,
         index: np.ndarray,
     ) -> np.ndarray:
-        """Stack estimates with leading shape (B,) into rows of length :attr:`size`."""
+        """Stack estimates with leading shape (B,) into rows of length :attr:`size`.
+
+        The specific indirect effects are the products of ``paths`` along :attr:`chains`
+        (:func:`acsi.core.mediation.chain_products`), so every resample carries its own.
+        """
         pi, pj = (np.array(a, dtype=int) for a in zip(*self.path_pairs)) if self.path_pairs else (np.zeros(0, int),) * 2
         ei, ej = (np.array(a, dtype=int) for a in zip(*self.effect_pairs)) if self.effect_pairs else (np.zeros(0, int),) * 2
         direct = paths[..., ei, ej]
         tot = total[..., ei, ej]
         out = np.concatenate(
-            [weights, loadings, paths[..., pi, pj], r_squared[..., list(self.endogenous)], tot - direct, tot, index],
+            [
+                weights,
+                loadings,
+                paths[..., pi, pj],
+                r_squared[..., list(self.endogenous)],
+                tot - direct,
+                tot,
+                index,
+                chain_products(paths, self.chains),
+            ],
             axis=-1,
         )
         out[..., self.structural_zero] = 0.0

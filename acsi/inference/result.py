@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from acsi.inference.specific_effects import mediation_by_pair, specific_indirect_json, specific_indirect_table
 from acsi.result_contract import ResultContract
 from acsi.results import FitResult
 from acsi.summary import Section, Summary
@@ -31,8 +32,8 @@ class BootstrapResult(ResultContract):
         The estimates on the full sample.
     kinds, keys : tuple
         Label of each statistic: kind (``weights``, ``loadings``, ``paths``, ``r_squared``,
-        ``indirect``, ``total``, ``index``) and key (``(construct, indicator)``,
-        ``("From -> To",)`` or ``(construct,)``).
+        ``indirect``, ``total``, ``index``, ``specific_indirect``) and key (``(construct, indicator)``,
+        ``("From -> To",)``, ``(construct,)`` or ``("From -> Via -> To",)``).
     estimates : ndarray, shape (P,)
         Full-sample estimates.
     replicates : ndarray, shape (used, P)
@@ -140,6 +141,8 @@ class BootstrapResult(ResultContract):
                 out[kind].setdefault(key[0], {})[key[1]] = values(j)
             elif kind in ("indirect", "total"):
                 out["effects"].setdefault(key[0], {})[kind] = values(j)
+            elif kind == "specific_indirect":
+                continue  # its own list, :meth:`specific_indirect_effects`
             else:
                 out[kind][key[0]] = values(j)
         return out
@@ -158,10 +161,16 @@ class BootstrapResult(ResultContract):
         {construct: value}, ``index`` {construct: value}, plus ``effects`` {"From -> To":
         {indirect, total}}); each ``ci`` value is ``[lower, upper]``. ``bootstrap`` holds
         ``requested``, ``used``, ``failed``, ``failures`` (by reason), ``seed``, ``ci_method``,
-        ``level``, ``sign_change``, ``engine``, ``resampling``. Undefined values are ``null``.
+        ``level``, ``sign_change``, ``engine``, ``resampling``. ``specific_indirect_effects`` lists every chain of
+        two or more paths (the rows of :meth:`specific_indirect_effects`: ``path`` "A -> M -> B",
+        ``source``, ``through``, ``target``, ``estimate``, ``boot_mean``, ``std_error``, ``t``, ``p``,
+        ``ci_lower``, ``ci_upper``, ``direct``, ``direct_ci_lower``, ``direct_ci_upper``,
+        ``mediation``) and ``mediation`` the type of mediation of each pair linked by such a chain
+        ({"A -> B": row of :meth:`mediation`}). Undefined values are ``null``.
         """
         se = self.std_errors
         return {
+            **specific_indirect_json(self),
             "std_errors": self._shaped(lambda j: float(se[j])),
             "ci": self._shaped(lambda j: [float(self.intervals[j, 0]), float(self.intervals[j, 1])]),
             "bootstrap": {
@@ -177,6 +186,17 @@ class BootstrapResult(ResultContract):
                 "resampling": self.resampling,
             },
         }
+
+    def specific_indirect_effects(self) -> pd.DataFrame:
+        """Every specific indirect effect (the product of the paths along one chain) with its bootstrap
+        standard error, t, p and interval, its direct effect and the Zhao, Lynch & Chen (2010) type
+        of mediation (:func:`acsi.inference.specific_effects.specific_indirect_table`)."""
+        return specific_indirect_table(self)
+
+    def mediation(self) -> pd.DataFrame:
+        """The Zhao, Lynch & Chen (2010) type of mediation of every pair linked by a chain, from its
+        total indirect and its direct effect (:func:`acsi.inference.specific_effects.mediation_by_pair`)."""
+        return mediation_by_pair(self)
 
     def to_frame(self) -> pd.DataFrame:
         """:attr:`table` keyed like :attr:`acsi.results.FitResult.params`: (lhs, op, rhs) with lavaan's operators.
@@ -211,6 +231,9 @@ class BootstrapResult(ResultContract):
             part = table[table.kind == kind].drop(columns="kind").set_index("key")
             if not part.empty:
                 sections.append(Section(title, part, digits=4, na_rep=""))
+        pairs = self.mediation()
+        if not pairs.empty:
+            sections.append(Section("Type of mediation (Zhao, Lynch & Chen 2010)", pairs, digits=4, na_rep=""))
         return Summary(tuple(header), tuple(sections))
 
 
@@ -219,6 +242,7 @@ _KIND_TITLES = {
     "r_squared": "R-squared",
     "indirect": "Indirect effects",
     "total": "Total effects",
+    "specific_indirect": "Specific indirect effects",
     "index": "Index (0-100)",
     "weights": "Outer weights",
     "loadings": "Loadings",
@@ -234,4 +258,7 @@ def _lavaan_key(kind: str, key: tuple[str, ...]) -> tuple[str, str, str]:
     if kind in ("paths", "indirect", "total"):
         source, target = key[0].split(" -> ")
         return target, op, source
+    if kind == "specific_indirect":  # lavaan's defined parameter: label := product of the paths
+        route = key[0].split(" -> ")
+        return key[0], ":=", " * ".join(f"{a} -> {b}" for a, b in zip(route[:-1], route[1:]))
     return key[0], op, key[0]

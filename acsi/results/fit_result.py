@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from acsi.admissibility import mark_tables
+from acsi.core.mediation import specific_indirect_rows
 from acsi.core.pls import total_effects
 from acsi.result_contract import ResultContract
 from acsi.results.index_result import IndexResult
@@ -242,6 +243,16 @@ class FitResult(ResultContract):
         frame.index = pd.Index([f"{s} -> {t}" for s, t in zip(frame.source, frame.target)], name="effect")
         return frame
 
+    def specific_indirect_effects(self) -> pd.DataFrame:
+        """Every specific indirect effect: the product of the paths along one chain of two or more paths
+        (:func:`acsi.core.mediation.specific_indirect_rows`; those of a pair sum to its ``indirect`` effect).
+
+        Columns ``path`` ("A -> M -> B"), ``source``, ``through`` ("M1, M2"), ``target``, ``estimate``;
+        intervals and types of mediation: :meth:`acsi.inference.BootstrapResult.specific_indirect_effects`.
+        """
+        rows = specific_indirect_rows(self.path_matrix, self._path_pairs, self.constructs)
+        return pd.DataFrame(rows, columns=["path", "source", "through", "target", "estimate"])
+
     @property
     def scores(self) -> pd.DataFrame:
         """Construct scores (unit variance), rows labelled as in the input data."""
@@ -299,7 +310,8 @@ class FitResult(ResultContract):
         ``n_obs``, ``n_dropped``, ``weights`` {construct: {indicator: value}}, ``loadings``
         (same shape), ``paths`` {"From -> To": value}, ``r_squared`` {construct: value},
         ``adjusted_r_squared``, ``effects`` {"From -> To": {direct, indirect, total}},
-        ``construct_correlations`` {construct: {construct: value}}, ``index``
+        ``construct_correlations`` {construct: {construct: value}}, ``specific_indirect_effects``
+        [{path, source, through, target, estimate}] (the bootstrap adds intervals), ``index``
         {construct: 0-100} and ``index_weights`` when scales are known, ``warnings``,
         ``missing`` {treatment, rows, rows_dropped, incomplete_rows, cells_missing,
         cells_imputed, missing_codes, out_of_scale, unmapped, em_iterations, by_indicator}
@@ -340,6 +352,7 @@ class FitResult(ResultContract):
                 a: dict(zip(constructs, row)) for a, row in zip(constructs, self.construct_correlation_matrix.tolist())
             },
             "warnings": list(self.warnings),
+            "specific_indirect_effects": specific_indirect_rows(self.path_matrix, self._path_pairs, constructs),
         }
         if self.index is not None:
             out["index"] = self.index.to_dict()
@@ -375,12 +388,13 @@ class FitResult(ResultContract):
     def _summary_header(self) -> tuple[str, str]:
         settings = self.settings
         scaling = "standardised indicators" if settings.get("standardized", True) else "centred raw indicators"
+        terms = f", {settings['interactions']} interaction terms" if settings.get("interactions") else ""
         title = self.spec.name or "model"
         status = f"yes, {self.n_iter} iterations" if self.converged else f"NO (stopped after {self.n_iter})"
         dropped = f" ({self.n_dropped} dropped: missing values)" if self.n_dropped else ""
         described = {
-            "pls": f"PLS path modelling of {title} ({settings.get('scheme')} scheme, {scaling})",
-            "plsc": f"consistent PLS (PLSc) of {title} ({settings.get('scheme')} scheme, rho_A correction)",
+            "pls": f"PLS path modelling of {title} ({settings.get('scheme')} scheme, {scaling}{terms})",
+            "plsc": f"consistent PLS (PLSc) of {title} ({settings.get('scheme')} scheme, rho_A correction{terms})",
             "cbsem": f"covariance-based SEM of {title} (semopy, objective {settings.get('objective')}, "
             f"{settings.get('identification')}; loadings and paths unstandardised)",
             "gsca": f"generalized structured component analysis (GSCA) of {title} (alternating least squares)",
@@ -399,6 +413,9 @@ class FitResult(ResultContract):
             "Explained variance": pd.concat([self.r_squared, self.adjusted_r_squared], axis=1),
             "Effects": self.effects[["direct", "indirect", "total"]],
         }
+        specific = self.specific_indirect_effects()
+        if not specific.empty:
+            tables["Specific indirect effects"] = specific.set_index("path")[["estimate"]]
         if self.standardized is not None:
             tables["Standardised paths (std.all)"] = pd.Series(self.standardized["paths"], name="std_all").to_frame()
         if self.reliability is not None:

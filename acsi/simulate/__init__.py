@@ -16,7 +16,7 @@ Modules, one job each: :mod:`~acsi.simulate.values` (population values checked a
 :mod:`~acsi.simulate.moments` (implied construct and indicator matrices),
 :mod:`~acsi.simulate.sampling` (normal, exact and rated draws), :mod:`~acsi.simulate.population`
 (the common-factor :class:`PopulationModel`), :mod:`~acsi.simulate.composite` (its composite
-variant) and :mod:`~acsi.simulate.bundled` (the ACSI population of the demo data).
+variant), :mod:`~acsi.simulate.interaction` (latent interaction effects) and :mod:`~acsi.simulate.bundled` (the ACSI population of the demo data).
 
 Examples
 --------
@@ -39,6 +39,7 @@ True
 
 from acsi.simulate.bundled import ACSI_LOADINGS, ACSI_LOCATIONS, ACSI_PATHS, acsi_population
 from acsi.simulate.composite import CompositePopulationModel
+from acsi.simulate.interaction import InteractionPopulation
 from acsi.simulate.population import PopulationModel
 from acsi.simulate.sampling import DEFAULT_LOCATION_FRACTION, DEFAULT_SPREAD_FRACTION
 
@@ -49,6 +50,7 @@ __all__ = [
     "DEFAULT_LOCATION_FRACTION",
     "DEFAULT_SPREAD_FRACTION",
     "CompositePopulationModel",
+    "InteractionPopulation",
     "PopulationModel",
     "acsi_population",
 ]

@@ -20,9 +20,9 @@ from collections.abc import Iterable, Mapping
 from typing import Literal
 
 from acsi.errors import SpecError
-from acsi.spec.model import Construct, HigherOrder, Mode, ModelSpec, Path, Scale
+from acsi.spec.model import Construct, HigherOrder, Interaction, Mode, ModelSpec, Path, Scale
 
-__all__ = ["composite", "higher_order", "model", "path", "paths", "reflective"]
+__all__ = ["composite", "higher_order", "interaction", "model", "path", "paths", "reflective"]
 
 
 def reflective(name: str, *indicators: str, label: str | None = None, lower_is_better: bool = False) -> Construct:
@@ -100,6 +100,15 @@ def paths(*sources: str, to: str) -> tuple[Path, ...]:
     return tuple(Path(source, to) for source in sources)
 
 
+def interaction(left: str, right: str, *, to: str | Iterable[str]) -> Interaction:
+    """The interaction (moderation) term ``left:right`` with paths into ``to`` (lavaan ``to ~ left:right``).
+
+    >>> interaction("QUAL", "SEG", to="SAT").name
+    'QUAL:SEG'
+    """
+    return Interaction(left, right, (to,) if isinstance(to, str) else tuple(to))
+
+
 def _scale(value: Scale | tuple[float, float], where: str) -> Scale:
     if isinstance(value, Scale):
         return value
@@ -115,6 +124,7 @@ def model(
     scales: Mapping[str, Scale | tuple[float, float]] | None = None,
     name: str | None = None,
     description: str | None = None,
+    interactions: Iterable[Interaction] = (),
 ) -> ModelSpec:
     """Assemble a :class:`ModelSpec`.
 
@@ -131,6 +141,8 @@ def model(
         Per-indicator scales; they override ``scale``.
     name, description : str, optional
         Free text for reports.
+    interactions : iterable of Interaction
+        From :func:`interaction`: moderation terms ``A:B`` (built when fitted, see :mod:`acsi.spec.interactions`).
 
     Returns
     -------
@@ -153,5 +165,11 @@ def model(
     for indicator, value in (scales or {}).items():
         all_scales[indicator] = _scale(value, f"The scale of '{indicator}'")
     return ModelSpec(
-        constructs=first_order, paths=tuple(flat), scales=all_scales, name=name, description=description, higher_order=higher
+        constructs=first_order,
+        paths=tuple(flat),
+        scales=all_scales,
+        name=name,
+        description=description,
+        higher_order=higher,
+        interactions=tuple(interactions),
     )

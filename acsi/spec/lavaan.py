@@ -48,7 +48,7 @@ import itertools
 
 from acsi.errors import SpecError
 from acsi.spec.lavaan_statements import Statement, Text, Token, parse_statement, split_statements, tokenize
-from acsi.spec.model import Construct, Covariance, FixedValue, HigherOrder, Mode, ModelSpec, Path
+from acsi.spec.model import Construct, Covariance, FixedValue, HigherOrder, Interaction, Mode, ModelSpec, Path
 
 __all__ = ["parse_syntax", "to_syntax"]
 
@@ -161,13 +161,15 @@ def _build(statements: list[Statement], text: Text) -> ModelSpec:
     order = [(c.name, "=~" if c.mode is Mode.REFLECTIVE else "<~", i) for c in constructs for i in c.indicators]
     order += [(p.target, "~", p.source) for p in paths] + [(c.left, "~~", c.right) for c in covariances]
     fixed_values = tuple(FixedValue(*key, fixed.pop(key)) for key in order if key in fixed)
+    paths, interactions = _split_interactions(paths)
     try:
         return ModelSpec(
             constructs=constructs,
-            paths=tuple(paths),
+            paths=paths,
             covariances=tuple(covariances),
             fixed=fixed_values,
             higher_order=higher_order,
+            interactions=interactions,
         )
     except SpecError as err:
         token = _locate(err.culprit, statements, where)
@@ -202,6 +204,16 @@ def _higher_order(blocks: dict[str, tuple[Token, list[str]]], statements: list[S
     for hoc in found:
         del blocks[hoc.name]
     return tuple(found)
+
+
+def _split_interactions(paths: list[Path]) -> tuple[tuple[Path, ...], tuple[Interaction, ...]]:
+    """The plain paths, and the ``A:B`` terms of ``C ~ A:B`` as interactions (one per ``A:B``, targets in text order)."""
+    targets: dict[str, list[str]] = {}
+    for p in paths:
+        if ":" in p.source:
+            targets.setdefault(p.source, []).append(p.target)
+    interactions = tuple(Interaction(*name.split(":"), tuple(found)) for name, found in targets.items())
+    return tuple(p for p in paths if ":" not in p.source), interactions
 
 
 def _locate(culprit: str | None, statements: list[Statement], where: dict[str, Token]) -> Token | None:
@@ -281,6 +293,7 @@ def to_syntax(spec: ModelSpec) -> str:
         lines.append(f"{hoc.name} {'<~' if hoc.mode is Mode.COMPOSITE else '=~'} " + " + ".join(hoc.components))
     for target, group in itertools.groupby(spec.paths, key=lambda p: p.target):
         lines.append(f"{target} ~ " + " + ".join(term(target, "~", p.source) for p in group))
+    lines += [f"{target} ~ {t.name}" for t in spec.interactions for target in t.targets]
     for cov in spec.covariances:
         lines.append(f"{cov.left} ~~ {term(cov.left, '~~', cov.right)}")
     return "\n".join(lines) + "\n"

@@ -25,6 +25,7 @@ _TOKEN = re.compile(
   | (?P<name>[^\W\d][\w.]*)
   | (?P<badname>[\w.]+)
   | (?P<op>~\*~|=~|<~|~~|:=|==|<=|>=|~|<|>|\||=)
+  | (?P<colon>:)
   | (?P<plus>\+)
   | (?P<star>\*)
   | (?P<minus>-)
@@ -253,6 +254,8 @@ def parse_term(tokens: list[Token], pos: int, op: Token, text: Text) -> tuple[Te
             token,
             culprit=token.text,
         )
+    if token.kind == "name" and rest and rest[0].kind == "colon":
+        return _interaction_term(token, rest, op, text), pos + 3
     if token.kind == "name":
         return Term(token.text, token, None), pos + 1
     if token.kind in ("number", "minus"):
@@ -298,3 +301,15 @@ def parse_term(tokens: list[Token], pos: int, op: Token, text: Text) -> tuple[Te
             culprit=token.text,
         )
     raise text.error(f"Expected a name; found {describe(token)}.", token, culprit=token.text)
+
+
+def _interaction_term(token: Token, rest: list[Token], op: Token, text: Text) -> Term:
+    """``A:B`` on the right of ``~``: the interaction of constructs A and B (moderation)."""
+    if op.text != "~" or len(rest) < 2 or rest[1].kind != "name":
+        raise text.error(
+            f"'{token.text}:' starts an interaction term, written 'A:B' on the right of '~' "
+            "(as in 'SAT ~ QUAL + SEG + QUAL:SEG').",
+            rest[0],
+            culprit=token.text,
+        )
+    return Term(f"{token.text}:{rest[1].text}", token, None)

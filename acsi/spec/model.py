@@ -176,6 +176,24 @@ class FixedValue:
     value: float
 
 
+@dataclass(frozen=True)
+class Interaction:
+    """A two-way interaction (moderation) term ``left:right`` and the constructs it has paths into.
+
+    lavaan text ``SAT ~ QUAL + SEG + QUAL:SEG``; its paths are keyed ``"QUAL:SEG -> SAT"``. A
+    fit builds the interaction construct from the data (:mod:`acsi.spec.interactions`).
+    """
+
+    left: str
+    right: str
+    targets: tuple[str, ...]
+
+    @property
+    def name(self) -> str:
+        """The name of the interaction construct, ``"left:right"``."""
+        return f"{self.left}:{self.right}"
+
+
 def _check_name(name: object, where: str) -> str:
     if (
         not isinstance(name, str)
@@ -223,11 +241,13 @@ class ModelSpec:
     description: str | None = None
     higher_order: tuple[HigherOrder, ...] = ()
     derived: tuple[DerivedIndicator, ...] = ()
+    interactions: tuple[Interaction, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "higher_order", tuple(self.higher_order))
         object.__setattr__(self, "derived", tuple(self.derived))
         object.__setattr__(self, "constructs", tuple(self.constructs))
+        object.__setattr__(self, "interactions", tuple(self.interactions))
         object.__setattr__(self, "paths", tuple(self.paths))
         object.__setattr__(self, "covariances", tuple(self.covariances))
         object.__setattr__(self, "fixed", tuple(self.fixed))
@@ -240,8 +260,10 @@ class ModelSpec:
             raise SpecError("The model declares no construct. Declare at least one block such as 'SAT =~ sat1 + sat2'.")
         owner: dict[str, str] = {}
         names: set[str] = set()
+        products = {term.name for term in self.interactions}  # built by acsi.spec.interactions.expand
         for construct in self.constructs:
-            _check_name(construct.name, "Construct")
+            if construct.name not in products:
+                _check_name(construct.name, "Construct")
             if construct.name in names:
                 raise SpecError(
                     f"Construct '{construct.name}' is declared twice. Merge its indicators into one block.",
@@ -257,7 +279,8 @@ class ModelSpec:
                 )
             seen: set[str] = set()
             for indicator in construct.indicators:
-                _check_name(indicator, f"Indicator of construct '{construct.name}'")
+                if construct.name not in products:
+                    _check_name(indicator, f"Indicator of construct '{construct.name}'")
                 if indicator in seen:
                     raise SpecError(
                         f"Indicator '{indicator}' is listed twice in construct '{construct.name}'.",
@@ -327,6 +350,31 @@ class ModelSpec:
                         culprit=end,
                     )
         self._validate_covariances_and_fixed()
+        self._validate_interactions(names)
+
+    def _validate_interactions(self, names: set[str]) -> None:
+        """Each interaction joins two distinct declared constructs and points at declared constructs, once."""
+        seen: set[frozenset[str]] = set()
+        for term in self.interactions:
+            for end in (term.left, term.right, *term.targets):
+                if end not in names:
+                    raise SpecError(
+                        f"Interaction '{term.name}' names '{end}', which is not a declared construct. "
+                        f"Declared constructs: {', '.join(self.construct_names)}.",
+                        culprit=end,
+                    )
+            if term.left == term.right or frozenset((term.left, term.right)) in seen:
+                raise SpecError(
+                    f"Interaction '{term.name}' must join two different constructs and be declared once.",
+                    culprit=term.name,
+                )
+            seen.add(frozenset((term.left, term.right)))
+            if not term.targets or set(term.targets) & {term.left, term.right}:
+                raise SpecError(
+                    f"Interaction '{term.name}' needs at least one target other than '{term.left}' and "
+                    f"'{term.right}'; got {list(term.targets)}.",
+                    culprit=term.name,
+                )
 
     def _validate_higher_order(self, names: set[str], indicators: set[str]) -> None:
         """Each higher-order construct: a new name over at least two declared first-order constructs,
@@ -499,6 +547,7 @@ class ModelSpec:
             description=self.description,
             higher_order=self.higher_order,
             derived=self.derived,
+            interactions=self.interactions,
         )
 
     def check_pls(self) -> None:
@@ -528,6 +577,14 @@ class ModelSpec:
             raise SpecError(
                 "PLS path modelling needs at least one structural path; the spec has none.",
                 culprit="paths",
+            )
+        unbuilt = [term.name for term in self.interactions if term.name not in self.construct_names]
+        if unbuilt:
+            raise SpecError(
+                f"Interaction '{unbuilt[0]}' must be built from the data before PLS estimates it; fit with "
+                "acsi.fit(spec, data, interactions='two-stage' | 'product-indicator' | 'orthogonal') "
+                "(CLI: acsi fit --interactions ...).",
+                culprit=unbuilt[0],
             )
         connected = {p.source for p in self.paths} | {p.target for p in self.paths}
         for construct in self.constructs:

@@ -36,6 +36,9 @@ Every key except ``constructs`` is optional; unknown keys are errors::
       tang1_gap: {perceived: tang1_p, expected: tang1_e, kind: difference, source_scale: [1, 7]}
       # kind: difference (perceived - expected, default) | ratio (perceived / expected);
       # source_scale gives the derived indicator's scale: [-6, 6] here, [1/7, 7] for a ratio
+    interactions:                     # moderation: "A:B -> target" strings (lavaan 'target ~ A:B')
+      - perceived_quality:segment -> customer_satisfaction
+      # or {terms: [A, B], targets: [C, ...]}
 
 A scale is ``{min: a, max: b}`` or ``[a, b]``, with finite numbers ``a < b``. An indicator's scale is
 the first given of: its own ``scale``, its construct's ``scale``, the top-level ``scale``; with none,
@@ -62,11 +65,33 @@ from typing import Any
 import yaml
 
 from acsi.errors import SpecError
-from acsi.spec.model import Construct, Covariance, DerivedIndicator, FixedValue, HigherOrder, Mode, ModelSpec, Path, Scale
+from acsi.spec.model import (
+    Construct,
+    Covariance,
+    DerivedIndicator,
+    FixedValue,
+    HigherOrder,
+    Interaction,
+    Mode,
+    ModelSpec,
+    Path,
+    Scale,
+)
 
 __all__ = ["read_yaml", "spec_from_dict", "spec_to_dict", "spec_to_yaml", "write_yaml"]
 
-_TOP_KEYS = ("name", "description", "scale", "constructs", "paths", "covariances", "fixed", "higher_order", "derived")
+_TOP_KEYS = (
+    "name",
+    "description",
+    "scale",
+    "constructs",
+    "paths",
+    "covariances",
+    "fixed",
+    "higher_order",
+    "derived",
+    "interactions",
+)
 _DERIVED_KEYS = ("perceived", "expected", "kind", "source_scale")
 _HIGHER_ORDER_KEYS = ("label", "mode", "components")
 _CONSTRUCT_KEYS = ("label", "mode", "better", "indicators", "scale")
@@ -243,6 +268,28 @@ class _Reader:
             )
         return [Path(self.name(s, key), self.name(t, key)) for s, t, key in pairs]
 
+    def interactions(self, value: Any) -> list[Interaction]:
+        """``"A:B -> C"`` strings or ``{terms: [A, B], targets: [C, ...]}`` mappings; one Interaction per ``A:B``."""
+        if not isinstance(value, list):
+            raise self.error("interactions", f"Interactions must be a list of 'A:B -> target' strings; got {_show(value)}.")
+        targets: dict[tuple[str, str], list[str]] = {}
+        for i, item in enumerate(value):
+            key = f"interactions[{i}]"
+            if isinstance(item, str) and item.count("->") == 1 and item.split("->")[0].count(":") == 1:
+                term, target = (part.strip() for part in item.split("->"))
+                pair, found = tuple(part.strip() for part in term.split(":")), [target]
+            elif isinstance(item, Mapping):
+                body = self.mapping(item, key, ("terms", "targets"))
+                terms, found = body.get("terms"), body.get("targets")
+                if not (isinstance(terms, list) and len(terms) == 2 and isinstance(found, list) and found):
+                    raise self.error(key, f"Interaction at '{key}' needs terms: [A, B] and targets: [C, ...]; got {_show(item)}.")
+                pair = tuple(terms)
+            else:
+                raise self.error(key, f"Interaction at '{key}' must be 'A:B -> target' or a mapping; got {_show(item)}.")
+            names = tuple(self.name(part, key) for part in pair)
+            targets.setdefault((names[0], names[1]), []).extend(self.name(t, key) for t in found)
+        return [Interaction(left, right, tuple(found)) for (left, right), found in targets.items()]
+
     def covariances(self, value: Any) -> list[Covariance]:
         if not isinstance(value, list):
             raise self.error("covariances", f"Covariances must be a list of [left, right] pairs; got {_show(value)}.")
@@ -373,6 +420,7 @@ def spec_from_dict(d: Mapping[str, Any], *, source: str | os.PathLike[str] | Non
         "fixed": reader.fixed(body["fixed"]) if body.get("fixed") is not None else [],
         "higher_order": reader.higher_order(body["higher_order"]) if body.get("higher_order") is not None else [],
         "derived": reader.derived(body["derived"]) if body.get("derived") is not None else [],
+        "interactions": reader.interactions(body["interactions"]) if body.get("interactions") is not None else (),
         "name": reader.text(body["name"], "name") if body.get("name") is not None else None,
         "description": (reader.text(body["description"], "description") if body.get("description") is not None else None),
     }
@@ -455,6 +503,8 @@ def spec_to_dict(spec: ModelSpec) -> dict[str, Any]:
             h.name: ({"label": h.label} if h.label is not None else {}) | {"mode": h.mode.value, "components": list(h.components)}
             for h in spec.higher_order
         }
+    if spec.interactions:
+        out["interactions"] = [f"{term.name} -> {target}" for term in spec.interactions for target in term.targets]
     return out
 
 
