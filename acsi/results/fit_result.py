@@ -19,6 +19,7 @@ from acsi.admissibility import mark_tables
 from acsi.core.mediation import specific_indirect_rows
 from acsi.core.pls import total_effects
 from acsi.result_contract import ResultContract
+from acsi.results.fit_summary import summary_header, summary_tables
 from acsi.results.index_result import IndexResult
 from acsi.spec.model import ModelSpec
 from acsi.summary import Section, Summary
@@ -376,58 +377,14 @@ class FitResult(ResultContract):
 
     def summary(self) -> Summary:
         """A readable summary (``print(result.summary())``): estimates, fit, index, inadmissible marks, warnings."""
-        tables = self._summary_tables()
+        tables = summary_tables(self)
         notes = mark_tables(tables, self)  # a "flag" column beside inadmissible PLSc / CB-SEM numbers
         sections = [Section(title, table, index=title != "Outer model") for title, table in tables.items()]
         if notes:
             sections.append(Section("Inadmissible", lines=tuple(notes)))
         if self.warnings:
             sections.append(Section("Warnings", lines=tuple(f"- {message}" for message in self.warnings)))
-        return Summary(self._summary_header(), tuple(sections))
-
-    def _summary_header(self) -> tuple[str, str]:
-        settings = self.settings
-        scaling = "standardised indicators" if settings.get("standardized", True) else "centred raw indicators"
-        terms = f", {settings['interactions']} interaction terms" if settings.get("interactions") else ""
-        title = self.spec.name or "model"
-        status = f"yes, {self.n_iter} iterations" if self.converged else f"NO (stopped after {self.n_iter})"
-        dropped = f" ({self.n_dropped} dropped: missing values)" if self.n_dropped else ""
-        described = {
-            "pls": f"PLS path modelling of {title} ({settings.get('scheme')} scheme, {scaling}{terms})",
-            "plsc": f"consistent PLS (PLSc) of {title} ({settings.get('scheme')} scheme, rho_A correction{terms})",
-            "cbsem": f"covariance-based SEM of {title} (semopy, objective {settings.get('objective')}, "
-            f"{settings.get('identification')}; loadings and paths unstandardised)",
-            "gsca": f"generalized structured component analysis (GSCA) of {title} (alternating least squares)",
-        }
-        return (
-            f"acsi: {described.get(self.method, described['pls'])}",
-            f"Observations: {self.n_obs}{dropped}   Constructs: {len(self.constructs)}   "
-            f"Indicators: {len(self.indicators)}   Converged: {status}",
-        )
-
-    def _summary_tables(self) -> dict[str, pd.DataFrame]:
-        """The tables of the summary, by section title."""
-        tables = {
-            "Outer model": pd.concat([self.weights, self.loadings], axis=1).reset_index(),
-            "Structural model (path coefficients)": self.path_coefficients.to_frame(),
-            "Explained variance": pd.concat([self.r_squared, self.adjusted_r_squared], axis=1),
-            "Effects": self.effects[["direct", "indirect", "total"]],
-        }
-        specific = self.specific_indirect_effects()
-        if not specific.empty:
-            tables["Specific indirect effects"] = specific.set_index("path")[["estimate"]]
-        if self.standardized is not None:
-            tables["Standardised paths (std.all)"] = pd.Series(self.standardized["paths"], name="std_all").to_frame()
-        if self.reliability is not None:
-            tables["Reliability"] = pd.DataFrame(dict(self.reliability))
-        if self.fit_indices is not None:
-            tables["Fit indices"] = pd.Series(dict(self.fit_indices), name="value").to_frame()
-        if self.model_fit:
-            tables["Model fit (SRMR, d_ULS, d_G)"] = pd.DataFrame(dict(self.model_fit))
-        if self.index is not None:
-            index = pd.Series(self.index.to_dict(), name="index").to_frame()
-            tables[f"Index (0-100, {self.index.method} weights)"] = index
-        return tables
+        return Summary(summary_header(self), tuple(sections))
 
     def _repr_html_(self) -> str:
         """What a notebook shows: the path diagram (inline SVG) above the summary's compact tables."""
