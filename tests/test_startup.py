@@ -71,8 +71,10 @@ def test_command_line_estimator_settings_are_the_estimators_choices() -> None:
     from acsi.cli import options
     from acsi.core.pls import SCHEMES
     from acsi.estimators.cbsem import OBJECTIVES
+    from acsi.estimators.ordinal import ORDINAL_MODES
 
     assert set(options.SCHEMES) == set(SCHEMES) and options.OBJECTIVES == OBJECTIVES
+    assert options.ORDINAL_MODES == ORDINAL_MODES
 
 
 def test_a_cycle_in_the_structural_model_is_found_without_networkx() -> None:

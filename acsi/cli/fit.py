@@ -19,6 +19,7 @@ from acsi.cli.options import (
     METHODS,
     MISSING_POLICIES,
     OBJECTIVES,
+    ORDINAL_MODES,
     SCHEMES,
     SIGN_CHANGES,
 )
@@ -147,6 +148,13 @@ def add_fit_options(parser: argparse.ArgumentParser) -> None:
         "--std-lv",
         action="store_true",
         help="cbsem identification by unit factor variances (lavaan std.lv = TRUE) instead of a first loading fixed to 1",
+    )
+    parser.add_argument(
+        "--ordinal",
+        default="declared",
+        choices=ORDINAL_MODES,
+        help="pls, plsc, cbsem: ordinal indicators enter through polychoric correlations: declared (default: the "
+        "spec's 'ordinal' list), auto (also integer items with at most 7 levels) or none",
     )
     parser.add_argument("--scheme", default="path", choices=SCHEMES, help="PLS inner weighting scheme (default: path)")
     parser.add_argument(
@@ -358,6 +366,7 @@ def estimator_from_args(args: argparse.Namespace):  # noqa: ANN201
             max_iter=args.max_iter,
             objective=args.objective,
             std_lv=args.std_lv,
+            ordinal=args.ordinal,
         )
     except ValueError as err:  # e.g. --raw with another method: one readable message, exit status 2
         raise UsageError(str(err)) from err

@@ -9,6 +9,7 @@ from __future__ import annotations
 METHODS: tuple[str, ...] = ("pls", "plsc", "cbsem", "gsca")  # acsi.estimators.registry.METHODS
 SCHEMES: tuple[str, ...] = ("path", "centroid", "factorial")
 OBJECTIVES: tuple[str, ...] = ("MLW", "GLS", "ULS", "DWLS")
+ORDINAL_MODES: tuple[str, ...] = ("declared", "auto", "none")  # acsi.estimators.ordinal.ORDINAL_MODES
 INDEX_WEIGHTS: tuple[str, ...] = ("fornell", "standardized", "equal")  # acsi.index.INDEX_WEIGHTS
 MISSING_POLICIES: tuple[str, ...] = ("error", "listwise", "mean", "pairwise", "em")  # acsi.data.MISSING_POLICIES
 CI_METHODS: tuple[str, ...] = ("percentile", "bca", "basic")  # acsi.inference.CI_METHODS

@@ -21,6 +21,7 @@ errors, standardised estimates and fit measures within the tolerances of
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 import threading
 import warnings
@@ -33,6 +34,7 @@ import pandas as pd
 import semopy
 
 from acsi import notices
+from acsi.core.moments import correlation
 from acsi.data import IndicatorData
 from acsi.errors import (
     ConvergenceWarning,
@@ -41,6 +43,7 @@ from acsi.errors import (
     InadmissibleSolutionWarning,
     MissingDataWarning,
     MultipleOptimaWarning,
+    ParameterError,
 )
 from acsi.estimators.base import Estimate, EstimatorBase, check_settings
 from acsi.estimators.factor_solution import (
@@ -51,6 +54,7 @@ from acsi.estimators.factor_solution import (
     standardised_solution,
 )
 from acsi.estimators.fit_indices import CHI_SQUARE_OBJECTIVES, fit_indices, model_fit
+from acsi.estimators.ordinal import ORDINAL_MODES, OrdinalMode, ordinal_indicators
 from acsi.estimators.semopy_model import SpecOrder, Start, free_cells, lavaan_starts, perturbed
 from acsi.estimators.semopy_syntax import starting_values, to_semopy_syntax
 from acsi.index import INDEX_WEIGHTS, IndexWeights
@@ -133,6 +137,13 @@ class CBSEM(EstimatorBase):
         Starting points tried at most (default 5): the first is lavaan's default start; the
         others are tried only when an optimum is improper or at a bound (see *Starts*). 1 turns
         the further starts off (cheaper bootstraps of models with many improper resamples).
+    ordinal : {"declared", "auto", "none"}
+        Which indicators are ordinal (:mod:`acsi.estimators.ordinal`). With ordinal indicators
+        the model is fitted to their polychoric / polyserial correlation matrix with
+        ``objective="ULS"`` (lavaan's ``estimator = "ULSMV"`` point estimates, delta
+        parametrisation); WLSMV (``"DWLS"``) would need the asymptotic covariance of the
+        polychoric correlations, which is not built (NotImplementedError), and ML / GLS are
+        refused as lavaan refuses them for ordered data.
 
     Notes
     -----
@@ -176,6 +187,7 @@ class CBSEM(EstimatorBase):
     max_iter: int = 10000
     index_weights: IndexWeights = "fornell"
     max_starts: int = 5
+    ordinal: OrdinalMode = "declared"
 
     def __post_init__(self) -> None:
         check_settings(
@@ -187,6 +199,7 @@ class CBSEM(EstimatorBase):
                 "max_iter": ("positive_int", None),
                 "index_weights": ("choice", INDEX_WEIGHTS),
                 "max_starts": ("positive_int", None),
+                "ordinal": ("choice", ORDINAL_MODES),
             },
         )
 
@@ -218,7 +231,8 @@ class CBSEM(EstimatorBase):
             Heywood cases, standardised estimates above 1, non-PD factor covariances.
         """
         syntax = to_semopy_syntax(spec, std_lv=self.std_lv)
-        S = covariance
+        ordinal = self._check_ordinal(spec, data)
+        S = correlation(covariance) if ordinal else covariance
         X = data.values
         n, p = X.shape
         issued = self._check_data(data)
@@ -266,7 +280,32 @@ class CBSEM(EstimatorBase):
             issued.append(message)
             notices.issue(message, ConvergenceWarning, stacklevel=3)
 
-        return self._result(spec, data, model, result, S, n, p, converged, issued, optima)
+        estimate = self._result(spec, data, model, result, S, n, p, converged, issued, optima)
+        if not ordinal:
+            return estimate
+        sd = np.sqrt(np.diag(covariance))  # raw answers: scores and weights on their scale
+        return dataclasses.replace(
+            estimate,
+            outer_weights=estimate.outer_weights / sd,
+            score_weights=estimate.score_weights / sd[:, None],
+            settings=dict(estimate.settings) | {"correlations": "polychoric"},
+        )
+
+    def _check_ordinal(self, spec: ModelSpec, data: IndicatorData) -> bool:
+        """Whether indicators are ordinal, refusing the objectives that cannot take them."""
+        if not ordinal_indicators(spec, data, self.ordinal):
+            return False
+        if self.objective == "DWLS":
+            raise NotImplementedError(
+                "WLSMV for ordinal indicators (objective='DWLS') weights by the asymptotic variances of the polychoric "
+                "correlations, which acsi does not compute yet; use objective='ULS' (lavaan's ULSMV estimates) or ordinal='none'."
+            )
+        if self.objective != "ULS":
+            raise ParameterError(
+                f"objective={self.objective!r} assumes continuous indicators; with ordinal indicators use objective='ULS' "
+                "(least squares on the polychoric correlations, lavaan's ULSMV), or ordinal='none' to treat them as interval."
+            )
+        return True
 
     def _check_data(self, data: IndicatorData) -> list[str]:
         """Refuse data the objective cannot use (DWLS needs complete, unweighted rows); the messages of

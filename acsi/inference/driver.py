@@ -22,6 +22,7 @@ from acsi.core import resample
 from acsi.core.poisson import poisson_counts, poisson_key
 from acsi.data import IndicatorData, MissingPolicy
 from acsi.errors import BootstrapWarning, EstimationError, ParameterError
+from acsi.estimators.ordinal import may_use_ordinal
 from acsi.estimators.pls import PLSPM
 from acsi.inference.batched_pls import BatchedPLS
 from acsi.inference.inputs import BootstrapInputs, check_int, check_options, resolve_inputs, seed_sequence
@@ -145,9 +146,13 @@ def bootstrap(
         raise ParameterError(
             f"missing={missing!r} is repeated in every resample by the refit engine; use engine='auto' or 'refit'."
         )
-    batched = type(inputs.estimator) is PLSPM and engine != "refit" and inputs.raw is None
-    if engine == "batched" and type(inputs.estimator) is not PLSPM:
-        raise ParameterError(f"engine='batched' works for PLSPM only; got {type(inputs.estimator).__name__}. Use engine='refit'.")
+    pearson = not may_use_ordinal(inputs.estimator, inputs.spec)  # polychoric correlations: refit every resample
+    batched = type(inputs.estimator) is PLSPM and engine != "refit" and inputs.raw is None and pearson
+    if engine == "batched" and not (type(inputs.estimator) is PLSPM and pearson):
+        raise ParameterError(
+            f"engine='batched' works for PLSPM on Pearson correlations only; got {type(inputs.estimator).__name__} "
+            f"(ordinal={getattr(inputs.estimator, 'ordinal', 'none')!r}). Use engine='refit'."
+        )
     layout = StatisticLayout.of(inputs.base)
     estimates = layout.from_result(inputs.base)
     work = _engine(inputs, layout, sign_change, batched)

@@ -156,6 +156,10 @@ class ModelSpec:
         ``~~`` statements and fixed values, kept for covariance-based SEM; PLS refuses them.
     name, description : str, optional
         Free text carried along for reports.
+    ordinal : iterable of str, optional
+        Indicators declared ordinal (ordered categories): with ``ordinal="declared"`` (the
+        default of :func:`acsi.fit`) PLS, PLSc and CB-SEM use their polychoric / polyserial
+        correlations (:mod:`acsi.estimators.ordinal`).
 
     Raises
     ------
@@ -170,9 +174,11 @@ class ModelSpec:
     fixed: tuple[FixedValue, ...] = ()
     name: str | None = None
     description: str | None = None
+    ordinal: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "constructs", tuple(self.constructs))
+        object.__setattr__(self, "ordinal", tuple(self.ordinal))
         object.__setattr__(self, "paths", tuple(self.paths))
         object.__setattr__(self, "covariances", tuple(self.covariances))
         object.__setattr__(self, "fixed", tuple(self.fixed))
@@ -269,6 +275,19 @@ class ModelSpec:
                         culprit=end,
                     )
         self._validate_covariances_and_fixed()
+        self._validate_ordinal(set(owner))
+
+    def _validate_ordinal(self, indicators: set[str]) -> None:
+        for item in self.ordinal:
+            if item not in indicators:
+                raise SpecError(
+                    f"'{item}' is declared ordinal but is not an indicator of any construct. "
+                    f"Declare ordinal indicators only (or a construct name in YAML's 'ordinal' list).",
+                    culprit=str(item),
+                )
+        if len(set(self.ordinal)) != len(self.ordinal):
+            twice = next(i for i in self.ordinal if self.ordinal.count(i) > 1)
+            raise SpecError(f"Indicator '{twice}' is declared ordinal twice.", culprit=twice)
 
     def _validate_covariances_and_fixed(self) -> None:
         # Each covariance is one parameter: 'a ~~ b' and 'b ~~ a' are the same statement.
@@ -367,6 +386,7 @@ class ModelSpec:
             fixed=self.fixed,
             name=self.name,
             description=self.description,
+            ordinal=self.ordinal,
         )
 
     def check_pls(self) -> None:

@@ -27,6 +27,7 @@ Every key except ``constructs`` is optional; unknown keys are errors::
       - [y1, y5]
     fixed:                            # parameters fixed to a value (covariance-based SEM only)
       - {lhs: dem60, op: "=~", rhs: y1, value: 1}
+    ordinal: [customer_satisfaction, qual_overall]   # ordinal indicators; a construct name means all its indicators
 
 A scale is ``{min: a, max: b}`` or ``[a, b]``, with finite numbers ``a < b``. An indicator's scale is
 the first given of: its own ``scale``, its construct's ``scale``, the top-level ``scale``; with none,
@@ -57,7 +58,7 @@ from acsi.spec.model import Construct, Covariance, FixedValue, Mode, ModelSpec, 
 
 __all__ = ["read_yaml", "spec_from_dict", "spec_to_dict", "spec_to_yaml", "write_yaml"]
 
-_TOP_KEYS = ("name", "description", "scale", "constructs", "paths", "covariances", "fixed")
+_TOP_KEYS = ("name", "description", "scale", "constructs", "paths", "covariances", "fixed", "ordinal")
 _CONSTRUCT_KEYS = ("label", "mode", "better", "indicators", "scale")
 _INDICATOR_KEYS = ("scale", "wording")
 _FIXED_KEYS = ("lhs", "op", "rhs", "value")
@@ -247,6 +248,17 @@ class _Reader:
             out.append(Covariance(self.name(left, key), self.name(right, key)))
         return out
 
+    def ordinal(self, value: Any, constructs: list[Construct]) -> tuple[str, ...]:
+        """The ``ordinal`` list: indicator names, or construct names standing for all their indicators."""
+        if not isinstance(value, list):
+            raise self.error("ordinal", f"'ordinal' must be a list of indicator or construct names; got {_show(value)}.")
+        blocks = {c.name: c.indicators for c in constructs}
+        out: list[str] = []
+        for i, item in enumerate(value):
+            name = self.name(item, f"ordinal[{i}]")
+            out.extend(blocks.get(name, (name,)))
+        return tuple(out)
+
     def fixed(self, value: Any) -> list[FixedValue]:
         if not isinstance(value, list):
             raise self.error("fixed", f"Fixed values must be a list of {{lhs, op, rhs, value}}; got {_show(value)}.")
@@ -320,6 +332,7 @@ def spec_from_dict(d: Mapping[str, Any], *, source: str | os.PathLike[str] | Non
         "fixed": reader.fixed(body["fixed"]) if body.get("fixed") is not None else [],
         "name": reader.text(body["name"], "name") if body.get("name") is not None else None,
         "description": (reader.text(body["description"], "description") if body.get("description") is not None else None),
+        "ordinal": reader.ordinal(body["ordinal"], constructs) if body.get("ordinal") is not None else (),
     }
     try:
         return ModelSpec(constructs=tuple(constructs), scales=scales, **parts)
@@ -387,6 +400,8 @@ def spec_to_dict(spec: ModelSpec) -> dict[str, Any]:
         out["covariances"] = [[c.left, c.right] for c in spec.covariances]
     if spec.fixed:
         out["fixed"] = [{"lhs": f.lhs, "op": f.op, "rhs": f.rhs, "value": f.value} for f in spec.fixed]
+    if spec.ordinal:
+        out["ordinal"] = list(spec.ordinal)
     return out
 
 
