@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 
 from acsi import notices
-from acsi.errors import DataError, OrdinalCorrelationWarning, ParameterError
+from acsi.errors import OrdinalCorrelationWarning, ParameterError
 
 if TYPE_CHECKING:
     from acsi.data import IndicatorData
@@ -74,8 +74,6 @@ def ordinal_covariance(
     ------
     ParameterError
         Ordinal indicators with pairwise / EM moments, mean imputation or case weights.
-    DataError
-        An ordinal indicator with a single observed level.
 
     Warns
     -----
@@ -105,7 +103,10 @@ def ordinal_covariance(
 
 
 def _check_data(data: IndicatorData, names: tuple[str, ...], method: str) -> None:
-    """Refuse what the two-step correlations cannot use: estimated moments, imputed means, case weights, one level."""
+    """Refuse what the two-step correlations cannot use: estimated moments, imputed means, case weights.
+
+    (A constant indicator never gets here: :func:`acsi.data.prepare` and the refits refuse it.)
+    """
     listed = ", ".join(f"'{n}'" for n in names[:5]) + (" ..." if len(names) > 5 else "")
     if data.moments is not None or data.missing == "mean":
         raise ParameterError(
@@ -117,12 +118,6 @@ def _check_data(data: IndicatorData, names: tuple[str, ...], method: str) -> Non
             f"method={method!r} with ordinal indicators ({listed}) cannot take case weights (the polychoric "
             "correlations are unweighted); drop the weights or use ordinal='none'."
         )
-    for j, name in enumerate(data.indicators):
-        if name in names and np.unique(data.values[:, j]).size < 2:
-            raise DataError(
-                f"Ordinal indicator '{name}' has a single level ({data.values[0, j]:g}); a polychoric correlation needs "
-                "at least two observed levels. Drop the indicator or declare it non-ordinal."
-            )
 
 
 def _empty_levels(data: IndicatorData, levels: dict[int, np.ndarray]) -> list[str]:
