@@ -15,6 +15,7 @@ from acsi.cli.ingest import add_strictness, parse_sheet
 from acsi.cli.options import (
     BCA_MIN_RESAMPLES,
     CI_METHODS,
+    ESTIMATOR_OPTIONS,
     INDEX_WEIGHTS,
     METHODS,
     MISSING_POLICIES,
@@ -357,17 +358,7 @@ def estimator_from_args(args: argparse.Namespace):  # noqa: ANN201
     from acsi.api import make_estimator
 
     try:
-        return make_estimator(
-            args.method,
-            scheme=args.scheme,
-            raw=args.raw,
-            index_weights=args.index_weights,
-            tol=args.tol,
-            max_iter=args.max_iter,
-            objective=args.objective,
-            std_lv=args.std_lv,
-            ordinal=args.ordinal,
-        )
+        return make_estimator(args.method, **{name: getattr(args, name) for name in ESTIMATOR_OPTIONS})
     except ValueError as err:  # e.g. --raw with another method: one readable message, exit status 2
         raise UsageError(str(err)) from err
 

@@ -43,19 +43,19 @@ def normal_cdf(x: np.ndarray) -> np.ndarray:
 
 def density(h: np.ndarray, k: np.ndarray, r: np.ndarray) -> np.ndarray:
     """``phi2(h, k, r) = exp(-(h^2 - 2 r h k + k^2) / (2 (1 - r^2))) / (2 pi sqrt(1 - r^2))``."""
-    h, k = _finite(h), _finite(k)
+    h, k = finite(h), finite(k)
     one_minus = 1.0 - np.asarray(r) ** 2
     return np.asarray(np.exp(-(h * h - 2 * r * h * k + k * k) / (2 * one_minus)) / (2 * math.pi * np.sqrt(one_minus)))
 
 
 def cdf(h: np.ndarray, k: np.ndarray, r: np.ndarray) -> np.ndarray:
     """``P(X < h, Y < k)`` for standard normals with correlation ``r`` (arrays broadcast; ``|r| < 1``)."""
-    return upper_orthant(-_finite(h), -_finite(k), np.asarray(r, dtype=float))
+    return upper_orthant(-finite(h), -finite(k), np.asarray(r, dtype=float))
 
 
 def upper_orthant(h: np.ndarray, k: np.ndarray, r: np.ndarray) -> np.ndarray:
     """``P(X > h, Y > k)``: Genz (2004), the low- and high-correlation formulas of the module docstring."""
-    h, k, r = np.broadcast_arrays(_finite(h), _finite(k), np.asarray(r, dtype=float))
+    h, k, r = np.broadcast_arrays(finite(h), finite(k), np.asarray(r, dtype=float))
     out = np.empty(h.shape)
     low = np.abs(r) < _HIGH
     out[low] = _low_correlation(h[low], k[low], r[low])
@@ -64,8 +64,9 @@ def upper_orthant(h: np.ndarray, k: np.ndarray, r: np.ndarray) -> np.ndarray:
     return out
 
 
-def _finite(x: np.ndarray) -> np.ndarray:
-    return np.clip(np.asarray(x, dtype=float), -BOUND, BOUND)
+def finite(x: np.ndarray) -> np.ndarray:
+    """``x`` with infinite (and larger) bounds clipped to +-``BOUND``."""
+    return np.asarray(np.clip(np.asarray(x, dtype=float), -BOUND, BOUND))
 
 
 def _low_correlation(h: np.ndarray, k: np.ndarray, r: np.ndarray) -> np.ndarray:

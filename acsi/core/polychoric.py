@@ -135,7 +135,7 @@ def polyserial(
     yy = y[:, pairs[:, 1]].T
     upper = np.take_along_axis(tau[pairs[:, 0]], x + 1, axis=1)
     lower = np.take_along_axis(tau[pairs[:, 0]], x, axis=1)
-    upper_b, lower_b = bvn._finite(upper), bvn._finite(lower)
+    upper_b, lower_b = bvn.finite(upper), bvn.finite(lower)
 
     def evaluate(rho: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         r = rho[:, None]
