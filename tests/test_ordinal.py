@@ -127,7 +127,7 @@ def test_bootstrap_of_ordpls_refits_every_resample(mobi: pd.DataFrame) -> None:
     spec = _spec(tuple(ITEMS))
     boot = acsi.bootstrap(PLSPM(), spec, mobi, n_boot=5, seed=1)
     assert boot.engine == "refit"
-    with pytest.raises(ParameterError, match="Pearson correlations only"):
+    with pytest.raises(ParameterError, match="PLSPM only, on Pearson correlations"):
         acsi.bootstrap(PLSPM(), spec, mobi, n_boot=5, seed=1, engine="batched")
 
 

@@ -150,7 +150,7 @@ def bootstrap(
     batched = type(inputs.estimator) is PLSPM and engine != "refit" and inputs.raw is None and pearson
     if engine == "batched" and not (type(inputs.estimator) is PLSPM and pearson):
         raise ParameterError(
-            f"engine='batched' works for PLSPM on Pearson correlations only; got {type(inputs.estimator).__name__} "
+            f"engine='batched' works for PLSPM only, on Pearson correlations; got {type(inputs.estimator).__name__} "
             f"(ordinal={getattr(inputs.estimator, 'ordinal', 'none')!r}). Use engine='refit'."
         )
     layout = StatisticLayout.of(inputs.base)
