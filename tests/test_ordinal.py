@@ -56,9 +56,10 @@ def test_an_ordinal_name_that_is_no_indicator_is_refused() -> None:
 
 
 # ---------------------------------------------------------------------------- agreement with lavaan
-def test_cbsem_uls_on_polychoric_correlations_matches_lavaan_ulsmv(mobi: pd.DataFrame) -> None:
-    expected = pd.read_csv(HERE / "ulsmv_standardized.csv").rename(columns={"est.std": "est_std"})
-    result = acsi.fit(_spec(tuple(ITEMS)), mobi, method="cbsem", objective="ULS").to_dict()
+@pytest.mark.parametrize(("objective", "lavaan"), [("ULS", "ulsmv"), ("DWLS", "wlsmv")])
+def test_cbsem_on_polychoric_correlations_matches_lavaan(mobi: pd.DataFrame, objective: str, lavaan: str) -> None:
+    expected = pd.read_csv(HERE / f"{lavaan}_standardized.csv").rename(columns={"est.std": "est_std"})
+    result = acsi.fit(_spec(tuple(ITEMS)), mobi, method="cbsem", objective=objective).to_dict()
     for row in expected.itertuples():
         if row.op == "=~":
             ours = result["standardized"]["loadings"][row.lhs][row.rhs]
@@ -67,10 +68,10 @@ def test_cbsem_uls_on_polychoric_correlations_matches_lavaan_ulsmv(mobi: pd.Data
         assert ours == pytest.approx(row.est_std, abs=LAVAAN), (row.lhs, row.op, row.rhs)
 
 
-def test_cbsem_wlsmv_with_ordinal_indicators_is_not_built(mobi: pd.DataFrame) -> None:
-    with pytest.raises(NotImplementedError, match="WLSMV"):
-        acsi.fit(_spec(tuple(ITEMS)), mobi, method="cbsem", objective="DWLS")
-    with pytest.raises(ParameterError, match="objective='ULS'"):
+def test_cbsem_refuses_wlsmv_with_continuous_indicators_and_ml_with_ordinal_ones(mobi: pd.DataFrame) -> None:
+    with pytest.raises(NotImplementedError, match="all-ordinal models only"):
+        acsi.fit(_spec(tuple(ITEMS[:-1])), mobi, method="cbsem", objective="DWLS")
+    with pytest.raises(ParameterError, match="objective='DWLS'"):
         acsi.fit(_spec(tuple(ITEMS)), mobi, method="cbsem")
 
 
@@ -136,15 +137,15 @@ def test_ordplsc_recovers_the_population_from_five_point_items_better_than_plsc_
     spec = _spec()
     truth = {"CUEX -> CUSA": 0.5, "CUSA -> CUSL": 0.6}
     population = PopulationModel(spec, paths=truth, loadings={"CUEX": 0.7, "CUSA": 0.8, "CUSL": 0.75})
-    frame = population.draw(4000, seed=3, scale=(1, 5))
+    frame = population.draw(20_000, seed=3, scale=(1, 5))
     loadings = np.repeat([0.7, 0.8, 0.75], 3)
     ordinal = acsi.fit(spec, frame, method="plsc", ordinal="auto")
     codes = acsi.fit(spec, frame, method="plsc", ordinal="none")
     ord_paths = np.array([ordinal.to_dict()["paths"][k] for k in truth])
-    np.testing.assert_allclose(ord_paths, list(truth.values()), atol=0.05)
+    np.testing.assert_allclose(ord_paths, list(truth.values()), atol=0.03)
     ord_error = np.abs(ordinal.cross_loading_matrix[np.arange(9), np.repeat(np.arange(3), 3)] - loadings).max()
     code_error = np.abs(codes.cross_loading_matrix[np.arange(9), np.repeat(np.arange(3), 3)] - loadings).max()
-    assert ord_error < 0.04 < code_error
+    assert ord_error < 0.03 < 0.06 < code_error  # codes: loadings of the coarse answers, attenuated
 
 
 def test_cli_fit_takes_the_ordinal_flag(mobi: pd.DataFrame, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -51,6 +51,17 @@ def test_polychoric_and_polyserial_correlations_match_lavaan_lavcor(reference: P
     assert result.converged.all() and not result.boundary.any()
 
 
+def test_polychoric_variances_match_the_diagonal_of_lavaans_wlsmv_gamma(reference: Path) -> None:
+    values = mobi_five_levels(reference)[ITEMS].to_numpy()
+    codes = np.column_stack([polychoric.category_codes(values[:, j])[0] for j in range(9)])
+    rows, cols = np.triu_indices(9, 1)
+    pairs = np.column_stack([rows, cols])
+    fit, _ = polychoric.polychoric(codes, pairs)
+    expected = pd.read_csv(HERE / "wlsmv_gamma_correlations.csv")
+    assert list(expected["pair"]) == [f"{ITEMS[i]}~~{ITEMS[j]}" for i, j in pairs]
+    np.testing.assert_allclose(polychoric.polychoric_variances(codes, pairs, fit.rho), expected["gamma"], atol=1e-5)
+
+
 def test_polychoric_recovers_the_correlation_of_discretised_normals() -> None:
     rng = np.random.default_rng(7)
     rho = 0.6

@@ -94,13 +94,7 @@ def polychoric(
     Each column holds the codes ``0..K_j-1`` of :func:`category_codes` with every level
     observed. Returns the :class:`PairFit` and the thresholds of every column (step 1).
     """
-    n_levels = codes.max(axis=0) + 1
-    taus = [thresholds(codes[:, j], int(n_levels[j])) for j in range(codes.shape[1])]
-    width = int(n_levels.max())
-    tau = _padded_thresholds(taus, width)
-    a, b = tau[pairs[:, 0]][:, :, None], tau[pairs[:, 1]][:, None, :]
-    counts = np.stack([np.bincount(codes[:, i] * width + codes[:, j], minlength=width * width) for i, j in pairs])
-    counts = counts.reshape(-1, width, width).astype(float)
+    a, b, counts, taus = _pair_tables(codes, pairs)
     start = np.array([np.corrcoef(codes[:, i], codes[:, j])[0, 1] for i, j in pairs]).reshape(-1)
 
     def evaluate(rho: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -115,6 +109,69 @@ def polychoric(
         return loglik, score, information
 
     return _fisher_scoring(evaluate, np.clip(start, -0.9, 0.9), tol, max_iter), taus
+
+
+def _pair_tables(codes: np.ndarray, pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[np.ndarray]]:
+    """Thresholds of the pairs' first (P, K+1, 1) and second (P, 1, K+1) items (padded as in
+    :func:`_padded_thresholds`), their cell counts (P, K, K) and every column's thresholds."""
+    n_levels = codes.max(axis=0) + 1
+    taus = [thresholds(codes[:, j], int(n_levels[j])) for j in range(codes.shape[1])]
+    width = int(n_levels.max())
+    tau = _padded_thresholds(taus, width)
+    counts = np.stack([np.bincount(codes[:, i] * width + codes[:, j], minlength=width * width) for i, j in pairs])
+    return tau[pairs[:, 0]][:, :, None], tau[pairs[:, 1]][:, None, :], counts.reshape(-1, width, width).astype(float), taus
+
+
+def polychoric_variances(codes: np.ndarray, pairs: np.ndarray, rho: np.ndarray) -> np.ndarray:
+    """n times the asymptotic variance of each two-step polychoric correlation, threshold estimation included.
+
+    The diagonal of the correlations' block of lavaan's ``NACOV`` (Gamma), whose inverse
+    weights WLSMV's diagonally weighted least squares (Muthen 1984). With ``p_ij = n_ij / n``
+    the observed cell shares, ``P_ij`` the model's cell probabilities and ``Q = (dP/drho) / P``
+    the score of an answer in cell (i, j), the delta method on the two steps gives that answer
+    the influence
+
+        IF_ij = (Q_ij - T^a_i - T^b_j + c) / H,   H = sum_ij p_ij Q_ij^2,
+
+    with ``T^a_i = sum_{m > i} u^a_m``, ``u^a_m = sum_ij p_ij Q_ij (dP_ij/da_m) / (P_ij phi(a_m))``
+    (the score's sensitivity to threshold m per unit of its cumulative share: thresholds are
+    normal quantiles of those shares) and ``c = sum_m u^a_m Phi(a_m) + sum_m u^b_m Phi(b_m)``
+    (the influences have mean 0); the variance is ``sum_ij p_ij IF_ij^2``. Here
+    ``dP_ij/da_m = phi(a_m) [Phi((b_{j+1} - rho a_m)/s) - Phi((b_j - rho a_m)/s)]`` for
+    ``m = i + 1`` and minus that for ``m = i`` (``s = sqrt(1 - rho^2)``). ``H`` and ``u`` use the
+    observed shares (outer products of the scores), as lavaan does; they equal the expected
+    information when the bivariate normal model holds, where the variance is that of
+    Olsson (1979).
+    """
+    a, b, counts, _ = _pair_tables(codes, pairs)
+    r = rho[:, None, None]
+    cells = _rectangles(bvn.cdf(a, b, r))
+    slopes = _rectangles(bvn.density(a, b, r))
+    used = cells > 0
+    safe = np.where(used, cells, 1.0)
+    Q = np.where(used, slopes / safe, 0.0)
+    share = counts / counts.sum(axis=(1, 2), keepdims=True)
+    H = (share * Q**2).sum(axis=(1, 2))
+    weighted = np.where(used, Q * share / safe, 0.0)
+    u_a = _threshold_sensitivity(weighted, a[:, :, 0], b[:, 0, :], rho)
+    u_b = _threshold_sensitivity(np.swapaxes(weighted, 1, 2), b[:, 0, :], a[:, :, 0], rho)
+    c = (u_a * bvn.normal_cdf(a[:, :, 0])).sum(axis=1) + (u_b * bvn.normal_cdf(b[:, 0, :])).sum(axis=1)
+    t_a = np.cumsum(u_a[:, ::-1], axis=1)[:, ::-1][:, 1:]  # T_i = sum_{m > i} u_m, i = 0..K-1
+    t_b = np.cumsum(u_b[:, ::-1], axis=1)[:, ::-1][:, 1:]
+    influence = (Q - t_a[:, :, None] - t_b[:, None, :] + c[:, None, None]) / H[:, None, None]
+    return np.asarray((share * influence**2).sum(axis=(1, 2)))
+
+
+def _threshold_sensitivity(Q: np.ndarray, own: np.ndarray, other: np.ndarray, rho: np.ndarray) -> np.ndarray:
+    """``u_m = sum_ij Q_ij (dP_ij/d own_m) / phi(own_m)`` for the thresholds ``own`` (P, K+1) of the rows
+    of ``Q`` (P, K, K; here the shares times the scores over P), ``other`` (P, K+1) those of its
+    columns; 0 at the infinite ends."""
+    r = rho[:, None, None]
+    conditional = bvn.normal_cdf((bvn.finite(other)[:, None, :] - r * bvn.finite(own)[:, :, None]) / np.sqrt(1 - r * r))
+    share = conditional[:, :, 1:] - conditional[:, :, :-1]  # (P, K+1 thresholds, K columns)
+    padded = np.pad(Q, ((0, 0), (1, 1), (0, 0)))  # row m: Q[m-1]; row m+1: Q[m]
+    u = (share * (padded[:, :-1, :] - padded[:, 1:, :])).sum(axis=2)
+    return np.asarray(np.where(np.isfinite(own), u, 0.0))
 
 
 def _rectangles(corners: np.ndarray) -> np.ndarray:

@@ -54,7 +54,7 @@ from acsi.estimators.factor_solution import (
     standardised_solution,
 )
 from acsi.estimators.fit_indices import CHI_SQUARE_OBJECTIVES, fit_indices, model_fit
-from acsi.estimators.ordinal import ORDINAL_MODES, OrdinalMode, ordinal_indicators
+from acsi.estimators.ordinal import ORDINAL_MODES, OrdinalMode, ordinal_indicators, polychoric_weights
 from acsi.estimators.semopy_model import SpecOrder, Start, free_cells, lavaan_starts, perturbed
 from acsi.estimators.semopy_syntax import starting_values, to_semopy_syntax
 from acsi.index import INDEX_WEIGHTS, IndexWeights
@@ -139,11 +139,13 @@ class CBSEM(EstimatorBase):
         the further starts off (cheaper bootstraps of models with many improper resamples).
     ordinal : {"declared", "auto", "none"}
         Which indicators are ordinal (:mod:`acsi.estimators.ordinal`). With ordinal indicators
-        the model is fitted to their polychoric / polyserial correlation matrix with
-        ``objective="ULS"`` (lavaan's ``estimator = "ULSMV"`` point estimates, delta
-        parametrisation); WLSMV (``"DWLS"``) would need the asymptotic covariance of the
-        polychoric correlations, which is not built (NotImplementedError), and ML / GLS are
-        refused as lavaan refuses them for ordered data.
+        the model is fitted to their polychoric / polyserial correlation matrix (delta
+        parametrisation): ``objective="DWLS"`` weights each correlation by the inverse of its
+        asymptotic variance (:func:`acsi.core.polychoric.polychoric_variances`), lavaan's
+        ``estimator = "WLSMV"`` point estimates (all indicators ordinal only);
+        ``objective="ULS"`` gives lavaan's ``"ULSMV"`` ones. Standard errors (lavaan's robust
+        sandwich) are not built (NaN); ML and GLS are refused, as lavaan refuses them for
+        ordered data.
 
     Notes
     -----
@@ -233,6 +235,7 @@ class CBSEM(EstimatorBase):
         syntax = to_semopy_syntax(spec, std_lv=self.std_lv)
         ordinal = self._check_ordinal(spec, data)
         S = correlation(covariance) if ordinal else covariance
+        weights = polychoric_weights(data, S) if ordinal and self.objective == "DWLS" else None
         X = data.values
         n, p = X.shape
         issued = self._check_data(data)
@@ -242,7 +245,7 @@ class CBSEM(EstimatorBase):
         optima: list[dict[str, Any]] = []
         with _one_blas_thread(), _captured_semopy_logging() as capture:
             try:
-                if self.objective == "DWLS":
+                if self.objective == "DWLS" and weights is None:
                     model = semopy.Model(syntax)
                     result = model.fit(
                         pd.DataFrame(X, columns=observed),
@@ -251,7 +254,7 @@ class CBSEM(EstimatorBase):
                     )
                     model.load_cov(S)  # estimates are DWLS; S (divisor n) for what follows
                 else:
-                    model, result, optima = self._multistart(syntax, spec, S, n, observed)
+                    model, result, optima = self._multistart(syntax, spec, S, n, observed, weights)
             except (np.linalg.LinAlgError, ValueError, KeyError, ZeroDivisionError) as err:
                 raise EstimationError(
                     f"semopy could not fit the model ({type(err).__name__}: {err}). Check that the model is identified "
@@ -293,17 +296,18 @@ class CBSEM(EstimatorBase):
 
     def _check_ordinal(self, spec: ModelSpec, data: IndicatorData) -> bool:
         """Whether indicators are ordinal, refusing the objectives that cannot take them."""
-        if not ordinal_indicators(spec, data, self.ordinal):
+        names = ordinal_indicators(spec, data, self.ordinal)
+        if not names:
             return False
-        if self.objective == "DWLS":
+        if self.objective == "DWLS" and len(names) < len(data.indicators):
             raise NotImplementedError(
-                "WLSMV for ordinal indicators (objective='DWLS') weights by the asymptotic variances of the polychoric "
-                "correlations, which acsi does not compute yet; use objective='ULS' (lavaan's ULSMV estimates) or ordinal='none'."
+                "WLSMV (objective='DWLS') with ordinal indicators is built for all-ordinal models only: the weights of "
+                "polyserial and Pearson correlations are not computed. Declare every indicator ordinal, or use objective='ULS'."
             )
-        if self.objective != "ULS":
+        if self.objective not in ("ULS", "DWLS"):
             raise ParameterError(
-                f"objective={self.objective!r} assumes continuous indicators; with ordinal indicators use objective='ULS' "
-                "(least squares on the polychoric correlations, lavaan's ULSMV), or ordinal='none' to treat them as interval."
+                f"objective={self.objective!r} assumes continuous indicators; with ordinal indicators use objective='DWLS' "
+                "(lavaan's WLSMV) or 'ULS' (ULSMV) on the polychoric correlations, or ordinal='none' to treat them as interval."
             )
         return True
 
@@ -332,7 +336,7 @@ class CBSEM(EstimatorBase):
     # ------------------------------------------------------------------ mapping back
     # ------------------------------------------------------------------ starts and optima
     def _multistart(
-        self, syntax: str, spec: ModelSpec, S: np.ndarray, n: int, observed: list[str]
+        self, syntax: str, spec: ModelSpec, S: np.ndarray, n: int, observed: list[str], weights: np.ndarray | None = None
     ) -> tuple[Any, Any, list[dict[str, Any]]]:
         """Fit from lavaan-style starts; at a boundary or improper point, from further starts too.
 
@@ -345,7 +349,9 @@ class CBSEM(EstimatorBase):
         its objective is within ``1e-8 (1 + |f|)`` of that lowest value.
 
         Returns the chosen semopy model and solver result, and every optimum found as dicts
-        ``{start, objective, converged, proper, problems, chosen}``.
+        ``{start, objective, converged, proper, problems, chosen}``. ``weights`` (p, p), for
+        DWLS on polychoric correlations, replace the weights semopy would compute from rows
+        (:func:`_weigh_dwls`).
         """
         cov = pd.DataFrame(S, index=observed, columns=observed)
         options = {"ftol": self.ftol, "maxiter": self.max_iter}
@@ -353,6 +359,8 @@ class CBSEM(EstimatorBase):
         def run(x0: Start | None) -> tuple[Any, Any, dict[str, Any]]:
             model = semopy.Model(syntax)
             model.load(cov=cov, n_samples=n)
+            if weights is not None:
+                _weigh_dwls(model, pd.DataFrame(weights, index=observed, columns=observed))
             default = np.array(model.param_vals, dtype=float)
             if x0 is not None:
                 model.param_vals = x0(model, default)
@@ -521,6 +529,21 @@ class CBSEM(EstimatorBase):
         se = np.sqrt(np.clip(np.diag(fim_inv), 0, None))
         cells = free_cells(model, values=se)
         return dict(zip(keys, order.matrices(cells)))
+
+
+def _weigh_dwls(model: Any, weights: pd.DataFrame) -> None:
+    """Have semopy's DWLS objective ``sum_{i<=j} w_ij (s_ij - sigma_ij)^2`` use ``weights`` (semopy 2.3 computes
+    them from the rows' fourth moments in ``prepare_wls`` and offers no argument for others: its
+    ``custom_w`` is unused), by giving the model its own ``prepare_wls`` that sets the three
+    arrays semopy's ``obj_dwls`` / ``grad_dwls`` read."""
+
+    def prepare(obj: str, custom_w: object = None) -> None:
+        observed = model.vars["observed"]
+        model.inds_triu_sigma = np.triu_indices_from(model.mx_cov)
+        model.mx_vech_s = model.mx_cov[model.inds_triu_sigma]
+        model.mx_w_inv = weights.loc[observed, observed].to_numpy()[model.inds_triu_sigma]
+
+    model.prepare_wls = prepare
 
 
 def _optima_message(optima: list[dict[str, Any]]) -> str:

@@ -102,6 +102,19 @@ def ordinal_covariance(
     return result.matrix * np.outer(sd, sd), names, messages
 
 
+def polychoric_weights(data: IndicatorData, R: np.ndarray) -> np.ndarray:
+    """WLSMV's weights (p, p) of all-ordinal ``data`` with polychoric correlations ``R``: ``1 / (n avar(r_ij))``
+    off the diagonal (:func:`acsi.core.polychoric.polychoric_variances`), 1 on it (a correlation's
+    diagonal is fitted exactly by the free residual variances, whatever its weight)."""
+    from acsi.core.polychoric import category_codes, polychoric_variances
+
+    codes = np.column_stack([category_codes(data.values[:, j])[0] for j in range(data.values.shape[1])])
+    rows, cols = np.triu_indices(codes.shape[1], 1)
+    weights = np.ones_like(R)
+    weights[rows, cols] = weights[cols, rows] = 1 / polychoric_variances(codes, np.column_stack([rows, cols]), R[rows, cols])
+    return weights
+
+
 def _check_data(data: IndicatorData, names: tuple[str, ...], method: str) -> None:
     """Refuse what the two-step correlations cannot use: estimated moments, imputed means, case weights.
 
