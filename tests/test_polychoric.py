@@ -62,6 +62,21 @@ def test_polychoric_variances_match_the_diagonal_of_lavaans_wlsmv_gamma(referenc
     np.testing.assert_allclose(polychoric.polychoric_variances(codes, pairs, fit.rho), expected["gamma"], atol=1e-5)
 
 
+def test_polychoric_of_a_population_exact_table_is_the_population_correlation() -> None:
+    # counts proportional to the cell probabilities (rounded to 1e-6 of the total): both steps are then exact
+    rho, cuts_a, cuts_b = 0.72, np.array([-1.2, -0.1, 0.9, 1.6]), np.array([-0.4, 0.5])
+    a = np.concatenate([[-np.inf], cuts_a, [np.inf]])[:, None]
+    b = np.concatenate([[-np.inf], cuts_b, [np.inf]])[None, :]
+    corners = bivariate_normal.cdf(a, b, np.full((a.size, b.size), rho))
+    cells = corners[1:, 1:] - corners[:-1, 1:] - corners[1:, :-1] + corners[:-1, :-1]
+    counts = np.rint(cells * 1e6).astype(int)
+    i, j = np.indices(cells.shape)
+    codes = np.column_stack([np.repeat(i.ravel(), counts.ravel()), np.repeat(j.ravel(), counts.ravel())])
+    fit, taus = polychoric.polychoric(codes, np.array([[0, 1]]))
+    np.testing.assert_allclose(taus[0], cuts_a, atol=1e-4)
+    assert fit.rho[0] == pytest.approx(rho, abs=1e-4)
+
+
 def test_polychoric_recovers_the_correlation_of_discretised_normals() -> None:
     rng = np.random.default_rng(7)
     rho = 0.6

@@ -120,8 +120,9 @@ class CBSEM(EstimatorBase):
     objective : {"MLW", "GLS", "ULS", "DWLS"}
         Discrepancy function: maximum likelihood (default), generalised least squares,
         unweighted least squares, diagonally weighted least squares (weights from the
-        data's fourth moments; the indicators are treated as continuous: semopy's
-        polychoric correlations have reported defects, so ordinal DWLS is not offered).
+        data's fourth moments for continuous indicators; for ordinal ones see ``ordinal``:
+        acsi computes the polychoric correlations and their weights itself, semopy's own
+        polychoric correlations having reported defects).
     std_lv : bool
         Identification: False (default) fixes each factor's first loading to 1 (lavaan's
         default); True fixes factor variances (residual variances of endogenous factors)

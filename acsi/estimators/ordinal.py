@@ -13,7 +13,9 @@ The estimator's correlation matrix is then :func:`acsi.core.polychoric.mixed_cor
 Pearson otherwise), handed to the method as the covariance ``D R D`` with ``D`` the raw
 standard deviations. PLS and PLSc use only its correlations: this is OrdPLS / OrdPLSc
 (Schuberth, Henseler & Dijkstra 2018; cSEM's ``.approach_cor_robust = "none"`` with ordered
-indicators). The mean and the standard deviations stay those of the raw answers, so construct
+indicators). CB-SEM fits the model to the correlation matrix itself (delta parametrisation):
+``objective="DWLS"`` with WLSMV's weights (:func:`polychoric_weights`) or ``"ULS"``, lavaan's
+``"WLSMV"`` / ``"ULSMV"`` point estimates. The mean and the standard deviations stay those of the raw answers, so construct
 scores are the outer weights applied to the standardised raw answers and the 0-100 index
 ``100 sum_j w_j (mean_j - min_j) / sum_j w_j (max_j - min_j)`` stays on the items' own answer
 scale (the weights change, not the means the index averages).
