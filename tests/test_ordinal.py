@@ -50,6 +50,12 @@ def test_yaml_ordinal_list_takes_indicators_and_whole_constructs() -> None:
     assert spec_from_dict(spec_to_dict(spec)) == spec
 
 
+def test_python_builder_declares_ordinal_indicators() -> None:
+    from acsi.spec.builders import model, reflective
+
+    assert model(reflective("Q", "q1", "q2"), ordinal=["q2"]).ordinal == ("q2",)
+
+
 def test_an_ordinal_name_that_is_no_indicator_is_refused() -> None:
     with pytest.raises(SpecError, match="'nope' is declared ordinal"):
         spec_from_dict({"constructs": {"Q": {"indicators": ["q1", "q2"]}}, "ordinal": ["nope"]})

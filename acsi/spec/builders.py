@@ -96,6 +96,7 @@ def model(
     scales: Mapping[str, Scale | tuple[float, float]] | None = None,
     name: str | None = None,
     description: str | None = None,
+    ordinal: Iterable[str] = (),
 ) -> ModelSpec:
     """Assemble a :class:`ModelSpec`.
 
@@ -111,6 +112,8 @@ def model(
         Per-indicator scales; they override ``scale``.
     name, description : str, optional
         Free text for reports.
+    ordinal : iterable of str, optional
+        Indicators declared ordinal (see :mod:`acsi.estimators.ordinal`).
 
     Returns
     -------
@@ -130,4 +133,11 @@ def model(
         all_scales = {i: common for c in constructs for i in c.indicators}
     for indicator, value in (scales or {}).items():
         all_scales[indicator] = _scale(value, f"The scale of '{indicator}'")
-    return ModelSpec(constructs=tuple(constructs), paths=tuple(flat), scales=all_scales, name=name, description=description)
+    return ModelSpec(
+        constructs=tuple(constructs),
+        paths=tuple(flat),
+        scales=all_scales,
+        name=name,
+        description=description,
+        ordinal=tuple(ordinal),
+    )
