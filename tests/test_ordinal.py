@@ -85,6 +85,8 @@ def test_cbsem_refuses_wlsmv_with_continuous_indicators_and_ml_with_ordinal_ones
 def test_ordpls_runs_pls_on_the_polychoric_matrix_and_keeps_the_index_on_the_raw_scale(mobi: pd.DataFrame) -> None:
     result = acsi.fit(_spec(), mobi, method="pls", ordinal="auto", scale=(1, 5))
     assert result.settings["ordinal_indicators"] == tuple(ITEMS)
+    assert result.to_dict()["ordinal_indicators"] == ITEMS
+    assert "9 ordinal indicators through polychoric correlations" in str(result.summary())
     polychoric = mixed_correlation(mobi.to_numpy(float), np.ones(9, dtype=bool)).matrix
     weights = result.standardized_weights
     block = np.repeat(np.arange(3), 3)
@@ -99,7 +101,7 @@ def test_ordpls_runs_pls_on_the_polychoric_matrix_and_keeps_the_index_on_the_raw
         w = raw[block == b]
         assert result.index.values[b] == pytest.approx(100 * w @ (means[block == b] - 1) / (w.sum() * 4), abs=1e-9), name
     pearson = acsi.fit(_spec(), mobi, method="pls", ordinal="none", scale=(1, 5))
-    assert "ordinal_indicators" not in pearson.settings
+    assert "ordinal_indicators" not in pearson.settings and "ordinal_indicators" not in pearson.to_dict()
     assert np.abs(result.path_matrix - pearson.path_matrix).max() > 0.01
 
 

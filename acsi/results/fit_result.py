@@ -305,7 +305,8 @@ class FitResult(ResultContract):
         when the data went through :func:`acsi.prepare`.
         Method-specific keys, only when present: PLSc ``rho_a``, ``composite_reliability``,
         ``cronbach_alpha``, ``ave``, ``fit``; CB-SEM ``standardized``, ``std_errors``,
-        ``fit_indices``; GSCA ``fit_indices``.
+        ``fit_indices``; GSCA ``fit_indices``; ``ordinal_indicators`` (the items that entered
+        through polychoric correlations, :mod:`acsi.estimators.ordinal`).
         """
         constructs = self.constructs
         B = self.path_matrix
@@ -354,6 +355,8 @@ class FitResult(ResultContract):
             out["standardized"] = _plain(self.standardized)
         if self.std_errors is not None:
             out["std_errors"] = _plain(self.std_errors)
+        if self.settings.get("ordinal_indicators"):
+            out["ordinal_indicators"] = list(self.settings["ordinal_indicators"])
         return out
 
     def summary(self) -> Summary:
@@ -380,8 +383,10 @@ class FitResult(ResultContract):
             f"{settings.get('identification')}; loadings and paths unstandardised)",
             "gsca": f"generalized structured component analysis (GSCA) of {title} (alternating least squares)",
         }
+        ordinal = self.settings.get("ordinal_indicators")
+        polychoric = f"; {len(ordinal)} ordinal indicators through polychoric correlations" if ordinal else ""
         return (
-            f"acsi: {described.get(self.method, described['pls'])}",
+            f"acsi: {described.get(self.method, described['pls'])}{polychoric}",
             f"Observations: {self.n_obs}{dropped}   Constructs: {len(self.constructs)}   "
             f"Indicators: {len(self.indicators)}   Converged: {status}",
         )
