@@ -43,6 +43,8 @@ from acsi.core import bivariate_normal as bvn
 #: Largest |rho| the search may reach; a pair that ends there is reported at the boundary.
 RHO_LIMIT = 1 - 1e-7
 _HALVINGS = 30
+#: Largest number of (pair, row) cells one polyserial search holds at once (about 16 MB per array).
+_POLYSERIAL_CELLS = 2_000_000
 #: A pair's log-likelihood, score and information at the correlations given (all arrays of shape (P,)).
 Evaluate = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray, np.ndarray]]
 
@@ -287,8 +289,10 @@ def mixed_correlation(values: np.ndarray, ordinal: np.ndarray, *, tol: float = 1
         taus = {int(ordinal_columns[0]): thresholds(codes[:, 0], int(codes[:, 0].max()) + 1)}
     if ordinal_columns.size and continuous_columns.size:
         pairs = np.array([(i, j) for i in range(ordinal_columns.size) for j in range(continuous_columns.size)])
-        fit = polyserial(codes, values[:, continuous_columns], pairs, tol=tol, max_iter=max_iter)
-        _place(matrix, converged, boundary, ordinal_columns[pairs[:, 0]], continuous_columns[pairs[:, 1]], fit)
+        step = max(1, _POLYSERIAL_CELLS // values.shape[0])  # polyserial works on (pairs, n) arrays: bound their size
+        for chunk in np.array_split(pairs, -(-len(pairs) // step)):
+            fit = polyserial(codes, values[:, continuous_columns], chunk, tol=tol, max_iter=max_iter)
+            _place(matrix, converged, boundary, ordinal_columns[chunk[:, 0]], continuous_columns[chunk[:, 1]], fit)
     np.fill_diagonal(matrix, 1.0)
     levels = {int(j): lv for j, (_, lv) in zip(ordinal_columns, coded)}
     return MixedCorrelation(matrix=matrix, converged=converged, boundary=boundary, thresholds=taus, levels=levels)
