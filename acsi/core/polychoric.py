@@ -210,7 +210,7 @@ def polyserial(
     sd_codes = codes[:, pairs[:, 0]].std(axis=0)
     pearson = np.mean((codes[:, pairs[:, 0]] - codes[:, pairs[:, 0]].mean(axis=0)) * y[:, pairs[:, 1]], axis=0) / sd_codes
     density_sum = np.array([_normal_density(t).sum() for t in taus])[pairs[:, 0]]
-    start = pearson * sd_codes / density_sum  # the ad hoc estimator of Olsson et al. (1982), eq. 15
+    start = pearson * sd_codes / density_sum  # Olsson, Drasgow & Dorans' (1982) ad hoc estimator
     return _fisher_scoring(evaluate, np.clip(start, -0.9, 0.9), tol, max_iter)
 
 
