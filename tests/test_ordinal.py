@@ -141,19 +141,33 @@ def test_bootstrap_of_ordpls_refits_every_resample(mobi: pd.DataFrame) -> None:
 
 
 # ---------------------------------------------------------------------------- known truth
-def test_ordplsc_recovers_the_population_from_five_point_items_better_than_plsc_on_the_codes() -> None:
-    spec = _spec()
-    truth = {"CUEX -> CUSA": 0.5, "CUSA -> CUSL": 0.6}
-    population = PopulationModel(spec, paths=truth, loadings={"CUEX": 0.7, "CUSA": 0.8, "CUSL": 0.75})
-    frame = population.draw(20_000, seed=3, scale=(1, 5))
-    loadings = np.repeat([0.7, 0.8, 0.75], 3)
-    ordinal = acsi.fit(spec, frame, method="plsc", ordinal="auto")
-    codes = acsi.fit(spec, frame, method="plsc", ordinal="none")
-    ord_paths = np.array([ordinal.to_dict()["paths"][k] for k in truth])
-    np.testing.assert_allclose(ord_paths, list(truth.values()), atol=0.03)
-    ord_error = np.abs(ordinal.cross_loading_matrix[np.arange(9), np.repeat(np.arange(3), 3)] - loadings).max()
-    code_error = np.abs(codes.cross_loading_matrix[np.arange(9), np.repeat(np.arange(3), 3)] - loadings).max()
-    assert ord_error < 0.03 < 0.06 < code_error  # codes: loadings of the coarse answers, attenuated
+TRUTH = {"CUEX -> CUSA": 0.5, "CUSA -> CUSL": 0.6}
+LOADINGS = np.repeat([0.7, 0.8, 0.75], 3)
+
+
+@pytest.fixture(scope="module")
+def five_point() -> pd.DataFrame:
+    """20,000 answers on 1-5 from the common-factor population (the generator's own discretisation)."""
+    population = PopulationModel(_spec(), paths=TRUTH, loadings={"CUEX": 0.7, "CUSA": 0.8, "CUSL": 0.75})
+    return population.draw(20_000, seed=3, scale=(1, 5))
+
+
+def _loading_error(result: acsi.FitResult) -> float:
+    return float(np.abs(result.cross_loading_matrix[np.arange(9), np.repeat(np.arange(3), 3)] - LOADINGS).max())
+
+
+def test_ordplsc_recovers_the_population_from_five_point_items_better_than_plsc_on_the_codes(five_point: pd.DataFrame) -> None:
+    ordinal = acsi.fit(_spec(), five_point, method="plsc", ordinal="auto")
+    codes = acsi.fit(_spec(), five_point, method="plsc", ordinal="none")
+    np.testing.assert_allclose([ordinal.to_dict()["paths"][k] for k in TRUTH], list(TRUTH.values()), atol=0.03)
+    assert _loading_error(ordinal) < 0.03 < 0.06 < _loading_error(codes)  # codes: loadings of the coarse answers, attenuated
+
+
+def test_cbsem_wlsmv_recovers_the_population_from_five_point_items(five_point: pd.DataFrame) -> None:
+    result = acsi.fit(_spec(), five_point, method="cbsem", objective="DWLS", ordinal="auto").to_dict()["standardized"]
+    np.testing.assert_allclose([result["paths"][k] for k in TRUTH], list(TRUTH.values()), atol=0.03)
+    loadings = [value for block in result["loadings"].values() for value in block.values()]
+    np.testing.assert_allclose(loadings, LOADINGS, atol=0.02)
 
 
 def test_cli_fit_takes_the_ordinal_flag(mobi: pd.DataFrame, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
