@@ -74,6 +74,19 @@ def test_cbsem_on_polychoric_correlations_matches_lavaan(mobi: pd.DataFrame, obj
         assert ours == pytest.approx(row.est_std, abs=LAVAAN), (row.lhs, row.op, row.rhs)
 
 
+@pytest.mark.parametrize(("objective", "lavaan"), [("ULS", "ulsmv"), ("DWLS", "wlsmv")])
+def test_cbsem_robust_standard_errors_match_lavaan(mobi: pd.DataFrame, objective: str, lavaan: str) -> None:
+    expected = pd.read_csv(HERE / f"{lavaan}_estimates.csv")
+    result = acsi.fit(_spec(tuple(ITEMS)), mobi, method="cbsem", objective=objective).to_dict()
+    for row in expected.itertuples():
+        if row.op == "=~":
+            est, se = result["loadings"][row.lhs][row.rhs], result["std_errors"]["loadings"][row.lhs][row.rhs]
+        else:
+            key = f"{row.rhs} -> {row.lhs}"
+            est, se = result["paths"][key], result["std_errors"]["paths"][key]
+        assert (est, se) == pytest.approx((row.est, row.se), abs=LAVAAN), (row.lhs, row.op, row.rhs)
+
+
 def test_cbsem_refuses_wlsmv_with_continuous_indicators_and_ml_with_ordinal_ones(mobi: pd.DataFrame) -> None:
     with pytest.raises(NotImplementedError, match="all-ordinal models only"):
         acsi.fit(_spec(tuple(ITEMS[:-1])), mobi, method="cbsem", objective="DWLS")

@@ -124,11 +124,11 @@ def _pair_tables(codes: np.ndarray, pairs: np.ndarray) -> tuple[np.ndarray, np.n
     return tau[pairs[:, 0]][:, :, None], tau[pairs[:, 1]][:, None, :], counts.reshape(-1, width, width).astype(float), taus
 
 
-def polychoric_variances(codes: np.ndarray, pairs: np.ndarray, rho: np.ndarray) -> np.ndarray:
-    """n times the asymptotic variance of each two-step polychoric correlation, threshold estimation included.
+def influence_table(codes: np.ndarray, pairs: np.ndarray, rho: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The influence of an answer in each cell on each two-step polychoric correlation, and the cells' shares.
 
-    The diagonal of the correlations' block of lavaan's ``NACOV`` (Gamma), whose inverse
-    weights WLSMV's diagonally weighted least squares (Muthen 1984). With ``p_ij = n_ij / n``
+    Returns ``IF`` and ``p`` (both (P, K, K)); ``sum_ij p_ij IF_ij^2`` is n times the asymptotic
+    variance, threshold estimation included (lavaan's ``NACOV``, Muthen 1984). With ``p_ij = n_ij / n``
     the observed cell shares, ``P_ij`` the model's cell probabilities and ``Q = (dP/drho) / P``
     the score of an answer in cell (i, j), the delta method on the two steps gives that answer
     the influence
@@ -138,7 +138,7 @@ def polychoric_variances(codes: np.ndarray, pairs: np.ndarray, rho: np.ndarray) 
     with ``T^a_i = sum_{m > i} u^a_m``, ``u^a_m = sum_ij p_ij Q_ij (dP_ij/da_m) / (P_ij phi(a_m))``
     (the score's sensitivity to threshold m per unit of its cumulative share: thresholds are
     normal quantiles of those shares) and ``c = sum_m u^a_m Phi(a_m) + sum_m u^b_m Phi(b_m)``
-    (the influences have mean 0); the variance is ``sum_ij p_ij IF_ij^2``. Here
+    (the influences have mean 0). Here
     ``dP_ij/da_m = phi(a_m) [Phi((b_{j+1} - rho a_m)/s) - Phi((b_j - rho a_m)/s)]`` for
     ``m = i + 1`` and minus that for ``m = i`` (``s = sqrt(1 - rho^2)``). ``H`` and ``u`` use the
     observed shares (outer products of the scores), as lavaan does; they equal the expected
@@ -161,7 +161,24 @@ def polychoric_variances(codes: np.ndarray, pairs: np.ndarray, rho: np.ndarray) 
     t_a = np.cumsum(u_a[:, ::-1], axis=1)[:, ::-1][:, 1:]  # T_i = sum_{m > i} u_m, i = 0..K-1
     t_b = np.cumsum(u_b[:, ::-1], axis=1)[:, ::-1][:, 1:]
     influence = (Q - t_a[:, :, None] - t_b[:, None, :] + c[:, None, None]) / H[:, None, None]
-    return np.asarray((share * influence**2).sum(axis=(1, 2)))
+    return influence, share
+
+
+def polychoric_gamma(codes: np.ndarray, pairs: np.ndarray, rho: np.ndarray, *, rows_at_once: int = 20_000) -> np.ndarray:
+    """n times the asymptotic covariance matrix (P, P) of the polychoric correlations of ``pairs``.
+
+    ``Gamma_pq = mean over answers of IF_p IF_q`` (:func:`influence_table`): lavaan's ``NACOV``
+    block of the correlations. Its diagonal's inverse weights WLSMV; the whole matrix enters
+    the robust standard errors. Rows are taken ``rows_at_once`` at a time.
+    """
+    influence, _ = influence_table(codes, pairs, rho)
+    which = np.arange(len(pairs))
+    gamma = np.zeros((len(pairs), len(pairs)))
+    for start in range(0, codes.shape[0], rows_at_once):
+        chunk = codes[start : start + rows_at_once]
+        per_answer = influence[which, chunk[:, pairs[:, 0]], chunk[:, pairs[:, 1]]]  # (rows, P)
+        gamma += per_answer.T @ per_answer
+    return np.asarray(gamma / codes.shape[0])
 
 
 def _threshold_sensitivity(Q: np.ndarray, own: np.ndarray, other: np.ndarray, rho: np.ndarray) -> np.ndarray:

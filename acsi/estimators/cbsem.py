@@ -35,6 +35,7 @@ import semopy
 
 from acsi import notices
 from acsi.core.moments import correlation
+from acsi.core.sandwich import least_squares_covariance
 from acsi.data import IndicatorData
 from acsi.errors import (
     ConvergenceWarning,
@@ -54,7 +55,7 @@ from acsi.estimators.factor_solution import (
     standardised_solution,
 )
 from acsi.estimators.fit_indices import CHI_SQUARE_OBJECTIVES, fit_indices, model_fit
-from acsi.estimators.ordinal import ORDINAL_MODES, OrdinalMode, ordinal_indicators, polychoric_weights
+from acsi.estimators.ordinal import ORDINAL_MODES, OrdinalMode, ordinal_indicators, polychoric_moments
 from acsi.estimators.semopy_model import SpecOrder, Start, free_cells, lavaan_starts, perturbed
 from acsi.estimators.semopy_syntax import starting_values, to_semopy_syntax
 from acsi.index import INDEX_WEIGHTS, IndexWeights
@@ -142,11 +143,11 @@ class CBSEM(EstimatorBase):
         Which indicators are ordinal (:mod:`acsi.estimators.ordinal`). With ordinal indicators
         the model is fitted to their polychoric / polyserial correlation matrix (delta
         parametrisation): ``objective="DWLS"`` weights each correlation by the inverse of its
-        asymptotic variance (:func:`acsi.core.polychoric.polychoric_variances`), lavaan's
-        ``estimator = "WLSMV"`` point estimates (all indicators ordinal only);
-        ``objective="ULS"`` gives lavaan's ``"ULSMV"`` ones. Standard errors (lavaan's robust
-        sandwich) are not built (NaN); ML and GLS are refused, as lavaan refuses them for
-        ordered data.
+        asymptotic variance (:func:`acsi.core.polychoric.polychoric_gamma`), lavaan's
+        ``estimator = "WLSMV"`` (all indicators ordinal only); ``objective="ULS"`` gives
+        ``"ULSMV"``. With every indicator ordinal the standard errors are lavaan's robust
+        sandwich (:mod:`acsi.core.sandwich`); the scaled and shifted chi-square is not built.
+        ML and GLS are refused, as lavaan refuses them for ordered data.
 
     Notes
     -----
@@ -236,9 +237,11 @@ class CBSEM(EstimatorBase):
         syntax = to_semopy_syntax(spec, std_lv=self.std_lv)
         ordinal = self._check_ordinal(spec, data)
         S = correlation(covariance) if ordinal else covariance
-        weights = polychoric_weights(data, S) if ordinal and self.objective == "DWLS" else None
         X = data.values
         n, p = X.shape
+        all_ordinal = ordinal and len(ordinal_indicators(spec, data, self.ordinal)) == p
+        moments = polychoric_moments(data, S) if all_ordinal else None  # WLSMV weights, Gamma
+        weights = moments[0] if moments is not None and self.objective == "DWLS" else None
         issued = self._check_data(data)
         if self.std_lv:
             syntax += starting_values(spec, S, data.indicators)
@@ -284,7 +287,8 @@ class CBSEM(EstimatorBase):
             issued.append(message)
             notices.issue(message, ConvergenceWarning, stacklevel=3)
 
-        estimate = self._result(spec, data, model, result, S, n, p, converged, issued, optima)
+        robust = None if moments is None else (np.ones((p, p)) if weights is None else weights, moments[1])
+        estimate = self._result(spec, data, model, result, S, n, p, converged, issued, optima, robust)
         if not ordinal:
             return estimate
         sd = np.sqrt(np.diag(covariance))  # raw answers: scores and weights on their scale
@@ -438,6 +442,7 @@ class CBSEM(EstimatorBase):
         converged: bool,
         issued: list[str],
         optima: list[dict[str, Any]],
+        robust: tuple[np.ndarray, np.ndarray] | None = None,
     ) -> Estimate:
         names = spec.construct_names
         indicators = data.indicators
@@ -449,7 +454,11 @@ class CBSEM(EstimatorBase):
         std_loadings, std_B, path_pairs = sol["std_loadings"], sol["std_B"], sol["path_pairs"]
         free = order.matrices(free_cells(model))
         with _one_blas_thread():
-            se = self._standard_errors(model, order, free)
+            se = (
+                self._standard_errors(model, order, free)
+                if robust is None
+                else _sandwich_errors(model, order, indicators, n, *robust)
+            )
 
         block = model_structure(spec).block
         rows = np.arange(p)
@@ -530,6 +539,29 @@ class CBSEM(EstimatorBase):
         se = np.sqrt(np.clip(np.diag(fim_inv), 0, None))
         cells = free_cells(model, values=se)
         return dict(zip(keys, order.matrices(cells)))
+
+
+def _sandwich_errors(
+    model: Any, order: SpecOrder, indicators: Sequence[str], n: int, weights: np.ndarray, gamma: np.ndarray
+) -> dict[str, np.ndarray]:
+    """Robust standard errors per matrix cell of least squares on polychoric correlations (lavaan ``robust.sem``).
+
+    :func:`acsi.core.sandwich.least_squares_covariance` with ``Delta`` from semopy's derivatives
+    of Sigma over the correlations on and above the diagonal (the diagonal's sample values are
+    fixed 1: zero rows and columns of Gamma), ``weights`` (p, p) those of the fit and ``gamma``
+    (P, P) that of the correlations above the diagonal, row by row.
+    """
+    sigma, (m, c) = model.calc_sigma()
+    where = {name: i for i, name in enumerate(model.vars["observed"])}
+    ours = np.array([where[name] for name in indicators])
+    rows, cols = np.triu_indices(len(indicators))
+    jacobian = np.array([np.asarray(g)[np.ix_(ours, ours)][rows, cols] for g in model.calc_sigma_grad(m, c)]).T
+    above = rows != cols
+    full = np.zeros((rows.size, rows.size))
+    full[np.ix_(above, above)] = gamma
+    covariance = least_squares_covariance(jacobian, weights[rows, cols], full, n)
+    se = np.sqrt(np.clip(np.diag(covariance), 0, None))
+    return dict(zip(("Beta", "Lambda", "Psi", "Theta"), order.matrices(free_cells(model, values=se))))
 
 
 def _weigh_dwls(model: Any, weights: pd.DataFrame) -> None:

@@ -14,7 +14,7 @@ Pearson otherwise), handed to the method as the covariance ``D R D`` with ``D`` 
 standard deviations. PLS and PLSc use only its correlations: this is OrdPLS / OrdPLSc
 (Schuberth, Henseler & Dijkstra 2018; cSEM's ``.approach_cor_robust = "none"`` with ordered
 indicators). CB-SEM fits the model to the correlation matrix itself (delta parametrisation):
-``objective="DWLS"`` with WLSMV's weights (:func:`polychoric_weights`) or ``"ULS"``, lavaan's
+``objective="DWLS"`` with WLSMV's weights (:func:`polychoric_moments`) or ``"ULS"``, lavaan's
 ``"WLSMV"`` / ``"ULSMV"`` point estimates. The mean and the standard deviations stay those of the raw answers, so construct
 scores are the outer weights applied to the standardised raw answers and the 0-100 index
 ``100 sum_j w_j (mean_j - min_j) / sum_j w_j (max_j - min_j)`` stays on the items' own answer
@@ -104,17 +104,21 @@ def ordinal_covariance(
     return result.matrix * np.outer(sd, sd), names, messages
 
 
-def polychoric_weights(data: IndicatorData, R: np.ndarray) -> np.ndarray:
-    """WLSMV's weights (p, p) of all-ordinal ``data`` with polychoric correlations ``R``: ``1 / (n avar(r_ij))``
-    off the diagonal (:func:`acsi.core.polychoric.polychoric_variances`), 1 on it (a correlation's
-    diagonal is fitted exactly by the free residual variances, whatever its weight)."""
-    from acsi.core.polychoric import category_codes, polychoric_variances
+def polychoric_moments(data: IndicatorData, R: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """WLSMV's weights (p, p) and Gamma (P, P) of all-ordinal ``data`` with polychoric correlations ``R``.
+
+    Gamma (:func:`acsi.core.polychoric.polychoric_gamma`) is over the P = p(p-1)/2 correlations
+    above the diagonal, row by row; the weights are ``1 / Gamma_pp`` off the diagonal and 1 on it
+    (a correlation's diagonal is fitted exactly by the free residual variances, whatever its weight).
+    """
+    from acsi.core.polychoric import category_codes, polychoric_gamma
 
     codes = np.column_stack([category_codes(data.values[:, j])[0] for j in range(data.values.shape[1])])
     rows, cols = np.triu_indices(codes.shape[1], 1)
+    gamma = polychoric_gamma(codes, np.column_stack([rows, cols]), R[rows, cols])
     weights = np.ones_like(R)
-    weights[rows, cols] = weights[cols, rows] = 1 / polychoric_variances(codes, np.column_stack([rows, cols]), R[rows, cols])
-    return weights
+    weights[rows, cols] = weights[cols, rows] = 1 / np.diag(gamma)
+    return weights, gamma
 
 
 def _check_data(data: IndicatorData, names: tuple[str, ...], method: str) -> None:

@@ -31,6 +31,11 @@ for (estimator in c("WLSMV", "ULSMV")) {
   pe <- pe[pe$op %in% c("=~", "~"), c("lhs", "op", "rhs", "est.std")]
   write.csv(transform(pe, est.std = round(est.std, 6)),
             file.path(out, paste0(tolower(estimator), "_standardized.csv")), row.names = FALSE)
+  # unstandardised free loadings and paths with their robust (sandwich) standard errors
+  pe <- parameterEstimates(fit)
+  pe <- pe[pe$op %in% c("=~", "~") & pe$se > 0, c("lhs", "op", "rhs", "est", "se")]
+  write.csv(transform(pe, est = round(est, 6), se = round(se, 6)),
+            file.path(out, paste0(tolower(estimator), "_estimates.csv")), row.names = FALSE)
 }
 
 # 3. WLSMV's weights: the diagonal of lavaan's Gamma (n times the asymptotic covariance of the
