@@ -239,8 +239,7 @@ class CBSEM(EstimatorBase):
         S = correlation(covariance) if ordinal else covariance
         X = data.values
         n, p = X.shape
-        all_ordinal = ordinal and len(ordinal_indicators(spec, data, self.ordinal)) == p
-        moments = polychoric_moments(data, S) if all_ordinal else None  # WLSMV weights, Gamma
+        moments = polychoric_moments(data, S) if len(ordinal) == p else None  # WLSMV weights, Gamma
         weights = moments[0] if moments is not None and self.objective == "DWLS" else None
         issued = self._check_data(data)
         if self.std_lv:
@@ -299,11 +298,11 @@ class CBSEM(EstimatorBase):
             settings=dict(estimate.settings) | {"correlations": "polychoric"},
         )
 
-    def _check_ordinal(self, spec: ModelSpec, data: IndicatorData) -> bool:
-        """Whether indicators are ordinal, refusing the objectives that cannot take them."""
+    def _check_ordinal(self, spec: ModelSpec, data: IndicatorData) -> tuple[str, ...]:
+        """The ordinal indicators (:func:`~acsi.estimators.ordinal.ordinal_indicators`), refusing the objectives that cannot take them."""
         names = ordinal_indicators(spec, data, self.ordinal)
         if not names:
-            return False
+            return names
         if self.objective == "DWLS" and len(names) < len(data.indicators):
             raise NotImplementedError(
                 "WLSMV (objective='DWLS') with ordinal indicators is built for all-ordinal models only: the weights of "
@@ -314,7 +313,7 @@ class CBSEM(EstimatorBase):
                 f"objective={self.objective!r} assumes continuous indicators; with ordinal indicators use objective='DWLS' "
                 "(lavaan's WLSMV) or 'ULS' (ULSMV) on the polychoric correlations, or ordinal='none' to treat them as interval."
             )
-        return True
+        return names
 
     def _check_data(self, data: IndicatorData) -> list[str]:
         """Refuse data the objective cannot use (DWLS needs complete, unweighted rows); the messages of
