@@ -73,8 +73,8 @@ def fit(
         ``pls``, ``plsc``, ``cbsem``: which indicators are ordinal (default ``"declared"``: the
         spec's ``ordinal`` list; ``"auto"`` adds integer items with at most 7 levels; ``"none"``:
         all interval). Ordinal indicators enter through their polychoric / polyserial
-        correlations (OrdPLS, OrdPLSc; CB-SEM with ``objective="ULS"``); the 0-100 index stays
-        on the raw answer scale (:mod:`acsi.estimators.ordinal`).
+        correlations (OrdPLS, OrdPLSc; CB-SEM with ``objective="DWLS"``, lavaan's WLSMV, or
+        ``"ULS"``); the 0-100 index stays on the raw answer scale (:mod:`acsi.estimators.ordinal`).
 
     Returns
     -------
