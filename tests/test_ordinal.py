@@ -87,6 +87,23 @@ def test_cbsem_robust_standard_errors_match_lavaan(mobi: pd.DataFrame, objective
         assert (est, se) == pytest.approx((row.est, row.se), abs=LAVAAN), (row.lhs, row.op, row.rhs)
 
 
+ONE_FACTOR = "F =~ " + " + ".join(ITEMS)
+
+
+@pytest.mark.parametrize("model", ["three", "one"])
+@pytest.mark.parametrize(("objective", "lavaan"), [("ULS", "ULSMV"), ("DWLS", "WLSMV")])
+def test_cbsem_fit_measures_match_lavaan(mobi: pd.DataFrame, model: str, objective: str, lavaan: str) -> None:
+    expected = pd.read_csv(HERE / "fit_measures.csv").query("model == @model and estimator == @lavaan")
+    spec = acsi.load_spec(MODEL if model == "three" else ONE_FACTOR)
+    ours = acsi.fit(spec, mobi, method="cbsem", objective=objective, ordinal="auto").fit_indices
+    for row in expected.itertuples():
+        value = ours[row.measure.replace(".", "_")]
+        if np.isnan(row.value):  # lavaan has no p value for the unscaled ULS statistic
+            assert np.isnan(value), row.measure
+        else:
+            assert value == pytest.approx(row.value, abs=LAVAAN), row.measure
+
+
 def test_cbsem_refuses_wlsmv_with_continuous_indicators_and_ml_with_ordinal_ones(mobi: pd.DataFrame) -> None:
     with pytest.raises(NotImplementedError, match="all-ordinal models only"):
         acsi.fit(_spec(tuple(ITEMS[:-1])), mobi, method="cbsem", objective="DWLS")

@@ -34,8 +34,8 @@ import pandas as pd
 import semopy
 
 from acsi import notices
+from acsi.core.least_squares import least_squares_covariance
 from acsi.core.moments import correlation
-from acsi.core.sandwich import least_squares_covariance
 from acsi.data import IndicatorData
 from acsi.errors import (
     ConvergenceWarning,
@@ -54,7 +54,7 @@ from acsi.estimators.factor_solution import (
     parameter_table,
     standardised_solution,
 )
-from acsi.estimators.fit_indices import CHI_SQUARE_OBJECTIVES, fit_indices, model_fit
+from acsi.estimators.fit_indices import CHI_SQUARE_OBJECTIVES, fit_indices, least_squares_fit_indices, model_fit
 from acsi.estimators.ordinal import ORDINAL_MODES, OrdinalMode, ordinal_indicators, polychoric_moments
 from acsi.estimators.semopy_model import SpecOrder, Start, free_cells, lavaan_starts, perturbed
 from acsi.estimators.semopy_syntax import starting_values, to_semopy_syntax
@@ -146,7 +146,8 @@ class CBSEM(EstimatorBase):
         asymptotic variance (:func:`acsi.core.polychoric.polychoric_gamma`), lavaan's
         ``estimator = "WLSMV"`` (all indicators ordinal only); ``objective="ULS"`` gives
         ``"ULSMV"``. With every indicator ordinal the standard errors are lavaan's robust
-        sandwich (:mod:`acsi.core.sandwich`); the scaled and shifted chi-square is not built.
+        sandwich and the fit measures those of WLSMV / ULSMV, unscaled and scaled-shifted
+        (:mod:`acsi.core.least_squares`, :func:`~acsi.estimators.fit_indices.least_squares_fit_indices`).
         ML and GLS are refused, as lavaan refuses them for ordered data.
 
     Notes
@@ -453,11 +454,8 @@ class CBSEM(EstimatorBase):
         std_loadings, std_B, path_pairs = sol["std_loadings"], sol["std_B"], sol["path_pairs"]
         free = order.matrices(free_cells(model))
         with _one_blas_thread():
-            se = (
-                self._standard_errors(model, order, free)
-                if robust is None
-                else _sandwich_errors(model, order, indicators, n, *robust)
-            )
+            system = None if robust is None else _least_squares_system(model, indicators, *robust)
+            se = self._standard_errors(model, order, free) if system is None else _sandwich_errors(model, order, n, system)
 
         block = model_structure(spec).block
         rows = np.arange(p)
@@ -473,9 +471,11 @@ class CBSEM(EstimatorBase):
 
         standardized = loadings_and_paths(spec, indicators, std_loadings, std_B, path_pairs)
         std_errors = loadings_and_paths(spec, indicators, se["Lambda"][rows, block], se["Beta"].T, path_pairs)
-        indices, extra = fit_indices(
-            self.objective, S, Sigma, n, p, npar=int(sum(param.active for param in model.parameters.values()))
-        )
+        npar = int(sum(param.active for param in model.parameters.values()))
+        if system is None:
+            indices, extra = fit_indices(self.objective, S, Sigma, n, p, npar=npar)
+        else:
+            indices, extra = least_squares_fit_indices(self.objective, S, Sigma, n, npar, system)
         table = parameter_table(spec, indicators, Lam, Beta, Psi, Theta, se, sd_eta, sd_x)
 
         free_by_name = dict(zip(("Beta", "Lambda", "Psi", "Theta"), free))
@@ -540,17 +540,19 @@ class CBSEM(EstimatorBase):
         return dict(zip(keys, order.matrices(cells)))
 
 
-def _sandwich_errors(
-    model: Any, order: SpecOrder, indicators: Sequence[str], n: int, weights: np.ndarray, gamma: np.ndarray
-) -> dict[str, np.ndarray]:
-    """Robust standard errors per matrix cell of least squares on polychoric correlations (lavaan ``robust.sem``).
+def _least_squares_system(
+    model: Any, indicators: Sequence[str], weights: np.ndarray, gamma: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``Delta`` (s, q), the weights (s,) and ``Gamma`` (s, s) of least squares on polychoric correlations,
+    over the s = p(p+1)/2 entries on and above the diagonal, row by row.
 
-    :func:`acsi.core.sandwich.least_squares_covariance` with ``Delta`` from semopy's derivatives
-    of Sigma over the correlations on and above the diagonal (the diagonal's sample values are
-    fixed 1: zero rows and columns of Gamma), ``weights`` (p, p) those of the fit and ``gamma``
-    (P, P) that of the correlations above the diagonal, row by row.
+    ``Delta`` holds semopy's derivatives of Sigma with respect to its free parameters; the
+    diagonal's sample values are fixed 1 (zero rows and columns of Gamma, whose block above the
+    diagonal is ``gamma`` (P, P)); ``weights`` (p, p) are those of the fit. The residual
+    variances are free parameters here and fit the diagonal exactly, which gives the structural
+    parameters the estimates, standard errors and tests of lavaan's delta parametrisation.
     """
-    sigma, (m, c) = model.calc_sigma()
+    _, (m, c) = model.calc_sigma()
     where = {name: i for i, name in enumerate(model.vars["observed"])}
     ours = np.array([where[name] for name in indicators])
     rows, cols = np.triu_indices(len(indicators))
@@ -558,7 +560,16 @@ def _sandwich_errors(
     above = rows != cols
     full = np.zeros((rows.size, rows.size))
     full[np.ix_(above, above)] = gamma
-    covariance = least_squares_covariance(jacobian, weights[rows, cols], full, n)
+    return jacobian, weights[rows, cols], full
+
+
+def _sandwich_errors(
+    model: Any, order: SpecOrder, n: int, system: tuple[np.ndarray, np.ndarray, np.ndarray]
+) -> dict[str, np.ndarray]:
+    """Robust standard errors per matrix cell (lavaan ``robust.sem``): :func:`acsi.core.least_squares.least_squares_covariance`
+    of the :func:`_least_squares_system`."""
+    jacobian, weights, gamma = system
+    covariance = least_squares_covariance(jacobian, weights, gamma, n)
     se = np.sqrt(np.clip(np.diag(covariance), 0, None))
     return dict(zip(("Beta", "Lambda", "Psi", "Theta"), order.matrices(free_cells(model, values=se))))
 

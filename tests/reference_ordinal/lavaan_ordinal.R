@@ -14,7 +14,7 @@ out <- "tests/reference_ordinal"
 R <- lavCor(d, ordered = items)
 write.csv(round(unclass(R), 6), file.path(out, "lavcor.csv"))
 
-# 2. The model: three common factors, two paths.
+# The model: three common factors, two paths.
 model <- "
   CUEX =~ CUEX1 + CUEX2 + CUEX3
   CUSA =~ CUSA1 + CUSA2 + CUSA3
@@ -38,7 +38,21 @@ for (estimator in c("WLSMV", "ULSMV")) {
             file.path(out, paste0(tolower(estimator), "_estimates.csv")), row.names = FALSE)
 }
 
-# 3. WLSMV's weights: the diagonal of lavaan's Gamma (n times the asymptotic covariance of the
+# 3. Fit measures of WLSMV and ULSMV (unscaled and scaled-shifted statistics and the indices on
+#    them) for the model above ("three") and a one-factor model of the nine items ("one").
+one <- "F =~ CUEX1 + CUEX2 + CUEX3 + CUSA1 + CUSA2 + CUSA3 + CUSL1 + CUSL2 + CUSL3"
+keys <- c("chisq", "df", "pvalue", "chisq.scaled", "pvalue.scaled", "baseline.chisq", "baseline.df",
+          "baseline.chisq.scaled", "cfi", "tli", "rmsea", "rmsea.ci.lower", "rmsea.ci.upper", "cfi.scaled",
+          "tli.scaled", "rmsea.scaled", "rmsea.ci.lower.scaled", "rmsea.ci.upper.scaled", "srmr")
+measures <- NULL
+for (name in c("three", "one")) for (estimator in c("WLSMV", "ULSMV")) {
+  fit <- sem(if (name == "three") model else one, data = d[items], ordered = items, estimator = estimator)
+  fm <- fitMeasures(fit, keys)
+  measures <- rbind(measures, data.frame(model = name, estimator = estimator, measure = names(fm), value = round(unclass(fm), 6)))
+}
+write.csv(measures, file.path(out, "fit_measures.csv"), row.names = FALSE)
+
+# 4. WLSMV's weights: the diagonal of lavaan's Gamma (n times the asymptotic covariance of the
 #    sample statistics) for the 36 polychoric correlations (after the 35 thresholds).
 fit <- sem(model, data = d[items], ordered = items, estimator = "WLSMV")
 g <- diag(lavInspect(fit, "gamma"))
