@@ -156,15 +156,17 @@ class CBSEM(EstimatorBase):
     completely standardised ones, ``std_errors`` their standard errors from the expected
     information ``I = (n/2) D' (Sigma^-1 (x) Sigma^-1) D`` (D the derivative of the implied
     covariance with respect to the free parameters), as lavaan's ``se = "standard"``.
-    Standard errors are reported for ML and GLS; for ULS and DWLS they would need a
-    sandwich estimator that is not built, so they are NaN.
+    Standard errors are reported for ML and GLS; for ULS and DWLS on continuous indicators
+    they would need a sandwich estimator that is not built, so they are NaN (on all-ordinal
+    indicators they are WLSMV's / ULSMV's robust ones, see ``ordinal``).
 
     *Fit indices* (lavaan definitions, S with divisor n): ``chisq = n F`` at the minimum,
     ``df = p(p+1)/2 - npar``; ``cfi``, ``tli`` against the independence model;
     ``rmsea = sqrt(max(chisq/df - 1, 0) / n)`` with its 90% interval from the noncentral
     chi-square; ``srmr`` Bentler's (residual correlations, lower triangle with diagonal);
     ``aic = -2 logL + 2 npar``, ``bic = -2 logL + npar log n`` from the full normal
-    log-likelihood. For ULS and DWLS only ``srmr`` and ``df`` are given (the others NaN).
+    log-likelihood. For ULS and DWLS only ``srmr`` and ``df`` are given (the others NaN),
+    except on all-ordinal indicators (WLSMV / ULSMV measures, see ``ordinal``).
 
     *Weights and index.* A factor is no weighted sum of its indicators, so ``weights``
     holds the block's factor-score regression weights ``w_b ∝ Sigma_bb^-1 lambda_b``

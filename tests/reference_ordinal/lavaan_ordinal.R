@@ -1,4 +1,4 @@
-# Expected polychoric / polyserial correlations and WLSMV / ULSMV estimates for acsi's ordinal tests.
+# Expected polychoric / polyserial correlations, WLSMV / ULSMV estimates, standard errors, fit measures and Gamma for acsi's ordinal tests.
 # Run from the repository root:  Rscript tests/reference_ordinal/lavaan_ordinal.R ../shared/reference/data/mobi.csv
 # Data: mobi (semPLS 1.0-10; shared/reference/data/mobi.csv), 10-point items cut to 5 levels
 # with ceiling(x / 2) (1-2 -> 1, 3-4 -> 2, 5-6 -> 3, 7-8 -> 4, 9-10 -> 5); CUSCO stays continuous.
