@@ -162,6 +162,13 @@ def test_an_unchosen_level_inside_the_range_is_reported(mobi: pd.DataFrame) -> N
         acsi.fit(_spec(("CUEX1",)), gap, method="pls")
 
 
+def test_perfectly_ordered_items_are_reported_at_the_boundary(mobi: pd.DataFrame) -> None:
+    twins = mobi.assign(CUEX2=mobi["CUEX1"])
+    with pytest.warns(OrdinalCorrelationWarning, match="'CUEX1' and 'CUEX2' ends at the boundary"):
+        result = acsi.fit(_spec(("CUEX1", "CUEX2")), twins, method="pls")
+    assert any("ends at the boundary" in message for message in result.warnings)
+
+
 def test_bootstrap_of_ordpls_refits_every_resample(mobi: pd.DataFrame) -> None:
     spec = _spec(tuple(ITEMS))
     boot = acsi.bootstrap(PLSPM(), spec, mobi, n_boot=5, seed=1)
