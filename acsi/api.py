@@ -42,6 +42,7 @@ def fit(
     std_lv: bool | None = None,
     higher_order: HigherOrderApproach | None = None,
     interactions: Approach | None = None,
+    ordinal: Literal["declared", "auto", "none"] | None = None,
 ) -> FitResult:
     """Fit a model to data and compute its 0-100 indices.
 
@@ -86,6 +87,12 @@ def fit(
         the spec has interactions. ``pls`` (all three) and ``plsc`` (two-stage, corrected as in Dijkstra &
         Schermelleh-Engel 2014: :class:`~acsi.estimators.interaction_plsc.InteractionPLSc`); ``result.spec``
         holds them as constructs.
+    ordinal : {"declared", "auto", "none"}
+        ``pls``, ``plsc``, ``cbsem``: which indicators are ordinal (default ``"declared"``: the
+        spec's ``ordinal`` list; ``"auto"`` adds integer items with at most 7 levels; ``"none"``:
+        all interval). Ordinal indicators enter through their polychoric / polyserial
+        correlations (OrdPLS, OrdPLSc; CB-SEM with ``objective="DWLS"``, lavaan's WLSMV, or
+        ``"ULS"``); the 0-100 index stays on the raw answer scale (:mod:`acsi.estimators.ordinal`).
 
     Returns
     -------
@@ -122,7 +129,15 @@ def fit(
         ...
     acsi.errors.ParameterError: method='gsca' does not use scheme='centroid'; scheme is used by method 'pls' or 'plsc'. ...
     """
-    options = {"scheme": scheme, "raw": raw, "tol": tol, "max_iter": max_iter, "objective": objective, "std_lv": std_lv}
+    options = {
+        "scheme": scheme,
+        "raw": raw,
+        "tol": tol,
+        "max_iter": max_iter,
+        "objective": objective,
+        "std_lv": std_lv,
+        "ordinal": ordinal,
+    }
     check_options_used_by(method, options | {"index_weights": index_weights})
     estimator = make_estimator(method, index_weights=index_weights, **{k: v for k, v in options.items() if v is not None})
     if not isinstance(spec, ModelSpec):
@@ -230,6 +245,7 @@ def make_estimator(
     max_iter: int = 1000,
     objective: str = "MLW",
     std_lv: bool = False,
+    ordinal: Literal["declared", "auto", "none"] = "declared",
 ) -> Estimator:
     """The estimator object of ``method`` with the settings of :func:`fit` (for a bootstrap, a study, the CLI).
 
@@ -240,7 +256,7 @@ def make_estimator(
     Examples
     --------
     >>> make_estimator("plsc", scheme="centroid")
-    PLSc(scheme='centroid', tol=1e-10, max_iter=1000, index_weights='fornell')
+    PLSc(scheme='centroid', tol=1e-10, max_iter=1000, index_weights='fornell', ordinal='declared')
     >>> make_estimator("gsca", scheme="centroid")      # the CLI's defaults reach every method
     GSCA(...)
     """
@@ -256,6 +272,7 @@ def make_estimator(
         "max_iter": max_iter,
         "objective": objective,
         "std_lv": std_lv,
+        "ordinal": ordinal,
     }
     settings = {name: value for name, value in given.items() if name in entry.options}
     if "raw" in settings:

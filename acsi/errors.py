@@ -79,6 +79,12 @@ class InadmissibleSolutionWarning(AcsiWarning):
     """An estimate is outside its admissible range (a correlation above 1, a negative variance)."""
 
 
+class OrdinalCorrelationWarning(AcsiWarning):
+    """A polychoric or polyserial correlation is doubtful: its search did not converge or ended at
+    +-1, a level inside an ordinal item's range was never chosen, or the matrix of such
+    correlations is not positive definite."""
+
+
 class IngestError(AcsiError, ValueError):
     """An input cannot be read: a survey or mapping file (unknown format, corrupt file, missing
     sheet, duplicate column names, a malformed mapping), a device profile, site file or log.

@@ -71,8 +71,19 @@ def test_command_line_estimator_settings_are_the_estimators_choices() -> None:
     from acsi.cli import options
     from acsi.core.pls import SCHEMES
     from acsi.estimators.cbsem import OBJECTIVES
+    from acsi.estimators.ordinal import ORDINAL_MODES
 
     assert set(options.SCHEMES) == set(SCHEMES) and options.OBJECTIVES == OBJECTIVES
+    assert options.ORDINAL_MODES == ORDINAL_MODES
+
+
+def test_command_line_estimator_options_are_keywords_of_make_estimator() -> None:
+    import inspect
+
+    from acsi.api import make_estimator
+    from acsi.cli import options
+
+    assert set(options.ESTIMATOR_OPTIONS) == set(inspect.signature(make_estimator).parameters) - {"method"}
 
 
 def test_a_cycle_in_the_structural_model_is_found_without_networkx() -> None:

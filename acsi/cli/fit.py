@@ -15,10 +15,12 @@ from acsi.cli.moderation import add_interactions_option, simple_slopes_output, w
 from acsi.cli.options import (
     BCA_MIN_RESAMPLES,
     CI_METHODS,
+    ESTIMATOR_OPTIONS,
     INDEX_WEIGHTS,
     METHODS,
     MISSING_POLICIES,
     OBJECTIVES,
+    ORDINAL_MODES,
     SCHEMES,
     SIGN_CHANGES,
 )
@@ -122,6 +124,13 @@ def add_fit_options(parser: argparse.ArgumentParser) -> None:
         "--std-lv",
         action="store_true",
         help="cbsem identification by unit factor variances (lavaan std.lv = TRUE) instead of a first loading fixed to 1",
+    )
+    parser.add_argument(
+        "--ordinal",
+        default="declared",
+        choices=ORDINAL_MODES,
+        help="pls, plsc, cbsem: ordinal indicators enter through polychoric correlations: declared (default: the "
+        "spec's 'ordinal' list), auto (also integer items with at most 7 levels) or none",
     )
     parser.add_argument("--scheme", default="path", choices=SCHEMES, help="PLS inner weighting scheme (default: path)")
     parser.add_argument(
@@ -327,16 +336,7 @@ def estimator_from_args(args: argparse.Namespace):  # noqa: ANN201
     from acsi.api import make_estimator
 
     try:
-        return make_estimator(
-            args.method,
-            scheme=args.scheme,
-            raw=args.raw,
-            index_weights=args.index_weights,
-            tol=args.tol,
-            max_iter=args.max_iter,
-            objective=args.objective,
-            std_lv=args.std_lv,
-        )
+        return make_estimator(args.method, **{name: getattr(args, name) for name in ESTIMATOR_OPTIONS})
     except ValueError as err:  # e.g. --raw with another method: one readable message, exit status 2
         raise UsageError(str(err)) from err
 

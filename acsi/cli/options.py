@@ -11,6 +11,9 @@ SCHEMES: tuple[str, ...] = ("path", "centroid", "factorial")
 # acsi.estimators.higher_order.APPROACHES
 HIGHER_ORDER_APPROACHES: tuple[str, ...] = ("repeated-indicators", "two-stage-embedded", "two-stage-disjoint")
 OBJECTIVES: tuple[str, ...] = ("MLW", "GLS", "ULS", "DWLS")
+ORDINAL_MODES: tuple[str, ...] = ("declared", "auto", "none")  # acsi.estimators.ordinal.ORDINAL_MODES
+#: The flags of ``add_fit_options`` passed to acsi.api.make_estimator, by keyword.
+ESTIMATOR_OPTIONS: tuple[str, ...] = ("scheme", "raw", "index_weights", "tol", "max_iter", "objective", "std_lv", "ordinal")
 INDEX_WEIGHTS: tuple[str, ...] = ("fornell", "standardized", "equal")  # acsi.index.INDEX_WEIGHTS
 MISSING_POLICIES: tuple[str, ...] = ("error", "listwise", "mean", "pairwise", "em")  # acsi.data.MISSING_POLICIES
 CI_METHODS: tuple[str, ...] = ("percentile", "bca", "basic")  # acsi.inference.CI_METHODS

@@ -72,6 +72,7 @@ def run_report(args: argparse.Namespace) -> int:
         max_iter=args.max_iter,
         objective=args.objective,
         std_lv=args.std_lv,
+        ordinal=args.ordinal,
     )
     report.write(args.out, format=args.format)
     written = [args.out]

@@ -21,6 +21,7 @@ from acsi.compare.group_estimates import MIN_BOOT, GroupArrays, GroupData, Group
 from acsi.data import IndicatorData, MissingPolicy, prepare
 from acsi.errors import DataError, ParameterError
 from acsi.estimators.base import EstimatorBase
+from acsi.estimators.ordinal import may_use_ordinal
 from acsi.estimators.pls import PLSPM
 from acsi.ingest.mapping import SurveyMapping
 from acsi.ingest.survey import Survey
@@ -188,6 +189,11 @@ def check_request(
             f"mode='pooled' applies the pooled PLS index weights to each group and is built for PLS only; got the "
             f"{type(estimator).__name__} estimator (method {method!r}). Use mode='separate' (CLI: --mode separate) "
             "or method 'pls'."
+        )
+    if method == "pls" and may_use_ordinal(estimator, spec):
+        raise NotImplementedError(
+            "Group comparisons run PLS on Pearson correlations (batched kernel); ordinal indicators are not built "
+            "there. Use ordinal='none' (CLI: --ordinal none), or method 'plsc' (refitted per group)."
         )
     n_boot = check_int("n_boot", n_boot, 0)
     if 0 < n_boot < MIN_BOOT:

@@ -171,6 +171,7 @@ class EstimatorBase(abc.ABC):
 
         self.check_spec(spec)
         prepared, mean, covariance, issued = resolve_data(spec, data, scale, missing)
+        covariance, ordinal_settings = self._ordinal_moments(spec, prepared, covariance, issued)
         estimate = self.estimate(spec, prepared, mean, covariance)
         structure = model_structure(spec)
         index, index_messages = build_index(
@@ -179,7 +180,7 @@ class EstimatorBase(abc.ABC):
         return FitResult(
             spec=spec,
             method=self.method,
-            settings=dict(estimate.settings) | {"missing": prepared.missing},
+            settings=dict(estimate.settings) | {"missing": prepared.missing} | ordinal_settings,
             converged=bool(estimate.converged),
             n_iter=int(estimate.n_iter),
             n_obs=prepared.values.shape[0],
@@ -213,6 +214,29 @@ class EstimatorBase(abc.ABC):
     def check_spec(self, spec: ModelSpec) -> None:
         """Raise :class:`~acsi.errors.SpecError` if ``spec`` does not suit the method (default: the PLS rules)."""
         spec.check_pls()
+
+    def _ordinal_moments(
+        self, spec: ModelSpec, data: IndicatorData, covariance: np.ndarray, issued: list[str]
+    ) -> tuple[np.ndarray, dict[str, Any]]:
+        """The covariance on the polychoric / polyserial correlations when the ``ordinal`` setting finds
+        ordinal indicators (:mod:`acsi.estimators.ordinal`), else ``covariance``; and the settings to report.
+
+        Appends the warning messages to ``issued``. A method without an ``ordinal`` setting
+        refuses a spec that declares ordinal indicators (NotImplementedError).
+        """
+        from acsi.estimators.ordinal import ordinal_covariance
+
+        mode = getattr(self, "ordinal", None)
+        if mode is None:
+            if spec.ordinal:
+                raise NotImplementedError(
+                    f"method={self.method!r} does not handle ordinal indicators (the spec declares {', '.join(spec.ordinal)}); "
+                    "use method 'pls', 'plsc' or 'cbsem', or remove the 'ordinal' list to treat them as interval."
+                )
+            return covariance, {}
+        covariance, names, messages = ordinal_covariance(spec, data, covariance, mode, self.method)
+        issued.extend(messages)
+        return covariance, ({"ordinal": mode, "ordinal_indicators": names} if names else {})
 
     @abc.abstractmethod
     def estimate(self, spec: ModelSpec, data: IndicatorData, mean: np.ndarray, covariance: np.ndarray) -> Estimate:

@@ -21,6 +21,7 @@ errors, standardised estimates and fit measures within the tolerances of
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 import threading
 import warnings
@@ -33,6 +34,8 @@ import pandas as pd
 import semopy
 
 from acsi import notices
+from acsi.core.least_squares import least_squares_covariance
+from acsi.core.moments import correlation
 from acsi.data import IndicatorData
 from acsi.errors import (
     ConvergenceWarning,
@@ -41,6 +44,7 @@ from acsi.errors import (
     InadmissibleSolutionWarning,
     MissingDataWarning,
     MultipleOptimaWarning,
+    ParameterError,
 )
 from acsi.estimators.base import Estimate, EstimatorBase, check_settings
 from acsi.estimators.factor_solution import (
@@ -50,7 +54,8 @@ from acsi.estimators.factor_solution import (
     parameter_table,
     standardised_solution,
 )
-from acsi.estimators.fit_indices import CHI_SQUARE_OBJECTIVES, fit_indices, model_fit
+from acsi.estimators.fit_indices import CHI_SQUARE_OBJECTIVES, fit_indices, least_squares_fit_indices, model_fit
+from acsi.estimators.ordinal import ORDINAL_MODES, OrdinalMode, ordinal_indicators, polychoric_moments
 from acsi.estimators.semopy_model import SpecOrder, Start, free_cells, lavaan_starts, perturbed
 from acsi.estimators.semopy_syntax import starting_values, to_semopy_syntax
 from acsi.index import INDEX_WEIGHTS, IndexWeights
@@ -116,8 +121,9 @@ class CBSEM(EstimatorBase):
     objective : {"MLW", "GLS", "ULS", "DWLS"}
         Discrepancy function: maximum likelihood (default), generalised least squares,
         unweighted least squares, diagonally weighted least squares (weights from the
-        data's fourth moments; the indicators are treated as continuous: semopy's
-        polychoric correlations have reported defects, so ordinal DWLS is not offered).
+        data's fourth moments for continuous indicators; for ordinal ones see ``ordinal``:
+        acsi computes the polychoric correlations and their weights itself, semopy's own
+        polychoric correlations having reported defects).
     std_lv : bool
         Identification: False (default) fixes each factor's first loading to 1 (lavaan's
         default); True fixes factor variances (residual variances of endogenous factors)
@@ -133,6 +139,16 @@ class CBSEM(EstimatorBase):
         Starting points tried at most (default 5): the first is lavaan's default start; the
         others are tried only when an optimum is improper or at a bound (see *Starts*). 1 turns
         the further starts off (cheaper bootstraps of models with many improper resamples).
+    ordinal : {"declared", "auto", "none"}
+        Which indicators are ordinal (:mod:`acsi.estimators.ordinal`). With ordinal indicators
+        the model is fitted to their polychoric / polyserial correlation matrix (delta
+        parametrisation): ``objective="DWLS"`` weights each correlation by the inverse of its
+        asymptotic variance (:func:`acsi.core.polychoric.polychoric_gamma`), lavaan's
+        ``estimator = "WLSMV"`` (all indicators ordinal only); ``objective="ULS"`` gives
+        ``"ULSMV"``. With every indicator ordinal the standard errors are lavaan's robust
+        sandwich and the fit measures those of WLSMV / ULSMV, unscaled and scaled-shifted
+        (:mod:`acsi.core.least_squares`, :func:`~acsi.estimators.fit_indices.least_squares_fit_indices`).
+        ML and GLS are refused, as lavaan refuses them for ordered data.
 
     Notes
     -----
@@ -140,15 +156,17 @@ class CBSEM(EstimatorBase):
     completely standardised ones, ``std_errors`` their standard errors from the expected
     information ``I = (n/2) D' (Sigma^-1 (x) Sigma^-1) D`` (D the derivative of the implied
     covariance with respect to the free parameters), as lavaan's ``se = "standard"``.
-    Standard errors are reported for ML and GLS; for ULS and DWLS they would need a
-    sandwich estimator that is not built, so they are NaN.
+    Standard errors are reported for ML and GLS; for ULS and DWLS on continuous indicators
+    they would need a sandwich estimator that is not built, so they are NaN (on all-ordinal
+    indicators they are WLSMV's / ULSMV's robust ones, see ``ordinal``).
 
     *Fit indices* (lavaan definitions, S with divisor n): ``chisq = n F`` at the minimum,
     ``df = p(p+1)/2 - npar``; ``cfi``, ``tli`` against the independence model;
     ``rmsea = sqrt(max(chisq/df - 1, 0) / n)`` with its 90% interval from the noncentral
     chi-square; ``srmr`` Bentler's (residual correlations, lower triangle with diagonal);
     ``aic = -2 logL + 2 npar``, ``bic = -2 logL + npar log n`` from the full normal
-    log-likelihood. For ULS and DWLS only ``srmr`` and ``df`` are given (the others NaN).
+    log-likelihood. For ULS and DWLS only ``srmr`` and ``df`` are given (the others NaN),
+    except on all-ordinal indicators (WLSMV / ULSMV measures, see ``ordinal``).
 
     *Weights and index.* A factor is no weighted sum of its indicators, so ``weights``
     holds the block's factor-score regression weights ``w_b ∝ Sigma_bb^-1 lambda_b``
@@ -176,6 +194,7 @@ class CBSEM(EstimatorBase):
     max_iter: int = 10000
     index_weights: IndexWeights = "fornell"
     max_starts: int = 5
+    ordinal: OrdinalMode = "declared"
 
     def __post_init__(self) -> None:
         check_settings(
@@ -187,6 +206,7 @@ class CBSEM(EstimatorBase):
                 "max_iter": ("positive_int", None),
                 "index_weights": ("choice", INDEX_WEIGHTS),
                 "max_starts": ("positive_int", None),
+                "ordinal": ("choice", ORDINAL_MODES),
             },
         )
 
@@ -218,9 +238,12 @@ class CBSEM(EstimatorBase):
             Heywood cases, standardised estimates above 1, non-PD factor covariances.
         """
         syntax = to_semopy_syntax(spec, std_lv=self.std_lv)
-        S = covariance
+        ordinal = self._check_ordinal(spec, data)
+        S = correlation(covariance) if ordinal else covariance
         X = data.values
         n, p = X.shape
+        moments = polychoric_moments(data, S) if len(ordinal) == p else None  # WLSMV weights, Gamma
+        weights = moments[0] if moments is not None and self.objective == "DWLS" else None
         issued = self._check_data(data)
         if self.std_lv:
             syntax += starting_values(spec, S, data.indicators)
@@ -228,7 +251,7 @@ class CBSEM(EstimatorBase):
         optima: list[dict[str, Any]] = []
         with _one_blas_thread(), _captured_semopy_logging() as capture:
             try:
-                if self.objective == "DWLS":
+                if self.objective == "DWLS" and weights is None:
                     model = semopy.Model(syntax)
                     result = model.fit(
                         pd.DataFrame(X, columns=observed),
@@ -237,7 +260,7 @@ class CBSEM(EstimatorBase):
                     )
                     model.load_cov(S)  # estimates are DWLS; S (divisor n) for what follows
                 else:
-                    model, result, optima = self._multistart(syntax, spec, S, n, observed)
+                    model, result, optima = self._multistart(syntax, spec, S, n, observed, weights)
             except (np.linalg.LinAlgError, ValueError, KeyError, ZeroDivisionError) as err:
                 raise EstimationError(
                     f"semopy could not fit the model ({type(err).__name__}: {err}). Check that the model is identified "
@@ -266,7 +289,34 @@ class CBSEM(EstimatorBase):
             issued.append(message)
             notices.issue(message, ConvergenceWarning, stacklevel=3)
 
-        return self._result(spec, data, model, result, S, n, p, converged, issued, optima)
+        robust = None if moments is None else (np.ones((p, p)) if weights is None else weights, moments[1])
+        estimate = self._result(spec, data, model, result, S, n, p, converged, issued, optima, robust)
+        if not ordinal:
+            return estimate
+        sd = np.sqrt(np.diag(covariance))  # raw answers: scores and weights on their scale
+        return dataclasses.replace(
+            estimate,
+            outer_weights=estimate.outer_weights / sd,
+            score_weights=estimate.score_weights / sd[:, None],
+            settings=dict(estimate.settings) | {"correlations": "polychoric"},
+        )
+
+    def _check_ordinal(self, spec: ModelSpec, data: IndicatorData) -> tuple[str, ...]:
+        """The ordinal indicators (:func:`~acsi.estimators.ordinal.ordinal_indicators`), refusing the objectives that cannot take them."""
+        names = ordinal_indicators(spec, data, self.ordinal)
+        if not names:
+            return names
+        if self.objective == "DWLS" and len(names) < len(data.indicators):
+            raise NotImplementedError(
+                "WLSMV (objective='DWLS') with ordinal indicators is built for all-ordinal models only: the weights of "
+                "polyserial and Pearson correlations are not computed. Declare every indicator ordinal, or use objective='ULS'."
+            )
+        if self.objective not in ("ULS", "DWLS"):
+            raise ParameterError(
+                f"objective={self.objective!r} assumes continuous indicators; with ordinal indicators use objective='DWLS' "
+                "(lavaan's WLSMV) or 'ULS' (ULSMV) on the polychoric correlations, or ordinal='none' to treat them as interval."
+            )
+        return names
 
     def _check_data(self, data: IndicatorData) -> list[str]:
         """Refuse data the objective cannot use (DWLS needs complete, unweighted rows); the messages of
@@ -293,7 +343,7 @@ class CBSEM(EstimatorBase):
     # ------------------------------------------------------------------ mapping back
     # ------------------------------------------------------------------ starts and optima
     def _multistart(
-        self, syntax: str, spec: ModelSpec, S: np.ndarray, n: int, observed: list[str]
+        self, syntax: str, spec: ModelSpec, S: np.ndarray, n: int, observed: list[str], weights: np.ndarray | None = None
     ) -> tuple[Any, Any, list[dict[str, Any]]]:
         """Fit from lavaan-style starts; at a boundary or improper point, from further starts too.
 
@@ -306,7 +356,9 @@ class CBSEM(EstimatorBase):
         its objective is within ``1e-8 (1 + |f|)`` of that lowest value.
 
         Returns the chosen semopy model and solver result, and every optimum found as dicts
-        ``{start, objective, converged, proper, problems, chosen}``.
+        ``{start, objective, converged, proper, problems, chosen}``. ``weights`` (p, p), for
+        DWLS on polychoric correlations, replace the weights semopy would compute from rows
+        (:func:`_weigh_dwls`).
         """
         cov = pd.DataFrame(S, index=observed, columns=observed)
         options = {"ftol": self.ftol, "maxiter": self.max_iter}
@@ -314,6 +366,8 @@ class CBSEM(EstimatorBase):
         def run(x0: Start | None) -> tuple[Any, Any, dict[str, Any]]:
             model = semopy.Model(syntax)
             model.load(cov=cov, n_samples=n)
+            if weights is not None:
+                _weigh_dwls(model, pd.DataFrame(weights, index=observed, columns=observed))
             default = np.array(model.param_vals, dtype=float)
             if x0 is not None:
                 model.param_vals = x0(model, default)
@@ -390,6 +444,7 @@ class CBSEM(EstimatorBase):
         converged: bool,
         issued: list[str],
         optima: list[dict[str, Any]],
+        robust: tuple[np.ndarray, np.ndarray] | None = None,
     ) -> Estimate:
         names = spec.construct_names
         indicators = data.indicators
@@ -401,7 +456,8 @@ class CBSEM(EstimatorBase):
         std_loadings, std_B, path_pairs = sol["std_loadings"], sol["std_B"], sol["path_pairs"]
         free = order.matrices(free_cells(model))
         with _one_blas_thread():
-            se = self._standard_errors(model, order, free)
+            system = None if robust is None else _least_squares_system(model, indicators, *robust)
+            se = self._standard_errors(model, order, free) if system is None else _sandwich_errors(model, order, n, system)
 
         block = model_structure(spec).block
         rows = np.arange(p)
@@ -417,9 +473,11 @@ class CBSEM(EstimatorBase):
 
         standardized = loadings_and_paths(spec, indicators, std_loadings, std_B, path_pairs)
         std_errors = loadings_and_paths(spec, indicators, se["Lambda"][rows, block], se["Beta"].T, path_pairs)
-        indices, extra = fit_indices(
-            self.objective, S, Sigma, n, p, npar=int(sum(param.active for param in model.parameters.values()))
-        )
+        npar = int(sum(param.active for param in model.parameters.values()))
+        if system is None:
+            indices, extra = fit_indices(self.objective, S, Sigma, n, p, npar=npar)
+        else:
+            indices, extra = least_squares_fit_indices(self.objective, S, Sigma, n, npar, system)
         table = parameter_table(spec, indicators, Lam, Beta, Psi, Theta, se, sd_eta, sd_x)
 
         free_by_name = dict(zip(("Beta", "Lambda", "Psi", "Theta"), free))
@@ -482,6 +540,55 @@ class CBSEM(EstimatorBase):
         se = np.sqrt(np.clip(np.diag(fim_inv), 0, None))
         cells = free_cells(model, values=se)
         return dict(zip(keys, order.matrices(cells)))
+
+
+def _least_squares_system(
+    model: Any, indicators: Sequence[str], weights: np.ndarray, gamma: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``Delta`` (s, q), the weights (s,) and ``Gamma`` (s, s) of least squares on polychoric correlations,
+    over the s = p(p+1)/2 entries on and above the diagonal, row by row.
+
+    ``Delta`` holds semopy's derivatives of Sigma with respect to its free parameters; the
+    diagonal's sample values are fixed 1 (zero rows and columns of Gamma, whose block above the
+    diagonal is ``gamma`` (P, P)); ``weights`` (p, p) are those of the fit. The residual
+    variances are free parameters here and fit the diagonal exactly, which gives the structural
+    parameters the estimates, standard errors and tests of lavaan's delta parametrisation.
+    """
+    _, (m, c) = model.calc_sigma()
+    where = {name: i for i, name in enumerate(model.vars["observed"])}
+    ours = np.array([where[name] for name in indicators])
+    rows, cols = np.triu_indices(len(indicators))
+    jacobian = np.array([np.asarray(g)[np.ix_(ours, ours)][rows, cols] for g in model.calc_sigma_grad(m, c)]).T
+    above = rows != cols
+    full = np.zeros((rows.size, rows.size))
+    full[np.ix_(above, above)] = gamma
+    return jacobian, weights[rows, cols], full
+
+
+def _sandwich_errors(
+    model: Any, order: SpecOrder, n: int, system: tuple[np.ndarray, np.ndarray, np.ndarray]
+) -> dict[str, np.ndarray]:
+    """Robust standard errors per matrix cell (lavaan ``robust.sem``): :func:`acsi.core.least_squares.least_squares_covariance`
+    of the :func:`_least_squares_system`."""
+    jacobian, weights, gamma = system
+    covariance = least_squares_covariance(jacobian, weights, gamma, n)
+    se = np.sqrt(np.clip(np.diag(covariance), 0, None))
+    return dict(zip(("Beta", "Lambda", "Psi", "Theta"), order.matrices(free_cells(model, values=se))))
+
+
+def _weigh_dwls(model: Any, weights: pd.DataFrame) -> None:
+    """Have semopy's DWLS objective ``sum_{i<=j} w_ij (s_ij - sigma_ij)^2`` use ``weights`` (semopy 2.3 computes
+    them from the rows' fourth moments in ``prepare_wls`` and offers no argument for others: its
+    ``custom_w`` is unused), by giving the model its own ``prepare_wls`` that sets the three
+    arrays semopy's ``obj_dwls`` / ``grad_dwls`` read."""
+
+    def prepare(obj: str, custom_w: object = None) -> None:
+        observed = model.vars["observed"]
+        model.inds_triu_sigma = np.triu_indices_from(model.mx_cov)
+        model.mx_vech_s = model.mx_cov[model.inds_triu_sigma]
+        model.mx_w_inv = weights.loc[observed, observed].to_numpy()[model.inds_triu_sigma]
+
+    model.prepare_wls = prepare
 
 
 def _optima_message(optima: list[dict[str, Any]]) -> str:

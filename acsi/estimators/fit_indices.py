@@ -13,6 +13,7 @@ import numpy as np
 from scipy import special, stats
 
 from acsi.core.fit_measures import discrepancies
+from acsi.core.least_squares import scaled_shifted
 
 #: Objectives whose minimum times n is a chi-square test statistic under normality.
 CHI_SQUARE_OBJECTIVES = ("MLW", "GLS")
@@ -124,3 +125,52 @@ def fit_indices(
         out |= {"aic": nan, "bic": nan}
         extra |= {"logl": nan, "sabic": nan}
     return out, extra
+
+
+def least_squares_fit_indices(
+    objective: str, S: np.ndarray, Sigma: np.ndarray, n: int, npar: int, system: tuple[np.ndarray, np.ndarray, np.ndarray]
+) -> tuple[dict[str, float], dict[str, float]]:
+    """lavaan's fit measures of WLSMV (``objective="DWLS"``) or ULSMV (``"ULS"``) on polychoric correlations ``S``.
+
+    ``system`` is ``(Delta, W, Gamma)`` over the correlations on and above the diagonal (the
+    diagonal's weight and Gamma play no part). ``chisq = (n - 1) sum_{i<j} w_ij (s_ij - sigma_ij)^2``,
+    the baseline model has zero correlations (df the number of correlations), and each gets its
+    scaled-shifted version (:func:`acsi.core.least_squares.scaled_shifted`). From both pairs:
+    CFI, TLI and RMSEA ``sqrt(max(chisq/df - 1, 0) / (n - 1))`` with its interval
+    (:func:`rmsea_interval` with n - 1), as lavaan 0.6; ``cfi``, ``tli``, ``rmsea`` and ``pvalue``
+    are the unscaled ones (lavaan gives no p value for the unscaled ULS statistic: NaN), the
+    ``*_scaled`` keys the adjusted ones. ``srmr`` and ``df`` as :func:`fit_indices`.
+    """
+    jacobian, weights, gamma = system
+    p = S.shape[0]
+    out, extra = fit_indices(objective, S, Sigma, n, p, npar)
+    df = int(out["df"])
+    rows, cols = np.triu_indices(p)
+    above = (rows != cols).astype(float)
+    chisq = (n - 1) * float((above * weights * (S - Sigma)[rows, cols] ** 2).sum())
+    baseline = (n - 1) * float((above * weights * S[rows, cols] ** 2).sum())
+    baseline_df = int(above.sum())
+    scaled = scaled_shifted(chisq, df, jacobian, weights, gamma)
+    baseline_scaled = scaled_shifted(baseline, baseline_df, jacobian[:, :0], weights, gamma)
+    unscaled_indices = _relative_indices(chisq, df, baseline, baseline_df, n - 1)
+    scaled_indices = _relative_indices(scaled, df, baseline_scaled, baseline_df, n - 1)
+    out |= {"chisq": chisq, "pvalue": float(stats.chi2.sf(chisq, df)) if objective == "DWLS" else float("nan")}
+    out |= unscaled_indices
+    extra |= {"chisq_scaled": scaled, "pvalue_scaled": float(stats.chi2.sf(scaled, df)), "baseline_chisq": baseline}
+    extra |= {"baseline_df": float(baseline_df), "baseline_chisq_scaled": baseline_scaled}
+    extra |= {f"{key}_scaled": value for key, value in scaled_indices.items()}
+    return out, extra
+
+
+def _relative_indices(chisq: float, df: int, baseline: float, baseline_df: int, n: int) -> dict[str, float]:
+    """CFI, TLI, RMSEA and its 90% interval (lavaan's formulas, ``n`` the sample size they divide by)."""
+    num = max(chisq - df, 0.0)
+    den = max(chisq - df, baseline - baseline_df, 0.0)
+    lower, upper = rmsea_interval(chisq, df, n)
+    return {
+        "cfi": 1.0 if den == 0 else 1.0 - num / den,
+        "tli": (baseline / baseline_df - chisq / df) / (baseline / baseline_df - 1.0),
+        "rmsea": math.sqrt(max(chisq / df - 1.0, 0.0) / n),
+        "rmsea_ci_lower": lower,
+        "rmsea_ci_upper": upper,
+    }

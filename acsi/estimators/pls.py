@@ -21,8 +21,9 @@ from acsi import notices
 from acsi.core import pls as kernel
 from acsi.core.moments import correlation
 from acsi.data import IndicatorData
-from acsi.errors import ConvergenceWarning, EstimationError
+from acsi.errors import ConvergenceWarning, EstimationError, ParameterError
 from acsi.estimators.base import Estimate, EstimatorBase, check_settings
+from acsi.estimators.ordinal import ORDINAL_MODES, OrdinalMode, ordinal_indicators
 from acsi.index import INDEX_WEIGHTS, IndexWeights
 from acsi.spec.model import ModelSpec
 from acsi.structure import model_structure
@@ -46,6 +47,9 @@ class PLSPM(EstimatorBase):
         Iteration limit; reaching it issues :class:`~acsi.errors.ConvergenceWarning`.
     index_weights : {"fornell", "standardized", "equal"}
         Weights of the 0-100 index (see :mod:`acsi.index`).
+    ordinal : {"declared", "auto", "none"}
+        Which indicators are ordinal (:mod:`acsi.estimators.ordinal`): PLS then runs on their
+        polychoric / polyserial correlations (OrdPLS); needs ``standardized=True``.
 
     Notes
     -----
@@ -60,6 +64,7 @@ class PLSPM(EstimatorBase):
     tol: float = 1e-10
     max_iter: int = 1000
     index_weights: IndexWeights = "fornell"
+    ordinal: OrdinalMode = "declared"
 
     def __post_init__(self) -> None:
         check_settings(
@@ -70,6 +75,7 @@ class PLSPM(EstimatorBase):
                 "tol": ("fraction", None),
                 "max_iter": ("positive_int", None),
                 "index_weights": ("choice", INDEX_WEIGHTS),
+                "ordinal": ("choice", ORDINAL_MODES),
             },
         )
 
@@ -93,6 +99,11 @@ class PLSPM(EstimatorBase):
             (from ``fit``) An index weight is negative.
         """
         issued: list[str] = []
+        if not self.standardized and ordinal_indicators(spec, data, self.ordinal):
+            raise ParameterError(
+                "Ordinal indicators are analysed through their polychoric correlations, which have no raw scale; "
+                "use standardized=True (no raw=True) or ordinal='none'."
+            )
         structure = model_structure(spec)
         n = data.values.shape[0]
         sd = np.sqrt(np.diag(covariance))  # divisor n

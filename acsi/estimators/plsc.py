@@ -29,6 +29,7 @@ from acsi.core.reliability import composite_reliability, cronbach_alpha
 from acsi.data import IndicatorData
 from acsi.errors import InadmissibleSolutionWarning
 from acsi.estimators.base import Estimate, EstimatorBase
+from acsi.estimators.ordinal import OrdinalMode
 from acsi.estimators.pls import PLSPM
 from acsi.index import IndexWeights
 from acsi.spec.model import Mode, ModelSpec
@@ -47,6 +48,10 @@ class PLSc(EstimatorBase):
         Convergence of the PLS outer weights.
     index_weights : {"fornell", "standardized", "equal"}
         Weights of the 0-100 index (see :mod:`acsi.index`).
+    ordinal : {"declared", "auto", "none"}
+        Which indicators are ordinal (:mod:`acsi.estimators.ordinal`): PLS and the correction
+        then run on their polychoric / polyserial correlations (OrdPLSc, Schuberth, Henseler &
+        Dijkstra 2018, as cSEM does).
 
     Notes
     -----
@@ -67,6 +72,7 @@ class PLSc(EstimatorBase):
     tol: float = 1e-10
     max_iter: int = 1000
     index_weights: IndexWeights = "fornell"
+    ordinal: OrdinalMode = "declared"
 
     def __post_init__(self) -> None:
         # Validation is PLSPM's: build one to check the settings once.
@@ -74,7 +80,12 @@ class PLSc(EstimatorBase):
 
     def _pls(self) -> PLSPM:
         return PLSPM(
-            scheme=self.scheme, standardized=True, tol=self.tol, max_iter=self.max_iter, index_weights=self.index_weights
+            scheme=self.scheme,
+            standardized=True,
+            tol=self.tol,
+            max_iter=self.max_iter,
+            index_weights=self.index_weights,
+            ordinal=self.ordinal,
         )
 
     def estimate(self, spec: ModelSpec, data: IndicatorData, mean: np.ndarray, covariance: np.ndarray) -> Estimate:

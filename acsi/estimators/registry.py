@@ -44,9 +44,9 @@ class Method:
 REGISTRY: dict[str, Method] = {
     entry.name: entry
     for entry in (
-        Method("pls", "acsi.estimators.pls:PLSPM", ("scheme", "raw", "tol", "max_iter", "index_weights")),
-        Method("plsc", "acsi.estimators.plsc:PLSc", ("scheme", "tol", "max_iter", "index_weights")),
-        Method("cbsem", "acsi.estimators.cbsem:CBSEM", ("objective", "std_lv", "index_weights")),
+        Method("pls", "acsi.estimators.pls:PLSPM", ("scheme", "raw", "tol", "max_iter", "index_weights", "ordinal")),
+        Method("plsc", "acsi.estimators.plsc:PLSc", ("scheme", "tol", "max_iter", "index_weights", "ordinal")),
+        Method("cbsem", "acsi.estimators.cbsem:CBSEM", ("objective", "std_lv", "index_weights", "ordinal")),
         Method("gsca", "acsi.estimators.gsca:GSCA", ("tol", "max_iter", "index_weights")),
     )
 }

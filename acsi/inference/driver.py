@@ -23,6 +23,7 @@ from acsi.core.poisson import poisson_counts, poisson_key
 from acsi.data import IndicatorData, MissingPolicy
 from acsi.distributed.frames import dask_rows
 from acsi.errors import BootstrapWarning, EstimationError, ParameterError
+from acsi.estimators.ordinal import may_use_ordinal
 from acsi.estimators.pls import PLSPM
 from acsi.inference import distributed
 from acsi.inference.batched_pls import BatchedPLS
@@ -153,9 +154,13 @@ def bootstrap(
         raise ParameterError(
             f"missing={missing!r} is repeated in every resample by the refit engine; use engine='auto' or 'refit'."
         )
-    batched = type(inputs.estimator) is PLSPM and engine != "refit" and inputs.raw is None
-    if engine == "batched" and type(inputs.estimator) is not PLSPM:
-        raise ParameterError(f"engine='batched' works for PLSPM only; got {type(inputs.estimator).__name__}. Use engine='refit'.")
+    pearson = not may_use_ordinal(inputs.estimator, inputs.spec)  # polychoric correlations: refit every resample
+    batched = type(inputs.estimator) is PLSPM and engine != "refit" and inputs.raw is None and pearson
+    if engine == "batched" and not (type(inputs.estimator) is PLSPM and pearson):
+        raise ParameterError(
+            f"engine='batched' works for PLSPM only, on Pearson correlations; got {type(inputs.estimator).__name__} "
+            f"(ordinal={getattr(inputs.estimator, 'ordinal', 'none')!r}). Use engine='refit'."
+        )
     layout = StatisticLayout.of(inputs.base)
     estimates = layout.from_result(inputs.base)
     work = _engine(inputs, layout, sign_change, batched)

@@ -163,8 +163,8 @@ def build_report(
     workers : int, optional
         Threads of the bootstrap.
     **estimator_options
-        ``scheme``, ``raw``, ``index_weights``, ``tol``, ``max_iter``, ``objective``, ``std_lv``
-        (:func:`acsi.api.make_estimator`).
+        ``scheme``, ``raw``, ``index_weights``, ``tol``, ``max_iter``, ``objective``, ``std_lv``,
+        ``ordinal`` (:func:`acsi.api.make_estimator`).
     """
     from acsi.api import make_estimator
     from acsi.assessment import assess

@@ -321,7 +321,8 @@ class FitResult(ResultContract):
         ``cronbach_alpha``, ``ave``, ``fit``; CB-SEM ``standardized``, ``std_errors``,
         ``fit_indices``; GSCA ``fit_indices``; a spec with higher-order constructs ``higher_order``
         {approach, constructs {name: {type, components}}, first_stage {weights, loadings,
-        paths, converged, index}} (:mod:`acsi.estimators.higher_order`).
+        paths, converged, index}} (:mod:`acsi.estimators.higher_order`); ``ordinal_indicators`` (the items that entered
+        through polychoric correlations, :mod:`acsi.estimators.ordinal`).
         """
         constructs = self.constructs
         B = self.path_matrix
@@ -373,6 +374,8 @@ class FitResult(ResultContract):
             out["std_errors"] = _plain(self.std_errors)
         if "higher_order" in self.settings:
             out["higher_order"] = copy.deepcopy(dict(self.settings["higher_order"]))
+        if self.settings.get("ordinal_indicators"):
+            out["ordinal_indicators"] = list(self.settings["ordinal_indicators"])
         return out
 
     def summary(self) -> Summary:

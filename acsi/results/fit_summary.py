@@ -27,8 +27,10 @@ def summary_header(result: FitResult) -> tuple[str, str]:
         f"{settings.get('identification')}; loadings and paths unstandardised)",
         "gsca": f"generalized structured component analysis (GSCA) of {title} (alternating least squares)",
     }
+    ordinal = settings.get("ordinal_indicators")
+    polychoric = f"; {len(ordinal)} ordinal indicators through polychoric correlations" if ordinal else ""
     return (
-        f"acsi: {described.get(result.method, described['pls'])}",
+        f"acsi: {described.get(result.method, described['pls'])}{polychoric}",
         f"Observations: {result.n_obs}{dropped}   Constructs: {len(result.constructs)}   "
         f"Indicators: {len(result.indicators)}   Converged: {status}",
     )

@@ -125,6 +125,7 @@ def model(
     name: str | None = None,
     description: str | None = None,
     interactions: Iterable[Interaction] = (),
+    ordinal: Iterable[str] = (),
 ) -> ModelSpec:
     """Assemble a :class:`ModelSpec`.
 
@@ -143,6 +144,8 @@ def model(
         Free text for reports.
     interactions : iterable of Interaction
         From :func:`interaction`: moderation terms ``A:B`` (built when fitted, see :mod:`acsi.spec.interactions`).
+    ordinal : iterable of str, optional
+        Indicators declared ordinal (see :mod:`acsi.estimators.ordinal`).
 
     Returns
     -------
@@ -172,4 +175,5 @@ def model(
         description=description,
         higher_order=higher,
         interactions=tuple(interactions),
+        ordinal=tuple(ordinal),
     )

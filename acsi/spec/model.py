@@ -225,6 +225,10 @@ class ModelSpec:
         Higher-order constructs over declared constructs; paths may start or end at them.
     derived : iterable of DerivedIndicator, optional
         Indicators computed from two data columns when the data are prepared (disconfirmation).
+    ordinal : iterable of str, optional
+        Indicators declared ordinal (ordered categories): with ``ordinal="declared"`` (the
+        default of :func:`acsi.fit`) PLS, PLSc and CB-SEM use their polychoric / polyserial
+        correlations (:mod:`acsi.estimators.ordinal`).
 
     Raises
     ------
@@ -242,12 +246,14 @@ class ModelSpec:
     higher_order: tuple[HigherOrder, ...] = ()
     derived: tuple[DerivedIndicator, ...] = ()
     interactions: tuple[Interaction, ...] = ()
+    ordinal: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "higher_order", tuple(self.higher_order))
         object.__setattr__(self, "derived", tuple(self.derived))
         object.__setattr__(self, "constructs", tuple(self.constructs))
         object.__setattr__(self, "interactions", tuple(self.interactions))
+        object.__setattr__(self, "ordinal", tuple(self.ordinal))
         object.__setattr__(self, "paths", tuple(self.paths))
         object.__setattr__(self, "covariances", tuple(self.covariances))
         object.__setattr__(self, "fixed", tuple(self.fixed))
@@ -351,6 +357,7 @@ class ModelSpec:
                     )
         self._validate_covariances_and_fixed()
         self._validate_interactions(names)
+        self._validate_ordinal(set(owner))
 
     def _validate_interactions(self, names: set[str]) -> None:
         """Each interaction joins two distinct declared constructs and points at declared constructs, once."""
@@ -447,6 +454,18 @@ class ModelSpec:
                     "a ratio needs expectations above zero. Use kind 'difference'.",
                     culprit=item.name,
                 )
+
+    def _validate_ordinal(self, indicators: set[str]) -> None:
+        for item in self.ordinal:
+            if item not in indicators:
+                raise SpecError(
+                    f"'{item}' is declared ordinal but is not an indicator of any construct. "
+                    f"Declare ordinal indicators only (or a construct name in YAML's 'ordinal' list).",
+                    culprit=str(item),
+                )
+        if len(set(self.ordinal)) != len(self.ordinal):
+            twice = next(i for i in self.ordinal if self.ordinal.count(i) > 1)
+            raise SpecError(f"Indicator '{twice}' is declared ordinal twice.", culprit=twice)
 
     def _validate_covariances_and_fixed(self) -> None:
         # Each covariance is one parameter: 'a ~~ b' and 'b ~~ a' are the same statement.
@@ -548,6 +567,7 @@ class ModelSpec:
             higher_order=self.higher_order,
             derived=self.derived,
             interactions=self.interactions,
+            ordinal=self.ordinal,
         )
 
     def check_pls(self) -> None:

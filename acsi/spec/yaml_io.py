@@ -39,6 +39,7 @@ Every key except ``constructs`` is optional; unknown keys are errors::
     interactions:                     # moderation: "A:B -> target" strings (lavaan 'target ~ A:B')
       - perceived_quality:segment -> customer_satisfaction
       # or {terms: [A, B], targets: [C, ...]}
+    ordinal: [customer_satisfaction, qual_overall]   # ordinal indicators; a construct name means all its indicators
 
 A scale is ``{min: a, max: b}`` or ``[a, b]``, with finite numbers ``a < b``. An indicator's scale is
 the first given of: its own ``scale``, its construct's ``scale``, the top-level ``scale``; with none,
@@ -91,6 +92,7 @@ _TOP_KEYS = (
     "higher_order",
     "derived",
     "interactions",
+    "ordinal",
 )
 _DERIVED_KEYS = ("perceived", "expected", "kind", "source_scale")
 _HIGHER_ORDER_KEYS = ("label", "mode", "components")
@@ -305,6 +307,17 @@ class _Reader:
             out.append(Covariance(self.name(left, key), self.name(right, key)))
         return out
 
+    def ordinal(self, value: Any, constructs: list[Construct]) -> tuple[str, ...]:
+        """The ``ordinal`` list: indicator names, or construct names standing for all their indicators."""
+        if not isinstance(value, list):
+            raise self.error("ordinal", f"'ordinal' must be a list of indicator or construct names; got {_show(value)}.")
+        blocks = {c.name: c.indicators for c in constructs}
+        out: list[str] = []
+        for i, item in enumerate(value):
+            name = self.name(item, f"ordinal[{i}]")
+            out.extend(blocks.get(name, (name,)))
+        return tuple(out)
+
     def fixed(self, value: Any) -> list[FixedValue]:
         if not isinstance(value, list):
             raise self.error("fixed", f"Fixed values must be a list of {{lhs, op, rhs, value}}; got {_show(value)}.")
@@ -423,6 +436,7 @@ def spec_from_dict(d: Mapping[str, Any], *, source: str | os.PathLike[str] | Non
         "interactions": reader.interactions(body["interactions"]) if body.get("interactions") is not None else (),
         "name": reader.text(body["name"], "name") if body.get("name") is not None else None,
         "description": (reader.text(body["description"], "description") if body.get("description") is not None else None),
+        "ordinal": reader.ordinal(body["ordinal"], constructs) if body.get("ordinal") is not None else (),
     }
     # A derived indicator's scale follows from its sources' scale.
     scales |= {d.name: scale for d in parts["derived"] if (scale := d.scale()) is not None}
@@ -505,6 +519,8 @@ def spec_to_dict(spec: ModelSpec) -> dict[str, Any]:
         }
     if spec.interactions:
         out["interactions"] = [f"{term.name} -> {target}" for term in spec.interactions for target in term.targets]
+    if spec.ordinal:
+        out["ordinal"] = list(spec.ordinal)
     return out
 
 
