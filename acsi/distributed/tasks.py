@@ -1,11 +1,10 @@
 """Independent tasks (Monte-Carlo replications) on a Dask cluster, results in task order.
 
-The hook for ``acsi bench estimators --scheduler ADDRESS`` (issue 14, item 5): the study's
-replications are tasks ``(condition, replication, ...)`` whose random streams derive from the
-task itself (``acsi.study.replication.replicate`` seeds each replication), so mapping them
-over any number of workers and gathering the results in task order gives the same rows as
-the in-process loop. Wiring it into ``acsi.study.run.run_study`` is left to the study's
-rework: ``rows = [row for chunk in map_tasks(replicate, tasks, scheduler=address) for row in chunk]``.
+Used by ``acsi bench study`` and ``acsi bench estimators`` with ``--scheduler ADDRESS`` (issue 14,
+item 5): :mod:`acsi.study.checkpoint` maps one condition's replications, tasks whose random
+streams derive from the task itself (the seed of each (condition, replication)), over the
+workers and gathers the results in task order, so any number of workers gives the same rows as
+the in-process loop.
 """
 
 from __future__ import annotations
