@@ -32,6 +32,7 @@ CHECKED = (
     "simulate",
     "servqual",
     "distributed",
+    "compare",
 )
 MAX_MODULE_LINES = 450
 MAX_FUNCTION_LINES = 80
@@ -44,6 +45,8 @@ PUBLIC_SIGNATURES = {
     "segment/fimix.py:fimix",
     "outcomes/analysis.py:outcomes",
     "outcomes/events.py:event_outcomes",
+    "compare/groups.py:estimate_groups",
+    "compare/branches.py:compare_branches",
 }
 
 
