@@ -87,8 +87,8 @@ def test_command_line_estimator_options_are_keywords_of_make_estimator() -> None
 
 
 def test_a_cycle_in_the_structural_model_is_found_without_networkx() -> None:
-    from acsi.spec.model import _find_cycle
+    from acsi.spec.validation import find_cycle
 
-    assert _find_cycle(("A", "B", "C"), [("A", "B"), ("B", "C")]) == []
-    assert _find_cycle(("A", "B", "C"), [("A", "B"), ("B", "C"), ("C", "A")]) == ["A", "B", "C"]
-    assert _find_cycle(("A", "B", "C", "D"), [("A", "B"), ("C", "D"), ("D", "C")]) == ["C", "D"]
+    assert find_cycle(("A", "B", "C"), [("A", "B"), ("B", "C")]) == []
+    assert find_cycle(("A", "B", "C"), [("A", "B"), ("B", "C"), ("C", "A")]) == ["A", "B", "C"]
+    assert find_cycle(("A", "B", "C", "D"), [("A", "B"), ("C", "D"), ("D", "C")]) == ["C", "D"]

@@ -173,27 +173,7 @@ def compare_branches(
     construct = construct or default_construct(est.index_constructs, spec.endogenous)
     est.construct_position(construct)
     ranked = ranking(est, construct)
-    out: dict[str, Any] = {
-        "construct": construct,
-        "method": est.method,
-        "mode": est.mode,
-        "group_column": group,
-        "n_boot": est.n_boot,
-        "level": est.level,
-        "min_n": est.min_n,
-        "overall": {
-            "n_obs": est.overall["n_obs"],
-            "index": {c: json_number(v) for c, v in zip(est.index_constructs, est.overall["index"])},
-        },
-    }
-    groups = est.to_dict()
-    for row in ranked.itertuples(index=False):
-        entry = groups[str(row.group)]
-        entry["rank"] = json_number(row.rank)
-        entry["rank_ci"] = [json_number(row.rank_lower), json_number(row.rank_upper)]
-        entry["flag"] = row.flag
-    out["groups"] = groups
-    out["ranking"] = [str(g) for g in ranked.loc[ranked["rank"].notna(), "group"]]
+    out = _ranked_groups(est, ranked, group, construct)
 
     n_reported = int(est.reported.sum())
     pairs: str | list[tuple[Any, Any]] = "all" if n_reported <= max_pair_groups else _adjacent_pairs(ranked)
@@ -232,6 +212,34 @@ def compare_branches(
         periods=period_table,
         ipma=overall_ipma,
     )
+
+
+def _ranked_groups(est: Any, ranked: pd.DataFrame, group: str, construct: str) -> dict[str, Any]:
+    """The head of the payload: settings, the overall index, every group with its rank, rank interval and flag."""
+    from acsi.compare.group_estimates import json_number
+
+    out: dict[str, Any] = {
+        "construct": construct,
+        "method": est.method,
+        "mode": est.mode,
+        "group_column": group,
+        "n_boot": est.n_boot,
+        "level": est.level,
+        "min_n": est.min_n,
+        "overall": {
+            "n_obs": est.overall["n_obs"],
+            "index": {c: json_number(v) for c, v in zip(est.index_constructs, est.overall["index"])},
+        },
+    }
+    groups = est.to_dict()
+    for row in ranked.itertuples(index=False):
+        entry = groups[str(row.group)]
+        entry["rank"] = json_number(row.rank)
+        entry["rank_ci"] = [json_number(row.rank_lower), json_number(row.rank_upper)]
+        entry["flag"] = row.flag
+    out["groups"] = groups
+    out["ranking"] = [str(g) for g in ranked.loc[ranked["rank"].notna(), "group"]]
+    return out
 
 
 def _differences(
@@ -283,7 +291,7 @@ def _invariance(est: Any, construct: str, pairs: Any, permutations: int, seed: i
 def _ipma(spec: Any, est: Any, target: str, lower_is_better: tuple[str, ...], notes: list[str]) -> tuple[dict[str, Any], Any]:
     """The overall and per-group importance-performance maps of ``target`` (absent, with a note, when the spec has none)."""
     from acsi.compare import ipma_groups
-    from acsi.compare.ipma import ipma_from_arrays, lower_is_better_of
+    from acsi.compare.ipma import IndicatorPerformance, ipma_from_arrays, lower_is_better_of
     from acsi.errors import SpecError
     from acsi.structure import model_structure
 
@@ -294,12 +302,14 @@ def _ipma(spec: Any, est: Any, target: str, lower_is_better: tuple[str, ...], no
             est.overall["total_effects"],
             est.index_constructs,
             est.overall["index"],
-            spec.indicators,
-            model_structure(spec).block,
-            est.overall["index_weights"],
-            est.overall["means"],
-            est.lower,
-            est.upper,
+            IndicatorPerformance(
+                spec.indicators,
+                model_structure(spec).block,
+                est.overall["index_weights"],
+                est.overall["means"],
+                est.lower,
+                est.upper,
+            ),
             lower_is_better=lower_is_better_of(spec, lower_is_better),
         )
         group_maps = ipma_groups(est, target, lower_is_better=lower_is_better)

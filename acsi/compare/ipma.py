@@ -169,18 +169,26 @@ class IPMAResult(ResultContract):
         )
 
 
+@dataclass(frozen=True)
+class IndicatorPerformance:
+    """What the indicator-level map needs, per indicator (p,): its name, the position of its
+    construct (``block``), its index weight, its mean answer and the bounds of its scale."""
+
+    indicators: tuple[str, ...]
+    block: np.ndarray
+    index_weights: np.ndarray
+    means: np.ndarray
+    lower: np.ndarray
+    upper: np.ndarray
+
+
 def ipma_from_arrays(
     target: str,
     constructs: tuple[str, ...],
     total_effects: np.ndarray,
     index_constructs: tuple[str, ...],
     index: np.ndarray,
-    indicators: tuple[str, ...],
-    block: np.ndarray,
-    index_weights: np.ndarray,
-    means: np.ndarray,
-    lower: np.ndarray,
-    upper: np.ndarray,
+    items: IndicatorPerformance,
     *,
     group: Any = None,
     lower_is_better: Collection[str] = (),
@@ -188,9 +196,58 @@ def ipma_from_arrays(
     """IPMA from plain arrays (one fit or one group); see the module notes for the formulas.
 
     ``total_effects`` (k, k) over ``constructs``; ``index`` (m,) over ``index_constructs``;
-    ``block`` (p,) construct position of each indicator; ``index_weights``, ``means``,
-    ``lower``, ``upper`` (p,); ``lower_is_better`` names the constructs entered reversed.
+    ``items`` the indicators' weights, means and scales; ``lower_is_better`` names the
+    constructs entered reversed.
     """
+    drivers = _drivers(target, constructs, total_effects, index_constructs, lower_is_better)
+    t = constructs.index(target)
+    reverse = set(lower_is_better)
+    names = [constructs[j] for j in drivers]
+    flip = np.array([name in reverse for name in names])
+    sign = np.where(flip, -1.0, 1.0) * (-1.0 if target in reverse else 1.0)
+    importance = sign * np.array([total_effects[j, t] for j in drivers])
+    raw = np.array([index[index_constructs.index(constructs[j])] for j in drivers])
+    performance = np.where(flip, 100.0 - raw, raw)
+    mediator = np.array([_is_driven(total_effects, j) for j in drivers])
+    imp_cut, perf_cut = float(importance.mean()), float(performance.mean())
+    table = pd.DataFrame(
+        {"importance": importance, "performance": performance, "quadrant": quadrant(importance, performance, imp_cut, perf_cut)},
+        index=pd.Index(names, name="construct"),
+    )
+    table["priority"] = table["importance"] * (100.0 - table["performance"])
+    table["mediator"] = mediator
+    useful = table[(table["importance"] > 0) & np.isfinite(table["priority"])]
+    focus = useful[useful["quadrant"] == CONCENTRATE]
+    pool = focus if len(focus) else useful
+    act_first = str(pool["priority"].idxmax()) if len(pool) else None
+    lever = _lever(act_first, table, constructs, total_effects)
+    item_map = _indicator_map(items, drivers, constructs, importance, flip, perf_cut)
+    mediators = tuple(n for n, m in zip(names, mediator) if m)
+    reversed_ = tuple(c for c in constructs if c in reverse and (c in names or c == target))
+    return IPMAResult(
+        target=target,
+        constructs=table,
+        indicators=item_map,
+        importance_cut=imp_cut,
+        performance_cut=perf_cut,
+        act_first=act_first,
+        group=group,
+        reversed=reversed_,
+        mediators=mediators,
+        lever=lever,
+        rule=_rule(reversed_),
+    )
+
+
+def _drivers(
+    target: str,
+    constructs: tuple[str, ...],
+    total_effects: np.ndarray,
+    index_constructs: tuple[str, ...],
+    lower_is_better: Collection[str],
+) -> list[int]:
+    """Positions of the constructs with a (finite, non-zero) total effect on ``target``; :class:`SpecError`
+    for an unknown target or lower-is-better construct, a target without drivers, or a driver without an index."""
     unknown = [c for c in lower_is_better if c not in constructs]
     if unknown:
         raise SpecError(
@@ -215,57 +272,36 @@ def ipma_from_arrays(
             "(their indicators lack a theoretical scale). Give the scales in the spec or with --scale.",
             culprit=without_index[0],
         )
-    reverse = set(lower_is_better)
-    names = [constructs[j] for j in drivers]
-    flip = np.array([name in reverse for name in names])
-    sign = np.where(flip, -1.0, 1.0) * (-1.0 if target in reverse else 1.0)
-    importance = sign * np.array([total_effects[j, t] for j in drivers])
-    raw = np.array([index[index_constructs.index(constructs[j])] for j in drivers])
-    performance = np.where(flip, 100.0 - raw, raw)
-    mediator = np.array([_is_driven(total_effects, j) for j in drivers])
-    imp_cut, perf_cut = float(importance.mean()), float(performance.mean())
-    table = pd.DataFrame(
-        {"importance": importance, "performance": performance, "quadrant": quadrant(importance, performance, imp_cut, perf_cut)},
-        index=pd.Index(names, name="construct"),
-    )
-    table["priority"] = table["importance"] * (100.0 - table["performance"])
-    table["mediator"] = mediator
-    useful = table[(table["importance"] > 0) & np.isfinite(table["priority"])]
-    focus = useful[useful["quadrant"] == CONCENTRATE]
-    pool = focus if len(focus) else useful
-    act_first = str(pool["priority"].idxmax()) if len(pool) else None
-    lever = _lever(act_first, table, constructs, total_effects)
+    return drivers
+
+
+def _indicator_map(
+    items: IndicatorPerformance,
+    drivers: list[int],
+    constructs: tuple[str, ...],
+    importance: np.ndarray,
+    flip: np.ndarray,
+    perf_cut: float,
+) -> pd.DataFrame:
+    """The indicators of the drivers: importance ``w~_i x`` their construct's (signed) ``importance``,
+    performance of the mean answer on 0-100 (reversed for lower-is-better constructs), quadrant, priority."""
     rows = []
-    for i, indicator in enumerate(indicators):
-        j = int(block[i])
+    for i, indicator in enumerate(items.indicators):
+        j = int(items.block[i])
         if j not in drivers:
             continue
         k = drivers.index(j)
-        imp = float(sign[k] * index_weights[i] * total_effects[j, t])
-        perf = float(100.0 * (means[i] - lower[i]) / (upper[i] - lower[i]))
+        imp = float(items.index_weights[i] * importance[k])
+        perf = float(100.0 * (items.means[i] - items.lower[i]) / (items.upper[i] - items.lower[i]))
         rows.append((constructs[j], indicator, imp, 100.0 - perf if flip[k] else perf))
-    items = pd.DataFrame(rows, columns=["construct", "indicator", "importance", "performance"]).set_index(
+    table = pd.DataFrame(rows, columns=["construct", "indicator", "importance", "performance"]).set_index(
         ["construct", "indicator"]
     )
-    items["quadrant"] = quadrant(
-        items["importance"].to_numpy(), items["performance"].to_numpy(), float(items["importance"].mean()), perf_cut
+    table["quadrant"] = quadrant(
+        table["importance"].to_numpy(), table["performance"].to_numpy(), float(table["importance"].mean()), perf_cut
     )
-    items["priority"] = items["importance"] * (100.0 - items["performance"])
-    mediators = tuple(n for n, m in zip(names, mediator) if m)
-    reversed_ = tuple(c for c in constructs if c in reverse and (c in names or c == target))
-    return IPMAResult(
-        target=target,
-        constructs=table,
-        indicators=items,
-        importance_cut=imp_cut,
-        performance_cut=perf_cut,
-        act_first=act_first,
-        group=group,
-        reversed=reversed_,
-        mediators=mediators,
-        lever=lever,
-        rule=_rule(reversed_),
-    )
+    table["priority"] = table["importance"] * (100.0 - table["performance"])
+    return table
 
 
 def _lever(start: str | None, table: pd.DataFrame, constructs: tuple[str, ...], total_effects: np.ndarray) -> str | None:
@@ -340,12 +376,7 @@ def ipma(result: FitResult, target: str, *, lower_is_better: Collection[str] = (
         result.total_effect_matrix,
         index.constructs,
         index.values,
-        result.indicators,
-        result.block,
-        weights,
-        means,
-        lower,
-        upper,
+        IndicatorPerformance(result.indicators, result.block, weights, means, lower, upper),
         lower_is_better=lower_is_better_of(result.spec, lower_is_better),
     )
 
@@ -370,12 +401,7 @@ def ipma_groups(est: Any, target: str, *, lower_is_better: Collection[str] = ())
             est.total_effects[g],
             est.index_constructs,
             est.index[g],
-            est.spec.indicators,
-            block,
-            est.index_weights[g],
-            est.means[g],
-            est.lower,
-            est.upper,
+            IndicatorPerformance(est.spec.indicators, block, est.index_weights[g], est.means[g], est.lower, est.upper),
             group=label,
             lower_is_better=reverse,
         )

@@ -1,4 +1,4 @@
-"""Covariance-based SEM through semopy: the one module that imports semopy.
+"""Covariance-based SEM through semopy: the boundary where semopy is called.
 
 :class:`CBSEM` renders a :class:`~acsi.spec.model.ModelSpec` to semopy's lavaan-like syntax,
 fits it on the sample covariance matrix (divisor n, as lavaan's ML), and maps the estimates
@@ -12,6 +12,11 @@ semopy reports trouble through the ``logging`` module; every record it emits dur
 is captured and re-issued as an acsi warning (``ConvergenceWarning`` or
 ``InadmissibleSolutionWarning``), never printed as a log line.
 
+What is computed from semopy's objects lives beside this module, without importing semopy:
+the multi-start (:mod:`acsi.estimators.cbsem_starts`), the ordinal WLSMV / ULSMV weighting and
+robust standard errors (:mod:`acsi.estimators.cbsem_ordinal`) and the assembly of the estimate
+(:mod:`acsi.estimators.cbsem_result`).
+
 Matches lavaan 0.6-14 ``sem()`` (ML, expected information) on ``PoliticalDemocracy``
 (marker identification) and ``threecommonfactors`` (``std.lv = TRUE``): estimates, standard
 errors, standardised estimates and fit measures within the tolerances of
@@ -21,7 +26,6 @@ errors, standardised estimates and fit measures within the tolerances of
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import logging
 import threading
 import warnings
@@ -34,7 +38,6 @@ import pandas as pd
 import semopy
 
 from acsi import notices
-from acsi.core.least_squares import least_squares_covariance
 from acsi.core.moments import correlation
 from acsi.data import IndicatorData
 from acsi.errors import (
@@ -44,23 +47,23 @@ from acsi.errors import (
     InadmissibleSolutionWarning,
     MissingDataWarning,
     MultipleOptimaWarning,
-    ParameterError,
 )
 from acsi.estimators.base import Estimate, EstimatorBase, check_settings
-from acsi.estimators.factor_solution import (
-    admissibility_problems,
-    factor_score_weights,
-    loadings_and_paths,
-    parameter_table,
-    standardised_solution,
+from acsi.estimators.cbsem_ordinal import (
+    least_squares_system,
+    on_answer_scale,
+    ordinal_for_objective,
+    sandwich_errors,
+    weigh_dwls,
 )
-from acsi.estimators.fit_indices import CHI_SQUARE_OBJECTIVES, fit_indices, least_squares_fit_indices, model_fit
-from acsi.estimators.ordinal import ORDINAL_MODES, OrdinalMode, ordinal_indicators, polychoric_moments
-from acsi.estimators.semopy_model import SpecOrder, Start, free_cells, lavaan_starts, perturbed
+from acsi.estimators.cbsem_result import SemopyFit, assemble_estimate, inspect_admissibility
+from acsi.estimators.cbsem_starts import multistart, optima_message, start_points
+from acsi.estimators.fit_indices import CHI_SQUARE_OBJECTIVES
+from acsi.estimators.ordinal import ORDINAL_MODES, OrdinalMode, polychoric_moments
+from acsi.estimators.semopy_model import SpecOrder, Start, free_cells, lavaan_starts
 from acsi.estimators.semopy_syntax import starting_values, to_semopy_syntax
 from acsi.index import INDEX_WEIGHTS, IndexWeights
 from acsi.spec.model import ModelSpec
-from acsi.structure import model_structure
 
 #: semopy objectives offered: maximum likelihood (Wishart), generalised and unweighted least
 #: squares, and diagonally weighted least squares.
@@ -238,7 +241,7 @@ class CBSEM(EstimatorBase):
             Heywood cases, standardised estimates above 1, non-PD factor covariances.
         """
         syntax = to_semopy_syntax(spec, std_lv=self.std_lv)
-        ordinal = self._check_ordinal(spec, data)
+        ordinal = ordinal_for_objective(spec, data, self.ordinal, self.objective)
         S = correlation(covariance) if ordinal else covariance
         X = data.values
         n, p = X.shape
@@ -267,7 +270,7 @@ class CBSEM(EstimatorBase):
                     "and the indicators are not collinear."
                 ) from err
         if len(optima) > 1:
-            message = _optima_message(optima)
+            message = optima_message(optima)
             issued.append(message)
             notices.issue(message, MultipleOptimaWarning, stacklevel=3)
         messages = [
@@ -290,33 +293,8 @@ class CBSEM(EstimatorBase):
             notices.issue(message, ConvergenceWarning, stacklevel=3)
 
         robust = None if moments is None else (np.ones((p, p)) if weights is None else weights, moments[1])
-        estimate = self._result(spec, data, model, result, S, n, p, converged, issued, optima, robust)
-        if not ordinal:
-            return estimate
-        sd = np.sqrt(np.diag(covariance))  # raw answers: scores and weights on their scale
-        return dataclasses.replace(
-            estimate,
-            outer_weights=estimate.outer_weights / sd,
-            score_weights=estimate.score_weights / sd[:, None],
-            settings=dict(estimate.settings) | {"correlations": "polychoric"},
-        )
-
-    def _check_ordinal(self, spec: ModelSpec, data: IndicatorData) -> tuple[str, ...]:
-        """The ordinal indicators (:func:`~acsi.estimators.ordinal.ordinal_indicators`), refusing the objectives that cannot take them."""
-        names = ordinal_indicators(spec, data, self.ordinal)
-        if not names:
-            return names
-        if self.objective == "DWLS" and len(names) < len(data.indicators):
-            raise NotImplementedError(
-                "WLSMV (objective='DWLS') with ordinal indicators is built for all-ordinal models only: the weights of "
-                "polyserial and Pearson correlations are not computed. Declare every indicator ordinal, or use objective='ULS'."
-            )
-        if self.objective not in ("ULS", "DWLS"):
-            raise ParameterError(
-                f"objective={self.objective!r} assumes continuous indicators; with ordinal indicators use objective='DWLS' "
-                "(lavaan's WLSMV) or 'ULS' (ULSMV) on the polychoric correlations, or ordinal='none' to treat them as interval."
-            )
-        return names
+        estimate = self._result(spec, data, SemopyFit(model, result, S, n, converged), issued, optima, robust)
+        return on_answer_scale(estimate, covariance) if ordinal else estimate
 
     def _check_data(self, data: IndicatorData) -> list[str]:
         """Refuse data the objective cannot use (DWLS needs complete, unweighted rows); the messages of
@@ -340,25 +318,18 @@ class CBSEM(EstimatorBase):
         notices.issue(message, MissingDataWarning, stacklevel=4)
         return [message]
 
-    # ------------------------------------------------------------------ mapping back
     # ------------------------------------------------------------------ starts and optima
     def _multistart(
         self, syntax: str, spec: ModelSpec, S: np.ndarray, n: int, observed: list[str], weights: np.ndarray | None = None
     ) -> tuple[Any, Any, list[dict[str, Any]]]:
         """Fit from lavaan-style starts; at a boundary or improper point, from further starts too.
 
-        Starts, in order: ``lavaan`` (:func:`_lavaan_starts`), ``semopy`` (semopy's own),
-        then ``perturbed-1..3`` (the lavaan-style start with variances and loadings scaled by
-        seeded random factors in [0.5, 1.5], regressions drawn around 0: deterministic). Further
-        starts are tried only when the first fit converged to an improper or boundary point, and stop at the
-        first proper optimum or when a start reaches an improper optimum already found. The reported
-        optimum is the lowest objective among converged fits; a proper one is preferred when
-        its objective is within ``1e-8 (1 + |f|)`` of that lowest value.
+        The starts, when the next is tried and which optimum is reported: :mod:`acsi.estimators.cbsem_starts`.
 
         Returns the chosen semopy model and solver result, and every optimum found as dicts
         ``{start, objective, converged, proper, problems, chosen}``. ``weights`` (p, p), for
         DWLS on polychoric correlations, replace the weights semopy would compute from rows
-        (:func:`_weigh_dwls`).
+        (:func:`~acsi.estimators.cbsem_ordinal.weigh_dwls`).
         """
         cov = pd.DataFrame(S, index=observed, columns=observed)
         options = {"ftol": self.ftol, "maxiter": self.max_iter}
@@ -367,13 +338,13 @@ class CBSEM(EstimatorBase):
             model = semopy.Model(syntax)
             model.load(cov=cov, n_samples=n)
             if weights is not None:
-                _weigh_dwls(model, pd.DataFrame(weights, index=observed, columns=observed))
+                weigh_dwls(model, pd.DataFrame(weights, index=observed, columns=observed))
             default = np.array(model.param_vals, dtype=float)
             if x0 is not None:
                 model.param_vals = x0(model, default)
             result = model.fit(obj=self.objective, options=options)
             converged = bool(result.success) and np.isfinite(result.x).all()
-            problems = self._inspect(model, spec, observed, S) if converged else ["not converged"]
+            problems = inspect_admissibility(model, spec, observed, S) if converged else ["not converged"]
             return (
                 model,
                 result,
@@ -390,137 +361,43 @@ class CBSEM(EstimatorBase):
         def lavaan(model: Any, default: np.ndarray) -> np.ndarray:
             return lavaan_starts(model, spec, S, observed, default, marker=not self.std_lv)
 
-        def semopy_own(model: Any, default: np.ndarray) -> np.ndarray:
-            return default
+        return multistart(run, start_points(lavaan), self.max_starts)
 
-        starts: list[tuple[str, Start]] = [("lavaan", lavaan), ("semopy", semopy_own)]
-        rng = np.random.default_rng(20240601)
-        for r in range(3):
-            factors = rng.uniform(0.5, 1.5, size=4096)
-            shifts = rng.normal(0.0, 0.2, size=4096)
-            starts.append((f"perturbed-{r + 1}", perturbed(lavaan, factors, shifts)))
-        fits: list[tuple[Any, Any, dict[str, Any]]] = []
-        for label, x0 in starts[: self.max_starts]:
-            model, result, record = run(x0)
-            record["start"] = label
-            same = [
-                f for f in fits if f[2]["converged"] and record["converged"] and _same(f[2]["objective"], record["objective"])
-            ]
-            fits.append((model, result, record))
-            if record["proper"] or same or len(fits) == 1 and not record["converged"]:
-                break  # proper; the same improper optimum from two starts; or no optimum (max_iter) at all
-        records = [f[2] for f in fits]
-        converged = [i for i, rec in enumerate(records) if rec["converged"]] or [0]
-        best = min(records[i]["objective"] for i in converged)
-        proper = [
-            i
-            for i in converged
-            if records[i]["proper"] and (records[i]["objective"] <= best or _same(records[i]["objective"], best))
-        ]
-        pick = proper[0] if proper else min(converged, key=lambda i: records[i]["objective"])
-        records[pick]["chosen"] = True
-        return fits[pick][0], fits[pick][1], records
-
-    def _inspect(self, model: Any, spec: ModelSpec, observed: Sequence[str], S: np.ndarray) -> list[str]:
-        """Admissibility problems of a fitted semopy model (:meth:`_admissibility`)."""
-        names = spec.construct_names
-        order = SpecOrder(model, names, tuple(observed))
-        Beta, Lam, Psi, Theta = order.matrices(model.matrices[:4])
-        sol = standardised_solution(spec, Beta, Lam, Psi, Theta)
-        free = dict(zip(("Beta", "Lambda", "Psi", "Theta"), order.matrices(free_cells(model))))
-        return admissibility_problems(
-            names, list(observed), Psi, Theta, sol["Phi"], sol["std_loadings"], sol["std_B"], sol["path_pairs"], free, S
-        )
-
+    # ------------------------------------------------------------------ mapping back
     def _result(
         self,
         spec: ModelSpec,
         data: IndicatorData,
-        model: Any,
-        result: Any,
-        S: np.ndarray,
-        n: int,
-        p: int,
-        converged: bool,
+        fit: SemopyFit,
         issued: list[str],
         optima: list[dict[str, Any]],
         robust: tuple[np.ndarray, np.ndarray] | None = None,
     ) -> Estimate:
-        names = spec.construct_names
-        indicators = data.indicators
-        k = len(names)
-        order = SpecOrder(model, names, indicators)
-        Beta, Lam, Psi, Theta = order.matrices(model.matrices[:4])  # Beta[target, source]
-        sol = standardised_solution(spec, Beta, Lam, Psi, Theta)
-        Phi, Sigma, sd_eta, sd_x, phi_std = sol["Phi"], sol["Sigma"], sol["sd_eta"], sol["sd_x"], sol["phi_std"]
-        std_loadings, std_B, path_pairs = sol["std_loadings"], sol["std_B"], sol["path_pairs"]
-        free = order.matrices(free_cells(model))
+        """Standard errors of ``fit`` (expected information, or lavaan's robust sandwich with the least-squares
+        ``robust`` weights and Gamma of ordinal indicators), then :func:`~acsi.estimators.cbsem_result.assemble_estimate`."""
+        order = SpecOrder(fit.model, spec.construct_names, data.indicators)
+        free = order.matrices(free_cells(fit.model))
         with _one_blas_thread():
-            system = None if robust is None else _least_squares_system(model, indicators, *robust)
-            se = self._standard_errors(model, order, free) if system is None else _sandwich_errors(model, order, n, system)
+            system = None if robust is None else least_squares_system(fit.model, data.indicators, *robust)
+            if system is None:
+                se = self._standard_errors(fit.model, order, free)
+            else:
+                se = sandwich_errors(fit.model, order, fit.n, system)
+        return assemble_estimate(spec, data.indicators, fit, order, free, se, system, self._settings(optima), issued)
 
-        block = model_structure(spec).block
-        rows = np.arange(p)
-        loadings = Lam[rows, block]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            endogenous = np.array([name in spec.endogenous for name in names])
-            r2_eta = np.where(endogenous, 1 - np.diag(Psi) / np.diag(Phi), 0.0)
-
-        W = factor_score_weights(Sigma, Lam, block)
-        weights = W[rows, block]
-        sd_sample = np.sqrt(np.diag(S))
-        standardized_weights = weights * sd_sample
-
-        standardized = loadings_and_paths(spec, indicators, std_loadings, std_B, path_pairs)
-        std_errors = loadings_and_paths(spec, indicators, se["Lambda"][rows, block], se["Beta"].T, path_pairs)
-        npar = int(sum(param.active for param in model.parameters.values()))
-        if system is None:
-            indices, extra = fit_indices(self.objective, S, Sigma, n, p, npar=npar)
-        else:
-            indices, extra = least_squares_fit_indices(self.objective, S, Sigma, n, npar, system)
-        table = parameter_table(spec, indicators, Lam, Beta, Psi, Theta, se, sd_eta, sd_x)
-
-        free_by_name = dict(zip(("Beta", "Lambda", "Psi", "Theta"), free))
-        problems = admissibility_problems(names, indicators, Psi, Theta, Phi, std_loadings, std_B, path_pairs, free_by_name, S)
-        if problems:
-            message = (
-                "The covariance-based solution is inadmissible (improper): "
-                + "; ".join(problems)
-                + ". Such estimates are not interpretable; check identification, sample size and the model."
-            )
-            issued.append(message)
-            notices.issue(message, InadmissibleSolutionWarning, stacklevel=4)
-
-        cross = np.zeros((p, k))
-        cross[rows, block] = loadings
-        return Estimate(
-            settings={
-                "objective": self.objective,
-                "std_lv": self.std_lv,
-                "ftol": self.ftol,
-                "max_iter": self.max_iter,
-                "index_weights": self.index_weights,
-                "max_starts": self.max_starts,
-                "standardized": False,
-                "identification": "std.lv" if self.std_lv else "marker (first loading 1)",
-                "optima": tuple(optima),
-            },
-            converged=converged,
-            n_iter=int(result.n_it),
-            outer_weights=weights,
-            standardized_weights=standardized_weights,
-            cross_loading_matrix=cross,
-            construct_correlation_matrix=phi_std,
-            path_matrix=Beta.T.copy(),  # [source, target]
-            r_squared_vector=r2_eta,
-            score_weights=W,
-            warnings=tuple(issued),
-            fit_indices=indices | extra,
-            model_fit=model_fit(S, Sigma),
-            standardized=standardized,
-            std_errors=std_errors,
-            parameter_table=table,
-        )
+    def _settings(self, optima: list[dict[str, Any]]) -> dict[str, Any]:
+        """The settings recorded on the estimate, with every optimum of the multi-start."""
+        return {
+            "objective": self.objective,
+            "std_lv": self.std_lv,
+            "ftol": self.ftol,
+            "max_iter": self.max_iter,
+            "index_weights": self.index_weights,
+            "max_starts": self.max_starts,
+            "standardized": False,
+            "identification": "std.lv" if self.std_lv else "marker (first loading 1)",
+            "optima": tuple(optima),
+        }
 
     def _standard_errors(self, model: Any, order: SpecOrder, free: Sequence[np.ndarray]) -> dict[str, np.ndarray]:
         """Standard errors per matrix cell (0 for fixed parameters), from the expected information."""
@@ -542,71 +419,6 @@ class CBSEM(EstimatorBase):
         return dict(zip(keys, order.matrices(cells)))
 
 
-def _least_squares_system(
-    model: Any, indicators: Sequence[str], weights: np.ndarray, gamma: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``Delta`` (s, q), the weights (s,) and ``Gamma`` (s, s) of least squares on polychoric correlations,
-    over the s = p(p+1)/2 entries on and above the diagonal, row by row.
-
-    ``Delta`` holds semopy's derivatives of Sigma with respect to its free parameters; the
-    diagonal's sample values are fixed 1 (zero rows and columns of Gamma, whose block above the
-    diagonal is ``gamma`` (P, P)); ``weights`` (p, p) are those of the fit. The residual
-    variances are free parameters here and fit the diagonal exactly, which gives the structural
-    parameters the estimates, standard errors and tests of lavaan's delta parametrisation.
-    """
-    _, (m, c) = model.calc_sigma()
-    where = {name: i for i, name in enumerate(model.vars["observed"])}
-    ours = np.array([where[name] for name in indicators])
-    rows, cols = np.triu_indices(len(indicators))
-    jacobian = np.array([np.asarray(g)[np.ix_(ours, ours)][rows, cols] for g in model.calc_sigma_grad(m, c)]).T
-    above = rows != cols
-    full = np.zeros((rows.size, rows.size))
-    full[np.ix_(above, above)] = gamma
-    return jacobian, weights[rows, cols], full
-
-
-def _sandwich_errors(
-    model: Any, order: SpecOrder, n: int, system: tuple[np.ndarray, np.ndarray, np.ndarray]
-) -> dict[str, np.ndarray]:
-    """Robust standard errors per matrix cell (lavaan ``robust.sem``): :func:`acsi.core.least_squares.least_squares_covariance`
-    of the :func:`_least_squares_system`."""
-    jacobian, weights, gamma = system
-    covariance = least_squares_covariance(jacobian, weights, gamma, n)
-    se = np.sqrt(np.clip(np.diag(covariance), 0, None))
-    return dict(zip(("Beta", "Lambda", "Psi", "Theta"), order.matrices(free_cells(model, values=se))))
-
-
-def _weigh_dwls(model: Any, weights: pd.DataFrame) -> None:
-    """Have semopy's DWLS objective ``sum_{i<=j} w_ij (s_ij - sigma_ij)^2`` use ``weights`` (semopy 2.3 computes
-    them from the rows' fourth moments in ``prepare_wls`` and offers no argument for others: its
-    ``custom_w`` is unused), by giving the model its own ``prepare_wls`` that sets the three
-    arrays semopy's ``obj_dwls`` / ``grad_dwls`` read."""
-
-    def prepare(obj: str, custom_w: object = None) -> None:
-        observed = model.vars["observed"]
-        model.inds_triu_sigma = np.triu_indices_from(model.mx_cov)
-        model.mx_vech_s = model.mx_cov[model.inds_triu_sigma]
-        model.mx_w_inv = weights.loc[observed, observed].to_numpy()[model.inds_triu_sigma]
-
-    model.prepare_wls = prepare
-
-
-def _optima_message(optima: list[dict[str, Any]]) -> str:
-    """The warning that lists the optima of a multi-start fit and the one reported."""
-    chosen = next(o for o in optima if o["chosen"])
-    listed = "; ".join(
-        f"start '{o['start']}': objective {o['objective']:.6f}, "
-        + ("proper" if o["proper"] else f"improper ({o['problems'][0]})" if o["problems"] else "not converged")
-        for o in optima
-    )
-    return (
-        f"CB-SEM: the optimiser ended at a boundary or improper point from the lavaan-style start, so "
-        f"{len(optima) - 1} further start(s) were tried. Optima found: {listed}. Reported: start "
-        f"'{chosen['start']}' ({'proper' if chosen['proper'] else 'improper'}; the lowest objective"
-        f"{', preferring a proper solution at the same objective' if chosen['proper'] else ''})."
-    )
-
-
 def _one_blas_thread() -> contextlib.AbstractContextManager[Any]:
     """BLAS pinned to one thread: for CB-SEM's small matrices threads cost more than they save
     (a mobi fit spent most of its time in thread start-up inside 24 x 24 inversions)."""
@@ -614,8 +426,3 @@ def _one_blas_thread() -> contextlib.AbstractContextManager[Any]:
 
     limits: contextlib.AbstractContextManager[Any] = threadpool_limits(limits=1, user_api="blas")
     return limits
-
-
-def _same(a: float, b: float) -> bool:
-    """Two objective values of one optimum: equal within ``1e-8 (1 + |a|)``."""
-    return abs(a - b) <= 1e-8 * (1 + abs(a))
