@@ -25,8 +25,8 @@ product. ``standardized["paths"]["A:B -> C"]`` is the completely standardised co
 effect of one standard deviation of the latent product, i.e. of ``(A B - cov(A, B)) / sd(A B)``,
 the unit-variance convention of every other construct (for normal A, B with correlation r,
 ``sd(A B) = sd(A) sd(B) sqrt(1 + r^2)``). With ``std_lv=True`` the factors A, B and ``A:B`` have
-unit variance instead and the unstandardised path is that standardised effect for an exogenous C
-and close to it otherwise.
+unit variance instead (C unit residual variance), so the unstandardised path is the effect of one
+standard deviation of the latent product in units of C's residual standard deviation.
 
 Product indicators are not normal, so maximum likelihood is a quasi-likelihood here: the
 estimates are consistent, the standard errors and the chi-square assume normality (bootstrap
@@ -163,7 +163,9 @@ class InteractionCBSEM:
         for term in spec.interactions:
             left = [main.indicators.index(name) for name in main.construct(term.left).indicators]
             right = [main.indicators.index(name) for name in main.construct(term.right).indicators]
-            values.append(double_mean_centred_products(main_data.values[:, left], main_data.values[:, right], main_data.case_weights))
+            values.append(
+                double_mean_centred_products(main_data.values[:, left], main_data.values[:, right], main_data.case_weights)
+            )
         stacked = np.hstack(values)
         stacked.setflags(write=False)
         result = _SemopyNames(base=self.base).fit(built, replace(main_data, values=stacked, indicators=built.indicators))
@@ -187,7 +189,9 @@ class _SemopyNames(EstimatorBase):
         """What :meth:`CBSEM.check_spec` refuses, and a name that holds :data:`_COLON` already."""
         clash = [name for name in spec.construct_names + spec.indicators if _COLON in name]
         if clash:
-            raise SpecError(f"The name '{clash[0]}' holds '{_COLON}', which acsi reserves for CB-SEM interactions.", culprit=clash[0])
+            raise SpecError(
+                f"The name '{clash[0]}' holds '{_COLON}', which acsi reserves for CB-SEM interactions.", culprit=clash[0]
+            )
         self.base.check_spec(spec)
 
     def estimate(self, spec: ModelSpec, data: IndicatorData, mean: np.ndarray, covariance: np.ndarray) -> Estimate:
