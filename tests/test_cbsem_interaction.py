@@ -3,6 +3,7 @@ stored reference, recovery of a known population, the bootstrap's rebuilt produc
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -10,6 +11,7 @@ import pandas as pd
 import pytest
 
 import acsi
+from acsi.cli import main
 from acsi.core.interaction_terms import double_mean_centred_products
 from acsi.errors import ParameterError
 from acsi.estimators.cbsem_interaction import InteractionCBSEM, product_indicator_model
@@ -125,3 +127,17 @@ def test_refusals_name_the_approach_the_ordinal_items_and_the_endogenous_term() 
 def test_simple_slopes_of_a_cbsem_fit_are_refused_with_the_formula(reference_fit: acsi.FitResult) -> None:
     with pytest.raises(NotImplementedError, match="sd"):
         simple_slopes(reference_fit, "A:B", "C")
+
+
+def test_cli_fit_with_method_cbsem_writes_the_latent_interaction_path_and_no_slope_table(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "model.lav").write_text("A =~ a1 + a2 + a3\nB =~ b1 + b2 + b3\nC =~ c1 + c2 + c3\nC ~ A + B + A:B\n")
+    out = tmp_path / "out.json"
+    args = ["fit", str(tmp_path / "model.lav"), str(REFERENCE / "interaction_data.csv"), "--method", "cbsem"]
+    assert main([*args, "--interactions", "product-indicator", "--json", str(out)]) == 0
+    assert "not built for --method cbsem" in capsys.readouterr().out
+    payload = json.loads(out.read_text())
+    expected = pd.read_csv(REFERENCE / "lavaan_estimates.csv").set_index(["lhs", "op", "rhs"])
+    assert payload["paths"]["A:B -> C"] == pytest.approx(expected.loc[("C", "~", "A:B"), "est"], abs=LAVAAN)
+    assert "simple_slopes" not in payload
