@@ -4,6 +4,7 @@ stored reference, recovery of a known population, the bootstrap's rebuilt produc
 from __future__ import annotations
 
 import json
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -141,3 +142,15 @@ def test_cli_fit_with_method_cbsem_writes_the_latent_interaction_path_and_no_slo
     expected = pd.read_csv(REFERENCE / "lavaan_estimates.csv").set_index(["lhs", "op", "rhs"])
     assert payload["paths"]["A:B -> C"] == pytest.approx(expected.loc[("C", "~", "A:B"), "est"], abs=LAVAAN)
     assert "simple_slopes" not in payload
+
+
+def test_warnings_name_the_products_as_the_spec_does() -> None:
+    """An inadmissible fit (n = 25: a Heywood case of the product ``a1:b1``) warns with the spec's
+    names, never the stand-ins semopy reads."""
+    frame = InteractionPopulation(SPEC, PATHS, {"A:B -> C": 0.25}, loadings=0.8, exogenous_correlations=0.3).draw(25, seed=10)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = acsi.fit(SPEC, frame, method="cbsem")
+    messages = [str(w.message) for w in caught] + list(result.warnings)
+    assert any("'a1:b1'" in m for m in messages)
+    assert not any("acsi_x" in m for m in messages)

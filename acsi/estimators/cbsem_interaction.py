@@ -49,6 +49,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
+from acsi import notices
 from acsi.core.interaction_terms import double_mean_centred_products
 from acsi.data import IndicatorData, MissingPolicy
 from acsi.errors import SpecError
@@ -195,7 +196,7 @@ class _SemopyNames(EstimatorBase):
         self.base.check_spec(spec)
 
     def estimate(self, spec: ModelSpec, data: IndicatorData, mean: np.ndarray, covariance: np.ndarray) -> Estimate:
-        """:meth:`CBSEM.estimate` on the renamed spec and data, its labels renamed back."""
+        """:meth:`CBSEM.estimate` on the renamed spec and data, its labels and warnings renamed back."""
 
         def safe(name: str) -> str:
             return name.replace(":", _COLON)
@@ -206,7 +207,10 @@ class _SemopyNames(EstimatorBase):
             covariances=tuple(Covariance(safe(c.left), safe(c.right)) for c in spec.covariances),
             fixed=tuple(FixedValue(safe(f.lhs), f.op, safe(f.rhs), f.value) for f in spec.fixed),
         )
-        estimate = self.base.estimate(renamed, replace(data, indicators=tuple(map(safe, data.indicators))), mean, covariance)
+        with notices.recorded() as issued:
+            estimate = self.base.estimate(renamed, replace(data, indicators=tuple(map(safe, data.indicators))), mean, covariance)
+        for category, message in issued:
+            notices.issue(_restored(message), category, stacklevel=3)
         return replace(
             estimate,
             settings=_restored(dict(estimate.settings)),
