@@ -3,6 +3,7 @@ stored reference, recovery of a known population, the bootstrap's rebuilt produc
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import warnings
 from pathlib import Path
@@ -118,6 +119,10 @@ def test_refusals_name_the_approach_the_ordinal_items_and_the_endogenous_term() 
             acsi.fit(SPEC, frame, method="cbsem", interactions=approach)  # type: ignore[arg-type]
     with pytest.raises(NotImplementedError, match="ordinal"):
         acsi.fit(SPEC, frame.round(), method="cbsem", ordinal="auto")
+    declared = dataclasses.replace(SPEC, ordinal=("a1",))
+    with pytest.raises(NotImplementedError, match="declared: \\['a1'\\]"):
+        acsi.fit(declared, frame.round(), method="cbsem")
+    assert acsi.fit(declared, frame, method="cbsem", ordinal="none").converged  # the items taken as interval
     mediated = parse_syntax("A =~ a1 + a2\nB =~ b1 + b2\nC =~ c1 + c2\nB ~ A\nC ~ A + B + A:B")
     with pytest.raises(NotImplementedError, match="'B' is endogenous"):
         acsi.fit(mediated, frame, method="cbsem")

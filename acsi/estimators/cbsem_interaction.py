@@ -41,7 +41,6 @@ double-mean-centering strategies. *Structural Equation Modeling* 17(3), 374-391.
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field, replace
 from itertools import combinations
 from typing import Any, ClassVar
@@ -109,7 +108,7 @@ def product_indicator_model(spec: ModelSpec) -> ModelSpec:
     for term in spec.interactions:
         components |= _components(main, term)
     residual = tuple(Covariance(s, t) for s, t in combinations(components, 2) if components[s] & components[t])
-    built = expand(dataclasses.replace(main, interactions=spec.interactions), "product-indicator")
+    built = expand(replace(main, interactions=spec.interactions), "product-indicator")
     return replace(built, covariances=built.covariances + residual)
 
 
@@ -152,7 +151,7 @@ class InteractionCBSEM:
             endogenous term (:func:`product_indicator_model`).
         """
         require_complete_rows(missing)
-        if spec.ordinal or self.base.ordinal == "auto":
+        if (spec.ordinal and self.base.ordinal == "declared") or self.base.ordinal == "auto":
             raise NotImplementedError(
                 "method='cbsem' with interaction terms fits product indicators of interval items; ordinal indicators "
                 f"(ordinal={self.base.ordinal!r}, declared: {list(spec.ordinal)}) are not built for it. Use ordinal='none'."
