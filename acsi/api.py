@@ -84,8 +84,9 @@ def fit(
     interactions : {"two-stage", "product-indicator", "orthogonal"}, optional
         How the spec's interaction terms (``A:B``) are built (:mod:`acsi.spec.interactions`,
         :class:`~acsi.estimators.interaction_pls.InteractionPLS`); default ``"two-stage"`` when
-        the spec has interactions. ``pls`` (all three) and ``plsc`` (two-stage, corrected as in Dijkstra &
-        Schermelleh-Engel 2014: :class:`~acsi.estimators.interaction_plsc.InteractionPLSc`) and ``cbsem``
+        the spec has interactions (``cbsem``: ``"product-indicator"``). ``pls`` (all three), ``plsc``
+        (two-stage, corrected as in Dijkstra & Schermelleh-Engel 2014:
+        :class:`~acsi.estimators.interaction_plsc.InteractionPLSc`) and ``cbsem``
         (product-indicator, its default: latent products measured by double-mean-centred product
         indicators, :class:`~acsi.estimators.cbsem_interaction.InteractionCBSEM`); ``result.spec``
         holds them as constructs.
