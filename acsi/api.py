@@ -84,8 +84,11 @@ def fit(
     interactions : {"two-stage", "product-indicator", "orthogonal"}, optional
         How the spec's interaction terms (``A:B``) are built (:mod:`acsi.spec.interactions`,
         :class:`~acsi.estimators.interaction_pls.InteractionPLS`); default ``"two-stage"`` when
-        the spec has interactions. ``pls`` (all three) and ``plsc`` (two-stage, corrected as in Dijkstra &
-        Schermelleh-Engel 2014: :class:`~acsi.estimators.interaction_plsc.InteractionPLSc`); ``result.spec``
+        the spec has interactions (``cbsem``: ``"product-indicator"``). ``pls`` (all three), ``plsc``
+        (two-stage, corrected as in Dijkstra & Schermelleh-Engel 2014:
+        :class:`~acsi.estimators.interaction_plsc.InteractionPLSc`) and ``cbsem``
+        (product-indicator, its default: latent products measured by double-mean-centred product
+        indicators, :class:`~acsi.estimators.cbsem_interaction.InteractionCBSEM`); ``result.spec``
         holds them as constructs.
     ordinal : {"declared", "auto", "none"}
         ``pls``, ``plsc``, ``cbsem``: which indicators are ordinal (default ``"declared"``: the
@@ -195,20 +198,27 @@ def fit_higher_order_spec(
 
 
 def with_interactions(estimator: Estimator, spec: ModelSpec, interactions: str | None) -> Estimator:
-    """``estimator`` wrapped to build the spec's interaction terms (:class:`InteractionPLS`), or as it is.
+    """``estimator`` wrapped to build the spec's interaction terms (:class:`InteractionPLS`, ``InteractionPLSc``,
+    ``InteractionCBSEM``), or as it is.
 
     Raises
     ------
     ParameterError
         ``interactions`` given for a spec without interaction terms, or an unknown approach.
     NotImplementedError
-        Interaction terms with a method other than ``pls``.
+        An approach the method does not build: ``plsc`` takes ``"two-stage"`` only, ``cbsem``
+        ``"product-indicator"`` only (:class:`~acsi.estimators.cbsem_interaction.InteractionCBSEM`,
+        also its default), ``gsca`` none.
     """
     if not spec.interactions:
         if interactions is not None:
             raise ParameterError(f"interactions={interactions!r} given, but the spec declares no interaction term (A:B).")
         return estimator
     method = getattr(estimator, "method", None)
+    if method == "cbsem" and interactions in (None, "product-indicator"):
+        from acsi.estimators.cbsem_interaction import InteractionCBSEM
+
+        return InteractionCBSEM(base=estimator)  # type: ignore[arg-type]
     if method == "plsc" and interactions in (None, "two-stage"):
         from acsi.estimators.interaction_plsc import InteractionPLSc
 
@@ -216,9 +226,10 @@ def with_interactions(estimator: Estimator, spec: ModelSpec, interactions: str |
     if method != "pls":
         raise NotImplementedError(
             f"Interaction terms ({', '.join(t.name for t in spec.interactions)}) are built for method='pls' (all three "
-            f"approaches) and method='plsc' (two-stage); method={method!r} with interactions={interactions!r} is not "
-            "implemented yet (PLSc product indicators, CB-SEM latent products). Compare groups of a categorical "
-            "moderator with acsi compare."
+            "approaches), method='plsc' (two-stage) and method='cbsem' (product-indicator: latent products of "
+            f"double-mean-centred indicators); method={method!r} with interactions={interactions!r} is not "
+            "implemented yet (PLSc product indicators, CB-SEM two-stage or orthogonal terms, GSCA). Compare groups of "
+            "a categorical moderator with acsi compare."
         )
     from acsi.estimators.interaction_pls import InteractionPLS
 

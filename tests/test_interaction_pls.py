@@ -1,5 +1,6 @@
 """Moderation in PLS: product-indicator, orthogonalised and two-stage interaction terms, their
-bootstrap, simple slopes, known-truth recovery and the refusals of methods that do not carry them."""
+bootstrap, simple slopes, known-truth recovery and the refusals of methods that do not carry them
+(CB-SEM's product indicators: ``tests/test_cbsem_interaction.py``)."""
 
 from __future__ import annotations
 
@@ -155,7 +156,7 @@ def test_refusals_name_what_is_not_available(sample: pd.DataFrame) -> None:
     with pytest.raises(NotImplementedError, match="not implemented yet"):
         acsi.fit(SPEC, sample, method="plsc", interactions="product-indicator")
     with pytest.raises(NotImplementedError, match="method='cbsem'"):
-        acsi.fit(SPEC, sample, method="cbsem")
+        acsi.fit(SPEC, sample, method="cbsem", interactions="two-stage")
     with pytest.raises(ParameterError, match="complete rows"):
         acsi.fit(SPEC, sample, missing="mean")
     with pytest.raises(ParameterError, match="no interaction term"):
@@ -182,7 +183,7 @@ def test_cli_fit_with_interactions_writes_the_interaction_path_its_interval_and_
     lower, upper = payload["ci"]["paths"]["A:B -> C"]
     assert lower < payload["paths"]["A:B -> C"] < upper
     assert [row["moderator_sd"] for row in payload["simple_slopes"]["A:B -> C"]] == [-1.0, 0.0, 1.0]
-    assert main([*args[:3], "--method", "cbsem"]) != 0
+    assert main([*args, "--method", "cbsem"]) != 0
     err = capsys.readouterr().err
     assert "not implemented" in err and "Traceback" not in err
 

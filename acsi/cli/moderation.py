@@ -13,9 +13,9 @@ def add_interactions_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--interactions",
         choices=APPROACHES,
-        help="how the spec's interaction terms (A:B) are built (default: two-stage; method pls, or plsc two-stage): "
-        "products of the standardised indicators, those products orthogonalised on the indicators, or the product "
-        "of stage-1 scores",
+        help="how the spec's interaction terms (A:B) are built (default: two-stage; method pls, plsc two-stage, cbsem "
+        "product-indicator, its default): products of the standardised indicators (cbsem: latent product of "
+        "double-mean-centred indicators), those products orthogonalised on the indicators, or the product of stage-1 scores",
     )
     parser.add_argument(
         "--slope-plot",
@@ -52,6 +52,10 @@ def simple_slopes_output(result: Any, boot: Any, args: argparse.Namespace) -> di
     the JSON key ``simple_slopes`` ({"A:B -> C": [rows]}), or nothing when the fit has no interaction."""
     from acsi.inference.simple_slopes import simple_slopes
 
+    if result.method == "cbsem" and result.spec.interactions:
+        if not args.quiet and args.json != "-":
+            print("\nSimple slopes are not built for --method cbsem (unstandardised paths); no table or chart written.")
+        return {}
     tables = {
         f"{term.name} -> {target}": simple_slopes(result, term.name, target, bootstrap=boot)
         for term in result.spec.interactions

@@ -7,6 +7,9 @@
   interaction construct is uncorrelated with the indicators of its first-order constructs.
 - Two-stage (Chin, Marcolin & Newsted 2003; Henseler & Chin 2010): the single product of the
   stage-1 construct scores of A and B.
+- Double-mean-centred products (Lin, Wen, Marsh & Lin 2010), for covariance-based SEM: every
+  product of a mean-centred indicator of A and one of B, centred again, so that the latent
+  interaction needs no mean structure (the indicators keep their raw scale).
 
 Means and standard deviations are weighted when case weights are given (divisor: the sum of
 the weights), so a resample with repeated rows computes what its rows imply.
@@ -17,11 +20,16 @@ from __future__ import annotations
 import numpy as np
 
 
+def centre(X: np.ndarray, case_weights: np.ndarray | None = None) -> np.ndarray:
+    """``X - mean`` column by column, shape (n, p); the weighted mean with ``case_weights``."""
+    w = np.ones(X.shape[0]) if case_weights is None else np.asarray(case_weights, dtype=float)
+    return np.asarray(X - w @ X / w.sum())
+
+
 def standardise(X: np.ndarray, case_weights: np.ndarray | None = None) -> np.ndarray:
     """``(X - mean) / sd`` column by column, shape (n, p); weighted moments with ``case_weights``."""
     w = np.ones(X.shape[0]) if case_weights is None else np.asarray(case_weights, dtype=float)
-    mean = w @ X / w.sum()
-    centred = X - mean
+    centred = centre(X, w)
     sd = np.sqrt(w @ centred**2 / w.sum())
     return np.asarray(centred / sd)
 
@@ -29,6 +37,21 @@ def standardise(X: np.ndarray, case_weights: np.ndarray | None = None) -> np.nda
 def pairwise_products(left: np.ndarray, right: np.ndarray) -> np.ndarray:
     """Every product of a column of ``left`` (n, p) with a column of ``right`` (n, q): shape (n, p q), left-major order."""
     return np.asarray((left[:, :, None] * right[:, None, :]).reshape(left.shape[0], -1))
+
+
+def double_mean_centred_products(left: np.ndarray, right: np.ndarray, case_weights: np.ndarray | None = None) -> np.ndarray:
+    """``centre(centre(x_a) centre(x_b))`` for every column a of ``left`` (n, p) and b of ``right`` (n, q): shape (n, p q), left-major.
+
+    The double-mean-centring of Lin, Wen, Marsh & Lin (2010): the indicators are centred, multiplied
+    and the products centred again, so every product has mean 0 and the latent interaction model
+    is fitted to covariances alone (no intercepts, no mean of the latent product).
+
+    Reference: Lin, G.-C., Wen, Z., Marsh, H. W., & Lin, H.-S. (2010). Structural equation models of
+    latent interactions: clarification of orthogonalizing and double-mean-centering strategies.
+    *Structural Equation Modeling* 17(3), 374-391.
+    """
+    products = pairwise_products(centre(left, case_weights), centre(right, case_weights))
+    return centre(products, case_weights)
 
 
 def orthogonalise(products: np.ndarray, predictors: np.ndarray, case_weights: np.ndarray | None = None) -> np.ndarray:

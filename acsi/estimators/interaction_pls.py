@@ -78,13 +78,9 @@ class InteractionPLS:
         ParameterError
             A missing-data treatment that fills cells or models moments (products need complete rows).
         """
-        if missing not in COMPLETE_ROWS:
-            raise ParameterError(
-                f"Interaction terms multiply the values of complete rows; missing={missing!r} is not available with them. "
-                "Use missing='error' or 'listwise'."
-            )
+        require_complete_rows(missing)
         main = main_effects(spec)
-        main_data = self._main_data(main, data, scale, missing)
+        main_data = main_effects_data(main, data, scale, missing)
         built = expand(dataclasses.replace(main, interactions=spec.interactions), self.approach)  # rebuilt for this approach
         scores = self._stage_one_scores(main, main_data) if self.approach == "two-stage" else None
         values = [main_data.values] + [self._term_values(main, main_data, term, scores) for term in spec.interactions]
@@ -93,23 +89,6 @@ class InteractionPLS:
         data_built = replace(main_data, values=stacked, indicators=built.indicators)
         result = self.base.fit(built, data_built)
         return replace(result, estimator=self, settings=dict(result.settings) | {"interactions": self.approach})
-
-    @staticmethod
-    def _main_data(
-        main: ModelSpec, data: pd.DataFrame | IndicatorData, scale: tuple[float, float] | Scale | None, missing: MissingPolicy
-    ) -> IndicatorData:
-        """The prepared data of the main-effects model (the main columns of prepared data given)."""
-        if not isinstance(data, IndicatorData):
-            return prepare(main, data, scale=scale, missing=missing)
-        if data.moments is not None or data.missing not in COMPLETE_ROWS:
-            raise ParameterError(
-                f"These IndicatorData were prepared with missing={data.missing!r}; interaction terms need complete rows "
-                "(missing='error' or 'listwise')."
-            )
-        columns = [data.indicators.index(name) for name in main.indicators]
-        values = data.values[:, columns]
-        values.setflags(write=False)
-        return replace(data, values=values, indicators=main.indicators)
 
     def _term_values(self, main: ModelSpec, data: IndicatorData, term: Interaction, scores: np.ndarray | None) -> np.ndarray:
         """The indicator values of one interaction construct, (n, m); ``scores``: the stage-1 scores (two-stage)."""
@@ -129,3 +108,35 @@ class InteractionPLS:
         """Construct scores (unit variance) of the main-effects model; its warnings are the stage-2 fit's to give."""
         with notices.recorded():
             return np.asarray(self.base.fit(main, data).score_matrix)
+
+
+def require_complete_rows(missing: str) -> None:
+    """Raise :class:`~acsi.errors.ParameterError` unless ``missing`` leaves complete rows (:data:`COMPLETE_ROWS`)."""
+    if missing not in COMPLETE_ROWS:
+        raise ParameterError(
+            f"Interaction terms multiply the values of complete rows; missing={missing!r} is not available with them. "
+            "Use missing='error' or 'listwise'."
+        )
+
+
+def main_effects_data(
+    main: ModelSpec, data: pd.DataFrame | IndicatorData, scale: tuple[float, float] | Scale | None, missing: MissingPolicy
+) -> IndicatorData:
+    """The prepared data of the main-effects model ``main`` (the main columns of prepared data given).
+
+    Raises
+    ------
+    ParameterError
+        Prepared data whose missing-data treatment leaves incomplete rows (products need complete rows).
+    """
+    if not isinstance(data, IndicatorData):
+        return prepare(main, data, scale=scale, missing=missing)
+    if data.moments is not None or data.missing not in COMPLETE_ROWS:
+        raise ParameterError(
+            f"These IndicatorData were prepared with missing={data.missing!r}; interaction terms need complete rows "
+            "(missing='error' or 'listwise')."
+        )
+    columns = [data.indicators.index(name) for name in main.indicators]
+    values = data.values[:, columns]
+    values.setflags(write=False)
+    return replace(data, values=values, indicators=main.indicators)

@@ -68,7 +68,15 @@ def simple_slopes(
     ------
     ParameterError
         ``interaction -> target`` is not a path of the fit, or ``focal`` is not one of its terms.
+    NotImplementedError
+        A ``cbsem`` fit: its paths are unstandardised (see the message).
     """
+    if result.method == "cbsem":
+        raise NotImplementedError(
+            "Simple slopes of a CB-SEM fit are not built: its paths are unstandardised, so the slope of A at the moderator "
+            "B = w SD is b_A + b_AB * w * sd(B), with sd(B) the square root of B's variance in result.parameter_table "
+            "(and its bootstrap needs each resample's variance). Use method='pls' or 'plsc' for simple-slope tables."
+        )
     terms = interaction.split(":")
     keys = {path.key for path in result.spec.paths}
     if len(terms) != 2 or f"{interaction} -> {target}" not in keys:
