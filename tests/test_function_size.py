@@ -30,6 +30,7 @@ CHECKED = (
     "core",
     "study",
     "simulate",
+    "server",
     "servqual",
     "distributed",
     "compare",

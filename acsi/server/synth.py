@@ -20,6 +20,8 @@ from collections.abc import Iterator, Mapping, Sequence
 
 LABELS = ("dissatisfied", "basic", "satisfied", "very_satisfied")
 CUTS = (-3.0, -1.7, 0.5)
+#: The bank of every synthetic event.
+BANK_ID = "BANK01"
 
 
 def level_probabilities(eta: float) -> list[float]:
@@ -38,7 +40,6 @@ def generate(
     season: float = 0.0,
     timeout_share: float = 0.05,
     seed: int = 1,
-    bank_id: str = "BANK01",
     tz: str = "Asia/Shanghai",
     business_days_only: bool = True,
 ) -> Iterator[dict]:
@@ -46,11 +47,15 @@ def generate(
 
     ``branches`` maps a branch code to its (counter, staff) pairs; each day each pair gets about
     ``per_day / len(pairs)`` events (Poisson), between 09:00 and 17:00 local time, busier at
-    10-11 and 14-15.
+    10-11 and 14-15, in the time zone ``tz`` (the UTC time follows from it); the bank is
+    :data:`BANK_ID`.
     """
+    from zoneinfo import ZoneInfo
+
     import numpy as np
 
     rng = np.random.default_rng(seed)
+    zone = ZoneInfo(tz)
     effects = dict(branch_effect or {})
     hours = np.array([9, 10, 11, 12, 13, 14, 15, 16])
     weights = np.array([0.8, 1.6, 1.4, 0.6, 0.8, 1.5, 1.3, 0.9])
@@ -75,41 +80,48 @@ def generate(
                 seconds = rng.integers(0, 60, size=n)
                 for i in range(n):
                     local = dt.datetime(day.year, day.month, day.day, int(when[i]), int(minutes[i]), int(seconds[i]))
-                    utc = local - dt.timedelta(hours=8)
-                    rated = not timeouts[i]
-                    level = int(levels[i]) if rated else None
-                    yield {
-                        "event_id": f"demo-{branch}-{counter}-{day.isoformat()}-{i}",
-                        "captured_at_utc": utc.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
-                        "captured_mono_ns": None,
-                        "tz": tz,
-                        "local_date": day.isoformat(),
-                        "local_time": local.strftime("%H:%M:%S"),
-                        "host_id": f"pc-{branch}",
-                        "device_uid": f"1209:0001:{branch}{counter}",
-                        "profile_id": "demo-4key",
-                        "profile_version": 1,
-                        "profile_sha256": "0" * 64,
-                        "bank_id": bank_id,
-                        "branch_id": branch,
-                        "window_id": counter,
-                        "staff_id": staff,
-                        "service_ref": None,
-                        "prompt_id": f"p-{branch}-{counter}-{day}-{i}",
-                        "prompted_at_utc": utc.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
-                        "outcome": "rated" if rated else "timeout",
-                        "scale_levels": 4,
-                        "level": level,
-                        "label": LABELS[level - 1] if level else None,
-                        "score_0_100": (level - 1) / 3 * 100 if level else None,
-                        "satisfied_min_level": 3,
-                        "bad_max_level": 1,
-                        "reason_codes": "[]",
-                        "flags": json.dumps([]),
-                        "raw_code": None,
-                        "raw_report_id": None,
-                        "source": "capture",
-                        "app_version": "demo",
-                        "schema_version": 1,
-                    }
+                    utc = local.replace(tzinfo=zone).astimezone(dt.UTC)
+                    level = None if timeouts[i] else int(levels[i])
+                    yield _event(branch, counter, staff, day, i, local, utc, level, tz)
         day += dt.timedelta(days=1)
+
+
+def _event(
+    branch: str, counter: str, staff: str, day: dt.date, i: int, local: dt.datetime, utc: dt.datetime, level: int | None, tz: str
+) -> dict:
+    """One event of :func:`generate` in the store's export schema (``level`` None: a timeout)."""
+    rated = level is not None
+    return {
+        "event_id": f"demo-{branch}-{counter}-{day.isoformat()}-{i}",
+        "captured_at_utc": utc.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+        "captured_mono_ns": None,
+        "tz": tz,
+        "local_date": day.isoformat(),
+        "local_time": local.strftime("%H:%M:%S"),
+        "host_id": f"pc-{branch}",
+        "device_uid": f"1209:0001:{branch}{counter}",
+        "profile_id": "demo-4key",
+        "profile_version": 1,
+        "profile_sha256": "0" * 64,
+        "bank_id": BANK_ID,
+        "branch_id": branch,
+        "window_id": counter,
+        "staff_id": staff,
+        "service_ref": None,
+        "prompt_id": f"p-{branch}-{counter}-{day}-{i}",
+        "prompted_at_utc": utc.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+        "outcome": "rated" if rated else "timeout",
+        "scale_levels": 4,
+        "level": level,
+        "label": LABELS[level - 1] if level else None,
+        "score_0_100": (level - 1) / 3 * 100 if level else None,
+        "satisfied_min_level": 3,
+        "bad_max_level": 1,
+        "reason_codes": "[]",
+        "flags": json.dumps([]),
+        "raw_code": None,
+        "raw_report_id": None,
+        "source": "capture",
+        "app_version": "demo",
+        "schema_version": 1,
+    }
