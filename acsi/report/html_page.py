@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -112,6 +112,8 @@ class Page:
         values = np.asarray(r.data.values, dtype=float)
         by_indicator = missing.get("by_indicator") or {}
         rows = []
+        fitted = r.result.first_stage or r.result  # of a two-stage fit, stage 1 measures every survey item
+        owner = {name: fitted.constructs[b] for name, b in zip(fitted.indicators, fitted.block)}
         for j, indicator in enumerate(r.data.indicators):
             column = values[:, j]
             scale = r.data.scales.get(indicator)
@@ -122,7 +124,7 @@ class Page:
             else:
                 counts_a, edges = np.histogram(column, bins=10)
                 counts, labels = counts_a.tolist(), [f"{e:.3g}" for e in edges[:-1]]
-            construct = r.result.constructs[r.result.block[j]]
+            construct = owner.get(indicator, "-")
             scale_text = f"{scale.min:g}-{scale.max:g}" if scale is not None else "-"
             miss = by_indicator.get(indicator)
             miss_cell = "-" if miss is None else _e(miss if not isinstance(miss, Mapping) else miss.get("missing", miss))
@@ -307,6 +309,7 @@ class Page:
             '<p class="note">Each usual threshold, met or not, with its source (acsi.thresholds.TABLE).</p>'
             + _table(("criterion", "construct / item", "value", "threshold", "", "source"), rows)
             + f"<h3>Flags</h3><ul>{flags}</ul>"
+            + _higher_order_table(a.get("higher_order"))
             + "<h3>Effect sizes f²</h3>"
             + _table(("path", "f²"), f2_rows)
             + f'<p class="note">{_e(descriptive)}</p></section>'
@@ -429,3 +432,24 @@ class Page:
             '<p class="note">Made by acsi (open source). No script and no external resource: this file opens offline.</p>'
             "</section>"
         )
+
+
+def _higher_order_table(measures: Mapping[str, Any] | None) -> str:
+    """The higher-order constructs' loadings (or weights) on their components with rho_A, rho_C and AVE
+    (:mod:`acsi.assessment.higher_order`), or nothing."""
+    if not measures:
+        return ""
+    rows = []
+    for name, hoc in measures["constructs"].items():
+        kind = "loadings" if "loadings" in hoc else "weights"
+        for component, value in hoc[kind].items():
+            rows.append(
+                f"<td>{_e(name)}</td><td>{_e(component)}</td><td>{kind[:-1]}</td>"
+                + _num(value, _key("assessment", "higher_order", "constructs", name, kind, component))
+                + "".join(
+                    _num(hoc[m], _key("assessment", "higher_order", "constructs", name, m)) for m in ("rho_a", "rho_c", "ave")
+                )
+            )
+    return f"<h3>Higher-order constructs ({_e(measures['approach'])}; Sarstedt et al. 2019)</h3>" + _table(
+        ("construct", "component", "", "value", "rho_A", "rho_C", "AVE"), rows
+    )
