@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from acsi import notices
 from acsi.assessment import discriminant
 from acsi.assessment.blindfolding import q_squared, valid_omission_distance
 from acsi.assessment.collinearity import outer_vifs
@@ -25,7 +26,7 @@ from acsi.assessment.prediction import pls_predict
 from acsi.assessment.reliability import BLOCK_MEASURES, block_reliability, blocks_of
 from acsi.assessment.result import Assessment
 from acsi.assessment.structural import structural_tables
-from acsi.errors import ParameterError
+from acsi.errors import InadmissibleSolutionWarning, ParameterError
 from acsi.results import FitResult
 
 if TYPE_CHECKING:
@@ -109,7 +110,11 @@ def _with_higher_order(result: FitResult, assessment: Assessment, htmt: str) -> 
         return assessment
     first = None
     if result.first_stage is not None:
-        first = replace(assess(result.first_stage, htmt=htmt), overlaps=overlapping(result, stage_one=True))
+        with notices.recorded() as caught:
+            first = replace(assess(result.first_stage, htmt=htmt), overlaps=overlapping(result, stage_one=True))
+        for category, message in caught:  # an embedded stage 1 repeats indicators: its d_G is undefined, not news
+            if not issubclass(category, InadmissibleSolutionWarning):
+                notices.issue(message, category, stacklevel=3)
     return replace(assessment, higher_order=measures, first_stage=first, overlaps=overlapping(result))
 
 

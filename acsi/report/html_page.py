@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -26,6 +26,7 @@ from acsi.report.html_parts import (
     _scatter,
     _stars,
     _table,
+    higher_order_table,
 )
 
 if TYPE_CHECKING:
@@ -309,7 +310,7 @@ class Page:
             '<p class="note">Each usual threshold, met or not, with its source (acsi.thresholds.TABLE).</p>'
             + _table(("criterion", "construct / item", "value", "threshold", "", "source"), rows)
             + f"<h3>Flags</h3><ul>{flags}</ul>"
-            + _higher_order_table(a.get("higher_order"))
+            + higher_order_table(a.get("higher_order"))
             + "<h3>Effect sizes f²</h3>"
             + _table(("path", "f²"), f2_rows)
             + f'<p class="note">{_e(descriptive)}</p></section>'
@@ -432,24 +433,3 @@ class Page:
             '<p class="note">Made by acsi (open source). No script and no external resource: this file opens offline.</p>'
             "</section>"
         )
-
-
-def _higher_order_table(measures: Mapping[str, Any] | None) -> str:
-    """The higher-order constructs' loadings (or weights) on their components with rho_A, rho_C and AVE
-    (:mod:`acsi.assessment.higher_order`), or nothing."""
-    if not measures:
-        return ""
-    rows = []
-    for name, hoc in measures["constructs"].items():
-        kind = "loadings" if "loadings" in hoc else "weights"
-        for component, value in hoc[kind].items():
-            rows.append(
-                f"<td>{_e(name)}</td><td>{_e(component)}</td><td>{kind[:-1]}</td>"
-                + _num(value, _key("assessment", "higher_order", "constructs", name, kind, component))
-                + "".join(
-                    _num(hoc[m], _key("assessment", "higher_order", "constructs", name, m)) for m in ("rho_a", "rho_c", "ave")
-                )
-            )
-    return f"<h3>Higher-order constructs ({_e(measures['approach'])}; Sarstedt et al. 2019)</h3>" + _table(
-        ("construct", "component", "", "value", "rho_A", "rho_C", "AVE"), rows
-    )
