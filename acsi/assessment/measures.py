@@ -72,6 +72,9 @@ def assess(
     Returns
     -------
     Assessment
+        For a fit with higher-order constructs also ``higher_order`` (the HOCs' loadings or weights on
+        their components with rho_A, rho_C, AVE or VIF; :mod:`acsi.assessment.higher_order`) and, for a
+        two-stage fit, ``first_stage`` (the assessment of stage 1: the first-order measurement models).
 
     Raises
     ------
