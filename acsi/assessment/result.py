@@ -11,6 +11,7 @@ import pandas as pd
 from acsi.assessment.higher_order import HOC_NOTE, TWO_STAGE, hoc_table
 from acsi.assessment.json_tables import frame_object, nested_object, number, series_object
 from acsi.result_contract import ResultContract
+from acsi.strict_json import finite_or_none
 from acsi.results import FitResult
 from acsi.summary import Section, Summary
 from acsi.thresholds import THRESHOLDS, bound
@@ -193,6 +194,8 @@ class Assessment(ResultContract):
         {estimate, std_error, t, p}}}; ``gof``; ``srmr`` (saturated model); ``fit``
         {saturated_model, estimated_model: {srmr, d_uls, d_g}} (d_g with base-10 logs);
         ``q_squared`` {construct: value} and ``omission_distance`` (the D used) when computed; ``thresholds``; ``flags``.
+        With higher-order constructs ``higher_order`` {approach, constructs {HOC: {type, loadings | weights, vif,
+        rho_a, rho_c, ave}}} and, for a two-stage fit, ``first_stage`` (stage 1's keys, without thresholds and flags).
         """
         out: dict[str, Any] = {}
         for name in ("cronbach_alpha", "rho_a", "rho_c", "dillon_goldstein_rho", "eigenvalue_1", "eigenvalue_2", "ave"):
@@ -222,7 +225,7 @@ class Assessment(ResultContract):
                 str(indicator): {k: number(v) for k, v in row.items()} for indicator, row in self.predict.iterrows()
             }
         if self.higher_order is not None:
-            out["higher_order"] = self.higher_order
+            out["higher_order"] = finite_or_none(self.higher_order)
         if self.first_stage is not None:
             out["first_stage"] = {k: v for k, v in self.first_stage.to_dict().items() if k not in ("thresholds", "flags")}
         out["thresholds"] = dict(THRESHOLDS)
