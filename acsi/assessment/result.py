@@ -11,8 +11,8 @@ import pandas as pd
 from acsi.assessment.higher_order import HOC_NOTE, TWO_STAGE, hoc_table
 from acsi.assessment.json_tables import frame_object, nested_object, number, series_object
 from acsi.result_contract import ResultContract
-from acsi.strict_json import finite_or_none
 from acsi.results import FitResult
+from acsi.strict_json import finite_or_none
 from acsi.summary import Section, Summary
 from acsi.thresholds import THRESHOLDS, bound
 
