@@ -122,3 +122,16 @@ def test_cli_two_stage_bootstrap_writes_strict_json_with_failures(tmp_path, nois
     assert out["bootstrap"]["engine"] == "refit"
     assert PATH in out["ci"]["paths"]
     assert isinstance(out["bootstrap"]["failures"], dict)
+
+
+def test_cli_two_stage_bootstrap_repeats_mean_imputation_in_every_resample(tmp_path, noisy, capsys) -> None:
+    holed = noisy.copy()
+    holed.loc[[0, 5, 9], "t2"] = np.nan
+    spec_file, data_file = tmp_path / "m.yaml", tmp_path / "d.csv"
+    write_yaml(_spec(), spec_file)
+    holed.to_csv(data_file, index=False)
+    argv = ["fit", str(spec_file), str(data_file), "--missing", "mean", "--bootstrap", "20", "--seed", "3", "--json", "-"]
+    assert main([*argv, "--workers", "1"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["bootstrap"]["requested"] == 20 and out["bootstrap"]["engine"] == "refit"
+    assert out["ci"]["paths"][PATH][0] < out["paths"][PATH] < out["ci"]["paths"][PATH][1]
