@@ -21,7 +21,7 @@ from acsi.spec.yaml_io import write_yaml
 COMPONENTS = ("T", "R", "E")
 
 
-def _spec(mode: str = "reflective") -> acsi.ModelSpec:
+def _spec(mode: str = "reflective", scale: tuple[float, float] | None = (1, 7)) -> acsi.ModelSpec:
     return model(
         reflective("X", "x1", "x2", "x3"),
         reflective("T", "t1", "t2", "t3"),
@@ -30,7 +30,7 @@ def _spec(mode: str = "reflective") -> acsi.ModelSpec:
         reflective("Y", "y1", "y2", "y3"),
         higher_order("Q", *COMPONENTS, mode=mode),
         paths=[path("X", "Q"), path("Q", "Y")],
-        scale=(1, 7),
+        scale=scale,
     )
 
 
@@ -165,3 +165,18 @@ def test_cli_report_of_a_higher_order_spec_shows_the_hoc_measures(files, tmp_pat
     html = page.read_text()
     assert "Higher-order constructs (two-stage-disjoint" in html
     assert 'data-key="assessment|higher_order|constructs|Q|loadings|T"' in html
+
+
+def test_cbsem_second_order_loadings_give_the_hoc_reliability_at_population_exact_data() -> None:
+    truth = {"T": 0.8, "R": 0.7, "E": 0.6}
+    population = SecondOrderPopulation(
+        _spec(scale=None),
+        paths={"X -> Q": 0.5, "Q -> Y": 0.6},
+        second_order_loadings={f"Q -> {c}": value for c, value in truth.items()},
+        loadings={"*": 0.8},
+    )
+    result = acsi.fit(_spec(scale=None), population.draw(300, seed=1, exact=True), method="cbsem")
+    hoc = _quiet_assess(result).higher_order["constructs"]["Q"]  # type: ignore[index]
+    assert hoc["loadings"] == pytest.approx(truth, abs=1e-6)
+    assert hoc["rho_c"] == pytest.approx(composite_reliability(np.array([0.8, 0.7, 0.6])), abs=1e-6)
+    assert hoc["ave"] == pytest.approx((0.64 + 0.49 + 0.36) / 3, abs=1e-6)
