@@ -202,7 +202,9 @@ def fit_higher_order(
     FitResult
         Of the repeated-indicators model, or of stage 2; ``settings["higher_order"]`` holds the
         approach, each HOC's type and components and, for two-stage approaches, stage 1's
-        weights, loadings, paths, index and warnings (JSON key ``higher_order``).
+        weights, loadings, paths, index and warnings (JSON key ``higher_order``). A two-stage
+        result also keeps stage 1 (``first_stage``), the spec given (``source_spec``) and, as its
+        estimator, :class:`TwoStageHigherOrder`, so that a bootstrap refits both stages.
 
     Warns
     -----
