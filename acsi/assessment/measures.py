@@ -15,16 +15,18 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from acsi import notices
 from acsi.assessment import discriminant
 from acsi.assessment.blindfolding import q_squared, valid_omission_distance
 from acsi.assessment.collinearity import outer_vifs
 from acsi.assessment.discriminant import HTMT_VARIANTS
+from acsi.assessment.higher_order import hoc_measures, overlapping
 from acsi.assessment.model_fit import correlation_of, goodness_of_fit, model_fit
 from acsi.assessment.prediction import pls_predict
 from acsi.assessment.reliability import BLOCK_MEASURES, block_reliability, blocks_of
 from acsi.assessment.result import Assessment
 from acsi.assessment.structural import structural_tables
-from acsi.errors import ParameterError
+from acsi.errors import InadmissibleSolutionWarning, ParameterError
 from acsi.results import FitResult
 
 if TYPE_CHECKING:
@@ -70,24 +72,53 @@ def assess(
     Returns
     -------
     Assessment
+        For a fit with higher-order constructs also ``higher_order`` (the HOCs' loadings or weights on
+        their components with rho_A, rho_C, AVE or VIF; :mod:`acsi.assessment.higher_order`) and, for a
+        two-stage fit, ``first_stage`` (the assessment of stage 1: the first-order measurement models).
 
     Raises
     ------
     ParameterError
-        An unknown ``htmt`` variant.
+        An unknown ``htmt`` variant; Q² or PLSpredict of a repeated-indicators or second-order-factor
+        fit (the copies of the components' indicators would predict their originals).
     ValueError
         A fit with ``missing="pairwise"`` or ``"em"`` without its ``data``.
     """
     if htmt not in HTMT_VARIANTS:
         raise ParameterError(f"Unknown htmt={htmt!r}; expected one of {', '.join(HTMT_VARIANTS)}.")
     S = correlation_of(result, data)
-    assessment = _measurement_and_structural(result, S, absolute_htmt=htmt == "absolute")
+    assessment = _with_higher_order(result, _measurement_and_structural(result, S, absolute_htmt=htmt == "absolute"), htmt)
+    if (blindfolding or predict_folds is not None) and overlapping(result):
+        measure = "Q² (blindfolding)" if blindfolding else "PLSpredict"
+        raise ParameterError(
+            f"{measure} is not defined for a {result.settings['higher_order']['approach']} fit: the higher-order "
+            "construct's indicators are copies of its components' indicators, so an omitted or held-out value would be "
+            "predicted from its own copy. Fit with higher_order='two-stage-embedded' or 'two-stage-disjoint' (the "
+            "measure then assesses the stage-2 model on the stage-1 scores)."
+        )
     if blindfolding:
         distance = valid_omission_distance(result.n_obs, omission_distance)
         assessment = replace(assessment, q_squared=q_squared(result, omission_distance=distance), omission_distance=distance)
     if predict_folds is not None:
         assessment = replace(assessment, predict=pls_predict(result, folds=predict_folds, seed=seed))
     return assessment
+
+
+def _with_higher_order(result: FitResult, assessment: Assessment, htmt: str) -> Assessment:
+    """``assessment`` with the measures of the fit's higher-order constructs (:mod:`acsi.assessment.higher_order`)
+    and, for a two-stage fit, the assessment of stage 1 (the first-order measurement models)."""
+    tables = {"rho_a": assessment.rho_a, "rho_c": assessment.rho_c, "ave": assessment.ave, "outer_vif": assessment.outer_vif}
+    measures = hoc_measures(result, tables, assessment.inner_vif)
+    if measures is None:
+        return assessment
+    first = None
+    if result.first_stage is not None:
+        with notices.recorded() as caught:
+            first = replace(assess(result.first_stage, htmt=htmt), overlaps=overlapping(result, stage_one=True))
+        for category, message in caught:  # an embedded stage 1 repeats indicators: its d_G is undefined, not news
+            if not issubclass(category, InadmissibleSolutionWarning):
+                notices.issue(message, category, stacklevel=3)
+    return replace(assessment, higher_order=measures, first_stage=first, overlaps=overlapping(result))
 
 
 def _measurement_and_structural(result: FitResult, S: np.ndarray, *, absolute_htmt: bool) -> Assessment:

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from acsi.assessment.higher_order import HOC_NOTE, TWO_STAGE, hoc_table
 from acsi.assessment.json_tables import frame_object, nested_object, number, series_object
 from acsi.result_contract import ResultContract
 from acsi.results import FitResult
+from acsi.strict_json import finite_or_none
 from acsi.summary import Section, Summary
 from acsi.thresholds import THRESHOLDS, bound
 
@@ -22,7 +24,11 @@ class Assessment(ResultContract):
     Series are indexed by construct (or by (construct, indicator)); square frames by
     construct x construct. ``fit`` maps ``saturated_model``/``estimated_model`` to
     ``{srmr, d_uls, d_g}``. ``omission_distance`` is the blindfolding distance D behind
-    ``q_squared`` (None without blindfolding).
+    ``q_squared`` (None without blindfolding). A fit with higher-order constructs adds
+    ``higher_order`` (:func:`acsi.assessment.higher_order.hoc_measures`), a two-stage fit
+    ``first_stage`` (the assessment of stage 1: the first-order measurement models);
+    ``overlaps`` are the {HOC, component} pairs whose indicators overlap by construction, left
+    out of the discriminant-validity flags.
     """
 
     result: FitResult = field(repr=False)
@@ -51,6 +57,9 @@ class Assessment(ResultContract):
     q_squared: pd.Series | None = None
     omission_distance: int | None = None
     predict: pd.DataFrame | None = None
+    higher_order: dict[str, Any] | None = None
+    first_stage: Assessment | None = field(default=None, repr=False)
+    overlaps: frozenset[tuple[str, str]] = frozenset()
 
     @property
     def block_communality(self) -> pd.Series:
@@ -66,32 +75,14 @@ class Assessment(ResultContract):
 
     def flags(self) -> list[str]:
         """Violations of the usual thresholds (:data:`acsi.thresholds.TABLE`), one readable line each."""
-        out: list[str] = []
-        alpha_poor, alpha_marginal, _ = bound("cronbach_alpha")
-        for name, value in self.cronbach_alpha.dropna().items():
-            if value < alpha_poor:
-                out.append(f"Cronbach's alpha of {name} is {value:.3f}: not acceptable (< {alpha_poor:g}).")
-            elif value < alpha_marginal:
-                out.append(f"Cronbach's alpha of {name} is {value:.3f}: marginal ({alpha_poor:g}-{alpha_marginal:g}).")
-        for label, measure, series in (("rho_A", "rho_a", self.rho_a), ("rho_C", "rho_c", self.rho_c)):
-            low, high = bound(measure)
-            for name, value in series.dropna().items():
-                if self.result.spec.construct(str(name)).indicators[1:] and not low <= value <= high:
-                    out.append(f"{label} of {name} is {value:.3f}, outside {low:g}-{high:g}.")
-        (ave_min,) = bound("ave")
-        for name, value in self.ave.items():
-            if value < ave_min:
-                out.append(
-                    f"AVE of {name} is {value:.3f} (< {ave_min:g}): the construct explains less than half its indicators' variance."
-                )
-        (loading_min,) = bound("loadings")
-        for (construct, indicator), value in self.result.loadings.items():
-            if value < loading_min and len(self.result.spec.construct(construct).indicators) > 1:
-                out.append(f"Loading of {indicator} on {construct} is {value:.3f} (< {loading_min:g}).")
+        repeated = {hoc for hoc, _ in self.overlaps}  # blocks of copies: see acsi.assessment.higher_order.overlapping
+        out = self._block_flags(repeated)
         cross = self.cross_loadings
         for j, indicator in enumerate(self.result.indicators):
             own = self.result.constructs[self.result.block[j]]
-            others = cross.loc[indicator].drop(own)
+            if own in repeated:
+                continue
+            others = cross.loc[indicator].drop([own, *(c for c in cross.columns if self._overlap(own, c))])
             if (others.abs() >= abs(cross.at[indicator, own])).any():
                 out.append(f"Indicator {indicator} loads as high on {others.abs().idxmax()} as on its own construct {own}.")
         htmt = self.htmt
@@ -100,6 +91,8 @@ class Assessment(ResultContract):
         for a in range(len(names)):
             for b in range(a + 1, len(names)):
                 value = htmt.iat[a, b]
+                if self._overlap(names[a], names[b]):
+                    continue
                 if value >= similar:
                     out.append(
                         f"HTMT of {names[a]} and {names[b]} is {value:.3f} (>= {similar:.2f}): discriminant validity not established."
@@ -111,7 +104,8 @@ class Assessment(ResultContract):
                     )
         fl = self.fornell_larcker.to_numpy()
         for a, name in enumerate(names):
-            others = np.delete(np.abs(fl[a]), a)
+            kept = [b for b in range(len(names)) if b != a and not self._overlap(name, names[b])]
+            others = np.abs(fl[a, kept])
             if others.size and fl[a, a] <= others.max():
                 out.append(
                     f"Fornell-Larcker: sqrt(AVE) of {name} ({fl[a, a]:.3f}) is not above its largest correlation ({others.max():.3f})."
@@ -133,6 +127,55 @@ class Assessment(ResultContract):
             for name, value in self.q_squared.items():
                 if value <= q_min:
                     out.append(f"Q² of {name} is {value:.3f} (<= {q_min:g}): no predictive relevance.")
+        return out + self._higher_order_flags()
+
+    def _block_flags(self, repeated: set[str]) -> list[str]:
+        """Alpha, rho_A, rho_C, AVE and loadings below their thresholds, except in the blocks ``repeated``."""
+        out: list[str] = []
+        alpha_poor, alpha_marginal, _ = bound("cronbach_alpha")
+        for name, value in self.cronbach_alpha.dropna().items():
+            if name in repeated:
+                continue
+            if value < alpha_poor:
+                out.append(f"Cronbach's alpha of {name} is {value:.3f}: not acceptable (< {alpha_poor:g}).")
+            elif value < alpha_marginal:
+                out.append(f"Cronbach's alpha of {name} is {value:.3f}: marginal ({alpha_poor:g}-{alpha_marginal:g}).")
+        for label, measure, series in (("rho_A", "rho_a", self.rho_a), ("rho_C", "rho_c", self.rho_c)):
+            low, high = bound(measure)
+            for name, value in series.dropna().items():
+                if name not in repeated and self.result.spec.construct(str(name)).indicators[1:] and not low <= value <= high:
+                    out.append(f"{label} of {name} is {value:.3f}, outside {low:g}-{high:g}.")
+        (ave_min,) = bound("ave")
+        for name, value in self.ave.items():
+            if name not in repeated and value < ave_min:
+                out.append(
+                    f"AVE of {name} is {value:.3f} (< {ave_min:g}): the construct explains less than half its indicators' variance."
+                )
+        (loading_min,) = bound("loadings")
+        for (construct, indicator), value in self.result.loadings.items():
+            if construct in repeated:
+                continue
+            if value < loading_min and len(self.result.spec.construct(construct).indicators) > 1:
+                out.append(f"Loading of {indicator} on {construct} is {value:.3f} (< {loading_min:g}).")
+        return out
+
+    def _overlap(self, a: str, b: str) -> bool:
+        """Whether constructs ``a`` and ``b`` are a HOC and one of its components with overlapping indicators."""
+        return (a, b) in self.overlaps or (b, a) in self.overlaps
+
+    def _higher_order_flags(self) -> list[str]:
+        """rho_C and AVE thresholds applied to each higher-order construct, and stage 1's flags."""
+        out: list[str] = []
+        rho_low, rho_high = bound("rho_c")
+        (ave_min,) = bound("ave")
+        two_stage = (self.higher_order or {}).get("approach") in TWO_STAGE  # the HOC's rows of the tables above
+        for name, hoc in {} if two_stage else (self.higher_order or {}).get("constructs", {}).items():
+            if hoc["rho_c"] is not None and not rho_low <= hoc["rho_c"] <= rho_high:
+                out.append(f"rho_C of the higher-order construct {name} is {hoc['rho_c']:.3f}, outside {rho_low:g}-{rho_high:g}.")
+            if hoc["ave"] is not None and hoc["ave"] < ave_min:
+                out.append(f"AVE of the higher-order construct {name} is {hoc['ave']:.3f} (< {ave_min:g}).")
+        if self.first_stage is not None:
+            out += [f"Stage 1: {flag}" for flag in self.first_stage.flags()]
         return out
 
     def __repr__(self) -> str:
@@ -151,6 +194,8 @@ class Assessment(ResultContract):
         {estimate, std_error, t, p}}}; ``gof``; ``srmr`` (saturated model); ``fit``
         {saturated_model, estimated_model: {srmr, d_uls, d_g}} (d_g with base-10 logs);
         ``q_squared`` {construct: value} and ``omission_distance`` (the D used) when computed; ``thresholds``; ``flags``.
+        With higher-order constructs ``higher_order`` {approach, constructs {HOC: {type, loadings | weights, vif,
+        rho_a, rho_c, ave}}} and, for a two-stage fit, ``first_stage`` (stage 1's keys, without thresholds and flags).
         """
         out: dict[str, Any] = {}
         for name in ("cronbach_alpha", "rho_a", "rho_c", "dillon_goldstein_rho", "eigenvalue_1", "eigenvalue_2", "ave"):
@@ -179,6 +224,10 @@ class Assessment(ResultContract):
             out["predict"] = {
                 str(indicator): {k: number(v) for k, v in row.items()} for indicator, row in self.predict.iterrows()
             }
+        if self.higher_order is not None:
+            out["higher_order"] = finite_or_none(self.higher_order)
+        if self.first_stage is not None:
+            out["first_stage"] = {k: v for k, v in self.first_stage.to_dict().items() if k not in ("thresholds", "flags")}
         out["thresholds"] = dict(THRESHOLDS)
         out["flags"] = self.flags()
         return out
@@ -261,8 +310,13 @@ class Assessment(ResultContract):
                     f"{model} RMSE below LM RMSE: predictive power",
                 )
             )
+        if self.higher_order is not None:
+            tables.append(("Higher-order constructs (Sarstedt et al. 2019)", hoc_table(self.higher_order), HOC_NOTE))
         flags = self.flags()
         sections = [Section(title, table, (f"  thresholds: {note}",)) for title, table, note in tables]
+        if self.first_stage is not None:
+            stage_one = self.first_stage.summary().sections[:-1]  # its flags are among these flags
+            sections += [replace(section, title=f"Stage 1: {section.title}") for section in stage_one]
         sections.append(
             Section(
                 "Flags", lines=tuple(f"- {f}" for f in flags) if flags else ("none: every measure within its usual threshold",)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from acsi.cli import higher_order
 from acsi.cli.fit import (
     add_engine_options,
     add_fit_options,
@@ -21,6 +22,7 @@ _EPILOG = """examples:
   acsi assess models/acsi.yaml survey.csv
   acsi assess model.lav survey.csv --scheme centroid --json assessment.json
   acsi assess models/acsi.yaml survey.csv --q-squared --predict-folds 10 --json -
+  acsi assess models/acsi_servqual.yaml datasets/servqual_demo.csv --higher-order two-stage-embedded
 """
 
 
@@ -50,7 +52,7 @@ def run_assess(args: argparse.Namespace) -> int:
         raise ParameterError(
             f"--predict-folds {args.predict_folds} must be at most n/2 = {data.n_obs // 2} (n = {data.n_obs} rows)."
         )
-    result = estimator_from_args(args).fit(spec, data)
+    result, _, _ = higher_order.fit(estimator_from_args(args), spec, data, args)
     assessment = assess(
         result,
         data=data,
@@ -82,6 +84,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("spec", help="model spec: YAML file or lavaan-style text file (detected by content)")
     parser.add_argument("data", help="CSV file, one row per respondent, indicator columns named as in the spec")
     add_fit_options(parser)
+    higher_order.add_option(parser)
     add_engine_options(parser)
     group = parser.add_argument_group("prediction")
     group.add_argument("--q-squared", action="store_true", help="also compute Stone-Geisser Q² by blindfolding")

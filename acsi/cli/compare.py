@@ -150,6 +150,12 @@ def run_compare(args: argparse.Namespace) -> int:
     check_fit_outputs(args)
     checks.check_output_dir("--plot", args.plot)
     spec = load_spec(Path(args.spec))
+    if spec.higher_order:
+        raise NotImplementedError(
+            f"acsi compare does not take higher-order constructs ('{spec.higher_order[0].name}') yet: the group "
+            "comparisons (MICOM, permutation, multigroup bootstrap) would have to refit both stages per group. Fit, "
+            "assess or map each group's rows with acsi fit / assess / ipma --higher-order."
+        )
     if args.engine == "dask":  # the rows stay on the cluster: per-group moments
         from acsi.cli.engine import compare_data_on_dask
 

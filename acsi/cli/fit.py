@@ -214,8 +214,14 @@ def level(text: str) -> float:
 
 
 def n_estimates(spec: ModelSpec) -> int:
-    """Numbers one fit stores per resample: weights and loadings, paths, total effects, R², indices, specific indirect effects."""
+    """Numbers one fit stores per resample: weights and loadings, paths, total effects, R², indices, specific indirect
+    effects (with higher-order constructs: of the repeated-indicators model, the largest of the approaches)."""
     from acsi.core.mediation import indirect_chains
+
+    if spec.higher_order:
+        from acsi.estimators.higher_order import repeated_indicators_spec
+
+        spec = repeated_indicators_spec(spec)
 
     p, k, names = len(spec.indicators), len(spec.constructs), spec.construct_names
     chains = indirect_chains([(names.index(a.source), names.index(a.target)) for a in spec.paths], k)

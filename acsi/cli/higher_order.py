@@ -32,8 +32,9 @@ def fit(
     Returns
     -------
     (FitResult, spec for a bootstrap from the raw survey or None, seconds the fit took)
-        A higher-order fit is bootstrapped on the data of its last stage, never refitted from
-        the survey with SPEC.
+        A two-stage fit is refitted from SPEC (both stages in every resample); a repeated-indicators
+        or second-order-factor fit is bootstrapped on its own data (the copies resampled with their
+        originals), never refitted from the survey with SPEC.
     """
     started = time.perf_counter()
     approach = getattr(args, "higher_order", None)
@@ -42,4 +43,4 @@ def fit(
     from acsi.api import fit_higher_order_spec
 
     result = fit_higher_order_spec(estimator, spec, data, args.method, approach)
-    return result, None, time.perf_counter() - started
+    return result, spec if result.source_spec is not None else None, time.perf_counter() - started

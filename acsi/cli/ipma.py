@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from acsi.cli import checks
+from acsi.cli import checks, higher_order
 from acsi.cli.compare import add_ipma_options, check_method, estimator_from
 from acsi.cli.fit import (
     add_engine_options,
@@ -19,6 +19,7 @@ from acsi.cli.fit import (
 )
 from acsi.cli.ingest import parse_sheet
 from acsi.cli.options import DEFAULT_MIN_N
+from acsi.errors import ParameterError
 from acsi.spec.load import load_spec
 
 if TYPE_CHECKING:
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
 _EPILOG = """examples:
   acsi ipma models/acsi.yaml survey.csv --target customer_satisfaction
   acsi ipma models/bank_branch.yaml survey.csv --target customer_loyalty --group branch --json ipma.json --plot figures/
+  acsi ipma models/acsi_servqual.yaml datasets/servqual_demo.csv --target customer_satisfaction --higher-order two-stage-disjoint
 """
 
 
@@ -54,10 +56,16 @@ def run_ipma(args: argparse.Namespace) -> int:
     check_fit_outputs(args)
     checks.check_output_dir("--plot", args.plot)
     spec = load_spec(Path(args.spec))
-    checks.check_name("--target", args.target, spec.construct_names, "a construct of the spec")
+    names = spec.construct_names + tuple(h.name for h in spec.higher_order)
+    checks.check_name("--target", args.target, names, "a construct of the spec")
     for name in args.lower_is_better:
-        checks.check_name("--lower-is-better", name, spec.construct_names, "a construct of the spec")
+        checks.check_name("--lower-is-better", name, names, "a construct of the spec")
     check_method(args.method)
+    if args.group and spec.higher_order:
+        raise ParameterError(
+            f"--group maps each group with the group comparison, which does not take higher-order constructs "
+            f"('{spec.higher_order[0].name}'); run acsi ipma without --group, or per group on each group's rows."
+        )
     out: dict[str, Any]
     if args.group:
         est = estimate_groups(
@@ -80,7 +88,8 @@ def run_ipma(args: argparse.Namespace) -> int:
             print("\n\n".join(ipma_text(r, f"IPMA for {args.target}, group {g}") for g, r in maps.items()))
         first = next(iter(maps.values()), None)
     else:
-        result = estimator_from_args(args).fit(spec, load_data(args, spec, weights=args.weights))
+        data = load_data(args, spec, weights=args.weights)
+        result, _, _ = higher_order.fit(estimator_from_args(args), spec, data, args)
         first = ipma(result, args.target, lower_is_better=args.lower_is_better)
         out = first.to_dict()
         if not args.quiet and args.json != "-":
@@ -124,5 +133,6 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--plot", metavar="DIR", help="write the map as DIR/ipma.png")
     add_ipma_options(parser)
     add_fit_options(parser)
+    higher_order.add_option(parser)
     add_engine_options(parser)
     parser.set_defaults(run=run_ipma)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from acsi.cli import checks
+from acsi.cli import checks, higher_order
 from acsi.cli.fit import add_bootstrap_options, add_fit_options, check_bootstrap_request, load_data
 from acsi.errors import ParameterError
 from acsi.spec.load import load_spec
@@ -16,6 +16,7 @@ _EPILOG = """examples:
   acsi report models/bank_branch.yaml datasets/bank_branches_demo.csv --group branch --period quarter --out bank.html
   acsi report models/acsi.yaml survey.csv --bootstrap 1000 --seed 1 --out report.pdf --format pdf
   acsi report models/acsi.yaml survey.csv --bootstrap 1000 --seed 1 --out report.html --tables tables/
+  acsi report models/acsi_servqual.yaml datasets/servqual_demo.csv --higher-order two-stage-embedded --out servqual.html
 """
 
 
@@ -73,6 +74,7 @@ def run_report(args: argparse.Namespace) -> int:
         objective=args.objective,
         std_lv=args.std_lv,
         ordinal=args.ordinal,
+        higher_order=args.higher_order,
     )
     report.write(args.out, format=args.format)
     written = [args.out]
@@ -118,5 +120,6 @@ def register(commands: argparse._SubParsersAction) -> None:
         help="resamples per group of the comparison (default: --bootstrap, at most 200)",
     )
     add_fit_options(parser)
+    higher_order.add_option(parser)
     add_bootstrap_options(parser)
     parser.set_defaults(run=run_report)

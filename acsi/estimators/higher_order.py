@@ -27,7 +27,7 @@ estimates are those on the scores themselves.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -53,6 +53,7 @@ INDEX_SCALE = Scale(0.0, 100.0)
 __all__ = [
     "APPROACHES",
     "DEFAULT_APPROACH",
+    "TwoStageHigherOrder",
     "fit_higher_order",
     "fit_second_order",
     "repeated_indicators_spec",
@@ -163,10 +164,18 @@ def _with_copies(spec: ModelSpec, frame: pd.DataFrame) -> pd.DataFrame:
 
 def _stage_two_frame(spec: ModelSpec, frame: pd.DataFrame, first: FitResult) -> tuple[pd.DataFrame, bool]:
     """The stage-2 data: the rows stage 1 used, the other constructs' indicators and each component's
-    respondent index (or score when a component has no index); True when indices were used."""
+    respondent index (or score when a component has no index, or respondent indices outside 0-100,
+    which negative index weights give); True when indices were used."""
     components = [c for hoc in spec.higher_order for c in hoc.components]
     indexed = first.index is not None and all(c in first.index.constructs for c in components)
-    values = first.index.respondent_scores if indexed and first.index is not None else first.scores
+    if indexed and first.index is not None:
+        indices = first.index.respondent_scores[components]
+        indexed = bool(((indices >= INDEX_SCALE.min - 1e-9) & (indices <= INDEX_SCALE.max + 1e-9)).to_numpy().all())
+    values = (
+        first.index.respondent_scores.clip(INDEX_SCALE.min, INDEX_SCALE.max)
+        if indexed and first.index is not None
+        else first.scores
+    )
     clash = [score_name(c) for c in components if score_name(c) in frame.columns]
     if clash:
         raise DataError(
@@ -193,7 +202,9 @@ def fit_higher_order(
     FitResult
         Of the repeated-indicators model, or of stage 2; ``settings["higher_order"]`` holds the
         approach, each HOC's type and components and, for two-stage approaches, stage 1's
-        weights, loadings, paths, index and warnings (JSON key ``higher_order``).
+        weights, loadings, paths, index and warnings (JSON key ``higher_order``). A two-stage
+        result also keeps stage 1 (``first_stage``), the spec given (``source_spec``) and, as its
+        estimator, :class:`TwoStageHigherOrder`, so that a bootstrap refits both stages.
 
     Warns
     -----
@@ -224,7 +235,45 @@ def fit_higher_order(
             notices.issue(message, category, stacklevel=3)
     frame, indexed = _stage_two_frame(spec, data, first)
     second = estimator.fit(second_scaled if indexed else second_plain, frame, scale=scale, missing=missing)
-    return _annotated(second, spec, approach, first)
+    refits = TwoStageHigherOrder(base=estimator, approach=approach)
+    return replace(_annotated(second, spec, approach, first), estimator=refits, first_stage=first, source_spec=spec)
+
+
+@dataclass(frozen=True, kw_only=True)
+class TwoStageHigherOrder:
+    """The estimator a two-stage fit keeps (``result.estimator``): both stages, refitted together.
+
+    Given the spec with higher-order constructs (``result.source_spec``) and rows of the stage-1
+    data, :meth:`fit` repeats stage 1, rebuilds the stage-2 data from those rows' stage-1 scores
+    and fits stage 2 (:func:`fit_higher_order`): a bootstrap through :mod:`acsi.refit` thus carries
+    the uncertainty of the component scores into the higher-order paths. Given a first-order spec
+    (the stage-2 spec, as blindfolding and PLSpredict pass), it fits that spec with ``base``: those
+    measures assess the stage-2 model on the stage-1 scores.
+    """
+
+    base: Estimator
+    approach: str
+
+    @property
+    def method(self) -> str:
+        return str(getattr(self.base, "method", type(self.base).__name__))
+
+    @property
+    def index_weights(self) -> str:
+        return str(getattr(self.base, "index_weights", "fornell"))
+
+    def fit(
+        self,
+        spec: ModelSpec,
+        data: pd.DataFrame | IndicatorData,
+        *,
+        scale: tuple[float, float] | Scale | None = None,
+        missing: MissingPolicy = "error",
+    ) -> FitResult:
+        """Both stages for a spec with higher-order constructs, else ``base.fit``."""
+        if spec.higher_order:
+            return fit_higher_order(self.base, spec, data, self.approach, scale=scale, missing=missing)
+        return self.base.fit(spec, data, scale=scale, missing=missing)
 
 
 def fit_second_order(
@@ -270,7 +319,9 @@ def _from_prepared(spec: ModelSpec, data: IndicatorData) -> tuple[ModelSpec, pd.
             f"Higher-order constructs are fitted from complete rows; {what} cannot be carried through the approach. "
             "Use missing='listwise' or 'mean', without case weights."
         )
-    frame = pd.DataFrame(np.asarray(data.values), index=data.row_labels, columns=list(data.indicators))
+    # A resample repeats rows: positions then label them, so that stage 2 can pick stage 1's rows by label.
+    labels = data.row_labels if data.row_labels.is_unique else pd.RangeIndex(data.n_obs)
+    frame = pd.DataFrame(np.asarray(data.values), index=labels, columns=list(data.indicators))
     return spec.with_scales(data.scales), frame
 
 

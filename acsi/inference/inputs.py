@@ -5,7 +5,7 @@ from __future__ import annotations
 import numbers
 import os
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -62,6 +62,20 @@ def _data_from_result(result: FitResult) -> IndicatorData:
         missing=result.settings.get("missing", "error"),
         case_weights=result.case_weights,
     )
+
+
+def _refit_source(result: FitResult) -> tuple[ModelSpec, IndicatorData]:
+    """The spec and data a refit of ``result`` starts from: its own, or for a two-stage higher-order fit
+    the spec with the higher-order constructs and the stage-1 data (its indicators), so that every
+    resample repeats both stages (:class:`~acsi.estimators.higher_order.TwoStageHigherOrder`)."""
+    if result.source_spec is None or result.first_stage is None:
+        return result.spec, _data_from_result(result)
+    stage_one = _data_from_result(result.first_stage)
+    columns = [stage_one.indicators.index(name) for name in result.source_spec.indicators]
+    values = stage_one.values[:, columns]
+    values.setflags(write=False)
+    scales = {name: scale for name, scale in stage_one.scales.items() if name in result.source_spec.indicators}
+    return result.source_spec, replace(stage_one, values=values, indicators=result.source_spec.indicators, scales=scales)
 
 
 def _estimator_of(result: FitResult) -> Any:
@@ -159,7 +173,8 @@ def resolve_inputs(
                 "every resample, which needs the raw data. Call acsi.bootstrap(result.estimator, result.spec, frame, "
                 f"missing={treated!r}, ...) with the data frame or survey (CLI: acsi fit --missing ... --bootstrap N)."
             )
-        return BootstrapInputs(base, _estimator_of(base), base.spec, _data_from_result(base), None, prepare_options)
+        spec, data = _refit_source(base)
+        return BootstrapInputs(base, _estimator_of(base), spec, data, None, prepare_options)
     if spec is None or data is None:
         raise ParameterError("bootstrap(estimator, spec, data): pass the spec and the data with an estimator.")
     if not callable(getattr(estimator, "fit", None)):

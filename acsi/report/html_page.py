@@ -26,6 +26,7 @@ from acsi.report.html_parts import (
     _scatter,
     _stars,
     _table,
+    higher_order_table,
 )
 
 if TYPE_CHECKING:
@@ -112,6 +113,8 @@ class Page:
         values = np.asarray(r.data.values, dtype=float)
         by_indicator = missing.get("by_indicator") or {}
         rows = []
+        fitted = r.result.first_stage or r.result  # of a two-stage fit, stage 1 measures every survey item
+        owner = {name: fitted.constructs[b] for name, b in zip(fitted.indicators, fitted.block)}
         for j, indicator in enumerate(r.data.indicators):
             column = values[:, j]
             scale = r.data.scales.get(indicator)
@@ -122,7 +125,7 @@ class Page:
             else:
                 counts_a, edges = np.histogram(column, bins=10)
                 counts, labels = counts_a.tolist(), [f"{e:.3g}" for e in edges[:-1]]
-            construct = r.result.constructs[r.result.block[j]]
+            construct = owner.get(indicator, "-")
             scale_text = f"{scale.min:g}-{scale.max:g}" if scale is not None else "-"
             miss = by_indicator.get(indicator)
             miss_cell = "-" if miss is None else _e(miss if not isinstance(miss, Mapping) else miss.get("missing", miss))
@@ -307,6 +310,7 @@ class Page:
             '<p class="note">Each usual threshold, met or not, with its source (acsi.thresholds.TABLE).</p>'
             + _table(("criterion", "construct / item", "value", "threshold", "", "source"), rows)
             + f"<h3>Flags</h3><ul>{flags}</ul>"
+            + higher_order_table(a.get("higher_order"))
             + "<h3>Effect sizes f²</h3>"
             + _table(("path", "f²"), f2_rows)
             + f'<p class="note">{_e(descriptive)}</p></section>'

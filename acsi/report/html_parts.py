@@ -193,3 +193,24 @@ def _lines(series: Mapping[str, list[tuple[str, float | None]]], periods: Sequen
         out.append(f'<text x="{width + 4}" y="{pad + 14 * g + 4}" font-size="11" fill="{colour}">{_e(name)}</text>')
     out.append("</svg>")
     return "".join(out)
+
+
+def higher_order_table(measures: Mapping[str, Any] | None) -> str:
+    """The higher-order constructs' loadings (or weights) on their components with rho_A, rho_C and AVE
+    (:mod:`acsi.assessment.higher_order`), or nothing."""
+    if not measures:
+        return ""
+    rows = []
+    for name, hoc in measures["constructs"].items():
+        kind = "loadings" if "loadings" in hoc else "weights"
+        for component, value in hoc[kind].items():
+            rows.append(
+                f"<td>{_e(name)}</td><td>{_e(component)}</td><td>{kind[:-1]}</td>"
+                + _num(value, _key("assessment", "higher_order", "constructs", name, kind, component))
+                + "".join(
+                    _num(hoc[m], _key("assessment", "higher_order", "constructs", name, m)) for m in ("rho_a", "rho_c", "ave")
+                )
+            )
+    return f"<h3>Higher-order constructs ({_e(measures['approach'])}; Sarstedt et al. 2019)</h3>" + _table(
+        ("construct", "component", "", "value", "rho_A", "rho_C", "AVE"), rows
+    )

@@ -141,6 +141,7 @@ def build_report(
     sheet: str | int | None = None,
     group_boot: int | None = None,
     workers: int | None = None,
+    higher_order: str | None = None,
     **estimator_options: Any,
 ) -> Report:
     """Fit, bootstrap, assess, map and (with ``group``) compare, and keep everything for the report.
@@ -162,6 +163,10 @@ def build_report(
         Resamples per group of the comparison (default ``n_boot``, at most 200, 0 without a bootstrap).
     workers : int, optional
         Threads of the bootstrap.
+    higher_order : {"repeated-indicators", "two-stage-embedded", "two-stage-disjoint"}, optional
+        The approach for a spec with higher-order constructs (:func:`acsi.api.fit_higher_order_spec`);
+        the report then shows the fitted first-order model (stage 2 of a two-stage approach) and the
+        assessment adds the higher-order constructs' measures. Not with ``group``.
     **estimator_options
         ``scheme``, ``raw``, ``index_weights``, ``tol``, ``max_iter``, ``objective``, ``std_lv``,
         ``ordinal`` (:func:`acsi.api.make_estimator`).
@@ -177,7 +182,7 @@ def build_report(
     resampling = {"n_boot": n_boot, "seed": seed, "ci": ci, "level": level, "sign_change": sign_change}
     estimator = make_estimator(method, **estimator_options)
     prepared = prepare(spec, survey, **treatment)
-    result = estimator.fit(spec, prepared)
+    result = _fit(estimator, spec, prepared, method, higher_order, group)
     notes: list[str] = []
 
     result, boot = _bootstrap(method, result, estimator, spec, survey, treatment, resampling, workers)
@@ -207,7 +212,7 @@ def build_report(
     where = {"sheet": sheet, "ipma_target": target, "group": group, "period": period}
     settings = _settings(result, boot, comparison, treatment, resampling, where)
     return Report(
-        spec=spec,
+        spec=result.spec,  # the fitted model: with higher-order constructs the first-order model of the approach
         spec_source=spec_source,
         data_source=data_source,
         spec_sha256=spec_sha,
@@ -221,6 +226,20 @@ def build_report(
         comparison=comparison,
         notes=tuple(notes),
     )
+
+
+def _fit(estimator: Any, spec: ModelSpec, prepared: Any, method: str, higher_order: str | None, group: str | None) -> Any:
+    """The fit of the prepared data; a spec with higher-order constructs through its approach (not with ``group``)."""
+    if not spec.higher_order and higher_order is None:
+        return estimator.fit(spec, prepared)
+    if group is not None:
+        raise NotImplementedError(
+            "The group comparison of the report (--group) does not take higher-order constructs yet; report the "
+            "groups one by one, without --group."
+        )
+    from acsi.api import fit_higher_order_spec
+
+    return fit_higher_order_spec(estimator, spec, prepared, method, higher_order)
 
 
 def _read_spec(spec: ModelSpec | str | Path) -> tuple[ModelSpec, str, str | None]:
@@ -272,9 +291,14 @@ def _bootstrap(
 
     if not resampling["n_boot"]:
         return result, None
-    if method == "pls" and treatment["missing"] not in TREATED_MISSING:
+    if (method == "pls" or spec.higher_order) and treatment["missing"] not in TREATED_MISSING:
         return result, bootstrap(result, **resampling, workers=workers)
-    boot = bootstrap(estimator, spec, survey, **resampling, workers=workers, **treatment)
+    if spec.higher_order and result.source_spec is None:
+        raise ParameterError(
+            f"missing={treatment['missing']!r} is repeated in every resample from the survey, which a "
+            f"{result.settings['higher_order']['approach']} fit cannot do; use a two-stage approach or missing='listwise'."
+        )
+    boot = bootstrap(result.estimator, spec, survey, **resampling, workers=workers, **treatment)
     return boot.fit, boot
 
 
@@ -296,7 +320,8 @@ def _settings(
         "numpy": np.__version__,
         "pandas": pd.__version__,
         "method": result.method,
-        **{f"estimator.{k}": v for k, v in sorted(result.settings.items())},
+        **{f"estimator.{k}": v for k, v in sorted(result.settings.items()) if k != "higher_order"},
+        **({"higher_order": result.settings["higher_order"]["approach"]} if "higher_order" in result.settings else {}),
         "scale": list(scale) if scale is not None else None,
         "missing": treatment["missing"],
         "strict": treatment["strict"],

@@ -85,6 +85,12 @@ class FitResult(ResultContract):
     estimator : EstimatorBase or None
         The estimator (settings object) that produced the result; bootstrap, blindfolding,
         PLSpredict and the group comparisons re-estimate through it. Not part of ``to_dict``.
+    first_stage : FitResult or None
+        A two-stage higher-order fit (:mod:`acsi.estimators.higher_order`): the stage-1 fit whose
+        scores measure the higher-order constructs of this (stage-2) result.
+    source_spec : ModelSpec or None
+        A two-stage higher-order fit: the spec with the higher-order constructs; a bootstrap
+        refits both stages from it and from the stage-1 data.
     """
 
     spec: ModelSpec
@@ -119,6 +125,8 @@ class FitResult(ResultContract):
     parameter_table: pd.DataFrame | None = field(default=None, repr=False)
     case_weights: np.ndarray | None = field(default=None, repr=False)
     estimator: Any = field(default=None, repr=False, compare=False)
+    first_stage: FitResult | None = field(default=None, repr=False, compare=False)
+    source_spec: ModelSpec | None = field(default=None, repr=False, compare=False)
 
     @cached_property
     def score_matrix(self) -> np.ndarray:

@@ -151,9 +151,9 @@ class ModelSpec:
         """Raise :class:`SpecError` if PLS path modelling cannot estimate this spec."""
         if self.higher_order:
             raise SpecError(
-                f"The spec has the higher-order construct '{self.higher_order[0].name}'; only 'acsi fit' (--higher-order) "
-                "and acsi.fit(..., higher_order=...) take higher-order constructs so far. Fit it there, or give this "
-                "command a first-order spec.",
+                f"The spec has the higher-order construct '{self.higher_order[0].name}'; 'acsi fit', 'assess', 'report' and "
+                "'ipma' (--higher-order) and acsi.fit(..., higher_order=...) take higher-order constructs so far. Use "
+                "one of them, or give this command a first-order spec.",
                 culprit=self.higher_order[0].name,
             )
         if self.covariances:

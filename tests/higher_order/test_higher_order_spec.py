@@ -82,7 +82,7 @@ def test_a_single_component_is_refused() -> None:
 
 
 def test_pls_rules_refuse_a_spec_with_higher_order_constructs_without_an_approach() -> None:
-    with pytest.raises(SpecError, match="only 'acsi fit' \\(--higher-order\\)"):
+    with pytest.raises(SpecError, match="'acsi fit', 'assess', 'report' and 'ipma' \\(--higher-order\\)"):
         parse_syntax(TEXT).check_pls()
 
 
