@@ -205,12 +205,12 @@ def build_population(design: StudyDesign, condition: Condition) -> Source:
             f"design.dgp: a population with higher-order constructs or interaction terms is generated as common factors; "
             f"expected factor, found {condition.dgp!r}."
         )
-    if richer:
-        return richer_source(spec, given.paths, loadings, given.exogenous_correlations, given.second_order_loadings)
-    if given.second_order_loadings:
+    if given.second_order_loadings and not spec.higher_order:
         raise ParameterError(
             "population.second_order_loadings: expected a spec with higher-order constructs; the spec declares none."
         )
+    if richer:
+        return richer_source(spec, given.paths, loadings, given.exogenous_correlations, given.second_order_loadings)
     if condition.dgp == "composite":
         weights = given.composite_weights
         weights = _keep_keys(dict(weights), spec) if weights is not None and not isinstance(weights, (int, float)) else weights
