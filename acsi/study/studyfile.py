@@ -31,6 +31,13 @@ what was expected and what was found. Example (``models/studies/ecsi_two_factors
 A population may instead be lavaan-style text with fixed values (``model: |`` with lines such
 as ``F =~ 0.8*x1 + 0.8*x2``, ``G ~ 0.4*F``, ``F ~~ 0.3*H``); its values fill ``paths``,
 ``loadings`` and ``exogenous_correlations``.
+
+Richer populations (common factors; ``models/studies/second_order_5point.yaml``,
+``models/studies/moderation.yaml``): a spec with higher-order constructs takes
+``second_order_loadings: {"HOC -> component": 0.8, ...}``; a spec with interaction terms takes the
+interaction's value among ``paths`` (``"A:B -> C": 0.25``). Estimator ``options`` are
+:func:`acsi.fit` keywords: the method's own (``ordinal``, ``objective``, ...) and
+``higher_order`` / ``interactions`` (the approach), checked against the population's spec here.
 """
 
 from __future__ import annotations
