@@ -93,6 +93,9 @@ def test_tiny_second_order_run_fits_every_estimator(tmp_path: Path) -> None:
     paths = rows[(rows["kind"] == "path") & (rows["parameter"] == "perceived_quality -> customer_satisfaction")]
     assert len(paths) == 8 and paths["estimate"].between(0.0, 1.0).all()
     assert rows[rows["kind"] == "index"]["estimate"].notna().all()  # components' indices from the first stage
+    # ordinal="auto" reaches acsi.fit: OrdPLSc (polychoric) differs from PLSc on the codes
+    by = paths.set_index(["estimator", "replication"])["estimate"]
+    assert (abs(by["ordplsc"] - by["plsc"]) > 1e-4).all()
 
 
 def test_tiny_moderation_run_reports_the_interaction_path(tmp_path: Path) -> None:
