@@ -20,7 +20,8 @@ population as common factors or composites, indicators normal, skewed or discret
 
 Modules, one job each: :mod:`~acsi.study.design` (the study as data), :mod:`~acsi.study.studyfile`
 (reading and validating a study file), :mod:`~acsi.study.generate` (populations, samples,
-truth), :mod:`~acsi.study.analyse` (one replication, every estimator), :mod:`~acsi.study.checkpoint`
+truth), :mod:`~acsi.study.populations` (second-order and interaction generators seen by the
+study), :mod:`~acsi.study.analyse` (one replication, every estimator), :mod:`~acsi.study.checkpoint`
 (the run: checkpoints, manifest, resume, workers or Dask), :mod:`~acsi.study.performance` (the
 measures with their MCSEs), :mod:`~acsi.study.plots` and :mod:`~acsi.study.settings` (the
 built-in study's flags).

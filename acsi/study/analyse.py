@@ -6,7 +6,10 @@ not apply), with the fit's ``converged``, ``inadmissible`` (an
 :class:`~acsi.errors.InadmissibleSolutionWarning`), ``error`` and ``seconds``. Kinds:
 ``path`` (standardised paths; CB-SEM's completely standardised ones), ``path_marker`` (CB-SEM's
 unstandardised paths in the marker metric, with their Wald SE and interval, where that truth is
-known) and ``index`` (0-100 indices, where the truth is known).
+known), ``index`` (0-100 indices, where the truth is known) and ``second_order`` (the
+standardised second-order loadings ``"HOC -> component"`` of a higher-order population; see
+:func:`second_order_estimate`). Every fit goes through :func:`acsi.fit` with the estimator's
+options as its keywords.
 
 Intervals: Wald ``estimate +- z_{(1+level)/2} SE`` (CB-SEM's expected-information SE; the
 bootstrap SE for the others), and, with ``n_boot > 0``, the bootstrap intervals the design names
@@ -46,10 +49,34 @@ COLUMNS: list[str] = [
 _NAN_INTERVALS = (float("nan"),) * (2 * len(INTERVAL_METHODS))
 
 
-def _estimator(setting: EstimatorSetting) -> Any:
-    from acsi.api import make_estimator
+def _fitted(setting: EstimatorSetting, plan: ConditionPlan, frame: pd.DataFrame, missing: str) -> Any:
+    """:func:`acsi.fit` of the condition's fitted spec with the estimator's options (``higher_order``,
+    ``interactions``, ``ordinal``, ``objective``, ... passed through as its keywords)."""
+    from acsi.api import fit
 
-    return make_estimator(setting.method, **dict(setting.options))
+    return fit(plan.fitted_spec, frame, setting.method, scale=plan.outcome_scale, missing=missing, **dict(setting.options))
+
+
+def _indices(payload: dict[str, Any]) -> dict[str, float]:
+    """The fit's 0-100 indices; a two-stage higher-order fit adds its components' from its first stage."""
+    first_stage = (payload.get("higher_order") or {}).get("first_stage") or {}
+    return dict(first_stage.get("index") or {}) | dict(payload.get("index") or {})
+
+
+def second_order_estimate(payload: dict[str, Any], key: str) -> float:
+    """The fit's estimate of the second-order loading ``"HOC -> component"``.
+
+    CB-SEM: the completely standardised path; repeated indicators: the path; the two-stage
+    approaches: the stage-2 loading of the HOC on the component's score (the component's
+    composite, so a loading on a score that carries measurement error).
+    """
+    approach = payload["higher_order"]["approach"]
+    if payload["method"] == "cbsem":
+        return _number(payload["standardized"]["paths"].get(key))
+    if approach == "repeated-indicators":
+        return _number(payload["paths"].get(key))
+    hoc, component = key.split(" -> ")
+    return _number(payload["loadings"].get(hoc, {}).get(f"{component}.score"))
 
 
 def _number(value: object) -> float:
@@ -77,6 +104,7 @@ def _fit(
     rows: list[tuple] = []
     missing = setting.missing if frame.isna().to_numpy().any() else "error"
     path_truth = {} if setting.method == "equal" else plan.path_truth  # the item-mean index has no paths
+    second_order_truth = {} if setting.method == "equal" else plan.second_order_truth
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
@@ -91,11 +119,11 @@ def _fit(
                 boot: dict[str, dict[str, tuple[float, float]]] = {}
                 ses: dict[str, float] = {}
             else:
-                result = _estimator(setting).fit(plan.fitted_spec, frame, scale=plan.outcome_scale, missing=missing)
+                result = _fitted(setting, plan, frame, missing)
                 status["seconds"] = time.perf_counter() - start
                 status["converged"] = bool(result.converged)
                 payload = result.to_dict()
-                index = payload.get("index", {}) if plan.outcome_scale else {}
+                index = _indices(payload) if plan.outcome_scale else {}
                 ses, boot = {}, {}
                 if setting.method == "cbsem":
                     paths = payload["standardized"]["paths"]
@@ -106,6 +134,9 @@ def _fit(
                     paths = payload["paths"]
                     if design.n_boot > 0:
                         ses, boot = _bootstrap(result, design, boot_seed, setting, missing)
+                for key, truth in second_order_truth.items():
+                    estimate = second_order_estimate(payload, key)
+                    rows.append(("second_order", key, estimate, truth, float("nan"), *_NAN_INTERVALS))
             for key, truth in path_truth.items():
                 estimate = _number(paths.get(key))
                 se = ses.get(key, float("nan"))
@@ -123,6 +154,7 @@ def _fit(
     if status["error"]:
         rows = [("path", key, float("nan"), truth, float("nan"), *_NAN_INTERVALS) for key, truth in path_truth.items()]
         rows += [("index", c, float("nan"), truth, float("nan"), *_NAN_INTERVALS) for c, truth in plan.index_truth.items()]
+        rows += [("second_order", k, float("nan"), t, float("nan"), *_NAN_INTERVALS) for k, t in second_order_truth.items()]
     return status, rows
 
 
@@ -137,7 +169,7 @@ def _bootstrap(
     from acsi.core.intervals import basic_interval, percentile_bounds
     from acsi.inference import bootstrap
 
-    engine = "batched" if setting.method == "pls" and missing == "error" else "refit"
+    engine = "auto" if setting.method == "pls" and missing == "error" else "refit"  # auto: batched for plain PLS
     ci = "bca" if "bca" in design.intervals else "percentile"
     boot = bootstrap(
         result, n_boot=design.n_boot, seed=seed, workers=1, engine=engine, level=design.level, missing=missing, ci=ci

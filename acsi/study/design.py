@@ -108,7 +108,12 @@ class Population:
     ``spec`` is a :class:`~acsi.spec.model.ModelSpec` (build one with :func:`acsi.load_spec`;
     lavaan-style text with fixed values ``y ~ 0.4*x``, ``F =~ 0.8*x1``, ``A ~~ 0.3*B`` gives the
     values through :func:`population_values_from_fixed`). ``within`` and ``composite_weights``
-    define the composite DGP.
+    define the composite DGP. A spec with higher-order constructs needs ``second_order_loadings``
+    (``"HOC -> component"``: standardised second-order loadings; drawn by
+    :class:`acsi.simulate.higher_order.SecondOrderPopulation`); one with interaction terms takes
+    their values among ``paths`` (``"A:B -> C"``: the effect of the standardised latent product;
+    drawn by :class:`acsi.simulate.interaction.InteractionPopulation`). Both are common-factor
+    populations only.
     """
 
     spec: Any
@@ -117,6 +122,7 @@ class Population:
     exogenous_correlations: float | Mapping[str, float] | None = None
     within: float = 0.5
     composite_weights: float | Mapping[str, float] | None = None
+    second_order_loadings: Mapping[str, float] | None = None
 
 
 @dataclass(frozen=True)

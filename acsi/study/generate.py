@@ -27,12 +27,20 @@ linear distribution (normal or heavy-tailed, ratings not rounded). The 0-100 ind
 construct is ``100 (E[x] - min) / (max - min)`` with ``E[x]`` its indicators' population mean,
 by numerical integration over the marginal of ``x`` (ordinal: exactly); it is reported only
 when every indicator of the block has the same mean (then every convex weighting has that index).
+
+Richer populations (:mod:`acsi.study.populations`): a spec with higher-order constructs is drawn
+from :class:`~acsi.simulate.higher_order.SecondOrderPopulation`, one with interaction terms from
+:class:`~acsi.simulate.interaction.InteractionPopulation` (step 1; steps 2-4 as above). Their
+truth: the structural paths (``"HOC -> Y"``, ``"A:B -> C"``), the second-order loadings
+``"HOC -> component"`` (kind ``second_order``), the index of a HOC whose components share one
+index; no marker-metric truth, and no index truth for an interaction's targets and what they
+affect (their indicators are not normal).
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cache
 from statistics import NormalDist
 
@@ -46,6 +54,10 @@ from acsi.simulate.sampling import per_indicator
 from acsi.simulate.values import WILDCARD
 from acsi.spec.model import ModelSpec
 from acsi.study.design import Condition, Distribution, StudyDesign
+from acsi.study.populations import HigherOrderSource, InteractionSource, richer_source
+
+#: What a condition draws from: a first-order population, or a second-order / interaction one.
+Source = PopulationModel | HigherOrderSource | InteractionSource
 
 
 @dataclass(frozen=True)
@@ -54,12 +66,13 @@ class ConditionPlan:
 
     design: StudyDesign
     condition: Condition
-    population: PopulationModel
+    population: Source
     fitted_spec: ModelSpec
     path_truth: dict[str, float]
     marker_truth: dict[str, float]
     index_truth: dict[str, float]
     outcome_scale: tuple[float, float] | None
+    second_order_truth: dict[str, float] = field(default_factory=dict)
 
     def draw(self, r: int) -> tuple[pd.DataFrame, int]:
         """Replication ``r``'s sample (columns the population's indicators) and its bootstrap seed."""
@@ -91,7 +104,7 @@ def thresholds(distribution: Distribution) -> np.ndarray:
     return np.linspace(-2.0, 2.0, distribution.categories + 1)[1:-1]
 
 
-def _rating_arrays(distribution: Distribution, population: PopulationModel) -> tuple[np.ndarray, np.ndarray]:
+def _rating_arrays(distribution: Distribution, population: Source) -> tuple[np.ndarray, np.ndarray]:
     """Per-indicator rating location and spread."""
     ratings = distribution.ratings
     assert ratings is not None
@@ -102,7 +115,7 @@ def _rating_arrays(distribution: Distribution, population: PopulationModel) -> t
     return location, spread
 
 
-def transform(z: np.ndarray, distribution: Distribution, population: PopulationModel, rng: np.random.Generator) -> np.ndarray:
+def transform(z: np.ndarray, distribution: Distribution, population: Source, rng: np.random.Generator) -> np.ndarray:
     """Standardised normal draws ``z`` (n, p) under ``distribution`` (module notes, steps 2 and 3)."""
     kind = distribution.kind
     if kind == "ordinal":
@@ -123,7 +136,7 @@ def transform(z: np.ndarray, distribution: Distribution, population: PopulationM
     return np.clip(location[None, :] + spread[None, :] * x, ratings.min, ratings.max)
 
 
-def delete(values: np.ndarray, condition: Condition, population: PopulationModel, rng: np.random.Generator) -> np.ndarray:
+def delete(values: np.ndarray, condition: Condition, population: Source, rng: np.random.Generator) -> np.ndarray:
     """``values`` with the condition's missing values set to NaN (module notes, step 4)."""
     missing = condition.missing
     if missing.pattern == "none" or missing.rate == 0:
@@ -170,14 +183,34 @@ def _keep_keys(values: object, spec: ModelSpec) -> object:
     return {k: v for k, v in values.items() if k in known}
 
 
-def build_population(design: StudyDesign, condition: Condition) -> PopulationModel:
-    """The condition's population: the design's values with its loading and indicator-count levels."""
+def build_population(design: StudyDesign, condition: Condition) -> Source:
+    """The condition's population: the design's values with its loading and indicator-count levels.
+
+    A spec with higher-order constructs or interaction terms is drawn by its own generator
+    (:func:`acsi.study.populations.richer_source`), common factors only.
+    """
     given = design.population
     spec = _resized(replace(given.spec, fixed=()), condition.indicators)
     loadings = given.loadings
     if condition.loading is not None:
         loadings = {**loadings, WILDCARD: condition.loading} if isinstance(loadings, dict) else condition.loading
     loadings = _keep_keys(dict(loadings) if not isinstance(loadings, (int, float)) else loadings, spec)
+    richer = bool(spec.higher_order or spec.interactions)
+    if spec.higher_order and spec.interactions:
+        raise ParameterError(
+            "population.spec: expected higher-order constructs or interaction terms; found both (acsi.fit takes one at a time)."
+        )
+    if richer and condition.dgp != "factor":
+        raise ParameterError(
+            f"design.dgp: a population with higher-order constructs or interaction terms is generated as common factors; "
+            f"expected factor, found {condition.dgp!r}."
+        )
+    if given.second_order_loadings and not spec.higher_order:
+        raise ParameterError(
+            "population.second_order_loadings: expected a spec with higher-order constructs; the spec declares none."
+        )
+    if richer:
+        return richer_source(spec, given.paths, loadings, given.exogenous_correlations, given.second_order_loadings)
     if condition.dgp == "composite":
         weights = given.composite_weights
         weights = _keep_keys(dict(weights), spec) if weights is not None and not isinstance(weights, (int, float)) else weights
@@ -226,43 +259,79 @@ def _continuous_mean(
     return float((np.clip(values, low, high) * density).sum())
 
 
+def _answer_scale(distribution: Distribution, population: Source) -> tuple[tuple[float, float] | None, np.ndarray, np.ndarray]:
+    """The answer scale (None: standardised values) and each indicator's rating location and spread."""
+    p = len(population.indicator_names)
+    if distribution.kind == "ordinal":
+        return (1.0, float(distribution.categories)), np.zeros(p), np.ones(p)
+    if distribution.ratings is not None:
+        return (float(distribution.ratings.min), float(distribution.ratings.max)), *_rating_arrays(distribution, population)
+    return None, np.zeros(p), np.ones(p)
+
+
+def _normal_constructs(spec: ModelSpec) -> set[str]:
+    """Constructs whose indicators are normal: all but an interaction's targets and what they affect."""
+    affected = {target for term in spec.interactions for target in term.targets}
+    while True:
+        more = {p.target for p in spec.paths if p.source in affected} - affected
+        if not more:
+            return {c.name for c in spec.constructs} - affected
+        affected |= more
+
+
+def _index_truth(
+    spec: ModelSpec,
+    distribution: Distribution,
+    scale: tuple[float, float],
+    names: tuple[str, ...],
+    location: np.ndarray,
+    spread: np.ndarray,
+) -> dict[str, float]:
+    """0-100 index truth of every construct whose indicators share one mean (module notes); a HOC
+    whose components all share one index has that index (any convex weighting of them)."""
+    low, high = scale
+    index: dict[str, float] = {}
+    normal = _normal_constructs(spec)
+    for construct in spec.constructs:
+        means = {
+            round(_marginal_mean(distribution, float(location[names.index(i)]), float(spread[names.index(i)])), 12)
+            for i in construct.indicators
+        }
+        if len(means) == 1 and construct.name in normal:
+            index[construct.name] = 100.0 * (means.pop() - low) / (high - low)
+    for hoc in spec.higher_order:
+        components = {round(index[c], 9) if c in index else None for c in hoc.components}
+        if len(components) == 1 and None not in components:
+            index[hoc.name] = index[hoc.components[0]]
+    return index
+
+
+def _fitted_paths(spec: ModelSpec, population: Source, omitted: set[str]) -> tuple[ModelSpec, dict[str, float]]:
+    """The fitted spec (misspecified paths left out) and the truth of its paths, interaction paths included."""
+    fitted = replace(spec, paths=tuple(p for p in spec.paths if p.key not in omitted))
+    keys = [p.key for p in fitted.paths] + [f"{t.name} -> {target}" for t in spec.interactions for target in t.targets]
+    return fitted, {key: float(population.paths[key]) for key in keys}
+
+
 def plan_condition(design: StudyDesign, condition: Condition) -> ConditionPlan:
     """The population, fitted spec and truth of ``condition``."""
     population = build_population(design, condition)
     spec = population.spec
-    omitted = set(condition.misspecification.omit_paths)
-    fitted = replace(spec, paths=tuple(p for p in spec.paths if p.key not in omitted))
+    fitted, paths = _fitted_paths(spec, population, set(condition.misspecification.omit_paths))
     distribution = condition.distribution
-    paths = {p.key: float(population.paths[p.key]) for p in fitted.paths}
     linear = distribution.kind in ("normal", "heavy_tailed") and (distribution.ratings is None or not distribution.ratings.round)
     marker: dict[str, float] = {}
-    scale: tuple[float, float] | None = None
-    index: dict[str, float] = {}
     names = population.indicator_names
-    if distribution.kind == "ordinal":
-        scale = (1.0, float(distribution.categories))
-        location, spread = np.zeros(len(names)), np.ones(len(names))
-    elif distribution.ratings is not None:
-        scale = (float(distribution.ratings.min), float(distribution.ratings.max))
-        location, spread = _rating_arrays(distribution, population)
-    else:
-        location, spread = np.zeros(len(names)), np.ones(len(names))
-    if condition.dgp == "factor" and linear:
+    scale, location, spread = _answer_scale(distribution, population)
+    if condition.dgp == "factor" and linear and isinstance(population, PopulationModel):
         first = {c.name: names.index(c.indicators[0]) for c in spec.constructs}
         size = {c: spread[j] * population.loadings[names[j]] for c, j in first.items()}
         marker = {p.key: paths[p.key] * size[p.target] / size[p.source] for p in fitted.paths}
-    if scale is not None:
-        low, high = scale
-        for construct in spec.constructs:
-            means = {
-                round(_marginal_mean(distribution, float(location[names.index(i)]), float(spread[names.index(i)])), 12)
-                for i in construct.indicators
-            }
-            if len(means) == 1:
-                index[construct.name] = 100.0 * (means.pop() - low) / (high - low)
+    index = {} if scale is None else _index_truth(spec, distribution, scale, names, location, spread)
     if scale is None:  # standardised values: no answer scale, no index truth
         fitted = replace(fitted, scales={})
-    return ConditionPlan(design, condition, population, fitted, paths, marker, index, scale)
+    second_order = population.second_order_loadings if isinstance(population, HigherOrderSource) else {}
+    return ConditionPlan(design, condition, population, fitted, paths, marker, index, scale, second_order)
 
 
 def check_plan(plan: ConditionPlan) -> None:

@@ -77,7 +77,7 @@ def plot_performance(
 ) -> list[Path]:
     """Figures of a designed study's summary (:func:`acsi.study.performance.summarise_design`).
 
-    One figure per kind (``path``, ``path_marker``, ``index``) and combination of the factors
+    One figure per kind (``path``, ``path_marker``, ``index``, ``second_order``) and combination of the factors
     other than n; one panel per quantity: bias (mean |bias| over parameters unless
     ``parameter``), RMSE, the coverage of every interval method with intervals (nominal level
     dashed), and the admissible rate. n sits on a log axis ticked at the design's values; error

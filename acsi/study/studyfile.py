@@ -31,6 +31,13 @@ what was expected and what was found. Example (``models/studies/ecsi_two_factors
 A population may instead be lavaan-style text with fixed values (``model: |`` with lines such
 as ``F =~ 0.8*x1 + 0.8*x2``, ``G ~ 0.4*F``, ``F ~~ 0.3*H``); its values fill ``paths``,
 ``loadings`` and ``exogenous_correlations``.
+
+Richer populations (common factors; ``models/studies/second_order_5point.yaml``,
+``models/studies/moderation.yaml``): a spec with higher-order constructs takes
+``second_order_loadings: {"HOC -> component": 0.8, ...}``; a spec with interaction terms takes the
+interaction's value among ``paths`` (``"A:B -> C": 0.25``). Estimator ``options`` are
+:func:`acsi.fit` keywords: the method's own (``ordinal``, ``objective``, ...) and
+``higher_order`` / ``interactions`` (the approach), checked against the population's spec here.
 """
 
 from __future__ import annotations
@@ -60,6 +67,10 @@ from acsi.study.design import (
     Ratings,
     StudyDesign,
 )
+
+#: :func:`acsi.fit` keywords for how a spec's structure is fitted, taken by every registered method
+#: (checked against the population's spec by :func:`_check_structure_options`).
+STRUCTURE_OPTIONS: tuple[str, ...] = ("higher_order", "interactions")
 
 _TOP = ("name", "seed", "replications", "population", "design", "estimators", "bootstrap", "description", "reference")
 
@@ -138,7 +149,7 @@ def _population(reader: _Reader, raw: object, folder: Path) -> Population:
     from acsi.spec.lavaan import parse_syntax
     from acsi.spec.load import load_spec
 
-    keys = ("spec", "model", "paths", "loadings", "exogenous_correlations", "composite")
+    keys = ("spec", "model", "paths", "loadings", "exogenous_correlations", "composite", "second_order_loadings")
     given = reader.mapping(raw, "population", keys)
     if ("spec" in given) == ("model" in given):
         raise reader.fail("population", "exactly one of 'spec' (a spec file) or 'model' (lavaan-style text)", sorted(given))
@@ -170,7 +181,11 @@ def _population(reader: _Reader, raw: object, folder: Path) -> Population:
     composite = reader.mapping(given.get("composite", {}), "population.composite", ("within", "weights"))
     within = reader.number(composite.get("within", 0.5), "population.composite.within", 0, 1, open_low=True)
     weights = _values(reader, composite["weights"], "population.composite.weights") if "weights" in composite else None
-    return Population(spec, paths, loadings, exo, within, weights)
+    second_order = None
+    if "second_order_loadings" in given:
+        raw = reader.mapping(given["second_order_loadings"], "population.second_order_loadings")
+        second_order = {k: reader.number(v, f"population.second_order_loadings.{k}", -1, 1) for k, v in raw.items()}
+    return Population(spec, paths, loadings, exo, within, weights, second_order)
 
 
 def _ratings(reader: _Reader, raw: object, key: str) -> Ratings:
@@ -242,7 +257,7 @@ def _estimator(reader: _Reader, raw: object, key: str) -> EstimatorSetting:
     name = reader.name(given.get("name", given.get("method")), f"{key}.name")
     method = reader.choice(given.get("method", name), f"{key}.method", ESTIMATOR_METHODS)
     options = dict(reader.mapping(given.get("options", {}), f"{key}.options"))
-    allowed = REGISTRY[method].options if method in REGISTRY else ()
+    allowed = (*REGISTRY[method].options, *STRUCTURE_OPTIONS) if method in REGISTRY else ()
     for option in options:
         if option not in allowed:
             raise reader.fail(f"{key}.options.{option}", f"an option of {method}: {', '.join(allowed) or '(none)'}", option)
@@ -341,7 +356,37 @@ def design_from_dict(content: object, *, source: str = "<study>", folder: str | 
         source=dict(top),
     )
     _check_population(reader, result)
+    _check_structure_options(reader, result)
     return result
+
+
+def _check_structure_options(reader: _Reader, design: StudyDesign) -> None:
+    """Refuse, before any work, estimator options that :func:`acsi.fit` would refuse for the population's
+    spec: a ``higher_order`` approach without higher-order constructs, with ``cbsem`` or unknown, and an
+    ``interactions`` approach the method does not build (:func:`acsi.api.with_interactions`)."""
+    from acsi.api import make_estimator, with_interactions
+    from acsi.estimators.higher_order import APPROACHES
+
+    spec = design.population.spec
+    for j, setting in enumerate(design.estimators):
+        if setting.method == "equal":
+            continue
+        key = f"estimators[{j}].options"
+        options = dict(setting.options)
+        approach = options.pop("higher_order", None)
+        if approach is not None:
+            if not spec.higher_order:
+                raise reader.fail(
+                    f"{key}.higher_order", "no approach (the population spec has no higher-order construct)", approach
+                )
+            if setting.method == "cbsem":
+                raise reader.fail(f"{key}.higher_order", "no approach for cbsem (it fits second-order factors)", approach)
+            reader.choice(approach, f"{key}.higher_order", APPROACHES)
+        interactions = options.pop("interactions", None)
+        try:
+            with_interactions(make_estimator(setting.method, **options), spec, interactions)
+        except (AcsiError, NotImplementedError) as err:
+            raise ParameterError(f"{reader.source}: key '{key}': {err}") from None
 
 
 def _check_population(reader: _Reader, design: StudyDesign) -> None:
