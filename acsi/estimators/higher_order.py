@@ -292,6 +292,13 @@ def fit_second_order(
 
     if not isinstance(estimator, CBSEM):
         raise ParameterError(f"Second-order factors are fitted by method='cbsem'; got {type(estimator).__name__}.")
+    if estimator.objective == "DWLS" or estimator.ordinal == "auto" or (estimator.ordinal == "declared" and spec.ordinal):
+        raise NotImplementedError(
+            "CB-SEM second-order factors are fitted on the covariance matrix of interval indicators (objective "
+            f"'MLW', 'GLS' or 'ULS'); objective={estimator.objective!r} with ordinal={estimator.ordinal!r} "
+            "(WLSMV / ULSMV on polychoric correlations) is not implemented for second-order models yet. Fit them "
+            "with ordinal='none', or use method='plsc' with ordinal=... (OrdPLSc, two-stage approaches)."
+        )
     if not isinstance(data, pd.DataFrame):
         spec, data = _from_prepared(spec, data)
     second = SecondOrderCBSEM(base=estimator, higher_order_spec=spec, index_weights=estimator.index_weights)

@@ -127,6 +127,12 @@ def test_cbsem_refuses_an_approach_and_a_reflective_formative_higher_order_const
         acsi.fit(formative, exact, method="cbsem")
 
 
+@pytest.mark.parametrize("options", [{"objective": "DWLS", "ordinal": "auto"}, {"ordinal": "auto"}])
+def test_cbsem_second_order_with_ordinal_items_is_refused_before_semopy_runs(exact, options: dict) -> None:
+    with pytest.raises(NotImplementedError, match="not implemented for second-order models"):
+        acsi.fit(_spec(), exact, method="cbsem", **options)
+
+
 def test_an_approach_without_higher_order_constructs_is_refused(exact) -> None:
     spec = model(reflective("X", "x1", "x2"), reflective("Y", "y1", "y2"), paths=[path("X", "Y")])
     with pytest.raises(ParameterError, match="declares no higher-order construct"):
