@@ -16,6 +16,28 @@ from tests.conftest import MODELS, ROOT
 
 SVG = "{http://www.w3.org/2000/svg}"
 SHIPPED = [*sorted(MODELS.glob("*.yaml")), ROOT / "docs" / "ecsi_mobi.lav"]
+#: What is drawn for each shipped model: the spec itself, or for a model with higher-order
+#: constructs the fitted layouts (stage 2 of the two-stage approaches; repeated indicators, also
+#: CB-SEM's second-order factor model).
+DRAWN = [
+    (model, approach)
+    for model in SHIPPED
+    for approach in (("two-stage", "repeated-indicators") if acsi.load_spec(model).higher_order else (None,))
+]
+
+
+def _drawn(case: tuple[Path, str | None]) -> acsi.ModelSpec:
+    from acsi.estimators.higher_order import repeated_indicators_spec, second_stage_spec
+
+    model, approach = case
+    spec = acsi.load_spec(model)
+    if approach == "two-stage":
+        return second_stage_spec(spec, scaled=True)
+    return repeated_indicators_spec(spec) if approach else spec
+
+
+def _case_id(case: tuple[Path, str | None]) -> str:
+    return case[0].name + (f":{case[1]}" if case[1] else "")
 
 
 def _segments_cross(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
@@ -38,9 +60,9 @@ def _arrows(svg: str) -> list[tuple[str, tuple[float, ...]]]:
     ]
 
 
-@pytest.mark.parametrize("model", SHIPPED, ids=lambda p: p.name)
-def test_no_arrow_of_a_shipped_model_crosses_another(model: Path) -> None:
-    spec = acsi.load_spec(model)
+@pytest.mark.parametrize("case", DRAWN, ids=_case_id)
+def test_no_arrow_of_a_shipped_model_crosses_another(case: tuple[Path, str | None]) -> None:
+    spec = _drawn(case)
     svg = path_diagram_of_spec(spec)
     arrows = _arrows(svg)
     assert len(arrows) == len(spec.paths) + len(spec.indicators)
@@ -51,9 +73,23 @@ def test_no_arrow_of_a_shipped_model_crosses_another(model: Path) -> None:
     assert crossings(layout(spec)) == []
 
 
-@pytest.mark.parametrize("model", SHIPPED, ids=lambda p: p.name)
-def test_no_arrow_runs_through_a_construct_it_does_not_connect(model: Path) -> None:
-    diagram = layout(acsi.load_spec(model))
+#: Known fault: the grid search finds no layout of the repeated-indicators model of a higher-order
+#: construct with five components in which no path passes through a component (README, reports).
+THROUGH_A_CONSTRUCT = {"acsi_servqual.yaml:repeated-indicators"}
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        pytest.param(case, marks=pytest.mark.xfail(strict=True, reason="known layout fault"))
+        if _case_id(case) in THROUGH_A_CONSTRUCT
+        else case
+        for case in DRAWN
+    ],
+    ids=_case_id,
+)
+def test_no_arrow_runs_through_a_construct_it_does_not_connect(case: tuple[Path, str | None]) -> None:
+    diagram = layout(_drawn(case))
     for arrow in diagram.arrows:
         for node in diagram.constructs.values():
             if node.name in (arrow.source, arrow.target):
@@ -64,9 +100,9 @@ def test_no_arrow_runs_through_a_construct_it_does_not_connect(model: Path) -> N
             assert (((x - node.x) / node.rx) ** 2 + ((y - node.y) / node.ry) ** 2 >= 1.0).all(), (arrow, node.name)
 
 
-@pytest.mark.parametrize("model", SHIPPED, ids=lambda p: p.name)
-def test_exogenous_constructs_are_left_and_paths_never_point_left(model: Path) -> None:
-    spec = acsi.load_spec(model)
+@pytest.mark.parametrize("case", DRAWN, ids=_case_id)
+def test_exogenous_constructs_are_left_and_paths_never_point_left(case: tuple[Path, str | None]) -> None:
+    spec = _drawn(case)
     diagram = layout(spec)
     x = {name: node.x for name, node in diagram.constructs.items()}
     exogenous = [n for n in spec.construct_names if not spec.predecessors(n)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from acsi.cli import checks
+from acsi.cli import checks, higher_order
 from acsi.cli.fit import (
     add_bootstrap_options,
     add_fit_options,
@@ -36,8 +36,8 @@ def run_plot(args: argparse.Namespace) -> int:
     spec = load_spec(Path(args.spec))
     data = load_data(args, spec)
     check_bootstrap_request(args, spec, data.n_obs)
-    result = estimator_from_args(args).fit(spec, data)
-    boot = run_bootstrap(result, args, spec) if args.bootstrap else None
+    result, refit_spec, _ = higher_order.fit(estimator_from_args(args), spec, data, args)
+    boot = run_bootstrap(result, args, refit_spec) if args.bootstrap else None
     save_diagram(path_diagram(result, boot), args.out)
     if not args.quiet:
         print(f"wrote {args.out}")
@@ -59,5 +59,6 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("data", help="survey file (.csv, .tsv, .xlsx, .sav, .parquet), one row per respondent")
     parser.add_argument("--out", required=True, metavar="FILE", help="diagram file: .svg, or .png (drawn with matplotlib)")
     add_fit_options(parser)
+    higher_order.add_option(parser)
     add_bootstrap_options(parser)
     parser.set_defaults(run=run_plot)
