@@ -18,7 +18,7 @@ from statistics import NormalDist
 
 from sqlalchemy import Connection, and_, case, func, or_, select
 
-from acsi.core.proportions import wilson_score_interval
+from acsi.core.proportions import wilson_score_bounds
 from acsi.server.periods import Period, last_year, period_containing, previous
 from acsi.server.schema import agg_day, agg_fine, agg_month, event_corrections, events
 
@@ -27,11 +27,9 @@ Z95 = NormalDist().inv_cdf(0.975)
 
 
 def wilson(successes: int, n: int, z: float = Z95) -> tuple[float | None, float | None]:
-    """Wilson score interval of one rate (:func:`acsi.core.proportions.wilson_score_interval`); None when n is 0."""
-    if n <= 0:
-        return None, None
-    low, high = wilson_score_interval(successes, n, z)
-    return float(low), float(high)
+    """Wilson score interval of one rate (:func:`acsi.core.proportions.wilson_score_bounds`); None when n is 0."""
+    bounds = wilson_score_bounds(successes, n, z)
+    return (None, None) if bounds is None else bounds
 
 
 def newcombe(x1: int, n1: int, x2: int, n2: int) -> tuple[float, float, float] | None:
