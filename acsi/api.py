@@ -21,7 +21,7 @@ from acsi.validate import check_choice
 if TYPE_CHECKING:
     from acsi.distributed.frames import DaskRows
 
-Method = Literal["pls", "plsc", "cbsem", "gsca"]
+Method = Literal["pls", "plsc", "cbsem", "gsca", "sumscore"]
 HigherOrderApproach = Literal["repeated-indicators", "two-stage-embedded", "two-stage-disjoint"]
 __all__ = ["METHODS", "HigherOrderApproach", "Method", "fit", "fit_higher_order_spec", "make_estimator", "with_interactions"]
 
@@ -54,12 +54,13 @@ def fit(
         DataFrame is reduced to its moments on the active Dask scheduler (:mod:`acsi.distributed`;
         ``missing`` "error", "listwise" or "pairwise"; not ``cbsem``); wrap it as
         ``acsi.distributed.frames.DaskRows(frame, weight="w")`` to weight the rows by column ``w``.
-    method : {"pls", "plsc", "cbsem", "gsca"}
+    method : {"pls", "plsc", "cbsem", "gsca", "sumscore"}
         Estimator: PLS path modelling (:class:`~acsi.estimators.pls.PLSPM`), consistent PLS
         (:class:`~acsi.estimators.plsc.PLSc`), covariance-based SEM through semopy
-        (:class:`~acsi.estimators.cbsem.CBSEM`) or generalized structured component analysis
-        (:class:`~acsi.estimators.gsca.GSCA`). Every method returns the same result type
-        and JSON keys.
+        (:class:`~acsi.estimators.cbsem.CBSEM`), generalized structured component analysis
+        (:class:`~acsi.estimators.gsca.GSCA`) or the baseline of regression on sum scores
+        (:class:`~acsi.estimators.sumscore.SumScore`). Every method returns the same result
+        type and JSON keys.
     scheme : {"path", "centroid", "factorial"}
         PLS inner weighting scheme (``pls`` and ``plsc``; default ``"path"``).
     raw : bool

@@ -97,7 +97,18 @@ def test_an_invalid_setting_raises_parameter_error(method: str) -> None:
         REGISTRY[method].load()(index_weights="heaviest")
 
 
-@pytest.mark.parametrize("method", METHODS)
+#: The methods that iterate (all but sum-score regression, which has nothing to iterate).
+ITERATIVE = [method for method in METHODS if method != "sumscore"]
+
+
+def test_only_sum_score_regression_takes_no_iteration_limit() -> None:
+    from dataclasses import fields
+
+    takes_max_iter = {m for m in METHODS if any(f.name == "max_iter" for f in fields(REGISTRY[m].load()))}
+    assert takes_max_iter == set(ITERATIVE)
+
+
+@pytest.mark.parametrize("method", ITERATIVE)
 def test_stopping_at_max_iter_warns_with_our_convergence_warning(method: str, demo) -> None:
     spec, frame = demo
     with warnings.catch_warnings(record=True) as caught:

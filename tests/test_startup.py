@@ -5,6 +5,7 @@ Times are measured in ``benchmarks/test_startup_speed.py``, not asserted here.
 
 from __future__ import annotations
 
+import inspect
 import subprocess
 import sys
 
@@ -51,6 +52,7 @@ def test_command_line_choices_are_the_library_constants() -> None:
     from acsi.cli import options
     from acsi.compare.differences import ADJUSTMENTS, TESTS
     from acsi.compare.group_estimates import DEFAULT_MIN_N, MIN_BOOT
+    from acsi.compare.methods import compare_methods
     from acsi.core.resample import SIGN_CHANGES
     from acsi.data import MISSING_POLICIES
     from acsi.estimators.registry import METHODS
@@ -65,6 +67,7 @@ def test_command_line_choices_are_the_library_constants() -> None:
     assert options.DEFAULT_MIN_N == DEFAULT_MIN_N and options.MIN_GROUP_BOOT == MIN_BOOT
     assert (options.DGPS, options.DISTRIBUTIONS, options.ESTIMATORS) == (DGPS, DISTRIBUTIONS, ESTIMATORS)
     assert options.ESTIMATORS == (*METHODS, "equal")
+    assert options.COMPARED_METHODS == inspect.signature(compare_methods).parameters["methods"].default
 
 
 def test_command_line_estimator_settings_are_the_estimators_choices() -> None:

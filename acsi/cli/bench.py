@@ -106,6 +106,16 @@ def _run(design: StudyDesign, args: argparse.Namespace) -> int:
         summary.attrs["level"] = design.level
         written += [str(p.relative_to(args.out)) for p in plot_performance(summary, f"{args.out}/plots")]
     _print_paths(summary)
+    if result.published is not None and design.reference is not None:
+        from acsi.study.published import agreement_line
+
+        written.append("published.csv")
+        if not args.no_plots:
+            from acsi.study.plots import plot_published
+
+            shown = plot_published(result.published, f"{args.out}/plots", title=design.reference.citation[:110])
+            written += [str(p.relative_to(args.out)) for p in shown]
+        print("\n" + agreement_line(result.published, design.reference))
     manifest = result.manifest
     print(
         f"\n{manifest['conditions_finished']} of {manifest['conditions']} conditions in {args.out}; written: "

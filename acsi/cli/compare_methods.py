@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from acsi.cli.fit import _scale, add_strictness, check_fit_outputs, load_data, write_json
-from acsi.cli.options import INDEX_WEIGHTS, METHODS, MISSING_POLICIES, SCHEMES
+from acsi.cli.options import COMPARED_METHODS, INDEX_WEIGHTS, METHODS, MISSING_POLICIES, SCHEMES
 from acsi.errors import AcsiError
 from acsi.spec.load import load_spec
 
@@ -51,7 +51,12 @@ def register(commands: argparse._SubParsersAction) -> None:
             raise argparse.ArgumentTypeError(f"choose from {', '.join(METHODS)}; got {text!r}")
         return values
 
-    parser.add_argument("--methods", type=methods, default=METHODS, help="comma-separated (default: pls,plsc,cbsem,gsca)")
+    parser.add_argument(
+        "--methods",
+        type=methods,
+        default=COMPARED_METHODS,
+        help=f"comma-separated, of {','.join(METHODS)} (default: {','.join(COMPARED_METHODS)})",
+    )
     parser.add_argument("--scheme", default="path", choices=SCHEMES, help="PLS/PLSc inner weighting scheme (default: path)")
     parser.add_argument("--index-weights", default="fornell", choices=INDEX_WEIGHTS)
     parser.add_argument("--scale", type=_scale, metavar="MIN,MAX", help="theoretical bounds for indicators without a scale")

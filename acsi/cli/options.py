@@ -6,7 +6,8 @@ checks that they agree.
 
 from __future__ import annotations
 
-METHODS: tuple[str, ...] = ("pls", "plsc", "cbsem", "gsca")  # acsi.estimators.registry.METHODS
+METHODS: tuple[str, ...] = ("pls", "plsc", "cbsem", "gsca", "sumscore")  # acsi.estimators.registry.METHODS
+COMPARED_METHODS: tuple[str, ...] = ("pls", "plsc", "cbsem", "gsca")  # acsi.compare.methods.compare_methods' default
 SCHEMES: tuple[str, ...] = ("path", "centroid", "factorial")
 # acsi.estimators.higher_order.APPROACHES
 HIGHER_ORDER_APPROACHES: tuple[str, ...] = ("repeated-indicators", "two-stage-embedded", "two-stage-disjoint")
@@ -25,4 +26,11 @@ DEFAULT_MIN_N = 30  # acsi.compare.group_estimates.DEFAULT_MIN_N
 MIN_GROUP_BOOT = 20  # acsi.compare.group_estimates.MIN_BOOT
 DGPS: tuple[str, ...] = ("factor", "composite")  # acsi.study.DGPS
 DISTRIBUTIONS: tuple[str, ...] = ("normal", "skewed", "discrete")  # acsi.study.DISTRIBUTIONS
-ESTIMATORS: tuple[str, ...] = ("pls", "plsc", "cbsem", "gsca", "equal")  # acsi.study.ESTIMATORS (the registry, then "equal")
+ESTIMATORS: tuple[str, ...] = (
+    "pls",
+    "plsc",
+    "cbsem",
+    "gsca",
+    "sumscore",
+    "equal",
+)  # acsi.study.ESTIMATORS (the registry, then "equal")

@@ -44,7 +44,13 @@ def labels_from_fit(result: Any, bootstrap: Any = None, *, digits: int = 3) -> D
             value = out[kind][construct.name][indicator]
             outer[(construct.name, indicator)] = _fmt(value, digits) + marks.get((kind, f"{construct.name} / {indicator}"), "")
     r2 = {name: f"R² = {_fmt(value, digits)}" for name, value in out["r_squared"].items()}
-    method = {"pls": "PLS-PM", "plsc": "consistent PLS", "cbsem": "CB-SEM", "gsca": "GSCA"}.get(result.method, result.method)
+    method = {
+        "pls": "PLS-PM",
+        "plsc": "consistent PLS",
+        "cbsem": "CB-SEM",
+        "gsca": "GSCA",
+        "sumscore": "sum-score regression",
+    }.get(result.method, result.method)
     title = f"{result.spec.name or 'Model'}: {method}, n = {result.n_obs}"
     if result.method == "cbsem":
         note = (note + " " if note else "") + "CB-SEM loadings and paths are unstandardised (marker identification)."

@@ -126,7 +126,7 @@ class EstimatorBase(abc.ABC):
     setting.
     """
 
-    #: The method's name in the registry (``"pls"``, ``"plsc"``, ``"cbsem"``, ``"gsca"``).
+    #: The method's name in the registry (``"pls"``, ``"plsc"``, ``"cbsem"``, ``"gsca"``, ``"sumscore"``).
     method: ClassVar[str]
     index_weights: IndexWeights
 

@@ -48,6 +48,7 @@ REGISTRY: dict[str, Method] = {
         Method("plsc", "acsi.estimators.plsc:PLSc", ("scheme", "tol", "max_iter", "index_weights", "ordinal")),
         Method("cbsem", "acsi.estimators.cbsem:CBSEM", ("objective", "std_lv", "index_weights", "ordinal")),
         Method("gsca", "acsi.estimators.gsca:GSCA", ("tol", "max_iter", "index_weights")),
+        Method("sumscore", "acsi.estimators.sumscore:SumScore", ("index_weights",)),
     )
 }
 

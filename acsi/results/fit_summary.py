@@ -26,6 +26,7 @@ def summary_header(result: FitResult) -> tuple[str, str]:
         "cbsem": f"covariance-based SEM of {title} (semopy, objective {settings.get('objective')}, "
         f"{settings.get('identification')}; loadings and paths unstandardised)",
         "gsca": f"generalized structured component analysis (GSCA) of {title} (alternating least squares)",
+        "sumscore": f"regression on sum scores of {title} (unit-weighted standardised indicators)",
     }
     ordinal = settings.get("ordinal_indicators")
     polychoric = f"; {len(ordinal)} ordinal indicators through polychoric correlations" if ordinal else ""

@@ -41,6 +41,7 @@ from acsi.study.analyse import COLUMNS, replicate
 from acsi.study.design import StudyDesign
 from acsi.study.generate import ConditionPlan, check_plan, plan_condition
 from acsi.study.performance import CONDITION_COLUMNS, summarise_design
+from acsi.study.published import compare_published
 
 _PACKAGES = ("acsi", "numpy", "scipy", "pandas", "pyarrow", "semopy", "matplotlib")
 
@@ -53,6 +54,7 @@ class DesignResult:
     replications: pd.DataFrame = field(repr=False)
     summary: pd.DataFrame = field(repr=False)
     manifest: dict[str, Any] = field(repr=False)
+    published: pd.DataFrame | None = field(default=None, repr=False)
 
 
 def fingerprint(design: StudyDesign) -> str:
@@ -203,11 +205,15 @@ def _finish(
         else pd.DataFrame(columns=CONDITION_COLUMNS + COLUMNS[1:])
     )
     summary = summarise_design(replications, include_inadmissible=include_inadmissible) if finished else pd.DataFrame()
+    published = None
     if manifest["complete"]:
         replications.to_parquet(folder / "replications.parquet", index=False)
         summary.to_parquet(folder / "summary.parquet", index=False)
         summary.to_csv(folder / "summary.csv", index=False)
-    return DesignResult(design=design, replications=replications, summary=summary, manifest=manifest)
+        if design.reference is not None:
+            published = compare_published(summary, design.reference)
+            published.to_csv(folder / "published.csv", index=False)
+    return DesignResult(design=design, replications=replications, summary=summary, manifest=manifest, published=published)
 
 
 def run_design(

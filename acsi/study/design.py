@@ -12,10 +12,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from itertools import product
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from acsi.errors import ParameterError
 from acsi.estimators.registry import METHODS
+
+if TYPE_CHECKING:
+    from acsi.study.published import PublishedTable
 
 #: Kinds of indicator distribution (see :mod:`acsi.study.generate`).
 DISTRIBUTION_KINDS: tuple[str, ...] = ("normal", "skewed", "heavy_tailed", "ordinal")
@@ -161,7 +164,9 @@ class StudyDesign:
     keeps the population as given. ``n_boot`` bootstrap resamples per fit give the estimated SE
     of PLS, PLSc and GSCA and the bootstrap intervals named in ``intervals`` (percentile, basic,
     and BCa, whose jackknife acceleration costs n more fits per replication and which needs
-    ``n_boot >= 200``); CB-SEM has Wald intervals.
+    ``n_boot >= 200``); CB-SEM has Wald intervals. ``reference``, a published table of the same
+    population (:mod:`acsi.study.published`), is compared with the summary after the run; like
+    ``source`` it is not part of the design's fingerprint.
     """
 
     name: str
@@ -180,6 +185,7 @@ class StudyDesign:
     level: float = 0.95
     intervals: tuple[str, ...] = ("percentile", "basic")
     source: Mapping[str, Any] | None = field(default=None, compare=False, repr=False)
+    reference: PublishedTable | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         unknown = [m for m in self.intervals if m not in BOOTSTRAP_INTERVALS]

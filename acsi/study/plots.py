@@ -124,3 +124,51 @@ def plot_performance(
             fig.savefig(path, dpi=110)
             written.append(path)
     return written
+
+
+def plot_published(
+    comparison: pd.DataFrame, folder: str | Path, *, title: str = "", formats: tuple[str, ...] = ("png", "svg")
+) -> list[Path]:
+    """How far ours lies from each published number (:func:`acsi.study.published.compare_published`).
+
+    One panel per statistic: each compared number at x = the published value, y = its z (ours
+    minus published over the combined Monte-Carlo SE), the band |z| <= 3 dashed, a marker per
+    paper column (our estimator in the legend); numbers outside the band are labelled with their
+    parameter and n. Saved as ``published.<format>``.
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    compared = comparison[comparison.agrees.notna()]
+    statistics = list(dict.fromkeys(compared.statistic))
+    if not statistics:
+        return []
+    fig = Figure(figsize=(3.8 * len(statistics), 3.6))
+    axes = fig.subplots(1, len(statistics), squeeze=False)[0]
+    columns = list(dict.fromkeys(compared.column))
+    for ax, statistic in zip(axes, statistics):
+        rows = compared[compared.statistic == statistic]
+        for j, column in enumerate(columns):
+            own = rows[rows.column == column]
+            if not own.empty:
+                label = f"{column} (ours: {own.estimator.iloc[0]})"
+                ax.plot(own.published, own.z, marker=_MARKERS[j % len(_MARKERS)], linestyle="none", label=label, markersize=5)
+        for _, row in rows[~rows.agrees.astype(bool)].iterrows():
+            ax.annotate(
+                f"{row.parameter}, n={row.n}", (row.published, row.z), fontsize=6, xytext=(3, 2), textcoords="offset points"
+            )
+        for level in (-3.0, 3.0):
+            ax.axhline(level, color="grey", linestyle="--", linewidth=0.8)
+        ax.axhline(0.0, color="grey", linewidth=0.6)
+        ax.set_xlabel(f"published {statistic}", fontsize=8)
+        ax.set_ylabel("z = (ours - published) / combined MCSE", fontsize=8)
+        ax.set_title(f"{statistic}: {int(rows.agrees.astype(bool).sum())} of {len(rows)} within 3 MCSE", fontsize=9)
+        ax.grid(alpha=0.3)
+    axes[0].legend(fontsize=7, loc="best")
+    fig.suptitle(title, fontsize=9)
+    fig.tight_layout()
+    written = []
+    for extension in formats:
+        path = folder / f"published.{extension}"
+        fig.savefig(path, dpi=110)
+        written.append(path)
+    return written

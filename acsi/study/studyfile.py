@@ -42,6 +42,7 @@ interaction's value among ``paths`` (``"A:B -> C": 0.25``). Estimator ``options`
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import os
 from collections.abc import Mapping
@@ -67,6 +68,7 @@ from acsi.study.design import (
     Ratings,
     StudyDesign,
 )
+from acsi.study.published import PublishedTable, check_where, read_published
 
 #: :func:`acsi.fit` keywords for how a spec's structure is fitted, taken by every registered method
 #: (checked against the population's spec by :func:`_check_structure_options`).
@@ -357,7 +359,26 @@ def design_from_dict(content: object, *, source: str = "<study>", folder: str | 
     )
     _check_population(reader, result)
     _check_structure_options(reader, result)
+    if "reference" in top:
+        result = dataclasses.replace(result, reference=_reference(reader, top["reference"], result))
     return result
+
+
+def _reference(reader: _Reader, raw: object, design: StudyDesign) -> PublishedTable:
+    """The published table of the study file, checked against the design (:mod:`acsi.study.published`)."""
+    table = read_published(
+        reader,
+        raw,
+        paths={p.key for p in design.population.spec.paths},
+        ns=design.ns,
+        estimators={e.name for e in design.estimators},
+    )
+    levels: dict[str, set[str]] = {}
+    for condition in design.conditions():
+        for factor, level in condition.labels().items():
+            levels.setdefault(factor, set()).add(str(level))
+    check_where(reader, table, levels)
+    return table
 
 
 def _check_structure_options(reader: _Reader, design: StudyDesign) -> None:
