@@ -49,6 +49,7 @@ def test_public_names_resolve_on_first_use() -> None:
 
 
 def test_command_line_choices_are_the_library_constants() -> None:
+    from acsi.assessment.prediction import PREDICTING_METHODS
     from acsi.cli import options
     from acsi.compare.differences import ADJUSTMENTS, TESTS
     from acsi.compare.group_estimates import DEFAULT_MIN_N, MIN_BOOT
@@ -58,6 +59,7 @@ def test_command_line_choices_are_the_library_constants() -> None:
     from acsi.estimators.registry import METHODS
     from acsi.index import INDEX_WEIGHTS
     from acsi.inference import BCA_MIN_RESAMPLES, CI_METHODS
+    from acsi.servqual.ranking import RANKING_METHODS
     from acsi.study import DGPS, DISTRIBUTIONS, ESTIMATORS
 
     assert options.METHODS == METHODS and options.INDEX_WEIGHTS == INDEX_WEIGHTS
@@ -68,6 +70,8 @@ def test_command_line_choices_are_the_library_constants() -> None:
     assert (options.DGPS, options.DISTRIBUTIONS, options.ESTIMATORS) == (DGPS, DISTRIBUTIONS, ESTIMATORS)
     assert options.ESTIMATORS == (*METHODS, "equal")
     assert options.COMPARED_METHODS == inspect.signature(compare_methods).parameters["methods"].default
+    assert options.RANKING_METHODS == RANKING_METHODS and options.PREDICTING_METHODS == PREDICTING_METHODS
+    assert set(RANKING_METHODS) <= set(METHODS) and set(PREDICTING_METHODS) <= set(METHODS)
 
 
 def test_command_line_estimator_settings_are_the_estimators_choices() -> None:

@@ -170,9 +170,12 @@ def _register_study(studies: argparse._SubParsersAction) -> None:
         help="run a simulation study described by a study file (any model, any design; resumable)",
         description="Validate STUDY.yaml, then draw every condition's samples, fit every estimator and write one Parquet "
         "file per finished condition, a manifest (study, seed, versions, machine, times), the summary with Monte-Carlo "
-        "standard errors (bias, relative bias, RMSE, empirical vs model SE, coverage and power) and PNG/SVG plots.",
+        "standard errors (bias, relative bias, RMSE, empirical vs model SE, coverage and power) and PNG/SVG plots. A study "
+        "file with a 'reference' block (a published table) also gets published.csv and plots/published.png: the "
+        "paper's numbers beside ours, with both Monte-Carlo SEs and whether they agree within 3.",
         epilog="examples:\n  acsi bench study models/studies/ecsi_two_factors.yaml --out ecsi-study/ --workers 2\n"
-        "  acsi bench study models/studies/ecsi_two_factors.yaml --out ecsi-study/ --resume",
+        "  acsi bench study models/studies/ecsi_two_factors.yaml --out ecsi-study/ --resume\n"
+        "  acsi bench study models/studies/kock_2019.yaml --out kock-2019/ --workers 2   # Kock (2019) Table 3 beside ours",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("study_file", metavar="STUDY.yaml", help="the study file (see models/studies/)")
@@ -188,7 +191,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     studies.required = True
     parser = studies.add_parser(
         "estimators",
-        help="Monte-Carlo study of PLS, PLSc, CB-SEM, GSCA and the item-mean index on data with known truth",
+        help="Monte-Carlo study of PLS, PLSc, CB-SEM, GSCA, sum scores and the item-mean index on data with known truth",
         description="Run the shipped study file models/studies/acsi.yaml (the ACSI population as common factors or "
         "composites, indicators normal, skewed or discrete on 1-10) at the levels the flags choose, exactly as "
         "'acsi bench study' runs a study file: per-condition Parquet checkpoints, a manifest, the summary with "

@@ -11,7 +11,7 @@ from pathlib import Path
 from acsi.cli import checks
 from acsi.cli.fit import level, whole_number, write_json
 from acsi.cli.ingest import parse_sheet
-from acsi.cli.options import SCHEMES
+from acsi.cli.options import PREDICTING_METHODS, SCHEMES
 from acsi.spec.load import load_spec
 
 
@@ -68,7 +68,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--method",
         default="pls",
-        choices=["pls", "plsc"],
+        choices=PREDICTING_METHODS,
         help="estimator of both models: pls, or plsc (predictions through the consistent paths and loadings)",
     )
     parser.add_argument("--scheme", default="path", choices=SCHEMES, help="PLS inner weighting scheme (default: path)")

@@ -9,6 +9,8 @@ from __future__ import annotations
 METHODS: tuple[str, ...] = ("pls", "plsc", "cbsem", "gsca", "sumscore")  # acsi.estimators.registry.METHODS
 COMPARED_METHODS: tuple[str, ...] = ("pls", "plsc", "cbsem", "gsca")  # acsi.compare.methods.compare_methods' default
 SCHEMES: tuple[str, ...] = ("path", "centroid", "factorial")
+RANKING_METHODS: tuple[str, ...] = ("pls", "plsc", "gsca", "sumscore")  # acsi.servqual.ranking.RANKING_METHODS
+PREDICTING_METHODS: tuple[str, ...] = ("pls", "plsc")  # acsi.assessment.prediction.PREDICTING_METHODS
 # acsi.estimators.higher_order.APPROACHES
 HIGHER_ORDER_APPROACHES: tuple[str, ...] = ("repeated-indicators", "two-stage-embedded", "two-stage-disjoint")
 OBJECTIVES: tuple[str, ...] = ("MLW", "GLS", "ULS", "DWLS")

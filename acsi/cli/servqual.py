@@ -8,6 +8,7 @@ from pathlib import Path
 from acsi.cli import checks
 from acsi.cli.fit import UsageError, level, whole_number, write_json
 from acsi.cli.ingest import parse_sheet
+from acsi.cli.options import RANKING_METHODS
 from acsi.spec.load import load_spec
 
 _EPILOG = """examples:
@@ -87,7 +88,12 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--seed", type=whole_number(0, "the seed"), help="random seed of the bootstrap resamples")
     parser.add_argument("--target", help="construct the dimensions are ranked by (default: customer_satisfaction)")
-    parser.add_argument("--method", default="pls", choices=("pls", "plsc", "gsca"), help="estimator of the ranking model")
+    parser.add_argument(
+        "--method",
+        default="pls",
+        choices=RANKING_METHODS,
+        help="estimator of the ranking model (methods with standardised paths)",
+    )
     parser.add_argument("--sheet", help="Excel worksheet of DATA, name or 0-based position (default: the first)")
     parser.add_argument("--json", metavar="FILE", help="write the result as JSON to FILE ('-' for standard output)")
     parser.set_defaults(run=run_servqual)

@@ -16,6 +16,11 @@ from acsi.api import fit
 from acsi.errors import SpecError
 from acsi.estimators.higher_order import disjoint_first_stage_spec
 from acsi.spec.model import Construct, ModelSpec
+from acsi.validate import check_choice
+
+#: Methods whose effects rank the dimensions: those with standardised paths (CB-SEM's effects are
+#: in the marker metric of each factor, so its totals are not comparable across dimensions).
+RANKING_METHODS: tuple[str, ...] = ("pls", "plsc", "gsca", "sumscore")
 
 
 def servperf_spec(spec: ModelSpec) -> ModelSpec:
@@ -64,6 +69,7 @@ def dimension_effects(spec: ModelSpec, frame: pd.DataFrame, dimensions: list[str
     SpecError
         ``target`` is not a construct of the model fitted.
     """
+    check_choice("method", method, RANKING_METHODS)
     model = disjoint_first_stage_spec(spec) if spec.higher_order else spec
     if target not in model.construct_names:
         raise SpecError(
