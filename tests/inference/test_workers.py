@@ -27,6 +27,7 @@ from acsi.estimators.cbsem import CBSEM
 from acsi.estimators.gsca import GSCA
 from acsi.estimators.pls import PLSPM
 from acsi.estimators.plsc import PLSc
+from acsi.estimators.sumscore import SumScore
 from acsi.inference import bootstrap, driver
 
 SYNTAX = """
@@ -46,6 +47,7 @@ CASES = {
     # Improper 40-row resamples: further starts and 10,000 SLSQP iterations cost minutes, not what is tested;
     # 300 iterations left the full-sample fit unconverged with scipy 1.17 (a fresh machine), 1000 converge.
     "cbsem": (CBSEM(max_starts=2, max_iter=1000), "refit"),
+    "sumscore": (SumScore(), "refit"),
 }
 
 
