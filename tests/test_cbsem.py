@@ -174,6 +174,38 @@ def test_semopy_log_messages_are_reissued_as_acsi_warnings(caplog: pytest.LogCap
     assert caught and all(issubclass(w.category, acsi.AcsiWarning) for w in caught)
 
 
+def test_other_threads_logs_and_collected_garbage_notices_are_not_taken_for_semopys(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A bootstrap once counted different non-converged resamples run to run: an unclosed file collected
+    # during a fit (ResourceWarning) or another thread's log line was read as semopy's and became a
+    # ConvergenceWarning. Both now pass through: the fit is clean, the log line and the notice reach the caller.
+    import threading
+
+    import semopy
+
+    original = semopy.Model.fit
+
+    def noisy_fit(self, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        warnings.warn("unclosed file <_io.TextIOWrapper name='elsewhere.csv'>", ResourceWarning, stacklevel=1)
+        other = threading.Thread(target=lambda: logging.getLogger("elsewhere").warning("another thread's notice"))
+        other.start()
+        other.join()
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(semopy.Model, "fit", noisy_fit)
+    within = np.full((3, 3), 0.5) + 0.5 * np.eye(3)
+    sigma = np.block([[within, np.full((3, 3), 0.3)], [np.full((3, 3), 0.3), within]])
+    frame = _exact(sigma, 300, [f"x{i}" for i in range(1, 7)])
+    with caplog.at_level(logging.WARNING), warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = CBSEM().fit(acsi.parse_syntax("f1 =~ x1 + x2 + x3\nf2 =~ x4 + x5 + x6\nf2 ~ f1\n"), frame)
+    assert result.converged
+    assert not [w for w in caught if issubclass(w.category, acsi.AcsiWarning)]
+    assert [w for w in caught if issubclass(w.category, ResourceWarning)]
+    assert [r.getMessage() for r in caplog.records] == ["another thread's notice"]
+
+
 def test_non_ml_objectives_run_and_leave_unavailable_inference_as_null() -> None:
     within = np.full((3, 3), 0.5) + 0.5 * np.eye(3)
     sigma = np.block([[within, np.full((3, 3), 0.3)], [np.full((3, 3), 0.3), within]])

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import threading
 import warnings
 from collections.abc import Iterator, Sequence
@@ -73,45 +74,71 @@ OBJECTIVES: tuple[str, ...] = ("MLW", "GLS", "ULS", "DWLS")
 # ---------------------------------------------------------------------- semopy's logging -> warnings
 #: Serialises the process-wide logging/warning capture around semopy calls between threads.
 _SEMOPY_LOCK = threading.RLock()
+#: semopy's package folder: the warnings raised in its own files.
+_SEMOPY_DIR = os.path.dirname(semopy.__file__)
+
+
+#: Warning classes that never concern a fit: API notices (semopy's use of ``logging.warn``,
+#: pandas' future changes) and the garbage collector's ``unclosed file`` notices, which Python
+#: raises in whatever code runs when it collects (a semopy fit included).
+_NOT_ABOUT_THE_FIT: tuple[type[Warning], ...] = (
+    DeprecationWarning,
+    PendingDeprecationWarning,
+    FutureWarning,
+    ResourceWarning,
+    ImportWarning,
+)
 
 
 class _Capture(logging.Handler):
-    def __init__(self) -> None:
+    """Keep the log records of the thread that runs semopy; pass other threads' records to ``forward``."""
+
+    def __init__(self, forward: list[logging.Handler]) -> None:
         super().__init__(level=logging.DEBUG)
         self.records: list[logging.LogRecord] = []
+        self.owner = threading.get_ident()
+        self.forward = forward
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.records.append(record)
+        if record.thread == self.owner:
+            self.records.append(record)
+            return
+        for handler in self.forward:
+            if record.levelno >= handler.level:
+                handler.handle(record)
 
 
 @contextlib.contextmanager
 def _captured_semopy_logging() -> Iterator[_Capture]:
-    """Route every log record (semopy logs through the root logger) into a list.
+    """Route semopy's log records (it logs through the root logger) into a list.
 
-    Python warnings raised inside semopy (``logging.warn`` deprecations, numpy overflow in
-    line searches) are collected in the same place as log records of level WARNING.
+    Python warnings raised inside semopy (numpy overflow in line searches, solver notices) are
+    collected in the same place as log records of level WARNING, except those of
+    :data:`_NOT_ABOUT_THE_FIT`, which are warned again after the fit unless semopy raised them.
     Root logger and warning filters are process-wide, so one thread at a time holds them
-    (:data:`_SEMOPY_LOCK`): CB-SEM refits in bootstrap worker threads run semopy in turn.
+    (:data:`_SEMOPY_LOCK`): CB-SEM refits in bootstrap worker threads run semopy in turn, and
+    other threads' log records go to the root logger's own handlers as before.
     """
     with _SEMOPY_LOCK:
         root = logging.getLogger()
-        capture = _Capture()
         saved_handlers, saved_level = root.handlers[:], root.level
+        capture = _Capture(saved_handlers)
         root.handlers = [capture]
         root.setLevel(logging.WARNING)
         try:
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
                 yield capture
-            for item in caught:
-                if issubclass(item.category, DeprecationWarning):
-                    continue  # semopy's use of logging.warn; its message was captured as a record
-                capture.records.append(
-                    logging.LogRecord("semopy", logging.WARNING, str(item.filename), item.lineno, str(item.message), None, None)
-                )
         finally:
             root.handlers = saved_handlers
             root.setLevel(saved_level)
+        for item in caught:
+            if not issubclass(item.category, _NOT_ABOUT_THE_FIT):
+                capture.records.append(
+                    logging.LogRecord("semopy", logging.WARNING, str(item.filename), item.lineno, str(item.message), None, None)
+                )
+            elif _SEMOPY_DIR not in str(item.filename):
+                warnings.warn_explicit(item.message, item.category, item.filename, item.lineno, source=item.source)
 
 
 # ---------------------------------------------------------------------- the estimator
