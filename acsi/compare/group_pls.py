@@ -15,7 +15,6 @@ the one source the permutation tests and MICOM read as well.
 
 from __future__ import annotations
 
-import contextlib
 import warnings
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -24,6 +23,7 @@ from typing import Any, cast
 
 import numpy as np
 
+from acsi.blas import one_blas_thread
 from acsi.compare.group_estimates import GroupArrays, GroupEstimates
 from acsi.compare.group_inputs import GroupRequest, GroupSplit, append_note, listed, reportable
 from acsi.core import pls as kernel
@@ -97,16 +97,8 @@ def _estimate_task(task: _Task) -> dict[str, np.ndarray]:
     BLAS is limited to one thread meanwhile: on stacks of small matrices a second thread
     only adds contention (../shared/design/peers.md); parallelism comes from ``workers``.
     """
-    with _one_blas_thread():
+    with one_blas_thread():
         return _estimate(task)
-
-
-def _one_blas_thread() -> Any:
-    try:  # threadpoolctl comes with scikit-learn (a semopy dependency); without it, BLAS keeps its setting
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover
-        return contextlib.nullcontext()
-    return threadpool_limits(limits=1, user_api="blas")
 
 
 def _estimate(task: _Task) -> dict[str, np.ndarray]:

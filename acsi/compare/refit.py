@@ -20,7 +20,6 @@ by class, not re-issued one by one.
 
 from __future__ import annotations
 
-import contextlib
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
@@ -28,6 +27,7 @@ from typing import Any
 import numpy as np
 
 from acsi import refit
+from acsi.blas import one_blas_thread
 from acsi.core import resample
 from acsi.data import IndicatorData
 from acsi.results import FitResult
@@ -122,16 +122,8 @@ class GroupTask:
 
 def run_group(task: GroupTask) -> dict[str, Any]:
     """Fit one group, then refit it on ``n_boot`` resamples of its rows (BLAS on one thread)."""
-    with _one_blas_thread():
+    with one_blas_thread():
         return _run_group(task)
-
-
-def _one_blas_thread() -> Any:
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover
-        return contextlib.nullcontext()
-    return threadpool_limits(limits=1, user_api="blas")
 
 
 def _run_group(task: GroupTask) -> dict[str, Any]:

@@ -25,12 +25,8 @@ errors, standardised estimates and fit measures within the tolerances of
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import os
-import threading
-import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -39,6 +35,7 @@ import pandas as pd
 import semopy
 
 from acsi import notices
+from acsi.blas import one_blas_thread
 from acsi.core.moments import correlation
 from acsi.data import IndicatorData
 from acsi.errors import (
@@ -61,6 +58,7 @@ from acsi.estimators.cbsem_result import SemopyFit, assemble_estimate, inspect_a
 from acsi.estimators.cbsem_starts import multistart, optima_message, start_points
 from acsi.estimators.fit_indices import CHI_SQUARE_OBJECTIVES
 from acsi.estimators.ordinal import ORDINAL_MODES, OrdinalMode, polychoric_moments
+from acsi.estimators.semopy_capture import captured_semopy_logging
 from acsi.estimators.semopy_model import SpecOrder, Start, free_cells, lavaan_starts
 from acsi.estimators.semopy_syntax import starting_values, to_semopy_syntax
 from acsi.index import INDEX_WEIGHTS, IndexWeights
@@ -69,76 +67,6 @@ from acsi.spec.model import ModelSpec
 #: semopy objectives offered: maximum likelihood (Wishart), generalised and unweighted least
 #: squares, and diagonally weighted least squares.
 OBJECTIVES: tuple[str, ...] = ("MLW", "GLS", "ULS", "DWLS")
-
-
-# ---------------------------------------------------------------------- semopy's logging -> warnings
-#: Serialises the process-wide logging/warning capture around semopy calls between threads.
-_SEMOPY_LOCK = threading.RLock()
-#: semopy's package folder: the warnings raised in its own files.
-_SEMOPY_DIR = os.path.dirname(semopy.__file__)
-
-
-#: Warning classes that never concern a fit: API notices (semopy's use of ``logging.warn``,
-#: pandas' future changes) and the garbage collector's ``unclosed file`` notices, which Python
-#: raises in whatever code runs when it collects (a semopy fit included).
-_NOT_ABOUT_THE_FIT: tuple[type[Warning], ...] = (
-    DeprecationWarning,
-    PendingDeprecationWarning,
-    FutureWarning,
-    ResourceWarning,
-    ImportWarning,
-)
-
-
-class _Capture(logging.Handler):
-    """Keep the log records of the thread that runs semopy; pass other threads' records to ``forward``."""
-
-    def __init__(self, forward: list[logging.Handler]) -> None:
-        super().__init__(level=logging.DEBUG)
-        self.records: list[logging.LogRecord] = []
-        self.owner = threading.get_ident()
-        self.forward = forward
-
-    def emit(self, record: logging.LogRecord) -> None:
-        if record.thread == self.owner:
-            self.records.append(record)
-            return
-        for handler in self.forward:
-            if record.levelno >= handler.level:
-                handler.handle(record)
-
-
-@contextlib.contextmanager
-def _captured_semopy_logging() -> Iterator[_Capture]:
-    """Route semopy's log records (it logs through the root logger) into a list.
-
-    Python warnings raised inside semopy (numpy overflow in line searches, solver notices) are
-    collected in the same place as log records of level WARNING, except those of
-    :data:`_NOT_ABOUT_THE_FIT`, which are warned again after the fit unless semopy raised them.
-    Root logger and warning filters are process-wide, so one thread at a time holds them
-    (:data:`_SEMOPY_LOCK`): CB-SEM refits in bootstrap worker threads run semopy in turn, and
-    other threads' log records go to the root logger's own handlers as before.
-    """
-    with _SEMOPY_LOCK:
-        root = logging.getLogger()
-        saved_handlers, saved_level = root.handlers[:], root.level
-        capture = _Capture(saved_handlers)
-        root.handlers = [capture]
-        root.setLevel(logging.WARNING)
-        try:
-            with warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("always")
-                yield capture
-        finally:
-            root.handlers = saved_handlers
-            root.setLevel(saved_level)
-        for item in caught:
-            if not issubclass(item.category, _NOT_ABOUT_THE_FIT):
-                capture.records.append(
-                    logging.LogRecord("semopy", logging.WARNING, str(item.filename), item.lineno, str(item.message), None, None)
-                )
-            elif _SEMOPY_DIR not in str(item.filename):
-                warnings.warn_explicit(item.message, item.category, item.filename, item.lineno, source=item.source)
 
 
 # ---------------------------------------------------------------------- the estimator
@@ -279,7 +207,7 @@ class CBSEM(EstimatorBase):
             syntax += starting_values(spec, S, data.indicators)
         observed = list(data.indicators)
         optima: list[dict[str, Any]] = []
-        with _one_blas_thread(), _captured_semopy_logging() as capture:
+        with one_blas_thread(), captured_semopy_logging() as capture:
             try:
                 if self.objective == "DWLS" and weights is None:
                     model = semopy.Model(syntax)
@@ -404,7 +332,7 @@ class CBSEM(EstimatorBase):
         ``robust`` weights and Gamma of ordinal indicators), then :func:`~acsi.estimators.cbsem_result.assemble_estimate`."""
         order = SpecOrder(fit.model, spec.construct_names, data.indicators)
         free = order.matrices(free_cells(fit.model))
-        with _one_blas_thread():
+        with one_blas_thread():
             system = None if robust is None else least_squares_system(fit.model, data.indicators, *robust)
             if system is None:
                 se = self._standard_errors(fit.model, order, free)
@@ -431,7 +359,7 @@ class CBSEM(EstimatorBase):
         keys = ("Beta", "Lambda", "Psi", "Theta")
         if self.objective not in CHI_SQUARE_OBJECTIVES:
             return {key: np.where(mask, np.nan, 0.0) for key, mask in zip(keys, free)}
-        with _captured_semopy_logging() as capture:
+        with captured_semopy_logging() as capture:
             _, fim_inv = model.calc_fim(inverse=True)
         if capture.records:
             notices.issue(
@@ -444,12 +372,3 @@ class CBSEM(EstimatorBase):
         se = np.sqrt(np.clip(np.diag(fim_inv), 0, None))
         cells = free_cells(model, values=se)
         return dict(zip(keys, order.matrices(cells)))
-
-
-def _one_blas_thread() -> contextlib.AbstractContextManager[Any]:
-    """BLAS pinned to one thread: for CB-SEM's small matrices threads cost more than they save
-    (a mobi fit spent most of its time in thread start-up inside 24 x 24 inversions)."""
-    from threadpoolctl import threadpool_limits
-
-    limits: contextlib.AbstractContextManager[Any] = threadpool_limits(limits=1, user_api="blas")
-    return limits

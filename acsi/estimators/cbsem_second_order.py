@@ -26,11 +26,13 @@ import pandas as pd
 import semopy
 
 from acsi import notices
+from acsi.blas import one_blas_thread
 from acsi.data import IndicatorData
 from acsi.errors import ConvergenceWarning, EstimationError, InadmissibleSolutionWarning
 from acsi.estimators.base import Estimate, EstimatorBase
-from acsi.estimators.cbsem import CBSEM, _captured_semopy_logging, _one_blas_thread
+from acsi.estimators.cbsem import CBSEM
 from acsi.estimators.fit_indices import fit_indices, model_fit
+from acsi.estimators.semopy_capture import captured_semopy_logging
 from acsi.estimators.semopy_model import SpecOrder
 from acsi.estimators.semopy_syntax import to_semopy_syntax
 from acsi.spec.model import Mode, ModelSpec
@@ -131,7 +133,7 @@ class SecondOrderCBSEM(EstimatorBase):
 
     def _fit(self, S: np.ndarray, n: int, observed: list[str]) -> tuple[Any, Any, list[str]]:
         syntax = second_order_syntax(self.higher_order_spec)
-        with _one_blas_thread(), _captured_semopy_logging() as capture:
+        with one_blas_thread(), captured_semopy_logging() as capture:
             try:
                 model = semopy.Model(syntax)
                 model.load(cov=pd.DataFrame(S, index=observed, columns=observed), n_samples=n)

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from acsi import refit
+from acsi.blas import one_blas_thread
 from acsi.core import intervals as confidence
 from acsi.core import resample
 from acsi.core.poisson import poisson_counts, poisson_key
@@ -294,14 +295,9 @@ def _map_chunks(
     sizes: list[int],
 ) -> tuple[list[np.ndarray], list[np.ndarray]]:
     """Run the chunks (in threads when workers > 1, BLAS pinned to one thread) in chunk order."""
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # pragma: no cover - threadpoolctl is a dependency
-        threadpool_limits = None
     thetas: list[np.ndarray] = []
     codes: list[np.ndarray] = []
-    limiter = threadpool_limits(limits=1, user_api="blas") if threadpool_limits is not None else None
-    try:
+    with one_blas_thread():
         if workers == 1 or n_chunks == 1:
             outputs = map(run, range(n_chunks))
             for c, (theta, code) in enumerate(outputs):
@@ -316,9 +312,6 @@ def _map_chunks(
                     codes.append(code)
                     if progress is not None:
                         progress(sizes[c])
-    finally:
-        if limiter is not None:
-            limiter.restore_original_limits()
     return thetas, codes
 
 
