@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from acsi.study.published import PublishedTable
 
 #: Kinds of indicator distribution (see :mod:`acsi.study.generate`).
-DISTRIBUTION_KINDS: tuple[str, ...] = ("normal", "skewed", "heavy_tailed", "ordinal")
+DISTRIBUTION_KINDS: tuple[str, ...] = ("normal", "skewed", "heavy_tailed", "ordinal", "chi_square")
 #: Missing-data patterns: none, missing completely at random, missing at random (see :mod:`acsi.study.generate`).
 MISSING_PATTERNS: tuple[str, ...] = ("none", "mcar", "mar")
 #: Data-generating processes: common factors or composites.
@@ -60,7 +60,10 @@ class Distribution:
     standardised, reflected lognormal of its normal draw, shape ``sigma``: long left tail),
     ``heavy_tailed`` (multivariate t with ``df`` degrees of freedom, rescaled to the population
     covariance), ``ordinal`` (``categories`` ordered categories 1..k cut at ``thresholds`` on the
-    standardised scale; default equally spaced on (-2, 2)). ``ratings`` maps continuous kinds to an
+    standardised scale; default equally spaced on (-2, 2)), ``chi_square`` (common factors whose
+    exogenous constructs, structural residuals and indicator errors are independent standardised
+    chi-square innovations with ``df`` degrees of freedom: skewness ``sqrt(8/df)``, excess
+    kurtosis ``12/df``; the population covariance is kept). ``ratings`` maps continuous kinds to an
     answer scale (None: the standardised values).
     """
 

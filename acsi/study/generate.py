@@ -12,7 +12,10 @@ replication ``r``'s sample:
    standard deviation ``d = sqrt(exp(sigma^2)(exp(sigma^2) - 1))``); ``heavy_tailed`` takes
    ``z sqrt((df - 2) / w)`` with one ``w ~ chi^2_df`` per row, a multivariate t with the
    population covariance (Kotz & Nadarajah 2004, *Multivariate t distributions*, ch. 1);
-   ``ordinal`` cuts ``z`` at the thresholds into categories 1..k;
+   ``ordinal`` cuts ``z`` at the thresholds into categories 1..k; ``chi_square`` replaces step 1:
+   the exogenous constructs, structural residuals and indicator errors are independent
+   standardised chi-square(``df``) innovations (:mod:`acsi.simulate.innovations`; Kock 2019),
+   so the population covariance is kept and the non-normality propagates through the model;
 3. ratings (continuous kinds): ``clip(location + spread x, min, max)``, rounded if asked;
 4. missing values, from ``default_rng(SeedSequence(seed, spawn_key=(c, r, 1)))``: ``mcar``
    deletes each value with probability ``rate``; ``mar`` deletes the indicators of endogenous
@@ -23,10 +26,12 @@ replication ``r``'s sample:
 Truth: paths are the standardised population paths; CB-SEM's unstandardised paths are scored in
 the marker metric (first loading 1) ``b = beta s_t lambda_t / (s_s lambda_s)`` (``lambda`` the
 first indicators' loadings, ``s`` their rating spreads), known for the common-factor DGP with a
-linear distribution (normal or heavy-tailed, ratings not rounded). The 0-100 index of a
+linear distribution (normal, heavy-tailed or chi-square, ratings not rounded). The 0-100 index of a
 construct is ``100 (E[x] - min) / (max - min)`` with ``E[x]`` its indicators' population mean,
 by numerical integration over the marginal of ``x`` (ordinal: exactly); it is reported only
-when every indicator of the block has the same mean (then every convex weighting has that index).
+when every indicator of the block has the same mean (then every convex weighting has that index),
+and not for ``chi_square`` (an indicator's marginal is a sum of scaled chi-squares, whose clipped
+mean this module does not integrate).
 
 Richer populations (:mod:`acsi.study.populations`): a spec with higher-order constructs is drawn
 from :class:`~acsi.simulate.higher_order.SecondOrderPopulation`, one with interaction terms from
@@ -49,6 +54,7 @@ import pandas as pd
 
 from acsi.errors import ParameterError
 from acsi.simulate.composite import CompositePopulationModel
+from acsi.simulate.innovations import chi_square_factor_draws
 from acsi.simulate.population import PopulationModel
 from acsi.simulate.sampling import per_indicator
 from acsi.simulate.values import WILDCARD
@@ -79,8 +85,13 @@ class ConditionPlan:
         c = self.condition.index
         sequence = np.random.SeedSequence(self.design.seed, spawn_key=(c, r))
         rng = np.random.default_rng(sequence)
-        z = self.population.draw_array(self.condition.n, seed=rng)
-        values = transform(z, self.condition.distribution, self.population, rng)
+        distribution = self.condition.distribution
+        if distribution.kind == "chi_square":
+            assert isinstance(self.population, PopulationModel)
+            z = chi_square_factor_draws(self.population, self.condition.n, distribution.df, rng)
+        else:
+            z = self.population.draw_array(self.condition.n, seed=rng)
+        values = transform(z, distribution, self.population, rng)
         values = delete(
             values,
             self.condition,
@@ -319,7 +330,15 @@ def plan_condition(design: StudyDesign, condition: Condition) -> ConditionPlan:
     spec = population.spec
     fitted, paths = _fitted_paths(spec, population, set(condition.misspecification.omit_paths))
     distribution = condition.distribution
-    linear = distribution.kind in ("normal", "heavy_tailed") and (distribution.ratings is None or not distribution.ratings.round)
+    if distribution.kind == "chi_square" and (condition.dgp != "factor" or not isinstance(population, PopulationModel)):
+        raise ParameterError(
+            f"design.distribution: {distribution.name!r} (kind chi_square) draws non-normal innovations of common "
+            f"factors; expected dgp factor and a first-order population, found dgp {condition.dgp!r}"
+            f"{' with higher-order constructs or interaction terms' if condition.dgp == 'factor' else ''}."
+        )
+    linear = distribution.kind in ("normal", "heavy_tailed", "chi_square") and (
+        distribution.ratings is None or not distribution.ratings.round
+    )
     marker: dict[str, float] = {}
     names = population.indicator_names
     scale, location, spread = _answer_scale(distribution, population)
@@ -327,7 +346,11 @@ def plan_condition(design: StudyDesign, condition: Condition) -> ConditionPlan:
         first = {c.name: names.index(c.indicators[0]) for c in spec.constructs}
         size = {c: spread[j] * population.loadings[names[j]] for c, j in first.items()}
         marker = {p.key: paths[p.key] * size[p.target] / size[p.source] for p in fitted.paths}
-    index = {} if scale is None else _index_truth(spec, distribution, scale, names, location, spread)
+    index = (
+        {}
+        if scale is None or distribution.kind == "chi_square"
+        else _index_truth(spec, distribution, scale, names, location, spread)
+    )
     if scale is None:  # standardised values: no answer scale, no index truth
         fitted = replace(fitted, scales={})
     second_order = population.second_order_loadings if isinstance(population, HigherOrderSource) else {}

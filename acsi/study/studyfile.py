@@ -21,6 +21,7 @@ what was expected and what was found. Example (``models/studies/ecsi_two_factors
         - normal
         - {name: skewed, kind: skewed, sigma: 0.6}
         - {name: t5, kind: heavy_tailed, df: 5}
+        - {name: chi1, kind: chi_square, df: 1}
         - {name: ordinal5, kind: ordinal, categories: 5, thresholds: [-1.5, -0.5, 0.5, 1.5]}
         - {name: ratings, kind: normal, ratings: {min: 1, max: 10, location: 7.5, spread: 1.7, round: true}}
       misspecification: [correct, {name: no_image_loyalty, omit_paths: [image -> customer_loyalty]}]
@@ -210,7 +211,7 @@ def _distribution(reader: _Reader, raw: object, key: str) -> Distribution:
     name = reader.name(given.get("name"), f"{key}.name")
     kind = reader.choice(given.get("kind", name), f"{key}.kind", DISTRIBUTION_KINDS)
     sigma = reader.number(given.get("sigma", 0.6), f"{key}.sigma", 0, 3, open_low=True)
-    df = reader.number(given.get("df", 5.0), f"{key}.df", 2, open_low=True)
+    df = reader.number(given.get("df", 5.0), f"{key}.df", 0 if kind == "chi_square" else 2, open_low=True)
     categories = reader.integer(given.get("categories", 5), f"{key}.categories", 2)
     thresholds = None
     if "thresholds" in given:
@@ -358,6 +359,7 @@ def design_from_dict(content: object, *, source: str = "<study>", folder: str | 
         source=dict(top),
     )
     _check_population(reader, result)
+    _check_innovation_distributions(reader, result)
     _check_structure_options(reader, result)
     if "reference" in top:
         result = dataclasses.replace(result, reference=_reference(reader, top["reference"], result))
@@ -426,6 +428,21 @@ def _check_population(reader: _Reader, design: StudyDesign) -> None:
             raise ParameterError(
                 f"{reader.source}: key 'population' (dgp {condition.dgp}, loading {condition.loading}, indicators {condition.indicators}): {err}"
             ) from None
+
+
+def _check_innovation_distributions(reader: _Reader, design: StudyDesign) -> None:
+    """A ``chi_square`` distribution draws common factors' innovations: no composite DGP, no richer population."""
+    spec = design.population.spec
+    for j, distribution in enumerate(design.distributions):
+        if distribution.kind != "chi_square":
+            continue
+        if "composite" in design.dgps or spec.higher_order or spec.interactions:
+            raise reader.fail(
+                f"design.distribution[{j}].kind",
+                "a kind other than chi_square with dgp composite, higher-order constructs or interaction terms "
+                "(chi_square draws the innovations of first-order common factors)",
+                distribution.kind,
+            )
 
 
 def load_study(path: str | os.PathLike[str]) -> StudyDesign:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from acsi.errors import ParameterError
 from acsi.study.design import Distribution, Missingness, Misspecification, Ratings
 from acsi.study.generate import plan_condition
 
@@ -23,6 +24,25 @@ def test_heavy_tailed_draws_keep_the_population_covariance_with_fat_tails() -> N
     np.testing.assert_allclose(frame.cov().to_numpy(), plan.population.indicator_covariance(), rtol=0, atol=0.08)
     excess = float(((frame.x1 - frame.x1.mean()) ** 4).mean() / frame.x1.var() ** 2 - 3)
     assert excess > 2  # t5 has excess kurtosis 6; the normal 0
+
+
+def test_chi_square_innovations_keep_the_population_covariance_and_the_marker_truth() -> None:
+    ratings = Ratings(min=0.0, max=100.0, location=50.0, spread=10.0)
+    plan = _plan(distributions=(Distribution("chi1", "chi_square", df=1.0, ratings=ratings),))
+    frame, _ = plan.draw(0)
+    # ratings 50 + 10 x: the covariance is 100 Sigma; chi-square(1) data have SE of a variance below 0.03 here
+    np.testing.assert_allclose(frame.cov().to_numpy() / 100, plan.population.indicator_covariance(), rtol=0, atol=0.12)
+    assert float(frame.x1.skew()) > 1.0  # the exogenous factor and the errors are right-skewed
+    assert plan.marker_truth == pytest.approx({key: value for key, value in CHAIN_PATHS.items()})  # equal spreads, loadings
+    assert plan.index_truth == {}  # the marginal of a sum of chi-squares is not integrated
+    again, _ = plan.draw(0)
+    assert frame.equals(again)
+
+
+def test_chi_square_innovations_are_refused_for_composite_populations() -> None:
+    design = small_design(dgps=("composite",), distributions=(Distribution("chi1", "chi_square", df=1.0),))
+    with pytest.raises(ParameterError, match="'chi1' \\(kind chi_square\\).*found dgp 'composite'"):
+        plan_condition(design, design.conditions()[0])
 
 
 def test_skewed_draws_have_a_long_left_tail() -> None:

@@ -34,6 +34,16 @@ def test_the_shipped_kock_study_carries_the_whole_published_table() -> None:
     assert [v.value for v in sorted(zero, key=lambda v: v.n)] == [0.116, 0.272, 0.5]
 
 
+def test_the_non_normal_kock_study_shares_table_3s_population_and_carries_table_4() -> None:
+    normal, non_normal = load_study(KOCK), load_study(KOCK.with_name("kock_2019_nonnormal.yaml"))
+    assert non_normal.population == normal.population and non_normal.ns == normal.ns
+    assert [(d.kind, d.df) for d in non_normal.distributions] == [("chi_square", 1.0)]
+    table = non_normal.reference
+    assert table is not None and len(table.values) == 7 * 3 * 3 * 4 and "Table 4" in table.citation
+    fiml_power = {v.n: v.value for v in table.values if (v.parameter, v.statistic, v.column) == ("CO -> AC", "power", "FIML")}
+    assert fiml_power == {100: 0.682, 300: 0.99, 500: 1.0}
+
+
 @pytest.mark.parametrize(
     ("edit", "key", "found"),
     [

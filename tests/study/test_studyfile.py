@@ -44,6 +44,18 @@ def test_shipped_study_files_load_with_their_factors() -> None:
             "'design.distribution[0].thresholds'",
             "[0, 1]",
         ),
+        (
+            lambda d: d["design"].update(distribution=[{"name": "chi", "kind": "chi_square", "df": 0}]),
+            "'design.distribution[0].df'",
+            "0",
+        ),
+        (
+            lambda d: d["design"].update(
+                dgp=["factor", "composite"], distribution=["normal", {"name": "chi", "kind": "chi_square"}]
+            ),
+            "'design.distribution[1].kind'",
+            "chi_square",
+        ),
         (lambda d: d["design"].update(misspecification=[{"name": "m", "omit_paths": ["a -> b"]}]), "omit_paths[0]'", "a -> b"),
         (lambda d: d["design"].update(missing=[{"name": "m", "pattern": "mar", "rate": 0.8}]), "'design.missing[0].rate'", "0.8"),
         (lambda d: d["population"]["paths"].update({"image -> customer_loyalty": 2.0}), "image -> customer_loyalty", "2.0"),
