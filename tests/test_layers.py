@@ -14,7 +14,18 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parent.parent / "acsi"
 
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("errors", "strict_json", "notices", "resources", "validate", "summary", "result_contract", "thresholds", "table_format"),
+    (
+        "errors",
+        "strict_json",
+        "notices",
+        "blas",
+        "resources",
+        "validate",
+        "summary",
+        "result_contract",
+        "thresholds",
+        "table_format",
+    ),
     ("core",),
     ("spec",),
     ("ingest",),

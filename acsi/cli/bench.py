@@ -113,7 +113,7 @@ def _run(design: StudyDesign, args: argparse.Namespace) -> int:
         if not args.no_plots:
             from acsi.study.plots import plot_published
 
-            shown = plot_published(result.published, f"{args.out}/plots", title=design.reference.citation[:110])
+            shown = plot_published(result.published, f"{args.out}/plots", title=design.reference.citation)
             written += [str(p.relative_to(args.out)) for p in shown]
         print("\n" + agreement_line(result.published, design.reference))
     manifest = result.manifest

@@ -324,11 +324,8 @@ def _fitted_paths(spec: ModelSpec, population: Source, omitted: set[str]) -> tup
     return fitted, {key: float(population.paths[key]) for key in keys}
 
 
-def plan_condition(design: StudyDesign, condition: Condition) -> ConditionPlan:
-    """The population, fitted spec and truth of ``condition``."""
-    population = build_population(design, condition)
-    spec = population.spec
-    fitted, paths = _fitted_paths(spec, population, set(condition.misspecification.omit_paths))
+def check_distribution(condition: Condition, population: Source) -> None:
+    """Refuse a ``chi_square`` distribution for anything but first-order common factors (it draws their innovations)."""
     distribution = condition.distribution
     if distribution.kind == "chi_square" and (condition.dgp != "factor" or not isinstance(population, PopulationModel)):
         raise ParameterError(
@@ -336,6 +333,15 @@ def plan_condition(design: StudyDesign, condition: Condition) -> ConditionPlan:
             f"factors; expected dgp factor and a first-order population, found dgp {condition.dgp!r}"
             f"{' with higher-order constructs or interaction terms' if condition.dgp == 'factor' else ''}."
         )
+
+
+def plan_condition(design: StudyDesign, condition: Condition) -> ConditionPlan:
+    """The population, fitted spec and truth of ``condition``."""
+    population = build_population(design, condition)
+    spec = population.spec
+    fitted, paths = _fitted_paths(spec, population, set(condition.misspecification.omit_paths))
+    distribution = condition.distribution
+    check_distribution(condition, population)
     linear = distribution.kind in ("normal", "heavy_tailed", "chi_square") and (
         distribution.ratings is None or not distribution.ratings.round
     )

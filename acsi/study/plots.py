@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
 import numpy as np
@@ -164,7 +165,7 @@ def plot_published(
         ax.set_title(f"{statistic}: {int(rows.agrees.astype(bool).sum())} of {len(rows)} within 3 MCSE", fontsize=9)
         ax.grid(alpha=0.3)
     axes[0].legend(fontsize=7, loc="best")
-    fig.suptitle(title, fontsize=9)
+    fig.suptitle(textwrap.fill(title, width=38 * len(statistics)), fontsize=9)  # the whole citation, on whole words
     fig.tight_layout()
     written = []
     for extension in formats:

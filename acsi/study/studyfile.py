@@ -359,7 +359,6 @@ def design_from_dict(content: object, *, source: str = "<study>", folder: str | 
         source=dict(top),
     )
     _check_population(reader, result)
-    _check_innovation_distributions(reader, result)
     _check_structure_options(reader, result)
     if "reference" in top:
         result = dataclasses.replace(result, reference=_reference(reader, top["reference"], result))
@@ -414,35 +413,24 @@ def _check_structure_options(reader: _Reader, design: StudyDesign) -> None:
 
 def _check_population(reader: _Reader, design: StudyDesign) -> None:
     """Build every distinct population of the design now, so that bad values fail before any work."""
-    from acsi.study.generate import build_population
+    from acsi.study.generate import build_population, check_distribution
 
     seen = set()
     for condition in design.conditions():
-        key = (condition.dgp, condition.loading, condition.indicators)
+        key = (condition.dgp, condition.loading, condition.indicators, condition.distribution.kind)
         if key in seen:
             continue
         seen.add(key)
         try:
-            build_population(design, condition)
+            population = build_population(design, condition)
         except AcsiError as err:
             raise ParameterError(
                 f"{reader.source}: key 'population' (dgp {condition.dgp}, loading {condition.loading}, indicators {condition.indicators}): {err}"
             ) from None
-
-
-def _check_innovation_distributions(reader: _Reader, design: StudyDesign) -> None:
-    """A ``chi_square`` distribution draws common factors' innovations: no composite DGP, no richer population."""
-    spec = design.population.spec
-    for j, distribution in enumerate(design.distributions):
-        if distribution.kind != "chi_square":
-            continue
-        if "composite" in design.dgps or spec.higher_order or spec.interactions:
-            raise reader.fail(
-                f"design.distribution[{j}].kind",
-                "a kind other than chi_square with dgp composite, higher-order constructs or interaction terms "
-                "(chi_square draws the innovations of first-order common factors)",
-                distribution.kind,
-            )
+        try:
+            check_distribution(condition, population)
+        except ParameterError as err:
+            raise ParameterError(f"{reader.source}: key 'design.distribution': {err}") from None
 
 
 def load_study(path: str | os.PathLike[str]) -> StudyDesign:

@@ -53,8 +53,8 @@ def test_shipped_study_files_load_with_their_factors() -> None:
             lambda d: d["design"].update(
                 dgp=["factor", "composite"], distribution=["normal", {"name": "chi", "kind": "chi_square"}]
             ),
-            "'design.distribution[1].kind'",
-            "chi_square",
+            "'design.distribution'",
+            "'chi' (kind chi_square)",
         ),
         (lambda d: d["design"].update(misspecification=[{"name": "m", "omit_paths": ["a -> b"]}]), "omit_paths[0]'", "a -> b"),
         (lambda d: d["design"].update(missing=[{"name": "m", "pattern": "mar", "rate": 0.8}]), "'design.missing[0].rate'", "0.8"),
