@@ -70,9 +70,9 @@ def factor_indicators(
             f"innovations: expected arrays of shape (n, {k}) and (n, {p}); "
             f"found {construct_innovations.shape} and {indicator_innovations.shape}."
         )
-    inverse = np.linalg.inv(np.eye(k) - B)
-    Psi = (np.eye(k) - B) @ population.construct_correlations() @ (np.eye(k) - B).T
-    eta = construct_innovations @ np.linalg.cholesky((Psi + Psi.T) / 2.0).T @ inverse.T
+    free = np.eye(k) - B
+    Psi = free @ population.construct_correlations() @ free.T
+    eta = construct_innovations @ np.linalg.cholesky((Psi + Psi.T) / 2.0).T @ np.linalg.inv(free).T
     theta = np.clip(1.0 - (Lambda**2).sum(axis=1), 0.0, None)
     return eta @ Lambda.T + indicator_innovations * np.sqrt(theta)[None, :]
 

@@ -324,14 +324,13 @@ def _fitted_paths(spec: ModelSpec, population: Source, omitted: set[str]) -> tup
     return fitted, {key: float(population.paths[key]) for key in keys}
 
 
-def check_distribution(condition: Condition, population: Source) -> None:
+def check_distribution(distribution: Distribution, dgp: str, population: Source) -> None:
     """Refuse a ``chi_square`` distribution for anything but first-order common factors (it draws their innovations)."""
-    distribution = condition.distribution
-    if distribution.kind == "chi_square" and (condition.dgp != "factor" or not isinstance(population, PopulationModel)):
+    if distribution.kind == "chi_square" and (dgp != "factor" or not isinstance(population, PopulationModel)):
         raise ParameterError(
             f"design.distribution: {distribution.name!r} (kind chi_square) draws non-normal innovations of common "
-            f"factors; expected dgp factor and a first-order population, found dgp {condition.dgp!r}"
-            f"{' with higher-order constructs or interaction terms' if condition.dgp == 'factor' else ''}."
+            f"factors; expected dgp factor and a first-order population, found dgp {dgp!r}"
+            f"{' with higher-order constructs or interaction terms' if dgp == 'factor' else ''}."
         )
 
 
@@ -341,7 +340,7 @@ def plan_condition(design: StudyDesign, condition: Condition) -> ConditionPlan:
     spec = population.spec
     fitted, paths = _fitted_paths(spec, population, set(condition.misspecification.omit_paths))
     distribution = condition.distribution
-    check_distribution(condition, population)
+    check_distribution(distribution, condition.dgp, population)
     linear = distribution.kind in ("normal", "heavy_tailed", "chi_square") and (
         distribution.ratings is None or not distribution.ratings.round
     )

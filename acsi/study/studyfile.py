@@ -417,7 +417,7 @@ def _check_population(reader: _Reader, design: StudyDesign) -> None:
 
     seen = set()
     for condition in design.conditions():
-        key = (condition.dgp, condition.loading, condition.indicators, condition.distribution.kind)
+        key = (condition.dgp, condition.loading, condition.indicators)
         if key in seen:
             continue
         seen.add(key)
@@ -427,10 +427,11 @@ def _check_population(reader: _Reader, design: StudyDesign) -> None:
             raise ParameterError(
                 f"{reader.source}: key 'population' (dgp {condition.dgp}, loading {condition.loading}, indicators {condition.indicators}): {err}"
             ) from None
-        try:
-            check_distribution(condition, population)
-        except ParameterError as err:
-            raise ParameterError(f"{reader.source}: key 'design.distribution': {err}") from None
+        for distribution in design.distributions:
+            try:
+                check_distribution(distribution, condition.dgp, population)
+            except ParameterError as err:
+                raise ParameterError(f"{reader.source}: key 'design.distribution': {err}") from None
 
 
 def load_study(path: str | os.PathLike[str]) -> StudyDesign:
